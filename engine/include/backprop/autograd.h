@@ -1,0 +1,30 @@
+// The autodiff graph: every Tensor made by an op is a node that records its op name, its inputs
+// (the edges), its value, its gradient after backward(), and a sequence number in creation
+// order. These functions let a caller walk a computation node by node (the graph inspector is
+// built on them) and switch recording off.
+#pragma once
+#include <vector>
+
+#include "backprop/tensor.h"
+
+namespace bp {
+
+/// While alive, ops record no graph (inference, optimizer updates). Nests; restores on exit.
+class NoGradGuard {
+ public:
+  NoGradGuard();
+  ~NoGradGuard();
+  NoGradGuard(const NoGradGuard&) = delete;
+  NoGradGuard& operator=(const NoGradGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+
+bool is_grad_enabled();
+
+/// Every node `root` depends on, inputs before the ops that read them, ordered by sequence
+/// number (creation order), `root` last. Includes leaves that do not require grad.
+std::vector<Tensor> topological_order(const Tensor& root);
+
+}  // namespace bp

@@ -1,0 +1,83 @@
+// 2D datasets for classification and regression: MiniTorch's six, TensorFlow Playground's sets,
+// two moons, k-class blobs and a 3-class spiral, each generated from (n, noise, seed); user
+// points; train/test splits; CSV files of points (`x,y,label`).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "backprop/tensor.h"
+
+namespace bp {
+
+enum class Problem { Binary, MultiClass, Regression };
+const char* problem_name(Problem p);
+Problem parse_problem(const std::string& name);
+
+struct Point {
+  float x = 0.0f, y = 0.0f;
+  float label = 0.0f;  ///< class index 0..k−1, or a real target for regression
+};
+
+/// The rectangle of the plane a dataset lives in (for plotting and the boundary grid).
+struct Region {
+  float x_min = 0.0f, x_max = 1.0f, y_min = 0.0f, y_max = 1.0f;
+};
+
+constexpr int kMaxClasses = 16;
+constexpr int64_t kMaxPoints = 10'000'000;
+
+struct Dataset {
+  std::string name;
+  std::vector<Point> points;
+  Problem problem = Problem::Binary;
+  int num_classes = 2;  ///< 0 for regression
+  Region region;
+
+  int64_t size() const { return static_cast<int64_t>(points.size()); }
+  /// [N, 2] coordinates.
+  Tensor inputs() const;
+  /// [N] labels or targets.
+  Tensor targets() const;
+};
+
+struct DatasetInfo {
+  std::string name;
+  std::string description;
+  Problem problem;
+  int num_classes;
+  float default_noise;
+};
+
+/// Every dataset make_dataset knows, in display order.
+const std::vector<DatasetInfo>& dataset_catalog();
+const DatasetInfo* find_dataset(const std::string& name);
+/// Generates a dataset; throws ValueError for an unknown name (listing the known ones), n out of
+/// 1..kMaxPoints, or noise outside [0, 1] (and not finite).
+Dataset make_dataset(const std::string& name, int64_t n, float noise = 0.0f, uint64_t seed = 0);
+
+/// The benchmark data `spiral-bench(n)` of shared/workloads.md.
+Dataset spiral_bench(int64_t n);
+
+/// User points as a dataset; the region is fitted around them.
+Dataset points_dataset(std::vector<Point> points, Problem problem, int num_classes);
+
+struct Split {
+  Dataset train, test;
+};
+/// Shuffles with `seed` and puts round(train_ratio·n) points into train, the rest into test.
+Split train_test_split(const Dataset& data, float train_ratio, uint64_t seed);
+
+/// Reads a points CSV with header `x,y,label`. Classification labels must be integers in
+/// 0..kMaxClasses−1. Throws IoError naming the file and line; nothing half-read is returned.
+Dataset read_points_csv(const std::string& path, Problem problem = Problem::Binary);
+/// Writes points as CSV atomically (temporary file, then rename).
+void write_points_csv(const std::string& path, const Dataset& data);
+
+/// Writes `content` to `path` through a temporary file in the same folder and a rename, so a
+/// crash never leaves a half-written file. Throws IoError.
+void write_file_atomic(const std::string& path, const std::string& content);
+/// Reads a whole file, refusing ones larger than max_bytes. Throws IoError.
+std::string read_file(const std::string& path, size_t max_bytes = 256u << 20);
+
+}  // namespace bp

@@ -1,0 +1,34 @@
+// Typed errors thrown by the engine. Recoverable failures (bad shapes, bad input files, no device)
+// throw one of these with a message a user can act on; programmer errors are assertions.
+#pragma once
+#include <stdexcept>
+#include <string>
+
+namespace bp {
+
+/// Base of every error the engine throws on purpose.
+struct Error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Shapes that do not fit the op (names the op and the shapes involved).
+struct ShapeError : Error {
+  using Error::Error;
+};
+
+/// A value out of its allowed range: an axis, a size, a hyperparameter.
+struct ValueError : Error {
+  using Error::Error;
+};
+
+/// A file that cannot be read or written, or whose contents are malformed.
+struct IoError : Error {
+  using Error::Error;
+};
+
+/// A device that is not available (no CUDA build, no GPU, no driver).
+struct DeviceError : Error {
+  using Error::Error;
+};
+
+}  // namespace bp

@@ -1,0 +1,101 @@
+// Optimizers (SGD with momentum/Nesterov/weight decay, Adam, AdamW), L1/L2 regularization of
+// weights, and learning-rate schedules. Updates run in place through the device backend.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "backprop/tensor.h"
+
+namespace bp {
+
+/// Penalty added to the gradient of every weight (parameters with 2 or more dimensions; biases
+/// are left alone, as in TensorFlow Playground): L1 adds rate·sign(w), L2 adds rate·w.
+struct Regularization {
+  enum Kind { None, L1, L2 } kind = None;
+  float rate = 0.0f;
+};
+const char* regularization_name(Regularization::Kind k);
+Regularization::Kind parse_regularization(const std::string& name);
+
+class Optimizer {
+ public:
+  explicit Optimizer(std::vector<Tensor> params, float lr);
+  virtual ~Optimizer() = default;
+  /// Applies one update from the parameters' current gradients (parameters without one are
+  /// skipped).
+  virtual void step() = 0;
+  void zero_grad();
+  float lr() const { return lr_; }
+  /// Changing the rate keeps the optimizer's state (momentum, moments).
+  void set_lr(float lr);
+  void set_regularization(Regularization r) { reg_ = r; }
+  const Regularization& regularization() const { return reg_; }
+  const std::vector<Tensor>& params() const { return params_; }
+  int64_t steps_taken() const { return steps_; }
+
+ protected:
+  float l1_for(size_t i) const;
+  float l2_for(size_t i) const;
+  std::vector<Tensor> params_;
+  float lr_;
+  Regularization reg_;
+  int64_t steps_ = 0;
+};
+
+struct SgdOptions {
+  float lr = 0.01f;
+  float momentum = 0.0f;
+  float dampening = 0.0f;
+  float weight_decay = 0.0f;
+  bool nesterov = false;
+};
+
+class SGD : public Optimizer {
+ public:
+  SGD(std::vector<Tensor> params, SgdOptions options);
+  void step() override;
+
+ private:
+  SgdOptions opt_;
+  std::vector<Tensor> momentum_;
+};
+
+struct AdamOptions {
+  float lr = 1e-3f;
+  float beta1 = 0.9f;
+  float beta2 = 0.999f;
+  float eps = 1e-8f;
+  float weight_decay = 0.0f;
+};
+
+/// Adam; with decoupled = true it is AdamW (weight decay applied to the weights directly).
+class Adam : public Optimizer {
+ public:
+  Adam(std::vector<Tensor> params, AdamOptions options, bool decoupled = false);
+  void step() override;
+
+ private:
+  AdamOptions opt_;
+  bool decoupled_;
+  std::vector<Tensor> m_, v_;
+};
+
+class AdamW : public Adam {
+ public:
+  AdamW(std::vector<Tensor> params, AdamOptions options) : Adam(std::move(params), options, true) {}
+};
+
+/// Learning rate as a function of the step number.
+struct LrSchedule {
+  enum Kind { Constant, Step, Cosine } kind = Constant;
+  int64_t step_size = 100;    ///< Step: multiply by gamma every step_size steps
+  float gamma = 0.5f;         ///< Step: the factor
+  int64_t total_steps = 1000; ///< Cosine: steps from the base rate down to min_lr
+  float min_lr = 0.0f;        ///< Cosine: the floor
+  float lr_at(float base_lr, int64_t step) const;
+};
+const char* schedule_name(LrSchedule::Kind k);
+LrSchedule::Kind parse_schedule(const std::string& name);
+
+}  // namespace bp

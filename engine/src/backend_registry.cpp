@@ -1,0 +1,35 @@
+// Maps a Device to its backend. The CUDA backend registers itself only when compiled in
+// (BACKPROP_WITH_CUDA); otherwise asking for CUDA explains why it is unavailable.
+#include "backend.h"
+#include "backprop/errors.h"
+
+namespace bp {
+
+#ifdef BACKPROP_WITH_CUDA
+Backend* cuda_backend(int index, std::string* why_not);  // cuda/cuda_backend.cu
+#endif
+
+bool cuda_available() { return cuda_unavailable_reason().empty(); }
+
+std::string cuda_unavailable_reason() {
+#ifdef BACKPROP_WITH_CUDA
+  std::string why;
+  cuda_backend(0, &why);
+  return why;
+#else
+  return "this build of Backprop Studio was compiled without CUDA (nvcc was not found at build time)";
+#endif
+}
+
+Backend& backend_for(Device device) {
+  if (device.is_cpu()) return cpu_backend();
+#ifdef BACKPROP_WITH_CUDA
+  std::string why;
+  if (Backend* b = cuda_backend(device.index, &why)) return *b;
+  throw DeviceError("CUDA device " + device.str() + " is unavailable: " + why);
+#else
+  throw DeviceError("CUDA device " + device.str() + " is unavailable: " + cuda_unavailable_reason());
+#endif
+}
+
+}  // namespace bp

@@ -1,0 +1,502 @@
+// The CPU backend: a caching allocator (so a training step allocates nothing from the system
+// once warm), strided elementwise loops with contiguous fast paths, reductions, SGEMM and the
+// fused optimizer updates.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#include "../backend.h"
+#include "fast_math.h"
+#include "gemm.h"
+
+namespace bp {
+namespace {
+
+// ---- allocator -----------------------------------------------------------------------------
+
+constexpr int kClasses = 48;
+constexpr size_t kMaxCachedPerClass = 64;
+
+int size_class(size_t count) {
+  size_t c = 16;
+  int cls = 0;
+  while (c < count) {
+    c <<= 1;
+    ++cls;
+  }
+  return cls;
+}
+
+size_t class_count(int cls) { return size_t{16} << cls; }
+
+bool g_pool_dead = false;  // per-thread, set when the thread's pool is destroyed
+
+struct Pool {
+  std::array<std::vector<float*>, kClasses> free_lists;
+  ~Pool() {
+    for (auto& list : free_lists)
+      for (float* p : list) std::free(p);
+    g_pool_dead = true;
+  }
+};
+thread_local Pool t_pool;
+
+float* pool_allocate(size_t count) {
+  const int cls = size_class(count);
+  if (cls < kClasses && !g_pool_dead) {
+    auto& list = t_pool.free_lists[static_cast<size_t>(cls)];
+    if (!list.empty()) {
+      float* p = list.back();
+      list.pop_back();
+      return p;
+    }
+  }
+  const size_t bytes = class_count(cls) * sizeof(float);
+  void* p = std::aligned_alloc(64, bytes);
+  if (!p) throw std::bad_alloc();
+  return static_cast<float*>(p);
+}
+
+void pool_free(float* p, size_t count) {
+  if (!p) return;
+  const int cls = size_class(count);
+  if (cls < kClasses && !g_pool_dead) {
+    auto& list = t_pool.free_lists[static_cast<size_t>(cls)];
+    if (list.size() < kMaxCachedPerClass) {
+      list.push_back(p);
+      return;
+    }
+  }
+  std::free(p);
+}
+
+// ---- strided iteration -------------------------------------------------------------------
+
+bool is_dense(const StridedView& v) {
+  int64_t expect = 1;
+  for (int d = v.shape.size() - 1; d >= 0; --d) {
+    if (v.shape[d] != 1 && v.strides[d] != expect) return false;
+    expect *= v.shape[d];
+  }
+  return true;
+}
+
+// Calls row(ptrs, length, inner_strides) for every innermost row of `shape`. Dimensions of size
+// 1 are dropped and neighbours that are contiguous in every view are merged first, so that e.g.
+// a [200, 1] tensor is one row of 200.
+template <size_t N, class Row>
+void for_each_row(const Shape& shape, const std::array<const StridedView*, N>& views, Row&& row) {
+  std::array<float*, N> p;
+  for (size_t k = 0; k < N; ++k) p[k] = views[k]->data;
+  if (shape.numel() == 0) return;
+  int64_t dims[kMaxDims];
+  int64_t strides[N][kMaxDims];
+  int nd = 0;
+  for (int d = 0; d < shape.size(); ++d) {
+    if (shape[d] == 1) continue;
+    bool merge = nd > 0;
+    for (size_t k = 0; k < N && merge; ++k)
+      merge = strides[k][nd - 1] == views[k]->strides[d] * shape[d];
+    if (merge) {
+      dims[nd - 1] *= shape[d];
+      for (size_t k = 0; k < N; ++k) strides[k][nd - 1] = views[k]->strides[d];
+    } else {
+      dims[nd] = shape[d];
+      for (size_t k = 0; k < N; ++k) strides[k][nd] = views[k]->strides[d];
+      ++nd;
+    }
+  }
+  std::array<int64_t, N> inner_strides{};
+  if (nd == 0) {
+    row(p, int64_t{1}, inner_strides);
+    return;
+  }
+  const int64_t inner = dims[nd - 1];
+  for (size_t k = 0; k < N; ++k) inner_strides[k] = strides[k][nd - 1];
+  int64_t outer = 1;
+  for (int d = 0; d < nd - 1; ++d) outer *= dims[d];
+  int64_t idx[kMaxDims] = {};
+  for (int64_t o = 0; o < outer; ++o) {
+    row(p, inner, inner_strides);
+    for (int d = nd - 2; d >= 0; --d) {
+      for (size_t k = 0; k < N; ++k) p[k] += strides[k][d];
+      if (++idx[d] < dims[d]) break;
+      for (size_t k = 0; k < N; ++k) p[k] -= strides[k][d] * dims[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+template <class F>
+void map1(const StridedView& out, const StridedView& in, F f) {
+  if (is_dense(out) && is_dense(in)) {
+    float* o = out.data;
+    const float* x = in.data;
+    const int64_t n = out.shape.numel();
+    for (int64_t i = 0; i < n; ++i) o[i] = f(x[i]);
+    return;
+  }
+  for_each_row<2>(out.shape, {&out, &in}, [&](auto& p, int64_t len, auto& s) {
+    float* o = p[0];
+    const float* x = p[1];
+    if (s[0] == 1 && s[1] == 1) {
+      for (int64_t i = 0; i < len; ++i) o[i] = f(x[i]);
+    } else {
+      for (int64_t i = 0; i < len; ++i) o[i * s[0]] = f(x[i * s[1]]);
+    }
+  });
+}
+
+template <class F>
+void map2(const StridedView& out, const StridedView& a, const StridedView& b, F f) {
+  if (is_dense(out) && is_dense(a) && is_dense(b)) {
+    float* o = out.data;
+    const float* x = a.data;
+    const float* y = b.data;
+    const int64_t n = out.shape.numel();
+    for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
+    return;
+  }
+  for_each_row<3>(out.shape, {&out, &a, &b}, [&](auto& p, int64_t len, auto& s) {
+    float* o = p[0];
+    const float* x = p[1];
+    const float* y = p[2];
+    if (s[0] == 1 && s[1] == 1 && s[2] == 1) {
+      for (int64_t i = 0; i < len; ++i) o[i] = f(x[i], y[i]);
+    } else if (s[0] == 1 && s[1] == 1 && s[2] == 0) {
+      const float yv = *y;
+      for (int64_t i = 0; i < len; ++i) o[i] = f(x[i], yv);
+    } else if (s[0] == 1 && s[1] == 0 && s[2] == 1) {
+      const float xv = *x;
+      for (int64_t i = 0; i < len; ++i) o[i] = f(xv, y[i]);
+    } else {
+      for (int64_t i = 0; i < len; ++i) o[i * s[0]] = f(x[i * s[1]], y[i * s[2]]);
+    }
+  });
+}
+
+template <class F>
+void map3(const StridedView& out, const StridedView& a, const StridedView& b,
+          const StridedView& c, F f) {
+  if (is_dense(out) && is_dense(a) && is_dense(b) && is_dense(c)) {
+    const int64_t n = out.shape.numel();
+    for (int64_t i = 0; i < n; ++i) out.data[i] = f(a.data[i], b.data[i], c.data[i]);
+    return;
+  }
+  for_each_row<4>(out.shape, {&out, &a, &b, &c}, [&](auto& p, int64_t len, auto& s) {
+    for (int64_t i = 0; i < len; ++i)
+      p[0][i * s[0]] = f(p[1][i * s[1]], p[2][i * s[2]], p[3][i * s[3]]);
+  });
+}
+
+constexpr float kInvSqrt2 = 0.70710678118654752f;
+constexpr float kInvSqrt2Pi = 0.39894228040143268f;
+
+float gelu_f(float x) { return 0.5f * x * (1.0f + std::erf(x * kInvSqrt2)); }
+float gelu_d(float x) {
+  return 0.5f * (1.0f + std::erf(x * kInvSqrt2)) + x * kInvSqrt2Pi * std::exp(-0.5f * x * x);
+}
+
+float nan_max(float a, float b) { return (a > b || a != a) ? a : b; }
+float nan_min(float a, float b) { return (a < b || a != a) ? a : b; }
+
+typedef float v16 __attribute__((vector_size(64)));
+
+// Sum of a dense run with 16 vector lanes (no reassociation flag needed for speed).
+float dense_sum(const float* x, int64_t n) {
+  v16 acc{};
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    v16 v;
+    std::memcpy(&v, x + i, sizeof v);
+    acc += v;
+  }
+  float t = 0.0f;
+  for (int l = 0; l < 16; ++l) t += acc[l];
+  for (; i < n; ++i) t += x[i];
+  return t;
+}
+
+// ---- the backend ---------------------------------------------------------------------------
+
+class CpuBackend final : public Backend {
+ public:
+  Device device() const override { return Device::cpu(); }
+  float* allocate(size_t count) override { return pool_allocate(count); }
+  void deallocate(float* p, size_t count) override { pool_free(p, count); }
+  void to_host(float* host, const float* src, size_t count) override {
+    if (count) std::memcpy(host, src, count * sizeof(float));
+  }
+  void from_host(float* dst, const float* host, size_t count) override {
+    if (count) std::memcpy(dst, host, count * sizeof(float));
+  }
+
+  void fill(const StridedView& out, float value) override {
+    map1(out, out, [value](float) { return value; });
+  }
+
+  void unary(UnaryOp op, const StridedView& out, const StridedView& in, float p0,
+             float p1) override {
+    switch (op) {
+      case UnaryOp::Copy: return map1(out, in, [](float x) { return x; });
+      case UnaryOp::Neg: return map1(out, in, [](float x) { return -x; });
+      case UnaryOp::Exp: return map1(out, in, [](float x) { return fastmath::exp(x); });
+      case UnaryOp::Log: return map1(out, in, [](float x) { return fastmath::log(x); });
+      case UnaryOp::Sqrt: return map1(out, in, [](float x) { return std::sqrt(x); });
+      case UnaryOp::Abs: return map1(out, in, [](float x) { return fastmath::abs(x); });
+      case UnaryOp::Relu: return map1(out, in, [](float x) { return x > 0.0f ? x : (x != x ? x : 0.0f); });
+      case UnaryOp::LeakyRelu: return map1(out, in, [p0](float x) { return x > 0.0f ? x : p0 * x; });
+      case UnaryOp::Elu:
+        return map1(out, in, [p0](float x) { return x > 0.0f ? x : p0 * (fastmath::exp(x) - 1.0f); });
+      case UnaryOp::Sigmoid: return map1(out, in, [](float x) { return fastmath::sigmoid(x); });
+      case UnaryOp::Tanh: return map1(out, in, [](float x) { return fastmath::tanh(x); });
+      case UnaryOp::Softplus: return map1(out, in, [](float x) { return fastmath::softplus(x); });
+      case UnaryOp::Sin: return map1(out, in, [](float x) { return std::sin(x); });
+      case UnaryOp::Cos: return map1(out, in, [](float x) { return std::cos(x); });
+      case UnaryOp::Gelu: return map1(out, in, [](float x) { return gelu_f(x); });
+      case UnaryOp::Silu: return map1(out, in, [](float x) { return x * fastmath::sigmoid(x); });
+      case UnaryOp::Gaussian: return map1(out, in, [](float x) { return fastmath::exp(-x * x); });
+      case UnaryOp::Pow:
+        if (p0 == 2.0f) return map1(out, in, [](float x) { return x * x; });
+        return map1(out, in, [p0](float x) { return std::pow(x, p0); });
+      case UnaryOp::Clamp:
+        return map1(out, in, [p0, p1](float x) { return x < p0 ? p0 : (x > p1 ? p1 : x); });
+      case UnaryOp::AddScalar: return map1(out, in, [p0](float x) { return x + p0; });
+      case UnaryOp::MulScalar: return map1(out, in, [p0](float x) { return x * p0; });
+      case UnaryOp::RSubScalar: return map1(out, in, [p0](float x) { return p0 - x; });
+      case UnaryOp::RDivScalar: return map1(out, in, [p0](float x) { return p0 / x; });
+    }
+  }
+
+  void unary_backward(UnaryOp op, const StridedView& gin, const StridedView& gout,
+                      const StridedView& x, const StridedView& y, float p0, float p1) override {
+    switch (op) {
+      case UnaryOp::Copy:
+      case UnaryOp::AddScalar: return map1(gin, gout, [](float g) { return g; });
+      case UnaryOp::Neg: return map1(gin, gout, [](float g) { return -g; });
+      case UnaryOp::MulScalar: return map1(gin, gout, [p0](float g) { return g * p0; });
+      case UnaryOp::RSubScalar: return map1(gin, gout, [](float g) { return -g; });
+      case UnaryOp::RDivScalar:  // d(p/x) = -p/x² = -y/x
+        return map2(gin, gout, x, [p0](float g, float v) { return -g * p0 / (v * v); });
+      case UnaryOp::Exp: return map2(gin, gout, y, [](float g, float e) { return g * e; });
+      case UnaryOp::Log: return map2(gin, gout, x, [](float g, float v) { return g / v; });
+      case UnaryOp::Sqrt: return map2(gin, gout, y, [](float g, float s) { return g * 0.5f / s; });
+      case UnaryOp::Abs:
+        return map2(gin, gout, x, [](float g, float v) {
+          return v > 0.0f ? g : (v < 0.0f ? -g : 0.0f);
+        });
+      case UnaryOp::Relu:
+        return map2(gin, gout, x, [](float g, float v) { return v > 0.0f ? g : 0.0f; });
+      case UnaryOp::LeakyRelu:
+        return map2(gin, gout, x, [p0](float g, float v) { return v > 0.0f ? g : p0 * g; });
+      case UnaryOp::Elu:
+        return map3(gin, gout, x, y, [p0](float g, float v, float o) {
+          return v > 0.0f ? g : g * (o + p0);
+        });
+      case UnaryOp::Sigmoid:
+        return map2(gin, gout, y, [](float g, float s) { return g * s * (1.0f - s); });
+      case UnaryOp::Tanh:
+        return map2(gin, gout, y, [](float g, float t) { return g * (1.0f - t * t); });
+      case UnaryOp::Softplus:
+        return map2(gin, gout, x, [](float g, float v) { return g * fastmath::sigmoid(v); });
+      case UnaryOp::Sin: return map2(gin, gout, x, [](float g, float v) { return g * std::cos(v); });
+      case UnaryOp::Cos: return map2(gin, gout, x, [](float g, float v) { return -g * std::sin(v); });
+      case UnaryOp::Gelu: return map2(gin, gout, x, [](float g, float v) { return g * gelu_d(v); });
+      case UnaryOp::Silu:
+        return map2(gin, gout, x, [](float g, float v) {
+          const float s = fastmath::sigmoid(v);
+          return g * (s + v * s * (1.0f - s));
+        });
+      case UnaryOp::Gaussian:
+        return map3(gin, gout, x, y, [](float g, float v, float o) { return g * -2.0f * v * o; });
+      case UnaryOp::Pow:
+        return map2(gin, gout, x, [p0](float g, float v) {
+          return p0 == 0.0f ? 0.0f : g * p0 * (p0 == 2.0f ? v : std::pow(v, p0 - 1.0f));
+        });
+      case UnaryOp::Clamp:
+        return map2(gin, gout, x, [p0, p1](float g, float v) {
+          return (v >= p0 && v <= p1) ? g : 0.0f;
+        });
+    }
+  }
+
+  void binary(BinaryOp op, const StridedView& out, const StridedView& a,
+              const StridedView& b) override {
+    switch (op) {
+      case BinaryOp::Add: return map2(out, a, b, [](float x, float y) { return x + y; });
+      case BinaryOp::Sub: return map2(out, a, b, [](float x, float y) { return x - y; });
+      case BinaryOp::Mul: return map2(out, a, b, [](float x, float y) { return x * y; });
+      case BinaryOp::Div: return map2(out, a, b, [](float x, float y) { return x / y; });
+      case BinaryOp::Maximum: return map2(out, a, b, nan_max);
+      case BinaryOp::Minimum: return map2(out, a, b, nan_min);
+      case BinaryOp::Lt: return map2(out, a, b, [](float x, float y) { return x < y ? 1.0f : 0.0f; });
+      case BinaryOp::Le: return map2(out, a, b, [](float x, float y) { return x <= y ? 1.0f : 0.0f; });
+      case BinaryOp::Gt: return map2(out, a, b, [](float x, float y) { return x > y ? 1.0f : 0.0f; });
+      case BinaryOp::Ge: return map2(out, a, b, [](float x, float y) { return x >= y ? 1.0f : 0.0f; });
+      case BinaryOp::Eq: return map2(out, a, b, [](float x, float y) { return x == y ? 1.0f : 0.0f; });
+      case BinaryOp::Ne: return map2(out, a, b, [](float x, float y) { return x != y ? 1.0f : 0.0f; });
+    }
+  }
+
+  void where(const StridedView& out, const StridedView& cond, const StridedView& a,
+             const StridedView& b) override {
+    map3(out, cond, a, b, [](float c, float x, float y) { return c != 0.0f ? x : y; });
+  }
+
+  void reduce(ReduceOp op, const StridedView& out, const StridedView& in, float scale) override {
+    // Iterate over `in`, with out's strides zeroed on reduced dimensions.
+    StridedView o = out;
+    o.shape = in.shape;
+    for (int d = 0; d < in.shape.size(); ++d)
+      if (out.shape[d] == 1 && in.shape[d] != 1) o.strides[d] = 0;
+    const bool is_sum = op == ReduceOp::Sum;
+    fill(out, is_sum ? 0.0f : -INFINITY);
+    for_each_row<2>(in.shape, {&o, &in}, [&](auto& p, int64_t len, auto& s) {
+      float* dst = p[0];
+      const float* src = p[1];
+      if (s[0] == 0) {  // reducing along the row
+        if (is_sum) {
+          if (s[1] == 1) {
+            *dst += dense_sum(src, len);
+          } else {
+            float t = 0.0f;
+            for (int64_t i = 0; i < len; ++i) t += src[i * s[1]];
+            *dst += t;
+          }
+        } else {
+          float m = *dst;
+          for (int64_t i = 0; i < len; ++i) m = nan_max(m, src[i * s[1]]);
+          *dst = m;
+        }
+      } else if (is_sum) {
+        if (s[0] == 1 && s[1] == 1)
+          for (int64_t i = 0; i < len; ++i) dst[i] += src[i];
+        else
+          for (int64_t i = 0; i < len; ++i) dst[i * s[0]] += src[i * s[1]];
+      } else {
+        for (int64_t i = 0; i < len; ++i) dst[i * s[0]] = nan_max(dst[i * s[0]], src[i * s[1]]);
+      }
+    });
+    if (scale != 1.0f) map1(out, out, [scale](float v) { return v * scale; });
+  }
+
+  void argmax(const StridedView& out, const StridedView& in, int axis) override {
+    // out has in's shape with size 1 at `axis`.
+    const int64_t len = in.shape[axis];
+    const int64_t step = in.strides[axis];
+    StridedView o = out;
+    StridedView i = in;
+    i.shape[axis] = 1;
+    for_each_row<2>(o.shape, {&o, &i}, [&](auto& p, int64_t n, auto& s) {
+      for (int64_t r = 0; r < n; ++r) {
+        const float* src = p[1] + r * s[1];
+        int64_t best = 0;
+        float bv = src[0];
+        for (int64_t j = 1; j < len; ++j) {
+          const float v = src[j * step];
+          if (v > bv || (v != v && bv == bv)) {
+            bv = v;
+            best = j;
+          }
+        }
+        p[0][r * s[0]] = static_cast<float>(best);
+      }
+    });
+  }
+
+  void matmul(const StridedView& out, const StridedView& a, const StridedView& b,
+              bool accumulate) override {
+    const int nd = out.shape.size();
+    const int64_t m = out.shape[nd - 2], n = out.shape[nd - 1], k = a.shape[nd - 1];
+    Shape batch;
+    for (int d = 0; d < nd - 2; ++d) batch.push_back(out.shape[d]);
+    const int64_t nb = batch.numel();
+    std::array<int64_t, kMaxDims> idx{};
+    for (int64_t bi = 0; bi < nb; ++bi) {
+      int64_t oa = 0, ob = 0, oc = 0;
+      for (int d = 0; d < nd - 2; ++d) {
+        oa += idx[static_cast<size_t>(d)] * a.strides[d];
+        ob += idx[static_cast<size_t>(d)] * b.strides[d];
+        oc += idx[static_cast<size_t>(d)] * out.strides[d];
+      }
+      cpu::gemm(m, n, k, {a.data + oa, a.strides[nd - 2], a.strides[nd - 1]},
+                {b.data + ob, b.strides[nd - 2], b.strides[nd - 1]}, out.data + oc,
+                out.strides[nd - 2], out.strides[nd - 1], accumulate);
+      for (int d = nd - 3; d >= 0; --d) {
+        if (++idx[static_cast<size_t>(d)] < batch[d]) break;
+        idx[static_cast<size_t>(d)] = 0;
+      }
+    }
+  }
+
+  void bce_logits(float* out, const StridedView& z, const StridedView& y) override {
+    double total = 0.0;
+    for_each_row<2>(z.shape, {&z, &y}, [&](auto& p, int64_t len, auto& s) {
+      // Terms first (a loop the compiler vectorises), then a vector sum.
+      float terms[256];
+      for (int64_t i0 = 0; i0 < len; i0 += 256) {
+        const int64_t m = std::min<int64_t>(256, len - i0);
+        const float* zp = p[0] + i0 * s[0];
+        const float* yp = p[1] + i0 * s[1];
+        for (int64_t i = 0; i < m; ++i) {
+          const float zv = zp[i * s[0]], yv = yp[i * s[1]];
+          terms[i] = fastmath::max(zv, 0.0f) - zv * yv +
+                     fastmath::log(1.0f + fastmath::exp(-fastmath::abs(zv)));
+        }
+        total += static_cast<double>(dense_sum(terms, m));
+      }
+    });
+    const int64_t n = z.shape.numel();
+    *out = n ? static_cast<float>(total / static_cast<double>(n)) : NAN;
+  }
+
+  void bce_logits_backward(const StridedView& gz, const StridedView& z, const StridedView& y,
+                           const float* gout, float scale) override {
+    const float s = *gout * scale;
+    map2(gz, z, y, [s](float zv, float yv) { return s * (fastmath::sigmoid(zv) - yv); });
+  }
+
+  void sgd_step(float* p, const float* g, float* buf, size_t n, const SgdArgs& a) override {
+    for (size_t i = 0; i < n; ++i) {
+      float d = g[i] + a.weight_decay * p[i] + a.l2 * p[i];
+      if (a.l1 != 0.0f) d += a.l1 * (p[i] > 0.0f ? 1.0f : (p[i] < 0.0f ? -1.0f : 0.0f));
+      if (a.momentum != 0.0f) {
+        buf[i] = a.first_step ? d : a.momentum * buf[i] + (1.0f - a.dampening) * d;
+        d = a.nesterov ? d + a.momentum * buf[i] : buf[i];
+      }
+      p[i] -= a.lr * d;
+    }
+  }
+
+  void adam_step(float* p, const float* g, float* m, float* v, size_t n,
+                 const AdamArgs& a) override {
+    const float bc1 = 1.0f - static_cast<float>(std::pow(static_cast<double>(a.beta1), static_cast<double>(a.step)));
+    const float bc2 = 1.0f - static_cast<float>(std::pow(static_cast<double>(a.beta2), static_cast<double>(a.step)));
+    const float step_size = a.lr / bc1;
+    const float bc2_sqrt = std::sqrt(bc2);
+    for (size_t i = 0; i < n; ++i) {
+      float d = g[i] + a.l2 * p[i];
+      if (a.l1 != 0.0f) d += a.l1 * (p[i] > 0.0f ? 1.0f : (p[i] < 0.0f ? -1.0f : 0.0f));
+      if (a.decoupled)
+        p[i] *= 1.0f - a.lr * a.weight_decay;
+      else
+        d += a.weight_decay * p[i];
+      m[i] = a.beta1 * m[i] + (1.0f - a.beta1) * d;
+      v[i] = a.beta2 * v[i] + (1.0f - a.beta2) * d * d;
+      p[i] -= step_size * m[i] / (std::sqrt(v[i]) / bc2_sqrt + a.eps);
+    }
+  }
+};
+
+}  // namespace
+
+Backend& cpu_backend() {
+  static CpuBackend backend;
+  return backend;
+}
+
+}  // namespace bp

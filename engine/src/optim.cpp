@@ -1,0 +1,138 @@
+#include "backprop/optim.h"
+
+#include <cmath>
+
+#include "backprop/errors.h"
+#include "tensor_impl.h"
+
+namespace bp {
+namespace {
+void check_rate(float lr, const char* what) {
+  if (!std::isfinite(lr) || lr < 0.0f)
+    throw ValueError(std::string(what) + ": learning rate must be a finite number >= 0, got " +
+                     std::to_string(lr));
+}
+Tensor zeros_like(const Tensor& t) { return Tensor::zeros(t.shape(), t.device()); }
+}  // namespace
+
+const char* regularization_name(Regularization::Kind k) {
+  switch (k) {
+    case Regularization::None: return "none";
+    case Regularization::L1: return "l1";
+    case Regularization::L2: return "l2";
+  }
+  return "?";
+}
+
+Regularization::Kind parse_regularization(const std::string& name) {
+  for (auto k : {Regularization::None, Regularization::L1, Regularization::L2})
+    if (name == regularization_name(k)) return k;
+  throw ValueError("unknown regularization '" + name + "' (expected none, l1 or l2)");
+}
+
+Optimizer::Optimizer(std::vector<Tensor> params, float lr) : params_(std::move(params)), lr_(lr) {
+  check_rate(lr, "optimizer");
+  for (const Tensor& p : params_) {
+    if (!p.defined() || !p.is_leaf() || !p.is_contiguous())
+      throw ValueError("optimizer: parameters must be contiguous leaf tensors");
+  }
+}
+
+void Optimizer::zero_grad() {
+  for (const Tensor& p : params_) p.zero_grad();
+}
+
+void Optimizer::set_lr(float lr) {
+  check_rate(lr, "set_lr");
+  lr_ = lr;
+}
+
+float Optimizer::l1_for(size_t i) const {
+  return reg_.kind == Regularization::L1 && params_[i].dim() >= 2 ? reg_.rate : 0.0f;
+}
+float Optimizer::l2_for(size_t i) const {
+  return reg_.kind == Regularization::L2 && params_[i].dim() >= 2 ? reg_.rate : 0.0f;
+}
+
+SGD::SGD(std::vector<Tensor> params, SgdOptions options)
+    : Optimizer(std::move(params), options.lr), opt_(options) {
+  if (opt_.momentum < 0.0f || opt_.weight_decay < 0.0f)
+    throw ValueError("SGD: momentum and weight decay must be >= 0");
+  if (opt_.nesterov && (opt_.momentum <= 0.0f || opt_.dampening != 0.0f))
+    throw ValueError("SGD: Nesterov momentum needs momentum > 0 and no dampening");
+  for (const Tensor& p : params_) momentum_.push_back(opt_.momentum != 0.0f ? zeros_like(p) : Tensor());
+}
+
+void SGD::step() {
+  const bool first = steps_ == 0;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const Tensor& p = params_[i];
+    Tensor g = p.grad();
+    if (!g.defined()) continue;
+    g = g.contiguous();
+    Backend::SgdArgs args{lr_, opt_.momentum, opt_.dampening, opt_.weight_decay,
+                          l1_for(i), l2_for(i), opt_.nesterov, first};
+    float* buf = momentum_[i].defined() ? momentum_[i].impl()->ptr() : nullptr;
+    p.impl()->backend().sgd_step(p.impl()->ptr(), g.impl()->ptr(), buf,
+                                 static_cast<size_t>(p.numel()), args);
+  }
+  ++steps_;
+}
+
+Adam::Adam(std::vector<Tensor> params, AdamOptions options, bool decoupled)
+    : Optimizer(std::move(params), options.lr), opt_(options), decoupled_(decoupled) {
+  if (!(opt_.beta1 >= 0.0f && opt_.beta1 < 1.0f && opt_.beta2 >= 0.0f && opt_.beta2 < 1.0f))
+    throw ValueError("Adam: betas must be in [0, 1)");
+  if (!(opt_.eps > 0.0f)) throw ValueError("Adam: eps must be > 0");
+  for (const Tensor& p : params_) {
+    m_.push_back(zeros_like(p));
+    v_.push_back(zeros_like(p));
+  }
+}
+
+void Adam::step() {
+  ++steps_;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const Tensor& p = params_[i];
+    Tensor g = p.grad();
+    if (!g.defined()) continue;
+    g = g.contiguous();
+    Backend::AdamArgs args{lr_, opt_.beta1, opt_.beta2, opt_.eps, opt_.weight_decay,
+                           l1_for(i), l2_for(i), decoupled_, steps_};
+    p.impl()->backend().adam_step(p.impl()->ptr(), g.impl()->ptr(), m_[i].impl()->ptr(),
+                                  v_[i].impl()->ptr(), static_cast<size_t>(p.numel()), args);
+  }
+}
+
+float LrSchedule::lr_at(float base_lr, int64_t step) const {
+  switch (kind) {
+    case Constant: return base_lr;
+    case Step: {
+      const int64_t k = step_size > 0 ? step / step_size : 0;
+      return base_lr * static_cast<float>(std::pow(static_cast<double>(gamma), static_cast<double>(k)));
+    }
+    case Cosine: {
+      if (total_steps <= 0 || step >= total_steps) return min_lr;
+      const double t = static_cast<double>(step) / static_cast<double>(total_steps);
+      return min_lr + static_cast<float>(0.5 * (1.0 + std::cos(3.141592653589793 * t))) * (base_lr - min_lr);
+    }
+  }
+  return base_lr;
+}
+
+const char* schedule_name(LrSchedule::Kind k) {
+  switch (k) {
+    case LrSchedule::Constant: return "constant";
+    case LrSchedule::Step: return "step";
+    case LrSchedule::Cosine: return "cosine";
+  }
+  return "?";
+}
+
+LrSchedule::Kind parse_schedule(const std::string& name) {
+  for (auto k : {LrSchedule::Constant, LrSchedule::Step, LrSchedule::Cosine})
+    if (name == schedule_name(k)) return k;
+  throw ValueError("unknown schedule '" + name + "' (expected constant, step or cosine)");
+}
+
+}  // namespace bp

@@ -1,0 +1,85 @@
+// Internal: what a Tensor handle points to. A TensorImpl is both an n-d view over a Storage and a
+// node of the autodiff graph (op, inputs, saved scalars). Not part of the public API.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend.h"
+#include "backprop/tensor.h"
+
+namespace bp {
+
+/// A device buffer of float32 values, returned to its backend's pool when the last view dies.
+struct Storage {
+  float* data = nullptr;
+  size_t size = 0;
+  Backend* backend = nullptr;
+  Storage(Backend* b, size_t n) : data(b->allocate(n)), size(n), backend(b) {}
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+  ~Storage() { backend->deallocate(data, size); }
+};
+
+/// One differentiable operation: its name and how to turn the output's gradient into the
+/// gradients of its inputs. `grads` has one slot per input; slots of inputs that do not
+/// require grad may be left undefined.
+struct OpDef {
+  const char* name;
+  void (*backward)(const TensorImpl& node, const Tensor& grad_out, Tensor* grads);
+};
+
+struct TensorImpl {
+  std::shared_ptr<Storage> storage;
+  Shape shape;
+  Shape strides;
+  int64_t offset = 0;
+
+  bool requires_grad = false;
+  Tensor grad;
+
+  // Graph node: null op means a leaf (input or parameter).
+  const OpDef* op = nullptr;
+  std::array<Tensor, 3> in;
+  std::vector<Tensor> more_in;  // inputs past the third (only cat uses these)
+  int num_in = 0;
+  float p0 = 0.0f, p1 = 0.0f;  // op scalars (exponent, slope, scale, ...)
+  int i0 = 0, i1 = 0;          // op integers (axis, keepdim, ...)
+  Shape aux;                   // op shape-like data (permutation, slice bounds)
+  uint64_t seq = 0;
+  uint64_t visit = 0;  // scratch mark for graph walks
+  std::string name;
+
+  const Tensor& input(int i) const {
+    return i < 3 ? in[static_cast<size_t>(i)] : more_in[static_cast<size_t>(i - 3)];
+  }
+  float* ptr() const { return storage->data + offset; }
+  Backend& backend() const { return *storage->backend; }
+  StridedView view() const { return {ptr(), shape, strides}; }
+};
+
+/// A fresh contiguous tensor (uninitialised) on a backend.
+Tensor make_tensor(const Shape& shape, Backend& backend);
+/// A handle to a node's own value (no graph), for backward rules that read their output.
+Tensor value_of(const TensorImpl& node);
+/// A view sharing `base`'s storage.
+Tensor make_view(const Tensor& base, const Shape& shape, const Shape& strides, int64_t offset);
+/// Strided view of `t` broadcast to `shape` (zero strides on new or size-1 dimensions).
+StridedView broadcast_view(const TensorImpl& t, const Shape& shape);
+uint64_t next_sequence_number();
+
+/// True when ops should record the graph (not inside a NoGradGuard).
+bool grad_mode_enabled();
+
+/// Records `out` as the result of `op` on `inputs` when grad mode is on and an input needs grad.
+void record(const Tensor& out, const OpDef* op, std::initializer_list<const Tensor*> inputs);
+void record(const Tensor& out, const OpDef* op, const std::vector<Tensor>& inputs);
+/// True when input i of the node needs a gradient.
+inline bool needs_grad(const TensorImpl& node, int i) {
+  const Tensor& t = node.input(i);
+  return t.defined() && t.impl()->requires_grad;
+}
+
+}  // namespace bp

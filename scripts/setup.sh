@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Backprop Studio needs, only those that are missing.
+# Idempotent; runs as root, or through sudo otherwise. Usage: scripts/setup.sh [--gui]
+set -euo pipefail
+
+packages=(build-essential cmake pkg-config libgtest-dev nlohmann-json3-dev libcli11-dev libstb-dev)
+if [[ "${1:-}" == "--gui" || "${1:-}" == "--all" ]]; then
+  packages+=(libglfw3-dev libimgui-dev libgl-dev fonts-dejavu-core xvfb xauth)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo_cmd=(sudo)
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,146 @@
+#include "workloads.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+#include <nlohmann/json.hpp>
+
+#include "backprop/backprop.h"
+
+namespace bp::tools {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Median over repeats of (work units per second) for `step`, after a warm-up.
+double measure_rate(const std::function<void()>& step, double min_seconds, int repeats,
+                    int warmup = 20) {
+  for (int i = 0; i < warmup; ++i) step();
+  std::vector<double> rates;
+  for (int r = 0; r < repeats; ++r) {
+    int64_t n = 0;
+    const auto t0 = Clock::now();
+    double elapsed = 0.0;
+    do {
+      step();
+      ++n;
+      elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+    } while (elapsed < min_seconds);
+    rates.push_back(static_cast<double>(n) / elapsed);
+  }
+  std::sort(rates.begin(), rates.end());
+  return rates[rates.size() / 2];
+}
+
+struct Trainer {
+  MLP model;
+  Tensor x, y;
+  SGD opt;
+  float last_loss = 0.0f;
+  Trainer(const MlpSpec& spec, const Dataset& data, float lr)
+      : model(spec),
+        x(data.inputs()),
+        y(data.targets().reshape({data.size(), 1})),
+        opt(model.parameters(), SgdOptions{lr}) {}
+  void step() {
+    opt.zero_grad();
+    Tensor loss = binary_cross_entropy_with_logits(model(x), y);
+    loss.backward();
+    opt.step();
+    last_loss = loss.item();
+  }
+};
+
+MlpSpec spec_for(std::vector<int64_t> hidden, Activation act) {
+  MlpSpec s;
+  s.inputs = 2;
+  s.hidden = std::move(hidden);
+  s.activations = {act};
+  s.outputs = 1;
+  s.seed = 1;
+  return s;
+}
+
+WorkloadResult train_workload(const std::string& id, const std::string& what, int64_t n,
+                              std::vector<int64_t> hidden, Activation act, double target,
+                              double min_seconds, int repeats) {
+  Trainer t(spec_for(std::move(hidden), act), spiral_bench(n), 0.05f);
+  WorkloadResult r{id, what, true, 0.0, "steps/s", target, true, "", 0.0};
+  r.value = measure_rate([&] { t.step(); }, min_seconds, repeats);
+  r.final_loss = t.last_loss;
+  return r;
+}
+
+WorkloadResult grid_workload(double min_seconds, int repeats) {
+  MLP model(spec_for({64, 64, 64}, Activation::ReLU));
+  const int res = 512;
+  std::vector<float> out;
+  WorkloadResult r{"W3", "decision-boundary grid 512x512 through the W2 network (forward only)",
+                   true, 0.0, "ms", 45.0, false, "", 0.0};
+  const double per_second = measure_rate(
+      [&] { out = evaluate_grid(model, FeatureSet::plain(), Region{-1, 1, -1, 1}, res, res); },
+      min_seconds, repeats, 3);
+  r.value = 1000.0 / per_second;
+  double checksum = 0.0;
+  for (float v : out) checksum += v;
+  r.note = "grid checksum " + std::to_string(checksum);
+  return r;
+}
+
+}  // namespace
+
+std::vector<WorkloadResult> run_workloads(const std::vector<std::string>& ids, double min_seconds,
+                                          int repeats) {
+  std::vector<WorkloadResult> results;
+  auto wanted = [&](const char* id) {
+    return ids.empty() || std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
+  if (wanted("W1"))
+    results.push_back(train_workload("W1", "lecture default: spiral-bench(200), 2-16-16-1 tanh, full-batch SGD",
+                                     200, {16, 16}, Activation::Tanh, 100000, min_seconds, repeats));
+  if (wanted("W2"))
+    results.push_back(train_workload("W2", "larger model: spiral-bench(1000), 2-64-64-64-1 relu, full-batch SGD",
+                                     1000, {64, 64, 64}, Activation::ReLU, 1500, min_seconds, repeats));
+  if (wanted("W3")) results.push_back(grid_workload(min_seconds, repeats));
+  if (wanted("W4")) {
+    WorkloadResult r{"W4", "GPU scale: spiral-bench(1000000), 2-256-256-256-1 relu, minibatch 65536",
+                     false, 0.0, "steps/s", 0.0, true, "", 0.0};
+    r.note = "skipped: " + (cuda_available() ? std::string("the CUDA backend is not implemented yet")
+                                             : cuda_unavailable_reason());
+    results.push_back(r);
+  }
+  return results;
+}
+
+std::string format_results(const std::vector<WorkloadResult>& results, bool json) {
+  if (json) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& r : results) {
+      nlohmann::json j{{"id", r.id}, {"what", r.what}, {"ran", r.ran}, {"unit", r.unit},
+                       {"target", r.target}, {"higher_is_better", r.higher_is_better}};
+      if (r.ran) j["value"] = r.value;
+      if (!r.note.empty()) j["note"] = r.note;
+      arr.push_back(j);
+    }
+    return arr.dump(2) + "\n";
+  }
+  std::string out;
+  char buf[512];
+  for (const auto& r : results) {
+    if (!r.ran) {
+      std::snprintf(buf, sizeof buf, "%s  %-10s  %s\n", r.id.c_str(), "-", r.note.c_str());
+    } else {
+      const bool met = r.higher_is_better ? r.value >= r.target : r.value <= r.target;
+      std::snprintf(buf, sizeof buf, "%s  %10.1f %-7s (target %s %.0f: %s)  %s\n", r.id.c_str(),
+                    r.value, r.unit.c_str(), r.higher_is_better ? ">=" : "<=", r.target,
+                    met ? "met" : "not met", r.what.c_str());
+    }
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace bp::tools
