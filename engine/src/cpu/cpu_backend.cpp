@@ -444,8 +444,7 @@ class CpuBackend final : public Backend {
         const float* yp = p[1] + i0 * s[1];
         for (int64_t i = 0; i < m; ++i) {
           const float zv = zp[i * s[0]], yv = yp[i * s[1]];
-          terms[i] = fastmath::max(zv, 0.0f) - zv * yv +
-                     fastmath::log(1.0f + fastmath::exp(-fastmath::abs(zv)));
+          terms[i] = fastmath::softplus(zv) - zv * yv;
         }
         total += static_cast<double>(dense_sum(terms, m));
       }

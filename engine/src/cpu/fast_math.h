@@ -88,9 +88,14 @@ inline float tanh(float x) {
 
 inline float sigmoid(float x) { return 1.0f / (1.0f + fastmath::exp(-x)); }
 
-/// log(1 + e^x) without overflow.
-inline float softplus(float x) {
-  return max(x, 0.0f) + fastmath::log(1.0f + fastmath::exp(-abs(x)));
+/// log(1 + u) accurate for tiny u too: w = 1 + u rounds, and log(w)·u/(w − 1) corrects for it.
+inline float log1p(float u) {
+  const float w = 1.0f + u;
+  const float r = fastmath::log(w) * (u / (w - 1.0f));
+  return w == 1.0f ? u : r;
 }
+
+/// log(1 + e^x) without overflow.
+inline float softplus(float x) { return max(x, 0.0f) + fastmath::log1p(fastmath::exp(-abs(x))); }
 
 }  // namespace bp::fastmath

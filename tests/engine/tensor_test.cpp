@@ -1,0 +1,263 @@
+// Forward values against independent computations; views, broadcasting, errors, the graph API.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "backprop/backprop.h"
+
+namespace bp {
+namespace {
+
+std::vector<float> vec(const Tensor& t) { return t.to_vector(); }
+
+TEST(Tensor, CreationAndElementAccess) {
+  Tensor t = Tensor::from_vector({1, 2, 3, 4, 5, 6}, {2, 3});
+  EXPECT_EQ(t.shape(), (Shape{2, 3}));
+  EXPECT_EQ(t.strides(), (Shape{3, 1}));
+  EXPECT_FLOAT_EQ(t.at({1, 2}), 6.0f);
+  EXPECT_EQ(vec(Tensor::zeros({2})), (std::vector<float>{0, 0}));
+  EXPECT_EQ(vec(Tensor::arange(3)), (std::vector<float>{0, 1, 2}));
+  EXPECT_FLOAT_EQ(Tensor::scalar(2.5f).item(), 2.5f);
+  EXPECT_THROW(t.item(), ShapeError);
+  EXPECT_THROW(t.at({2, 0}), ShapeError);
+  EXPECT_THROW(Tensor::from_vector({1, 2}, {3}), ShapeError);
+}
+
+TEST(Tensor, ViewsShareStorageWithoutCopying) {
+  Tensor t = Tensor::from_vector({1, 2, 3, 4, 5, 6}, {2, 3});
+  Tensor tt = t.T();
+  EXPECT_EQ(tt.data(), t.data());
+  EXPECT_FALSE(tt.is_contiguous());
+  EXPECT_EQ(vec(tt), (std::vector<float>{1, 4, 2, 5, 3, 6}));
+  Tensor r = t.reshape({3, 2});
+  EXPECT_EQ(r.data(), t.data());
+  Tensor s = t.slice(1, 0, 3, 2);
+  EXPECT_EQ(vec(s), (std::vector<float>{1, 3, 4, 6}));
+  EXPECT_EQ(s.data(), t.data());
+  Tensor b = Tensor::from_vector({1, 2, 3}, {3}).broadcast_to({2, 3});
+  EXPECT_EQ(b.strides(), (Shape{0, 1}));
+  EXPECT_EQ(vec(b), (std::vector<float>{1, 2, 3, 1, 2, 3}));
+  // Reshaping a non-contiguous view copies; view() refuses.
+  Tensor rc = tt.reshape({6});
+  EXPECT_NE(rc.data(), t.data());
+  EXPECT_EQ(vec(rc), (std::vector<float>{1, 4, 2, 5, 3, 6}));
+  EXPECT_THROW(tt.view({6}), ShapeError);
+  EXPECT_EQ(t.reshape({-1, 2}).shape(), (Shape{3, 2}));
+  EXPECT_EQ(t.permute({1, 0}).shape(), (Shape{3, 2}));
+  EXPECT_EQ(t.unsqueeze(0).shape(), (Shape{1, 2, 3}));
+  EXPECT_EQ(t.unsqueeze(-1).squeeze(2).shape(), (Shape{2, 3}));
+}
+
+TEST(Tensor, BroadcastingFollowsNumPyRules) {
+  Tensor a = Tensor::from_vector({1, 2, 3}, {3, 1});
+  Tensor b = Tensor::from_vector({10, 20}, {2});
+  Tensor c = a + b;
+  EXPECT_EQ(c.shape(), (Shape{3, 2}));
+  EXPECT_EQ(vec(c), (std::vector<float>{11, 21, 12, 22, 13, 23}));
+  EXPECT_EQ(vec(a * 2.0f), (std::vector<float>{2, 4, 6}));
+  EXPECT_EQ(vec(1.0f - a), (std::vector<float>{0, -1, -2}));
+  EXPECT_EQ(vec(6.0f / a), (std::vector<float>{6, 3, 2}));
+}
+
+TEST(Tensor, ShapeErrorsNameTheOpAndBothShapes) {
+  Tensor a = Tensor::zeros({2, 3}), b = Tensor::zeros({4, 3});
+  try {
+    (void)add(a, b);
+    FAIL() << "expected ShapeError";
+  } catch (const ShapeError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("add"), std::string::npos) << m;
+    EXPECT_NE(m.find("[2, 3]"), std::string::npos) << m;
+    EXPECT_NE(m.find("[4, 3]"), std::string::npos) << m;
+  }
+  try {
+    (void)matmul(a, b);
+    FAIL() << "expected ShapeError";
+  } catch (const ShapeError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("matmul"), std::string::npos) << m;
+    EXPECT_NE(m.find("[2, 3]"), std::string::npos) << m;
+    EXPECT_NE(m.find("[4, 3]"), std::string::npos) << m;
+  }
+  try {
+    (void)sum(a, 2);
+    FAIL() << "expected ShapeError";
+  } catch (const ShapeError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("sum"), std::string::npos) << m;
+    EXPECT_NE(m.find("axis 2"), std::string::npos) << m;
+    EXPECT_NE(m.find("[2, 3]"), std::string::npos) << m;
+  }
+  EXPECT_THROW((void)a.reshape({5}), ShapeError);
+  EXPECT_THROW((void)a.permute({0, 0}), ShapeError);
+  EXPECT_THROW((void)cat({a, Tensor::zeros({2, 2})}, 0), ShapeError);
+  EXPECT_THROW((void)Tensor().shape(), ValueError);
+}
+
+TEST(Tensor, MatmulMatchesNaiveDoubleProductAcrossKernelEdges) {
+  Rng rng(11);
+  for (auto [m, k, n] : std::vector<std::array<int64_t, 3>>{
+           {1, 1, 1}, {5, 3, 1}, {1, 7, 5}, {7, 2, 16}, {13, 300, 33}, {6, 16, 32}, {200, 16, 16}, {3, 5, 40}}) {
+    Tensor a = Tensor::uniform({m, k}, -1, 1, rng), b = Tensor::uniform({k, n}, -1, 1, rng);
+    for (bool transpose : {false, true}) {
+      Tensor aa = transpose ? a.T().contiguous().T() : a;  // same values, column-major strides
+      Tensor c = matmul(aa, b);
+      const auto av = vec(a), bv = vec(b), cv = vec(c);
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < n; ++j) {
+          double s = 0;
+          for (int64_t l = 0; l < k; ++l) s += static_cast<double>(av[i * k + l]) * bv[l * n + j];
+          ASSERT_NEAR(cv[i * n + j], s, 1e-5 * (1 + std::sqrt(static_cast<double>(k))))
+              << m << "x" << k << "x" << n << " at " << i << "," << j;
+        }
+    }
+  }
+}
+
+TEST(Tensor, BatchedMatmulBroadcastsBatchDimensions) {
+  Tensor a = Tensor::arange(12).reshape({2, 2, 3});
+  Tensor b = Tensor::from_vector({1, 0, 0, 1, 1, 1}, {3, 2});
+  Tensor c = matmul(a, b);
+  EXPECT_EQ(c.shape(), (Shape{2, 2, 2}));
+  EXPECT_EQ(vec(c), (std::vector<float>{2, 3, 8, 9, 14, 15, 20, 21}));
+}
+
+TEST(Tensor, ReductionsAndSoftmax) {
+  Tensor x = Tensor::from_vector({1, 5, 3, 4, 2, 6}, {2, 3});
+  EXPECT_EQ(vec(sum(x, 0)), (std::vector<float>{5, 7, 9}));
+  EXPECT_EQ(vec(sum(x, 1, true)), (std::vector<float>{9, 12}));
+  EXPECT_EQ(sum(x, 1, true).shape(), (Shape{2, 1}));
+  EXPECT_FLOAT_EQ(mean(x).item(), 3.5f);
+  EXPECT_EQ(vec(max(x, 1)), (std::vector<float>{5, 6}));
+  EXPECT_EQ(vec(argmax(x, 1)), (std::vector<float>{1, 2}));
+  EXPECT_EQ(vec(argmax(x, 0)), (std::vector<float>{1, 0, 1}));
+  const auto sm = vec(softmax(x, 1));
+  for (int r = 0; r < 2; ++r) {
+    const double* unused = nullptr;
+    (void)unused;
+    double denom = 0;
+    for (int c = 0; c < 3; ++c) denom += std::exp(static_cast<double>(x.at({r, c})));
+    for (int c = 0; c < 3; ++c)
+      EXPECT_NEAR(sm[r * 3 + c], std::exp(static_cast<double>(x.at({r, c}))) / denom, 1e-6);
+  }
+  // logsumexp stays finite where exp would overflow.
+  Tensor big = Tensor::from_vector({1000, 1000}, {1, 2});
+  EXPECT_NEAR(logsumexp(big, 1).item(), 1000 + std::log(2.0), 1e-3);
+}
+
+TEST(Tensor, ComparisonsWhereClamp) {
+  Tensor a = Tensor::from_vector({1, 2, 3}, {3}), b = Tensor::from_vector({2, 2, 2}, {3});
+  EXPECT_EQ(vec(lt(a, b)), (std::vector<float>{1, 0, 0}));
+  EXPECT_EQ(vec(le(a, b)), (std::vector<float>{1, 1, 0}));
+  EXPECT_EQ(vec(gt(a, b)), (std::vector<float>{0, 0, 1}));
+  EXPECT_EQ(vec(ge(a, b)), (std::vector<float>{0, 1, 1}));
+  EXPECT_EQ(vec(eq(a, b)), (std::vector<float>{0, 1, 0}));
+  EXPECT_EQ(vec(ne(a, b)), (std::vector<float>{1, 0, 1}));
+  EXPECT_EQ(vec(where(gt(a, b), a, b)), (std::vector<float>{2, 2, 3}));
+  EXPECT_EQ(vec(clamp(a, 1.5f, 2.5f)), (std::vector<float>{1.5f, 2, 2.5f}));
+  EXPECT_THROW(clamp(a, 2, 1), ValueError);
+}
+
+// The vectorised exp/log/tanh/sigmoid against the C library in double precision.
+TEST(Tensor, ElementwiseFunctionsMatchLibmAcrossTheRange) {
+  std::vector<float> xs;
+  for (int i = -4000; i <= 4000; ++i) xs.push_back(static_cast<float>(i) * 0.02f);
+  for (float e : {1e-30f, 1e-10f, 1e-4f, 0.3f, 0.6249f, 0.6251f, 5.0f, 80.0f, 88.0f}) {
+    xs.push_back(e);
+    xs.push_back(-e);
+  }
+  const Tensor x = Tensor::from_vector(xs, {static_cast<int64_t>(xs.size())});
+  auto check = [&](const char* name, const Tensor& got, double (*ref)(double), bool positive_only) {
+    const auto g = vec(got);
+    for (size_t i = 0; i < xs.size(); ++i) {
+      if (positive_only && xs[i] <= 0) continue;
+      const double r = ref(static_cast<double>(xs[i]));
+      if (!std::isfinite(r)) continue;
+      EXPECT_NEAR(g[i], r, 4e-7 * std::max(1e-30, std::fabs(r)) + 1e-37) << name << "(" << xs[i] << ")";
+    }
+  };
+  check("exp", exp(x), [](double v) { return std::exp(v); }, false);
+  check("log", log(x), [](double v) { return std::log(v); }, true);
+  check("tanh", tanh(x), [](double v) { return std::tanh(v); }, false);
+  check("sigmoid", sigmoid(x), [](double v) { return 1.0 / (1.0 + std::exp(-v)); }, false);
+  check("softplus", softplus(x), [](double v) { return std::log1p(std::exp(-std::fabs(v))) + std::max(v, 0.0); }, false);
+}
+
+TEST(Tensor, SpecialValuesPropagate) {
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::nanf("");
+  Tensor x = Tensor::from_vector({inf, -inf, nan, 0.0f, -1.0f}, {5});
+  const auto e = vec(exp(x)), l = vec(log(x)), t = vec(tanh(x)), r = vec(relu(x));
+  EXPECT_EQ(e[0], inf);
+  EXPECT_EQ(e[1], 0.0f);
+  EXPECT_TRUE(std::isnan(e[2]));
+  EXPECT_EQ(l[0], inf);
+  EXPECT_TRUE(std::isnan(l[2]));
+  EXPECT_EQ(l[3], -inf);
+  EXPECT_TRUE(std::isnan(l[4]));
+  EXPECT_EQ(t[0], 1.0f);
+  EXPECT_EQ(t[1], -1.0f);
+  EXPECT_TRUE(std::isnan(t[2]));
+  EXPECT_TRUE(std::isnan(r[2]));
+  EXPECT_TRUE(std::isnan(max(x).item()));
+  EXPECT_TRUE(std::isnan(sum(x).item()));
+}
+
+TEST(Autograd, GraphRecordsOpsInputsValuesAndGradients) {
+  Tensor a = Tensor::scalar(2.0f).set_requires_grad().set_name("a");
+  Tensor b = Tensor::scalar(-3.0f).set_requires_grad().set_name("b");
+  Tensor c = a * b;
+  Tensor d = tanh(c + 5.0f);
+  const std::vector<Tensor> order = topological_order(d);
+  ASSERT_EQ(order.size(), 5u);
+  EXPECT_TRUE(order.back().is_same(d));
+  for (size_t i = 1; i < order.size(); ++i) EXPECT_LT(order[i - 1].seq(), order[i].seq());
+  EXPECT_STREQ(d.op_name(), "tanh");
+  EXPECT_STREQ(c.op_name(), "mul");
+  EXPECT_STREQ(a.op_name(), "leaf");
+  ASSERT_EQ(c.inputs().size(), 2u);
+  EXPECT_TRUE(c.inputs()[0].is_same(a));
+  d.backward();
+  // d = tanh(ab + 5) = tanh(-1); dd/dc = 1 − tanh²(−1)
+  const double t = std::tanh(-1.0), dc = 1 - t * t;
+  EXPECT_NEAR(d.item(), t, 1e-6);
+  EXPECT_NEAR(c.grad().item(), dc, 1e-6);
+  EXPECT_NEAR(a.grad().item(), dc * -3.0, 1e-6);
+  EXPECT_NEAR(b.grad().item(), dc * 2.0, 1e-6);
+}
+
+TEST(Autograd, NoGradDetachAndRequiresGrad) {
+  Tensor w = Tensor::ones({2}).set_requires_grad();
+  {
+    NoGradGuard guard;
+    EXPECT_FALSE(is_grad_enabled());
+    Tensor y = w * 2.0f;
+    EXPECT_FALSE(y.requires_grad());
+    EXPECT_TRUE(y.is_leaf());
+  }
+  EXPECT_TRUE(is_grad_enabled());
+  Tensor y = w.detach() * 2.0f;
+  EXPECT_FALSE(y.requires_grad());
+  EXPECT_THROW(y.backward(), ValueError);
+  Tensor z = sum(w * 3.0f);
+  EXPECT_THROW((w * 3.0f).backward(), ShapeError);  // needs a seed
+  z.backward();
+  EXPECT_EQ(vec(w.grad()), (std::vector<float>{3, 3}));
+  // A non-scalar root takes an explicit seed.
+  w.zero_grad();
+  (w * 3.0f).backward(Tensor::from_vector({1, 2}, {2}));
+  EXPECT_EQ(vec(w.grad()), (std::vector<float>{3, 6}));
+}
+
+TEST(Device, CpuAlwaysWorksAndCudaExplainsItself) {
+  EXPECT_EQ(parse_device("cpu"), Device::cpu());
+  EXPECT_EQ(parse_device("cuda:1"), Device::cuda(1));
+  EXPECT_THROW(parse_device("tpu"), ValueError);
+  if (!cuda_available()) {
+    EXPECT_FALSE(cuda_unavailable_reason().empty());
+    EXPECT_THROW(Tensor::zeros({2}, Device::cuda()), DeviceError);
+  }
+}
+
+}  // namespace
+}  // namespace bp
