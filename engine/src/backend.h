@@ -56,6 +56,10 @@ class Backend {
   virtual void matmul(const StridedView& out, const StridedView& a, const StridedView& b,
                       bool accumulate) = 0;
 
+  /// out = x · wt + bias (bias contiguous [N] or null): the forward pass of a Linear layer.
+  virtual void linear(const StridedView& out, const StridedView& x, const StridedView& wt,
+                      const float* bias) = 0;
+
   /// Mean binary cross-entropy from logits z and targets y (same shape), written to out[0].
   virtual void bce_logits(float* out, const StridedView& z, const StridedView& y) = 0;
   /// gz = scale · (sigmoid(z) − y) · gout, where gout is a single value on the device.

@@ -385,14 +385,15 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
   const int64_t n = x.shape()[0], out_f = w.shape()[0];
   Tensor out = make_tensor({n, out_f}, be(x));
   StridedView wt{w.impl()->ptr(), {w.shape()[1], out_f}, {w.strides()[1], w.strides()[0]}};
-  be(x).matmul(sv(out), sv(x), wt, false);
   if (b.defined()) {
     require_same_device(x, b, "linear");
     if (b.dim() != 1 || b.shape()[0] != out_f)
       throw ShapeError("linear: bias " + b.shape().str() + " does not fit weight " + w.shape().str());
-    be(x).binary(BinaryOp::Add, sv(out), sv(out), broadcast_view(*b.impl(), out.shape()));
+    const Tensor bc = b.contiguous();
+    be(x).linear(sv(out), sv(x), wt, bc.impl()->ptr());
     record(out, &kLinear, {&x, &w, &b});
   } else {
+    be(x).linear(sv(out), sv(x), wt, nullptr);
     record(out, &kLinear, {&x, &w});
   }
   return out;

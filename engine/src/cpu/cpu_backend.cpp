@@ -433,6 +433,13 @@ class CpuBackend final : public Backend {
     }
   }
 
+  void linear(const StridedView& out, const StridedView& x, const StridedView& wt,
+              const float* bias) override {
+    cpu::gemm(out.shape[0], out.shape[1], x.shape[1], {x.data, x.strides[0], x.strides[1]},
+              {wt.data, wt.strides[0], wt.strides[1]}, out.data, out.strides[0], out.strides[1],
+              false, bias);
+  }
+
   void bce_logits(float* out, const StridedView& z, const StridedView& y) override {
     double total = 0.0;
     for_each_row<2>(z.shape, {&z, &y}, [&](auto& p, int64_t len, auto& s) {
@@ -442,9 +449,13 @@ class CpuBackend final : public Backend {
         const int64_t m = std::min<int64_t>(256, len - i0);
         const float* zp = p[0] + i0 * s[0];
         const float* yp = p[1] + i0 * s[1];
-        for (int64_t i = 0; i < m; ++i) {
-          const float zv = zp[i * s[0]], yv = yp[i * s[1]];
-          terms[i] = fastmath::softplus(zv) - zv * yv;
+        if (s[0] == 1 && s[1] == 1) {
+          for (int64_t i = 0; i < m; ++i) terms[i] = fastmath::softplus(zp[i]) - zp[i] * yp[i];
+        } else {
+          for (int64_t i = 0; i < m; ++i) {
+            const float zv = zp[i * s[0]], yv = yp[i * s[1]];
+            terms[i] = fastmath::softplus(zv) - zv * yv;
+          }
         }
         total += static_cast<double>(dense_sum(terms, m));
       }

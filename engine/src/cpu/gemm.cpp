@@ -1,6 +1,7 @@
 // Register-blocked SGEMM. B is packed into panels of 16 or 32 columns (zero padded, K blocked by
 // kKc rows) so the micro-kernel streams it from L1; rows of A are broadcast one scalar at a time,
-// which works for any stride of A. GCC vector extensions map to AVX-512/AVX2/SSE as available.
+// which works for any stride of A. Each block of rows runs over every panel before moving on, so
+// it stays in L1. GCC vector extensions map to AVX-512/AVX2/SSE as available.
 #include "gemm.h"
 
 #include <algorithm>
@@ -12,7 +13,7 @@ namespace {
 
 typedef float v16 __attribute__((vector_size(64)));
 
-constexpr int64_t kKc = 256;  // K block: a packed 256×32 panel is 32 KiB
+constexpr int64_t kKc = 256;  // K block
 constexpr int kMr = 6;        // rows per micro-kernel call
 
 inline v16 load16(const float* p) {
@@ -21,9 +22,17 @@ inline v16 load16(const float* p) {
   return v;
 }
 
+struct Out {
+  float* c;
+  int64_t rs, cs;
+  int ncols;
+  bool accumulate;
+  const float* bias;  // added to every row (first K block only), or null
+};
+
 template <int MR, int NV>
 void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const float* bp,
-                  float* c, int64_t c_rs, int64_t c_cs, int ncols, bool accumulate) {
+                  const Out& o) {
   v16 acc[MR][NV];
   for (int r = 0; r < MR; ++r)
     for (int v = 0; v < NV; ++v) acc[r][v] = v16{};
@@ -35,20 +44,26 @@ void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const 
       for (int v = 0; v < NV; ++v) acc[r][v] += av * b[v];
     }
   }
+  if (o.bias) {
+    float bias[16 * NV] = {};
+    std::memcpy(bias, o.bias, static_cast<size_t>(o.ncols) * sizeof(float));
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < NV; ++v) acc[r][v] += load16(bias + 16 * v);
+  }
   for (int r = 0; r < MR; ++r) {
-    float* crow = c + r * c_rs;
-    if (c_cs == 1 && ncols == 16 * NV) {
+    float* crow = o.c + r * o.rs;
+    if (o.cs == 1 && o.ncols == 16 * NV) {
       for (int v = 0; v < NV; ++v) {
         v16 out = acc[r][v];
-        if (accumulate) out += load16(crow + 16 * v);
+        if (o.accumulate) out += load16(crow + 16 * v);
         std::memcpy(crow + 16 * v, &out, sizeof out);
       }
     } else {
       float tmp[16 * NV];
       std::memcpy(tmp, acc[r], sizeof tmp);
-      for (int j = 0; j < ncols; ++j) {
-        float& dst = crow[j * c_cs];
-        dst = accumulate ? dst + tmp[j] : tmp[j];
+      for (int j = 0; j < o.ncols; ++j) {
+        float& dst = crow[j * o.cs];
+        dst = o.accumulate ? dst + tmp[j] : tmp[j];
       }
     }
   }
@@ -56,31 +71,38 @@ void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const 
 
 template <int NV>
 void row_block(int rows, int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const float* bp,
-               float* c, int64_t c_rs, int64_t c_cs, int ncols, bool accumulate) {
+               const Out& o) {
   switch (rows) {
-    case 6: micro_kernel<6, NV>(kc, a, a_rs, a_cs, bp, c, c_rs, c_cs, ncols, accumulate); break;
-    case 5: micro_kernel<5, NV>(kc, a, a_rs, a_cs, bp, c, c_rs, c_cs, ncols, accumulate); break;
-    case 4: micro_kernel<4, NV>(kc, a, a_rs, a_cs, bp, c, c_rs, c_cs, ncols, accumulate); break;
-    case 3: micro_kernel<3, NV>(kc, a, a_rs, a_cs, bp, c, c_rs, c_cs, ncols, accumulate); break;
-    case 2: micro_kernel<2, NV>(kc, a, a_rs, a_cs, bp, c, c_rs, c_cs, ncols, accumulate); break;
-    default: micro_kernel<1, NV>(kc, a, a_rs, a_cs, bp, c, c_rs, c_cs, ncols, accumulate); break;
+    case 6: return micro_kernel<6, NV>(kc, a, a_rs, a_cs, bp, o);
+    case 5: return micro_kernel<5, NV>(kc, a, a_rs, a_cs, bp, o);
+    case 4: return micro_kernel<4, NV>(kc, a, a_rs, a_cs, bp, o);
+    case 3: return micro_kernel<3, NV>(kc, a, a_rs, a_cs, bp, o);
+    case 2: return micro_kernel<2, NV>(kc, a, a_rs, a_cs, bp, o);
+    default: return micro_kernel<1, NV>(kc, a, a_rs, a_cs, bp, o);
   }
 }
 
 template <int NV>
 void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, float* c, int64_t c_rs,
-                 int64_t c_cs, bool accumulate) {
+                 int64_t c_cs, bool accumulate, const float* bias) {
   constexpr int64_t nr = 16 * NV;
+  const int64_t panels = (n + nr - 1) / nr;
   thread_local std::vector<float> pack;
-  pack.resize(static_cast<size_t>(kKc * nr));
-  float* bp = pack.data();
-  for (int64_t j0 = 0; j0 < n; j0 += nr) {
-    const int ncols = static_cast<int>(std::min(nr, n - j0));
-    for (int64_t k0 = 0; k0 < k; k0 += kKc) {
-      const int64_t kc = std::min(kKc, k - k0);
+  const int64_t kc_max = std::min(kKc, k);
+  pack.resize(static_cast<size_t>(kc_max * nr * panels));
+  for (int64_t k0 = 0; k0 < k; k0 += kKc) {
+    const int64_t kc = std::min(kKc, k - k0);
+    // B already laid out as one panel (n == nr, contiguous rows) needs no packing.
+    const bool direct = n == nr && b.col_stride == 1 && b.row_stride == nr;
+    const float* packed = direct ? b.data + k0 * nr : pack.data();
+    // Pack every panel of this K block: panel p holds columns p·nr .. p·nr+nr−1, row-major.
+    for (int64_t p = 0; p < panels && !direct; ++p) {
+      const int64_t j0 = p * nr;
+      const int ncols = static_cast<int>(std::min(nr, n - j0));
+      float* dst_panel = pack.data() + p * kc * nr;
       for (int64_t kk = 0; kk < kc; ++kk) {
         const float* brow = b.data + (k0 + kk) * b.row_stride + j0 * b.col_stride;
-        float* dst = bp + kk * nr;
+        float* dst = dst_panel + kk * nr;
         if (b.col_stride == 1) {
           std::memcpy(dst, brow, static_cast<size_t>(ncols) * sizeof(float));
         } else {
@@ -88,22 +110,29 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
         }
         for (int64_t j = ncols; j < nr; ++j) dst[j] = 0.0f;
       }
-      const bool acc = accumulate || k0 > 0;
-      for (int64_t i0 = 0; i0 < m; i0 += kMr) {
-        const int rows = static_cast<int>(std::min<int64_t>(kMr, m - i0));
-        row_block<NV>(rows, kc, a.data + i0 * a.row_stride + k0 * a.col_stride, a.row_stride,
-                      a.col_stride, bp, c + i0 * c_rs + j0 * c_cs, c_rs, c_cs, ncols, acc);
+    }
+    const bool first = k0 == 0;
+    for (int64_t i0 = 0; i0 < m; i0 += kMr) {
+      const int rows = static_cast<int>(std::min<int64_t>(kMr, m - i0));
+      const float* arow = a.data + i0 * a.row_stride + k0 * a.col_stride;
+      for (int64_t p = 0; p < panels; ++p) {
+        const int64_t j0 = p * nr;
+        const Out o{c + i0 * c_rs + j0 * c_cs, c_rs, c_cs, static_cast<int>(std::min(nr, n - j0)),
+                    accumulate || !first, first && bias ? bias + j0 : nullptr};
+        row_block<NV>(rows, kc, arow, a.row_stride, a.col_stride, packed + p * kc * nr, o);
       }
     }
   }
 }
 
-// C[:, 0] = A · b for a single output column.
-void gemv(int64_t m, int64_t k, MatrixRef a, MatrixRef b, float* c, int64_t c_rs, bool accumulate) {
+// C[:, 0] = A · b (+ bias[0]) for a single output column.
+void gemv(int64_t m, int64_t k, MatrixRef a, MatrixRef b, float* c, int64_t c_rs, bool accumulate,
+          const float* bias) {
   thread_local std::vector<float> col;
   col.resize(static_cast<size_t>(k));
   for (int64_t kk = 0; kk < k; ++kk) col[static_cast<size_t>(kk)] = b.data[kk * b.row_stride];
   const float* x = col.data();
+  const float b0 = bias ? bias[0] : 0.0f;
   for (int64_t i = 0; i < m; ++i) {
     const float* arow = a.data + i * a.row_stride;
     float s = 0.0f;
@@ -117,41 +146,38 @@ void gemv(int64_t m, int64_t k, MatrixRef a, MatrixRef b, float* c, int64_t c_rs
       for (int64_t kk = 0; kk < k; ++kk) s += arow[kk * a.col_stride] * x[kk];
     }
     float& dst = c[i * c_rs];
-    dst = accumulate ? dst + s : s;
+    dst = accumulate ? dst + s + b0 : s + b0;
   }
 }
 
 }  // namespace
 
 void gemm(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, float* c, int64_t c_rs,
-          int64_t c_cs, bool accumulate) {
+          int64_t c_cs, bool accumulate, const float* bias) {
   if (m == 0 || n == 0) return;
   if (k == 0) {
-    if (!accumulate)
-      for (int64_t i = 0; i < m; ++i)
-        for (int64_t j = 0; j < n; ++j) c[i * c_rs + j * c_cs] = 0.0f;
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        float& dst = c[i * c_rs + j * c_cs];
+        dst = (accumulate ? dst : 0.0f) + (bias ? bias[j] : 0.0f);
+      }
     return;
   }
-  if (n == 1) {
-    gemv(m, k, a, b, c, c_rs, accumulate);
-    return;
-  }
-  if (m == 1 && n > 1 && k > 1 && n < 16) {
+  if (n == 1) return gemv(m, k, a, b, c, c_rs, accumulate, bias);
+  if (!bias && m == 1 && k > 1 && n < 16) {
     // A single row against few columns: compute Cᵀ = Bᵀ·Aᵀ as a matrix-vector product.
-    gemv(n, k, {b.data, b.col_stride, b.row_stride}, {a.data, a.col_stride, a.row_stride}, c, c_cs,
-         accumulate);
-    return;
+    return gemv(n, k, {b.data, b.col_stride, b.row_stride}, {a.data, a.col_stride, a.row_stride},
+                c, c_cs, accumulate, nullptr);
   }
-  if (n < 16 && m > n) {
+  if (!bias && n < 16 && m > n) {
     // Few output columns waste vector lanes: compute Cᵀ = Bᵀ·Aᵀ instead.
-    gemm(n, m, k, {b.data, b.col_stride, b.row_stride}, {a.data, a.col_stride, a.row_stride}, c,
-         c_cs, c_rs, accumulate);
-    return;
+    return gemm(n, m, k, {b.data, b.col_stride, b.row_stride}, {a.data, a.col_stride, a.row_stride},
+                c, c_cs, c_rs, accumulate, nullptr);
   }
   if (n <= 16)
-    gemm_panels<1>(m, n, k, a, b, c, c_rs, c_cs, accumulate);
+    gemm_panels<1>(m, n, k, a, b, c, c_rs, c_cs, accumulate, bias);
   else
-    gemm_panels<2>(m, n, k, a, b, c, c_rs, c_cs, accumulate);
+    gemm_panels<2>(m, n, k, a, b, c, c_rs, c_cs, accumulate, bias);
 }
 
 }  // namespace bp::cpu
