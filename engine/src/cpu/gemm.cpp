@@ -4,6 +4,8 @@
 // it stays in L1. GCC vector extensions map to AVX-512/AVX2/SSE as available.
 #include "gemm.h"
 
+#include "parallel.h"
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -174,10 +176,15 @@ void gemm(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, float* c, i
     return gemm(n, m, k, {b.data, b.col_stride, b.row_stride}, {a.data, a.col_stride, a.row_stride},
                 c, c_cs, c_rs, accumulate, nullptr);
   }
-  if (n <= 16)
-    gemm_panels<1>(m, n, k, a, b, c, c_rs, c_cs, accumulate, bias);
-  else
-    gemm_panels<2>(m, n, k, a, b, c, c_rs, c_cs, accumulate, bias);
+  // Large products split their rows over the thread pool (each part packs B for itself).
+  const int64_t rows_per_part = std::max<int64_t>(kMr * 8, (int64_t{1} << 18) / std::max<int64_t>(1, n * k));
+  parallel_for(m, rows_per_part, [&](int64_t r0, int64_t r1) {
+    const MatrixRef ap{a.data + r0 * a.row_stride, a.row_stride, a.col_stride};
+    if (n <= 16)
+      gemm_panels<1>(r1 - r0, n, k, ap, b, c + r0 * c_rs, c_rs, c_cs, accumulate, bias);
+    else
+      gemm_panels<2>(r1 - r0, n, k, ap, b, c + r0 * c_rs, c_rs, c_cs, accumulate, bias);
+  });
 }
 
 }  // namespace bp::cpu

@@ -1,0 +1,30 @@
+// The model file (JSON): format id and version, input features, problem type, the layers in
+// order (linear layers with in, out, weight as out × in rows and bias; activations by name) and
+// the training settings used. Floats are written so that reading them back gives the same bits.
+// Loading validates everything and throws IoError naming the file and the problem.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "backprop/train.h"
+
+namespace bp {
+
+constexpr const char* kModelFormat = "backprop-studio-model";
+constexpr int kModelVersion = 1;
+
+struct ModelFile {
+  TrainConfig config;  ///< network shape, features, problem and training settings
+  std::shared_ptr<MLP> model;
+};
+
+/// The model as JSON text.
+std::string model_to_json(const MLP& model, const TrainConfig& config);
+/// Parses and validates; `source` names the file in error messages.
+ModelFile model_from_json(const std::string& text, const std::string& source);
+
+/// Writes atomically.
+void save_model(const std::string& path, const MLP& model, const TrainConfig& config);
+ModelFile load_model(const std::string& path);
+
+}  // namespace bp

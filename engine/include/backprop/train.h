@@ -1,0 +1,125 @@
+// A training session on a 2D dataset: settings (network, features, problem, loss, optimizer,
+// schedule, batch size), the model, minibatching, metrics and divergence detection. The
+// command-line tool and the app both drive training through this class.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backprop/data.h"
+#include "backprop/features.h"
+#include "backprop/loss.h"
+#include "backprop/nn.h"
+#include "backprop/optim.h"
+
+namespace bp {
+
+enum class OptimizerKind { SGD, Momentum, Adam, AdamW };
+const char* optimizer_name(OptimizerKind k);
+OptimizerKind parse_optimizer(const std::string& name);
+
+struct TrainConfig {
+  // Network
+  std::vector<int64_t> hidden = {8, 8};
+  std::vector<Activation> activations = {Activation::Tanh};  ///< one for all, or one per layer
+  std::vector<Feature> features = {Feature::X1, Feature::X2};
+  Init init = Init::Default;
+  uint64_t seed = 1;  ///< weights and minibatch order
+  // Problem
+  Problem problem = Problem::Binary;
+  int num_classes = 2;
+  LossKind loss = LossKind::BCE;
+  // Optimizer
+  OptimizerKind optimizer = OptimizerKind::SGD;
+  float lr = 0.03f;
+  float momentum = 0.9f;  ///< Momentum optimizer only
+  bool nesterov = false;
+  float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
+  float weight_decay = 0.0f;
+  Regularization regularization;
+  LrSchedule schedule;
+  int64_t batch_size = 0;  ///< 0: the full training set, in a fixed order
+
+  /// Outputs of the network: 1, or num_classes for multiclass.
+  int64_t outputs() const;
+  MlpSpec mlp_spec() const;
+  /// Throws ValueError naming the first bad setting.
+  void validate() const;
+};
+
+/// The loss that fits a problem when none is chosen: bce, cross_entropy or mse.
+LossKind default_loss(Problem p);
+
+struct Metrics {
+  float loss = 0.0f;
+  float accuracy = 0.0f;  ///< NaN for regression
+};
+
+struct HistoryPoint {
+  int64_t step;
+  double epoch;
+  float train_loss, test_loss, train_accuracy, test_accuracy;
+};
+
+class Trainer {
+ public:
+  /// A fresh model from config.seed.
+  Trainer(TrainConfig config, Dataset train, Dataset test);
+  /// Continues from an existing model (its shape must match the config).
+  Trainer(TrainConfig config, Dataset train, Dataset test, std::shared_ptr<MLP> model);
+
+  /// One optimizer step on the next minibatch; returns its loss.
+  float step();
+  /// Training-set and test-set metrics with the current weights.
+  Metrics evaluate(const Dataset& data);
+  Metrics train_metrics() { return evaluate(train_); }
+  Metrics test_metrics() { return evaluate(test_); }
+  /// Appends the current metrics to history() and returns them.
+  const HistoryPoint& record();
+  /// Class probabilities (binary: p(class 1); multiclass: [N, k] softmax) or regression values.
+  Tensor predict(const Tensor& points);
+  /// confusion[true][predicted] counts; empty for regression.
+  std::vector<std::vector<int64_t>> confusion(const Dataset& data);
+
+  /// The last step's loss was NaN or infinite.
+  bool diverged() const { return diverged_; }
+  int64_t steps() const { return steps_; }
+  double epochs() const;
+  float last_loss() const { return last_loss_; }
+  void set_lr(float lr);
+  float current_lr() const;
+
+  MLP& model() { return *model_; }
+  std::shared_ptr<MLP> model_ptr() const { return model_; }
+  const TrainConfig& config() const { return config_; }
+  const FeatureSet& features() const { return features_; }
+  const Dataset& train_data() const { return train_; }
+  const Dataset& test_data() const { return test_; }
+  const std::vector<HistoryPoint>& history() const { return history_; }
+  Optimizer& optimizer() { return *optimizer_; }
+
+  /// The loss of `outputs` (network outputs) against dataset targets `targets` [N].
+  Tensor loss_of(const Tensor& outputs, const Tensor& targets) const;
+
+ private:
+  void build_optimizer();
+  void next_batch(Tensor& x, Tensor& y);
+
+  TrainConfig config_;
+  FeatureSet features_;
+  Dataset train_, test_;
+  std::shared_ptr<MLP> model_;
+  std::unique_ptr<Optimizer> optimizer_;
+  Tensor train_x_, train_y_;  // features and targets of the whole training set
+  std::vector<int64_t> order_;
+  int64_t cursor_ = 0;
+  int64_t steps_ = 0;
+  int64_t examples_seen_ = 0;
+  float last_loss_ = 0.0f;
+  bool diverged_ = false;
+  uint64_t shuffle_count_ = 0;
+  std::vector<HistoryPoint> history_;
+};
+
+}  // namespace bp

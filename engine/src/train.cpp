@@ -1,0 +1,277 @@
+#include "backprop/train.h"
+
+#include <cmath>
+
+#include "backprop/autograd.h"
+#include "backprop/errors.h"
+#include "backprop/ops.h"
+#include "backprop/random.h"
+
+namespace bp {
+
+const char* optimizer_name(OptimizerKind k) {
+  switch (k) {
+    case OptimizerKind::SGD: return "sgd";
+    case OptimizerKind::Momentum: return "momentum";
+    case OptimizerKind::Adam: return "adam";
+    case OptimizerKind::AdamW: return "adamw";
+  }
+  return "?";
+}
+
+OptimizerKind parse_optimizer(const std::string& name) {
+  for (auto k : {OptimizerKind::SGD, OptimizerKind::Momentum, OptimizerKind::Adam, OptimizerKind::AdamW})
+    if (name == optimizer_name(k)) return k;
+  throw ValueError("unknown optimizer '" + name + "' (expected sgd, momentum, adam or adamw)");
+}
+
+LossKind default_loss(Problem p) {
+  switch (p) {
+    case Problem::Binary: return LossKind::BCE;
+    case Problem::MultiClass: return LossKind::SoftmaxCE;
+    case Problem::Regression: return LossKind::MSE;
+  }
+  return LossKind::BCE;
+}
+
+int64_t TrainConfig::outputs() const { return problem == Problem::MultiClass ? num_classes : 1; }
+
+MlpSpec TrainConfig::mlp_spec() const {
+  MlpSpec s;
+  s.inputs = static_cast<int64_t>(features.size());
+  s.hidden = hidden;
+  s.activations = activations;
+  s.outputs = outputs();
+  s.init = init;
+  s.seed = seed;
+  return s;
+}
+
+void TrainConfig::validate() const {
+  auto fail = [](const std::string& m) { throw ValueError(m); };
+  if (hidden.size() > 16) fail("at most 16 hidden layers are supported");
+  for (int64_t h : hidden)
+    if (h < 1 || h > 1024) fail("hidden layer widths must be in 1..1024, got " + std::to_string(h));
+  if (!hidden.empty() && activations.size() != 1 && activations.size() != hidden.size())
+    fail("give one activation for all hidden layers or one per hidden layer (" +
+         std::to_string(hidden.size()) + " layers, " + std::to_string(activations.size()) + " activations)");
+  if (activations.empty()) fail("at least one activation is needed");
+  FeatureSet check(features);  // throws on empty or repeated features
+  if (problem == Problem::MultiClass && (num_classes < 2 || num_classes > kMaxClasses))
+    fail("multiclass problems need 2.." + std::to_string(kMaxClasses) + " classes");
+  if (problem == Problem::Binary && num_classes != 2) fail("binary problems have exactly 2 classes");
+  const bool ok = (problem == Problem::Binary && (loss == LossKind::BCE || loss == LossKind::Hinge || loss == LossKind::MSE)) ||
+                  (problem == Problem::MultiClass && loss == LossKind::SoftmaxCE) ||
+                  (problem == Problem::Regression && loss == LossKind::MSE);
+  if (!ok)
+    fail(std::string("loss '") + loss_name(loss) + "' does not fit a " + problem_name(problem) +
+         " problem (binary: bce, hinge or mse; multiclass: cross_entropy; regression: mse)");
+  if (!std::isfinite(lr) || lr <= 0.0f || lr > 100.0f) fail("learning rate must be in (0, 100], got " + std::to_string(lr));
+  if (!(momentum >= 0.0f && momentum < 1.0f)) fail("momentum must be in [0, 1)");
+  if (!(beta1 >= 0.0f && beta1 < 1.0f && beta2 >= 0.0f && beta2 < 1.0f)) fail("Adam betas must be in [0, 1)");
+  if (!(eps > 0.0f && std::isfinite(eps))) fail("eps must be a positive number");
+  if (!(weight_decay >= 0.0f && std::isfinite(weight_decay))) fail("weight decay must be >= 0");
+  if (!(regularization.rate >= 0.0f && std::isfinite(regularization.rate))) fail("regularization rate must be >= 0");
+  if (batch_size < 0) fail("batch size must be positive (or 0 for the full set)");
+  if (schedule.kind == LrSchedule::Step && (schedule.step_size < 1 || !(schedule.gamma > 0.0f)))
+    fail("step schedule needs a step size >= 1 and gamma > 0");
+  if (schedule.kind == LrSchedule::Cosine && schedule.total_steps < 1) fail("cosine schedule needs total steps >= 1");
+}
+
+namespace {
+Tensor feature_tensor(const FeatureSet& f, const Dataset& d) {
+  NoGradGuard g;
+  return d.size() ? f.apply(d.inputs()).contiguous() : Tensor();
+}
+}  // namespace
+
+Trainer::Trainer(TrainConfig config, Dataset train, Dataset test)
+    : Trainer(config, std::move(train), std::move(test), nullptr) {}
+
+Trainer::Trainer(TrainConfig config, Dataset train, Dataset test, std::shared_ptr<MLP> model)
+    : config_(std::move(config)), features_(config_.features), train_(std::move(train)), test_(std::move(test)) {
+  config_.validate();
+  if (train_.size() == 0) throw ValueError("training needs at least one training point");
+  if (config_.problem != Problem::Regression) {
+    for (const Dataset* d : {&train_, &test_})
+      for (const Point& p : d->points)
+        if (p.label < 0 || p.label >= static_cast<float>(config_.num_classes) || p.label != std::floor(p.label))
+          throw ValueError("label " + std::to_string(p.label) + " is not a class of this " +
+                           std::to_string(config_.num_classes) + "-class problem");
+  }
+  if (model) {
+    const MlpSpec want = config_.mlp_spec();
+    const MlpSpec& have = model->spec();
+    if (have.inputs != want.inputs || have.hidden != want.hidden || have.outputs != want.outputs)
+      throw ValueError("the model " + model->describe() + " does not fit the requested network");
+    model_ = std::move(model);
+  } else {
+    model_ = std::make_shared<MLP>(config_.mlp_spec());
+  }
+  train_x_ = feature_tensor(features_, train_);
+  train_y_ = train_.targets();
+  build_optimizer();
+}
+
+void Trainer::build_optimizer() {
+  std::vector<Tensor> params = model_->parameters();
+  switch (config_.optimizer) {
+    case OptimizerKind::SGD:
+    case OptimizerKind::Momentum: {
+      SgdOptions o;
+      o.lr = config_.lr;
+      o.momentum = config_.optimizer == OptimizerKind::Momentum ? config_.momentum : 0.0f;
+      o.nesterov = config_.optimizer == OptimizerKind::Momentum && config_.nesterov;
+      o.weight_decay = config_.weight_decay;
+      optimizer_ = std::make_unique<SGD>(params, o);
+      break;
+    }
+    case OptimizerKind::Adam:
+    case OptimizerKind::AdamW: {
+      AdamOptions o{config_.lr, config_.beta1, config_.beta2, config_.eps, config_.weight_decay};
+      optimizer_ = std::make_unique<Adam>(params, o, config_.optimizer == OptimizerKind::AdamW);
+      break;
+    }
+  }
+  optimizer_->set_regularization(config_.regularization);
+}
+
+Tensor Trainer::loss_of(const Tensor& out, const Tensor& targets) const {
+  const int64_t n = targets.numel();
+  switch (config_.loss) {
+    case LossKind::BCE: return binary_cross_entropy_with_logits(out, targets.reshape({n, 1}));
+    case LossKind::Hinge: return hinge_loss(out, targets.reshape({n, 1}));
+    case LossKind::MSE:
+      return config_.problem == Problem::Regression ? mse_loss(out, targets.reshape({n, 1}))
+                                                    : mse_loss(sigmoid(out), targets.reshape({n, 1}));
+    case LossKind::SoftmaxCE: return softmax_cross_entropy(out, targets);
+  }
+  return Tensor();
+}
+
+void Trainer::next_batch(Tensor& x, Tensor& y) {
+  const int64_t n = train_.size();
+  if (config_.batch_size == 0 || config_.batch_size >= n) {
+    x = train_x_;
+    y = train_y_;
+    examples_seen_ += n;
+    return;
+  }
+  if (order_.empty() || cursor_ >= n) {
+    Rng rng(config_.seed * 0x9E3779B97F4A7C15ull + ++shuffle_count_);
+    order_ = rng.permutation(n);
+    cursor_ = 0;
+  }
+  const int64_t b = std::min(config_.batch_size, n - cursor_);
+  const int64_t f = train_x_.shape()[1];
+  const float* xs = train_x_.data();
+  const float* ys = train_y_.data();
+  std::vector<float> xv(static_cast<size_t>(b * f)), yv(static_cast<size_t>(b));
+  for (int64_t i = 0; i < b; ++i) {
+    const int64_t row = order_[static_cast<size_t>(cursor_ + i)];
+    for (int64_t j = 0; j < f; ++j) xv[static_cast<size_t>(i * f + j)] = xs[row * f + j];
+    yv[static_cast<size_t>(i)] = ys[row];
+  }
+  cursor_ += b;
+  examples_seen_ += b;
+  x = Tensor::from_vector(xv, {b, f});
+  y = Tensor::from_vector(yv, {b});
+}
+
+float Trainer::step() {
+  Tensor x, y;
+  next_batch(x, y);
+  optimizer_->set_lr(config_.schedule.lr_at(config_.lr, steps_));
+  optimizer_->zero_grad();
+  Tensor loss = loss_of(model_->forward(x), y);
+  last_loss_ = loss.item();
+  ++steps_;
+  if (!std::isfinite(last_loss_)) {
+    diverged_ = true;  // keep the last finite weights: no update from a NaN/Inf loss
+    return last_loss_;
+  }
+  loss.backward();
+  optimizer_->step();
+  return last_loss_;
+}
+
+Metrics Trainer::evaluate(const Dataset& data) {
+  Metrics m{NAN, NAN};
+  if (data.size() == 0) return m;
+  NoGradGuard g;
+  const Tensor out = model_->forward(features_.apply(data.inputs()));
+  const Tensor targets = data.targets();
+  m.loss = loss_of(out, targets).item();
+  if (config_.problem == Problem::Regression) return m;
+  const std::vector<float> o = out.to_vector(), t = targets.to_vector();
+  int64_t correct = 0;
+  const auto k = static_cast<size_t>(config_.outputs());
+  for (size_t i = 0; i < t.size(); ++i) {
+    float pred;
+    if (config_.problem == Problem::Binary) {
+      pred = o[i] > 0.0f ? 1.0f : 0.0f;
+    } else {
+      size_t best = 0;
+      for (size_t c = 1; c < k; ++c)
+        if (o[i * k + c] > o[i * k + best]) best = c;
+      pred = static_cast<float>(best);
+    }
+    correct += pred == t[i];
+  }
+  m.accuracy = static_cast<float>(correct) / static_cast<float>(t.size());
+  return m;
+}
+
+const HistoryPoint& Trainer::record() {
+  const Metrics tr = train_metrics(), te = test_metrics();
+  history_.push_back({steps_, epochs(), tr.loss, te.loss, tr.accuracy, te.accuracy});
+  return history_.back();
+}
+
+Tensor Trainer::predict(const Tensor& points) {
+  NoGradGuard g;
+  const Tensor out = model_->forward(features_.apply(points));
+  switch (config_.problem) {
+    case Problem::Binary: return config_.loss == LossKind::Hinge ? out : sigmoid(out);
+    case Problem::MultiClass: return softmax(out, 1);
+    case Problem::Regression: return out;
+  }
+  return out;
+}
+
+std::vector<std::vector<int64_t>> Trainer::confusion(const Dataset& data) {
+  if (config_.problem == Problem::Regression) return {};
+  const auto k = static_cast<size_t>(config_.num_classes);
+  std::vector<std::vector<int64_t>> c(k, std::vector<int64_t>(k, 0));
+  if (data.size() == 0) return c;
+  NoGradGuard g;
+  const std::vector<float> o = model_->forward(features_.apply(data.inputs())).to_vector();
+  const size_t outs = static_cast<size_t>(config_.outputs());
+  for (size_t i = 0; i < data.points.size(); ++i) {
+    size_t pred = 0;
+    if (config_.problem == Problem::Binary) {
+      pred = o[i] > 0.0f ? 1 : 0;
+    } else {
+      for (size_t j = 1; j < outs; ++j)
+        if (o[i * outs + j] > o[i * outs + pred]) pred = j;
+    }
+    c[static_cast<size_t>(data.points[i].label)][pred] += 1;
+  }
+  return c;
+}
+
+double Trainer::epochs() const {
+  return static_cast<double>(examples_seen_) / static_cast<double>(std::max<int64_t>(1, train_.size()));
+}
+
+void Trainer::set_lr(float lr) {
+  TrainConfig c = config_;
+  c.lr = lr;
+  c.validate();
+  config_.lr = lr;
+  diverged_ = false;
+}
+
+float Trainer::current_lr() const { return config_.schedule.lr_at(config_.lr, steps_); }
+
+}  // namespace bp
