@@ -504,8 +504,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "%s: error: %s\nRun 'backprop --help' or '%s --help' for the options.\n", prefix.c_str(), e.what(),
-                 prefix.c_str());
+    const std::string hint = prefix == "backprop" ? "'backprop --help'" : "'" + prefix + " --help'";
+    std::fprintf(stderr, "%s: error: %s\nRun %s for the options.\n", prefix.c_str(), e.what(), hint.c_str());
     return 2;
   }
   try {

@@ -17,7 +17,7 @@ std::string cuda_unavailable_reason() {
   cuda_backend(0, &why);
   return why;
 #else
-  return "this build of Backprop Studio was compiled without CUDA (nvcc was not found at build time)";
+  return "this build of Backprop Studio has no CUDA backend (the CPU backend is the only one built)";
 #endif
 }
 

@@ -1,36 +1,51 @@
 #include "backprop/grid.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "backprop/autograd.h"
 #include "backprop/errors.h"
+#include "cpu/parallel.h"
 
 namespace bp {
+namespace {
+
+// Outputs of the model for grid cells [start, start + n).
+std::vector<float> evaluate_chunk(Module& model, const FeatureSet& features, const Region& region, int nx,
+                                  int ny, int64_t start, int64_t n) {
+  NoGradGuard no_grad;  // per thread: workers start with recording on
+  std::vector<float> pts(static_cast<size_t>(2 * n));
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t idx = start + i;
+    pts[static_cast<size_t>(2 * i)] = grid_x(region, nx, static_cast<int>(idx % nx));
+    pts[static_cast<size_t>(2 * i + 1)] = grid_y(region, ny, static_cast<int>(idx / nx));
+  }
+  return model(features.apply(Tensor::from_vector(pts, {n, 2}))).to_vector();
+}
+
+}  // namespace
 
 std::vector<float> evaluate_grid(Module& model, const FeatureSet& features, const Region& region,
                                  int nx, int ny) {
   if (nx < 1 || ny < 1 || nx > 8192 || ny > 8192)
     throw ValueError("grid: resolution must be in 1..8192, got " + std::to_string(nx) + "x" +
                      std::to_string(ny));
-  NoGradGuard no_grad;
   const int64_t total = static_cast<int64_t>(nx) * ny;
   // Chunks small enough that each layer's activations stay in the L2 cache.
   const int64_t chunk = 2048;
-  std::vector<float> out;
-  std::vector<float> pts;
-  for (int64_t start = 0; start < total; start += chunk) {
-    const int64_t n = std::min(chunk, total - start);
-    pts.resize(static_cast<size_t>(2 * n));
-    for (int64_t i = 0; i < n; ++i) {
-      const int64_t idx = start + i;
-      pts[static_cast<size_t>(2 * i)] = grid_x(region, nx, static_cast<int>(idx % nx));
-      pts[static_cast<size_t>(2 * i + 1)] = grid_y(region, ny, static_cast<int>(idx / nx));
+  std::vector<float> first = evaluate_chunk(model, features, region, nx, ny, 0, std::min(chunk, total));
+  const size_t outputs = first.size() / static_cast<size_t>(std::min(chunk, total));
+  std::vector<float> out(static_cast<size_t>(total) * outputs);
+  std::memcpy(out.data(), first.data(), first.size() * sizeof(float));
+  const int64_t chunks = (total + chunk - 1) / chunk;
+  // The remaining chunks are independent: split them over the engine's threads.
+  cpu::parallel_for(chunks - 1, 1, [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0 + 1; c < c1 + 1; ++c) {
+      const int64_t start = c * chunk, n = std::min(chunk, total - start);
+      const std::vector<float> v = evaluate_chunk(model, features, region, nx, ny, start, n);
+      std::memcpy(out.data() + static_cast<size_t>(start) * outputs, v.data(), v.size() * sizeof(float));
     }
-    const Tensor y = model(features.apply(Tensor::from_vector(pts, {n, 2})));
-    const std::vector<float> v = y.to_vector();
-    if (out.empty()) out.reserve(static_cast<size_t>(total) * v.size() / static_cast<size_t>(n));
-    out.insert(out.end(), v.begin(), v.end());
-  }
+  });
   return out;
 }
 

@@ -125,3 +125,29 @@ TEST(Training, GridEvaluationMatchesPointwiseForward) {
 
 }  // namespace
 }  // namespace bp
+
+namespace bp {
+namespace {
+
+TEST(Threads, ThreadedResultsAreBitIdenticalToOneThread) {
+  MlpSpec spec;
+  spec.hidden = {64, 64};
+  spec.activations = {Activation::ReLU};
+  MLP model(spec);
+  Rng rng(4);
+  const Tensor a = Tensor::uniform({3000, 128}, -1, 1, rng), b = Tensor::uniform({128, 200}, -1, 1, rng);
+  set_num_threads(1);
+  const auto grid1 = evaluate_grid(model, FeatureSet::plain(), Region{-1, 1, -1, 1}, 300, 200);
+  const auto mm1 = matmul(a, b).to_vector();
+  set_num_threads(2);
+  const auto grid2 = evaluate_grid(model, FeatureSet::plain(), Region{-1, 1, -1, 1}, 300, 200);
+  const auto mm2 = matmul(a, b).to_vector();
+  set_num_threads(1);
+  EXPECT_EQ(grid1, grid2);
+  EXPECT_EQ(mm1, mm2);
+  EXPECT_THROW(set_num_threads(0), ValueError);
+  EXPECT_EQ(num_threads(), 1);
+}
+
+}  // namespace
+}  // namespace bp

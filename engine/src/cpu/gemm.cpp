@@ -176,8 +176,9 @@ void gemm(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, float* c, i
     return gemm(n, m, k, {b.data, b.col_stride, b.row_stride}, {a.data, a.col_stride, a.row_stride},
                 c, c_cs, c_rs, accumulate, nullptr);
   }
-  // Large products split their rows over the thread pool (each part packs B for itself).
-  const int64_t rows_per_part = std::max<int64_t>(kMr * 8, (int64_t{1} << 18) / std::max<int64_t>(1, n * k));
+  // Large products split their rows over the thread pool (each part packs B for itself). Waking
+  // a worker costs tens of microseconds, so each part gets at least 2^23 multiply-adds.
+  const int64_t rows_per_part = std::max<int64_t>(kMr * 8, (int64_t{1} << 23) / std::max<int64_t>(1, n * k));
   parallel_for(m, rows_per_part, [&](int64_t r0, int64_t r1) {
     const MatrixRef ap{a.data + r0 * a.row_stride, a.row_stride, a.col_stride};
     if (n <= 16)

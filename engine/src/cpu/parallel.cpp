@@ -48,7 +48,11 @@ class Pool {
       ++generation_;
       cv_.notify_all();
     }
+    // The caller runs part 0 inside the region: nested parallel_for calls must run inline.
+    const bool was_inside = t_in_worker;
+    t_in_worker = true;
     job(0);
+    t_in_worker = was_inside;
     std::unique_lock lock(mu_);
     done_cv_.wait(lock, [&] { return pending_ == 0; });
     job_ = nullptr;

@@ -1,0 +1,196 @@
+// End-to-end tests of the `backprop` binary: round trips, exact resume, every class of bad
+// input with its exit status and message, the PNG plot, bench and graph output.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <stb/stb_image.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int status;
+  std::string out, err;
+};
+
+class Cli : public ::testing::Test {
+ protected:
+  fs::path dir = fs::temp_directory_path() / ("bp_cli_" + std::to_string(::getpid()) + "_" +
+                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  void SetUp() override { fs::create_directories(dir); }
+  void TearDown() override { fs::remove_all(dir); }
+
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+
+  static std::string slurp(const std::string& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+
+  Outcome run(const std::string& args) const {
+    const std::string cmd = std::string(BACKPROP_CLI) + " " + args + " > " + path("stdout") + " 2> " + path("stderr") + " < /dev/null";
+    const int raw = std::system(cmd.c_str());
+    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(path("stdout")), slurp(path("stderr"))};
+  }
+
+  void write(const std::string& name, const std::string& text) const { std::ofstream(path(name)) << text; }
+};
+
+double field_after(const std::string& text, const std::string& key) {
+  const size_t at = text.rfind(key);
+  EXPECT_NE(at, std::string::npos) << key << " not in: " << text;
+  return at == std::string::npos ? -1 : std::stod(text.substr(at + key.size()));
+}
+
+TEST_F(Cli, TrainSaveEvalRoundTrip) {
+  const Outcome t = run("train -d circle -n 200 --train-ratio 1 --hidden 6,6 --steps 300 --save " + path("m.json"));
+  ASSERT_EQ(t.status, 0) << t.err;
+  const double train_acc = field_after(t.out, "train accuracy ");
+  const double train_loss = field_after(t.out, "train loss ");
+  EXPECT_GT(train_acc, 0.9);
+  const Outcome e = run("eval -m " + path("m.json") + " -d circle -n 200");
+  ASSERT_EQ(e.status, 0) << e.err;
+  EXPECT_NEAR(field_after(e.out, "accuracy "), train_acc, 1e-4);
+  EXPECT_NEAR(field_after(e.out, "loss "), train_loss, 1e-6);
+  EXPECT_NE(e.out.find("confusion matrix"), std::string::npos);
+}
+
+TEST_F(Cli, InitResumesExactly) {
+  const std::string common = " -d xor -n 100 --optimizer sgd --lr 0.3 --hidden 5 -q";
+  ASSERT_EQ(run("train" + common + " --steps 50 --save " + path("straight.json")).status, 0);
+  ASSERT_EQ(run("train" + common + " --steps 20 --save " + path("first.json")).status, 0);
+  const Outcome r = run("train -d xor -n 100 --optimizer sgd --lr 0.3 -q --steps 30 --init " + path("first.json") + " --save " + path("resumed.json"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto a = nlohmann::json::parse(slurp(path("straight.json"))), b = nlohmann::json::parse(slurp(path("resumed.json")));
+  EXPECT_EQ(a["layers"], b["layers"]);  // the same bits, after 20 + 30 steps and after 50
+}
+
+TEST_F(Cli, UsageErrorsExitWith2AndNameTheFlag) {
+  struct Case {
+    std::string args, message;
+  };
+  const std::vector<Case> cases = {
+      {"", "subcommand"},
+      {"train --no-such-flag", "--no-such-flag"},
+      {"train --dataset nope", "--dataset: unknown dataset 'nope'"},
+      {"train --hidden 4,x", "--hidden: 'x'"},
+      {"train --activation relux", "--activation: unknown activation"},
+      {"train --lr -1", "learning rate"},
+      {"train --lr abc", "--lr"},
+      {"train --batch 0", "--batch"},
+      {"train --points 0", "dataset size"},
+      {"train --threads 0", "--threads"},
+      {"train --features x1,x1", "listed twice"},
+      {"train -d blobs3 --loss bce", "does not fit a multiclass"},
+      {"train --plot-size 10x10", "--plot-size"},
+      {"bench W9", "unknown workload"},
+      {"datasets --export xor", "--out"},
+  };
+  for (const Case& c : cases) {
+    const Outcome r = run(c.args);
+    EXPECT_EQ(r.status, 2) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << " gave: " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n') <= 2, true) << "one clear sentence: " << r.err;
+  }
+}
+
+TEST_F(Cli, FileAndDeviceFailuresExitWith1AndNameTheFile) {
+  write("bad.csv", "x,y,label\n0.1,0.2,1\n0.3,oops,0\n");
+  Outcome r = run("train --data " + path("bad.csv"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("bad.csv:3"), std::string::npos) << r.err;
+  r = run("train --data " + path("missing.csv"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("missing.csv"), std::string::npos) << r.err;
+  write("bad.json", "{\"format\": \"backprop-studio-model\", \"version\": 1, \"features\": [\"x1\"]");
+  r = run("eval -m " + path("bad.json") + " -d xor");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("bad.json: not valid JSON"), std::string::npos) << r.err;
+  r = run("train --device cuda");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("CUDA"), std::string::npos) << r.err;
+  r = run("train -q --steps 5 --save " + path("no/such/dir/m.json"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("no/such/dir/m.json"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, DivergingRunFailsAndKeepsTheOldModel) {
+  ASSERT_EQ(run("train -d pg-plane -q --steps 5 --save " + path("m.json")).status, 0);
+  const std::string before = slurp(path("m.json"));
+  const Outcome r = run("train -d pg-plane --optimizer sgd --lr 100 --hidden 16,16 --steps 200 -q --save " + path("m.json"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("diverged"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--lr"), std::string::npos) << r.err;
+  EXPECT_EQ(slurp(path("m.json")), before);
+}
+
+TEST_F(Cli, PlotIsAPngOfTheRequestedSizeShowingBothClasses) {
+  const Outcome r = run("train -d simple -n 200 --steps 200 -q --plot " + path("p.png") + " --plot-size 640x320 --log " + path("log.csv"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  int w = 0, h = 0, ch = 0;
+  unsigned char* px = stbi_load(path("p.png").c_str(), &w, &h, &ch, 3);
+  ASSERT_NE(px, nullptr);
+  EXPECT_EQ(w, 640);
+  EXPECT_EQ(h, 320);
+  std::set<int> colours;
+  long orange = 0, blue = 0;
+  for (int i = 0; i < w * h; ++i) {
+    const int r8 = px[i * 3], g8 = px[i * 3 + 1], b8 = px[i * 3 + 2];
+    colours.insert(r8 << 16 | g8 << 8 | b8);
+    orange += r8 > 200 && g8 > 130 && g8 < 200 && b8 < 120;
+    blue += b8 > 150 && r8 < 120;
+  }
+  stbi_image_free(px);
+  EXPECT_GT(colours.size(), 50u);
+  EXPECT_GT(orange, 2000);  // class 0 region of the boundary
+  EXPECT_GT(blue, 2000);    // class 1 region
+  const std::string log = slurp(path("log.csv"));
+  EXPECT_EQ(log.rfind("step,train_loss,test_loss,train_accuracy,test_accuracy\n", 0), 0u);
+  EXPECT_GE(std::count(log.begin(), log.end(), '\n'), 100);
+}
+
+TEST_F(Cli, BenchPrintsEveryWorkload) {
+  Outcome r = run("bench --seconds 0.01 --repeats 1");
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* id : {"W1 ", "W2 ", "W3 ", "W4 "}) EXPECT_NE(r.out.find(id), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("skipped"), std::string::npos);
+  r = run("bench --json --seconds 0.01 --repeats 1 W1 W4");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_GT(j[0]["value"].get<double>(), 0.0);
+  EXPECT_FALSE(j[1]["ran"].get<bool>());
+}
+
+TEST_F(Cli, DatasetsListAndExport) {
+  Outcome r = run("datasets");
+  ASSERT_EQ(r.status, 0);
+  for (const char* name : {"simple", "diag", "split", "xor", "circle", "spiral", "pg-gauss", "moons", "blobs6", "spiral3"})
+    EXPECT_NE(r.out.find(name), std::string::npos) << name;
+  r = run("datasets --export moons -n 50 -o " + path("moons.csv"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string csv = slurp(path("moons.csv"));
+  EXPECT_EQ(csv.rfind("x,y,label\n", 0), 0u);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 51);
+}
+
+TEST_F(Cli, GraphWritesDotOfOneTrainingStep) {
+  const Outcome r = run("graph -d xor --hidden 3 --batch-points 4 -o " + path("g.dot"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string dot = slurp(path("g.dot"));
+  EXPECT_EQ(dot.rfind("digraph", 0), 0u);
+  for (const char* s : {"linear", "tanh", "bce_with_logits", "layers.0.weight", "grad ", "[4, 2]"})
+    EXPECT_NE(dot.find(s), std::string::npos) << s;
+}
+
+}  // namespace
