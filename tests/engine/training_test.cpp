@@ -53,6 +53,8 @@ struct Case {
   int steps;
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.dataset; }
+
 class LearnsMiniTorchDataset : public ::testing::TestWithParam<Case> {};
 
 TEST_P(LearnsMiniTorchDataset, ToAtLeast95PercentTrainingAccuracy) {
