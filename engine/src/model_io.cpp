@@ -104,6 +104,36 @@ struct Reader {
   }
 };
 
+void apply_training(const json& t, TrainConfig& c, const Reader& r) {
+  if (!t.is_object()) r.fail("\"training\" must be an object");
+  const std::string w = "\"training\"";
+  c.loss = r.named<LossKind>(t, "loss", w, parse_loss, c.loss);
+  c.optimizer = r.named<OptimizerKind>(t, "optimizer", w, parse_optimizer, c.optimizer);
+  c.lr = r.optional_number(t, "lr", w, c.lr);
+  c.momentum = r.optional_number(t, "momentum", w, c.momentum);
+  if (auto n = t.find("nesterov"); n != t.end()) {
+    if (!n->is_boolean()) r.fail(w + ": \"nesterov\" must be true or false");
+    c.nesterov = n->get<bool>();
+  }
+  c.beta1 = r.optional_number(t, "beta1", w, c.beta1);
+  c.beta2 = r.optional_number(t, "beta2", w, c.beta2);
+  c.eps = r.optional_number(t, "eps", w, c.eps);
+  c.weight_decay = r.optional_number(t, "weight_decay", w, c.weight_decay);
+  c.regularization.kind = r.named<Regularization::Kind>(t, "regularization", w, parse_regularization, c.regularization.kind);
+  c.regularization.rate = r.optional_number(t, "regularization_rate", w, c.regularization.rate);
+  c.schedule.kind = r.named<LrSchedule::Kind>(t, "schedule", w, parse_schedule, c.schedule.kind);
+  if (t.contains("step_size")) c.schedule.step_size = r.integer(t, "step_size", w, 1, INT64_MAX / 2);
+  c.schedule.gamma = r.optional_number(t, "gamma", w, c.schedule.gamma);
+  if (t.contains("total_steps")) c.schedule.total_steps = r.integer(t, "total_steps", w, 1, INT64_MAX / 2);
+  c.schedule.min_lr = r.optional_number(t, "min_lr", w, c.schedule.min_lr);
+  if (t.contains("batch_size")) c.batch_size = r.integer(t, "batch_size", w, 0, kMaxPoints);
+  c.init = r.named<Init>(t, "init", w, parse_init, c.init);
+  if (auto s = t.find("seed"); s != t.end()) {
+    if (!s->is_number_unsigned() && !s->is_number_integer()) r.fail(w + ": \"seed\" must be an integer");
+    c.seed = s->get<uint64_t>();
+  }
+}
+
 }  // namespace
 
 std::string model_to_json(const MLP& model, const TrainConfig& config) {
@@ -234,36 +264,7 @@ ModelFile model_from_json(const std::string& text, const std::string& source) {
            " model needs " + std::to_string(c.outputs()));
 
   c.loss = default_loss(c.problem);
-  if (auto it = doc.find("training"); it != doc.end()) {
-    const json& t = *it;
-    if (!t.is_object()) r.fail("\"training\" must be an object");
-    const std::string w = "\"training\"";
-    c.loss = r.named<LossKind>(t, "loss", w, parse_loss, c.loss);
-    c.optimizer = r.named<OptimizerKind>(t, "optimizer", w, parse_optimizer, c.optimizer);
-    c.lr = r.optional_number(t, "lr", w, c.lr);
-    c.momentum = r.optional_number(t, "momentum", w, c.momentum);
-    if (auto n = t.find("nesterov"); n != t.end()) {
-      if (!n->is_boolean()) r.fail(w + ": \"nesterov\" must be true or false");
-      c.nesterov = n->get<bool>();
-    }
-    c.beta1 = r.optional_number(t, "beta1", w, c.beta1);
-    c.beta2 = r.optional_number(t, "beta2", w, c.beta2);
-    c.eps = r.optional_number(t, "eps", w, c.eps);
-    c.weight_decay = r.optional_number(t, "weight_decay", w, c.weight_decay);
-    c.regularization.kind = r.named<Regularization::Kind>(t, "regularization", w, parse_regularization, c.regularization.kind);
-    c.regularization.rate = r.optional_number(t, "regularization_rate", w, c.regularization.rate);
-    c.schedule.kind = r.named<LrSchedule::Kind>(t, "schedule", w, parse_schedule, c.schedule.kind);
-    if (t.contains("step_size")) c.schedule.step_size = r.integer(t, "step_size", w, 1, INT64_MAX / 2);
-    c.schedule.gamma = r.optional_number(t, "gamma", w, c.schedule.gamma);
-    if (t.contains("total_steps")) c.schedule.total_steps = r.integer(t, "total_steps", w, 1, INT64_MAX / 2);
-    c.schedule.min_lr = r.optional_number(t, "min_lr", w, c.schedule.min_lr);
-    if (t.contains("batch_size")) c.batch_size = r.integer(t, "batch_size", w, 0, kMaxPoints);
-    c.init = r.named<Init>(t, "init", w, parse_init, c.init);
-    if (auto s = t.find("seed"); s != t.end()) {
-      if (!s->is_number_unsigned() && !s->is_number_integer()) r.fail(w + ": \"seed\" must be an integer");
-      c.seed = s->get<uint64_t>();
-    }
-  }
+  if (auto it = doc.find("training"); it != doc.end()) apply_training(*it, c, r);
   try {
     c.validate();
   } catch (const ValueError& e) {
@@ -276,6 +277,21 @@ ModelFile model_from_json(const std::string& text, const std::string& source) {
     assign_(lin[i]->bias(), linears[i].b);
   }
   return mf;
+}
+
+std::string training_to_json(const TrainConfig& config) { return training_json(config).dump(); }
+
+TrainConfig training_from_json(const std::string& text, const std::string& source, TrainConfig base) {
+  const Reader r{source};
+  check_nesting(text, source);
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    r.fail(std::string("not valid JSON (") + e.what() + ")");
+  }
+  apply_training(doc, base, r);
+  return base;
 }
 
 void save_model(const std::string& path, const MLP& model, const TrainConfig& config) {

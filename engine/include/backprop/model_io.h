@@ -23,6 +23,12 @@ std::string model_to_json(const MLP& model, const TrainConfig& config);
 /// Parses and validates; `source` names the file in error messages.
 ModelFile model_from_json(const std::string& text, const std::string& source);
 
+/// The "training" block of a model file (loss, optimizer and its settings, schedule, batch
+/// size, initializer, seed) as a JSON object.
+std::string training_to_json(const TrainConfig& config);
+/// Applies a "training" block (JSON object text) on top of `base`; absent keys keep their value.
+TrainConfig training_from_json(const std::string& text, const std::string& source, TrainConfig base);
+
 /// Writes atomically.
 void save_model(const std::string& path, const MLP& model, const TrainConfig& config);
 ModelFile load_model(const std::string& path);

@@ -14,6 +14,7 @@ namespace bp {
 struct Regularization {
   enum Kind { None, L1, L2 } kind = None;
   float rate = 0.0f;
+  friend bool operator==(const Regularization&, const Regularization&) = default;
 };
 const char* regularization_name(Regularization::Kind k);
 Regularization::Kind parse_regularization(const std::string& name);
@@ -94,6 +95,7 @@ struct LrSchedule {
   int64_t total_steps = 1000; ///< Cosine: steps from the base rate down to min_lr
   float min_lr = 0.0f;        ///< Cosine: the floor
   float lr_at(float base_lr, int64_t step) const;
+  friend bool operator==(const LrSchedule&, const LrSchedule&) = default;
 };
 const char* schedule_name(LrSchedule::Kind k);
 LrSchedule::Kind parse_schedule(const std::string& name);

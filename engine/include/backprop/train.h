@@ -46,6 +46,7 @@ struct TrainConfig {
   MlpSpec mlp_spec() const;
   /// Throws ValueError naming the first bad setting.
   void validate() const;
+  friend bool operator==(const TrainConfig&, const TrainConfig&) = default;
 };
 
 /// The loss that fits a problem when none is chosen: bce, cross_entropy or mse.

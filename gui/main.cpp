@@ -1,0 +1,266 @@
+// backprop-studio: the desktop app. Set-up, the frame loop (poll, new frame, UI, render, swap)
+// and clean-up in reverse order. Scripted use (--frames, --screenshot) renders N frames, saves a
+// PNG and exits; tests and the README's screenshots use it.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+
+#include <CLI/CLI.hpp>
+
+#include "backprop/threads.h"
+#include "model/app_model.h"
+#include "render/gl.h"
+#include "render/heatmap_renderer.h"
+#include "views/studio_app.h"
+
+namespace fs = std::filesystem;
+using namespace bp::studio;
+
+namespace {
+
+std::string exe_dir() {
+  std::error_code ec;
+  const fs::path p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? "." : p.parent_path().string();
+}
+
+// The first of: the source tree's folder (compiled in), beside the binary, one or two up.
+std::string find_dir(const std::string& compiled_in, const std::string& name, const std::string& probe) {
+  for (const std::string& d : {compiled_in, exe_dir() + "/" + name, exe_dir() + "/../" + name, exe_dir() + "/../../" + name,
+                               exe_dir() + "/../share/backprop-studio/" + name})
+    if (!d.empty() && fs::exists(d + "/" + probe)) return d;
+  return compiled_in;
+}
+
+std::string state_dir() {
+  const char* xdg = std::getenv("XDG_STATE_HOME");
+  const char* home = std::getenv("HOME");
+  const std::string base = xdg && *xdg ? xdg : (home && *home ? std::string(home) + "/.local/state" : "/tmp");
+  return base + "/backprop-studio";
+}
+
+[[noreturn]] void die(const std::string& msg) {
+  std::fprintf(stderr, "backprop-studio: error: %s\n", msg.c_str());
+  std::exit(1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Backprop Studio: watch a neural network learn to classify points in the plane"};
+  std::string preset, session, screenshot, canvas_shot, size = "1400x900";
+  int frames = 0, threads = 1;
+  int64_t train_steps = 0;
+  bool train = false, presenter = false, no_restore = false, no_autosave = false, report = false;
+  cli.add_option("--preset", preset, "open a preset: a name from assets/presets (e.g. linear_vs_xor) or a file");
+  cli.add_option("--session", session, "open a saved session file");
+  cli.add_flag("--train", train, "start training at once");
+  cli.add_option("--train-steps", train_steps, "run this many training steps before the first frame");
+  cli.add_option("--frames", frames, "render this many frames, then exit (scripted use)");
+  cli.add_option("--screenshot", screenshot, "save a PNG of the window after the last frame");
+  cli.add_option("--canvas-screenshot", canvas_shot, "save a PNG of the canvas alone after the last frame");
+  cli.add_option("--size", size, "window size WxH")->capture_default_str();
+  cli.add_flag("--presenter", presenter, "start in presenter mode (large fonts, high contrast)");
+  cli.add_flag("--no-restore", no_restore, "do not restore the last session");
+  cli.add_flag("--no-autosave", no_autosave, "do not save the session on exit");
+  cli.add_flag("--report-fps", report, "print frame rate and boundary updates per second on exit");
+  cli.add_option("--threads", threads, "CPU threads for the boundary grid")->capture_default_str();
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "backprop-studio: error: %s\nRun 'backprop-studio --help' for the options.\n", e.what());
+    return 2;
+  }
+  int width = 0, height = 0;
+  if (std::sscanf(size.c_str(), "%dx%d", &width, &height) != 2 || width < 640 || height < 480 || width > 8192 || height > 8192) {
+    std::fprintf(stderr, "backprop-studio: error: --size: expected WxH from 640x480 to 8192x8192, got '%s'\n", size.c_str());
+    return 2;
+  }
+  if (frames < 0 || train_steps < 0) {
+    std::fprintf(stderr, "backprop-studio: error: --frames and --train-steps must be >= 0\n");
+    return 2;
+  }
+  const bool scripted = frames > 0;
+  try {
+    bp::set_num_threads(threads);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "backprop-studio: error: --threads: %s\n", e.what());
+    return 2;
+  }
+  const std::string assets = find_dir(BACKPROP_ASSETS_DIR, "assets", "presets");
+  const std::string shaders = find_dir(BACKPROP_SHADERS_DIR, "shaders", "heatmap.frag");
+  const std::string autosave = state_dir() + "/autosave.json";
+
+  // ---- the model first: bad files fail before a window opens -----------------------------------
+  AppModel model;
+  try {
+    if (!preset.empty()) {
+      const std::string p = fs::exists(preset) ? preset : assets + "/presets/" + preset + ".json";
+      if (!fs::exists(p)) die("--preset: no preset '" + preset + "' (looked in " + assets + "/presets)");
+      model.load_session(p);
+    } else if (!session.empty()) {
+      model.load_session(session);
+    } else if (!scripted && !no_restore && fs::exists(autosave)) {
+      try {
+        model.load_session(autosave);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "backprop-studio: the last session could not be restored (%s); starting afresh\n", e.what());
+      }
+    }
+  } catch (const std::exception& e) {
+    die(e.what());
+  }
+  if (train_steps > 0) model.run_steps(train_steps);
+  if (train) model.play();
+
+  // ---- window and GL -----------------------------------------------------------------------------
+  glfwSetErrorCallback([](int, const char*) {});
+  if (!glfwInit()) {
+    const char* display = std::getenv("DISPLAY");
+    const char* wayland = std::getenv("WAYLAND_DISPLAY");
+    die(std::string("cannot open a window: ") +
+        (!display && !wayland ? "no display (DISPLAY is not set)" : "the display could not be opened") +
+        ". Run it on a desktop or under xvfb-run; for scripts use the command-line tool 'backprop'.");
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+  GLFWwindow* window = glfwCreateWindow(width, height, "Backprop Studio", nullptr, nullptr);
+  if (!window) {
+    glfwTerminate();
+    die("cannot create an OpenGL 3.3 window (is a GL driver installed? Mesa's llvmpipe works)");
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(scripted ? 0 : 1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  static std::string ini;
+  if (scripted) {
+    io.IniFilename = nullptr;
+  } else {
+    std::error_code ec;
+    fs::create_directories(state_dir(), ec);
+    ini = state_dir() + "/layout.ini";
+    io.IniFilename = ini.c_str();
+  }
+  float xscale = 1, yscale = 1;
+  glfwGetWindowContentScale(window, &xscale, &yscale);
+  const float dpi = std::max(1.0f, xscale);
+  Fonts fonts;
+  const char* font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  if (fs::exists(font_path)) {
+    fonts.normal = io.Fonts->AddFontFromFileTTF(font_path, 16.0f * dpi);
+    fonts.large = io.Fonts->AddFontFromFileTTF(font_path, 26.0f * dpi);
+  }
+  if (!fonts.normal) {  // ImGui's built-in font, scaled
+    ImFontConfig cfg;
+    cfg.SizePixels = 13.0f * dpi;
+    fonts.normal = io.Fonts->AddFontDefault(&cfg);
+    cfg.SizePixels = 22.0f * dpi;
+    fonts.large = io.Fonts->AddFontDefault(&cfg);
+  }
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+
+  int status = 0;
+  {
+    std::optional<HeatmapRenderer> heatmap;
+    try {
+      heatmap.emplace(shaders);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "backprop-studio: error: %s\n", e.what());
+      status = 1;
+    }
+    if (heatmap) {
+      StudioApp app(model, *heatmap, fonts, assets);
+      app.settings().presenter = presenter;
+      using Clock = std::chrono::steady_clock;
+      const auto t0 = Clock::now();
+      int frame = 0;
+      uint64_t first_version = model.snapshot()->version;
+      std::vector<double> frame_ms;
+      auto last = Clock::now();
+      while (!glfwWindowShouldClose(window) && !app.quit_requested()) {
+        glfwPollEvents();
+        if (!scripted && (glfwGetKey(window, GLFW_KEY_Q) == GLFW_PRESS) && io.KeyCtrl) break;
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        ImGui::NewFrame();
+        app.frame();
+        ImGui::Render();
+        int fw, fh;
+        glfwGetFramebufferSize(window, &fw, &fh);
+        glViewport(0, 0, fw, fh);
+        glClearColor(0.92f, 0.92f, 0.92f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        ++frame;
+        const bool last_frame = scripted && frame >= frames;
+        try {
+          std::string request = app.take_canvas_screenshot_request();
+          if (last_frame && !canvas_shot.empty()) request = canvas_shot;
+          if (!request.empty()) {
+            int x, y, w, h;
+            app.canvas_rect(x, y, w, h);
+            save_framebuffer_png(request, x, y, w, h, fh);
+            model.set_message("Saved the canvas to " + request);
+          }
+          if (last_frame && !screenshot.empty()) save_framebuffer_png(screenshot, 0, 0, fw, fh, fh);
+        } catch (const std::exception& e) {
+          if (last_frame) {
+            std::fprintf(stderr, "backprop-studio: error: %s\n", e.what());
+            status = 1;
+          } else {
+            model.set_message(e.what());
+          }
+        }
+        glfwSwapBuffers(window);
+        const auto now = Clock::now();
+        frame_ms.push_back(std::chrono::duration<double, std::milli>(now - last).count());
+        last = now;
+        if (last_frame) break;
+      }
+      if (report) {
+        const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+        std::vector<double> sorted = frame_ms;
+        std::sort(sorted.begin(), sorted.end());
+        const double median = sorted.empty() ? 0 : sorted[sorted.size() / 2];
+        const double p95 = sorted.empty() ? 0 : sorted[sorted.size() * 95 / 100];
+        const auto snap = model.snapshot();
+        std::printf("frames %d in %.2f s: %.1f fps (median frame %.2f ms, 95th percentile %.2f ms); boundary updates %.1f/s; "
+                    "training step %lld, %.0f steps/s; heatmap renders %d\n",
+                    frame, secs, frame / secs, median, p95, static_cast<double>(snap->version - first_version) / secs,
+                    static_cast<long long>(snap->step), snap->steps_per_second, heatmap->renders());
+      }
+    }
+  }
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  if (!scripted && !no_autosave) {
+    try {
+      std::error_code ec;
+      fs::create_directories(state_dir(), ec);
+      model.pause();
+      model.save_session(autosave);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "backprop-studio: the session could not be saved on exit: %s\n", e.what());
+    }
+  }
+  return status;
+}

@@ -1,0 +1,776 @@
+#include "app_model.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <deque>
+
+#include <nlohmann/json.hpp>
+
+#include "backprop/autograd.h"
+#include "backprop/errors.h"
+#include "backprop/features.h"
+#include "backprop/grid.h"
+#include "backprop/model_io.h"
+#include "backprop/ops.h"
+#include "backprop/random.h"
+
+namespace bp::studio {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+constexpr size_t kMaxUndo = 200;
+constexpr size_t kMaxHistory = 4000;
+constexpr int kNeuronRes = 24;
+constexpr const char* kSessionFormat = "backprop-studio-session";
+}  // namespace
+
+// ---- the worker ---------------------------------------------------------------------------------
+
+struct AppModel::Worker {
+  AppModel& m;
+  // Requests from the UI (under m.mu_).
+  uint64_t changes = 0;        // every change bumps this
+  uint64_t data_gen = 1, net_gen = 1, lr_gen = 0, view_gen = 1;
+  int64_t pending_steps = 0;
+  std::vector<std::tuple<int, int64_t, int64_t, float>> weight_edits;
+  std::shared_ptr<MLP> adopt_model;          // weights loaded from a session
+  std::vector<HistoryPoint> adopt_history;
+  Region view{-6, 6, -6, 6};
+  int grid_res = 128;
+  std::condition_variable cv;
+  bool stop = false;
+
+  // Worker-owned state.
+  uint64_t seen_data = 0, seen_net = 0, seen_lr = 0, seen_view = 0;
+  TrainConfig config;
+  Dataset train, test;
+  std::shared_ptr<MLP> model;
+  std::unique_ptr<Trainer> trainer;
+  std::vector<HistoryPoint> history;
+  int64_t step = 0;
+  double epoch = 0;
+  bool diverged = false;
+  double rate = 0;
+  std::deque<std::pair<Clock::time_point, int64_t>> rate_window;
+  Clock::time_point last_publish{};
+  double step_credit = 0;
+  Clock::time_point last_tick = Clock::now();
+
+  mutable std::mutex snap_mu;
+  std::condition_variable snap_cv;
+  std::shared_ptr<const Snapshot> snap = std::make_shared<Snapshot>();
+  uint64_t version = 0;
+
+  std::thread thread;
+
+  explicit Worker(AppModel& model) : m(model) {}
+
+  void start() {
+    thread = std::thread([this] {
+      std::unique_lock lock(m.mu_);
+      while (!stop) {
+        lock.unlock();
+        const bool busy = tick(1'000'000'000, true);
+        lock.lock();
+        if (!busy && !stop) cv.wait_for(lock, std::chrono::milliseconds(40), [&] { return stop || pending_work(); });
+      }
+    });
+  }
+
+  void join() {
+    {
+      std::lock_guard lock(m.mu_);
+      stop = true;
+    }
+    cv.notify_all();
+    if (thread.joinable()) thread.join();
+  }
+
+  bool pending_work() const {
+    return seen_data != data_gen || seen_net != net_gen || seen_lr != lr_gen || seen_view != view_gen ||
+           pending_steps > 0 || !weight_edits.empty() || m.playing_ || published_changes() < changes;
+  }
+  uint64_t published_changes() const {
+    std::lock_guard lock(snap_mu);
+    return snap->applied;
+  }
+
+  void add_history() {
+    if (!trainer) return;
+    const Metrics tr = trainer->train_metrics(), te = trainer->test_metrics();
+    if (!history.empty() && history.back().step == step) history.pop_back();
+    history.push_back({step, epoch, tr.loss, te.loss, tr.accuracy, te.accuracy});
+    if (history.size() > kMaxHistory) {  // keep the first point, thin the rest by half
+      std::vector<HistoryPoint> thin{history.front()};
+      for (size_t i = 1; i < history.size(); i += 2) thin.push_back(history[i]);
+      history = std::move(thin);
+    }
+  }
+
+  // Applies the UI's changes, trains for a slice of time, and publishes. Returns true when it
+  // trained (so the thread loop should not sleep).
+  bool tick(int64_t max_steps, bool timed) {
+    std::vector<StudioPoint> pts;
+    bool new_data = false, new_net = false, new_lr = false, new_view = false;
+    int64_t steps_now = 0;
+    std::vector<std::tuple<int, int64_t, int64_t, float>> edits;
+    uint64_t applied;
+    Region region;
+    int res;
+    DataSettings data;
+    TrainConfig cfg;
+    std::shared_ptr<MLP> adopted;
+    std::vector<HistoryPoint> adopted_history;
+    {
+      std::lock_guard lock(m.mu_);
+      applied = changes;
+      adopted = std::move(adopt_model);
+      adopted_history = std::move(adopt_history);
+      adopt_model.reset();
+      adopt_history.clear();
+      if (seen_data != data_gen) new_data = true, pts = m.points_, data = m.data_, seen_data = data_gen;
+      if (seen_net != net_gen) new_net = true, seen_net = net_gen;
+      if (seen_lr != lr_gen) new_lr = true, seen_lr = lr_gen;
+      if (seen_view != view_gen) new_view = true, seen_view = view_gen;
+      cfg = m.config_;
+      steps_now = std::min(pending_steps, max_steps);
+      pending_steps -= steps_now;
+      edits.swap(weight_edits);
+      region = view;
+      res = grid_res;
+    }
+    bool changed_state = new_data || new_net || new_lr || new_view || !edits.empty();
+    if (new_data) {
+      train = Dataset{};
+      test = Dataset{};
+      for (Dataset* d : {&train, &test}) {
+        d->problem = cfg.problem;
+        d->num_classes = cfg.problem == Problem::Regression ? 0 : cfg.num_classes;
+      }
+      for (const StudioPoint& p : pts) (p.test ? test : train).points.push_back({p.x, p.y, p.label});
+    }
+    if (new_net || !model) {
+      config = cfg;
+      model = adopted ? adopted : std::make_shared<MLP>(config.mlp_spec());
+      history = adopted_history;
+      step = history.empty() ? 0 : history.back().step;
+      epoch = 0;
+      diverged = false;
+      trainer.reset();
+      new_data = true;
+    } else if (new_lr) {
+      config.lr = cfg.lr;
+      if (trainer) trainer->set_lr(cfg.lr);
+      diverged = false;
+    }
+    if (new_data) {
+      try {
+        trainer = train.size() ? std::make_unique<Trainer>(config, train, test, model) : nullptr;
+      } catch (const Error& e) {
+        trainer.reset();
+        m.set_message(e.what());
+      }
+      if (history.empty()) add_history();
+    }
+    for (const auto& [layer, out, in, value] : edits) {
+      const auto lin = model->linears();
+      if (layer < 0 || static_cast<size_t>(layer) >= lin.size()) continue;
+      const Tensor& t = in < 0 ? lin[static_cast<size_t>(layer)]->bias() : lin[static_cast<size_t>(layer)]->weight();
+      const int64_t idx = in < 0 ? out : out * t.shape()[1] + in;
+      if (idx >= 0 && idx < t.numel()) t.data()[idx] = value;
+    }
+
+    // Train: requested single steps, plus a time slice while playing.
+    const auto now = Clock::now();
+    const double dt = std::chrono::duration<double>(now - last_tick).count();
+    last_tick = now;
+    int64_t budget = steps_now;
+    const bool playing = m.playing_ && trainer && !diverged;
+    const double speed = m.speed_;
+    if (playing && speed > 0) {
+      step_credit = std::min(step_credit + speed * dt, speed * 0.25 + 1);
+      budget += static_cast<int64_t>(step_credit);
+      step_credit -= std::floor(step_credit);
+    }
+    const auto slice_end = now + std::chrono::milliseconds(20);
+    int64_t done = 0;
+    if (trainer && !diverged) {
+      while (done < budget || (playing && speed <= 0 && timed && Clock::now() < slice_end)) {
+        trainer->step();
+        ++done;
+        ++step;
+        epoch = static_cast<double>(step) * (config.batch_size > 0 ? static_cast<double>(config.batch_size) / std::max<double>(1, static_cast<double>(train.size())) : 1.0);
+        if (trainer->diverged()) {
+          diverged = true;
+          m.playing_ = false;
+          char buf[160];
+          std::snprintf(buf, sizeof buf, "Training diverged at step %lld (the loss became %s). Try a lower learning rate.",
+                        static_cast<long long>(step), std::isnan(trainer->last_loss()) ? "NaN" : "infinite");
+          m.set_message(buf);
+          break;
+        }
+        if (!timed && done >= budget) break;
+      }
+    }
+    rate_window.emplace_back(Clock::now(), step);
+    while (rate_window.size() > 2 && std::chrono::duration<double>(rate_window.back().first - rate_window.front().first).count() > 1.0)
+      rate_window.pop_front();
+    const double span = std::chrono::duration<double>(rate_window.back().first - rate_window.front().first).count();
+    rate = span > 0.05 ? static_cast<double>(rate_window.back().second - rate_window.front().second) / span : (playing ? rate : 0);
+
+    const bool publish_due = !timed || std::chrono::duration<double>(Clock::now() - last_publish).count() >= 1.0 / 40;
+    if ((done > 0 || changed_state || published_changes() < applied || new_view) && (publish_due || !playing)) {
+      if (done > 0) add_history();
+      publish(applied, region, res);
+    } else if (published_changes() < applied) {
+      publish(applied, region, res);
+    }
+    return done > 0 || playing;
+  }
+
+  void publish(uint64_t applied, const Region& region, int res) {
+    auto s = std::make_shared<Snapshot>();
+    s->applied = applied;
+    s->step = step;
+    s->epoch = epoch;
+    s->playing = m.playing_;
+    s->diverged = diverged;
+    s->lr = trainer ? trainer->current_lr() : config.lr;
+    s->problem = config.problem;
+    s->outputs = static_cast<int>(config.outputs());
+    s->steps_per_second = m.playing_ ? rate : 0;
+    s->network = model->describe();
+    if (trainer) {
+      s->train = trainer->train_metrics();
+      s->test = trainer->test_metrics();
+    }
+    s->history = history;
+    const FeatureSet features(config.features);
+    s->region = region;
+    s->grid_res = res;
+    s->grid = evaluate_grid(*model, features, region, res, res);
+    s->logit_scale = config.loss == LossKind::Hinge ? 1.0f : 0.5f;
+    s->neuron_res = kNeuronRes;
+    s->neuron_maps = neuron_maps(features, region);
+    for (const auto& l : model->linears())
+      s->weights.push_back({l->in_features(), l->out_features(), l->weight().to_vector(), l->bias().to_vector()});
+    {
+      std::lock_guard lock(snap_mu);
+      s->version = ++version;
+      snap = std::move(s);
+    }
+    snap_cv.notify_all();
+    last_publish = Clock::now();
+  }
+
+  // What every neuron computes over the plane: input features, each hidden activation, outputs.
+  std::vector<std::vector<std::vector<float>>> neuron_maps(const FeatureSet& features, const Region& region) {
+    NoGradGuard g;
+    std::vector<float> pts;
+    for (int row = 0; row < kNeuronRes; ++row)
+      for (int col = 0; col < kNeuronRes; ++col) {
+        pts.push_back(grid_x(region, kNeuronRes, col));
+        pts.push_back(grid_y(region, kNeuronRes, row));
+      }
+    Tensor h = features.apply(Tensor::from_vector(pts, {kNeuronRes * kNeuronRes, 2}));
+    std::vector<std::vector<std::vector<float>>> maps;
+    auto columns = [&](const Tensor& t) {
+      const std::vector<float> v = t.to_vector();
+      const int64_t n = t.shape()[0], c = t.shape()[1];
+      std::vector<std::vector<float>> cols(static_cast<size_t>(c), std::vector<float>(static_cast<size_t>(n)));
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < c; ++j) cols[static_cast<size_t>(j)][static_cast<size_t>(i)] = v[static_cast<size_t>(i * c + j)];
+      return cols;
+    };
+    maps.push_back(columns(h));
+    // After each activation (the hidden layers) and after the last layer (the outputs).
+    Sequential& layers = model->layers();
+    for (size_t i = 0; i < layers.size(); ++i) {
+      h = layers[i]->forward(h);
+      if (i + 1 == layers.size() || dynamic_cast<ActivationModule*>(layers[i].get())) maps.push_back(columns(h));
+    }
+    return maps;
+  }
+};
+
+// ---- AppModel -----------------------------------------------------------------------------------
+
+AppModel::AppModel(bool threaded) : worker_(std::make_unique<Worker>(*this)) {
+  config_.hidden = {4, 2};
+  config_.activations = {Activation::Tanh};
+  config_.optimizer = OptimizerKind::SGD;
+  config_.lr = 0.03f;
+  config_.batch_size = 10;
+  generate_points();
+  undo_ = {points_};
+  undo_pos_ = 0;
+  if (threaded) worker_->start();
+}
+
+AppModel::~AppModel() { worker_->join(); }
+
+void AppModel::changed() {
+  worker_->changes++;
+  worker_->cv.notify_all();
+}
+
+std::vector<StudioPoint> AppModel::points() const {
+  std::lock_guard lock(mu_);
+  return points_;
+}
+
+Problem AppModel::problem() const {
+  std::lock_guard lock(mu_);
+  return config_.problem;
+}
+
+int AppModel::num_classes() const {
+  std::lock_guard lock(mu_);
+  return config_.num_classes;
+}
+
+void AppModel::generate_points() {
+  // Called with mu_ held (or from the constructor).
+  if (data_.dataset == "custom") {
+    config_.problem = data_.problem;
+    config_.num_classes = data_.problem == Problem::Regression ? 0 : data_.num_classes;
+    if (config_.problem == Problem::Binary) config_.num_classes = 2;
+    config_.loss = default_loss(config_.problem);
+    points_.clear();
+    region_ = {-6, 6, -6, 6};
+    return;
+  }
+  const Dataset d = make_dataset(data_.dataset, data_.points, data_.noise, data_.seed);
+  const Split s = train_test_split(d, data_.train_ratio, data_.seed);
+  points_.clear();
+  for (const Point& p : s.train.points) points_.push_back({p.x, p.y, p.label, false});
+  for (const Point& p : s.test.points) points_.push_back({p.x, p.y, p.label, true});
+  region_ = d.region;
+  if (config_.problem != d.problem || config_.num_classes != (d.problem == Problem::Regression ? 0 : d.num_classes)) {
+    config_.problem = d.problem;
+    config_.num_classes = d.problem == Problem::Regression ? 0 : d.num_classes;
+    config_.loss = default_loss(d.problem);
+    worker_->net_gen++;
+  }
+  worker_->view = region_;
+  worker_->view_gen++;
+}
+
+void AppModel::push_undo() {
+  // Called with mu_ held, after points_ changed.
+  undo_.resize(undo_pos_ + 1);
+  undo_.push_back(points_);
+  if (undo_.size() > kMaxUndo) undo_.erase(undo_.begin());
+  undo_pos_ = undo_.size() - 1;
+}
+
+void AppModel::points_changed() {
+  worker_->data_gen++;
+  changed();
+}
+
+void AppModel::add_point(float x, float y, int label) {
+  std::lock_guard lock(mu_);
+  if (!std::isfinite(x) || !std::isfinite(y)) return;
+  const int classes = config_.problem == Problem::Regression ? 0 : config_.num_classes;
+  const float l = config_.problem == Problem::Regression ? (label > 0 ? 1.0f : -1.0f)
+                                                         : static_cast<float>(std::clamp(label, 0, std::max(0, classes - 1)));
+  points_.push_back({x, y, l, false});
+  push_undo();
+  points_changed();
+}
+
+void AppModel::move_point(size_t index, float x, float y) {
+  std::lock_guard lock(mu_);
+  if (index >= points_.size() || !std::isfinite(x) || !std::isfinite(y)) return;
+  points_[index].x = x;
+  points_[index].y = y;
+  // A drag is one undo step: replace the top entry when it is the same point set.
+  if (undo_pos_ > 0 && undo_[undo_pos_].size() == points_.size())
+    undo_[undo_pos_] = points_;
+  else
+    push_undo();
+  points_changed();
+}
+
+void AppModel::delete_point(size_t index) {
+  std::lock_guard lock(mu_);
+  if (index >= points_.size()) return;
+  points_.erase(points_.begin() + static_cast<long>(index));
+  push_undo();
+  points_changed();
+}
+
+std::optional<size_t> AppModel::nearest_point(float x, float y, float radius) const {
+  std::lock_guard lock(mu_);
+  std::optional<size_t> best;
+  float bd = radius;
+  for (size_t i = 0; i < points_.size(); ++i) {
+    const float d = std::hypot(points_[i].x - x, points_[i].y - y);
+    if (d <= bd) bd = d, best = i;
+  }
+  return best;
+}
+
+void AppModel::clear_points() {
+  std::lock_guard lock(mu_);
+  points_.clear();
+  push_undo();
+  points_changed();
+}
+
+void AppModel::regenerate(bool new_seed) {
+  std::lock_guard lock(mu_);
+  if (new_seed) data_.seed = data_.seed * 6364136223846793005ull + 1442695040888963407ull;
+  generate_points();
+  push_undo();
+  points_changed();
+}
+
+void AppModel::set_data_settings(const DataSettings& d) {
+  if (d.dataset != "custom" && !find_dataset(d.dataset)) throw ValueError("unknown dataset '" + d.dataset + "'");
+  if (d.points < 1 || d.points > 5000) throw ValueError("the app shows 1..5000 points");
+  if (!(d.noise >= 0 && d.noise <= 1) || !(d.train_ratio > 0 && d.train_ratio <= 1))
+    throw ValueError("noise must be in [0, 1] and the train ratio in (0, 1]");
+  if (d.problem == Problem::MultiClass && (d.num_classes < 2 || d.num_classes > 6))
+    throw ValueError("the app shows 2..6 classes");
+  std::lock_guard lock(mu_);
+  data_ = d;
+  generate_points();
+  push_undo();
+  points_changed();
+}
+
+void AppModel::set_points(std::vector<StudioPoint> pts, bool undoable) {
+  std::lock_guard lock(mu_);
+  points_ = std::move(pts);
+  if (undoable) push_undo();
+  points_changed();
+}
+
+void AppModel::import_csv(const std::string& path) {
+  Problem p;
+  {
+    std::lock_guard lock(mu_);
+    p = config_.problem;
+  }
+  Dataset d = read_points_csv(path, p == Problem::Binary ? Problem::MultiClass : p);
+  if (p != Problem::Regression && d.num_classes > 6) throw IoError(path + ": the app shows at most 6 classes");
+  std::lock_guard lock(mu_);
+  data_.dataset = "custom";
+  data_.problem = d.num_classes > 2 && p != Problem::Regression ? Problem::MultiClass : p;
+  data_.num_classes = d.num_classes;
+  config_.problem = data_.problem;
+  config_.num_classes = data_.problem == Problem::Regression ? 0 : (data_.problem == Problem::Binary ? 2 : d.num_classes);
+  config_.loss = default_loss(config_.problem);
+  worker_->net_gen++;
+  Rng rng(data_.seed);
+  points_.clear();
+  for (const Point& pt : d.points) points_.push_back({pt.x, pt.y, pt.label, rng.uniform() >= data_.train_ratio});
+  region_ = d.region;
+  worker_->view = region_;
+  worker_->view_gen++;
+  push_undo();
+  points_changed();
+}
+
+void AppModel::export_csv(const std::string& path) const {
+  Dataset d;
+  for (const StudioPoint& p : points()) d.points.push_back({p.x, p.y, p.label});
+  write_points_csv(path, d);
+}
+
+bool AppModel::undo() {
+  std::lock_guard lock(mu_);
+  if (undo_pos_ == 0) return false;
+  points_ = undo_[--undo_pos_];
+  points_changed();
+  return true;
+}
+
+bool AppModel::redo() {
+  std::lock_guard lock(mu_);
+  if (undo_pos_ + 1 >= undo_.size()) return false;
+  points_ = undo_[++undo_pos_];
+  points_changed();
+  return true;
+}
+
+bool AppModel::set_config(const TrainConfig& c) {
+  TrainConfig check = c;
+  check.problem = config_.problem;
+  check.num_classes = config_.num_classes;
+  check.validate();
+  std::lock_guard lock(mu_);
+  TrainConfig only_lr = config_;
+  only_lr.lr = check.lr;
+  const bool needs_reset = !(only_lr == check);
+  config_ = check;
+  if (needs_reset) {
+    worker_->net_gen++;
+    worker_->data_gen++;
+    message_ = "The network changed: weights were re-initialised.";
+  } else {
+    worker_->lr_gen++;
+  }
+  changed();
+  return needs_reset;
+}
+
+void AppModel::set_weight(int layer, int64_t out, int64_t in, float value) {
+  if (!std::isfinite(value)) return;
+  std::lock_guard lock(mu_);
+  worker_->weight_edits.emplace_back(layer, out, in, value);
+  changed();
+}
+
+void AppModel::play() {
+  std::lock_guard lock(mu_);
+  playing_ = true;
+  changed();
+}
+void AppModel::pause() {
+  std::lock_guard lock(mu_);
+  playing_ = false;
+  changed();
+}
+void AppModel::toggle_play() { playing_ ? pause() : play(); }
+
+void AppModel::step_once() {
+  std::lock_guard lock(mu_);
+  playing_ = false;
+  worker_->pending_steps += 1;
+  changed();
+}
+
+void AppModel::reset() {
+  std::lock_guard lock(mu_);
+  playing_ = false;
+  worker_->net_gen++;
+  worker_->data_gen++;
+  message_.clear();
+  changed();
+}
+
+void AppModel::reset_with_lower_lr() {
+  {
+    std::lock_guard lock(mu_);
+    config_.lr = std::max(config_.lr / 10.0f, 1e-6f);
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "Reset with learning rate %g.", static_cast<double>(config_.lr));
+    message_ = buf;
+    worker_->net_gen++;
+    worker_->data_gen++;
+    playing_ = false;
+  }
+  std::lock_guard lock(mu_);
+  changed();
+}
+
+void AppModel::set_view(const Region& r, int grid_res) {
+  if (!(r.x_max > r.x_min && r.y_max > r.y_min) || !std::isfinite(r.x_min + r.x_max + r.y_min + r.y_max)) return;
+  std::lock_guard lock(mu_);
+  const Region& v = worker_->view;
+  if (v.x_min == r.x_min && v.x_max == r.x_max && v.y_min == r.y_min && v.y_max == r.y_max && worker_->grid_res == grid_res) return;
+  worker_->view = r;
+  worker_->grid_res = std::clamp(grid_res, 8, 1024);
+  worker_->view_gen++;
+  changed();
+}
+
+Region AppModel::view_region() const {
+  std::lock_guard lock(mu_);
+  return worker_->view;
+}
+
+std::shared_ptr<const Snapshot> AppModel::snapshot() const {
+  std::lock_guard lock(worker_->snap_mu);
+  return worker_->snap;
+}
+
+std::string AppModel::message() const {
+  std::lock_guard lock(mu_);
+  return message_;
+}
+
+void AppModel::set_message(std::string m) {
+  std::lock_guard lock(mu_);
+  message_ = std::move(m);
+}
+
+void AppModel::pump(int64_t max_steps) {
+  uint64_t target;
+  {
+    std::lock_guard lock(mu_);
+    changed();
+    target = worker_->changes;
+  }
+  if (!worker_->thread.joinable()) {
+    worker_->tick(max_steps, false);
+    return;
+  }
+  std::unique_lock lock(worker_->snap_mu);
+  worker_->snap_cv.wait(lock, [&] { return worker_->snap->applied >= target; });
+}
+
+void AppModel::run_steps(int64_t n) {
+  {
+    std::lock_guard lock(mu_);
+    worker_->pending_steps += n;
+  }
+  pump(n);
+}
+
+// ---- sessions -----------------------------------------------------------------------------------
+
+void AppModel::save_session(const std::string& path) const {
+  json doc;
+  {
+    std::lock_guard lock(mu_);
+    json pts = json::array();
+    for (const StudioPoint& p : points_) pts.push_back({p.x, p.y, p.label, p.test ? 1 : 0});
+    json feats = json::array();
+    for (Feature f : config_.features) feats.push_back(feature_name(f));
+    json acts = json::array();
+    for (Activation a : config_.activations) acts.push_back(activation_name(a));
+    doc = {{"format", kSessionFormat},
+           {"version", 1},
+           {"title", title_},
+           {"data", {{"dataset", data_.dataset}, {"points", data_.points}, {"noise", data_.noise}, {"seed", data_.seed},
+                     {"train_ratio", data_.train_ratio}, {"problem", problem_name(data_.problem)}, {"num_classes", data_.num_classes}}},
+           {"points", pts},
+           {"network", {{"hidden", config_.hidden}, {"activations", acts}, {"features", feats}}},
+           {"training", json::parse(training_to_json(config_))},
+           {"speed", speed_.load()}};
+  }
+  const auto snap = snapshot();
+  if (!snap->weights.empty()) {
+    // Weights as a model file embedded in the session.
+    TrainConfig c;
+    {
+      std::lock_guard lock(mu_);
+      c = config_;
+    }
+    MLP m(c.mlp_spec());
+    const auto lin = m.linears();
+    if (lin.size() == snap->weights.size()) {
+      bool fits = true;
+      for (size_t i = 0; i < lin.size(); ++i)
+        fits = fits && lin[i]->in_features() == snap->weights[i].in && lin[i]->out_features() == snap->weights[i].out;
+      if (fits) {
+        for (size_t i = 0; i < lin.size(); ++i) {
+          assign_(lin[i]->weight(), snap->weights[i].weight);
+          assign_(lin[i]->bias(), snap->weights[i].bias);
+        }
+        doc["model"] = json::parse(model_to_json(m, c));
+        json hist = json::array();
+        for (const HistoryPoint& h : snap->history)
+          hist.push_back({h.step, h.epoch, h.train_loss, h.test_loss, h.train_accuracy, h.test_accuracy});
+        doc["history"] = hist;
+      }
+    }
+  }
+  write_file_atomic(path, doc.dump(1) + "\n");
+}
+
+void AppModel::load_session(const std::string& path) {
+  const std::string text = read_file(path, 64u << 20);
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw IoError(path + ": not valid JSON (" + e.what() + ")");
+  }
+  auto fail = [&](const std::string& why) -> void { throw IoError(path + ": " + why); };
+  if (!doc.is_object() || doc.value("format", "") != kSessionFormat)
+    fail(std::string("not a Backprop Studio session or preset (\"format\" must be \"") + kSessionFormat + "\")");
+  if (!doc.contains("version") || !doc["version"].is_number_integer() || doc["version"].get<int>() != 1)
+    fail("unsupported \"version\" (this app reads version 1)");
+  try {
+    DataSettings d;
+    TrainConfig c;
+    if (doc.contains("data")) {
+      const json& j = doc["data"];
+      d.dataset = j.value("dataset", d.dataset);
+      d.points = j.value("points", d.points);
+      d.noise = j.value("noise", d.noise);
+      d.seed = j.value("seed", d.seed);
+      d.train_ratio = j.value("train_ratio", d.train_ratio);
+      d.problem = parse_problem(j.value("problem", std::string(problem_name(d.problem))));
+      d.num_classes = j.value("num_classes", d.num_classes);
+    }
+    if (d.dataset != "custom" && !find_dataset(d.dataset)) fail("unknown dataset '" + d.dataset + "'");
+    if (d.points < 1 || d.points > 5000 || !(d.noise >= 0 && d.noise <= 1) || !(d.train_ratio > 0 && d.train_ratio <= 1))
+      fail("\"data\" settings are out of range");
+    if (doc.contains("network")) {
+      const json& n = doc["network"];
+      if (n.contains("hidden")) c.hidden = n["hidden"].get<std::vector<int64_t>>();
+      if (n.contains("activations")) {
+        c.activations.clear();
+        for (const auto& a : n["activations"]) c.activations.push_back(parse_activation(a.get<std::string>()));
+      }
+      if (n.contains("features")) {
+        c.features.clear();
+        for (const auto& f : n["features"]) c.features.push_back(parse_feature(f.get<std::string>()));
+      }
+    }
+    if (doc.contains("training")) c = training_from_json(doc["training"].dump(), path, c);
+    std::shared_ptr<MLP> weights;
+    if (doc.contains("model")) {
+      ModelFile mf = model_from_json(doc["model"].dump(), path + " (model)");
+      c = mf.config;
+      weights = mf.model;
+    }
+    std::vector<StudioPoint> pts;
+    const bool has_points = doc.contains("points");
+    if (has_points) {
+      if (!doc["points"].is_array() || doc["points"].size() > 100000) fail("\"points\" must be a list of at most 100000 points");
+      for (const auto& p : doc["points"]) {
+        if (!p.is_array() || p.size() != 4) fail("each point is [x, y, label, test]");
+        StudioPoint sp{p[0].get<float>(), p[1].get<float>(), p[2].get<float>(), p[3].get<int>() != 0};
+        if (!std::isfinite(sp.x) || !std::isfinite(sp.y) || !std::isfinite(sp.label)) fail("a point is not finite");
+        pts.push_back(sp);
+      }
+    }
+    std::vector<HistoryPoint> history;
+    if (weights && doc.contains("history"))
+      for (const auto& h : doc["history"])
+        history.push_back({h.at(0).get<int64_t>(), h.at(1).get<double>(), h.at(2).get<float>(), h.at(3).get<float>(),
+                           h.at(4).get<float>(), h.at(5).get<float>()});
+    std::lock_guard lock(mu_);
+    playing_ = false;
+    data_ = d;
+    const TrainConfig before = config_;
+    config_ = c;
+    generate_points();  // sets the problem from the dataset
+    if (weights && (config_.problem != c.problem)) fail("the saved weights are for another problem type");
+    if (c.problem != config_.problem || c.num_classes != config_.num_classes) {
+      c.problem = config_.problem;
+      c.num_classes = config_.num_classes;
+      c.loss = default_loss(c.problem);
+    }
+    c.validate();
+    config_ = c;
+    if (has_points) points_ = std::move(pts);
+    (void)before;
+    title_ = doc.value("title", std::string());
+    speed_ = doc.value("speed", 0.0);
+    worker_->adopt_model = weights;
+    worker_->adopt_history = std::move(history);
+    worker_->net_gen++;
+    worker_->data_gen++;
+    undo_ = {points_};
+    undo_pos_ = 0;
+    message_.clear();
+    changed();
+  } catch (const json::exception& e) {
+    throw IoError(path + ": malformed session (" + e.what() + ")");
+  } catch (const ValueError& e) {
+    throw IoError(path + ": " + e.what());
+  }
+}
+
+}  // namespace bp::studio

@@ -1,0 +1,172 @@
+// The app model: everything Backprop Studio shows and edits, with no ImGui or GL in it. Views
+// read it and turn user actions into the commands below; tests drive it headlessly.
+//
+// Training runs on a worker thread that owns the Trainer. The model keeps the desired state
+// (points, settings) and the worker publishes Snapshots (boundary grid, neuron maps, weights,
+// metrics, history) that views draw. Constructed with `threaded = false`, the same work runs
+// synchronously in pump(), which is what the tests use.
+#pragma once
+#include <atomic>
+#include <cmath>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "backprop/data.h"
+#include "backprop/train.h"
+
+namespace bp::studio {
+
+struct StudioPoint {
+  float x = 0, y = 0;
+  float label = 0;
+  bool test = false;  ///< held out: drawn outlined, not trained on
+};
+
+struct DataSettings {
+  std::string dataset = "pg-circle";  ///< a catalog name, or "custom" for hand-placed points only
+  int64_t points = 300;
+  float noise = 0.0f;
+  uint64_t seed = 1;
+  float train_ratio = 0.5f;
+  Problem problem = Problem::Binary;  ///< for custom points; generated sets bring their own
+  int num_classes = 2;                ///< for custom points
+  friend bool operator==(const DataSettings&, const DataSettings&) = default;
+};
+
+struct LayerWeights {
+  int64_t in = 0, out = 0;
+  std::vector<float> weight;  ///< out × in
+  std::vector<float> bias;
+};
+
+/// What the views draw, published by the training worker.
+struct Snapshot {
+  uint64_t version = 0;
+  uint64_t applied = 0;          ///< the model's change counter this snapshot reflects
+  int64_t step = 0;
+  double epoch = 0;
+  Metrics train{NAN, NAN}, test{NAN, NAN};
+  double steps_per_second = 0;
+  bool playing = false;
+  bool diverged = false;
+  float lr = 0;
+  Problem problem = Problem::Binary;
+  int outputs = 1;
+  Region region;                 ///< the area the grid covers
+  int grid_res = 0;
+  std::vector<float> grid;       ///< grid_res² × outputs: raw outputs (logits, or regression values)
+  float logit_scale = 0.5f;      ///< binary: tanh(logit_scale · z) is 2·p − 1 (0.5 for sigmoid outputs)
+  int neuron_res = 0;
+  std::vector<std::vector<std::vector<float>>> neuron_maps;  ///< [layer][neuron] → neuron_res² values
+  std::vector<LayerWeights> weights;
+  std::vector<HistoryPoint> history;
+  std::string network;           ///< "MLP(2-8-8-1)"
+};
+
+class AppModel {
+ public:
+  explicit AppModel(bool threaded = true);
+  ~AppModel();
+  AppModel(const AppModel&) = delete;
+  AppModel& operator=(const AppModel&) = delete;
+
+  // ---- points (undoable) ---------------------------------------------------------------------
+  std::vector<StudioPoint> points() const;
+  const DataSettings& data_settings() const { return data_; }
+  Problem problem() const;
+  int num_classes() const;
+  /// The dataset's region, for the initial view.
+  Region data_region() const { return region_; }
+  void add_point(float x, float y, int label);
+  void move_point(size_t index, float x, float y);
+  void delete_point(size_t index);
+  /// Index of the point nearest (x, y) within `radius`, if any.
+  std::optional<size_t> nearest_point(float x, float y, float radius) const;
+  void clear_points();
+  /// New points from the data settings (Playground's "regenerate" draws a new seed).
+  void regenerate(bool new_seed = true);
+  void set_data_settings(const DataSettings& d);
+  void import_csv(const std::string& path);
+  void export_csv(const std::string& path) const;
+  bool undo();
+  bool redo();
+  bool can_undo() const { return undo_pos_ > 0; }
+  bool can_redo() const { return undo_pos_ + 1 < undo_.size(); }
+
+  // ---- network and training settings ------------------------------------------------------------
+  const TrainConfig& config() const { return config_; }
+  /// Applies new settings. Returns true when they needed new weights (the network was reset);
+  /// a change of learning rate alone keeps the weights and the run.
+  bool set_config(const TrainConfig& c);
+  /// Sets one weight (layer = index of the Linear layer) or, with in == -1, one bias.
+  void set_weight(int layer, int64_t out, int64_t in, float value);
+
+  // ---- training control -------------------------------------------------------------------------
+  void play();
+  void pause();
+  void toggle_play();
+  bool playing() const { return playing_; }
+  /// One optimizer step (pauses first).
+  void step_once();
+  /// New weights from the seed; history cleared.
+  void reset();
+  /// Resets with the learning rate divided by 10 (offered after a diverging run).
+  void reset_with_lower_lr();
+  /// Steps per second while playing (0: as fast as possible).
+  void set_speed(double steps_per_second) { speed_ = steps_per_second; }
+  double speed() const { return speed_; }
+  /// The region the boundary grid covers and its resolution.
+  void set_view(const Region& r, int grid_res);
+  Region view_region() const;
+  /// Latest published state.
+  std::shared_ptr<const Snapshot> snapshot() const;
+  /// A sentence for the status bar (a divergence, an import error, a reset).
+  std::string message() const;
+  void set_message(std::string m);
+
+  // ---- sessions --------------------------------------------------------------------------------
+  /// Points, settings, weights and history as JSON (atomic write).
+  void save_session(const std::string& path) const;
+  /// A session or a preset (a session without points or weights: those are generated).
+  void load_session(const std::string& path);
+  /// Title of the loaded preset or session.
+  std::string title() const { return title_; }
+
+  // ---- synchronous use ----------------------------------------------------------------------------
+  /// Without a worker thread: applies pending changes, runs up to `max_steps` requested steps,
+  /// and publishes a snapshot. With a worker: waits until it has published a snapshot reflecting
+  /// every change made before the call.
+  void pump(int64_t max_steps = 1'000'000);
+  /// Runs n training steps now (synchronously in either mode) and publishes.
+  void run_steps(int64_t n);
+
+ private:
+  struct Worker;
+  void push_undo();
+  void points_changed();
+  void set_points(std::vector<StudioPoint> pts, bool undoable);
+  void generate_points();
+
+  void changed();  // bumps the change counter and wakes the worker
+
+  mutable std::mutex mu_;  // guards everything the worker reads: points, config, view, flags
+  std::vector<StudioPoint> points_;
+  DataSettings data_;
+  Region region_;
+  TrainConfig config_;
+  std::vector<std::vector<StudioPoint>> undo_;
+  size_t undo_pos_ = 0;
+  std::string title_;
+  std::string message_;
+  std::atomic<bool> playing_{false};
+  std::atomic<double> speed_{0.0};
+  std::unique_ptr<Worker> worker_;
+};
+
+}  // namespace bp::studio

@@ -1,0 +1,179 @@
+#include "heatmap_renderer.h"
+
+#include <stb/stb_image_write.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <vector>
+
+#include "backprop/data.h"
+#include "backprop/errors.h"
+#include "common/palette.h"
+#include "gl.h"
+
+namespace bp::studio {
+namespace {
+
+unsigned compile(GLenum kind, const std::string& path) {
+  const std::string src = read_file(path, 1 << 20);
+  const unsigned s = glCreateShader(kind);
+  const char* text = src.c_str();
+  glShaderSource(s, 1, &text, nullptr);
+  glCompileShader(s);
+  int ok = 0;
+  glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
+  if (!ok) {
+    char log[2048];
+    glGetShaderInfoLog(s, sizeof log, nullptr, log);
+    throw std::runtime_error("shader " + path + " does not compile: " + log);
+  }
+  return s;
+}
+
+void make_texture(unsigned& tex) {
+  glGenTextures(1, &tex);
+  glBindTexture(GL_TEXTURE_2D, tex);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+}
+
+}  // namespace
+
+HeatmapRenderer::HeatmapRenderer(const std::string& shader_dir) {
+  const unsigned vs = compile(GL_VERTEX_SHADER, shader_dir + "/heatmap.vert");
+  const unsigned fs = compile(GL_FRAGMENT_SHADER, shader_dir + "/heatmap.frag");
+  program_ = glCreateProgram();
+  glAttachShader(program_, vs);
+  glAttachShader(program_, fs);
+  glLinkProgram(program_);
+  glDeleteShader(vs);
+  glDeleteShader(fs);
+  int ok = 0;
+  glGetProgramiv(program_, GL_LINK_STATUS, &ok);
+  if (!ok) {
+    char log[2048];
+    glGetProgramInfoLog(program_, sizeof log, nullptr, log);
+    throw std::runtime_error(std::string("heatmap shaders do not link: ") + log);
+  }
+  const float quad[] = {-1, -1, 1, -1, -1, 1, 1, 1};
+  glGenVertexArrays(1, &vao_);
+  glBindVertexArray(vao_);
+  glGenBuffers(1, &vbo_);
+  glBindBuffer(GL_ARRAY_BUFFER, vbo_);
+  glBufferData(GL_ARRAY_BUFFER, sizeof quad, quad, GL_STATIC_DRAW);
+  glEnableVertexAttribArray(0);
+  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, nullptr);
+  glBindVertexArray(0);
+  make_texture(values_);
+  make_texture(values_more_);
+  make_texture(target_);
+  glGenFramebuffers(1, &fbo_);
+}
+
+HeatmapRenderer::~HeatmapRenderer() {
+  glDeleteFramebuffers(1, &fbo_);
+  const unsigned tex[] = {target_, values_, values_more_};
+  glDeleteTextures(3, tex);
+  glDeleteBuffers(1, &vbo_);
+  glDeleteVertexArrays(1, &vao_);
+  glDeleteProgram(program_);
+}
+
+void HeatmapRenderer::upload(const Snapshot& snap) {
+  const int res = snap.grid_res, k = snap.outputs;
+  if (res <= 0 || snap.grid.size() != static_cast<size_t>(res * res * k)) return;
+  if (snap.problem == Problem::MultiClass) {
+    std::vector<float> a(static_cast<size_t>(res * res * 4), 0.0f), b(a.size(), 0.0f);
+    for (int i = 0; i < res * res; ++i)
+      for (int c = 0; c < std::min(k, 8); ++c) (c < 4 ? a : b)[static_cast<size_t>(i * 4 + c % 4)] = snap.grid[static_cast<size_t>(i * k + c)];
+    glBindTexture(GL_TEXTURE_2D, values_);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA32F, res, res, 0, GL_RGBA, GL_FLOAT, a.data());
+    glBindTexture(GL_TEXTURE_2D, values_more_);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA32F, res, res, 0, GL_RGBA, GL_FLOAT, b.data());
+  } else {
+    glBindTexture(GL_TEXTURE_2D, values_);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, res, res, 0, GL_RED, GL_FLOAT, snap.grid.data());
+  }
+  uploaded_version_ = snap.version;
+}
+
+unsigned HeatmapRenderer::render(const Snapshot& snap, const Region& view, int full_width, int full_height, bool discretize,
+                                 float scale) {
+  const int width = std::max(1, static_cast<int>(static_cast<float>(full_width) * scale));
+  const int height = std::max(1, static_cast<int>(static_cast<float>(full_height) * scale));
+  if (full_width < 1 || full_height < 1) return target_;
+  const Key key{snap.version, view.x_min, view.x_max, view.y_min, view.y_max, width, height, discretize};
+  if (key == drawn_) return target_;
+  drawn_ = key;
+  ++renders_;
+  GLint prev_fbo = 0, prev_viewport[4];
+  glGetIntegerv(GL_FRAMEBUFFER_BINDING, &prev_fbo);
+  glGetIntegerv(GL_VIEWPORT, prev_viewport);
+  if (snap.version != uploaded_version_) upload(snap);
+  if (width != width_ || height != height_) {
+    glBindTexture(GL_TEXTURE_2D, target_);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, target_, 0);
+    width_ = width;
+    height_ = height;
+  }
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+  glViewport(0, 0, width, height);
+  glDisable(GL_BLEND);
+  glDisable(GL_SCISSOR_TEST);
+  glUseProgram(program_);
+  const int mode = snap.problem == Problem::MultiClass ? 1 : (snap.problem == Problem::Regression ? 2 : 0);
+  glUniform1i(glGetUniformLocation(program_, "mode"), mode);
+  glUniform1i(glGetUniformLocation(program_, "classes"), snap.outputs);
+  glUniform1i(glGetUniformLocation(program_, "discretize"), discretize ? 1 : 0);
+  glUniform1f(glGetUniformLocation(program_, "logit_scale"), snap.logit_scale);
+  glUniform1f(glGetUniformLocation(program_, "strength"), 0.75f);
+  glUniform4f(glGetUniformLocation(program_, "canvas_region"), view.x_min, view.y_min, view.x_max - view.x_min, view.y_max - view.y_min);
+  const Region& g = snap.region;
+  glUniform4f(glGetUniformLocation(program_, "grid_region"), g.x_min, g.y_min, g.x_max - g.x_min, g.y_max - g.y_min);
+  float palette[24];
+  for (int c = 0; c < 8; ++c) {
+    const tools::Rgb col = tools::class_color(c);
+    palette[c * 3] = col.r;
+    palette[c * 3 + 1] = col.g;
+    palette[c * 3 + 2] = col.b;
+  }
+  glUniform3fv(glGetUniformLocation(program_, "palette"), 8, palette);
+  glUniform3f(glGetUniformLocation(program_, "ink"), 0.15f, 0.15f, 0.15f);
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, values_);
+  glUniform1i(glGetUniformLocation(program_, "values"), 0);
+  glActiveTexture(GL_TEXTURE1);
+  glBindTexture(GL_TEXTURE_2D, values_more_);
+  glUniform1i(glGetUniformLocation(program_, "values_more"), 1);
+  glActiveTexture(GL_TEXTURE0);
+  glBindVertexArray(vao_);
+  glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+  glBindVertexArray(0);
+  glUseProgram(0);
+  glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(prev_fbo));
+  glViewport(prev_viewport[0], prev_viewport[1], prev_viewport[2], prev_viewport[3]);
+  return target_;
+}
+
+void save_framebuffer_png(const std::string& path, int x, int y, int w, int h, int framebuffer_height) {
+  if (w < 1 || h < 1) throw IoError("screenshot: empty area");
+  std::vector<unsigned char> px(static_cast<size_t>(w * h * 3));
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadBuffer(GL_BACK);
+  glReadPixels(x, framebuffer_height - y - h, w, h, GL_RGB, GL_UNSIGNED_BYTE, px.data());
+  std::vector<unsigned char> flipped(px.size());
+  for (int row = 0; row < h; ++row)
+    std::copy_n(&px[static_cast<size_t>((h - 1 - row) * w * 3)], w * 3, &flipped[static_cast<size_t>(row * w * 3)]);
+  std::string bytes;
+  const int ok = stbi_write_png_to_func(
+      [](void* ctx, void* data, int size) { static_cast<std::string*>(ctx)->append(static_cast<const char*>(data), static_cast<size_t>(size)); },
+      &bytes, w, h, 3, flipped.data(), w * 3);
+  if (!ok) throw IoError("cannot encode PNG for '" + path + "'");
+  write_file_atomic(path, bytes);
+}
+
+}  // namespace bp::studio

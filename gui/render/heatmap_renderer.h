@@ -1,0 +1,43 @@
+// Draws the decision boundary of a Snapshot into a texture with the GLSL shaders in shaders/.
+#pragma once
+#include <string>
+
+#include "model/app_model.h"
+
+namespace bp::studio {
+
+class HeatmapRenderer {
+ public:
+  /// Compiles shaders/heatmap.{vert,frag} from `shader_dir`; throws std::runtime_error with the
+  /// compiler's log when that fails.
+  explicit HeatmapRenderer(const std::string& shader_dir);
+  ~HeatmapRenderer();
+  HeatmapRenderer(const HeatmapRenderer&) = delete;
+  HeatmapRenderer& operator=(const HeatmapRenderer&) = delete;
+
+  /// Renders the snapshot's grid for the plane region `view` into a texture of width × height
+  /// pixels times `scale` and returns its GL name (for ImGui::Image; row 0 is the bottom). Does
+  /// nothing when neither the snapshot nor the arguments changed since the last call.
+  /// How many times the shader actually ran (the rest were cache hits).
+  int renders() const { return renders_; }
+  unsigned render(const Snapshot& snap, const Region& view, int width, int height, bool discretize, float scale = 1.0f);
+
+ private:
+  void upload(const Snapshot& snap);
+  unsigned program_ = 0, vao_ = 0, vbo_ = 0, fbo_ = 0, target_ = 0, values_ = 0, values_more_ = 0;
+  int width_ = 0, height_ = 0;
+  int renders_ = 0;
+  uint64_t uploaded_version_ = 0;
+  struct Key {
+    uint64_t version;
+    float x0, x1, y0, y1;
+    int w, h;
+    bool discretize;
+    bool operator==(const Key&) const = default;
+  } drawn_{};
+};
+
+/// Reads the back buffer (before the swap) and writes the rectangle as PNG, top row first.
+void save_framebuffer_png(const std::string& path, int x, int y, int w, int h, int framebuffer_height);
+
+}  // namespace bp::studio

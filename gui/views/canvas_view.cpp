@@ -1,0 +1,157 @@
+// The canvas: the decision boundary (GLSL, in HeatmapRenderer) behind the points, axes with
+// ticks, and the mouse: click adds, shift/right-click adds the other class, drag moves,
+// ctrl+click deletes, wheel zooms, middle-drag pans.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "common/palette.h"
+#include "studio_app.h"
+
+namespace bp::studio {
+namespace {
+
+std::vector<double> nice_ticks(double lo, double hi, int target) {
+  std::vector<double> t;
+  if (!(hi > lo)) return t;
+  const double raw = (hi - lo) / target, mag = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = mag;
+  for (double m : {1.0, 2.0, 5.0, 10.0})
+    if (mag * m >= raw) {
+      step = mag * m;
+      break;
+    }
+  for (double v = std::ceil(lo / step) * step; v <= hi; v += step) t.push_back(std::fabs(v) < step * 1e-6 ? 0.0 : v);
+  return t;
+}
+
+}  // namespace
+
+void StudioApp::canvas_panel() {
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 4));
+  // No window background: the boundary image covers it (one less full-canvas fill per frame).
+  ImGui::Begin("Canvas", nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
+  ImGui::PopStyleVar();
+  const auto snap = m_.snapshot();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float size_w = std::max(avail.x, 50.0f), size_h = std::max(avail.y, 50.0f);
+  canvas_pos_ = ImGui::GetCursorScreenPos();
+  canvas_size_ = ImVec2(size_w, size_h);
+
+  // Keep the plane's aspect ratio 1:1 on screen: widen whichever side is short.
+  Region& v = s_.view;
+  const float cx = 0.5f * (v.x_min + v.x_max), cy = 0.5f * (v.y_min + v.y_max);
+  const float per_px = std::max((v.x_max - v.x_min) / size_w, (v.y_max - v.y_min) / size_h);
+  v = {cx - 0.5f * per_px * size_w, cx + 0.5f * per_px * size_w, cy - 0.5f * per_px * size_h, cy + 0.5f * per_px * size_h};
+  m_.set_view(v, s_.grid_res);
+
+  auto to_screen = [&](float x, float y) {
+    return ImVec2(canvas_pos_.x + (x - v.x_min) / per_px, canvas_pos_.y + (v.y_max - y) / per_px);
+  };
+  auto to_plane = [&](ImVec2 p) {
+    return std::pair<float, float>{v.x_min + (p.x - canvas_pos_.x) * per_px, v.y_max - (p.y - canvas_pos_.y) * per_px};
+  };
+
+  const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+  // Half resolution while training plays (software GL stays fluid); full when paused.
+  const unsigned tex = heatmap_.render(*snap, v, static_cast<int>(size_w * scale.x), static_cast<int>(size_h * scale.y), s_.discretize,
+                                       m_.playing() ? 0.5f : 1.0f);
+  ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex)), canvas_size_, ImVec2(0, 1), ImVec2(1, 0));
+
+  // Interaction.
+  ImGui::SetCursorScreenPos(canvas_pos_);
+  ImGui::InvisibleButton("canvas", canvas_size_,
+                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight | ImGuiButtonFlags_MouseButtonMiddle);
+  const ImGuiIO& io = ImGui::GetIO();
+  const bool hovered = ImGui::IsItemHovered();
+  const auto [mx, my] = to_plane(io.MousePos);
+  const float pick = 9.0f * per_px;
+  const int classes = m_.problem() == Problem::Regression ? 2 : std::max(2, m_.num_classes());
+  s_.selected_class = std::clamp(s_.selected_class, 0, classes - 1);
+  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    const auto near = m_.nearest_point(mx, my, pick);
+    if (io.KeyCtrl) {
+      if (const auto n = m_.nearest_point(mx, my, 30 * per_px)) m_.delete_point(*n);
+    } else if (near && !io.KeyShift) {
+      drag_index_ = static_cast<int>(*near);
+    } else {
+      const int other = classes == 2 ? 1 - s_.selected_class : (s_.selected_class + 1) % classes;
+      m_.add_point(mx, my, io.KeyShift ? other : s_.selected_class);
+    }
+  }
+  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
+    const int other = classes == 2 ? 1 - s_.selected_class : (s_.selected_class + 1) % classes;
+    m_.add_point(mx, my, other);
+  }
+  if (drag_index_ >= 0) {
+    if (ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+      if (io.MouseDelta.x != 0 || io.MouseDelta.y != 0) m_.move_point(static_cast<size_t>(drag_index_), mx, my);
+    } else {
+      drag_index_ = -1;
+    }
+  }
+  if (hovered && ImGui::IsKeyPressed(ImGuiKey_Delete, false))
+    if (const auto n = m_.nearest_point(mx, my, pick)) m_.delete_point(*n);
+  if (hovered && io.MouseWheel != 0) {  // zoom about the cursor
+    const float f = std::pow(0.85f, io.MouseWheel);
+    v = {mx + (v.x_min - mx) * f, mx + (v.x_max - mx) * f, my + (v.y_min - my) * f, my + (v.y_max - my) * f};
+  }
+  if (ImGui::IsItemActive() && (ImGui::IsMouseDragging(ImGuiMouseButton_Middle) || (io.KeyAlt && ImGui::IsMouseDragging(ImGuiMouseButton_Left)))) {
+    const float dx = io.MouseDelta.x * per_px, dy = io.MouseDelta.y * per_px;
+    v = {v.x_min - dx, v.x_max - dx, v.y_min + dy, v.y_max + dy};
+  }
+
+  // Points.
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(canvas_pos_, ImVec2(canvas_pos_.x + size_w, canvas_pos_.y + size_h), true);
+  const float r = std::max(3.5f, ImGui::GetFontSize() * 0.3f);
+  const bool regression = m_.problem() == Problem::Regression;
+  auto colour = [&](const StudioPoint& p) {
+    if (regression) {
+      const tools::Rgb c = tools::diverging(p.label, 1.0f);
+      return im_color(c.r, c.g, c.b);
+    }
+    return class_im_color(static_cast<int>(p.label));
+  };
+  const ImU32 ink = im_color(0.1f, 0.1f, 0.1f), white = im_color(1, 1, 1);
+  for (const StudioPoint& p : m_.points()) {
+    const ImVec2 c = to_screen(p.x, p.y);
+    if (p.test) {
+      if (!s_.show_test) continue;
+      dl->AddCircle(c, r + 0.5f, ink, 16, 1.0f);
+      dl->AddCircle(c, r - 0.8f, colour(p), 16, 2.2f);
+    } else {
+      dl->AddCircleFilled(c, r, colour(p), 16);
+      dl->AddCircle(c, r, white, 16, 1.2f);
+    }
+  }
+  if (hovered && !io.KeyCtrl)
+    if (const auto n = m_.nearest_point(mx, my, pick)) {
+      const auto pts = m_.points();
+      if (*n < pts.size()) dl->AddCircle(to_screen(pts[*n].x, pts[*n].y), r + 3, ink, 20, 2.0f);
+    }
+
+  // Axes: ticks and labels along the bottom and left edges.
+  const ImU32 axis = im_color(0.15f, 0.15f, 0.15f, 0.85f);
+  char label[32];
+  for (double t : nice_ticks(v.x_min, v.x_max, 6)) {
+    const ImVec2 p = to_screen(static_cast<float>(t), v.y_min);
+    dl->AddLine(ImVec2(p.x, p.y), ImVec2(p.x, p.y - 6), axis, 1.5f);
+    std::snprintf(label, sizeof label, "%g", t);
+    dl->AddText(ImVec2(p.x + 2, p.y - ImGui::GetFontSize() - 6), axis, label);
+  }
+  for (double t : nice_ticks(v.y_min, v.y_max, 6)) {
+    const ImVec2 p = to_screen(v.x_min, static_cast<float>(t));
+    dl->AddLine(p, ImVec2(p.x + 6, p.y), axis, 1.5f);
+    std::snprintf(label, sizeof label, "%g", t);
+    dl->AddText(ImVec2(p.x + 8, p.y - ImGui::GetFontSize() * 0.5f), axis, label);
+  }
+  if (hovered) {
+    std::snprintf(label, sizeof label, "(%.2f, %.2f)", mx, my);
+    dl->AddText(ImVec2(canvas_pos_.x + size_w - ImGui::CalcTextSize(label).x - 8, canvas_pos_.y + 6), axis, label);
+  }
+  dl->PopClipRect();
+  ImGui::End();
+}
+
+}  // namespace bp::studio

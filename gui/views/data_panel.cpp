@@ -1,0 +1,166 @@
+// Data: dataset picker with thumbnails, size, noise, seed and regenerate, train/test ratio,
+// problem type for hand-placed points, the class a click adds, import/export, undo/redo.
+#include <algorithm>
+#include <map>
+
+#include "common/palette.h"
+#include "studio_app.h"
+
+namespace bp::studio {
+namespace {
+
+// A small preview of each dataset, generated once.
+const Dataset& preview(const std::string& name) {
+  static std::map<std::string, Dataset> cache;
+  auto it = cache.find(name);
+  if (it == cache.end()) {
+    const DatasetInfo* info = find_dataset(name);
+    it = cache.emplace(name, make_dataset(name, 120, info ? info->default_noise : 0.0f, 3)).first;
+  }
+  return it->second;
+}
+
+bool thumbnail(const std::string& name, bool selected, float size) {
+  ImGui::PushID(name.c_str());
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const bool clicked = ImGui::InvisibleButton("thumb", ImVec2(size, size));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 end(pos.x + size, pos.y + size);
+  dl->AddRectFilled(pos, end, im_color(1, 1, 1));
+  if (name == "custom") {
+    const ImVec2 ts = ImGui::CalcTextSize("custom");
+    dl->AddText(ImVec2(pos.x + (size - ts.x) / 2, pos.y + (size - ts.y) / 2), im_color(0.3f, 0.3f, 0.3f), "custom");
+  } else {
+    const Dataset& d = preview(name);
+    const Region& r = d.region;
+    for (const Point& p : d.points) {
+      const float x = pos.x + 3 + (p.x - r.x_min) / (r.x_max - r.x_min) * (size - 6);
+      const float y = pos.y + 3 + (r.y_max - p.y) / (r.y_max - r.y_min) * (size - 6);
+      ImU32 c;
+      if (d.problem == Problem::Regression) {
+        const tools::Rgb col = tools::diverging(p.label, 1.0f);
+        c = im_color(col.r, col.g, col.b);
+      } else {
+        c = class_im_color(static_cast<int>(p.label));
+      }
+      dl->AddCircleFilled(ImVec2(x, y), 1.8f, c, 6);
+    }
+  }
+  dl->AddRect(pos, end, selected ? im_color(0.1f, 0.3f, 0.8f) : im_color(0.6f, 0.6f, 0.6f), 2.0f, 0, selected ? 3.0f : 1.0f);
+  if (ImGui::IsItemHovered()) {
+    const DatasetInfo* info = find_dataset(name);
+    ImGui::SetTooltip("%s\n%s", name.c_str(), info ? info->description.c_str() : "place your own points with the mouse");
+  }
+  ImGui::PopID();
+  return clicked;
+}
+
+}  // namespace
+
+void StudioApp::data_panel() {
+  ImGui::Begin("Data");
+  DataSettings d = m_.data_settings();
+  bool changed = false;
+
+  ImGui::TextUnformatted("Dataset");
+  const float size = std::max(44.0f, ImGui::GetFontSize() * 3.2f);
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const int per_row = std::max(1, static_cast<int>((avail + 6) / (size + 6)));
+  std::vector<std::string> names;
+  for (const DatasetInfo& info : dataset_catalog())
+    if (info.name != "bench-spiral") names.push_back(info.name);
+  names.push_back("custom");
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i % static_cast<size_t>(per_row) != 0) ImGui::SameLine(0, 6);
+    if (thumbnail(names[i], d.dataset == names[i], size) && d.dataset != names[i]) {
+      d.dataset = names[i];
+      const DatasetInfo* info = find_dataset(d.dataset);
+      if (info) d.noise = info->default_noise;
+      changed = true;
+    }
+  }
+  const DatasetInfo* info = find_dataset(d.dataset);
+  ImGui::TextWrapped("%s: %s", d.dataset.c_str(), info ? info->description.c_str() : "hand-placed points");
+  ImGui::Separator();
+
+  int pts = static_cast<int>(d.points);
+  if (d.dataset != "custom") {
+    if (ImGui::SliderInt("points", &pts, 10, 2000)) {
+      d.points = pts;
+    }
+    if (ImGui::IsItemDeactivatedAfterEdit()) changed = true;
+    int noise_pct = static_cast<int>(std::lround(d.noise * 100));
+    ImGui::SliderInt("noise %", &noise_pct, 0, 100);
+    if (ImGui::IsItemDeactivatedAfterEdit()) d.noise = static_cast<float>(noise_pct) / 100.0f, changed = true;
+    int seed = static_cast<int>(d.seed % 1000000);
+    if (ImGui::InputInt("seed", &seed)) d.seed = static_cast<uint64_t>(std::max(0, seed)), changed = true;
+    if (ImGui::Button("Regenerate (G)")) {
+      m_.regenerate();
+      fit_view();
+    }
+  } else {
+    int problem = static_cast<int>(d.problem);
+    if (ImGui::Combo("problem", &problem, "binary\0k classes\0regression\0")) d.problem = static_cast<Problem>(problem), changed = true;
+    if (d.problem == Problem::MultiClass) {
+      int k = std::max(3, d.num_classes);
+      if (ImGui::SliderInt("classes", &k, 3, 6)) d.num_classes = k, changed = true;
+    } else {
+      d.num_classes = 2;
+    }
+  }
+  int ratio = static_cast<int>(std::lround(d.train_ratio * 100));
+  ImGui::SliderInt("train %", &ratio, 10, 100);
+  if (ImGui::IsItemDeactivatedAfterEdit()) d.train_ratio = static_cast<float>(ratio) / 100.0f, changed = true;
+  if (changed) {
+    try {
+      m_.set_data_settings(d);
+      fit_view();
+    } catch (const std::exception& e) {
+      m_.set_message(e.what());
+    }
+  }
+  ImGui::Checkbox("show test data (T)", &s_.show_test);
+
+  ImGui::Separator();
+  const bool regression = m_.problem() == Problem::Regression;
+  ImGui::TextUnformatted(regression ? "Click adds (value):" : "Click adds class:");
+  const int classes = regression ? 2 : std::max(2, m_.num_classes());
+  for (int c = 0; c < classes; ++c) {
+    ImGui::PushID(c);
+    if (c) ImGui::SameLine();
+    const tools::Rgb col = regression ? tools::diverging(c == 0 ? -1.0f : 1.0f, 1.0f) : tools::class_color(c);
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(col.r, col.g, col.b, 1));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(col.r, col.g, col.b, 0.8f));
+    char lbl[16];
+    std::snprintf(lbl, sizeof lbl, regression ? (c ? "+1" : "-1") : "%d", c);
+    if (ImGui::Button(lbl, ImVec2(ImGui::GetFontSize() * 2, 0))) s_.selected_class = c;
+    if (s_.selected_class == c)
+      ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), im_color(0, 0, 0), 3, 0, 3);
+    ImGui::PopStyleColor(2);
+    ImGui::PopID();
+  }
+  ImGui::TextDisabled("shift/right-click: other class; ctrl+click: delete");
+  if (ImGui::Button("Undo")) m_.undo();
+  ImGui::SameLine();
+  if (ImGui::Button("Redo")) m_.redo();
+  ImGui::SameLine();
+  if (ImGui::Button("Clear all")) m_.clear_points();
+  const auto points = m_.points();
+  const auto tests = std::count_if(points.begin(), points.end(), [](const StudioPoint& p) { return p.test; });
+  ImGui::Text("%zu points: %zu train, %zu test", points.size(), points.size() - static_cast<size_t>(tests), static_cast<size_t>(tests));
+  ImGui::Separator();
+  if (ImGui::Button("Import CSV...")) {
+    path_action_ = PathAction::ImportCsv;
+    std::snprintf(path_buf_, sizeof path_buf_, "points.csv");
+    open_path_popup_ = true;
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Export CSV...")) {
+    path_action_ = PathAction::ExportCsv;
+    std::snprintf(path_buf_, sizeof path_buf_, "points.csv");
+    open_path_popup_ = true;
+  }
+  ImGui::End();
+}
+
+}  // namespace bp::studio

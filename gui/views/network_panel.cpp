@@ -1,0 +1,271 @@
+// Network: hidden layers and neurons, activation per layer, input features, loss, optimizer and
+// its settings, learning rate, batch size, regularization, schedule, initializer, seed; and the
+// network diagram: neurons as heatmaps of their own output over the plane, links coloured by
+// sign and thick by magnitude, hover for a weight's value, click to edit it.
+#include <algorithm>
+#include <cmath>
+
+#include "common/palette.h"
+#include "studio_app.h"
+
+namespace bp::studio {
+namespace {
+
+constexpr float kRates[] = {0.00001f, 0.0001f, 0.001f, 0.003f, 0.01f, 0.03f, 0.1f, 0.3f, 1.0f, 3.0f, 10.0f};
+constexpr float kRegRates[] = {0.0f, 0.001f, 0.003f, 0.01f, 0.03f, 0.1f, 0.3f, 1.0f, 3.0f, 10.0f};
+
+bool rate_combo(const char* label, float& value, const float* list, size_t n) {
+  bool changed = false;
+  char preview[32];
+  std::snprintf(preview, sizeof preview, "%g", static_cast<double>(value));
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+  if (ImGui::BeginCombo(label, preview)) {
+    for (size_t i = 0; i < n; ++i) {
+      char item[32];
+      std::snprintf(item, sizeof item, "%g", static_cast<double>(list[i]));
+      if (ImGui::Selectable(item, list[i] == value)) value = list[i], changed = true;
+    }
+    ImGui::EndCombo();
+  }
+  return changed;
+}
+
+template <class E, class Names>
+bool enum_combo(const char* label, E& value, const std::vector<E>& options, Names name) {
+  bool changed = false;
+  if (ImGui::BeginCombo(label, name(value))) {
+    for (E o : options)
+      if (ImGui::Selectable(name(o), o == value)) value = o, changed = true;
+    ImGui::EndCombo();
+  }
+  return changed;
+}
+
+float dist_to_segment(ImVec2 p, ImVec2 a, ImVec2 b) {
+  const float dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+  const float t = len2 > 0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0f, 1.0f) : 0.0f;
+  return std::hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+}
+
+}  // namespace
+
+void StudioApp::network_panel() {
+  ImGui::Begin("Network");
+  TrainConfig c = m_.config();
+  bool edited = false;
+  const auto snap = m_.snapshot();
+  ImGui::Text("%s", snap->network.c_str());
+  ImGui::SameLine();
+  if (ImGui::SmallButton("+ layer") && c.hidden.size() < 8) {
+    c.hidden.push_back(c.hidden.empty() ? 4 : c.hidden.back());
+    if (c.activations.size() > 1) c.activations.push_back(c.activations.back());
+    edited = true;
+  }
+  ImGui::SameLine();
+  if (ImGui::SmallButton("- layer") && !c.hidden.empty()) {
+    c.hidden.pop_back();
+    if (c.activations.size() > 1) c.activations.resize(std::max<size_t>(1, c.hidden.size()));
+    edited = true;
+  }
+  // One row per hidden layer: width and activation.
+  std::vector<Activation> per_layer(c.hidden.size(), c.activations.empty() ? Activation::Tanh : c.activations[0]);
+  for (size_t i = 0; i < c.hidden.size() && c.activations.size() == c.hidden.size(); ++i) per_layer[i] = c.activations[i];
+  for (size_t i = 0; i < c.hidden.size(); ++i) {
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::Text("layer %zu:", i + 1);
+    ImGui::SameLine();
+    if (ImGui::SmallButton("-") && c.hidden[i] > 1) c.hidden[i]--, edited = true;
+    ImGui::SameLine();
+    ImGui::Text("%2lld", static_cast<long long>(c.hidden[i]));
+    ImGui::SameLine();
+    if (ImGui::SmallButton("+") && c.hidden[i] < 32) c.hidden[i]++, edited = true;
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.5f);
+    if (enum_combo("##act", per_layer[i], all_activations(), activation_name)) {
+      c.activations = per_layer;
+      edited = true;
+    }
+    ImGui::PopID();
+  }
+  if (c.activations.size() != 1 && c.activations.size() != c.hidden.size()) c.activations = {per_layer.empty() ? Activation::Tanh : per_layer[0]};
+
+  if (ImGui::BeginTable("inputs", 4)) {
+    for (Feature f : all_features()) {
+      ImGui::TableNextColumn();
+      bool on = FeatureSet(c.features).contains(f);
+      if (ImGui::Checkbox(feature_name(f), &on)) {
+        std::vector<Feature> next;
+        for (Feature g : all_features())
+          if (g == f ? on : FeatureSet(c.features).contains(g)) next.push_back(g);
+        if (!next.empty()) c.features = next, edited = true;
+      }
+    }
+    ImGui::EndTable();
+  }
+  // The diagram: a fixed share of the panel, the settings below it.
+  const float diagram_h = std::max(ImGui::GetContentRegionAvail().y * 0.5f, ImGui::GetFontSize() * 8);
+  if (ImGui::BeginChild("diagram", ImVec2(0, diagram_h), true, ImGuiWindowFlags_NoScrollbar)) network_diagram(*snap);
+  ImGui::EndChild();
+
+  if (ImGui::CollapsingHeader("Optimizer and loss", ImGuiTreeNodeFlags_DefaultOpen)) {
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    std::vector<LossKind> losses = c.problem == Problem::Binary ? std::vector<LossKind>{LossKind::BCE, LossKind::Hinge, LossKind::MSE}
+                                   : c.problem == Problem::MultiClass ? std::vector<LossKind>{LossKind::SoftmaxCE}
+                                                                      : std::vector<LossKind>{LossKind::MSE};
+    edited |= enum_combo("loss", c.loss, losses, loss_name);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    edited |= enum_combo("optimizer", c.optimizer,
+                         std::vector<OptimizerKind>{OptimizerKind::SGD, OptimizerKind::Momentum, OptimizerKind::Adam, OptimizerKind::AdamW},
+                         optimizer_name);
+    float lr = c.lr;
+    if (rate_combo("learning rate", lr, kRates, std::size(kRates))) c.lr = lr, edited = true;
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+    if (ImGui::InputFloat("##lr", &lr, 0, 0, "%g", ImGuiInputTextFlags_EnterReturnsTrue) && lr > 0) c.lr = lr, edited = true;
+    if (c.optimizer == OptimizerKind::Momentum) {
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+      ImGui::SliderFloat("momentum", &c.momentum, 0.0f, 0.99f);
+      edited |= ImGui::IsItemDeactivatedAfterEdit();
+      ImGui::SameLine();
+      edited |= ImGui::Checkbox("Nesterov", &c.nesterov);
+    }
+    if (c.optimizer == OptimizerKind::Adam || c.optimizer == OptimizerKind::AdamW) {
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+      ImGui::InputFloat("beta1", &c.beta1, 0, 0, "%.3f");
+      edited |= ImGui::IsItemDeactivatedAfterEdit();
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+      ImGui::InputFloat("beta2", &c.beta2, 0, 0, "%.4f");
+      edited |= ImGui::IsItemDeactivatedAfterEdit();
+    }
+    if (c.optimizer != OptimizerKind::SGD) {
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+      ImGui::InputFloat("weight decay", &c.weight_decay, 0, 0, "%g");
+      edited |= ImGui::IsItemDeactivatedAfterEdit();
+    }
+    int batch = static_cast<int>(c.batch_size);
+    bool full = batch == 0;
+    if (ImGui::Checkbox("full batch", &full)) c.batch_size = full ? 0 : 10, edited = true;
+    if (!full) {
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+      ImGui::SliderInt("batch size", &batch, 1, 100);
+      if (ImGui::IsItemDeactivatedAfterEdit()) c.batch_size = batch, edited = true;
+    }
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+    edited |= enum_combo("regularization", c.regularization.kind,
+                         std::vector<Regularization::Kind>{Regularization::None, Regularization::L1, Regularization::L2}, regularization_name);
+    if (c.regularization.kind != Regularization::None) {
+      ImGui::SameLine();
+      edited |= rate_combo("rate", c.regularization.rate, kRegRates, std::size(kRegRates));
+    }
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+    edited |= enum_combo("schedule", c.schedule.kind, std::vector<LrSchedule::Kind>{LrSchedule::Constant, LrSchedule::Step, LrSchedule::Cosine},
+                         schedule_name);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    edited |= enum_combo("init", c.init,
+                         std::vector<Init>{Init::Default, Init::Uniform, Init::XavierUniform, Init::XavierNormal, Init::KaimingUniform,
+                                           Init::KaimingNormal, Init::Zeros},
+                         init_name);
+    ImGui::SameLine();
+    int seed = static_cast<int>(c.seed % 100000);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+    if (ImGui::InputInt("seed", &seed, 1, 10)) c.seed = static_cast<uint64_t>(std::max(0, seed)), edited = true;
+  }
+  if (edited) apply_config(c);  // when new weights were needed, the message bar says so
+  ImGui::End();
+}
+
+void StudioApp::network_diagram(const Snapshot& snap) {
+  const auto& maps = snap.neuron_maps;
+  const auto& weights = snap.weights;
+  if (maps.empty() || weights.size() + 1 != maps.size()) return;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const size_t columns = maps.size();
+  size_t tallest = 0;
+  for (const auto& layer : maps) tallest = std::max(tallest, layer.size());
+  const float col_w = avail.x / static_cast<float>(columns);
+  const float cell = std::clamp(std::min(col_w * 0.55f, (avail.y - 6) / static_cast<float>(tallest) * 0.78f), 8.0f, 64.0f);
+  const float height = std::max(avail.y - 2, cell * 1.25f * static_cast<float>(tallest));
+  ImGui::InvisibleButton("diagram", ImVec2(avail.x, height));
+  const bool hovered = ImGui::IsItemHovered();
+  const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  auto centre = [&](size_t layer, size_t i) {
+    const size_t n = maps[layer].size();
+    const float x = p0.x + col_w * (static_cast<float>(layer) + 0.5f);
+    const float y = p0.y + height * 0.5f + (static_cast<float>(i) - (static_cast<float>(n) - 1) * 0.5f) * cell * 1.25f;
+    return ImVec2(x, y);
+  };
+  // Links first, under the neurons.
+  float wmax = 1e-6f;
+  for (const auto& l : weights)
+    for (float w : l.weight) wmax = std::max(wmax, std::fabs(w));
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  int hover_layer = -1;
+  int64_t hover_out = 0, hover_in = 0;
+  float best = 5.0f;
+  for (size_t l = 0; l < weights.size(); ++l)
+    for (int64_t o = 0; o < weights[l].out; ++o)
+      for (int64_t i = 0; i < weights[l].in; ++i) {
+        const float w = weights[l].weight[static_cast<size_t>(o * weights[l].in + i)];
+        const ImVec2 a = centre(l, static_cast<size_t>(i)), b = centre(l + 1, static_cast<size_t>(o));
+        const ImVec2 a2(a.x + cell * 0.5f, a.y), b2(b.x - cell * 0.5f, b.y);
+        const float thick = 0.5f + 5.0f * std::fabs(w) / wmax;
+        dl->AddLine(a2, b2, class_im_color(w < 0 ? 0 : 1, 0.35f + 0.6f * std::fabs(w) / wmax), thick);
+        if (hovered) {
+          const float d = dist_to_segment(mouse, a2, b2);
+          if (d < best) best = d, hover_layer = static_cast<int>(l), hover_out = o, hover_in = i;
+        }
+      }
+  // Neurons: small heatmaps of their output over the plane, one textured quad each.
+  atlas_.update(snap);
+  const ImTextureID atlas = reinterpret_cast<ImTextureID>(static_cast<intptr_t>(atlas_.texture()));
+  for (size_t l = 0; l < maps.size(); ++l)
+    for (size_t i = 0; i < maps[l].size(); ++i) {
+      const ImVec2 c = centre(l, i);
+      const ImVec2 tl(c.x - cell * 0.5f, c.y - cell * 0.5f);
+      const auto uv = atlas_.tile(l, i);
+      dl->AddImage(atlas, tl, ImVec2(tl.x + cell, tl.y + cell), ImVec2(uv[0], uv[3]), ImVec2(uv[2], uv[1]));
+      dl->AddRect(tl, ImVec2(tl.x + cell, tl.y + cell), im_color(0.3f, 0.3f, 0.3f));
+      if (hovered && std::fabs(mouse.x - c.x) < cell * 0.5f && std::fabs(mouse.y - c.y) < cell * 0.5f) {
+        hover_layer = -1;
+        if (l == 0)
+          ImGui::SetTooltip("input %s", feature_name(m_.config().features[std::min(i, m_.config().features.size() - 1)]));
+        else
+          ImGui::SetTooltip("layer %zu, neuron %zu: bias %.4f", l, i + 1, static_cast<double>(weights[l - 1].bias[i]));
+      }
+    }
+  if (hover_layer >= 0) {
+    const float w = weights[static_cast<size_t>(hover_layer)].weight[static_cast<size_t>(hover_out * weights[static_cast<size_t>(hover_layer)].in + hover_in)];
+    ImGui::SetTooltip("weight %.4f\n(click to edit)", static_cast<double>(w));
+    if (clicked) {
+      edit_layer_ = hover_layer;
+      edit_out_ = hover_out;
+      edit_in_ = hover_in;
+      edit_value_ = w;
+      open_weight_popup_ = true;
+    }
+  }
+  if (open_weight_popup_) {
+    ImGui::OpenPopup("Edit weight");
+    open_weight_popup_ = false;
+  }
+  if (ImGui::BeginPopup("Edit weight")) {
+    ImGui::Text("layer %d: input %lld to neuron %lld", edit_layer_ + 1, static_cast<long long>(edit_in_ + 1), static_cast<long long>(edit_out_ + 1));
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    if (ImGui::InputFloat("##w", &edit_value_, 0.1f, 1.0f, "%.4f", ImGuiInputTextFlags_EnterReturnsTrue)) {
+      m_.set_weight(edit_layer_, edit_out_, edit_in_, edit_value_);
+      ImGui::CloseCurrentPopup();
+    }
+    if (ImGui::Button("Set")) {
+      m_.set_weight(edit_layer_, edit_out_, edit_in_, edit_value_);
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+  }
+}
+
+}  // namespace bp::studio

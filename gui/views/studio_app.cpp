@@ -1,0 +1,252 @@
+#include "studio_app.h"
+
+#include <GLFW/glfw3.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "backprop/errors.h"
+#include "common/palette.h"
+
+namespace bp::studio {
+
+ImU32 im_color(float r, float g, float b, float a) { return ImGui::ColorConvertFloat4ToU32(ImVec4(r, g, b, a)); }
+ImU32 class_im_color(int c, float a) {
+  const tools::Rgb col = tools::class_color(c);
+  return im_color(col.r, col.g, col.b, a);
+}
+
+StudioApp::StudioApp(AppModel& model, HeatmapRenderer& heatmap, Fonts fonts, std::string assets_dir)
+    : m_(model), heatmap_(heatmap), fonts_(fonts), assets_dir_(std::move(assets_dir)) {
+  fit_view();
+}
+
+void StudioApp::fit_view() {
+  const Region r = m_.data_region();
+  const float px = 0.05f * (r.x_max - r.x_min), py = 0.05f * (r.y_max - r.y_min);
+  s_.view = {r.x_min - px, r.x_max + px, r.y_min - py, r.y_max + py};
+}
+
+std::vector<std::string> StudioApp::presets() const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(assets_dir_ + "/presets", ec))
+    if (e.path().extension() == ".json") out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void StudioApp::apply_style() {
+  if (style_applied_ && style_presenter_ == s_.presenter) return;
+  ImGuiStyle& st = ImGui::GetStyle();
+  st = ImGuiStyle();
+  ImGui::StyleColorsLight(&st);
+  st.WindowRounding = 4;
+  st.FrameRounding = 3;
+  st.GrabRounding = 3;
+  st.FramePadding = ImVec2(6, 4);
+  st.ItemSpacing = ImVec2(8, 6);
+  st.Colors[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.96f, 1.0f);
+  st.Colors[ImGuiCol_TitleBgActive] = ImVec4(0.80f, 0.86f, 0.93f, 1.0f);
+  if (s_.presenter) {  // high contrast for a projector
+    st.Colors[ImGuiCol_WindowBg] = ImVec4(1, 1, 1, 1);
+    st.Colors[ImGuiCol_Text] = ImVec4(0, 0, 0, 1);
+    st.Colors[ImGuiCol_Border] = ImVec4(0, 0, 0, 0.6f);
+    st.Colors[ImGuiCol_FrameBg] = ImVec4(0.88f, 0.88f, 0.88f, 1);
+    st.Colors[ImGuiCol_Button] = ImVec4(0.75f, 0.83f, 0.95f, 1);
+    st.FrameBorderSize = 1.5f;
+    st.WindowBorderSize = 2;
+  }
+  style_applied_ = true;
+  style_presenter_ = s_.presenter;
+}
+
+void StudioApp::frame() {
+  apply_style();
+  ImGui::PushFont(s_.presenter && fonts_.large ? fonts_.large : fonts_.normal);
+  shortcuts();
+  main_menu();
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const float top = ImGui::GetFrameHeight();
+  const float left_w = std::clamp(display.x * 0.2f, 240.0f, 420.0f);
+  const float right_w = std::clamp(display.x * 0.27f, 300.0f, 560.0f);
+  const ImGuiCond cond = s_.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+  ImGui::SetNextWindowPos(ImVec2(0, top), cond);
+  ImGui::SetNextWindowSize(ImVec2(left_w, display.y - top), cond);
+  data_panel();
+  ImGui::SetNextWindowPos(ImVec2(left_w, top), cond);
+  ImGui::SetNextWindowSize(ImVec2(display.x - left_w - right_w, display.y - top), cond);
+  canvas_panel();
+  const float train_h = std::min(display.y * 0.36f, 400.0f);
+  ImGui::SetNextWindowPos(ImVec2(display.x - right_w, top), cond);
+  ImGui::SetNextWindowSize(ImVec2(right_w, train_h), cond);
+  training_panel();
+  ImGui::SetNextWindowPos(ImVec2(display.x - right_w, top + train_h), cond);
+  ImGui::SetNextWindowSize(ImVec2(right_w, display.y - top - train_h), cond);
+  network_panel();
+  s_.reset_layout = false;
+  path_popup();
+  if (s_.show_help) help_overlay();
+  ImGui::PopFont();
+}
+
+void StudioApp::shortcuts() {
+  ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;
+  auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
+  if (pressed(GLFW_KEY_SPACE)) m_.toggle_play();
+  if (pressed(GLFW_KEY_S) && !io.KeyCtrl) m_.step_once();
+  if (pressed(GLFW_KEY_R)) m_.reset();
+  if (pressed(GLFW_KEY_G)) {
+    m_.regenerate();
+    fit_view();
+  }
+  if (pressed(GLFW_KEY_P)) s_.presenter = !s_.presenter;
+  if (pressed(GLFW_KEY_F1) || (pressed(GLFW_KEY_SLASH) && io.KeyShift)) s_.show_help = !s_.show_help;
+  if (pressed(GLFW_KEY_ESCAPE)) s_.show_help = false;
+  if (pressed(GLFW_KEY_T)) s_.show_test = !s_.show_test;
+  if (pressed(GLFW_KEY_D)) s_.discretize = !s_.discretize;
+  if (pressed(GLFW_KEY_F)) fit_view();
+  if (io.KeyCtrl && pressed(GLFW_KEY_Z)) io.KeyShift ? (void)m_.redo() : (void)m_.undo();
+  if (io.KeyCtrl && pressed(GLFW_KEY_Y)) m_.redo();
+  for (int c = 0; c < 6; ++c)
+    if (pressed(GLFW_KEY_1 + c) && c < std::max(2, m_.num_classes())) s_.selected_class = c;
+}
+
+void StudioApp::main_menu() {
+  if (!ImGui::BeginMainMenuBar()) return;
+  auto ask_path = [&](PathAction a, const char* initial) {
+    path_action_ = a;
+    std::snprintf(path_buf_, sizeof path_buf_, "%s", initial);
+    path_error_.clear();
+    open_path_popup_ = true;
+  };
+  if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Open session...")) ask_path(PathAction::OpenSession, "session.json");
+    if (ImGui::MenuItem("Save session...")) ask_path(PathAction::SaveSession, "session.json");
+    ImGui::Separator();
+    if (ImGui::MenuItem("Import points (CSV)...")) ask_path(PathAction::ImportCsv, "points.csv");
+    if (ImGui::MenuItem("Export points (CSV)...")) ask_path(PathAction::ExportCsv, "points.csv");
+    if (ImGui::MenuItem("Save canvas as PNG...")) ask_path(PathAction::CanvasPng, "canvas.png");
+    ImGui::Separator();
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Edit")) {
+    if (ImGui::MenuItem("Undo", "Ctrl+Z", false, m_.can_undo())) m_.undo();
+    if (ImGui::MenuItem("Redo", "Ctrl+Y", false, m_.can_redo())) m_.redo();
+    if (ImGui::MenuItem("Clear all points")) m_.clear_points();
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Presets")) {
+    const auto list = presets();
+    if (list.empty()) ImGui::TextDisabled("no presets found in %s/presets", assets_dir_.c_str());
+    for (const std::string& p : list) {
+      std::string name = std::filesystem::path(p).stem().string();
+      std::replace(name.begin(), name.end(), '_', ' ');
+      if (ImGui::MenuItem(name.c_str())) {
+        try {
+          m_.load_session(p);
+          fit_view();
+        } catch (const std::exception& e) {
+          m_.set_message(e.what());
+        }
+      }
+    }
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    ImGui::MenuItem("Presenter mode", "P", &s_.presenter);
+    ImGui::MenuItem("Show test data", "T", &s_.show_test);
+    ImGui::MenuItem("Discretize output", "D", &s_.discretize);
+    ImGui::MenuItem("Loss on log scale", nullptr, &s_.log_loss);
+    if (ImGui::MenuItem("Fit view to data", "F")) fit_view();
+    if (ImGui::MenuItem("Reset panel layout")) s_.reset_layout = true;
+    ImGui::MenuItem("Shortcuts", "F1", &s_.show_help);
+    ImGui::EndMenu();
+  }
+  const std::string msg = m_.message();
+  const std::string title = m_.title();
+  if (!title.empty()) ImGui::TextDisabled("  %s", title.c_str());
+  if (!msg.empty()) ImGui::TextColored(ImVec4(0.7f, 0.2f, 0.0f, 1), "  %s", msg.c_str());
+  ImGui::EndMainMenuBar();
+}
+
+void StudioApp::path_popup() {
+  if (open_path_popup_) {
+    ImGui::OpenPopup("File");
+    open_path_popup_ = false;
+  }
+  if (!ImGui::BeginPopupModal("File", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::TextUnformatted("Path:");
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 28);
+  const bool enter = ImGui::InputText("##path", path_buf_, sizeof path_buf_, ImGuiInputTextFlags_EnterReturnsTrue);
+  if (!path_error_.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", path_error_.c_str());
+  if (ImGui::Button("OK") || enter) {
+    try {
+      const std::string p = path_buf_;
+      switch (path_action_) {
+        case PathAction::OpenSession: m_.load_session(p); fit_view(); break;
+        case PathAction::SaveSession: m_.save_session(p); break;
+        case PathAction::ImportCsv: m_.import_csv(p); fit_view(); break;
+        case PathAction::ExportCsv: m_.export_csv(p); break;
+        case PathAction::CanvasPng: screenshot_request_ = p; break;
+        case PathAction::None: break;
+      }
+      ImGui::CloseCurrentPopup();
+    } catch (const std::exception& e) {
+      path_error_ = e.what();  // the user fixes the path; nothing was changed
+    }
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
+
+void StudioApp::help_overlay() {
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowBgAlpha(0.96f);
+  ImGui::Begin("Shortcuts", &s_.show_help, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse);
+  const char* rows[][2] = {
+      {"Space", "play / pause training"}, {"S", "one training step"}, {"R", "reset the weights"},
+      {"G", "regenerate the data"}, {"P", "presenter mode (large, high contrast)"}, {"T", "show / hide test data"},
+      {"D", "discretize the output"}, {"F", "fit the view to the data"}, {"1..6", "class that a click adds"},
+      {"Ctrl+Z / Ctrl+Y", "undo / redo point edits"}, {"F1 or ?", "this help"},
+      {"Click", "add a point of the selected class"}, {"Shift+click, right-click", "add a point of the other class"},
+      {"Drag a point", "move it"}, {"Ctrl+click", "delete the nearest point"},
+      {"Wheel / middle-drag", "zoom / pan the canvas"},
+  };
+  if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
+    for (auto& r : rows) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(r[0]);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(r[1]);
+    }
+    ImGui::EndTable();
+  }
+  ImGui::End();
+}
+
+void StudioApp::canvas_rect(int& x, int& y, int& w, int& h) const {
+  const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+  x = static_cast<int>(canvas_pos_.x * scale.x);
+  y = static_cast<int>(canvas_pos_.y * scale.y);
+  w = static_cast<int>(canvas_size_.x * scale.x);
+  h = static_cast<int>(canvas_size_.y * scale.y);
+}
+
+std::string StudioApp::take_canvas_screenshot_request() { return std::exchange(screenshot_request_, std::string()); }
+
+bool StudioApp::apply_config(const TrainConfig& c) {
+  try {
+    return m_.set_config(c);
+  } catch (const Error& e) {
+    m_.set_message(e.what());
+    return false;
+  }
+}
+
+}  // namespace bp::studio
