@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(build-essential cmake pkg-config libgtest-dev nlohmann-json3-dev libcli11-dev libstb-dev)
 if [[ "${1:-}" == "--gui" || "${1:-}" == "--all" ]]; then
-  packages+=(libglfw3-dev libimgui-dev libgl-dev fonts-dejavu-core xvfb xauth)
+  packages+=(libglfw3-dev libimgui-dev libgl-dev libglx-mesa0 libgl1-mesa-dri fonts-dejavu-core xvfb xauth)
 fi
 
 missing=()

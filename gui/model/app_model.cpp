@@ -361,6 +361,7 @@ void AppModel::generate_points() {
 
 void AppModel::push_undo() {
   // Called with mu_ held, after points_ changed.
+  dragging_ = -1;
   undo_.resize(undo_pos_ + 1);
   undo_.push_back(points_);
   if (undo_.size() > kMaxUndo) undo_.erase(undo_.begin());
@@ -388,12 +389,18 @@ void AppModel::move_point(size_t index, float x, float y) {
   if (index >= points_.size() || !std::isfinite(x) || !std::isfinite(y)) return;
   points_[index].x = x;
   points_[index].y = y;
-  // A drag is one undo step: replace the top entry when it is the same point set.
-  if (undo_pos_ > 0 && undo_[undo_pos_].size() == points_.size())
-    undo_[undo_pos_] = points_;
-  else
+  if (dragging_ == static_cast<int>(index)) {
+    undo_[undo_pos_] = points_;  // the same drag: one undo step
+  } else {
     push_undo();
+    dragging_ = static_cast<int>(index);
+  }
   points_changed();
+}
+
+void AppModel::end_drag() {
+  std::lock_guard lock(mu_);
+  dragging_ = -1;
 }
 
 void AppModel::delete_point(size_t index) {
@@ -486,6 +493,7 @@ void AppModel::export_csv(const std::string& path) const {
 bool AppModel::undo() {
   std::lock_guard lock(mu_);
   if (undo_pos_ == 0) return false;
+  dragging_ = -1;
   points_ = undo_[--undo_pos_];
   points_changed();
   return true;
@@ -494,6 +502,7 @@ bool AppModel::undo() {
 bool AppModel::redo() {
   std::lock_guard lock(mu_);
   if (undo_pos_ + 1 >= undo_.size()) return false;
+  dragging_ = -1;
   points_ = undo_[++undo_pos_];
   points_changed();
   return true;
@@ -743,7 +752,6 @@ void AppModel::load_session(const std::string& path) {
     std::lock_guard lock(mu_);
     playing_ = false;
     data_ = d;
-    const TrainConfig before = config_;
     config_ = c;
     generate_points();  // sets the problem from the dataset
     if (weights && (config_.problem != c.problem)) fail("the saved weights are for another problem type");
@@ -755,7 +763,6 @@ void AppModel::load_session(const std::string& path) {
     c.validate();
     config_ = c;
     if (has_points) points_ = std::move(pts);
-    (void)before;
     title_ = doc.value("title", std::string());
     speed_ = doc.value("speed", 0.0);
     worker_->adopt_model = weights;

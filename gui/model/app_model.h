@@ -84,7 +84,9 @@ class AppModel {
   /// The dataset's region, for the initial view.
   Region data_region() const { return region_; }
   void add_point(float x, float y, int label);
+  /// Moves a point; the moves of one drag (until end_drag) make a single undo step.
   void move_point(size_t index, float x, float y);
+  void end_drag();
   void delete_point(size_t index);
   /// Index of the point nearest (x, y) within `radius`, if any.
   std::optional<size_t> nearest_point(float x, float y, float radius) const;
@@ -162,6 +164,7 @@ class AppModel {
   TrainConfig config_;
   std::vector<std::vector<StudioPoint>> undo_;
   size_t undo_pos_ = 0;
+  int dragging_ = -1;  // index of the point being dragged since the last undo entry
   std::string title_;
   std::string message_;
   std::atomic<bool> playing_{false};

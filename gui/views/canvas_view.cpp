@@ -88,6 +88,7 @@ void StudioApp::canvas_panel() {
       if (io.MouseDelta.x != 0 || io.MouseDelta.y != 0) m_.move_point(static_cast<size_t>(drag_index_), mx, my);
     } else {
       drag_index_ = -1;
+      m_.end_drag();
     }
   }
   if (hovered && ImGui::IsKeyPressed(ImGuiKey_Delete, false))

@@ -1,0 +1,250 @@
+// The app model driven headlessly: point edits with undo/redo, settings that do and do not
+// reset, training steps, divergence, sessions and presets, and the threaded worker.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "backprop/errors.h"
+
+#include "model/app_model.h"
+
+namespace bp::studio {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TempDir {
+  fs::path path = fs::temp_directory_path() / ("bp_app_" + std::to_string(::getpid()) + "_" +
+                                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  TempDir() { fs::create_directories(path); }
+  ~TempDir() { fs::remove_all(path); }
+  std::string file(const std::string& n) const { return (path / n).string(); }
+};
+
+DataSettings simple_data() {
+  DataSettings d;
+  d.dataset = "simple";
+  d.points = 100;
+  d.train_ratio = 0.8f;
+  return d;
+}
+
+TEST(AppModel, AddMoveDeleteWithUndoRedo) {
+  AppModel m(false);
+  m.set_data_settings(simple_data());
+  const size_t n = m.points().size();
+  ASSERT_EQ(n, 100u);
+  m.add_point(0.25f, 0.75f, 1);
+  ASSERT_EQ(m.points().size(), n + 1);
+  EXPECT_EQ(m.points().back().label, 1.0f);
+  EXPECT_FALSE(m.points().back().test);
+  m.move_point(n, 0.3f, 0.7f);
+  m.move_point(n, 0.35f, 0.65f);  // one drag: a single undo step
+  m.end_drag();
+  EXPECT_FLOAT_EQ(m.points()[n].x, 0.35f);
+  const auto near = m.nearest_point(0.36f, 0.66f, 0.05f);
+  ASSERT_TRUE(near.has_value());
+  EXPECT_EQ(*near, n);
+  EXPECT_FALSE(m.nearest_point(5.0f, 5.0f, 0.05f).has_value());
+  m.delete_point(n);
+  EXPECT_EQ(m.points().size(), n);
+  ASSERT_TRUE(m.undo());  // the point is back where the drag left it
+  ASSERT_EQ(m.points().size(), n + 1);
+  EXPECT_FLOAT_EQ(m.points()[n].x, 0.35f);
+  ASSERT_TRUE(m.undo());  // before the drag
+  EXPECT_FLOAT_EQ(m.points()[n].x, 0.25f);
+  ASSERT_TRUE(m.undo());  // before the add
+  EXPECT_EQ(m.points().size(), n);
+  ASSERT_TRUE(m.redo());
+  EXPECT_EQ(m.points().size(), n + 1);
+  m.clear_points();
+  EXPECT_TRUE(m.points().empty());
+  EXPECT_TRUE(m.undo());
+  EXPECT_EQ(m.points().size(), n + 1);
+  m.add_point(NAN, 0.0f, 0);  // ignored
+  EXPECT_EQ(m.points().size(), n + 1);
+}
+
+TEST(AppModel, TrainingStepsLearnAndLearningRateDoesNotReset) {
+  AppModel m(false);
+  m.set_data_settings(simple_data());
+  TrainConfig c = m.config();
+  c.hidden = {4};
+  c.optimizer = OptimizerKind::Adam;
+  c.lr = 0.05f;
+  c.batch_size = 0;
+  EXPECT_TRUE(m.set_config(c));  // a new shape: new weights
+  m.run_steps(300);
+  auto s = m.snapshot();
+  EXPECT_EQ(s->step, 300);
+  EXPECT_GE(s->train.accuracy, 0.95f);
+  EXPECT_GE(s->history.size(), 2u);
+  EXPECT_EQ(s->grid.size(), static_cast<size_t>(s->grid_res * s->grid_res));
+  ASSERT_EQ(s->weights.size(), 2u);
+  ASSERT_EQ(s->neuron_maps.size(), 3u);  // inputs, hidden, output
+  EXPECT_EQ(s->neuron_maps[1].size(), 4u);
+  const auto w = s->weights[0].weight;
+  c.lr = 0.01f;
+  EXPECT_FALSE(m.set_config(c));  // learning rate only: keeps the run
+  m.pump();
+  s = m.snapshot();
+  EXPECT_EQ(s->step, 300);
+  EXPECT_EQ(s->weights[0].weight, w);
+  EXPECT_FLOAT_EQ(s->lr, 0.01f);
+  c.activations = {Activation::ReLU};
+  EXPECT_TRUE(m.set_config(c));  // needs new weights
+  m.pump();
+  EXPECT_EQ(m.snapshot()->step, 0);
+  EXPECT_NE(m.message().find("re-initialised"), std::string::npos);
+  c.lr = -1;
+  EXPECT_THROW(m.set_config(c), ValueError);
+}
+
+TEST(AppModel, BoundaryFollowsPointEditsWhileKeepingWeights) {
+  AppModel m(false);
+  m.set_data_settings(simple_data());
+  m.run_steps(50);
+  const auto before = m.snapshot();
+  m.add_point(0.9f, 0.9f, 1);
+  m.pump();
+  const auto after = m.snapshot();
+  EXPECT_EQ(after->step, before->step);          // the run goes on
+  EXPECT_EQ(after->weights[0].weight, before->weights[0].weight);
+  EXPECT_GT(after->version, before->version);    // and the views were told
+}
+
+TEST(AppModel, WeightEditsApply) {
+  AppModel m(false);
+  m.pump();
+  m.set_weight(0, 1, 0, 2.5f);
+  m.set_weight(0, 1, -1, -0.5f);  // bias
+  m.pump();
+  const auto s = m.snapshot();
+  EXPECT_FLOAT_EQ(s->weights[0].weight[1 * s->weights[0].in + 0], 2.5f);
+  EXPECT_FLOAT_EQ(s->weights[0].bias[1], -0.5f);
+}
+
+TEST(AppModel, DivergencePausesWithAMessageAndLowerRateResets) {
+  AppModel m(false);
+  DataSettings d;
+  d.dataset = "pg-plane";
+  m.set_data_settings(d);
+  TrainConfig c = m.config();
+  c.hidden = {16, 16};
+  c.lr = 100.0f;
+  c.batch_size = 0;
+  m.set_config(c);
+  m.play();
+  m.run_steps(500);
+  const auto s = m.snapshot();
+  EXPECT_TRUE(s->diverged);
+  EXPECT_FALSE(m.playing());
+  EXPECT_LT(s->step, 500);
+  EXPECT_NE(m.message().find("diverged"), std::string::npos);
+  for (float v : s->weights[0].weight) ASSERT_TRUE(std::isfinite(v));  // the last finite weights
+  m.reset_with_lower_lr();
+  m.pump();
+  EXPECT_FLOAT_EQ(m.config().lr, 10.0f);
+  EXPECT_FALSE(m.snapshot()->diverged);
+  EXPECT_EQ(m.snapshot()->step, 0);
+}
+
+TEST(AppModel, SessionRoundTripKeepsPointsSettingsWeightsAndHistory) {
+  TempDir dir;
+  AppModel a(false);
+  a.set_data_settings(simple_data());
+  a.add_point(0.1f, 0.2f, 0);
+  TrainConfig c = a.config();
+  c.hidden = {3, 3};
+  c.optimizer = OptimizerKind::Adam;
+  a.set_config(c);
+  a.run_steps(40);
+  a.save_session(dir.file("s.json"));
+  AppModel b(false);
+  b.load_session(dir.file("s.json"));
+  b.pump();
+  const auto pa = a.points(), pb = b.points();
+  ASSERT_EQ(pa.size(), pb.size());
+  for (size_t i = 0; i < pa.size(); ++i) {
+    EXPECT_EQ(pa[i].x, pb[i].x);
+    EXPECT_EQ(pa[i].label, pb[i].label);
+    EXPECT_EQ(pa[i].test, pb[i].test);
+  }
+  EXPECT_EQ(b.config().hidden, c.hidden);
+  EXPECT_EQ(b.config().optimizer, OptimizerKind::Adam);
+  const auto sa = a.snapshot(), sb = b.snapshot();
+  ASSERT_EQ(sa->weights.size(), sb->weights.size());
+  for (size_t i = 0; i < sa->weights.size(); ++i) EXPECT_EQ(sa->weights[i].weight, sb->weights[i].weight);
+  EXPECT_EQ(sb->step, 40);
+  EXPECT_EQ(sb->history.size(), sa->history.size());
+  EXPECT_EQ(sb->grid, sa->grid);
+}
+
+TEST(AppModel, BadSessionFilesAreRefusedAndChangeNothing) {
+  TempDir dir;
+  AppModel m(false);
+  const auto before = m.points();
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir.file(name)) << text;
+    return dir.file(name);
+  };
+  EXPECT_THROW(m.load_session(write("a.json", "{")), IoError);
+  EXPECT_THROW(m.load_session(write("b.json", "{\"format\": \"other\"}")), IoError);
+  EXPECT_THROW(m.load_session(write("c.json", "{\"format\": \"backprop-studio-session\", \"version\": 1, \"data\": {\"dataset\": \"nope\"}}")), IoError);
+  EXPECT_THROW(m.load_session(write("d.json", "{\"format\": \"backprop-studio-session\", \"version\": 1, \"points\": [[1, 2]]}")), IoError);
+  EXPECT_THROW(m.load_session(dir.file("missing.json")), IoError);
+  EXPECT_EQ(m.points().size(), before.size());
+}
+
+TEST(AppModel, EveryPresetLoadsAndTrains) {
+  int count = 0;
+  for (const auto& e : fs::directory_iterator(BACKPROP_ASSETS_DIR "/presets")) {
+    SCOPED_TRACE(e.path().string());
+    AppModel m(false);
+    m.load_session(e.path().string());
+    EXPECT_FALSE(m.title().empty());
+    m.run_steps(5);
+    EXPECT_EQ(m.snapshot()->step, 5);
+    ++count;
+  }
+  EXPECT_GE(count, 3);
+}
+
+TEST(AppModel, CsvImportExport) {
+  TempDir dir;
+  AppModel m(false);
+  m.set_data_settings(simple_data());
+  m.export_csv(dir.file("p.csv"));
+  AppModel n(false);
+  n.import_csv(dir.file("p.csv"));
+  EXPECT_EQ(n.points().size(), m.points().size());
+  EXPECT_EQ(n.data_settings().dataset, "custom");
+  std::ofstream(dir.file("bad.csv")) << "x,y,label\n1,2,zz\n";
+  EXPECT_THROW(n.import_csv(dir.file("bad.csv")), IoError);
+  EXPECT_EQ(n.points().size(), m.points().size());
+}
+
+TEST(AppModel, WorkerThreadTrainsWhilePlayingAndStops) {
+  AppModel m(true);
+  m.set_data_settings(simple_data());
+  m.play();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  m.pause();
+  m.pump();
+  const int64_t steps = m.snapshot()->step;
+  EXPECT_GT(steps, 10);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  m.pump();
+  EXPECT_EQ(m.snapshot()->step, steps);  // paused means paused
+  m.step_once();
+  m.pump();
+  EXPECT_EQ(m.snapshot()->step, steps + 1);
+}
+
+}  // namespace
+}  // namespace bp::studio

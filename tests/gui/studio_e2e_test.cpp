@@ -1,0 +1,116 @@
+// The real app under Xvfb: it trains, renders frames and saves a screenshot; the pixels show a
+// boundary that separates the classes and points where they belong. Without a display the app
+// says so and exits 1.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <stb/stb_image.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool have(const char* tool) { return std::system((std::string("command -v ") + tool + " > /dev/null 2>&1").c_str()) == 0; }
+
+struct Outcome {
+  int status;
+  std::string err;
+};
+
+Outcome run(const std::string& cmd, const fs::path& dir) {
+  const std::string full = cmd + " > " + (dir / "out").string() + " 2> " + (dir / "err").string();
+  const int raw = std::system(full.c_str());
+  std::ifstream in(dir / "err");
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())};
+}
+
+class Studio : public ::testing::Test {
+ protected:
+  fs::path dir = fs::temp_directory_path() / ("bp_studio_" + std::to_string(::getpid()));
+  void SetUp() override {
+    if (!fs::exists(BACKPROP_STUDIO)) GTEST_SKIP() << "backprop-studio was not built (GLFW/ImGui missing)";
+    fs::create_directories(dir);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+};
+
+TEST_F(Studio, TrainsAndItsScreenshotShowsTheBoundaryAndThePoints) {
+  if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
+  // MiniTorch's "simple": class 1 left of x = 0.5, class 0 right of it.
+  std::ofstream(dir / "simple.json") << R"({"format": "backprop-studio-session", "version": 1, "title": "test",
+    "data": {"dataset": "simple", "points": 200, "seed": 3, "train_ratio": 0.8},
+    "network": {"hidden": [4], "activations": ["tanh"], "features": ["x1", "x2"]},
+    "training": {"optimizer": "adam", "lr": 0.05, "batch_size": 0, "seed": 1}})";
+  const fs::path shot = dir / "canvas.png", window = dir / "window.png";
+  const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --session " +
+                            (dir / "simple.json").string() + " --train-steps 400 --train --frames 4 --size 1280x800 --canvas-screenshot " +
+                            shot.string() + " --screenshot " + window.string(),
+                        dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  int w = 0, h = 0, ch = 0;
+  unsigned char* px = stbi_load(window.string().c_str(), &w, &h, &ch, 3);
+  ASSERT_NE(px, nullptr);
+  EXPECT_EQ(w, 1280);
+  EXPECT_EQ(h, 800);
+  stbi_image_free(px);
+  px = stbi_load(shot.string().c_str(), &w, &h, &ch, 3);
+  ASSERT_NE(px, nullptr);
+  ASSERT_GT(w, 200);
+  ASSERT_GT(h, 200);
+  auto at = [&](int x, int y) { return px + (static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)) * 3; };
+  auto bluish = [](const unsigned char* p) { return p[2] > p[0] + 40; };
+  auto orangish = [](const unsigned char* p) { return p[0] > p[2] + 40; };
+  // The background: blue (class 1) on the left of the canvas's middle band, orange on the right.
+  long left_blue = 0, right_orange = 0, band = 0;
+  for (int y = h / 3; y < 2 * h / 3; y += 4)
+    for (int x = 0; x < w; x += 4) {
+      const unsigned char* p = at(x, y);
+      if (x < w / 2 - w / 10) left_blue += bluish(p), ++band;
+      if (x > w / 2 + w / 10) right_orange += orangish(p);
+    }
+  EXPECT_GT(left_blue, band * 6 / 10) << "left half is not class 1";
+  EXPECT_GT(right_orange, band * 6 / 10) << "right half is not class 0";
+  // The points: fully saturated class colours appear only where points are drawn, class 1
+  // (blue 0,114,178) on the left and class 0 (orange 230,159,0) on the right.
+  long blue_left = 0, blue_right = 0, orange_left = 0, orange_right = 0;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const unsigned char* p = at(x, y);
+      const bool blue = std::abs(p[0] - 0) < 12 && std::abs(p[1] - 114) < 12 && std::abs(p[2] - 178) < 12;
+      const bool orange = std::abs(p[0] - 230) < 12 && std::abs(p[1] - 159) < 12 && std::abs(p[2] - 0) < 12;
+      (x < w / 2 ? blue_left : blue_right) += blue;
+      (x < w / 2 ? orange_left : orange_right) += orange;
+    }
+  stbi_image_free(px);
+  EXPECT_GT(blue_left, 500);
+  EXPECT_GT(orange_right, 500);
+  EXPECT_GT(blue_left, 5 * blue_right);
+  EXPECT_GT(orange_right, 5 * orange_left);
+}
+
+TEST_F(Studio, WithoutADisplayItSaysSoAndExits1) {
+  const Outcome r = run("env -u DISPLAY -u WAYLAND_DISPLAY " + std::string(BACKPROP_STUDIO) + " --frames 1 --no-restore", dir);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("no display"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("xvfb-run"), std::string::npos) << r.err;
+}
+
+TEST_F(Studio, BadArgumentsAndFilesAreReported) {
+  Outcome r = run(std::string(BACKPROP_STUDIO) + " --size 10x10", dir);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--size"), std::string::npos) << r.err;
+  r = run(std::string(BACKPROP_STUDIO) + " --preset no_such_preset", dir);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("no_such_preset"), std::string::npos) << r.err;
+  std::ofstream(dir / "bad.json") << "{ nope";
+  r = run(std::string(BACKPROP_STUDIO) + " --session " + (dir / "bad.json").string(), dir);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("bad.json"), std::string::npos) << r.err;
+}
+
+}  // namespace
