@@ -195,7 +195,7 @@ struct AppModel::Worker {
       budget += static_cast<int64_t>(step_credit);
       step_credit -= std::floor(step_credit);
     }
-    const auto slice_end = now + std::chrono::milliseconds(20);
+    const auto slice_end = now + std::chrono::milliseconds(10);  // leaves room for 30+ boundary updates/s
     int64_t done = 0;
     if (trainer && !diverged) {
       while (done < budget || (playing && speed <= 0 && timed && Clock::now() < slice_end)) {
@@ -212,6 +212,7 @@ struct AppModel::Worker {
           m.set_message(buf);
           break;
         }
+        if (!timed && budget >= 100 && done % (budget / 100) == 0) add_history();  // a chart for long runs
         if (!timed && done >= budget) break;
       }
     }

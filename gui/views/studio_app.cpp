@@ -57,6 +57,7 @@ void StudioApp::apply_style() {
     st.FrameBorderSize = 1.5f;
     st.WindowBorderSize = 2;
   }
+  if (style_applied_) s_.reset_layout = true;  // presenter mode toggled: re-fit the panels
   style_applied_ = true;
   style_presenter_ = s_.presenter;
 }
@@ -68,8 +69,10 @@ void StudioApp::frame() {
   main_menu();
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const float top = ImGui::GetFrameHeight();
-  const float left_w = std::clamp(display.x * 0.2f, 240.0f, 420.0f);
-  const float right_w = std::clamp(display.x * 0.27f, 300.0f, 560.0f);
+  // Side panels scale with the font (presenter mode) but always leave the canvas half the width.
+  const float em = ImGui::GetFontSize();
+  const float left_w = std::min(std::max(display.x * 0.2f, em * 15.0f), display.x * 0.22f);
+  const float right_w = std::min(std::max(display.x * 0.27f, em * 19.0f), display.x * 0.3f);
   const ImGuiCond cond = s_.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   ImGui::SetNextWindowPos(ImVec2(0, top), cond);
   ImGui::SetNextWindowSize(ImVec2(left_w, display.y - top), cond);
