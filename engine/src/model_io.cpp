@@ -104,6 +104,16 @@ struct Reader {
   }
 };
 
+// Parses JSON text, refusing hostile nesting, with errors that name the source.
+json parse_checked(const std::string& text, const Reader& r) {
+  check_nesting(text, r.source);
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    r.fail(std::string("not valid JSON (") + e.what() + ")");
+  }
+}
+
 void apply_training(const json& t, TrainConfig& c, const Reader& r) {
   if (!t.is_object()) r.fail("\"training\" must be an object");
   const std::string w = "\"training\"";
@@ -163,13 +173,7 @@ std::string model_to_json(const MLP& model, const TrainConfig& config) {
 
 ModelFile model_from_json(const std::string& text, const std::string& source) {
   const Reader r{source};
-  check_nesting(text, source);
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    r.fail(std::string("not valid JSON (") + e.what() + ")");
-  }
+  json doc = parse_checked(text, r);
   if (!doc.is_object()) r.fail("expected a JSON object at the top");
   if (r.string(doc, "format", "the file") != kModelFormat)
     r.fail(std::string("\"format\" is not \"") + kModelFormat + "\"; this is not a Backprop Studio model file");
@@ -283,13 +287,7 @@ std::string training_to_json(const TrainConfig& config) { return training_json(c
 
 TrainConfig training_from_json(const std::string& text, const std::string& source, TrainConfig base) {
   const Reader r{source};
-  check_nesting(text, source);
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    r.fail(std::string("not valid JSON (") + e.what() + ")");
-  }
+  json doc = parse_checked(text, r);
   apply_training(doc, base, r);
   return base;
 }

@@ -1,7 +1,5 @@
 #include "heatmap_renderer.h"
 
-#include <stb/stb_image_write.h>
-
 #include <algorithm>
 #include <stdexcept>
 #include <vector>
@@ -9,6 +7,7 @@
 #include "backprop/data.h"
 #include "backprop/errors.h"
 #include "common/palette.h"
+#include "common/plot.h"
 #include "gl.h"
 
 namespace bp::studio {
@@ -28,15 +27,6 @@ unsigned compile(GLenum kind, const std::string& path) {
     throw std::runtime_error("shader " + path + " does not compile: " + log);
   }
   return s;
-}
-
-void make_texture(unsigned& tex) {
-  glGenTextures(1, &tex);
-  glBindTexture(GL_TEXTURE_2D, tex);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
 }
 
 }  // namespace
@@ -66,9 +56,9 @@ HeatmapRenderer::HeatmapRenderer(const std::string& shader_dir) {
   glEnableVertexAttribArray(0);
   glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, nullptr);
   glBindVertexArray(0);
-  make_texture(values_);
-  make_texture(values_more_);
-  make_texture(target_);
+  values_ = make_linear_texture();
+  values_more_ = make_linear_texture();
+  target_ = make_linear_texture();
   glGenFramebuffers(1, &fbo_);
 }
 
@@ -168,12 +158,7 @@ void save_framebuffer_png(const std::string& path, int x, int y, int w, int h, i
   std::vector<unsigned char> flipped(px.size());
   for (int row = 0; row < h; ++row)
     std::copy_n(&px[static_cast<size_t>((h - 1 - row) * w * 3)], w * 3, &flipped[static_cast<size_t>(row * w * 3)]);
-  std::string bytes;
-  const int ok = stbi_write_png_to_func(
-      [](void* ctx, void* data, int size) { static_cast<std::string*>(ctx)->append(static_cast<const char*>(data), static_cast<size_t>(size)); },
-      &bytes, w, h, 3, flipped.data(), w * 3);
-  if (!ok) throw IoError("cannot encode PNG for '" + path + "'");
-  write_file_atomic(path, bytes);
+  tools::write_png(path, flipped.data(), w, h);
 }
 
 }  // namespace bp::studio

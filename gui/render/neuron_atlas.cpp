@@ -8,14 +8,7 @@
 
 namespace bp::studio {
 
-NeuronAtlas::NeuronAtlas() {
-  glGenTextures(1, &texture_);
-  glBindTexture(GL_TEXTURE_2D, texture_);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-}
+NeuronAtlas::NeuronAtlas() : texture_(make_linear_texture()) {}
 
 NeuronAtlas::~NeuronAtlas() { glDeleteTextures(1, &texture_); }
 

@@ -176,16 +176,18 @@ void Canvas::text(int x, int y, const std::string& s, float px, Rgb c) {
   }
 }
 
-void Canvas::save_png(const std::string& path) const {
+void write_png(const std::string& path, const uint8_t* rgb, int width, int height) {
   std::string bytes;
   const int ok = stbi_write_png_to_func(
       [](void* ctx, void* data, int size) {
         static_cast<std::string*>(ctx)->append(static_cast<const char*>(data), static_cast<size_t>(size));
       },
-      &bytes, w_, h_, 3, rgb_.data(), w_ * 3);
+      &bytes, width, height, 3, rgb, width * 3);
   if (!ok) throw IoError("cannot encode PNG for '" + path + "'");
   write_file_atomic(path, bytes);
 }
+
+void Canvas::save_png(const std::string& path) const { write_png(path, rgb_.data(), w_, h_); }
 
 Canvas render_training_plot(Trainer& trainer, const PlotOptions& o) {
   Canvas cv(o.width, o.height);

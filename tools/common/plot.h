@@ -34,6 +34,9 @@ class Canvas {
   std::vector<uint8_t> rgb_;
 };
 
+/// Encodes 8-bit RGB pixels (top row first) as PNG and writes them atomically; throws IoError.
+void write_png(const std::string& path, const uint8_t* rgb, int width, int height);
+
 struct PlotOptions {
   int width = 1000, height = 500;
   bool log_loss = false;
