@@ -56,9 +56,10 @@ class Backend {
   virtual void matmul(const StridedView& out, const StridedView& a, const StridedView& b,
                       bool accumulate) = 0;
 
-  /// out = x · wt + bias (bias contiguous [N] or null): the forward pass of a Linear layer.
+  /// out = x · wt + bias (bias contiguous [N] or null), then max(out, 0) when relu: the forward
+  /// pass of a Linear layer (with its ReLU fused in, for inference).
   virtual void linear(const StridedView& out, const StridedView& x, const StridedView& wt,
-                      const float* bias) = 0;
+                      const float* bias, bool relu) = 0;
 
   /// Mean binary cross-entropy from logits z and targets y (same shape), written to out[0].
   virtual void bce_logits(float* out, const StridedView& z, const StridedView& y) = 0;

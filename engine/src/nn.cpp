@@ -1,5 +1,6 @@
 #include "backprop/nn.h"
 
+#include "backprop/autograd.h"
 #include "backprop/errors.h"
 #include "backprop/ops.h"
 
@@ -159,7 +160,17 @@ Sequential& Sequential::add(std::shared_ptr<Module> layer) {
 
 Tensor Sequential::forward(const Tensor& x) {
   Tensor h = x;
-  for (auto& layer : layers_) h = layer->forward(h);
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    // Inference fast path: a Linear followed by a ReLU runs as one pass.
+    auto* lin = dynamic_cast<Linear*>(layers_[i].get());
+    auto* act = i + 1 < layers_.size() ? dynamic_cast<ActivationModule*>(layers_[i + 1].get()) : nullptr;
+    if (lin && act && act->kind() == Activation::ReLU && !is_grad_enabled()) {
+      h = linear_relu_inference(h, lin->weight(), lin->bias());
+      ++i;
+      continue;
+    }
+    h = layers_[i]->forward(h);
+  }
   return h;
 }
 

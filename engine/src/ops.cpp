@@ -377,7 +377,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   return out;
 }
 
-Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
+namespace {
+Tensor linear_impl(const Tensor& x, const Tensor& w, const Tensor& b, bool relu) {
   require_same_device(x, w, "linear");
   if (x.dim() != 2 || w.dim() != 2 || x.shape()[1] != w.shape()[1])
     throw ShapeError("linear: input " + x.shape().str() + " does not fit weight " +
@@ -385,18 +386,31 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
   const int64_t n = x.shape()[0], out_f = w.shape()[0];
   Tensor out = make_tensor({n, out_f}, be(x));
   StridedView wt{w.impl()->ptr(), {w.shape()[1], out_f}, {w.strides()[1], w.strides()[0]}};
+  Tensor bc;
   if (b.defined()) {
     require_same_device(x, b, "linear");
     if (b.dim() != 1 || b.shape()[0] != out_f)
       throw ShapeError("linear: bias " + b.shape().str() + " does not fit weight " + w.shape().str());
-    const Tensor bc = b.contiguous();
-    be(x).linear(sv(out), sv(x), wt, bc.impl()->ptr());
-    record(out, &kLinear, {&x, &w, &b});
-  } else {
-    be(x).linear(sv(out), sv(x), wt, nullptr);
-    record(out, &kLinear, {&x, &w});
+    bc = b.contiguous();
   }
+  be(x).linear(sv(out), sv(x), wt, bc.defined() ? bc.impl()->ptr() : nullptr, relu);
   return out;
+}
+}  // namespace
+
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
+  Tensor out = linear_impl(x, w, b, false);
+  if (b.defined())
+    record(out, &kLinear, {&x, &w, &b});
+  else
+    record(out, &kLinear, {&x, &w});
+  return out;
+}
+
+Tensor linear_relu_inference(const Tensor& x, const Tensor& w, const Tensor& b) {
+  if (grad_mode_enabled() && (x.requires_grad() || w.requires_grad() || (b.defined() && b.requires_grad())))
+    return relu(linear(x, w, b));  // recording: two nodes, as the graph inspector shows them
+  return linear_impl(x, w, b, true);
 }
 
 // ---- fused loss ----------------------------------------------------------------------------

@@ -56,6 +56,9 @@ Tensor ne(const Tensor& a, const Tensor& b);
 Tensor matmul(const Tensor& a, const Tensor& b);
 /// x·wᵀ + b for x [N, in], w [out, in], b [out] (b may be undefined): one fused node.
 Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b);
+/// relu(linear(x, w, b)) in one pass when no graph is recorded (inference); otherwise the same
+/// two recorded nodes.
+Tensor linear_relu_inference(const Tensor& x, const Tensor& w, const Tensor& b);
 
 // ---- reductions -------------------------------------------------------------------------------
 Tensor sum(const Tensor& x);

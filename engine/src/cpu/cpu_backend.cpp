@@ -434,10 +434,10 @@ class CpuBackend final : public Backend {
   }
 
   void linear(const StridedView& out, const StridedView& x, const StridedView& wt,
-              const float* bias) override {
+              const float* bias, bool relu) override {
     cpu::gemm(out.shape[0], out.shape[1], x.shape[1], {x.data, x.strides[0], x.strides[1]},
               {wt.data, wt.strides[0], wt.strides[1]}, out.data, out.strides[0], out.strides[1],
-              false, bias);
+              false, bias, relu);
   }
 
   void bce_logits(float* out, const StridedView& z, const StridedView& y) override {

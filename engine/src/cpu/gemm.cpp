@@ -30,6 +30,7 @@ struct Out {
   int ncols;
   bool accumulate;
   const float* bias;  // added to every row (first K block only), or null
+  bool relu;          // clamp at zero on the last K block
 };
 
 template <int MR, int NV>
@@ -58,6 +59,7 @@ void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const 
       for (int v = 0; v < NV; ++v) {
         v16 out = acc[r][v];
         if (o.accumulate) out += load16(crow + 16 * v);
+        if (o.relu) out = out > 0 ? out : 0;
         std::memcpy(crow + 16 * v, &out, sizeof out);
       }
     } else {
@@ -66,6 +68,7 @@ void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const 
       for (int j = 0; j < o.ncols; ++j) {
         float& dst = crow[j * o.cs];
         dst = o.accumulate ? dst + tmp[j] : tmp[j];
+        if (o.relu) dst = dst > 0 ? dst : 0;
       }
     }
   }
@@ -86,7 +89,7 @@ void row_block(int rows, int64_t kc, const float* a, int64_t a_rs, int64_t a_cs,
 
 template <int NV>
 void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, float* c, int64_t c_rs,
-                 int64_t c_cs, bool accumulate, const float* bias) {
+                 int64_t c_cs, bool accumulate, const float* bias, bool relu) {
   constexpr int64_t nr = 16 * NV;
   const int64_t panels = (n + nr - 1) / nr;
   thread_local std::vector<float> pack;
@@ -120,7 +123,7 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
       for (int64_t p = 0; p < panels; ++p) {
         const int64_t j0 = p * nr;
         const Out o{c + i0 * c_rs + j0 * c_cs, c_rs, c_cs, static_cast<int>(std::min(nr, n - j0)),
-                    accumulate || !first, first && bias ? bias + j0 : nullptr};
+                    accumulate || !first, first && bias ? bias + j0 : nullptr, relu && k0 + kc >= k};
         row_block<NV>(rows, kc, arow, a.row_stride, a.col_stride, packed + p * kc * nr, o);
       }
     }
@@ -129,7 +132,7 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
 
 // C[:, 0] = A · b (+ bias[0]) for a single output column.
 void gemv(int64_t m, int64_t k, MatrixRef a, MatrixRef b, float* c, int64_t c_rs, bool accumulate,
-          const float* bias) {
+          const float* bias, bool relu) {
   thread_local std::vector<float> col;
   col.resize(static_cast<size_t>(k));
   for (int64_t kk = 0; kk < k; ++kk) col[static_cast<size_t>(kk)] = b.data[kk * b.row_stride];
@@ -149,32 +152,34 @@ void gemv(int64_t m, int64_t k, MatrixRef a, MatrixRef b, float* c, int64_t c_rs
     }
     float& dst = c[i * c_rs];
     dst = accumulate ? dst + s + b0 : s + b0;
+    if (relu) dst = dst > 0 ? dst : 0;
   }
 }
 
 }  // namespace
 
 void gemm(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, float* c, int64_t c_rs,
-          int64_t c_cs, bool accumulate, const float* bias) {
+          int64_t c_cs, bool accumulate, const float* bias, bool relu) {
   if (m == 0 || n == 0) return;
   if (k == 0) {
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) {
         float& dst = c[i * c_rs + j * c_cs];
         dst = (accumulate ? dst : 0.0f) + (bias ? bias[j] : 0.0f);
+        if (relu) dst = dst > 0 ? dst : 0;
       }
     return;
   }
-  if (n == 1) return gemv(m, k, a, b, c, c_rs, accumulate, bias);
-  if (!bias && m == 1 && k > 1 && n < 16) {
+  if (n == 1) return gemv(m, k, a, b, c, c_rs, accumulate, bias, relu);
+  if (!bias && !relu && m == 1 && k > 1 && n < 16) {
     // A single row against few columns: compute Cᵀ = Bᵀ·Aᵀ as a matrix-vector product.
     return gemv(n, k, {b.data, b.col_stride, b.row_stride}, {a.data, a.col_stride, a.row_stride},
-                c, c_cs, accumulate, nullptr);
+                c, c_cs, accumulate, nullptr, false);
   }
-  if (!bias && n < 16 && m > n) {
+  if (!bias && !relu && n < 16 && m > n) {
     // Few output columns waste vector lanes: compute Cᵀ = Bᵀ·Aᵀ instead.
     return gemm(n, m, k, {b.data, b.col_stride, b.row_stride}, {a.data, a.col_stride, a.row_stride},
-                c, c_cs, c_rs, accumulate, nullptr);
+                c, c_cs, c_rs, accumulate, nullptr, false);
   }
   // Large products split their rows over the thread pool (each part packs B for itself). Waking
   // a worker costs tens of microseconds, so each part gets at least 2^23 multiply-adds.
@@ -182,9 +187,9 @@ void gemm(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, float* c, i
   parallel_for(m, rows_per_part, [&](int64_t r0, int64_t r1) {
     const MatrixRef ap{a.data + r0 * a.row_stride, a.row_stride, a.col_stride};
     if (n <= 16)
-      gemm_panels<1>(r1 - r0, n, k, ap, b, c + r0 * c_rs, c_rs, c_cs, accumulate, bias);
+      gemm_panels<1>(r1 - r0, n, k, ap, b, c + r0 * c_rs, c_rs, c_cs, accumulate, bias, relu);
     else
-      gemm_panels<2>(r1 - r0, n, k, ap, b, c + r0 * c_rs, c_rs, c_cs, accumulate, bias);
+      gemm_panels<2>(r1 - r0, n, k, ap, b, c + r0 * c_rs, c_rs, c_cs, accumulate, bias, relu);
   });
 }
 

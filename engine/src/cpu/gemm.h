@@ -11,8 +11,9 @@ struct MatrixRef {
   int64_t col_stride;
 };
 
-/// C = A·B (+ C when accumulate) (+ bias[j] on every row when bias is not null).
+/// C = A·B (+ C when accumulate) (+ bias[j] on every row when bias is not null), then
+/// max(C, 0) when relu (an inference epilogue: one pass over C instead of two).
 void gemm(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, float* c, int64_t c_row_stride,
-          int64_t c_col_stride, bool accumulate, const float* bias = nullptr);
+          int64_t c_col_stride, bool accumulate, const float* bias = nullptr, bool relu = false);
 
 }  // namespace bp::cpu
