@@ -1,0 +1,275 @@
+#include "backprop/scalar.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+
+#include "backprop/errors.h"
+#include "backprop/features.h"
+
+namespace bp::scalar {
+namespace {
+
+std::atomic<uint64_t> g_ids{0};
+
+// "w2[3][1]": built with appends (GCC 12 warns falsely about chained std::string +).
+std::string indexed(char prefix, size_t layer, int64_t a, int64_t b = -1) {
+  std::string s(1, prefix);
+  s += std::to_string(layer + 1);
+  s += '[';
+  s += std::to_string(a + 1);
+  s += ']';
+  if (b >= 0) {
+    s += '[';
+    s += std::to_string(b + 1);
+    s += ']';
+  }
+  return s;
+}
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+Value make(const std::string& op, std::vector<Value> parents, double data, std::vector<double> local, double param = 0.0) {
+  auto n = std::make_shared<Node>();
+  n->id = g_ids++;
+  n->op = op;
+  n->data = data;
+  n->param = param;
+  for (const Value& p : parents) n->parents.push_back(p.node());
+  n->local = std::move(local);
+  return Value(n);
+}
+
+double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+double softplus(double x) { return std::max(x, 0.0) + std::log1p(std::exp(-std::fabs(x))); }
+
+// f(x) and f'(x) of each activation, matching the tensor engine's definitions.
+std::pair<double, double> act(Activation a, double x) {
+  switch (a) {
+    case Activation::Identity: return {x, 1.0};
+    case Activation::ReLU: return {x > 0 ? x : 0.0, x > 0 ? 1.0 : 0.0};
+    case Activation::LeakyReLU: return {x > 0 ? x : 0.01 * x, x > 0 ? 1.0 : 0.01};
+    case Activation::ELU: return {x > 0 ? x : std::exp(x) - 1.0, x > 0 ? 1.0 : std::exp(x)};
+    case Activation::Sigmoid: {
+      const double s = sigmoid(x);
+      return {s, s * (1 - s)};
+    }
+    case Activation::Tanh: {
+      const double t = std::tanh(x);
+      return {t, 1 - t * t};
+    }
+    case Activation::Softplus: return {softplus(x), sigmoid(x)};
+    case Activation::Sin: return {std::sin(x), std::cos(x)};
+    case Activation::Cos: return {std::cos(x), -std::sin(x)};
+    case Activation::GELU: {
+      const double cdf = 0.5 * (1 + std::erf(x / std::sqrt(2.0)));
+      const double pdf = std::exp(-0.5 * x * x) / std::sqrt(2 * 3.141592653589793);
+      return {x * cdf, cdf + x * pdf};
+    }
+    case Activation::SiLU: {
+      const double s = sigmoid(x);
+      return {x * s, s + x * s * (1 - s)};
+    }
+    case Activation::Gaussian: {
+      const double g = std::exp(-x * x);
+      return {g, -2 * x * g};
+    }
+  }
+  return {x, 1.0};
+}
+
+}  // namespace
+
+Value::Value(double data, std::string label, Node::Kind kind) : n_(std::make_shared<Node>()) {
+  n_->id = g_ids++;
+  n_->data = data;
+  n_->label = std::move(label);
+  n_->kind = kind;
+}
+
+Value operator+(const Value& a, const Value& b) { return make("+", {a, b}, a.data() + b.data(), {1.0, 1.0}); }
+Value operator*(const Value& a, const Value& b) { return make("*", {a, b}, a.data() * b.data(), {b.data(), a.data()}); }
+Value operator-(const Value& a, const Value& b) { return make("-", {a, b}, a.data() - b.data(), {1.0, -1.0}); }
+
+Value sum(const std::vector<Value>& parts, const std::string& label) {
+  double s = 0;
+  for (const Value& p : parts) s += p.data();
+  Value v = make("sum", parts, s, std::vector<double>(parts.size(), 1.0));
+  v.label(label);
+  return v;
+}
+
+Value activate(Activation a, const Value& x) {
+  const auto [y, d] = act(a, x.data());
+  return make(activation_name(a), {x}, y, {d});
+}
+
+Value pow(const Value& x, double p) {
+  return make("pow", {x}, std::pow(x.data(), p), {p * std::pow(x.data(), p - 1)}, p);
+}
+
+Value bce_with_logits(const Value& z, double y) {
+  const double s = softplus(z.data()) - y * z.data();
+  return make("bce", {z}, s, {sigmoid(z.data()) - y}, y);
+}
+
+Value softmax_cross_entropy(const std::vector<Value>& z, int y) {
+  double mx = -INFINITY;
+  for (const Value& v : z) mx = std::max(mx, v.data());
+  double denom = 0;
+  for (const Value& v : z) denom += std::exp(v.data() - mx);
+  std::vector<double> local;
+  for (size_t c = 0; c < z.size(); ++c) local.push_back(std::exp(z[c].data() - mx) / denom - (static_cast<int>(c) == y ? 1.0 : 0.0));
+  const double loss = std::log(denom) + mx - z[static_cast<size_t>(y)].data();
+  return make("softmax_ce", z, loss, local, y);
+}
+
+Value mse(const Value& p, double t) { return make("mse", {p}, (p.data() - t) * (p.data() - t), {2 * (p.data() - t)}, t); }
+
+Value hinge(const Value& s, double y01) {
+  const double y = y01 > 0.5 ? 1.0 : -1.0, m = 1 - s.data() * y;
+  return make("hinge", {s}, m > 0 ? m : 0.0, {m > 0 ? -y : 0.0}, y01);
+}
+
+std::vector<std::shared_ptr<Node>> topological_order(const Value& root) {
+  std::vector<std::shared_ptr<Node>> out, stack{root.node()};
+  std::vector<const Node*> seen{root.node().get()};
+  while (!stack.empty()) {
+    auto n = stack.back();
+    stack.pop_back();
+    out.push_back(n);
+    for (const auto& p : n->parents)
+      if (std::find(seen.begin(), seen.end(), p.get()) == seen.end()) {
+        seen.push_back(p.get());
+        stack.push_back(p);
+      }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
+  return out;
+}
+
+void Value::backward() const {
+  const auto order = topological_order(*this);
+  for (const auto& n : order) n->grad = 0.0;
+  n_->grad = 1.0;
+  for (auto it = order.rbegin(); it != order.rend(); ++it)
+    for (size_t i = 0; i < (*it)->parents.size(); ++i) (*it)->parents[i]->grad += (*it)->grad * (*it)->local[i];
+}
+
+std::string local_formula(const Node& n, size_t i) {
+  if (i >= n.parents.size()) return "";
+  const double u = n.parents[i]->data, d = n.local[i];
+  const std::string& op = n.op;
+  if (op == "+" || op == "sum") return "d(a + b + ...)/d(" + std::string(1, static_cast<char>('a' + std::min<size_t>(i, 25))) + ") = 1";
+  if (op == "-") return i == 0 ? "d(a − b)/da = 1" : "d(a − b)/db = −1";
+  if (op == "*") return i == 0 ? "d(a·b)/da = b = " + num(d) : "d(a·b)/db = a = " + num(d);
+  if (op == "tanh") return "d tanh(u)/du = 1 − tanh²(u) = 1 − " + num(n.data) + "² = " + num(d);
+  if (op == "sigmoid") return "d σ(u)/du = σ(u)·(1 − σ(u)) = " + num(n.data) + "·(1 − " + num(n.data) + ") = " + num(d);
+  if (op == "relu") return "d relu(u)/du = (u > 0 ? 1 : 0) = " + std::string(u > 0 ? "1, since u = " : "0, since u = ") + num(u);
+  if (op == "leaky_relu") return "d lrelu(u)/du = (u > 0 ? 1 : 0.01) = " + num(d);
+  if (op == "elu") return "d elu(u)/du = (u > 0 ? 1 : e^u) = " + num(d);
+  if (op == "softplus") return "d softplus(u)/du = σ(u) = σ(" + num(u) + ") = " + num(d);
+  if (op == "sin") return "d sin(u)/du = cos(u) = cos(" + num(u) + ") = " + num(d);
+  if (op == "cos") return "d cos(u)/du = −sin(u) = −sin(" + num(u) + ") = " + num(d);
+  if (op == "gelu") return "d gelu(u)/du = Φ(u) + u·φ(u) = " + num(d);
+  if (op == "silu") return "d silu(u)/du = σ(u)·(1 + u·(1 − σ(u))) = " + num(d);
+  if (op == "gaussian") return "d e^(−u²)/du = −2u·e^(−u²) = −2·" + num(u) + "·" + num(n.data) + " = " + num(d);
+  if (op == "linear") return "d u/du = 1";
+  if (op == "pow") return "d u^p/du = p·u^(p−1) = " + num(n.param) + "·" + num(u) + "^" + num(n.param - 1) + " = " + num(d);
+  if (op == "bce") return "d bce(z, y)/dz = σ(z) − y = " + num(d + n.param) + " − " + num(n.param) + " = " + num(d);
+  if (op == "softmax_ce") return "d CE/dz" + std::to_string(i) + " = p" + std::to_string(i) + " − [y = " + std::to_string(i) + "] = " + num(d);
+  if (op == "mse") return "d (p − t)²/dp = 2·(p − t) = 2·(" + num(u) + " − " + num(n.param) + ") = " + num(d);
+  if (op == "hinge") return "d max(0, 1 − y·s)/ds = (1 − y·s > 0 ? −y : 0) = " + num(d);
+  if (op == "neuron") return "∂a/∂x" + std::to_string(i + 1) + " = f'(z)·w = " + num(d);
+  return "local derivative = " + num(d);
+}
+
+std::string forward_formula(const Node& n) {
+  if (n.parents.empty()) return n.label + " = " + num(n.data);
+  std::string args;
+  for (size_t i = 0; i < n.parents.size(); ++i) args += (i ? ", " : "") + num(n.parents[i]->data);
+  if (n.op == "*") return num(n.parents[0]->data) + " · " + num(n.parents[1]->data) + " = " + num(n.data);
+  if (n.op == "+" || n.op == "sum") {
+    std::string s;
+    for (size_t i = 0; i < n.parents.size(); ++i) s += (i ? " + " : "") + num(n.parents[i]->data);
+    return s + " = " + num(n.data);
+  }
+  if (n.op == "bce") return "bce(z = " + args + ", y = " + num(n.param) + ") = " + num(n.data);
+  return n.op + "(" + args + ") = " + num(n.data);
+}
+
+ScalarGraph build_scalar_graph(const MLP& model, const TrainConfig& config, double x1, double x2, double label,
+                               int shift_layer, int shift_neuron, int shift_index, double shift) {
+  auto shifted = [&](size_t l, int64_t j, int64_t i, float v) {
+    const bool hit = static_cast<int>(l) == shift_layer && static_cast<int>(j) == shift_neuron && static_cast<int>(i) == shift_index;
+    return static_cast<double>(v) + (hit ? shift : 0.0);
+  };
+  ScalarGraph g;
+  const FeatureSet features(config.features);
+  const std::vector<float> f = features.of_point(static_cast<float>(x1), static_cast<float>(x2));
+  std::vector<Value> h;
+  for (size_t i = 0; i < f.size(); ++i) {
+    Value v(f[i], feature_name(config.features[i]), Node::Input);
+    g.inputs.push_back(v);
+    h.push_back(v);
+  }
+  const auto lin = model.linears();
+  const auto acts = model.layer_activations();
+  for (size_t l = 0; l < lin.size(); ++l) {
+    const std::vector<float> w = lin[l]->weight().to_vector(), b = lin[l]->bias().to_vector();
+    const int64_t in = lin[l]->in_features(), out = lin[l]->out_features();
+    if (in != static_cast<int64_t>(h.size())) throw ShapeError("scalar graph: layer sizes do not chain");
+    std::vector<Value> next;
+    for (int64_t j = 0; j < out; ++j) {
+      std::vector<Value> terms;
+      for (int64_t i = 0; i < in; ++i) {
+        Value wv(shifted(l, j, i, w[static_cast<size_t>(j * in + i)]), indexed('w', l, j, i), Node::Param);
+        wv.node()->layer = static_cast<int>(l);
+        wv.node()->neuron = static_cast<int>(j);
+        wv.node()->index = static_cast<int>(i);
+        g.params.push_back(wv.node());
+        Value prod = wv * h[static_cast<size_t>(i)];
+        prod.node()->layer = static_cast<int>(l);
+        prod.node()->neuron = static_cast<int>(j);
+        terms.push_back(prod);
+      }
+      Value bv(shifted(l, j, -1, b[static_cast<size_t>(j)]), indexed('b', l, j), Node::Param);
+      bv.node()->layer = static_cast<int>(l);
+      bv.node()->neuron = static_cast<int>(j);
+      bv.node()->index = -1;
+      g.params.push_back(bv.node());
+      terms.push_back(bv);
+      Value z = sum(terms, "z" + std::to_string(l + 1) + "." + std::to_string(j + 1));
+      z.node()->layer = static_cast<int>(l);
+      z.node()->neuron = static_cast<int>(j);
+      if (acts[l] != Activation::Identity) {
+        z = activate(acts[l], z);
+        z.label("a" + std::to_string(l + 1) + "." + std::to_string(j + 1));
+        z.node()->layer = static_cast<int>(l);
+        z.node()->neuron = static_cast<int>(j);
+      }
+      next.push_back(z);
+    }
+    h = next;
+  }
+  g.outputs = h;
+  Value t(label, "y", Node::Target);
+  switch (config.loss) {
+    case LossKind::BCE: g.loss = bce_with_logits(h[0], label); break;
+    case LossKind::Hinge: g.loss = hinge(h[0], label); break;
+    case LossKind::MSE:
+      g.loss = config.problem == Problem::Regression ? mse(h[0], label) : mse(activate(Activation::Sigmoid, h[0]), label);
+      break;
+    case LossKind::SoftmaxCE: g.loss = softmax_cross_entropy(h, static_cast<int>(label)); break;
+  }
+  g.loss.label("loss");
+  g.nodes = topological_order(g.loss);
+  return g;
+}
+
+}  // namespace bp::scalar
