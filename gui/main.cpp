@@ -59,7 +59,9 @@ int main(int argc, char** argv) {
   std::string preset, session, screenshot, canvas_shot, size = "1400x900";
   int frames = 0, threads = 1;
   int64_t train_steps = 0;
-  bool train = false, presenter = false, no_restore = false, no_autosave = false, report = false;
+  bool train = false, presenter = false, no_restore = false, no_autosave = false, report = false, inspector = false;
+  std::string inspector_level = "scalar";
+  int inspector_steps = 0;
   cli.add_option("--preset", preset, "open a preset: a name from assets/presets (e.g. linear_vs_xor) or a file");
   cli.add_option("--session", session, "open a saved session file");
   cli.add_flag("--train", train, "start training at once");
@@ -73,6 +75,9 @@ int main(int argc, char** argv) {
   cli.add_flag("--no-autosave", no_autosave, "do not save the session on exit");
   cli.add_flag("--report-fps", report, "print frame rate and boundary updates per second on exit");
   cli.add_option("--threads", threads, "CPU threads for the boundary grid")->capture_default_str();
+  cli.add_flag("--inspector", inspector, "open the graph inspector, tracing the first training point");
+  cli.add_option("--inspector-level", inspector_level, "scalar, neuron or tensor")->capture_default_str();
+  cli.add_option("--inspector-steps", inspector_steps, "steps the inspector takes before the first frame");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -161,9 +166,13 @@ int main(int argc, char** argv) {
   const float dpi = std::max(1.0f, xscale);
   Fonts fonts;
   const char* font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  // Latin plus what the formulas use: Greek (σ, Σ, φ), punctuation (–, …), arrows (→, ←),
+  // maths operators (−, ∂, ×) and superscripts.
+  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2070, 0x209F,
+                                   0x2190, 0x21FF, 0x2200, 0x22FF, 0};
   if (fs::exists(font_path)) {
-    fonts.normal = io.Fonts->AddFontFromFileTTF(font_path, 16.0f * dpi);
-    fonts.large = io.Fonts->AddFontFromFileTTF(font_path, 26.0f * dpi);
+    fonts.normal = io.Fonts->AddFontFromFileTTF(font_path, 16.0f * dpi, nullptr, ranges);
+    fonts.large = io.Fonts->AddFontFromFileTTF(font_path, 26.0f * dpi, nullptr, ranges);
   }
   if (!fonts.normal) {  // ImGui's built-in font, scaled
     ImFontConfig cfg;
@@ -187,6 +196,20 @@ int main(int argc, char** argv) {
     if (heatmap) {
       StudioApp app(model, *heatmap, fonts, assets);
       app.settings().presenter = presenter;
+      if (inspector || inspector_steps > 0) {
+        try {
+          app.inspector().set_level(bp::explain::parse_level(inspector_level));
+        } catch (const std::exception& e) {
+          die(std::string("--inspector-level: ") + e.what());
+        }
+        model.pump();
+        const auto pts = model.points();
+        if (!pts.empty()) {
+          app.trace_point(pts.front());
+          for (int i = 0; i < inspector_steps; ++i) app.inspector().stepper().step();
+        }
+        app.show_inspector(true);
+      }
       using Clock = std::chrono::steady_clock;
       const auto t0 = Clock::now();
       int frame = 0;

@@ -443,7 +443,7 @@ struct BenchCommand {
 struct GraphCommand {
   DataOptions data;
   NetOptions net;
-  std::string init_model, out = "-";
+  std::string init_model, out = "-", level = "tensor", point;
   int64_t max_points = 8;
   void add(CLI::App& app) {
     data.add(app);
@@ -451,10 +451,14 @@ struct GraphCommand {
     net.add(app);
     net.hidden = "3";
     app.add_option("--init", init_model, "model file to draw (default: a fresh network from the flags)");
-    app.add_option("-o,--out", out, "DOT file (\"-\" for standard output)")->capture_default_str();
-    app.add_option("--batch-points", max_points, "how many training points the drawn step uses")->capture_default_str();
+    app.add_option("--level", level, "scalar (every multiply and add of one example), neuron (one node per neuron), "
+                                     "or tensor (the engine's graph of one training step)")->capture_default_str();
+    app.add_option("--point", point, "the example for the scalar and neuron levels: x,y,label (default: the first data point)");
+    app.add_option("-o,--out", out, "output: .dot, .svg or .png (\"-\": DOT on standard output)")->capture_default_str();
+    app.add_option("--batch-points", max_points, "tensor level: how many training points the drawn step uses")->capture_default_str();
   }
   int run() {
+    const explain::Level lvl = for_flag("--level", [&] { return explain::parse_level(level); });
     const Dataset all = data.load();
     TrainConfig config;
     std::shared_ptr<MLP> model;
@@ -465,16 +469,49 @@ struct GraphCommand {
       net.apply(config, all, false);
     } else {
       net.apply(config, all, true);
+      model = std::make_shared<MLP>(config.mlp_spec());
     }
     if (max_points < 1 || max_points > 10000) throw UsageError("--batch-points must be in 1..10000");
-    Dataset batch = all;
-    batch.points.resize(static_cast<size_t>(std::min<int64_t>(max_points, all.size())));
-    Trainer trainer(config, batch, Dataset{}, model);
-    const std::string dot = tools::training_step_dot(trainer);
-    if (out == "-")
-      std::fputs(dot.c_str(), stdout);
-    else
-      write_file_atomic(out, dot);
+    double px = all.points[0].x, py = all.points[0].y, pl = all.points[0].label;
+    if (!point.empty()) {
+      const auto parts = split_list(point);
+      try {
+        if (parts.size() < 2 || parts.size() > 3) throw std::invalid_argument(point);
+        px = std::stod(parts[0]);
+        py = std::stod(parts[1]);
+        if (parts.size() == 3) pl = std::stod(parts[2]);
+      } catch (const std::exception&) {
+        throw UsageError("--point: expected x,y or x,y,label, got '" + point + "'");
+      }
+      if (!std::isfinite(px) || !std::isfinite(py) || !std::isfinite(pl)) throw UsageError("--point: values must be finite");
+      if (config.problem != Problem::Regression && (pl < 0 || pl >= config.num_classes || pl != std::floor(pl)))
+        throw UsageError("--point: the label must be a class number of this problem");
+    }
+    explain::Graph g;
+    if (lvl == explain::Level::Tensor) {
+      Dataset batch = all;
+      batch.points.resize(static_cast<size_t>(std::min<int64_t>(max_points, all.size())));
+      Trainer trainer(config, batch, Dataset{}, model);
+      g = explain::tensor_graph(trainer);
+    } else if (lvl == explain::Level::Scalar) {
+      if (model->num_parameters() > 5000) throw UsageError("--level scalar: the network has too many parameters to draw every scalar; use --level neuron");
+      g = explain::scalar_graph(*model, config, px, py, pl);
+    } else {
+      g = explain::neuron_graph(*model, config, px, py, pl);
+    }
+    auto ends_with = [&](const char* ext) {
+      const std::string e = ext;
+      return out.size() >= e.size() && out.compare(out.size() - e.size(), e.size(), e) == 0;
+    };
+    if (out == "-") {
+      std::fputs(explain::to_dot(g).c_str(), stdout);
+    } else if (ends_with(".svg")) {
+      write_file_atomic(out, explain::to_svg(g, explain::layered_layout(g)));
+    } else if (ends_with(".png")) {
+      tools::write_graph_png(out, g, explain::layered_layout(g));
+    } else {
+      write_file_atomic(out, explain::to_dot(g));
+    }
     return 0;
   }
 };

@@ -68,7 +68,13 @@ void StudioApp::canvas_panel() {
   const float pick = 9.0f * per_px;
   const int classes = m_.problem() == Problem::Regression ? 2 : std::max(2, m_.num_classes());
   s_.selected_class = std::clamp(s_.selected_class, 0, classes - 1);
-  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && pick_mode_) {
+    // Inspector: the clicked point becomes the traced example.
+    if (const auto n = m_.nearest_point(mx, my, 30 * per_px)) {
+      const auto pts = m_.points();
+      if (*n < pts.size()) trace_point(pts[*n]);
+    }
+  } else if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
     const auto near = m_.nearest_point(mx, my, pick);
     if (io.KeyCtrl) {
       if (const auto n = m_.nearest_point(mx, my, 30 * per_px)) m_.delete_point(*n);
@@ -125,6 +131,11 @@ void StudioApp::canvas_panel() {
       dl->AddCircleFilled(c, r, colour(p), 16);
       dl->AddCircle(c, r, white, 16, 1.2f);
     }
+  }
+  if (show_inspector_ && inspector_.ready()) {
+    const ImVec2 c = to_screen(inspector_.point().x, inspector_.point().y);
+    dl->AddCircle(c, r + 6, class_im_color(3), 24, 3.0f);
+    dl->AddText(ImVec2(c.x + r + 8, c.y - ImGui::GetFontSize()), ink, "traced");
   }
   if (hovered && !io.KeyCtrl)
     if (const auto n = m_.nearest_point(mx, my, pick)) {

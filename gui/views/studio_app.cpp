@@ -88,6 +88,7 @@ void StudioApp::frame() {
   ImGui::SetNextWindowSize(ImVec2(right_w, display.y - top - train_h), cond);
   network_panel();
   s_.reset_layout = false;
+  if (show_inspector_) inspector_panel();
   path_popup();
   if (s_.show_help) help_overlay();
   ImGui::PopFont();
@@ -110,6 +111,15 @@ void StudioApp::shortcuts() {
   if (pressed(GLFW_KEY_T)) s_.show_test = !s_.show_test;
   if (pressed(GLFW_KEY_D)) s_.discretize = !s_.discretize;
   if (pressed(GLFW_KEY_F)) fit_view();
+  if (pressed(GLFW_KEY_I)) show_inspector_ = !show_inspector_;
+  if (show_inspector_ && inspector_.ready()) {
+    explain::Stepper& st = inspector_.stepper();
+    if (pressed(GLFW_KEY_RIGHT)) st.step();
+    if (pressed(GLFW_KEY_LEFT)) st.step_back();
+    if (pressed(GLFW_KEY_HOME)) st.restart();
+    if (pressed(GLFW_KEY_END)) st.run_to_end();
+    if (pressed(GLFW_KEY_ENTER)) inspector_.playing = !inspector_.playing;
+  }
   if (io.KeyCtrl && pressed(GLFW_KEY_Z)) io.KeyShift ? (void)m_.redo() : (void)m_.undo();
   if (io.KeyCtrl && pressed(GLFW_KEY_Y)) m_.redo();
   for (int c = 0; c < 6; ++c)
@@ -165,6 +175,7 @@ void StudioApp::main_menu() {
     ImGui::MenuItem("Loss on log scale", nullptr, &s_.log_loss);
     if (ImGui::MenuItem("Fit view to data", "F")) fit_view();
     if (ImGui::MenuItem("Reset panel layout")) s_.reset_layout = true;
+    ImGui::MenuItem("Graph inspector", "I", &show_inspector_);
     ImGui::MenuItem("Shortcuts", "F1", &s_.show_help);
     ImGui::EndMenu();
   }
@@ -219,6 +230,8 @@ void StudioApp::help_overlay() {
       {"Click", "add a point of the selected class"}, {"Shift+click, right-click", "add a point of the other class"},
       {"Drag a point", "move it"}, {"Ctrl+click", "delete the nearest point"},
       {"Wheel / middle-drag", "zoom / pan the canvas"},
+      {"I", "graph inspector"}, {"Right / Left", "inspector: step forward / back"},
+      {"Home / End / Enter", "inspector: restart / finish / play"},
   };
   if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
     for (auto& r : rows) {

@@ -5,10 +5,12 @@
 #pragma once
 #include <imgui.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "model/app_model.h"
+#include "model/inspector_model.h"
 #include "render/heatmap_renderer.h"
 #include "render/neuron_atlas.h"
 
@@ -46,6 +48,10 @@ class StudioApp {
   bool quit_requested() const { return quit_; }
   /// Lists the preset files in assets/presets.
   std::vector<std::string> presets() const;
+  /// Opens the graph inspector tracing `p`.
+  void trace_point(const StudioPoint& p);
+  void show_inspector(bool on) { show_inspector_ = on; }
+  InspectorModel& inspector() { return inspector_; }
 
  private:
   void main_menu();
@@ -57,6 +63,7 @@ class StudioApp {
   void training_panel();
   void loss_chart(const Snapshot& snap, ImVec2 size);
   void help_overlay();
+  void inspector_panel();
   void path_popup();
   void apply_style();
   void fit_view();
@@ -86,7 +93,17 @@ class StudioApp {
   int64_t edit_out_ = 0, edit_in_ = 0;
   float edit_value_ = 0;
   bool open_weight_popup_ = false;
-  uint64_t last_region_version_ = 0;
+  // Graph inspector.
+  InspectorModel inspector_;
+  bool show_inspector_ = false;
+  bool pick_mode_ = false;
+  bool fit_graph_ = true;
+  float graph_zoom_ = 1.0f;
+  ImVec2 graph_pan_{0, 0};
+  int center_on_ = -1;
+  char search_[64] = {};
+  std::optional<InspectorModel::Check> check_;
+  int check_node_ = -1;
 };
 
 /// Colours as ImGui wants them.

@@ -3,6 +3,7 @@
 #pragma once
 #include <string>
 
+#include "backprop/explain.h"
 #include "backprop/train.h"
 
 namespace bp::tools {
@@ -16,5 +17,8 @@ std::string graph_to_dot(const Tensor& root, const std::string& title);
 /// Runs forward, loss and backward over the trainer's training set (no update) and returns the
 /// graph as DOT.
 std::string training_step_dot(Trainer& trainer);
+
+/// Draws an explain graph with its layout to a PNG (boxes, edges, labels, values, gradients).
+void write_graph_png(const std::string& path, const explain::Graph& g, const explain::Layout& l);
 
 }  // namespace bp::tools

@@ -1,0 +1,98 @@
+#include "inspector_model.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "backprop/init.h"
+
+namespace bp::studio {
+
+void InspectorModel::trace(const StudioPoint& p, const Snapshot& snap, const TrainConfig& config) {
+  point_ = p;
+  refresh(snap, config);
+}
+
+void InspectorModel::refresh(const Snapshot& snap, const TrainConfig& config) {
+  config_ = config;
+  weights_ = snap.weights;
+  rebuild();
+}
+
+void InspectorModel::set_level(explain::Level level) {
+  if (level == level_) return;
+  level_ = level;
+  if (model_) rebuild();
+}
+
+void InspectorModel::rebuild() {
+  // A frozen copy of the network: training may go on while the student steps through.
+  model_ = std::make_shared<MLP>(config_.mlp_spec());
+  const auto lin = model_->linears();
+  if (lin.size() != weights_.size()) return;
+  for (size_t i = 0; i < lin.size(); ++i) {
+    if (lin[i]->in_features() != weights_[i].in || lin[i]->out_features() != weights_[i].out) return;
+    assign_(lin[i]->weight(), weights_[i].weight);
+    assign_(lin[i]->bias(), weights_[i].bias);
+  }
+  stepper_.reset();
+  graph_.reset();
+  auto g = std::make_unique<explain::Graph>();
+  if (level_ == explain::Level::Tensor) {
+    Dataset d;
+    d.problem = config_.problem;
+    d.num_classes = config_.problem == Problem::Regression ? 0 : config_.num_classes;
+    d.points = {{point_.x, point_.y, point_.label}};
+    Trainer t(config_, d, Dataset{}, model_);
+    *g = explain::tensor_graph(t);
+  } else if (level_ == explain::Level::Neuron || model_->num_parameters() > 400) {
+    level_ = explain::Level::Neuron;  // too many scalars to read: neurons instead
+    *g = explain::neuron_graph(*model_, config_, point_.x, point_.y, point_.label);
+  } else {
+    *g = explain::scalar_graph(*model_, config_, point_.x, point_.y, point_.label);
+  }
+  graph_ = std::move(g);
+  const auto t0 = std::chrono::steady_clock::now();
+  layout_ = explain::layered_layout(*graph_);
+  layout_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  stepper_ = std::make_unique<explain::Stepper>(*graph_);
+  selected_ = -1;
+  playing = false;
+}
+
+int InspectorModel::focus() const { return selected_ >= 0 ? selected_ : (stepper_ ? stepper_->current() : -1); }
+
+int InspectorModel::find(const std::string& text, int after) const {
+  if (!graph_ || text.empty()) return -1;
+  const int n = static_cast<int>(graph_->nodes.size());
+  for (int k = 1; k <= n; ++k) {
+    const int i = ((after < 0 ? -1 : after) + k) % n;
+    if (graph_->nodes[static_cast<size_t>(i)].label.find(text) != std::string::npos) return i;
+  }
+  return -1;
+}
+
+std::optional<InspectorModel::Check> InspectorModel::derivative_check(int node) {
+  if (!graph_ || node < 0 || level_ != explain::Level::Scalar) return std::nullopt;
+  const explain::GNode& n = graph_->nodes[static_cast<size_t>(node)];
+  if (n.kind != explain::GNode::Param) return std::nullopt;
+  const double autodiff = stepper_ && stepper_->phase() == explain::Stepper::Done ? stepper_->grad(node) : n.grad;
+  const double numeric = explain::numeric_gradient(*model_, config_, point_.x, point_.y, point_.label, n.layer, n.neuron, n.index);
+  const double rel = std::fabs(autodiff - numeric) / std::max(1e-12, std::max(std::fabs(autodiff), std::fabs(numeric)));
+  return Check{autodiff, numeric, autodiff == numeric ? 0.0 : rel};
+}
+
+std::vector<InspectorModel::Update> InspectorModel::update(double lr) const {
+  std::vector<Update> out;
+  if (!model_) return out;
+  // The scalar graph has every parameter; at other levels its gradients are computed here.
+  explain::Graph g = level_ == explain::Level::Scalar ? *graph_ : explain::scalar_graph(*model_, config_, point_.x, point_.y, point_.label);
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const explain::GNode& n = g.nodes[i];
+    if (n.kind != explain::GNode::Param) continue;
+    const double grad = level_ == explain::Level::Scalar && stepper_ ? stepper_->grad(static_cast<int>(i)) : n.grad;
+    out.push_back({n.layer, n.neuron, n.index, n.value, n.value - lr * grad});
+  }
+  return out;
+}
+
+}  // namespace bp::studio

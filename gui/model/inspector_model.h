@@ -1,0 +1,72 @@
+// The graph inspector's model: the traced example, the level of detail, a frozen copy of the
+// network's weights, the graph, the step-through state and its layout. No ImGui or GL; the view
+// (views/inspector_panel.cpp) draws it and tests drive it.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "backprop/explain.h"
+#include "model/app_model.h"
+
+namespace bp::studio {
+
+class InspectorModel {
+ public:
+  /// Traces a point: builds the graph at the current level from the snapshot's weights.
+  void trace(const StudioPoint& p, const Snapshot& snap, const TrainConfig& config);
+  /// Rebuilds with the latest weights (keeps the traced point and level; restarts stepping).
+  void refresh(const Snapshot& snap, const TrainConfig& config);
+  void set_level(explain::Level level);
+  explain::Level level() const { return level_; }
+  bool ready() const { return graph_ != nullptr; }
+  const StudioPoint& point() const { return point_; }
+
+  explain::Stepper& stepper() { return *stepper_; }
+  const explain::Graph& graph() const { return *graph_; }
+  const explain::Layout& layout() const { return layout_; }
+  /// Milliseconds the last layout took.
+  double layout_ms() const { return layout_ms_; }
+
+  /// Node shown in the side panel: the selection, else the stepper's current node.
+  int focus() const;
+  void select(int node) { selected_ = node; }
+  int selected() const { return selected_; }
+  /// First node whose label contains `text` (case-sensitive), after `after`.
+  int find(const std::string& text, int after = -1) const;
+
+  /// For a parameter node at the scalar level: the central-difference gradient and its
+  /// relative error against the stepper's (or the engine's) gradient.
+  struct Check {
+    double autodiff, numeric, relative_error;
+  };
+  std::optional<Check> derivative_check(int node);
+
+  /// After the backward pass: each parameter's update −lr·grad, as (layer, neuron, index,
+  /// new value) for AppModel::set_weight (index −1 = bias).
+  struct Update {
+    int layer, neuron, index;
+    double before, after;
+  };
+  std::vector<Update> update(double lr) const;
+
+  // Playing the steps at a chosen speed.
+  bool playing = false;
+  float steps_per_second = 4.0f;
+  double step_credit = 0.0;
+
+ private:
+  void rebuild();
+  StudioPoint point_;
+  TrainConfig config_;
+  std::vector<LayerWeights> weights_;
+  explain::Level level_ = explain::Level::Scalar;
+  std::shared_ptr<MLP> model_;
+  std::unique_ptr<explain::Graph> graph_;
+  std::unique_ptr<explain::Stepper> stepper_;
+  explain::Layout layout_;
+  double layout_ms_ = 0;
+  int selected_ = -1;
+};
+
+}  // namespace bp::studio

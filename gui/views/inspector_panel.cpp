@@ -1,0 +1,282 @@
+// The graph inspector: the traced example's graph at scalar, neuron or tensor level, laid out
+// left to right, with pan, zoom, fit and search; step forward, back, play, restart, run to end;
+// and a panel that explains the current node: its value, the upstream gradient, the local
+// derivative with the numbers filled in, what is added into each input, a derivative check for
+// parameters, and "apply update".
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "common/palette.h"
+#include "studio_app.h"
+
+namespace bp::studio {
+namespace {
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+ImU32 kind_fill(explain::GNode::Kind k) {
+  switch (k) {
+    case explain::GNode::Input: return im_color(0.93f, 0.93f, 0.93f);
+    case explain::GNode::Param: return im_color(0.99f, 0.89f, 0.72f);
+    case explain::GNode::Target: return im_color(0.91f, 0.91f, 0.91f);
+    case explain::GNode::Loss: return im_color(0.96f, 0.78f, 0.76f);
+    case explain::GNode::Op: return im_color(0.86f, 0.91f, 0.96f);
+  }
+  return im_color(1, 1, 1);
+}
+
+}  // namespace
+
+void StudioApp::trace_point(const StudioPoint& p) {
+  inspector_.trace(p, *m_.snapshot(), m_.config());
+  fit_graph_ = true;
+}
+
+void StudioApp::inspector_panel() {
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowSize(ImVec2(display.x * 0.92f, display.y * 0.62f), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImVec2(display.x * 0.04f, display.y * 0.34f), ImGuiCond_FirstUseEver);
+  if (!ImGui::Begin("Graph inspector", &show_inspector_)) {
+    ImGui::End();
+    return;
+  }
+  if (!inspector_.ready()) {
+    const auto pts = m_.points();
+    if (!pts.empty()) trace_point(pts.front());
+  }
+  // ---- toolbar -----------------------------------------------------------------------------
+  int level = static_cast<int>(inspector_.level());
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+  if (ImGui::Combo("level", &level, "scalar\0neuron\0tensor\0")) {
+    inspector_.set_level(static_cast<explain::Level>(level));
+    fit_graph_ = true;
+  }
+  ImGui::SameLine();
+  ImGui::Checkbox("pick point on canvas", &pick_mode_);
+  ImGui::SameLine();
+  if (ImGui::Button("Refresh weights")) {
+    inspector_.refresh(*m_.snapshot(), m_.config());
+  }
+  if (inspector_.ready()) {
+    ImGui::SameLine();
+    const StudioPoint& p = inspector_.point();
+    ImGui::TextDisabled("tracing (%.2f, %.2f), label %g", static_cast<double>(p.x), static_cast<double>(p.y), static_cast<double>(p.label));
+  }
+  if (!inspector_.ready()) {
+    ImGui::TextUnformatted("Add a point to the canvas, then trace it here.");
+    ImGui::End();
+    return;
+  }
+  explain::Stepper& st = inspector_.stepper();
+  const explain::Graph& g = inspector_.graph();
+  // ---- controls ----------------------------------------------------------------------------
+  if (ImGui::Button("|< Restart")) st.restart(), inspector_.playing = false;
+  ImGui::SameLine();
+  if (ImGui::Button("< Back")) st.step_back();
+  ImGui::SameLine();
+  if (ImGui::Button("Step >")) st.step();
+  ImGui::SameLine();
+  if (ImGui::Button(inspector_.playing ? "Pause" : "Play")) inspector_.playing = !inspector_.playing;
+  ImGui::SameLine();
+  if (ImGui::Button("End >|")) st.run_to_end();
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+  ImGui::SliderFloat("##rate", &inspector_.steps_per_second, 0.5f, 50.0f, "%.1f steps/s", ImGuiSliderFlags_Logarithmic);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  if (ImGui::InputTextWithHint("##find", "find node", search_, sizeof search_, ImGuiInputTextFlags_EnterReturnsTrue)) {
+    const int hit = inspector_.find(search_, inspector_.selected());
+    if (hit >= 0) inspector_.select(hit), center_on_ = hit;
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Fit")) fit_graph_ = true;
+  if (inspector_.playing) {
+    inspector_.step_credit += ImGui::GetIO().DeltaTime * inspector_.steps_per_second;
+    while (inspector_.step_credit >= 1.0) {
+      inspector_.step_credit -= 1.0;
+      if (!st.step()) inspector_.playing = false;
+    }
+  }
+  const char* phase = st.phase() == explain::Stepper::Forward ? "forward pass" : st.phase() == explain::Stepper::Backward ? "backward pass" : "done";
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s, step %zu", phase, st.steps_taken());
+
+  // ---- graph view ----------------------------------------------------------------------------
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float side_w = std::max(avail.x * 0.32f, ImGui::GetFontSize() * 18);
+  ImGui::BeginChild("graph", ImVec2(avail.x - side_w - 8, avail.y), true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  const ImVec2 origin = ImGui::GetCursorScreenPos(), size = ImGui::GetContentRegionAvail();
+  const explain::Layout& lay = inspector_.layout();
+  const float cw = 170, rh = 58, bw = 150, bh = 46;
+  if (fit_graph_) {
+    const float gw = cw * static_cast<float>(std::max(1, lay.columns)), gh = rh * static_cast<float>(std::max(1, lay.rows));
+    graph_zoom_ = std::clamp(std::min(size.x / gw, size.y / gh) * 0.95f, 0.05f, 2.0f);
+    graph_pan_ = ImVec2((size.x - gw * graph_zoom_) * 0.5f, (size.y - gh * graph_zoom_) * 0.5f);
+    fit_graph_ = false;
+  }
+  ImGui::InvisibleButton("graph_area", size);
+  const bool hovered = ImGui::IsItemHovered();
+  ImGuiIO& io = ImGui::GetIO();
+  if (hovered && io.MouseWheel != 0) {
+    const float f = std::pow(1.15f, io.MouseWheel);
+    const ImVec2 m(io.MousePos.x - origin.x, io.MousePos.y - origin.y);
+    graph_pan_ = ImVec2(m.x - (m.x - graph_pan_.x) * f, m.y - (m.y - graph_pan_.y) * f);
+    graph_zoom_ = std::clamp(graph_zoom_ * f, 0.05f, 4.0f);
+  }
+  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+    graph_pan_.x += io.MouseDelta.x;
+    graph_pan_.y += io.MouseDelta.y;
+  }
+  auto box = [&](size_t i) {
+    return ImVec2(origin.x + graph_pan_.x + (cw * lay.x[i] + (cw - bw) / 2) * graph_zoom_,
+                  origin.y + graph_pan_.y + (rh * lay.y[i] + (rh - bh) / 2) * graph_zoom_);
+  };
+  if (center_on_ >= 0 && static_cast<size_t>(center_on_) < g.nodes.size()) {
+    const ImVec2 b = box(static_cast<size_t>(center_on_));
+    graph_pan_.x += origin.x + size.x / 2 - (b.x + bw * graph_zoom_ / 2);
+    graph_pan_.y += origin.y + size.y / 2 - (b.y + bh * graph_zoom_ / 2);
+    center_on_ = -1;
+  }
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
+  const int current = st.current();
+  const bool backward = st.phase() != explain::Stepper::Forward && current >= 0;
+  // Only what is on screen is drawn: a 1,000-node graph stays cheap.
+  auto visible = [&](ImVec2 p) {
+    return p.x + bw * graph_zoom_ >= origin.x && p.x <= origin.x + size.x && p.y + bh * graph_zoom_ >= origin.y && p.y <= origin.y + size.y;
+  };
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    for (int in : g.nodes[i].inputs) {
+      const ImVec2 a = box(static_cast<size_t>(in)), b = box(i);
+      const ImVec2 p0(a.x + bw * graph_zoom_, a.y + bh * graph_zoom_ / 2), p1(b.x, b.y + bh * graph_zoom_ / 2);
+      if (std::max(p0.x, p1.x) < origin.x || std::min(p0.x, p1.x) > origin.x + size.x) continue;
+      const bool hot = backward && static_cast<int>(i) == current;
+      dl->AddLine(p0, p1, hot ? class_im_color(3) : im_color(0.55f, 0.55f, 0.55f, 0.8f), hot ? 3.0f : 1.0f);
+    }
+  int hovered_node = -1;
+  const float fs = ImGui::GetFontSize() * std::clamp(graph_zoom_, 0.5f, 1.2f);
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const ImVec2 a = box(i);
+    if (!visible(a)) continue;
+    const ImVec2 b(a.x + bw * graph_zoom_, a.y + bh * graph_zoom_);
+    const explain::GNode& n = g.nodes[i];
+    const int idx = static_cast<int>(i);
+    const bool done = st.computed(idx);
+    dl->AddRectFilled(a, b, done ? kind_fill(n.kind) : im_color(0.97f, 0.97f, 0.97f), 5.0f * graph_zoom_);
+    const bool is_current = idx == current, is_selected = idx == inspector_.selected();
+    dl->AddRect(a, b, is_current ? class_im_color(3) : (is_selected ? class_im_color(1) : im_color(0.35f, 0.35f, 0.35f)), 5.0f * graph_zoom_, 0,
+                is_current || is_selected ? 3.0f : 1.0f);
+    if (graph_zoom_ > 0.3f) {
+      std::string title = n.label;
+      if (!n.op.empty() && n.op != n.label && n.op != "neuron") title += " (" + n.op + ")";
+      const std::string v = g.level == explain::Level::Tensor ? n.shape : (done ? "value " + num(n.value) : "value ?");
+      const std::string gr = st.has_grad(idx) ? (g.level == explain::Level::Tensor ? "grad ready" : "grad " + num(st.grad(idx))) : "";
+      const ImVec4 clip(a.x, a.y, b.x - 3, b.y);
+      dl->AddText(nullptr, fs, ImVec2(a.x + 4, a.y + 2), im_color(0.05f, 0.05f, 0.05f), title.c_str(), nullptr, 0, &clip);
+      dl->AddText(nullptr, fs * 0.9f, ImVec2(a.x + 4, a.y + 2 + fs), im_color(0.2f, 0.2f, 0.2f), v.c_str(), nullptr, 0, &clip);
+      if (!gr.empty()) dl->AddText(nullptr, fs * 0.9f, ImVec2(a.x + 4, a.y + 2 + 1.9f * fs), class_im_color(3), gr.c_str(), nullptr, 0, &clip);
+    }
+    if (hovered && io.MousePos.x >= a.x && io.MousePos.x <= b.x && io.MousePos.y >= a.y && io.MousePos.y <= b.y) hovered_node = idx;
+  }
+  dl->PopClipRect();
+  if (hovered_node >= 0) {
+    const explain::GNode& n = g.nodes[static_cast<size_t>(hovered_node)];
+    std::string tip = n.label + (n.op.empty() ? "" : "  [" + n.op + "]");
+    for (const std::string& part : g.level == explain::Level::Tensor
+                                       ? std::vector<std::string>{n.shape, "value " + n.value_text, "grad " + n.grad_text}
+                                   : n.scalar ? std::vector<std::string>{scalar::forward_formula(*n.scalar), "d loss / d " + n.label + " = " + num(n.grad)}
+                                              : std::vector<std::string>{}) {
+      tip += '\n';
+      tip += part;
+    }
+    ImGui::SetTooltip("%s", tip.c_str());
+    if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && io.MouseDragMaxDistanceSqr[0] < 9) inspector_.select(hovered_node);
+  }
+  ImGui::EndChild();
+  ImGui::SameLine();
+
+  // ---- explanation ----------------------------------------------------------------------------
+  ImGui::BeginChild("explain", ImVec2(0, avail.y), true);
+  const auto e = st.explain();
+  for (const std::string& line : e.lines) ImGui::TextWrapped("%s", line.c_str());
+  const int focus = inspector_.focus();
+  if (focus >= 0) {
+    const explain::GNode& n = g.nodes[static_cast<size_t>(focus)];
+    ImGui::Separator();
+    ImGui::Text("Node: %s%s", n.label.c_str(), inspector_.selected() >= 0 ? " (selected)" : "");
+    if (g.level != explain::Level::Tensor) {
+      if (st.computed(focus)) ImGui::TextWrapped("value: %s", n.scalar ? scalar::forward_formula(*n.scalar).c_str() : num(n.value).c_str());
+      if (st.has_grad(focus)) ImGui::Text("d loss / d %s = %s", n.label.c_str(), num(st.grad(focus)).c_str());
+    } else {
+      ImGui::TextWrapped("%s  value %s", n.shape.c_str(), n.value_text.c_str());
+      if (!n.heat.empty()) {  // a small picture of the tensor
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        float vmax = 1e-6f;
+        for (float v : n.heat) vmax = std::max(vmax, std::fabs(v));
+        const float px = std::min(ImGui::GetFontSize() * 0.8f, 160.0f / static_cast<float>(std::max(n.heat_cols, n.heat_rows)));
+        for (int r = 0; r < n.heat_rows; ++r)
+          for (int c = 0; c < n.heat_cols; ++c) {
+            const tools::Rgb col = tools::diverging(n.heat[static_cast<size_t>(r * n.heat_cols + c)] / vmax, 0.9f);
+            ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x + c * px, p.y + r * px), ImVec2(p.x + (c + 1) * px, p.y + (r + 1) * px),
+                                                      im_color(col.r, col.g, col.b));
+          }
+        ImGui::Dummy(ImVec2(px * n.heat_cols, px * n.heat_rows));
+      }
+    }
+    // What the node computes over the whole plane (neurons and inputs).
+    const auto snap = m_.snapshot();
+    int map_layer = -1, map_index = -1;
+    if (n.kind == explain::GNode::Input && focus < static_cast<int>(m_.config().features.size())) map_layer = 0, map_index = focus;
+    if (n.kind == explain::GNode::Op && n.layer >= 0 && n.neuron >= 0 && (n.op == "neuron" || n.op == "sum" || n.label.rfind("a", 0) == 0))
+      map_layer = n.layer + 1, map_index = n.neuron;
+    if (map_layer >= 0 && static_cast<size_t>(map_layer) < snap->neuron_maps.size() &&
+        static_cast<size_t>(map_index) < snap->neuron_maps[static_cast<size_t>(map_layer)].size()) {
+      atlas_.update(*snap);
+      const auto uv = atlas_.tile(static_cast<size_t>(map_layer), static_cast<size_t>(map_index));
+      ImGui::TextUnformatted("over the plane (current weights):");
+      const float s = ImGui::GetFontSize() * 7;
+      ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(atlas_.texture())), ImVec2(s, s), ImVec2(uv[0], uv[3]), ImVec2(uv[2], uv[1]));
+    }
+    if (n.kind == explain::GNode::Param && g.level == explain::Level::Scalar) {
+      if (ImGui::Button("Derivative check")) check_ = inspector_.derivative_check(focus), check_node_ = focus;
+      if (check_ && check_node_ == focus)
+        ImGui::TextWrapped("autodiff %s, central difference %s, relative error %.2e", num(check_->autodiff).c_str(), num(check_->numeric).c_str(),
+                           check_->relative_error);
+    }
+  }
+  if (st.phase() == explain::Stepper::Done) {
+    ImGui::Separator();
+    const float lr = m_.config().lr;
+    ImGui::TextWrapped("Backward pass done. Apply the update w ← w − lr·grad with lr = %g:", static_cast<double>(lr));
+    const auto updates = inspector_.update(lr);
+    int shown = 0;
+    for (const auto& u : updates) {
+      if (shown++ >= 6) break;
+      char which[16];
+      if (u.index < 0)
+        std::snprintf(which, sizeof which, "bias");
+      else
+        std::snprintf(which, sizeof which, "w%d", u.index + 1);
+      ImGui::Text("  layer %d neuron %d %s: %s → %s", u.layer + 1, u.neuron + 1, which, num(u.before).c_str(), num(u.after).c_str());
+    }
+    if (updates.size() > 6) ImGui::TextDisabled("  ... %zu parameters in all", updates.size());
+    if (ImGui::Button("Apply update")) {
+      for (const auto& u : updates) m_.set_weight(u.layer, u.neuron, u.index, static_cast<float>(u.after));
+      m_.pump();
+      inspector_.refresh(*m_.snapshot(), m_.config());
+      m_.set_message("Applied one update for the traced point: watch the boundary move.");
+    }
+  }
+  ImGui::Separator();
+  ImGui::TextDisabled("%zu nodes, layout %.1f ms. Keys: Right step, Left back, Home restart, End finish, Enter play", g.nodes.size(),
+                      inspector_.layout_ms());
+  ImGui::EndChild();
+  ImGui::End();
+}
+
+}  // namespace bp::studio
