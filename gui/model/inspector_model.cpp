@@ -44,7 +44,7 @@ void InspectorModel::rebuild() {
     d.points = {{point_.x, point_.y, point_.label}};
     Trainer t(config_, d, Dataset{}, model_);
     *g = explain::tensor_graph(t);
-  } else if (level_ == explain::Level::Neuron || model_->num_parameters() > 400) {
+  } else if (level_ == explain::Level::Neuron || model_->num_parameters() > 600) {
     level_ = explain::Level::Neuron;  // too many scalars to read: neurons instead
     *g = explain::neuron_graph(*model_, config_, point_.x, point_.y, point_.label);
   } else {

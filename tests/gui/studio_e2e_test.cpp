@@ -93,6 +93,34 @@ TEST_F(Studio, TrainsAndItsScreenshotShowsTheBoundaryAndThePoints) {
   EXPECT_GT(orange_right, 5 * orange_left);
 }
 
+TEST_F(Studio, InspectorRendersTheGraphMidBackwardPass) {
+  if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
+  const fs::path shot = dir / "inspector.png";
+  const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) +
+                            " --preset step_through_backprop --frames 3 --size 1280x800 --inspector --inspector-steps 16 --screenshot " +
+                            shot.string(),
+                        dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  int w = 0, h = 0, ch = 0;
+  unsigned char* px = stbi_load(shot.string().c_str(), &w, &h, &ch, 3);
+  ASSERT_NE(px, nullptr);
+  // Node boxes: parameters are filled (253, 226, 184), ops (219, 233, 245), the loss (245, 199, 195).
+  long param = 0, op = 0, loss = 0, current = 0;
+  for (int i = 0; i < w * h; ++i) {
+    const unsigned char* p = px + i * 3;
+    auto near = [&](int r, int g, int b) { return std::abs(p[0] - r) < 4 && std::abs(p[1] - g) < 4 && std::abs(p[2] - b) < 4; };
+    param += near(253, 226, 184);
+    op += near(219, 232, 245);
+    loss += near(245, 199, 194);
+    current += near(213, 94, 0);  // the highlighted node's border (vermillion)
+  }
+  stbi_image_free(px);
+  EXPECT_GT(param, 2000);
+  EXPECT_GT(op, 2000);
+  EXPECT_GT(loss, 100);
+  EXPECT_GT(current, 50);
+}
+
 TEST_F(Studio, WithoutADisplayItSaysSoAndExits1) {
   const Outcome r = run("env -u DISPLAY -u WAYLAND_DISPLAY " + std::string(BACKPROP_STUDIO) + " --frames 1 --no-restore", dir);
   EXPECT_EQ(r.status, 1);
