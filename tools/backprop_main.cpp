@@ -12,7 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "backprop/backprop.h"
-#include "common/graph_dot.h"
+#include "common/graph_image.h"
 #include "common/plot.h"
 #include "common/workloads.h"
 

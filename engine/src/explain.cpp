@@ -453,17 +453,18 @@ std::string escape(const std::string& s, bool xml) {
     else if (xml && c == '>') o += "&gt;";
     else if (xml && c == '&') o += "&amp;";
     else if (!xml && (c == '"' || c == '\\')) o += std::string("\\") + c;
+    else if (!xml && c == '\n') o += "\\n";
     else o += c;
   }
   return o;
 }
 
-std::string node_text(const Graph& g, const GNode& n, bool with_newlines) {
-  const std::string nl = with_newlines ? "\\n" : " ";
-  if (g.level == Level::Tensor) return n.label + nl + n.shape + nl + "value " + n.value_text + nl + "grad " + n.grad_text;
+// Name (and op), value and gradient on separate lines.
+std::string node_text(const Graph& g, const GNode& n) {
   std::string s = n.label;
   if (!n.op.empty() && n.op != n.label && n.op != "neuron") s += " (" + n.op + ")";
-  return s + nl + "value " + num(n.value) + nl + "grad " + num(n.grad);
+  if (g.level == Level::Tensor) return s + "\n" + n.shape + "\nvalue " + n.value_text + "\ngrad " + n.grad_text;
+  return s + "\nvalue " + num(n.value) + "\ngrad " + num(n.grad);
 }
 
 const char* fill(const GNode& n) {
@@ -482,7 +483,7 @@ std::string to_dot(const Graph& g) {
   std::string dot = "digraph backprop {\n  rankdir=LR;\n  labelloc=t;\n  label=\"" + escape(g.title, false) +
                     "\";\n  node [fontname=\"DejaVu Sans\", fontsize=10, shape=box, style=\"rounded,filled\"];\n";
   for (size_t i = 0; i < g.nodes.size(); ++i)
-    dot += "  n" + std::to_string(i) + " [label=\"" + escape(node_text(g, g.nodes[i], true), false) + "\", fillcolor=\"" + fill(g.nodes[i]) +
+    dot += "  n" + std::to_string(i) + " [label=\"" + escape(node_text(g, g.nodes[i]), false) + "\", fillcolor=\"" + fill(g.nodes[i]) +
            "\"];\n";
   for (size_t i = 0; i < g.nodes.size(); ++i)
     for (int in : g.nodes[i].inputs) dot += "  n" + std::to_string(in) + " -> n" + std::to_string(i) + ";\n";
