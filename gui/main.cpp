@@ -11,10 +11,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 
 #include <CLI/CLI.hpp>
 
+#include "backprop/data.h"
 #include "backprop/threads.h"
 #include "model/app_model.h"
 #include "render/gl.h"
@@ -69,7 +71,7 @@ int main(int argc, char** argv) {
   cli.add_option("--frames", frames, "render this many frames, then exit (scripted use)");
   cli.add_option("--screenshot", screenshot, "save a PNG of the window after the last frame");
   cli.add_option("--canvas-screenshot", canvas_shot, "save a PNG of the canvas alone after the last frame");
-  cli.add_option("--size", size, "window size WxH")->capture_default_str();
+  CLI::Option* size_opt = cli.add_option("--size", size, "window size WxH (default: the last one used)")->capture_default_str();
   cli.add_flag("--presenter", presenter, "start in presenter mode (large fonts, high contrast)");
   cli.add_flag("--no-restore", no_restore, "do not restore the last session");
   cli.add_flag("--no-autosave", no_autosave, "do not save the session on exit");
@@ -96,6 +98,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   const bool scripted = frames > 0;
+  const std::string window_file = state_dir() + "/window.txt";
+  if (!scripted && size_opt->count() == 0) {  // the last window size, when it is sane
+    std::ifstream in(window_file);
+    int w = 0, h = 0;
+    if (in >> w >> h && w >= 640 && h >= 480 && w <= 8192 && h <= 8192) width = w, height = h;
+  }
   try {
     bp::set_num_threads(threads);
   } catch (const std::exception& e) {
@@ -268,6 +276,15 @@ int main(int argc, char** argv) {
                     frame, secs, frame / secs, median, p95, static_cast<double>(snap->version - first_version) / secs,
                     static_cast<long long>(snap->step), snap->steps_per_second, heatmap->renders());
       }
+    }
+  }
+  if (!scripted) {
+    int w = 0, h = 0;
+    glfwGetWindowSize(window, &w, &h);
+    try {
+      bp::write_file_atomic(window_file, std::to_string(w) + " " + std::to_string(h) + "\n");
+    } catch (const std::exception&) {
+      // Not worth bothering the user at exit: the next start uses the default size.
     }
   }
   ImGui_ImplOpenGL3_Shutdown();

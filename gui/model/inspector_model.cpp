@@ -3,7 +3,10 @@
 #include <chrono>
 #include <cmath>
 
+#include "backprop/autograd.h"
+#include "backprop/grid.h"
 #include "backprop/init.h"
+#include "backprop/ops.h"
 
 namespace bp::studio {
 
@@ -79,6 +82,42 @@ std::optional<InspectorModel::Check> InspectorModel::derivative_check(int node) 
   const double numeric = explain::numeric_gradient(*model_, config_, point_.x, point_.y, point_.label, n.layer, n.neuron, n.index);
   const double rel = std::fabs(autodiff - numeric) / std::max(1e-12, std::max(std::fabs(autodiff), std::fabs(numeric)));
   return Check{autodiff, numeric, autodiff == numeric ? 0.0 : rel};
+}
+
+std::vector<float> InspectorModel::gradient_map(int layer, int neuron, const Region& region, int res) const {
+  if (!model_ || layer < 0 || neuron < 0 || res < 1) return {};
+  std::vector<float> pts;
+  for (int row = 0; row < res; ++row)
+    for (int col = 0; col < res; ++col) {
+      pts.push_back(grid_x(region, res, col));
+      pts.push_back(grid_y(region, res, row));
+    }
+  const int64_t n = static_cast<int64_t>(res) * res;
+  // Run the layers one by one and keep the output of the wanted layer as a leaf that needs grad.
+  const FeatureSet features(config_.features);
+  Tensor h = features.apply(Tensor::from_vector(pts, {n, 2}));
+  Tensor watched;
+  int linear_index = -1;
+  Sequential& layers = model_->layers();
+  for (size_t i = 0; i < layers.size(); ++i) {
+    h = layers[i]->forward(h);
+    if (dynamic_cast<Linear*>(layers[i].get())) ++linear_index;
+    const bool last_of_layer = i + 1 == layers.size() || dynamic_cast<Linear*>(layers[i + 1].get()) != nullptr;
+    if (linear_index == layer && last_of_layer && !watched.defined()) {
+      watched = h.detach().set_requires_grad(true);
+      h = watched;
+    }
+  }
+  if (!watched.defined() || neuron >= watched.shape()[1]) return {};
+  Trainer probe(config_, Dataset{{}, {{0, 0, point_.label}}, config_.problem, config_.num_classes, {}}, Dataset{}, model_);
+  // Summed (not averaged) loss: each position's gradient is its own example's.
+  const Tensor loss = probe.loss_of(h, Tensor::full({n}, point_.label)) * static_cast<float>(n);
+  loss.backward();
+  const std::vector<float> g = watched.grad().to_vector();
+  std::vector<float> out(static_cast<size_t>(n));
+  const int64_t width = watched.shape()[1];
+  for (int64_t i = 0; i < n; ++i) out[static_cast<size_t>(i)] = g[static_cast<size_t>(i * width + neuron)];
+  return out;
 }
 
 std::vector<InspectorModel::Update> InspectorModel::update(double lr) const {

@@ -50,6 +50,11 @@ class InspectorModel {
   };
   std::vector<Update> update(double lr) const;
 
+  /// For neuron `neuron` of hidden/output layer `layer`: d loss / d (its output) if the traced
+  /// label were at each of res × res positions over `region` (row 0 at the bottom), from one
+  /// batched backward pass of the frozen network.
+  std::vector<float> gradient_map(int layer, int neuron, const Region& region, int res) const;
+
   // Playing the steps at a chosen speed.
   bool playing = false;
   float steps_per_second = 4.0f;

@@ -94,6 +94,9 @@ void StudioApp::inspector_panel() {
     if (hit >= 0) inspector_.select(hit), center_on_ = hit;
   }
   ImGui::SameLine();
+  if (ImGui::Button("Go to") && inspector_.selected() >= 0) st.jump_to(inspector_.selected());
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("step until the selected node is the one being explained");
+  ImGui::SameLine();
   if (ImGui::Button("Fit")) fit_graph_ = true;
   if (inspector_.playing) {
     inspector_.step_credit += ImGui::GetIO().DeltaTime * inspector_.steps_per_second;
@@ -238,9 +241,36 @@ void StudioApp::inspector_panel() {
         static_cast<size_t>(map_index) < snap->neuron_maps[static_cast<size_t>(map_layer)].size()) {
       atlas_.update(*snap);
       const auto uv = atlas_.tile(static_cast<size_t>(map_layer), static_cast<size_t>(map_index));
-      ImGui::TextUnformatted("over the plane (current weights):");
       const float s = ImGui::GetFontSize() * 7;
+      ImGui::BeginGroup();
+      ImGui::TextUnformatted("value over the plane");
       ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(atlas_.texture())), ImVec2(s, s), ImVec2(uv[0], uv[3]), ImVec2(uv[2], uv[1]));
+      ImGui::EndGroup();
+      if (map_layer >= 1) {  // d loss / d this neuron, with the traced label, at every position
+        const int key = map_layer * 10000 + map_index;
+        if (key != grad_map_key_ || inspector_.graph().title != grad_map_title_) {
+          grad_map_ = inspector_.gradient_map(map_layer - 1, map_index, snap->region, 24);
+          grad_map_key_ = key;
+          grad_map_title_ = inspector_.graph().title;
+        }
+        if (grad_map_.size() == 24u * 24u) {
+          ImGui::SameLine();
+          ImGui::BeginGroup();
+          ImGui::TextUnformatted("d loss / d it, per position");
+          const ImVec2 p = ImGui::GetCursorScreenPos();
+          float gmax = 1e-12f;
+          for (float v : grad_map_) gmax = std::max(gmax, std::fabs(v));
+          const float cell = s / 24.0f;
+          for (int row = 0; row < 24; ++row)
+            for (int col = 0; col < 24; ++col) {
+              const tools::Rgb c = tools::diverging(grad_map_[static_cast<size_t>(row * 24 + col)] / gmax, 0.9f);
+              ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x + col * cell, p.y + (23 - row) * cell),
+                                                        ImVec2(p.x + (col + 1) * cell + 0.5f, p.y + (24 - row) * cell + 0.5f), im_color(c.r, c.g, c.b));
+            }
+          ImGui::Dummy(ImVec2(s, s));
+          ImGui::EndGroup();
+        }
+      }
     }
     if (n.kind == explain::GNode::Param && g.level == explain::Level::Scalar) {
       if (ImGui::Button("Derivative check")) check_ = inspector_.derivative_check(focus), check_node_ = focus;

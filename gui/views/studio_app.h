@@ -103,6 +103,9 @@ class StudioApp {
   int center_on_ = -1;
   char search_[64] = {};
   std::optional<InspectorModel::Check> check_;
+  std::vector<float> grad_map_;
+  int grad_map_key_ = -1;
+  std::string grad_map_title_;
   int check_node_ = -1;
 };
 

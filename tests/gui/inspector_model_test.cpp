@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "backprop/grid.h"
+#include "backprop/init.h"
 #include "model/inspector_model.h"
 
 namespace bp::studio {
@@ -81,6 +83,37 @@ TEST(Inspector, ApplyUpdateMovesTheWeightsByMinusLrTimesGrad) {
   }
   in.refresh(*s, m.config());
   EXPECT_LT(in.graph().nodes.back().value, before_loss);  // one step downhill for this example
+}
+
+}  // namespace
+}  // namespace bp::studio
+
+namespace bp::studio {
+namespace {
+
+TEST(Inspector, GradientMapMatchesTheScalarGraphAtEachPosition) {
+  AppModel m(false);
+  small_model(m);
+  InspectorModel in;
+  const StudioPoint p = m.points().front();
+  in.trace(p, *m.snapshot(), m.config());
+  const Region r{-1, 1, -1, 1};
+  const auto map = in.gradient_map(0, 1, r, 4);  // hidden layer 1, neuron 2
+  ASSERT_EQ(map.size(), 16u);
+  const auto s = m.snapshot();
+  MLP copy(m.config().mlp_spec());
+  for (size_t l = 0; l < copy.linears().size(); ++l) {
+    assign_(copy.linears()[l]->weight(), s->weights[l].weight);
+    assign_(copy.linears()[l]->bias(), s->weights[l].bias);
+  }
+  for (int row = 0; row < 4; row += 3)
+    for (int col = 0; col < 4; col += 3) {
+      const explain::Graph g = explain::scalar_graph(copy, m.config(), grid_x(r, 4, col), grid_y(r, 4, row), p.label);
+      double want = NAN;
+      for (const auto& n : g.nodes)
+        if (n.label == "a1.2") want = n.grad;
+      EXPECT_NEAR(map[static_cast<size_t>(row * 4 + col)], want, 1e-5 * std::max(1.0, std::fabs(want))) << row << "," << col;
+    }
 }
 
 }  // namespace
