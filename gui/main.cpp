@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   bool train = false, presenter = false, no_restore = false, no_autosave = false, report = false, inspector = false;
   std::string inspector_level = "scalar";
   int inspector_steps = 0;
+  std::vector<int> inspector_collapse;
   cli.add_option("--preset", preset, "open a preset: a name from assets/presets (e.g. linear_vs_xor) or a file");
   cli.add_option("--session", session, "open a saved session file");
   cli.add_flag("--train", train, "start training at once");
@@ -80,6 +81,7 @@ int main(int argc, char** argv) {
   cli.add_flag("--inspector", inspector, "open the graph inspector, tracing the first training point");
   cli.add_option("--inspector-level", inspector_level, "scalar, neuron or tensor")->capture_default_str();
   cli.add_option("--inspector-steps", inspector_steps, "steps the inspector takes before the first frame");
+  cli.add_option("--inspector-collapse", inspector_collapse, "collapse these layers (1 = the first hidden layer) in the inspector");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -215,6 +217,7 @@ int main(int argc, char** argv) {
         if (!pts.empty()) {
           app.trace_point(pts.front());
           for (int i = 0; i < inspector_steps; ++i) app.inspector().stepper().step();
+          for (int layer : inspector_collapse) app.inspector().collapse_layer(layer - 1);
         }
         app.show_inspector(true);
       }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <map>
 
 #include "backprop/autograd.h"
 #include "backprop/grid.h"
@@ -60,6 +61,33 @@ void InspectorModel::rebuild() {
   stepper_ = std::make_unique<explain::Stepper>(*graph_);
   selected_ = -1;
   playing = false;
+}
+
+void InspectorModel::expand(int layer, int neuron) {
+  collapsed_.erase({layer, neuron});
+  collapsed_.erase({layer, -1});
+}
+
+bool InspectorModel::is_collapsed(int layer, int neuron) const {
+  return collapsed_.count({layer, -1}) > 0 || collapsed_.count({layer, neuron}) > 0;
+}
+
+std::vector<int> InspectorModel::representatives() const {
+  if (!graph_) return {};
+  const auto& nodes = graph_->nodes;
+  std::vector<int> rep(nodes.size());
+  std::map<std::pair<int, int>, int> last;
+  auto key_of = [&](const explain::GNode& n) {
+    return collapsed_.count({n.layer, -1}) ? std::pair<int, int>{n.layer, -1} : std::pair<int, int>{n.layer, n.neuron};
+  };
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    rep[i] = static_cast<int>(i);
+    if (nodes[i].layer >= 0 && collapsed_.count(key_of(nodes[i]))) last[key_of(nodes[i])] = static_cast<int>(i);
+  }
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (nodes[i].layer >= 0)
+      if (const auto it = last.find(key_of(nodes[i])); it != last.end()) rep[i] = it->second;
+  return rep;
 }
 
 int InspectorModel::focus() const { return selected_ >= 0 ? selected_ : (stepper_ ? stepper_->current() : -1); }

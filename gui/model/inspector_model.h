@@ -4,6 +4,7 @@
 #pragma once
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "backprop/explain.h"
@@ -55,6 +56,19 @@ class InspectorModel {
   /// batched backward pass of the frozen network.
   std::vector<float> gradient_map(int layer, int neuron, const Region& region, int res) const;
 
+  // Collapsing: a neuron (its weights, products, sum and activation) or a whole layer is drawn as
+  // one box at the place of its last member, and expanded again.
+  void collapse_neuron(int layer, int neuron) { collapsed_.insert({layer, neuron}); }
+  void collapse_layer(int layer) { collapsed_.insert({layer, -1}); }
+  void expand(int layer, int neuron);
+  void expand_all() { collapsed_.clear(); }
+  /// The neuron's box, or its whole layer's, is collapsed.
+  bool is_collapsed(int layer, int neuron) const;
+  bool is_layer_collapsed(int layer) const { return collapsed_.count({layer, -1}) > 0; }
+  bool any_collapsed() const { return !collapsed_.empty(); }
+  /// For each node, the node whose box shows it (itself unless it is in a collapsed group).
+  std::vector<int> representatives() const;
+
   // Playing the steps at a chosen speed.
   bool playing = false;
   float steps_per_second = 4.0f;
@@ -72,6 +86,7 @@ class InspectorModel {
   explain::Layout layout_;
   double layout_ms_ = 0;
   int selected_ = -1;
+  std::set<std::pair<int, int>> collapsed_;  // (layer, neuron); neuron −1 = the whole layer
 };
 
 }  // namespace bp::studio

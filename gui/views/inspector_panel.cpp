@@ -145,25 +145,32 @@ void StudioApp::inspector_panel() {
     graph_pan_.y += origin.y + size.y / 2 - (b.y + bh * graph_zoom_ / 2);
     center_on_ = -1;
   }
+  // Collapsed neurons or layers: every member is drawn as one box at its last member's place.
+  const std::vector<int> rep = inspector_.representatives();
+  std::vector<int> members(g.nodes.size(), 0);
+  for (size_t i = 0; i < g.nodes.size(); ++i) members[static_cast<size_t>(rep[i])]++;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
-  const int current = st.current();
+  const int current = st.current() >= 0 ? rep[static_cast<size_t>(st.current())] : -1;
   const bool backward = st.phase() != explain::Stepper::Forward && current >= 0;
   // Only what is on screen is drawn: a 1,000-node graph stays cheap.
   auto visible = [&](ImVec2 p) {
     return p.x + bw * graph_zoom_ >= origin.x && p.x <= origin.x + size.x && p.y + bh * graph_zoom_ >= origin.y && p.y <= origin.y + size.y;
   };
   for (size_t i = 0; i < g.nodes.size(); ++i)
-    for (int in : g.nodes[i].inputs) {
-      const ImVec2 a = box(static_cast<size_t>(in)), b = box(i);
+    for (int in0 : g.nodes[i].inputs) {
+      const int in = rep[static_cast<size_t>(in0)], to = rep[i];
+      if (in == to) continue;  // inside a collapsed box
+      const ImVec2 a = box(static_cast<size_t>(in)), b = box(static_cast<size_t>(to));
       const ImVec2 p0(a.x + bw * graph_zoom_, a.y + bh * graph_zoom_ / 2), p1(b.x, b.y + bh * graph_zoom_ / 2);
       if (std::max(p0.x, p1.x) < origin.x || std::min(p0.x, p1.x) > origin.x + size.x) continue;
-      const bool hot = backward && static_cast<int>(i) == current;
+      const bool hot = backward && to == current;
       dl->AddLine(p0, p1, hot ? class_im_color(3) : im_color(0.55f, 0.55f, 0.55f, 0.8f), hot ? 3.0f : 1.0f);
     }
   int hovered_node = -1;
   const float fs = ImGui::GetFontSize() * std::clamp(graph_zoom_, 0.5f, 1.2f);
   for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (rep[i] != static_cast<int>(i)) continue;  // a member of a collapsed box
     const ImVec2 a = box(i);
     if (!visible(a)) continue;
     const ImVec2 b(a.x + bw * graph_zoom_, a.y + bh * graph_zoom_);
@@ -177,6 +184,15 @@ void StudioApp::inspector_panel() {
     if (graph_zoom_ > 0.3f) {
       std::string title = n.label;
       if (!n.op.empty() && n.op != n.label && n.op != "neuron") title += " (" + n.op + ")";
+      if (members[i] > 1) {
+        char buf[64];
+        const bool whole_layer = inspector_.is_layer_collapsed(n.layer);
+        if (whole_layer)
+          std::snprintf(buf, sizeof buf, "[layer %d: %d nodes]", n.layer + 1, members[i]);
+        else
+          std::snprintf(buf, sizeof buf, "[neuron %d.%d: %d nodes]", n.layer + 1, n.neuron + 1, members[i]);
+        title = buf;
+      }
       const std::string v = g.level == explain::Level::Tensor ? n.shape : (done ? "value " + num(n.value) : "value ?");
       const std::string gr = st.has_grad(idx) ? (g.level == explain::Level::Tensor ? "grad ready" : "grad " + num(st.grad(idx))) : "";
       const ImVec4 clip(a.x, a.y, b.x - 3, b.y);
@@ -187,6 +203,19 @@ void StudioApp::inspector_panel() {
     if (hovered && io.MousePos.x >= a.x && io.MousePos.x <= b.x && io.MousePos.y >= a.y && io.MousePos.y <= b.y) hovered_node = idx;
   }
   dl->PopClipRect();
+  if (hovered_node >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
+    menu_node_ = hovered_node;
+    ImGui::OpenPopup("node_menu");
+  }
+  if (ImGui::BeginPopup("node_menu")) {
+    const explain::GNode& n = g.nodes[static_cast<size_t>(std::clamp(menu_node_, 0, static_cast<int>(g.nodes.size()) - 1))];
+    if (n.layer < 0) ImGui::TextDisabled("inputs, targets and the loss do not collapse");
+    if (n.layer >= 0 && n.neuron >= 0 && ImGui::MenuItem("Collapse this neuron")) inspector_.collapse_neuron(n.layer, n.neuron);
+    if (n.layer >= 0 && ImGui::MenuItem("Collapse this layer")) inspector_.collapse_layer(n.layer);
+    if (n.layer >= 0 && inspector_.is_collapsed(n.layer, n.neuron) && ImGui::MenuItem("Expand")) inspector_.expand(n.layer, n.neuron);
+    if (inspector_.any_collapsed() && ImGui::MenuItem("Expand all")) inspector_.expand_all();
+    ImGui::EndPopup();
+  }
   if (hovered_node >= 0) {
     const explain::GNode& n = g.nodes[static_cast<size_t>(hovered_node)];
     std::string tip = n.label + (n.op.empty() ? "" : "  [" + n.op + "]");

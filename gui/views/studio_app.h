@@ -104,6 +104,7 @@ class StudioApp {
   char search_[64] = {};
   std::optional<InspectorModel::Check> check_;
   std::vector<float> grad_map_;
+  int menu_node_ = -1;
   int grad_map_key_ = -1;
   std::string grad_map_title_;
   int check_node_ = -1;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 
 #include "backprop/grid.h"
 #include "backprop/init.h"
@@ -114,6 +115,43 @@ TEST(Inspector, GradientMapMatchesTheScalarGraphAtEachPosition) {
         if (n.label == "a1.2") want = n.grad;
       EXPECT_NEAR(map[static_cast<size_t>(row * 4 + col)], want, 1e-5 * std::max(1.0, std::fabs(want))) << row << "," << col;
     }
+}
+
+}  // namespace
+}  // namespace bp::studio
+
+namespace bp::studio {
+namespace {
+
+TEST(Inspector, CollapsingANeuronOrLayerGroupsItsNodesAndExpandsAgain) {
+  AppModel m(false);
+  small_model(m);
+  InspectorModel in;
+  in.trace(m.points().front(), *m.snapshot(), m.config());
+  const auto& nodes = in.graph().nodes;
+  auto boxes = [&] {
+    const auto rep = in.representatives();
+    std::set<int> distinct(rep.begin(), rep.end());
+    return distinct.size();
+  };
+  const size_t all = boxes();
+  EXPECT_EQ(all, nodes.size());
+  // Neuron 1.2: 2 weights, 1 bias, 2 products, its sum and its tanh become one box.
+  in.collapse_neuron(0, 1);
+  EXPECT_EQ(boxes(), all - 6);
+  const auto rep = in.representatives();
+  const int a12 = in.find("a1.2");
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (nodes[i].layer == 0 && nodes[i].neuron == 1) EXPECT_EQ(rep[i], a12) << nodes[i].label;
+  EXPECT_EQ(rep[static_cast<size_t>(in.find("x1"))], in.find("x1"));  // inputs stay
+  in.collapse_layer(0);  // the whole first layer: 3 neurons × 7 nodes → 1 box
+  EXPECT_EQ(boxes(), all - 20);
+  EXPECT_TRUE(in.is_layer_collapsed(0));
+  in.expand(0, 1);
+  EXPECT_EQ(boxes(), all);
+  in.collapse_neuron(1, 0);
+  in.expand_all();
+  EXPECT_EQ(boxes(), all);
 }
 
 }  // namespace
