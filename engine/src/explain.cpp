@@ -14,11 +14,7 @@
 namespace bp::explain {
 namespace {
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
+std::string num(double v) { return format_number(v); }
 
 // A graph from a scalar computation: nodes in creation order.
 Graph from_scalar(const std::vector<std::shared_ptr<scalar::Node>>& nodes, Level level, const std::string& title) {
@@ -55,6 +51,12 @@ std::string point_text(double x1, double x2, double label) {
 }
 
 }  // namespace
+
+std::string format_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
 
 const char* level_name(Level l) {
   switch (l) {

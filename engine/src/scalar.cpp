@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "backprop/errors.h"
+#include "backprop/explain.h"
 #include "backprop/features.h"
 
 namespace bp::scalar {
@@ -28,11 +29,7 @@ std::string indexed(char prefix, size_t layer, int64_t a, int64_t b = -1) {
   return s;
 }
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
+std::string num(double v) { return explain::format_number(v); }
 
 Value make(const std::string& op, std::vector<Value> parents, double data, std::vector<double> local, double param = 0.0) {
   auto n = std::make_shared<Node>();

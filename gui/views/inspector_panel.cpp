@@ -13,11 +13,7 @@
 namespace bp::studio {
 namespace {
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
+std::string num(double v) { return explain::format_number(v); }
 
 ImU32 kind_fill(explain::GNode::Kind k) {
   switch (k) {

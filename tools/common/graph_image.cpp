@@ -8,11 +8,7 @@
 
 namespace bp::tools {
 namespace {
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
+std::string num(double v) { return explain::format_number(v); }
 }  // namespace
 
 void write_graph_png(const std::string& path, const explain::Graph& g, const explain::Layout& l) {

@@ -12,6 +12,9 @@
 
 namespace bp::explain {
 
+/// A number as the inspector shows it: 4 significant digits ("0.5", "-0.0001352", "1.2e+04").
+std::string format_number(double v);
+
 enum class Level { Scalar, Neuron, Tensor };
 const char* level_name(Level l);
 Level parse_level(const std::string& s);
