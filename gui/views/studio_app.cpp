@@ -42,6 +42,10 @@ void StudioApp::apply_style() {
   st = ImGuiStyle();
   ImGui::StyleColorsLight(&st);
   st.WindowRounding = 4;
+  // Anti-aliased fills add a fringe to every shape and cost software GL about 40% of a frame;
+  // points keep smooth edges from their anti-aliased outlines.
+  st.AntiAliasedFill = false;
+  st.AntiAliasedLines = true;
   st.FrameRounding = 3;
   st.GrabRounding = 3;
   st.FramePadding = ImVec2(6, 4);
