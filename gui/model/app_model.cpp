@@ -212,7 +212,7 @@ struct AppModel::Worker {
           m.set_message(buf);
           break;
         }
-        if (!timed && budget >= 100 && done % (budget / 100) == 0) add_history();  // a chart for long runs
+        if (budget >= 100 && done % (budget / 100) == 0) add_history();  // a chart for long requested runs
         if (!timed && done >= budget) break;
       }
     }

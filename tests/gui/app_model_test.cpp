@@ -248,3 +248,19 @@ TEST(AppModel, WorkerThreadTrainsWhilePlayingAndStops) {
 
 }  // namespace
 }  // namespace bp::studio
+
+namespace bp::studio {
+namespace {
+
+TEST(AppModel, LongRequestedRunsRecordAChartInBothModes) {
+  for (bool threaded : {false, true}) {
+    AppModel m(threaded);
+    m.run_steps(1000);
+    const auto s = m.snapshot();
+    EXPECT_EQ(s->step, 1000);
+    EXPECT_GE(s->history.size(), 50u) << (threaded ? "threaded" : "synchronous");
+  }
+}
+
+}  // namespace
+}  // namespace bp::studio
