@@ -90,6 +90,14 @@ void StudioApp::inspector_panel() {
     if (hit >= 0) inspector_.select(hit), center_on_ = hit;
   }
   ImGui::SameLine();
+  if (ImGui::Button("Export...")) {
+    path_action_ = PathAction::ExportGraph;
+    std::snprintf(path_buf_, sizeof path_buf_, "graph.svg");
+    path_error_.clear();
+    open_path_popup_ = true;
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("save the graph as .dot, .svg or .png");
+  ImGui::SameLine();
   if (ImGui::Button("Go to") && inspector_.selected() >= 0) st.jump_to(inspector_.selected());
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("step until the selected node is the one being explained");
   ImGui::SameLine();

@@ -3,9 +3,11 @@
 #include <GLFW/glfw3.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 
 #include "backprop/errors.h"
+#include "common/graph_image.h"
 #include "common/palette.h"
 
 namespace bp::studio {
@@ -209,6 +211,21 @@ void StudioApp::path_popup() {
         case PathAction::ImportCsv: m_.import_csv(p); fit_view(); break;
         case PathAction::ExportCsv: m_.export_csv(p); break;
         case PathAction::CanvasPng: screenshot_request_ = p; break;
+        case PathAction::ExportGraph: {
+          if (!inspector_.ready()) break;
+          const explain::Graph& g = inspector_.graph();
+          auto ends = [&](const char* e) { return p.size() >= std::strlen(e) && p.compare(p.size() - std::strlen(e), std::strlen(e), e) == 0; };
+          if (ends(".svg"))
+            write_file_atomic(p, explain::to_svg(g, inspector_.layout()));
+          else if (ends(".png"))
+            tools::write_graph_png(p, g, inspector_.layout());
+          else if (ends(".dot") || ends(".gv"))
+            write_file_atomic(p, explain::to_dot(g));
+          else
+            throw ValueError("use a file name ending in .dot, .svg or .png");
+          m_.set_message("Saved the graph to " + p);
+          break;
+        }
         case PathAction::None: break;
       }
       ImGui::CloseCurrentPopup();

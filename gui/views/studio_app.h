@@ -84,7 +84,7 @@ class StudioApp {
   bool panning_ = false;
   std::string screenshot_request_;
   // File path popup.
-  enum class PathAction { None, OpenSession, SaveSession, ImportCsv, ExportCsv, CanvasPng } path_action_ = PathAction::None;
+  enum class PathAction { None, OpenSession, SaveSession, ImportCsv, ExportCsv, CanvasPng, ExportGraph } path_action_ = PathAction::None;
   char path_buf_[512] = {};
   bool open_path_popup_ = false;
   std::string path_error_;
