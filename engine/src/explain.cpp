@@ -111,9 +111,7 @@ Graph neuron_graph(const MLP& model, const TrainConfig& config, double x1, doubl
       nn->op = "neuron";
       nn->parents = prev;
       nn->local.clear();
-      const double z = out->op == "sum" ? out->data : out->parents[0]->data;
-      const double fprime = out->op == "sum" ? 1.0 : out->local[0];
-      (void)z;
+      const double fprime = out->op == "sum" ? 1.0 : out->local[0];  // f'(z); 1 without an activation
       for (int64_t i = 0; i < in; ++i) nn->local.push_back(fprime * w[static_cast<size_t>(j * in + i)]);
       nn->label = (l + 1 == lin.size() ? "out" : "n" + std::to_string(l + 1)) + "." + std::to_string(j + 1);
       nodes.push_back(nn);

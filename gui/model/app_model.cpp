@@ -452,13 +452,6 @@ void AppModel::set_data_settings(const DataSettings& d) {
   points_changed();
 }
 
-void AppModel::set_points(std::vector<StudioPoint> pts, bool undoable) {
-  std::lock_guard lock(mu_);
-  points_ = std::move(pts);
-  if (undoable) push_undo();
-  points_changed();
-}
-
 void AppModel::import_csv(const std::string& path) {
   Problem p;
   {
@@ -566,17 +559,14 @@ void AppModel::reset() {
 }
 
 void AppModel::reset_with_lower_lr() {
-  {
-    std::lock_guard lock(mu_);
-    config_.lr = std::max(config_.lr / 10.0f, 1e-6f);
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "Reset with learning rate %g.", static_cast<double>(config_.lr));
-    message_ = buf;
-    worker_->net_gen++;
-    worker_->data_gen++;
-    playing_ = false;
-  }
   std::lock_guard lock(mu_);
+  config_.lr = std::max(config_.lr / 10.0f, 1e-6f);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "Reset with learning rate %g.", static_cast<double>(config_.lr));
+  message_ = buf;
+  worker_->net_gen++;
+  worker_->data_gen++;
+  playing_ = false;
   changed();
 }
 

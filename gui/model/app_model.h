@@ -152,7 +152,6 @@ class AppModel {
   struct Worker;
   void push_undo();
   void points_changed();
-  void set_points(std::vector<StudioPoint> pts, bool undoable);
   void generate_points();
 
   void changed();  // bumps the change counter and wakes the worker

@@ -121,7 +121,8 @@ void StudioApp::canvas_panel() {
     return class_im_color(static_cast<int>(p.label));
   };
   const ImU32 ink = im_color(0.1f, 0.1f, 0.1f), white = im_color(1, 1, 1);
-  for (const StudioPoint& p : m_.points()) {
+  const std::vector<StudioPoint> pts = m_.points();  // one copy per frame, after this frame's edits
+  for (const StudioPoint& p : pts) {
     const ImVec2 c = to_screen(p.x, p.y);
     if (p.test) {
       if (!s_.show_test) continue;
@@ -138,10 +139,8 @@ void StudioApp::canvas_panel() {
     dl->AddText(ImVec2(c.x + r + 8, c.y - ImGui::GetFontSize()), ink, "traced");
   }
   if (hovered && !io.KeyCtrl)
-    if (const auto n = m_.nearest_point(mx, my, pick)) {
-      const auto pts = m_.points();
-      if (*n < pts.size()) dl->AddCircle(to_screen(pts[*n].x, pts[*n].y), r + 3, ink, 20, 2.0f);
-    }
+    if (const auto n = m_.nearest_point(mx, my, pick); n && *n < pts.size())
+      dl->AddCircle(to_screen(pts[*n].x, pts[*n].y), r + 3, ink, 20, 2.0f);
 
   // Axes: ticks and labels along the bottom and left edges.
   const ImU32 axis = im_color(0.15f, 0.15f, 0.15f, 0.85f);
