@@ -16,7 +16,6 @@ namespace {
 typedef float v16 __attribute__((vector_size(64)));
 
 constexpr int64_t kKc = 256;  // K block
-constexpr int kMr = 6;        // rows per micro-kernel call
 
 inline v16 load16(const float* p) {
   v16 v;
@@ -74,16 +73,35 @@ void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const 
   }
 }
 
+// Rows per micro-kernel call: enough independent accumulator chains to hide the FMA latency
+// (16 for one vector column, 8 for two), within the 32 vector registers.
+template <int NV>
+constexpr int kMr = NV == 1 ? 16 : 8;
+
+// Runs the micro-kernel over `rows` (≤ kMr) rows, largest power-of-two blocks first.
 template <int NV>
 void row_block(int rows, int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const float* bp,
-               const Out& o) {
-  switch (rows) {
-    case 6: return micro_kernel<6, NV>(kc, a, a_rs, a_cs, bp, o);
-    case 5: return micro_kernel<5, NV>(kc, a, a_rs, a_cs, bp, o);
-    case 4: return micro_kernel<4, NV>(kc, a, a_rs, a_cs, bp, o);
-    case 3: return micro_kernel<3, NV>(kc, a, a_rs, a_cs, bp, o);
-    case 2: return micro_kernel<2, NV>(kc, a, a_rs, a_cs, bp, o);
-    default: return micro_kernel<1, NV>(kc, a, a_rs, a_cs, bp, o);
+               Out o) {
+  while (rows > 0) {
+    int r = 1;
+    if (rows >= 16 && kMr<NV> >= 16) {
+      r = 16;
+      micro_kernel<kMr<NV> >= 16 ? 16 : 1, NV>(kc, a, a_rs, a_cs, bp, o);
+    } else if (rows >= 8) {
+      r = 8;
+      micro_kernel<8, NV>(kc, a, a_rs, a_cs, bp, o);
+    } else if (rows >= 4) {
+      r = 4;
+      micro_kernel<4, NV>(kc, a, a_rs, a_cs, bp, o);
+    } else if (rows >= 2) {
+      r = 2;
+      micro_kernel<2, NV>(kc, a, a_rs, a_cs, bp, o);
+    } else {
+      micro_kernel<1, NV>(kc, a, a_rs, a_cs, bp, o);
+    }
+    rows -= r;
+    a += r * a_rs;
+    o.c += r * o.rs;
   }
 }
 
@@ -117,8 +135,8 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
       }
     }
     const bool first = k0 == 0;
-    for (int64_t i0 = 0; i0 < m; i0 += kMr) {
-      const int rows = static_cast<int>(std::min<int64_t>(kMr, m - i0));
+    for (int64_t i0 = 0; i0 < m; i0 += kMr<NV>) {
+      const int rows = static_cast<int>(std::min<int64_t>(kMr<NV>, m - i0));
       const float* arow = a.data + i0 * a.row_stride + k0 * a.col_stride;
       for (int64_t p = 0; p < panels; ++p) {
         const int64_t j0 = p * nr;
@@ -183,7 +201,7 @@ void gemm(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, float* c, i
   }
   // Large products split their rows over the thread pool (each part packs B for itself). Waking
   // a worker costs tens of microseconds, so each part gets at least 2^23 multiply-adds.
-  const int64_t rows_per_part = std::max<int64_t>(kMr * 8, (int64_t{1} << 23) / std::max<int64_t>(1, n * k));
+  const int64_t rows_per_part = std::max<int64_t>(64, (int64_t{1} << 23) / std::max<int64_t>(1, n * k));
   parallel_for(m, rows_per_part, [&](int64_t r0, int64_t r1) {
     const MatrixRef ap{a.data + r0 * a.row_stride, a.row_stride, a.col_stride};
     if (n <= 16)
