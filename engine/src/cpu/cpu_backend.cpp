@@ -193,6 +193,41 @@ void map3(const StridedView& out, const StridedView& a, const StridedView& b,
   });
 }
 
+// Dense runs sixteen lanes at a time through f(v16); the tail is padded into one more vector.
+// Strided views fall back to map1/map2 with f(float). f must accept both (a generic lambda).
+template <class F>
+void map1v(const StridedView& out, const StridedView& in, F f) {
+  if (!(is_dense(out) && is_dense(in))) return map1(out, in, [&](float x) { return f(x); });
+  const int64_t n = out.shape.numel();
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) fastmath::store16(out.data + i, f(fastmath::load16(in.data + i)));
+  if (i < n) {
+    const size_t bytes = static_cast<size_t>(n - i) * sizeof(float);
+    fastmath::v16 t{};
+    std::memcpy(&t, in.data + i, bytes);
+    t = f(t);
+    std::memcpy(out.data + i, &t, bytes);
+  }
+}
+
+template <class F>
+void map2v(const StridedView& out, const StridedView& a, const StridedView& b, F f) {
+  if (!(is_dense(out) && is_dense(a) && is_dense(b)))
+    return map2(out, a, b, [&](float x, float y) { return f(x, y); });
+  const int64_t n = out.shape.numel();
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    fastmath::store16(out.data + i, f(fastmath::load16(a.data + i), fastmath::load16(b.data + i)));
+  if (i < n) {
+    const size_t bytes = static_cast<size_t>(n - i) * sizeof(float);
+    fastmath::v16 x{}, y{};
+    std::memcpy(&x, a.data + i, bytes);
+    std::memcpy(&y, b.data + i, bytes);
+    x = f(x, y);
+    std::memcpy(out.data + i, &x, bytes);
+  }
+}
+
 constexpr float kInvSqrt2 = 0.70710678118654752f;
 constexpr float kInvSqrt2Pi = 0.39894228040143268f;
 
@@ -204,7 +239,7 @@ float gelu_d(float x) {
 float nan_max(float a, float b) { return (a > b || a != a) ? a : b; }
 float nan_min(float a, float b) { return (a < b || a != a) ? a : b; }
 
-typedef float v16 __attribute__((vector_size(64)));
+using fastmath::v16;
 
 // Sum of a dense run with 16 vector lanes (no reassociation flag needed for speed).
 float dense_sum(const float* x, int64_t n) {
@@ -244,22 +279,22 @@ class CpuBackend final : public Backend {
     switch (op) {
       case UnaryOp::Copy: return map1(out, in, [](float x) { return x; });
       case UnaryOp::Neg: return map1(out, in, [](float x) { return -x; });
-      case UnaryOp::Exp: return map1(out, in, [](float x) { return fastmath::exp(x); });
-      case UnaryOp::Log: return map1(out, in, [](float x) { return fastmath::log(x); });
+      case UnaryOp::Exp: return map1v(out, in, [](auto x) { return fastmath::exp(x); });
+      case UnaryOp::Log: return map1v(out, in, [](auto x) { return fastmath::log(x); });
       case UnaryOp::Sqrt: return map1(out, in, [](float x) { return std::sqrt(x); });
       case UnaryOp::Abs: return map1(out, in, [](float x) { return fastmath::abs(x); });
-      case UnaryOp::Relu: return map1(out, in, [](float x) { return x > 0.0f ? x : (x != x ? x : 0.0f); });
+      case UnaryOp::Relu: return map1v(out, in, [](auto x) { return fastmath::relu(x); });
       case UnaryOp::LeakyRelu: return map1(out, in, [p0](float x) { return x > 0.0f ? x : p0 * x; });
       case UnaryOp::Elu:
         return map1(out, in, [p0](float x) { return x > 0.0f ? x : p0 * (fastmath::exp(x) - 1.0f); });
-      case UnaryOp::Sigmoid: return map1(out, in, [](float x) { return fastmath::sigmoid(x); });
-      case UnaryOp::Tanh: return map1(out, in, [](float x) { return fastmath::tanh(x); });
-      case UnaryOp::Softplus: return map1(out, in, [](float x) { return fastmath::softplus(x); });
+      case UnaryOp::Sigmoid: return map1v(out, in, [](auto x) { return fastmath::sigmoid(x); });
+      case UnaryOp::Tanh: return map1v(out, in, [](auto x) { return fastmath::tanh(x); });
+      case UnaryOp::Softplus: return map1v(out, in, [](auto x) { return fastmath::softplus(x); });
       case UnaryOp::Sin: return map1(out, in, [](float x) { return std::sin(x); });
       case UnaryOp::Cos: return map1(out, in, [](float x) { return std::cos(x); });
       case UnaryOp::Gelu: return map1(out, in, [](float x) { return gelu_f(x); });
-      case UnaryOp::Silu: return map1(out, in, [](float x) { return x * fastmath::sigmoid(x); });
-      case UnaryOp::Gaussian: return map1(out, in, [](float x) { return fastmath::exp(-x * x); });
+      case UnaryOp::Silu: return map1v(out, in, [](auto x) { return x * fastmath::sigmoid(x); });
+      case UnaryOp::Gaussian: return map1v(out, in, [](auto x) { return fastmath::exp(-x * x); });
       case UnaryOp::Pow:
         if (p0 == 2.0f) return map1(out, in, [](float x) { return x * x; });
         return map1(out, in, [p0](float x) { return std::pow(x, p0); });
@@ -298,17 +333,17 @@ class CpuBackend final : public Backend {
           return v > 0.0f ? g : g * (o + p0);
         });
       case UnaryOp::Sigmoid:
-        return map2(gin, gout, y, [](float g, float s) { return g * s * (1.0f - s); });
+        return map2v(gin, gout, y, [](auto g, auto s) { return g * s * (1.0f - s); });
       case UnaryOp::Tanh:
-        return map2(gin, gout, y, [](float g, float t) { return g * (1.0f - t * t); });
+        return map2v(gin, gout, y, [](auto g, auto t) { return g * (1.0f - t * t); });
       case UnaryOp::Softplus:
-        return map2(gin, gout, x, [](float g, float v) { return g * fastmath::sigmoid(v); });
+        return map2v(gin, gout, x, [](auto g, auto v) { return g * fastmath::sigmoid(v); });
       case UnaryOp::Sin: return map2(gin, gout, x, [](float g, float v) { return g * std::cos(v); });
       case UnaryOp::Cos: return map2(gin, gout, x, [](float g, float v) { return -g * std::sin(v); });
       case UnaryOp::Gelu: return map2(gin, gout, x, [](float g, float v) { return g * gelu_d(v); });
       case UnaryOp::Silu:
-        return map2(gin, gout, x, [](float g, float v) {
-          const float s = fastmath::sigmoid(v);
+        return map2v(gin, gout, x, [](auto g, auto v) {
+          const auto s = fastmath::sigmoid(v);
           return g * (s + v * s * (1.0f - s));
         });
       case UnaryOp::Gaussian:
@@ -467,7 +502,7 @@ class CpuBackend final : public Backend {
   void bce_logits_backward(const StridedView& gz, const StridedView& z, const StridedView& y,
                            const float* gout, float scale) override {
     const float s = *gout * scale;
-    map2(gz, z, y, [s](float zv, float yv) { return s * (fastmath::sigmoid(zv) - yv); });
+    map2v(gz, z, y, [s](auto zv, auto yv) { return s * (fastmath::sigmoid(zv) - yv); });
   }
 
   void sgd_step(float* p, const float* g, float* buf, size_t n, const SgdArgs& a) override {

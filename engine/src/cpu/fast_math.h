@@ -1,56 +1,135 @@
-// Branch-free float32 exp, log, tanh and sigmoid that the compiler can vectorise (Cephes
-// polynomials with Cody-Waite range reduction). Accurate to a few ulp over the float range,
-// propagate NaN, and saturate like the libm functions.
+// Branch-free float32 exp, log, tanh and sigmoid (Cephes polynomials with Cody-Waite range
+// reduction), written once for one lane (float) and for sixteen (v16, a GCC vector that maps to
+// one AVX-512 register or two AVX2 ones). Accurate to a few ulp over the float range, propagate
+// NaN, and saturate like the libm functions.
 #pragma once
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 namespace bp::fastmath {
 
-// Selects instead of std::fmin/fmax/copysign: those become library calls without -ffast-math
-// and stop the loops from vectorising.
-inline float min(float a, float b) { return a < b ? a : b; }
-inline float max(float a, float b) { return a > b ? a : b; }
-inline float abs(float x) { return std::bit_cast<float>(std::bit_cast<uint32_t>(x) & 0x7fffffffu); }
-inline float with_sign_of(float magnitude, float sign) {
-  return std::bit_cast<float>((std::bit_cast<uint32_t>(magnitude) & 0x7fffffffu) |
-                              (std::bit_cast<uint32_t>(sign) & 0x80000000u));
+typedef float v16 __attribute__((vector_size(64)));
+typedef int32_t v16i __attribute__((vector_size(64)));
+
+inline v16 load16(const float* p) {
+  v16 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store16(float* p, v16 v) { std::memcpy(p, &v, sizeof v); }
+
+template <class V>
+using IntOf = std::conditional_t<std::is_same_v<V, float>, int32_t, v16i>;
+
+template <class V>
+inline V splat(float f) {
+  if constexpr (std::is_same_v<V, float>)
+    return f;
+  else
+    return V{} + f;
 }
 
-inline float exp(float x) {
-  const float xc = min(max(x, -87.33654f), 88.37626f);
+// m ? a : b, lane by lane; m is a comparison's result (bool, or a lane mask of 0 / −1).
+template <class M, class V>
+inline V select(M m, V a, V b) {
+  return m ? a : b;
+}
+
+template <class V>
+inline IntOf<V> to_int(V x) {  // truncates
+  if constexpr (std::is_same_v<V, float>)
+    return static_cast<int32_t>(x);
+  else
+    return __builtin_convertvector(x, v16i);
+}
+
+template <class V>
+inline V to_float(IntOf<V> i) {
+  if constexpr (std::is_same_v<V, float>)
+    return static_cast<float>(i);
+  else
+    return __builtin_convertvector(i, v16);
+}
+
+template <class V>
+inline V min(V a, V b) {
+  return select(a < b, a, b);
+}
+template <class V>
+inline V max(V a, V b) {
+  return select(a > b, a, b);
+}
+template <class V>
+inline V abs(V x) {
+  return std::bit_cast<V>(std::bit_cast<IntOf<V>>(x) & 0x7fffffff);
+}
+template <class V>
+inline V with_sign_of(V magnitude, V sign) {
+  return std::bit_cast<V>((std::bit_cast<IntOf<V>>(magnitude) & 0x7fffffff) |
+                          (std::bit_cast<IntOf<V>>(sign) & static_cast<int32_t>(0x80000000u)));
+}
+template <class V>
+inline V is_nan_select(V x, V r) {  // x where x is NaN, else r
+  return select(x != x, x, r);
+}
+
+/// 1/d. Sixteen lanes with AVX-512 use the 14-bit reciprocal and one Newton step (about 1 ulp,
+/// much faster than a division); d must be finite and normal there, or a NaN.
+template <class V>
+inline V recip(V d) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same_v<V, v16>) {
+    const V r = reinterpret_cast<V>(_mm512_maskz_rcp14_ps(static_cast<__mmask16>(0xffff), reinterpret_cast<__m512>(d)));
+    const V e = 1.0f - d * r;
+    return r + r * e;
+  }
+#endif
+  return 1.0f / d;
+}
+
+template <class V>
+inline V exp(V x) {
+  const V xc = min(max(x, splat<V>(-87.33654f)), splat<V>(88.37626f));
   // Round to nearest by adding and subtracting 1.5·2^23 (std::floor is a library call here).
-  const float n = (xc * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-  float r = xc - n * 0.693359375f;
+  const V n = (xc * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  V r = xc - n * 0.693359375f;
   r = r - n * -2.12194440e-4f;
-  float p = 1.9875691500E-4f;
+  V p = splat<V>(1.9875691500E-4f);
   p = p * r + 1.3981999507E-3f;
   p = p * r + 8.3334519073E-3f;
   p = p * r + 4.1665795894E-2f;
   p = p * r + 1.6666665459E-1f;
   p = p * r + 5.0000001201E-1f;
   p = p * r * r + r + 1.0f;
-  const int32_t e = static_cast<int32_t>(n) + 127;
-  const float scale = std::bit_cast<float>(e << 23);
-  float y = p * scale;
-  y = x > 88.37626f ? INFINITY : y;
-  y = x < -87.33654f ? 0.0f : y;
-  return x != x ? x : y;
+  const IntOf<V> e = to_int(n) + 127;
+  const V scale = std::bit_cast<V>(e << 23);
+  V y = p * scale;
+  y = select(x > 88.37626f, splat<V>(INFINITY), y);
+  y = select(x < -87.33654f, splat<V>(0.0f), y);
+  return is_nan_select(x, y);
 }
 
-inline float log(float x) {
+template <class V>
+inline V log(V x) {
   // Split x = m·2^e with m in [sqrt(1/2), sqrt(2)).
-  const float xs = x < 1.17549435e-38f ? x * 8388608.0f : x;  // lift denormals
-  const float ebias = x < 1.17549435e-38f ? 23.0f : 0.0f;
-  const int32_t bits = std::bit_cast<int32_t>(xs);
-  float e = static_cast<float>(((bits >> 23) & 0xff) - 126) - ebias;
-  float m = std::bit_cast<float>((bits & 0x007fffff) | 0x3f000000);  // [0.5, 1)
-  const bool small = m < 0.707106781186547524f;
-  e = small ? e - 1.0f : e;
-  m = small ? m + m - 1.0f : m - 1.0f;
-  const float z = m * m;
-  float y = 7.0376836292E-2f;
+  const auto tiny = x < 1.17549435e-38f;
+  const V xs = select(tiny, x * 8388608.0f, x);  // lift denormals
+  const V ebias = select(tiny, splat<V>(23.0f), splat<V>(0.0f));
+  const IntOf<V> bits = std::bit_cast<IntOf<V>>(xs);
+  V e = to_float<V>(((bits >> 23) & 0xff) - 126) - ebias;
+  V m = std::bit_cast<V>((bits & 0x007fffff) | 0x3f000000);  // [0.5, 1)
+  const auto small = m < 0.707106781186547524f;
+  e = select(small, e - 1.0f, e);
+  m = select(small, m + m - 1.0f, m - 1.0f);
+  const V z = m * m;
+  V y = splat<V>(7.0376836292E-2f);
   y = y * m - 1.1514610310E-1f;
   y = y * m + 1.1676998740E-1f;
   y = y * m - 1.2420140846E-1f;
@@ -62,40 +141,60 @@ inline float log(float x) {
   y = y * m * z;
   y += -2.12194440e-4f * e;
   y += -0.5f * z;
-  float r = m + y + 0.693359375f * e;
-  r = x == INFINITY ? x : r;
-  r = x == 0.0f ? -INFINITY : r;
-  r = x < 0.0f ? NAN : r;
-  return x != x ? x : r;
+  V r = m + y + 0.693359375f * e;
+  r = select(x == INFINITY, x, r);
+  r = select(x == 0.0f, splat<V>(-INFINITY), r);
+  r = select(x < 0.0f, splat<V>(NAN), r);
+  return is_nan_select(x, r);
 }
 
-inline float tanh(float x) {
-  const float ax = abs(x);
-  // Small |x|: odd polynomial keeps full relative precision near zero.
-  const float z = x * x;
-  float p = -5.70498872745E-3f;
-  p = p * z + 2.06390887954E-2f;
-  p = p * z - 5.37397155531E-2f;
-  p = p * z + 1.33314422036E-1f;
-  p = p * z - 3.33332819422E-1f;
-  const float small = p * z * x + x;
-  // Large |x|: 1 − 2/(e^{2|x|} + 1), saturating to ±1.
-  const float big = 1.0f - 2.0f / (fastmath::exp(2.0f * min(ax, 20.0f)) + 1.0f);
-  const float signed_big = with_sign_of(big, x);
-  const float r = ax < 0.625f ? small : signed_big;
-  return x != x ? x : r;
+/// tanh(x) = x·P(x²)/Q(x²) on [−8.5, 8.5], a rational fit to relative error (ours: weighted least
+/// squares iterated towards minimax, 7e-9 in exact arithmetic, within 4e-7 evaluated in float);
+/// tanh rounds to ±1 in float from 9.01 on. A NaN compares false, so it flows through.
+template <class V>
+inline V tanh(V x) {
+  const V ax = abs(x);
+  const V xc = select(ax > 8.5f, splat<V>(8.5f), ax);
+  const V z = xc * xc;
+  V p = splat<V>(-1.335643662e-11f);
+  p = p * z + 3.209432009e-08f;
+  p = p * z + 2.862288238e-05f;
+  p = p * z + 3.898529802e-03f;
+  p = p * z + 1.370394826e-01f;
+  p = p * z + 1.0f;
+  V q = splat<V>(1.330733767e-06f);
+  q = q * z + 3.992084530e-04f;
+  q = q * z + 2.735614404e-02f;
+  q = q * z + 4.703727961e-01f;
+  q = q * z + 1.0f;
+  const V r = select(ax >= 9.0f, splat<V>(1.0f), xc * p * recip(q));
+  return with_sign_of(r, x);
 }
 
-inline float sigmoid(float x) { return 1.0f / (1.0f + fastmath::exp(-x)); }
+template <class V>
+inline V sigmoid(V x) {
+  // Far left, 1/(1 + e^−x) = e^x to float precision, and e^−x would overflow.
+  const V r = recip(fastmath::exp(-max(x, splat<V>(-80.0f))) + 1.0f);
+  return is_nan_select(x, select(x < -80.0f, fastmath::exp(x), r));
+}
 
 /// log(1 + u) accurate for tiny u too: w = 1 + u rounds, and log(w)·u/(w − 1) corrects for it.
-inline float log1p(float u) {
-  const float w = 1.0f + u;
-  const float r = fastmath::log(w) * (u / (w - 1.0f));
-  return w == 1.0f ? u : r;
+template <class V>
+inline V log1p(V u) {
+  const V w = 1.0f + u;
+  const V r = fastmath::log(w) * (u / (w - 1.0f));
+  return select(w == 1.0f, u, r);
 }
 
 /// log(1 + e^x) without overflow.
-inline float softplus(float x) { return max(x, 0.0f) + fastmath::log1p(fastmath::exp(-abs(x))); }
+template <class V>
+inline V softplus(V x) {
+  return max(x, splat<V>(0.0f)) + fastmath::log1p(fastmath::exp(-abs(x)));
+}
+
+template <class V>
+inline V relu(V x) {  // NaN stays NaN
+  return select(x > 0.0f, x, is_nan_select(x, splat<V>(0.0f)));
+}
 
 }  // namespace bp::fastmath
