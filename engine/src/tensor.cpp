@@ -255,6 +255,15 @@ float Tensor::at(std::initializer_list<int64_t> index) const {
   return v;
 }
 
+void Tensor::copy_from(const std::vector<float>& values) const {
+  check_defined(*this, "copy_from");
+  if (static_cast<int64_t>(values.size()) != numel())
+    throw ShapeError("copy_from: " + std::to_string(values.size()) + " values for a tensor of shape " +
+                     shape().str());
+  if (!is_contiguous()) throw ValueError("copy_from: the tensor is a non-contiguous view");
+  impl_->backend().from_host(impl_->ptr(), values.data(), values.size());
+}
+
 float* Tensor::data() const {
   check_defined(*this, "data");
   if (!device().is_cpu())

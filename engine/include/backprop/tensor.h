@@ -49,6 +49,9 @@ class Tensor {
   /// The single value of a one-element tensor; throws ShapeError otherwise.
   float item() const;
   std::vector<float> to_vector() const;
+  /// Overwrites a contiguous tensor's values in place (row-major); throws ShapeError if the
+  /// counts differ. Not recorded in the graph.
+  void copy_from(const std::vector<float>& values) const;
   float at(std::initializer_list<int64_t> index) const;
   /// Pointer to the first element of a CPU tensor (respect strides()); throws DeviceError on GPU.
   float* data() const;
