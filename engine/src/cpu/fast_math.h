@@ -173,9 +173,10 @@ inline V tanh(V x) {
 
 template <class V>
 inline V sigmoid(V x) {
-  // Far left, 1/(1 + e^−x) = e^x to float precision, and e^−x would overflow.
-  const V r = recip(fastmath::exp(-max(x, splat<V>(-80.0f))) + 1.0f);
-  return is_nan_select(x, select(x < -80.0f, fastmath::exp(x), r));
+  // Below −87 the result (< 1.7e-38) is returned as 0, and e^−x stays finite for the
+  // reciprocal estimate. A NaN compares false and flows through.
+  const V xc = select(x < -87.0f, splat<V>(-87.0f), x);
+  return select(x < -87.0f, splat<V>(0.0f), recip(fastmath::exp(-xc) + 1.0f));
 }
 
 /// log(1 + u) accurate for tiny u too: w = 1 + u rounds, and log(w)·u/(w − 1) corrects for it.
