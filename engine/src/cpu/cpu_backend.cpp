@@ -201,13 +201,7 @@ void map1v(const StridedView& out, const StridedView& in, F f) {
   const int64_t n = out.shape.numel();
   int64_t i = 0;
   for (; i + 16 <= n; i += 16) fastmath::store16(out.data + i, f(fastmath::load16(in.data + i)));
-  if (i < n) {
-    const size_t bytes = static_cast<size_t>(n - i) * sizeof(float);
-    fastmath::v16 t{};
-    std::memcpy(&t, in.data + i, bytes);
-    t = f(t);
-    std::memcpy(out.data + i, &t, bytes);
-  }
+  if (i < n) fastmath::store_partial(out.data + i, f(fastmath::load_partial(in.data + i, n - i)), n - i);
 }
 
 template <class F>
@@ -218,14 +212,10 @@ void map2v(const StridedView& out, const StridedView& a, const StridedView& b, F
   int64_t i = 0;
   for (; i + 16 <= n; i += 16)
     fastmath::store16(out.data + i, f(fastmath::load16(a.data + i), fastmath::load16(b.data + i)));
-  if (i < n) {
-    const size_t bytes = static_cast<size_t>(n - i) * sizeof(float);
-    fastmath::v16 x{}, y{};
-    std::memcpy(&x, a.data + i, bytes);
-    std::memcpy(&y, b.data + i, bytes);
-    x = f(x, y);
-    std::memcpy(out.data + i, &x, bytes);
-  }
+  if (i < n)
+    fastmath::store_partial(
+        out.data + i, f(fastmath::load_partial(a.data + i, n - i), fastmath::load_partial(b.data + i, n - i)),
+        n - i);
 }
 
 constexpr float kInvSqrt2 = 0.70710678118654752f;
@@ -278,17 +268,13 @@ bool reduce_dense_sum(const StridedView& out, const StridedView& in, float scale
   }
   float* o = out.data;
   const float* x = in.data;
-  if (leading) {
+  if (leading && kept > 1) {
     // Sixteen columns at a time, summed down the rows in registers with four accumulators
     // (adding into memory row after row would wait on a store every time).
     for (int64_t c0 = 0; c0 < kept; c0 += 16) {
       const int64_t w = std::min<int64_t>(16, kept - c0);
-      const size_t bytes = static_cast<size_t>(w) * sizeof(float);
       auto row = [&](int64_t r) {
-        if (w == 16) return fastmath::load16(x + r * kept + c0);
-        v16 t{};
-        std::memcpy(&t, x + r * kept + c0, bytes);
-        return t;
+        return w == 16 ? fastmath::load16(x + r * kept + c0) : fastmath::load_partial(x + r * kept + c0, w);
       };
       v16 acc[4] = {};
       int64_t r = 0;
@@ -296,7 +282,10 @@ bool reduce_dense_sum(const StridedView& out, const StridedView& in, float scale
         for (int j = 0; j < 4; ++j) acc[j] += row(r + j);
       for (; r < reduced; ++r) acc[0] += row(r);
       const v16 total = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-      std::memcpy(o + c0, &total, bytes);
+      if (w == 16)
+        fastmath::store16(o + c0, total);
+      else
+        fastmath::store_partial(o + c0, total, w);
     }
   } else if (trailing) {
     for (int64_t i = 0; i < kept; ++i) o[i] = dense_sum(x + i * reduced, reduced);

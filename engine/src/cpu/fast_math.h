@@ -24,6 +24,24 @@ inline v16 load16(const float* p) {
   return v;
 }
 inline void store16(float* p, v16 v) { std::memcpy(p, &v, sizeof v); }
+/// The first n (< 16) lanes from p, the rest zero; and the store of the first n lanes. A masked
+/// load/store with AVX-512 (a byte-wise copy through memory would stall the next vector load).
+inline v16 load_partial(const float* p, int64_t n) {
+#if defined(__AVX512F__)
+  return reinterpret_cast<v16>(_mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << n) - 1u), p));
+#else
+  v16 v{};
+  std::memcpy(&v, p, static_cast<size_t>(n) * sizeof(float));
+  return v;
+#endif
+}
+inline void store_partial(float* p, v16 v, int64_t n) {
+#if defined(__AVX512F__)
+  _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << n) - 1u), reinterpret_cast<__m512>(v));
+#else
+  std::memcpy(p, &v, static_cast<size_t>(n) * sizeof(float));
+#endif
+}
 
 template <class V>
 using IntOf = std::conditional_t<std::is_same_v<V, float>, int32_t, v16i>;

@@ -4,6 +4,7 @@
 // it stays in L1. GCC vector extensions map to AVX-512/AVX2/SSE as available.
 #include "gemm.h"
 
+#include "fast_math.h"
 #include "parallel.h"
 
 #include <algorithm>
@@ -13,15 +14,10 @@
 namespace bp::cpu {
 namespace {
 
-typedef float v16 __attribute__((vector_size(64)));
+using fastmath::load16;
+using fastmath::v16;
 
 constexpr int64_t kKc = 256;  // K block
-
-inline v16 load16(const float* p) {
-  v16 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
 
 struct Out {
   float* c;
@@ -46,35 +42,38 @@ void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const 
       for (int v = 0; v < NV; ++v) acc[r][v] += av * b[v];
     }
   }
-  if (o.bias) {
-    float bias[16 * NV] = {};
-    std::memcpy(bias, o.bias, static_cast<size_t>(o.ncols) * sizeof(float));
-    for (int r = 0; r < MR; ++r)
-      for (int v = 0; v < NV; ++v) acc[r][v] += load16(bias + 16 * v);
+  // Epilogue: bias, accumulate, ReLU, with masked loads/stores for a partial last vector; the
+  // accumulators stay in registers.
+  v16 bias[NV] = {};
+  for (int v = 0; v < NV && o.bias; ++v) {
+    const int w = std::min(16, o.ncols - 16 * v);
+    if (w > 0) bias[v] = w == 16 ? load16(o.bias + 16 * v) : fastmath::load_partial(o.bias + 16 * v, w);
   }
   for (int r = 0; r < MR; ++r) {
     float* crow = o.c + r * o.rs;
-    if (o.cs == 1 && o.ncols == 16 * NV) {
-      for (int v = 0; v < NV; ++v) {
-        v16 out = acc[r][v];
-        if (o.accumulate) out += load16(crow + 16 * v);
+    for (int v = 0; v < NV; ++v) {
+      const int w = std::min(16, o.ncols - 16 * v);
+      if (w <= 0) break;
+      v16 out = o.bias ? acc[r][v] + bias[v] : acc[r][v];
+      float* dst = crow + 16 * v * o.cs;
+      if (o.cs == 1) {
+        if (o.accumulate) out += w == 16 ? load16(dst) : fastmath::load_partial(dst, w);
         if (o.relu) out = out > 0 ? out : 0;
-        std::memcpy(crow + 16 * v, &out, sizeof out);
-      }
-    } else {
-      float tmp[16 * NV];
-      std::memcpy(tmp, acc[r], sizeof tmp);
-      for (int j = 0; j < o.ncols; ++j) {
-        float& dst = crow[j * o.cs];
-        dst = o.accumulate ? dst + tmp[j] : tmp[j];
-        if (o.relu) dst = dst > 0 ? dst : 0;
+        if (w == 16)
+          fastmath::store16(dst, out);
+        else
+          fastmath::store_partial(dst, out, w);
+      } else {
+        for (int j = 0; j < w; ++j) {
+          float& d = dst[j * o.cs];
+          d = o.accumulate ? d + out[j] : out[j];
+          if (o.relu) d = d > 0 ? d : 0;
+        }
       }
     }
   }
 }
 
-// Rows per micro-kernel call: enough independent accumulator chains to hide the FMA latency
-// (16 for one vector column, 8 for two), within the 32 vector registers.
 template <int NV>
 constexpr int kMr = NV == 1 ? 16 : 8;
 
