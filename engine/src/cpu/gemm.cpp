@@ -32,12 +32,12 @@ template <int MR, int NV>
 void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const float* bp,
                   const Out& o) {
   v16 acc[MR][NV];
-  for (int r = 0; r < MR; ++r)
+  _Pragma("GCC unroll 16") for (int r = 0; r < MR; ++r)
     for (int v = 0; v < NV; ++v) acc[r][v] = v16{};
   for (int64_t k = 0; k < kc; ++k) {
     v16 b[NV];
     for (int v = 0; v < NV; ++v) b[v] = load16(bp + k * 16 * NV + 16 * v);
-    for (int r = 0; r < MR; ++r) {
+    _Pragma("GCC unroll 16") for (int r = 0; r < MR; ++r) {
       const float av = a[r * a_rs + k * a_cs];
       for (int v = 0; v < NV; ++v) acc[r][v] += av * b[v];
     }
@@ -49,7 +49,7 @@ void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const 
     const int w = std::min(16, o.ncols - 16 * v);
     if (w > 0) bias[v] = w == 16 ? load16(o.bias + 16 * v) : fastmath::load_partial(o.bias + 16 * v, w);
   }
-  for (int r = 0; r < MR; ++r) {
+  _Pragma("GCC unroll 16") for (int r = 0; r < MR; ++r) {
     float* crow = o.c + r * o.rs;
     for (int v = 0; v < NV; ++v) {
       const int w = std::min(16, o.ncols - 16 * v);
