@@ -98,7 +98,8 @@ TEST(Tensor, ShapeErrorsNameTheOpAndBothShapes) {
 TEST(Tensor, MatmulMatchesNaiveDoubleProductAcrossKernelEdges) {
   Rng rng(11);
   for (auto [m, k, n] : std::vector<std::array<int64_t, 3>>{
-           {1, 1, 1}, {5, 3, 1}, {1, 7, 5}, {7, 2, 16}, {13, 300, 33}, {6, 16, 32}, {200, 16, 16}, {3, 5, 40}}) {
+           {1, 1, 1}, {5, 3, 1}, {1, 7, 5}, {7, 2, 16}, {13, 300, 33}, {6, 16, 32}, {200, 16, 16}, {3, 5, 40},
+           {200, 16, 1}, {37, 20, 1}, {33, 40, 1}, {17, 1, 16}, {40, 2, 70}, {16, 200, 16}, {2, 200, 16}}) {
     Tensor a = Tensor::uniform({m, k}, -1, 1, rng), b = Tensor::uniform({k, n}, -1, 1, rng);
     for (bool transpose : {false, true}) {
       Tensor aa = transpose ? a.T().contiguous().T() : a;  // same values, column-major strides
@@ -112,6 +113,28 @@ TEST(Tensor, MatmulMatchesNaiveDoubleProductAcrossKernelEdges) {
               << m << "x" << k << "x" << n << " at " << i << "," << j;
         }
     }
+  }
+}
+
+// The fused Linear forward (bias and ReLU in the GEMM epilogue) against a naive double product,
+// over widths that leave partial vectors and row counts that leave partial row blocks.
+TEST(Tensor, FusedLinearReluMatchesNaiveProduct) {
+  Rng rng(12);
+  for (auto [m, k, n] : std::vector<std::array<int64_t, 3>>{
+           {1, 2, 1}, {200, 16, 1}, {37, 3, 20}, {19, 64, 64}, {5, 7, 33}, {300, 2, 16}}) {
+    Tensor x = Tensor::uniform({m, k}, -1, 1, rng), w = Tensor::uniform({n, k}, -1, 1, rng);
+    Tensor b = Tensor::uniform({n}, -1, 1, rng);
+    NoGradGuard no_grad;
+    const auto xv = vec(x), wv = vec(w), bv = vec(b);
+    const auto plain = vec(linear(x, w, b)), fused = vec(linear_relu_inference(x, w, b));
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double s = bv[static_cast<size_t>(j)];
+        for (int64_t l = 0; l < k; ++l) s += static_cast<double>(xv[static_cast<size_t>(i * k + l)]) * wv[static_cast<size_t>(j * k + l)];
+        const size_t at = static_cast<size_t>(i * n + j);
+        ASSERT_NEAR(plain[at], s, 1e-5 * (1 + std::sqrt(static_cast<double>(k)))) << m << "x" << k << "x" << n;
+        ASSERT_NEAR(fused[at], std::max(s, 0.0), 1e-5 * (1 + std::sqrt(static_cast<double>(k)))) << m << "x" << k << "x" << n;
+      }
   }
 }
 

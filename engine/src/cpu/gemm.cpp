@@ -147,7 +147,33 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
   }
 }
 
-// C[:, 0] = A · b (+ bias[0]) for a single output column.
+// Sixteen vectors in, one out: lane r holds the sum of the lanes of p[r]. Pairs are folded in
+// four levels (each adds the matching halves of two vectors), which leaves the sums in
+// bit-reversed lane order; a last shuffle puts them in order.
+v16 sum_lanes_16(const v16 (&p)[16]) {
+  typedef int32_t v16i __attribute__((vector_size(64)));
+  const v16i lo8 = {0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23};
+  const v16i hi8 = {8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31};
+  const v16i lo4 = {0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27};
+  const v16i hi4 = {4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31};
+  const v16i lo2 = {0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29};
+  const v16i hi2 = {2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31};
+  const v16i lo1 = {0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30};
+  const v16i hi1 = {1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31};
+  const v16i bitrev = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
+  v16 q[8], s[4], t[2];
+  for (int j = 0; j < 8; ++j)
+    q[j] = __builtin_shuffle(p[2 * j], p[2 * j + 1], lo8) + __builtin_shuffle(p[2 * j], p[2 * j + 1], hi8);
+  for (int j = 0; j < 4; ++j)
+    s[j] = __builtin_shuffle(q[2 * j], q[2 * j + 1], lo4) + __builtin_shuffle(q[2 * j], q[2 * j + 1], hi4);
+  for (int j = 0; j < 2; ++j)
+    t[j] = __builtin_shuffle(s[2 * j], s[2 * j + 1], lo2) + __builtin_shuffle(s[2 * j], s[2 * j + 1], hi2);
+  const v16 u = __builtin_shuffle(t[0], t[1], lo1) + __builtin_shuffle(t[0], t[1], hi1);
+  return __builtin_shuffle(u, bitrev);
+}
+
+// C[:, 0] = A · b (+ bias[0]) for a single output column. Rows of A (unit column stride) go
+// sixteen at a time: a product vector per row, then one fold of all sixteen.
 void gemv(int64_t m, int64_t k, MatrixRef a, MatrixRef b, float* c, int64_t c_rs, bool accumulate,
           const float* bias, bool relu) {
   thread_local std::vector<float> col;
@@ -155,21 +181,32 @@ void gemv(int64_t m, int64_t k, MatrixRef a, MatrixRef b, float* c, int64_t c_rs
   for (int64_t kk = 0; kk < k; ++kk) col[static_cast<size_t>(kk)] = b.data[kk * b.row_stride];
   const float* x = col.data();
   const float b0 = bias ? bias[0] : 0.0f;
-  for (int64_t i = 0; i < m; ++i) {
-    const float* arow = a.data + i * a.row_stride;
-    float s = 0.0f;
-    if (a.col_stride == 1) {
-      v16 acc{};
-      int64_t kk = 0;
-      for (; kk + 16 <= k; kk += 16) acc += load16(arow + kk) * load16(x + kk);
-      for (int l = 0; l < 16; ++l) s += acc[l];
-      for (; kk < k; ++kk) s += arow[kk] * x[kk];
-    } else {
-      for (int64_t kk = 0; kk < k; ++kk) s += arow[kk * a.col_stride] * x[kk];
-    }
-    float& dst = c[i * c_rs];
-    dst = accumulate ? dst + s + b0 : s + b0;
+  auto finish = [&](float& dst, float sum) {
+    dst = accumulate ? dst + sum + b0 : sum + b0;
     if (relu) dst = dst > 0 ? dst : 0;
+  };
+  if (a.col_stride != 1) {
+    for (int64_t i = 0; i < m; ++i) {
+      const float* arow = a.data + i * a.row_stride;
+      float sum = 0.0f;
+      for (int64_t kk = 0; kk < k; ++kk) sum += arow[kk * a.col_stride] * x[kk];
+      finish(c[i * c_rs], sum);
+    }
+    return;
+  }
+  for (int64_t i0 = 0; i0 < m; i0 += 16) {
+    const int rows = static_cast<int>(std::min<int64_t>(16, m - i0));
+    v16 p[16] = {};
+    for (int64_t k0 = 0; k0 < k; k0 += 16) {
+      const int64_t w = std::min<int64_t>(16, k - k0);
+      const v16 xv = w == 16 ? load16(x + k0) : fastmath::load_partial(x + k0, w);
+      for (int r = 0; r < rows; ++r) {
+        const float* src = a.data + (i0 + r) * a.row_stride + k0;
+        p[r] += (w == 16 ? load16(src) : fastmath::load_partial(src, w)) * xv;
+      }
+    }
+    const v16 sums = sum_lanes_16(p);
+    for (int r = 0; r < rows; ++r) finish(c[(i0 + r) * c_rs], sums[r]);
   }
 }
 
