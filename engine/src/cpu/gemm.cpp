@@ -28,7 +28,37 @@ struct Out {
   bool relu;          // clamp at zero on the last K block
 };
 
-template <int MR, int NV>
+// Columns 16·v .. 16·v+15 of the bias (zeros past the last column).
+inline v16 bias_vector(const Out& o, int v) {
+  const int w = std::min(16, o.ncols - 16 * v);
+  if (w <= 0) return v16{};
+  return w == 16 ? load16(o.bias + 16 * v) : fastmath::load_partial(o.bias + 16 * v, w);
+}
+
+// Writes vector v of a row of C: accumulate, ReLU, and a masked store for a partial vector.
+inline void finish_vector(float* crow, int v, v16 out, const Out& o) {
+  const int w = std::min(16, o.ncols - 16 * v);
+  if (w <= 0) return;
+  float* dst = crow + 16 * v * o.cs;
+  if (o.cs == 1) {
+    if (o.accumulate) out += w == 16 ? load16(dst) : fastmath::load_partial(dst, w);
+    if (o.relu) out = out > 0 ? out : 0;
+    if (w == 16)
+      fastmath::store16(dst, out);
+    else
+      fastmath::store_partial(dst, out, w);
+  } else {
+    for (int j = 0; j < w; ++j) {
+      float& d = dst[j * o.cs];
+      d = o.accumulate ? d + out[j] : out[j];
+      if (o.relu) d = d > 0 ? d : 0;
+    }
+  }
+}
+
+// Rows of A with unit row stride (a transposed operand, as in a weight gradient) are read as
+// a[r + k·a_cs]: one pointer and constant offsets, where general strides need one per row.
+template <int MR, int NV, bool kUnitRows = false>
 void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const float* bp,
                   const Out& o) {
   v16 acc[MR][NV];
@@ -38,39 +68,39 @@ void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const 
     v16 b[NV];
     for (int v = 0; v < NV; ++v) b[v] = load16(bp + k * 16 * NV + 16 * v);
     _Pragma("GCC unroll 16") for (int r = 0; r < MR; ++r) {
-      const float av = a[r * a_rs + k * a_cs];
+      const float av = kUnitRows ? a[r + k * a_cs] : a[r * a_rs + k * a_cs];
       for (int v = 0; v < NV; ++v) acc[r][v] += av * b[v];
     }
   }
-  // Epilogue: bias, accumulate, ReLU, with masked loads/stores for a partial last vector; the
-  // accumulators stay in registers.
+  // Epilogue: bias, accumulate, ReLU; the accumulators stay in registers.
   v16 bias[NV] = {};
-  for (int v = 0; v < NV && o.bias; ++v) {
-    const int w = std::min(16, o.ncols - 16 * v);
-    if (w > 0) bias[v] = w == 16 ? load16(o.bias + 16 * v) : fastmath::load_partial(o.bias + 16 * v, w);
-  }
+  for (int v = 0; v < NV && o.bias; ++v) bias[v] = bias_vector(o, v);
   _Pragma("GCC unroll 16") for (int r = 0; r < MR; ++r) {
     float* crow = o.c + r * o.rs;
-    for (int v = 0; v < NV; ++v) {
-      const int w = std::min(16, o.ncols - 16 * v);
-      if (w <= 0) break;
-      v16 out = o.bias ? acc[r][v] + bias[v] : acc[r][v];
-      float* dst = crow + 16 * v * o.cs;
-      if (o.cs == 1) {
-        if (o.accumulate) out += w == 16 ? load16(dst) : fastmath::load_partial(dst, w);
-        if (o.relu) out = out > 0 ? out : 0;
-        if (w == 16)
-          fastmath::store16(dst, out);
-        else
-          fastmath::store_partial(dst, out, w);
-      } else {
-        for (int j = 0; j < w; ++j) {
-          float& d = dst[j * o.cs];
-          d = o.accumulate ? d + out[j] : out[j];
-          if (o.relu) d = d > 0 ? d : 0;
-        }
-      }
-    }
+    for (int v = 0; v < NV; ++v) finish_vector(crow, v, o.bias ? acc[r][v] + bias[v] : acc[r][v], o);
+  }
+}
+
+// Every row of B in a register, for K ≤ 16 (a small layer's fan-in) and one vector of outputs:
+// each row of C is then K broadcast multiply-adds from one pointer, with nothing reloaded.
+template <int K>
+void small_k_rows(int64_t m, const float* a, int64_t a_rs, const float* bp, const Out& o) {
+  v16 b[K];
+  for (int kk = 0; kk < K; ++kk) b[kk] = load16(bp + 16 * kk);
+  const v16 bias = o.bias ? bias_vector(o, 0) : v16{};
+  for (int64_t i = 0; i < m; ++i) {
+    const float* ar = a + i * a_rs;
+    v16 acc[4] = {bias, v16{}, v16{}, v16{}};  // four short chains instead of one long one
+    _Pragma("GCC unroll 16") for (int kk = 0; kk < K; ++kk) acc[kk % 4] += ar[kk] * b[kk];
+    finish_vector(o.c + i * o.rs, 0, (acc[0] + acc[1]) + (acc[2] + acc[3]), o);
+  }
+}
+
+template <int K = 1>
+void small_k_dispatch(int64_t k, int64_t m, const float* a, int64_t a_rs, const float* bp, const Out& o) {
+  if constexpr (K <= 16) {
+    if (k == K) return small_k_rows<K>(m, a, a_rs, bp, o);
+    return small_k_dispatch<K + 1>(k, m, a, a_rs, bp, o);
   }
 }
 
@@ -78,25 +108,25 @@ template <int NV>
 constexpr int kMr = NV == 1 ? 16 : 8;
 
 // Runs the micro-kernel over `rows` (≤ kMr) rows, largest power-of-two blocks first.
-template <int NV>
+template <int NV, bool kUnitRows>
 void row_block(int rows, int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const float* bp,
                Out o) {
   while (rows > 0) {
     int r = 1;
     if (rows >= 16 && kMr<NV> >= 16) {
       r = 16;
-      micro_kernel<kMr<NV> >= 16 ? 16 : 1, NV>(kc, a, a_rs, a_cs, bp, o);
+      micro_kernel<kMr<NV> >= 16 ? 16 : 1, NV, kUnitRows>(kc, a, a_rs, a_cs, bp, o);
     } else if (rows >= 8) {
       r = 8;
-      micro_kernel<8, NV>(kc, a, a_rs, a_cs, bp, o);
+      micro_kernel<8, NV, kUnitRows>(kc, a, a_rs, a_cs, bp, o);
     } else if (rows >= 4) {
       r = 4;
-      micro_kernel<4, NV>(kc, a, a_rs, a_cs, bp, o);
+      micro_kernel<4, NV, kUnitRows>(kc, a, a_rs, a_cs, bp, o);
     } else if (rows >= 2) {
       r = 2;
-      micro_kernel<2, NV>(kc, a, a_rs, a_cs, bp, o);
+      micro_kernel<2, NV, kUnitRows>(kc, a, a_rs, a_cs, bp, o);
     } else {
-      micro_kernel<1, NV>(kc, a, a_rs, a_cs, bp, o);
+      micro_kernel<1, NV, kUnitRows>(kc, a, a_rs, a_cs, bp, o);
     }
     rows -= r;
     a += r * a_rs;
@@ -134,6 +164,10 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
       }
     }
     const bool first = k0 == 0;
+    if (NV == 1 && k <= 16 && a.col_stride == 1) {
+      const Out o{c, c_rs, c_cs, static_cast<int>(n), accumulate, bias, relu};
+      return small_k_dispatch(k, m, a.data, a.row_stride, packed, o);
+    }
     for (int64_t i0 = 0; i0 < m; i0 += kMr<NV>) {
       const int rows = static_cast<int>(std::min<int64_t>(kMr<NV>, m - i0));
       const float* arow = a.data + i0 * a.row_stride + k0 * a.col_stride;
@@ -141,7 +175,10 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
         const int64_t j0 = p * nr;
         const Out o{c + i0 * c_rs + j0 * c_cs, c_rs, c_cs, static_cast<int>(std::min(nr, n - j0)),
                     accumulate || !first, first && bias ? bias + j0 : nullptr, relu && k0 + kc >= k};
-        row_block<NV>(rows, kc, arow, a.row_stride, a.col_stride, packed + p * kc * nr, o);
+        if (a.row_stride == 1)
+          row_block<NV, true>(rows, kc, arow, 1, a.col_stride, packed + p * kc * nr, o);
+        else
+          row_block<NV, false>(rows, kc, arow, a.row_stride, a.col_stride, packed + p * kc * nr, o);
       }
     }
   }
