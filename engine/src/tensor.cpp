@@ -9,6 +9,7 @@
 #include "backprop/errors.h"
 #include "backprop/ops.h"
 #include "backprop/random.h"
+#include "block_cache.h"
 #include "tensor_impl.h"
 
 namespace bp {
@@ -95,8 +96,8 @@ Device parse_device(const std::string& text) {
 Tensor make_tensor(const Shape& shape, Backend& backend) {
   for (int64_t d : shape)
     if (d < 0) throw ShapeError("tensor: negative dimension in shape " + shape.str());
-  auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(&backend, static_cast<size_t>(shape.numel()));
+  auto impl = std::allocate_shared<TensorImpl>(CachingAllocator<TensorImpl>{});
+  impl->storage = std::allocate_shared<Storage>(CachingAllocator<Storage>{}, &backend, static_cast<size_t>(shape.numel()));
   impl->shape = shape;
   impl->strides = contiguous_strides(shape);
   impl->seq = next_sequence_number();
@@ -104,7 +105,7 @@ Tensor make_tensor(const Shape& shape, Backend& backend) {
 }
 
 Tensor make_view(const Tensor& base, const Shape& shape, const Shape& strides, int64_t offset) {
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = std::allocate_shared<TensorImpl>(CachingAllocator<TensorImpl>{});
   impl->storage = base.impl()->storage;
   impl->shape = shape;
   impl->strides = strides;
@@ -114,7 +115,7 @@ Tensor make_view(const Tensor& base, const Shape& shape, const Shape& strides, i
 }
 
 Tensor value_of(const TensorImpl& node) {
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = std::allocate_shared<TensorImpl>(CachingAllocator<TensorImpl>{});
   impl->storage = node.storage;
   impl->shape = node.shape;
   impl->strides = node.strides;
