@@ -29,14 +29,14 @@ struct Out {
 };
 
 // Columns 16·v .. 16·v+15 of the bias (zeros past the last column).
-inline v16 bias_vector(const Out& o, int v) {
+[[gnu::always_inline]] inline v16 bias_vector(const Out& o, int v) {
   const int w = std::min(16, o.ncols - 16 * v);
   if (w <= 0) return v16{};
   return w == 16 ? load16(o.bias + 16 * v) : fastmath::load_partial(o.bias + 16 * v, w);
 }
 
 // Writes vector v of a row of C: accumulate, ReLU, and a masked store for a partial vector.
-inline void finish_vector(float* crow, int v, v16 out, const Out& o) {
+[[gnu::always_inline]] inline void finish_vector(float* crow, int v, v16 out, const Out& o) {
   const int w = std::min(16, o.ncols - 16 * v);
   if (w <= 0) return;
   float* dst = crow + 16 * v * o.cs;
