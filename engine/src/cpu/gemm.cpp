@@ -81,26 +81,36 @@ void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const 
   }
 }
 
-// Every row of B in a register, for K ≤ 16 (a small layer's fan-in) and one vector of outputs:
-// each row of C is then K broadcast multiply-adds from one pointer, with nothing reloaded.
-template <int K>
+// Every row of a B panel in registers, for a small fan-in (K·NV ≤ 16 vectors): each row of C is
+// then K broadcast multiply-adds per vector from one pointer, with nothing reloaded.
+template <int K, int NV>
 void small_k_rows(int64_t m, const float* a, int64_t a_rs, const float* bp, const Out& o) {
-  v16 b[K];
-  for (int kk = 0; kk < K; ++kk) b[kk] = load16(bp + 16 * kk);
-  const v16 bias = o.bias ? bias_vector(o, 0) : v16{};
+  v16 b[K][NV];
+  for (int kk = 0; kk < K; ++kk)
+    for (int v = 0; v < NV; ++v) b[kk][v] = load16(bp + 16 * (kk * NV + v));
+  v16 bias[NV] = {};
+  for (int v = 0; v < NV && o.bias; ++v) bias[v] = bias_vector(o, v);
+  constexpr int kChains = NV == 1 ? 4 : 2;  // short dependency chains per output vector
   for (int64_t i = 0; i < m; ++i) {
     const float* ar = a + i * a_rs;
-    v16 acc[4] = {bias, v16{}, v16{}, v16{}};  // four short chains instead of one long one
-    _Pragma("GCC unroll 16") for (int kk = 0; kk < K; ++kk) acc[kk % 4] += ar[kk] * b[kk];
-    finish_vector(o.c + i * o.rs, 0, (acc[0] + acc[1]) + (acc[2] + acc[3]), o);
+    v16 acc[kChains][NV] = {};
+    for (int v = 0; v < NV; ++v) acc[0][v] = bias[v];
+    _Pragma("GCC unroll 16") for (int kk = 0; kk < K; ++kk) {
+      _Pragma("GCC unroll 4") for (int v = 0; v < NV; ++v) acc[kk % kChains][v] += ar[kk] * b[kk][v];
+    }
+    for (int v = 0; v < NV; ++v) {
+      v16 sum = acc[0][v];
+      for (int c = 1; c < kChains; ++c) sum += acc[c][v];
+      finish_vector(o.c + i * o.rs, v, sum, o);
+    }
   }
 }
 
-template <int K = 1>
+template <int NV, int K = 1>
 void small_k_dispatch(int64_t k, int64_t m, const float* a, int64_t a_rs, const float* bp, const Out& o) {
-  if constexpr (K <= 16) {
-    if (k == K) return small_k_rows<K>(m, a, a_rs, bp, o);
-    return small_k_dispatch<K + 1>(k, m, a, a_rs, bp, o);
+  if constexpr (K * NV <= 16) {
+    if (k == K) return small_k_rows<K, NV>(m, a, a_rs, bp, o);
+    return small_k_dispatch<NV, K + 1>(k, m, a, a_rs, bp, o);
   }
 }
 
@@ -164,9 +174,14 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
       }
     }
     const bool first = k0 == 0;
-    if (NV == 1 && k <= 16 && a.col_stride == 1) {
-      const Out o{c, c_rs, c_cs, static_cast<int>(n), accumulate, bias, relu};
-      return small_k_dispatch(k, m, a.data, a.row_stride, packed, o);
+    if (k * NV <= 16 && a.col_stride == 1) {
+      for (int64_t p = 0; p < panels; ++p) {
+        const int64_t j0 = p * nr;
+        const Out o{c + j0 * c_cs, c_rs, c_cs, static_cast<int>(std::min(nr, n - j0)), accumulate,
+                    bias ? bias + j0 : nullptr, relu};
+        small_k_dispatch<NV>(k, m, a.data, a.row_stride, packed + p * k * nr, o);
+      }
+      return;
     }
     for (int64_t i0 = 0; i0 < m; i0 += kMr<NV>) {
       const int rows = static_cast<int>(std::min<int64_t>(kMr<NV>, m - i0));
