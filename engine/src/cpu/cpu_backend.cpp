@@ -548,6 +548,11 @@ class CpuBackend final : public Backend {
   }
 
   void sgd_step(float* p, const float* g, float* buf, size_t n, const SgdArgs& a) override {
+    if (a.momentum == 0.0f && a.l1 == 0.0f) {  // plain SGD (with L2 / weight decay): one pass
+      const float lr = a.lr, decay = a.weight_decay + a.l2;
+      for (size_t i = 0; i < n; ++i) p[i] -= lr * (g[i] + decay * p[i]);
+      return;
+    }
     for (size_t i = 0; i < n; ++i) {
       float d = g[i] + a.weight_decay * p[i] + a.l2 * p[i];
       if (a.l1 != 0.0f) d += a.l1 * (p[i] > 0.0f ? 1.0f : (p[i] < 0.0f ? -1.0f : 0.0f));
