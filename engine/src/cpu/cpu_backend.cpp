@@ -366,7 +366,7 @@ class CpuBackend final : public Backend {
           return v > 0.0f ? g : (v < 0.0f ? -g : 0.0f);
         });
       case UnaryOp::Relu:
-        return map2(gin, gout, x, [](float g, float v) { return v > 0.0f ? g : 0.0f; });
+        return map2v(gin, gout, x, [](auto g, auto v) { return fastmath::select(v > 0.0f, g, decltype(g){}); });
       case UnaryOp::LeakyRelu:
         return map2(gin, gout, x, [p0](float g, float v) { return v > 0.0f ? g : p0 * g; });
       case UnaryOp::Elu:

@@ -26,6 +26,7 @@ struct Out {
   bool accumulate;
   const float* bias;  // added to every row (first K block only), or null
   bool relu;          // clamp at zero on the last K block
+  int64_t ldb;        // distance between rows of the B panel (packed: the panel width)
 };
 
 // Columns 16·v .. 16·v+15 of the bias (zeros past the last column).
@@ -66,7 +67,7 @@ void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const 
     for (int v = 0; v < NV; ++v) acc[r][v] = v16{};
   for (int64_t k = 0; k < kc; ++k) {
     v16 b[NV];
-    for (int v = 0; v < NV; ++v) b[v] = load16(bp + k * 16 * NV + 16 * v);
+    for (int v = 0; v < NV; ++v) b[v] = load16(bp + k * o.ldb + 16 * v);
     _Pragma("GCC unroll 16") for (int r = 0; r < MR; ++r) {
       const float av = kUnitRows ? a[r + k * a_cs] : a[r * a_rs + k * a_cs];
       for (int v = 0; v < NV; ++v) acc[r][v] += av * b[v];
@@ -87,7 +88,7 @@ template <int K, int NV>
 void small_k_rows(int64_t m, const float* a, int64_t a_rs, const float* bp, const Out& o) {
   v16 b[K][NV];
   for (int kk = 0; kk < K; ++kk)
-    for (int v = 0; v < NV; ++v) b[kk][v] = load16(bp + 16 * (kk * NV + v));
+    for (int v = 0; v < NV; ++v) b[kk][v] = load16(bp + kk * o.ldb + 16 * v);
   v16 bias[NV] = {};
   for (int v = 0; v < NV && o.bias; ++v) bias[v] = bias_vector(o, v);
   constexpr int kChains = NV == 1 ? 4 : 2;  // short dependency chains per output vector
@@ -154,9 +155,13 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
   pack.resize(static_cast<size_t>(kc_max * nr * panels));
   for (int64_t k0 = 0; k0 < k; k0 += kKc) {
     const int64_t kc = std::min(kKc, k - k0);
-    // B already laid out as one panel (n == nr, contiguous rows) needs no packing.
-    const bool direct = n == nr && b.col_stride == 1 && b.row_stride == nr;
-    const float* packed = direct ? b.data + k0 * nr : pack.data();
+    // B with unit column stride and whole panels is read in place (row stride ldb); otherwise
+    // each panel is packed, zero padded.
+    const bool direct = n % nr == 0 && b.col_stride == 1;
+    const int64_t ldb = direct ? b.row_stride : nr;
+    auto panel = [&](int64_t p) {
+      return direct ? b.data + k0 * b.row_stride + p * nr : pack.data() + p * kc * nr;
+    };
     // Pack every panel of this K block: panel p holds columns p·nr .. p·nr+nr−1, row-major.
     for (int64_t p = 0; p < panels && !direct; ++p) {
       const int64_t j0 = p * nr;
@@ -178,8 +183,8 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
       for (int64_t p = 0; p < panels; ++p) {
         const int64_t j0 = p * nr;
         const Out o{c + j0 * c_cs, c_rs, c_cs, static_cast<int>(std::min(nr, n - j0)), accumulate,
-                    bias ? bias + j0 : nullptr, relu};
-        small_k_dispatch<NV>(k, m, a.data, a.row_stride, packed + p * k * nr, o);
+                    bias ? bias + j0 : nullptr, relu, ldb};
+        small_k_dispatch<NV>(k, m, a.data, a.row_stride, panel(p), o);
       }
       return;
     }
@@ -189,11 +194,11 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
       for (int64_t p = 0; p < panels; ++p) {
         const int64_t j0 = p * nr;
         const Out o{c + i0 * c_rs + j0 * c_cs, c_rs, c_cs, static_cast<int>(std::min(nr, n - j0)),
-                    accumulate || !first, first && bias ? bias + j0 : nullptr, relu && k0 + kc >= k};
+                    accumulate || !first, first && bias ? bias + j0 : nullptr, relu && k0 + kc >= k, ldb};
         if (a.row_stride == 1)
-          row_block<NV, true>(rows, kc, arow, 1, a.col_stride, packed + p * kc * nr, o);
+          row_block<NV, true>(rows, kc, arow, 1, a.col_stride, panel(p), o);
         else
-          row_block<NV, false>(rows, kc, arow, a.row_stride, a.col_stride, packed + p * kc * nr, o);
+          row_block<NV, false>(rows, kc, arow, a.row_stride, a.col_stride, panel(p), o);
       }
     }
   }
