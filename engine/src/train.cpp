@@ -194,29 +194,15 @@ float Trainer::step() {
   // A finite loss can still give an update that overflows the weights (a huge learning rate):
   // keep a copy of the weights from before the update and restore it then.
   const std::vector<Tensor> params = model_->parameters();
-  size_t total = 0;
-  for (const Tensor& p : params) total += static_cast<size_t>(p.numel());
-  weights_before_.resize(total);
-  size_t at = 0;
-  for (const Tensor& p : params) {
-    const std::vector<float> v = p.to_vector();
-    std::copy(v.begin(), v.end(), weights_before_.begin() + static_cast<std::ptrdiff_t>(at));
-    at += v.size();
-  }
+  weights_before_.clear();
+  for (const Tensor& p : params) weights_before_.push_back(p.to_vector());
   optimizer_->step();
   bool finite = true;
   for (const Tensor& p : params)
     for (float w : p.to_vector()) finite = finite && std::isfinite(w);
   if (!finite) {
     diverged_ = true;
-    at = 0;
-    for (const Tensor& p : params) {
-      const auto n = static_cast<std::ptrdiff_t>(p.numel());
-      const std::vector<float> v(weights_before_.begin() + static_cast<std::ptrdiff_t>(at),
-                                 weights_before_.begin() + static_cast<std::ptrdiff_t>(at) + n);
-      p.copy_from(v);
-      at += static_cast<size_t>(n);
-    }
+    for (size_t i = 0; i < params.size(); ++i) params[i].copy_from(weights_before_[i]);
   }
   return last_loss_;
 }

@@ -121,7 +121,7 @@ class Trainer {
   bool diverged_ = false;
   uint64_t shuffle_count_ = 0;
   std::vector<HistoryPoint> history_;
-  std::vector<float> weights_before_;  // the weights before the last update (see step())
+  std::vector<std::vector<float>> weights_before_;  // per parameter, before the last update (see step())
 };
 
 }  // namespace bp
