@@ -273,19 +273,14 @@ bool reduce_dense_sum(const StridedView& out, const StridedView& in, float scale
     // (adding into memory row after row would wait on a store every time).
     for (int64_t c0 = 0; c0 < kept; c0 += 16) {
       const int64_t w = std::min<int64_t>(16, kept - c0);
-      auto row = [&](int64_t r) {
-        return w == 16 ? fastmath::load16(x + r * kept + c0) : fastmath::load_partial(x + r * kept + c0, w);
-      };
+      auto row = [&](int64_t r) { return fastmath::load_upto16(x + r * kept + c0, w); };
       v16 acc[4] = {};
       int64_t r = 0;
       for (; r + 4 <= reduced; r += 4)
         for (int j = 0; j < 4; ++j) acc[j] += row(r + j);
       for (; r < reduced; ++r) acc[0] += row(r);
       const v16 total = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-      if (w == 16)
-        fastmath::store16(o + c0, total);
-      else
-        fastmath::store_partial(o + c0, total, w);
+      fastmath::store_upto16(o + c0, total, w);
     }
   } else if (trailing) {
     for (int64_t i = 0; i < kept; ++i) o[i] = dense_sum(x + i * reduced, reduced);

@@ -42,6 +42,14 @@ inline void store_partial(float* p, v16 v, int64_t n) {
   std::memcpy(p, &v, static_cast<size_t>(n) * sizeof(float));
 #endif
 }
+/// The first min(n, 16) lanes: a plain vector load/store when n ≥ 16, else the masked one.
+inline v16 load_upto16(const float* p, int64_t n) { return n >= 16 ? load16(p) : load_partial(p, n); }
+inline void store_upto16(float* p, v16 v, int64_t n) {
+  if (n >= 16)
+    store16(p, v);
+  else
+    store_partial(p, v, n);
+}
 
 template <class V>
 using IntOf = std::conditional_t<std::is_same_v<V, float>, int32_t, v16i>;

@@ -1,5 +1,6 @@
-// Register-blocked SGEMM. B is packed into panels of 16 or 32 columns (zero padded, K blocked by
-// kKc rows) so the micro-kernel streams it from L1; rows of A are broadcast one scalar at a time,
+// Register-blocked SGEMM. B is read in panels of 16 or 32 columns (K blocked by kKc rows): in
+// place when its columns are contiguous and the panels whole, else packed and zero padded, so the
+// micro-kernel streams it from L1; rows of A are broadcast one scalar at a time,
 // which works for any stride of A. Each block of rows runs over every panel before moving on, so
 // it stays in L1. GCC vector extensions map to AVX-512/AVX2/SSE as available.
 #include "gemm.h"
@@ -33,7 +34,7 @@ struct Out {
 [[gnu::always_inline]] inline v16 bias_vector(const Out& o, int v) {
   const int w = std::min(16, o.ncols - 16 * v);
   if (w <= 0) return v16{};
-  return w == 16 ? load16(o.bias + 16 * v) : fastmath::load_partial(o.bias + 16 * v, w);
+  return fastmath::load_upto16(o.bias + 16 * v, w);
 }
 
 // Writes vector v of a row of C: accumulate, ReLU, and a masked store for a partial vector.
@@ -42,12 +43,9 @@ struct Out {
   if (w <= 0) return;
   float* dst = crow + 16 * v * o.cs;
   if (o.cs == 1) {
-    if (o.accumulate) out += w == 16 ? load16(dst) : fastmath::load_partial(dst, w);
+    if (o.accumulate) out += fastmath::load_upto16(dst, w);
     if (o.relu) out = out > 0 ? out : 0;
-    if (w == 16)
-      fastmath::store16(dst, out);
-    else
-      fastmath::store_partial(dst, out, w);
+    fastmath::store_upto16(dst, out, w);
   } else {
     for (int j = 0; j < w; ++j) {
       float& d = dst[j * o.cs];
@@ -118,15 +116,15 @@ void small_k_dispatch(int64_t k, int64_t m, const float* a, int64_t a_rs, const 
 template <int NV>
 constexpr int kMr = NV == 1 ? 16 : 8;
 
-// Runs the micro-kernel over `rows` (≤ kMr) rows, largest power-of-two blocks first.
+// Runs the micro-kernel over `rows` (≤ kMr) rows: a full block, else power-of-two pieces.
 template <int NV, bool kUnitRows>
 void row_block(int rows, int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const float* bp,
                Out o) {
   while (rows > 0) {
     int r = 1;
-    if (rows >= 16 && kMr<NV> >= 16) {
-      r = 16;
-      micro_kernel<kMr<NV> >= 16 ? 16 : 1, NV, kUnitRows>(kc, a, a_rs, a_cs, bp, o);
+    if (rows >= kMr<NV>) {
+      r = kMr<NV>;
+      micro_kernel<kMr<NV>, NV, kUnitRows>(kc, a, a_rs, a_cs, bp, o);
     } else if (rows >= 8) {
       r = 8;
       micro_kernel<8, NV, kUnitRows>(kc, a, a_rs, a_cs, bp, o);
@@ -256,10 +254,10 @@ void gemv(int64_t m, int64_t k, MatrixRef a, MatrixRef b, float* c, int64_t c_rs
     v16 p[16] = {};
     for (int64_t k0 = 0; k0 < k; k0 += 16) {
       const int64_t w = std::min<int64_t>(16, k - k0);
-      const v16 xv = w == 16 ? load16(x + k0) : fastmath::load_partial(x + k0, w);
+      const v16 xv = fastmath::load_upto16(x + k0, w);
       for (int r = 0; r < rows; ++r) {
         const float* src = a.data + (i0 + r) * a.row_stride + k0;
-        p[r] += (w == 16 ? load16(src) : fastmath::load_partial(src, w)) * xv;
+        p[r] += fastmath::load_upto16(src, w) * xv;
       }
     }
     const v16 sums = sum_lanes_16(p);
