@@ -21,6 +21,11 @@ class HeatmapRenderer {
   /// How many times the shader actually ran (the rest were cache hits).
   int renders() const { return renders_; }
   unsigned render(const Snapshot& snap, const Region& view, int width, int height, bool discretize, float scale = 1.0f);
+  /// Copies the last rendered texture into the bound framebuffer's rectangle (x, y, w, h), and
+  /// only within the clip rectangle (cx, cy, cw, ch); both in pixels with y measured from the top
+  /// of a framebuffer `framebuffer_height` pixels tall. A copy costs software GL a fraction of
+  /// drawing the texture as a blended quad.
+  void blit(int x, int y, int w, int h, int cx, int cy, int cw, int ch, int framebuffer_height) const;
 
  private:
   void upload(const Snapshot& snap);

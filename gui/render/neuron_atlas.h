@@ -5,26 +5,21 @@
 #include <vector>
 
 #include "model/app_model.h"
+#include "tile_atlas.h"
 
 namespace bp::studio {
 
 class NeuronAtlas {
  public:
-  NeuronAtlas();
-  ~NeuronAtlas();
-  NeuronAtlas(const NeuronAtlas&) = delete;
-  NeuronAtlas& operator=(const NeuronAtlas&) = delete;
-
   /// Rebuilds the texture when the snapshot changed.
   void update(const Snapshot& snap);
-  unsigned texture() const { return texture_; }
+  unsigned texture() const { return atlas_.texture(); }
   /// Texture coordinates of a neuron's tile: u0, v0, u1, v1 (row 0 of the map at the bottom).
   std::array<float, 4> tile(size_t layer, size_t neuron) const;
 
  private:
-  unsigned texture_ = 0;
+  TileAtlas atlas_;
   uint64_t version_ = 0;
-  int cols_ = 1, rows_ = 1, res_ = 1;
   std::vector<size_t> first_tile_;  // index of each layer's first tile
 };
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "common/palette.h"
+#include "render/gl.h"
 #include "studio_app.h"
 
 namespace bp::studio {
@@ -30,8 +31,12 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
 void StudioApp::canvas_panel() {
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 4));
   // No window background: the boundary image covers it (one less full-canvas fill per frame).
-  ImGui::Begin("Canvas", nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
+  const bool open = ImGui::Begin("Canvas", nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
   ImGui::PopStyleVar();
+  if (!open) {  // collapsed
+    ImGui::End();
+    return;
+  }
   const auto snap = m_.snapshot();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float size_w = std::max(avail.x, 50.0f), size_h = std::max(avail.y, 50.0f);
@@ -52,11 +57,25 @@ void StudioApp::canvas_panel() {
     return std::pair<float, float>{v.x_min + (p.x - canvas_pos_.x) * per_px, v.y_max - (p.y - canvas_pos_.y) * per_px};
   };
 
-  const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
   // Half resolution while training plays (software GL stays fluid); full when paused.
-  const unsigned tex = heatmap_.render(*snap, v, static_cast<int>(size_w * scale.x), static_cast<int>(size_h * scale.y), s_.discretize,
-                                       m_.playing() ? 0.5f : 1.0f);
-  ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex)), canvas_size_, ImVec2(0, 1), ImVec2(1, 0));
+  const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+  // The boundary is copied straight into the framebuffer when ImGui reaches this point of the
+  // canvas's draw list (under the points, over whatever lies behind the window).
+  heatmap_.render(*snap, v, static_cast<int>(size_w * scale.x), static_cast<int>(size_h * scale.y), s_.discretize,
+                  m_.playing() ? 0.5f : 1.0f);
+  ImGui::GetWindowDrawList()->AddCallback(
+      [](const ImDrawList*, const ImDrawCmd* cmd) {
+        const auto* app = static_cast<const StudioApp*>(cmd->UserCallbackData);
+        int x, y, w, h;
+        app->canvas_rect(x, y, w, h);
+        const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+        const ImVec4& c = cmd->ClipRect;  // the window's clip rectangle: nothing is drawn outside it
+        const int cx = static_cast<int>(c.x * scale.x), cy = static_cast<int>(c.y * scale.y);
+        GLint viewport[4];
+        glGetIntegerv(GL_VIEWPORT, viewport);
+        app->heatmap_.blit(x, y, w, h, cx, cy, static_cast<int>(c.z * scale.x) - cx, static_cast<int>(c.w * scale.y) - cy, viewport[3]);
+      },
+      this);
 
   // Interaction.
   ImGui::SetCursorScreenPos(canvas_pos_);
@@ -122,15 +141,19 @@ void StudioApp::canvas_panel() {
   };
   const ImU32 ink = im_color(0.1f, 0.1f, 0.1f), white = im_color(1, 1, 1);
   const std::vector<StudioPoint> pts = m_.points();  // one copy per frame, after this frame's edits
+  // Train points: a disc in the class colour with a white edge; test points: a ring in the class
+  // colour with a dark edge.
+  enum { kDisc, kEdge, kTestEdge, kTestRing };
+  sprites_.prepare({{r, 0}, {r, 1.2f}, {r + 0.5f, 1.0f}, {r - 0.8f, 2.2f}});
   for (const StudioPoint& p : pts) {
     const ImVec2 c = to_screen(p.x, p.y);
     if (p.test) {
       if (!s_.show_test) continue;
-      dl->AddCircle(c, r + 0.5f, ink, 16, 1.0f);
-      dl->AddCircle(c, r - 0.8f, colour(p), 16, 2.2f);
+      sprites_.draw(dl, kTestEdge, c, ink);
+      sprites_.draw(dl, kTestRing, c, colour(p));
     } else {
-      dl->AddCircleFilled(c, r, colour(p), 16);
-      dl->AddCircle(c, r, white, 16, 1.2f);
+      sprites_.draw(dl, kDisc, c, colour(p));
+      sprites_.draw(dl, kEdge, c, white);
     }
   }
   if (show_inspector_ && inspector_.ready()) {

@@ -1,50 +1,50 @@
 // Data: dataset picker with thumbnails, size, noise, seed and regenerate, train/test ratio,
 // problem type for hand-placed points, the class a click adds, import/export, undo/redo.
 #include <algorithm>
-#include <map>
+#include <cmath>
 
 #include "common/palette.h"
+#include "common/plot.h"
 #include "studio_app.h"
 
 namespace bp::studio {
 namespace {
 
-// A small preview of each dataset, generated once.
-const Dataset& preview(const std::string& name) {
-  static std::map<std::string, Dataset> cache;
-  auto it = cache.find(name);
-  if (it == cache.end()) {
-    const DatasetInfo* info = find_dataset(name);
-    it = cache.emplace(name, make_dataset(name, 120, info ? info->default_noise : 0.0f, 3)).first;
+// Previews of the datasets (120 points each), drawn on the CPU into one texture, a tile per
+// dataset, whenever the thumbnail size changes. As ImGui shapes they cost software GL about a
+// fifth of a frame; as tiles they are one textured quad each.
+void draw_previews(TileAtlas& atlas, const std::vector<std::string>& names, int size) {
+  const size_t tile_bytes = static_cast<size_t>(size * size * 4);
+  std::vector<uint8_t> rgba(names.size() * tile_bytes, 255);
+  for (size_t t = 0; t < names.size(); ++t) {
+    const DatasetInfo* info = find_dataset(names[t]);
+    if (!info) continue;  // "custom": left white, labelled by the view
+    const Dataset d = make_dataset(names[t], 120, info->default_noise, 3);
+    tools::Canvas cv(size, size);
+    const Region& r = d.region;
+    const float inner = static_cast<float>(size - 6);
+    for (const Point& p : d.points) {
+      const float x = 3 + (p.x - r.x_min) / (r.x_max - r.x_min) * inner, y = 3 + (r.y_max - p.y) / (r.y_max - r.y_min) * inner;
+      const tools::Rgb c = d.problem == Problem::Regression ? tools::diverging(p.label, 1.0f) : tools::class_color(static_cast<int>(p.label));
+      cv.disc(x, y, 1.9f, c, c);
+    }
+    const auto& px = cv.pixels();
+    for (size_t i = 0; i < static_cast<size_t>(size * size); ++i) std::copy_n(&px[i * 3], 3, &rgba[t * tile_bytes + i * 4]);
   }
-  return it->second;
+  atlas.upload(rgba, names.size(), size);
 }
 
-bool thumbnail(const std::string& name, bool selected, float size) {
+bool thumbnail(const std::string& name, bool selected, float size, const TileAtlas& atlas, size_t tile) {
   ImGui::PushID(name.c_str());
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   const bool clicked = ImGui::InvisibleButton("thumb", ImVec2(size, size));
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 end(pos.x + size, pos.y + size);
-  dl->AddRectFilled(pos, end, im_color(1, 1, 1));
+  const auto uv = atlas.tile(tile);
+  dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(atlas.texture())), pos, end, ImVec2(uv[0], uv[1]), ImVec2(uv[2], uv[3]));
   if (name == "custom") {
     const ImVec2 ts = ImGui::CalcTextSize("custom");
     dl->AddText(ImVec2(pos.x + (size - ts.x) / 2, pos.y + (size - ts.y) / 2), im_color(0.3f, 0.3f, 0.3f), "custom");
-  } else {
-    const Dataset& d = preview(name);
-    const Region& r = d.region;
-    for (const Point& p : d.points) {
-      const float x = pos.x + 3 + (p.x - r.x_min) / (r.x_max - r.x_min) * (size - 6);
-      const float y = pos.y + 3 + (r.y_max - p.y) / (r.y_max - r.y_min) * (size - 6);
-      ImU32 c;
-      if (d.problem == Problem::Regression) {
-        const tools::Rgb col = tools::diverging(p.label, 1.0f);
-        c = im_color(col.r, col.g, col.b);
-      } else {
-        c = class_im_color(static_cast<int>(p.label));
-      }
-      dl->AddCircleFilled(ImVec2(x, y), 1.8f, c, 6);
-    }
   }
   dl->AddRect(pos, end, selected ? im_color(0.1f, 0.3f, 0.8f) : im_color(0.6f, 0.6f, 0.6f), 2.0f, 0, selected ? 3.0f : 1.0f);
   if (ImGui::IsItemHovered()) {
@@ -63,16 +63,20 @@ void StudioApp::data_panel() {
   bool changed = false;
 
   ImGui::TextUnformatted("Dataset");
-  const float size = std::max(44.0f, ImGui::GetFontSize() * 3.2f);
+  const float size = std::round(std::max(44.0f, ImGui::GetFontSize() * 3.2f));
   const float avail = ImGui::GetContentRegionAvail().x;
   const int per_row = std::max(1, static_cast<int>((avail + 6) / (size + 6)));
   std::vector<std::string> names;
   for (const DatasetInfo& info : dataset_catalog())
     if (info.name != "bench-spiral") names.push_back(info.name);
   names.push_back("custom");
+  if (thumbnail_size_ != static_cast<int>(size) || thumbnails_.count() != names.size()) {
+    thumbnail_size_ = static_cast<int>(size);
+    draw_previews(thumbnails_, names, thumbnail_size_);
+  }
   for (size_t i = 0; i < names.size(); ++i) {
     if (i % static_cast<size_t>(per_row) != 0) ImGui::SameLine(0, 6);
-    if (thumbnail(names[i], d.dataset == names[i], size) && d.dataset != names[i]) {
+    if (thumbnail(names[i], d.dataset == names[i], size, thumbnails_, i) && d.dataset != names[i]) {
       d.dataset = names[i];
       const DatasetInfo* info = find_dataset(d.dataset);
       if (info) d.noise = info->default_noise;

@@ -13,6 +13,8 @@
 #include "model/inspector_model.h"
 #include "render/heatmap_renderer.h"
 #include "render/neuron_atlas.h"
+#include "render/point_sprites.h"
+#include "render/tile_atlas.h"
 
 namespace bp::studio {
 
@@ -72,6 +74,9 @@ class StudioApp {
   AppModel& m_;
   HeatmapRenderer& heatmap_;
   NeuronAtlas atlas_;
+  PointSprites sprites_;
+  TileAtlas thumbnails_;  ///< dataset previews, one tile per dataset
+  int thumbnail_size_ = 0;
   Fonts fonts_;
   std::string assets_dir_;
   ViewSettings s_;
