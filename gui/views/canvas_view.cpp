@@ -33,6 +33,7 @@ void StudioApp::canvas_panel() {
   // No window background: the boundary image covers it (one less full-canvas fill per frame).
   const bool open = ImGui::Begin("Canvas", nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
   ImGui::PopStyleVar();
+  note_window("Canvas");
   if (!open) {  // collapsed
     ImGui::End();
     return;

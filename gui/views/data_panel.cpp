@@ -58,7 +58,7 @@ bool thumbnail(const std::string& name, bool selected, float size, const TileAtl
 }  // namespace
 
 void StudioApp::data_panel() {
-  ImGui::Begin("Data");
+  begin_panel("Data");
   DataSettings d = m_.data_settings();
   bool changed = false;
 

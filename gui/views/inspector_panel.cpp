@@ -37,7 +37,9 @@ void StudioApp::inspector_panel() {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   ImGui::SetNextWindowSize(ImVec2(display.x * 0.92f, display.y * 0.62f), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowPos(ImVec2(display.x * 0.04f, display.y * 0.34f), ImGuiCond_FirstUseEver);
-  if (!ImGui::Begin("Graph inspector", &show_inspector_)) {
+  const bool inspector_open = ImGui::Begin("Graph inspector", &show_inspector_);
+  note_window("Graph inspector");
+  if (!inspector_open) {
     ImGui::End();
     return;
   }

@@ -50,7 +50,7 @@ float dist_to_segment(ImVec2 p, ImVec2 a, ImVec2 b) {
 }  // namespace
 
 void StudioApp::network_panel() {
-  ImGui::Begin("Network");
+  begin_panel("Network");
   TrainConfig c = m_.config();
   bool edited = false;
   const auto snap = m_.snapshot();

@@ -68,7 +68,27 @@ void StudioApp::apply_style() {
   style_presenter_ = s_.presenter;
 }
 
+bool StudioApp::begin_panel(const char* name, ImGuiWindowFlags flags) {
+  const auto self = last_windows_.find(name);
+  bool alone = self != last_windows_.end();
+  if (alone)
+    for (const auto& [other, r] : last_windows_) {
+      const ImVec4& a = self->second;
+      if (other != name && a.x < r.z - 1 && r.x < a.z - 1 && a.y < r.w - 1 && r.y < a.w - 1) alone = false;
+    }
+  const bool open = ImGui::Begin(name, nullptr, flags | (alone ? ImGuiWindowFlags_NoBackground : 0));
+  note_window(name);
+  return open;
+}
+
+void StudioApp::note_window(const char* name) {
+  const ImVec2 p = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+  windows_[name] = ImVec4(p.x, p.y, p.x + size.x, p.y + size.y);
+}
+
 void StudioApp::frame() {
+  last_windows_.swap(windows_);
+  windows_.clear();
   apply_style();
   ImGui::PushFont(s_.presenter && fonts_.large ? fonts_.large : fonts_.normal);
   shortcuts();
@@ -243,6 +263,7 @@ void StudioApp::help_overlay() {
   ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
   ImGui::SetNextWindowBgAlpha(0.96f);
   ImGui::Begin("Shortcuts", &s_.show_help, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse);
+  note_window("Shortcuts");
   const char* rows[][2] = {
       {"Space", "play / pause training"}, {"S", "one training step"}, {"R", "reset the weights"},
       {"G", "regenerate the data"}, {"P", "presenter mode (large, high contrast)"}, {"T", "show / hide test data"},

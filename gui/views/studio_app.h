@@ -5,6 +5,7 @@
 #pragma once
 #include <imgui.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +69,12 @@ class StudioApp {
   void inspector_panel();
   void path_popup();
   void apply_style();
+  /// ImGui::Begin for the tiled panels (Data, Training, Network). While a panel overlaps no other
+  /// window, ImGui draws no background for it: the frame's clear colour is the same, and
+  /// software GL is spared a blended fill of a third of the window each frame.
+  bool begin_panel(const char* name, ImGuiWindowFlags flags = 0);
+  /// Records the current window's rectangle for begin_panel's overlap test next frame.
+  void note_window(const char* name);
   void fit_view();
   bool apply_config(const TrainConfig& c);
 
@@ -81,6 +88,7 @@ class StudioApp {
   std::string assets_dir_;
   ViewSettings s_;
   bool quit_ = false;
+  std::map<std::string, ImVec4> windows_, last_windows_;  // x0, y0, x1, y1 of this and the last frame
   bool style_presenter_ = false;
   bool style_applied_ = false;
   // Canvas interaction state.

@@ -8,7 +8,7 @@
 namespace bp::studio {
 
 void StudioApp::training_panel() {
-  ImGui::Begin("Training");
+  begin_panel("Training");
   const auto snap = m_.snapshot();
   const float bw = ImGui::GetFontSize() * 4.2f;
   if (ImGui::Button(m_.playing() ? "Pause" : "Play", ImVec2(bw, 0))) m_.toggle_play();
