@@ -238,9 +238,7 @@ int main(int argc, char** argv) {
         int fw, fh;
         glfwGetFramebufferSize(window, &fw, &fh);
         glViewport(0, 0, fw, fh);
-        // The tiled panels draw no background of their own (StudioApp::begin_panel): the clear is it.
-        const ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
-        glClearColor(bg.x, bg.y, bg.z, 1.0f);
+        glClearColor(0.92f, 0.92f, 0.92f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         ++frame;
@@ -277,9 +275,9 @@ int main(int argc, char** argv) {
         const double p95 = sorted.empty() ? 0 : sorted[sorted.size() * 95 / 100];
         const auto snap = model.snapshot();
         std::printf("frames %d in %.2f s: %.1f fps (median frame %.2f ms, 95th percentile %.2f ms); boundary updates %.1f/s; "
-                    "training step %lld, %.0f steps/s; heatmap renders %d\n",
+                    "training step %lld, %.0f steps/s; heatmap renders %d, graph renders %d\n",
                     frame, secs, frame / secs, median, p95, static_cast<double>(snap->version - first_version) / secs,
-                    static_cast<long long>(snap->step), snap->steps_per_second, heatmap->renders());
+                    static_cast<long long>(snap->step), snap->steps_per_second, heatmap->renders(), app.graph_renders());
       }
     }
   }

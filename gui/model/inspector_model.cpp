@@ -61,11 +61,13 @@ void InspectorModel::rebuild() {
   stepper_ = std::make_unique<explain::Stepper>(*graph_);
   selected_ = -1;
   playing = false;
+  ++revision_;
 }
 
 void InspectorModel::expand(int layer, int neuron) {
   collapsed_.erase({layer, neuron});
   collapsed_.erase({layer, -1});
+  ++revision_;
 }
 
 bool InspectorModel::is_collapsed(int layer, int neuron) const {

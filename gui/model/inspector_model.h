@@ -28,6 +28,8 @@ class InspectorModel {
   const explain::Layout& layout() const { return layout_; }
   /// Milliseconds the last layout took.
   double layout_ms() const { return layout_ms_; }
+  /// Changes whenever the graph is rebuilt or its collapsed boxes change (views cache on it).
+  uint64_t revision() const { return revision_; }
 
   /// Node shown in the side panel: the selection, else the stepper's current node.
   int focus() const;
@@ -58,10 +60,10 @@ class InspectorModel {
 
   // Collapsing: a neuron (its weights, products, sum and activation) or a whole layer is drawn as
   // one box at the place of its last member, and expanded again.
-  void collapse_neuron(int layer, int neuron) { collapsed_.insert({layer, neuron}); }
-  void collapse_layer(int layer) { collapsed_.insert({layer, -1}); }
+  void collapse_neuron(int layer, int neuron) { collapsed_.insert({layer, neuron}), ++revision_; }
+  void collapse_layer(int layer) { collapsed_.insert({layer, -1}), ++revision_; }
   void expand(int layer, int neuron);
-  void expand_all() { collapsed_.clear(); }
+  void expand_all() { collapsed_.clear(), ++revision_; }
   /// The neuron's box, or its whole layer's, is collapsed.
   bool is_collapsed(int layer, int neuron) const;
   bool is_layer_collapsed(int layer) const { return collapsed_.count({layer, -1}) > 0; }
@@ -86,6 +88,7 @@ class InspectorModel {
   explain::Layout layout_;
   double layout_ms_ = 0;
   int selected_ = -1;
+  uint64_t revision_ = 0;
   std::set<std::pair<int, int>> collapsed_;  // (layer, neuron); neuron −1 = the whole layer
 };
 

@@ -149,21 +149,9 @@ unsigned HeatmapRenderer::render(const Snapshot& snap, const Region& view, int f
   return target_;
 }
 
-void HeatmapRenderer::blit(int x, int y, int w, int h, int cx, int cy, int cw, int ch, int framebuffer_height) const {
-  if (width_ < 1 || height_ < 1 || w < 1 || h < 1 || cw < 1 || ch < 1) return;
-  GLint draw_fbo = 0, scissor[4];
-  glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &draw_fbo);
-  glGetIntegerv(GL_SCISSOR_BOX, scissor);
-  const GLboolean scissor_on = glIsEnabled(GL_SCISSOR_TEST);
-  glEnable(GL_SCISSOR_TEST);
-  glScissor(cx, framebuffer_height - cy - ch, cw, ch);
-  glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo_);
-  const int y0 = framebuffer_height - y - h;
-  glBlitFramebuffer(0, 0, width_, height_, x, y0, x + w, y0 + h, GL_COLOR_BUFFER_BIT,
-                    width_ == w && height_ == h ? GL_NEAREST : GL_LINEAR);
-  glBindFramebuffer(GL_READ_FRAMEBUFFER, static_cast<GLuint>(draw_fbo));
-  glScissor(scissor[0], scissor[1], scissor[2], scissor[3]);
-  if (!scissor_on) glDisable(GL_SCISSOR_TEST);
+void HeatmapRenderer::draw(ImDrawList* dl, ImVec2 pos, ImVec2 size) {
+  blit_ = {fbo_, width_, height_, pos, size};
+  add_blit(dl, &blit_);
 }
 
 void save_framebuffer_png(const std::string& path, int x, int y, int w, int h, int framebuffer_height) {

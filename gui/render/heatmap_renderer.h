@@ -2,6 +2,8 @@
 #pragma once
 #include <string>
 
+#include "blit.h"
+
 #include "model/app_model.h"
 
 namespace bp::studio {
@@ -21,17 +23,15 @@ class HeatmapRenderer {
   /// How many times the shader actually ran (the rest were cache hits).
   int renders() const { return renders_; }
   unsigned render(const Snapshot& snap, const Region& view, int width, int height, bool discretize, float scale = 1.0f);
-  /// Copies the last rendered texture into the bound framebuffer's rectangle (x, y, w, h), and
-  /// only within the clip rectangle (cx, cy, cw, ch); both in pixels with y measured from the top
-  /// of a framebuffer `framebuffer_height` pixels tall. A copy costs software GL a fraction of
-  /// drawing the texture as a blended quad.
-  void blit(int x, int y, int w, int h, int cx, int cy, int cw, int ch, int framebuffer_height) const;
+  /// Adds to `dl` the copy of the last rendered texture onto the screen rectangle (pos, size).
+  void draw(ImDrawList* dl, ImVec2 pos, ImVec2 size);
 
  private:
   void upload(const Snapshot& snap);
   unsigned program_ = 0, vao_ = 0, vbo_ = 0, fbo_ = 0, target_ = 0, values_ = 0, values_more_ = 0;
   int width_ = 0, height_ = 0;
   int renders_ = 0;
+  Blit blit_;
   uint64_t uploaded_version_ = 0;
   struct Key {
     uint64_t version;

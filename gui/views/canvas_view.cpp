@@ -6,7 +6,6 @@
 #include <cstdio>
 
 #include "common/palette.h"
-#include "render/gl.h"
 #include "studio_app.h"
 
 namespace bp::studio {
@@ -30,7 +29,7 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
 
 void StudioApp::canvas_panel() {
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 4));
-  // No window background: the boundary image covers it (one less full-canvas fill per frame).
+  // No window background: the boundary covers it (one less full-canvas fill per frame).
   const bool open = ImGui::Begin("Canvas", nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
   ImGui::PopStyleVar();
   note_window("Canvas");
@@ -64,19 +63,7 @@ void StudioApp::canvas_panel() {
   // canvas's draw list (under the points, over whatever lies behind the window).
   heatmap_.render(*snap, v, static_cast<int>(size_w * scale.x), static_cast<int>(size_h * scale.y), s_.discretize,
                   m_.playing() ? 0.5f : 1.0f);
-  ImGui::GetWindowDrawList()->AddCallback(
-      [](const ImDrawList*, const ImDrawCmd* cmd) {
-        const auto* app = static_cast<const StudioApp*>(cmd->UserCallbackData);
-        int x, y, w, h;
-        app->canvas_rect(x, y, w, h);
-        const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
-        const ImVec4& c = cmd->ClipRect;  // the window's clip rectangle: nothing is drawn outside it
-        const int cx = static_cast<int>(c.x * scale.x), cy = static_cast<int>(c.y * scale.y);
-        GLint viewport[4];
-        glGetIntegerv(GL_VIEWPORT, viewport);
-        app->heatmap_.blit(x, y, w, h, cx, cy, static_cast<int>(c.z * scale.x) - cx, static_cast<int>(c.w * scale.y) - cy, viewport[3]);
-      },
-      this);
+  heatmap_.draw(ImGui::GetWindowDrawList(), canvas_pos_, canvas_size_);
 
   // Interaction.
   ImGui::SetCursorScreenPos(canvas_pos_);

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "common/palette.h"
+#include "render/cached_view.h"
 #include "studio_app.h"
 
 namespace bp::studio {
@@ -155,60 +156,70 @@ void StudioApp::inspector_panel() {
   const std::vector<int> rep = inspector_.representatives();
   std::vector<int> members(g.nodes.size(), 0);
   for (size_t i = 0; i < g.nodes.size(); ++i) members[static_cast<size_t>(rep[i])]++;
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
   const int current = st.current() >= 0 ? rep[static_cast<size_t>(st.current())] : -1;
   const bool backward = st.phase() != explain::Stepper::Forward && current >= 0;
   // Only what is on screen is drawn: a 1,000-node graph stays cheap.
   auto visible = [&](ImVec2 p) {
     return p.x + bw * graph_zoom_ >= origin.x && p.x <= origin.x + size.x && p.y + bh * graph_zoom_ >= origin.y && p.y <= origin.y + size.y;
   };
-  for (size_t i = 0; i < g.nodes.size(); ++i)
-    for (int in0 : g.nodes[i].inputs) {
-      const int in = rep[static_cast<size_t>(in0)], to = rep[i];
-      if (in == to) continue;  // inside a collapsed box
-      const ImVec2 a = box(static_cast<size_t>(in)), b = box(static_cast<size_t>(to));
-      const ImVec2 p0(a.x + bw * graph_zoom_, a.y + bh * graph_zoom_ / 2), p1(b.x, b.y + bh * graph_zoom_ / 2);
-      if (std::max(p0.x, p1.x) < origin.x || std::min(p0.x, p1.x) > origin.x + size.x) continue;
-      const bool hot = backward && to == current;
-      dl->AddLine(p0, p1, hot ? class_im_color(3) : im_color(0.55f, 0.55f, 0.55f, 0.8f), hot ? 3.0f : 1.0f);
-    }
-  int hovered_node = -1;
-  const float fs = ImGui::GetFontSize() * std::clamp(graph_zoom_, 0.5f, 1.2f);
-  for (size_t i = 0; i < g.nodes.size(); ++i) {
-    if (rep[i] != static_cast<int>(i)) continue;  // a member of a collapsed box
-    const ImVec2 a = box(i);
-    if (!visible(a)) continue;
-    const ImVec2 b(a.x + bw * graph_zoom_, a.y + bh * graph_zoom_);
-    const explain::GNode& n = g.nodes[i];
-    const int idx = static_cast<int>(i);
-    const bool done = st.computed(idx);
-    dl->AddRectFilled(a, b, done ? kind_fill(n.kind) : im_color(0.97f, 0.97f, 0.97f), 5.0f * graph_zoom_);
-    const bool is_current = idx == current, is_selected = idx == inspector_.selected();
-    dl->AddRect(a, b, is_current ? class_im_color(3) : (is_selected ? class_im_color(1) : im_color(0.35f, 0.35f, 0.35f)), 5.0f * graph_zoom_, 0,
-                is_current || is_selected ? 3.0f : 1.0f);
-    if (graph_zoom_ > 0.3f) {
-      std::string title = n.label;
-      if (!n.op.empty() && n.op != n.label && n.op != "neuron") title += " (" + n.op + ")";
-      if (members[i] > 1) {
-        char buf[64];
-        const bool whole_layer = inspector_.is_layer_collapsed(n.layer);
-        if (whole_layer)
-          std::snprintf(buf, sizeof buf, "[layer %d: %d nodes]", n.layer + 1, members[i]);
-        else
-          std::snprintf(buf, sizeof buf, "[neuron %d.%d: %d nodes]", n.layer + 1, n.neuron + 1, members[i]);
-        title = buf;
+  // The graph is rasterized only when what it shows changes, and copied to the screen otherwise.
+  uint64_t key = digest(digest(digest(14695981039346656037ull, inspector_.revision()), st.steps_taken()), inspector_.selected());
+  key = digest(digest(digest(digest(key, graph_zoom_), graph_pan_), ImGui::GetFontSize()), &g);
+  if (ImDrawList* dl = graph_view_.begin(key, origin, size)) {
+    for (size_t i = 0; i < g.nodes.size(); ++i)
+      for (int in0 : g.nodes[i].inputs) {
+        const int in = rep[static_cast<size_t>(in0)], to = rep[i];
+        if (in == to) continue;  // inside a collapsed box
+        const ImVec2 a = box(static_cast<size_t>(in)), b = box(static_cast<size_t>(to));
+        const ImVec2 p0(a.x + bw * graph_zoom_, a.y + bh * graph_zoom_ / 2), p1(b.x, b.y + bh * graph_zoom_ / 2);
+        if (std::max(p0.x, p1.x) < origin.x || std::min(p0.x, p1.x) > origin.x + size.x) continue;
+        const bool hot = backward && to == current;
+        dl->AddLine(p0, p1, hot ? class_im_color(3) : im_color(0.55f, 0.55f, 0.55f, 0.8f), hot ? 3.0f : 1.0f);
       }
-      const std::string v = g.level == explain::Level::Tensor ? n.shape : (done ? "value " + num(n.value) : "value ?");
-      const std::string gr = st.has_grad(idx) ? (g.level == explain::Level::Tensor ? "grad ready" : "grad " + num(st.grad(idx))) : "";
-      const ImVec4 clip(a.x, a.y, b.x - 3, b.y);
-      dl->AddText(nullptr, fs, ImVec2(a.x + 4, a.y + 2), im_color(0.05f, 0.05f, 0.05f), title.c_str(), nullptr, 0, &clip);
-      dl->AddText(nullptr, fs * 0.9f, ImVec2(a.x + 4, a.y + 2 + fs), im_color(0.2f, 0.2f, 0.2f), v.c_str(), nullptr, 0, &clip);
-      if (!gr.empty()) dl->AddText(nullptr, fs * 0.9f, ImVec2(a.x + 4, a.y + 2 + 1.9f * fs), class_im_color(3), gr.c_str(), nullptr, 0, &clip);
+    const float fs = ImGui::GetFontSize() * std::clamp(graph_zoom_, 0.5f, 1.2f);
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      if (rep[i] != static_cast<int>(i)) continue;  // a member of a collapsed box
+      const ImVec2 a = box(i);
+      if (!visible(a)) continue;
+      const ImVec2 b(a.x + bw * graph_zoom_, a.y + bh * graph_zoom_);
+      const explain::GNode& n = g.nodes[i];
+      const int idx = static_cast<int>(i);
+      const bool done = st.computed(idx);
+      dl->AddRectFilled(a, b, done ? kind_fill(n.kind) : im_color(0.97f, 0.97f, 0.97f), 5.0f * graph_zoom_);
+      const bool is_current = idx == current, is_selected = idx == inspector_.selected();
+      dl->AddRect(a, b, is_current ? class_im_color(3) : (is_selected ? class_im_color(1) : im_color(0.35f, 0.35f, 0.35f)), 5.0f * graph_zoom_, 0,
+                  is_current || is_selected ? 3.0f : 1.0f);
+      if (graph_zoom_ > 0.3f) {
+        std::string title = n.label;
+        if (!n.op.empty() && n.op != n.label && n.op != "neuron") title += " (" + n.op + ")";
+        if (members[i] > 1) {
+          char buf[64];
+          const bool whole_layer = inspector_.is_layer_collapsed(n.layer);
+          if (whole_layer)
+            std::snprintf(buf, sizeof buf, "[layer %d: %d nodes]", n.layer + 1, members[i]);
+          else
+            std::snprintf(buf, sizeof buf, "[neuron %d.%d: %d nodes]", n.layer + 1, n.neuron + 1, members[i]);
+          title = buf;
+        }
+        const std::string v = g.level == explain::Level::Tensor ? n.shape : (done ? "value " + num(n.value) : "value ?");
+        const std::string gr = st.has_grad(idx) ? (g.level == explain::Level::Tensor ? "grad ready" : "grad " + num(st.grad(idx))) : "";
+        const ImVec4 clip(a.x, a.y, b.x - 3, b.y);
+        dl->AddText(nullptr, fs, ImVec2(a.x + 4, a.y + 2), im_color(0.05f, 0.05f, 0.05f), title.c_str(), nullptr, 0, &clip);
+        dl->AddText(nullptr, fs * 0.9f, ImVec2(a.x + 4, a.y + 2 + fs), im_color(0.2f, 0.2f, 0.2f), v.c_str(), nullptr, 0, &clip);
+        if (!gr.empty()) dl->AddText(nullptr, fs * 0.9f, ImVec2(a.x + 4, a.y + 2 + 1.9f * fs), class_im_color(3), gr.c_str(), nullptr, 0, &clip);
+      }
     }
-    if (hovered && io.MousePos.x >= a.x && io.MousePos.x <= b.x && io.MousePos.y >= a.y && io.MousePos.y <= b.y) hovered_node = idx;
   }
-  dl->PopClipRect();
+  graph_view_.end(ImGui::GetWindowDrawList(), ImGui::GetStyleColorVec4(ImGuiCol_WindowBg));
+  int hovered_node = -1;
+  if (hovered)
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      if (rep[i] != static_cast<int>(i)) continue;
+      const ImVec2 a = box(i);
+      if (visible(a) && io.MousePos.x >= a.x && io.MousePos.x <= a.x + bw * graph_zoom_ && io.MousePos.y >= a.y &&
+          io.MousePos.y <= a.y + bh * graph_zoom_)
+        hovered_node = static_cast<int>(i);
+    }
   if (hovered_node >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
     menu_node_ = hovered_node;
     ImGui::OpenPopup("node_menu");

@@ -1,6 +1,7 @@
 #include "studio_app.h"
 
 #include <GLFW/glfw3.h>
+#include <imgui_internal.h>  // the windows' stacking order
 
 #include <algorithm>
 #include <cstring>
@@ -69,12 +70,14 @@ void StudioApp::apply_style() {
 }
 
 bool StudioApp::begin_panel(const char* name, ImGuiWindowFlags flags) {
+  // Last frame's rectangles and stacking: a panel needs its own background only where it covers
+  // a window drawn before it (one on top of it covers it with its own background).
   const auto self = last_windows_.find(name);
   bool alone = self != last_windows_.end();
   if (alone)
-    for (const auto& [other, r] : last_windows_) {
-      const ImVec4& a = self->second;
-      if (other != name && a.x < r.z - 1 && r.x < a.z - 1 && a.y < r.w - 1 && r.y < a.w - 1) alone = false;
+    for (const auto& [other, w] : last_windows_) {
+      const ImVec4 &a = self->second.rect, &r = w.rect;
+      if (other != name && w.order < self->second.order && a.x < r.z - 1 && r.x < a.z - 1 && a.y < r.w - 1 && r.y < a.w - 1) alone = false;
     }
   const bool open = ImGui::Begin(name, nullptr, flags | (alone ? ImGuiWindowFlags_NoBackground : 0));
   note_window(name);
@@ -83,7 +86,7 @@ bool StudioApp::begin_panel(const char* name, ImGuiWindowFlags flags) {
 
 void StudioApp::note_window(const char* name) {
   const ImVec2 p = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
-  windows_[name] = ImVec4(p.x, p.y, p.x + size.x, p.y + size.y);
+  windows_[name] = {ImVec4(p.x, p.y, p.x + size.x, p.y + size.y), ImGui::FindWindowDisplayIndex(ImGui::GetCurrentWindow())};
 }
 
 void StudioApp::frame() {

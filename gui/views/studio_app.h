@@ -12,6 +12,7 @@
 
 #include "model/app_model.h"
 #include "model/inspector_model.h"
+#include "render/cached_view.h"
 #include "render/heatmap_renderer.h"
 #include "render/neuron_atlas.h"
 #include "render/point_sprites.h"
@@ -55,6 +56,8 @@ class StudioApp {
   void trace_point(const StudioPoint& p);
   void show_inspector(bool on) { show_inspector_ = on; }
   InspectorModel& inspector() { return inspector_; }
+  /// How many times the inspector's graph was rasterized (it is copied from a cache otherwise).
+  int graph_renders() const { return graph_view_.renders(); }
 
  private:
   void main_menu();
@@ -69,8 +72,8 @@ class StudioApp {
   void inspector_panel();
   void path_popup();
   void apply_style();
-  /// ImGui::Begin for the tiled panels (Data, Training, Network). While a panel overlaps no other
-  /// window, ImGui draws no background for it: the frame's clear colour is the same, and
+  /// ImGui::Begin for the tiled panels (Data, Training, Network). While a panel covers no window
+  /// beneath it, ImGui draws no background for it: the frame's clear colour is the same, and
   /// software GL is spared a blended fill of a third of the window each frame.
   bool begin_panel(const char* name, ImGuiWindowFlags flags = 0);
   /// Records the current window's rectangle for begin_panel's overlap test next frame.
@@ -88,7 +91,11 @@ class StudioApp {
   std::string assets_dir_;
   ViewSettings s_;
   bool quit_ = false;
-  std::map<std::string, ImVec4> windows_, last_windows_;  // x0, y0, x1, y1 of this and the last frame
+  struct Placed {
+    ImVec4 rect;  // x0, y0, x1, y1
+    int order;    // stacking: higher is drawn later, on top
+  };
+  std::map<std::string, Placed> windows_, last_windows_;  // this and the last frame
   bool style_presenter_ = false;
   bool style_applied_ = false;
   // Canvas interaction state.
@@ -108,6 +115,7 @@ class StudioApp {
   bool open_weight_popup_ = false;
   // Graph inspector.
   InspectorModel inspector_;
+  CachedView graph_view_;  ///< the inspector's graph, rasterized only when it changes
   bool show_inspector_ = false;
   bool pick_mode_ = false;
   bool fit_graph_ = true;

@@ -154,5 +154,36 @@ TEST(Inspector, CollapsingANeuronOrLayerGroupsItsNodesAndExpandsAgain) {
   EXPECT_EQ(boxes(), all);
 }
 
+TEST(Inspector, RevisionChangesExactlyWhenTheDrawnGraphDoes) {
+  // The view rasterizes the graph again only when the revision (or the stepping) changes.
+  AppModel m(false);
+  small_model(m);
+  InspectorModel in;
+  in.trace(m.points().front(), *m.snapshot(), m.config());
+  uint64_t r = in.revision();
+  auto changed = [&] {
+    const bool c = in.revision() != r;
+    r = in.revision();
+    return c;
+  };
+  in.stepper().step();
+  in.select(3);
+  EXPECT_FALSE(changed());  // stepping and selection are keyed separately
+  in.refresh(*m.snapshot(), m.config());
+  EXPECT_TRUE(changed());
+  in.set_level(explain::Level::Neuron);
+  EXPECT_TRUE(changed());
+  in.set_level(explain::Level::Neuron);
+  EXPECT_FALSE(changed());
+  in.collapse_layer(0);
+  EXPECT_TRUE(changed());
+  in.expand(0, -1);
+  EXPECT_TRUE(changed());
+  in.collapse_neuron(0, 1);
+  EXPECT_TRUE(changed());
+  in.expand_all();
+  EXPECT_TRUE(changed());
+}
+
 }  // namespace
 }  // namespace bp::studio

@@ -1,0 +1,82 @@
+#include "cached_view.h"
+
+#include <imgui_impl_opengl3.h>
+
+#include <cmath>
+
+#include "gl.h"
+
+namespace bp::studio {
+
+CachedView::CachedView() : list_(ImGui::GetDrawListSharedData()) {
+  texture_ = make_linear_texture();
+  glGenFramebuffers(1, &fbo_);
+}
+
+CachedView::~CachedView() {
+  glDeleteFramebuffers(1, &fbo_);
+  glDeleteTextures(1, &texture_);
+}
+
+ImDrawList* CachedView::begin(uint64_t key, ImVec2 pos, ImVec2 size) {
+  size.x = std::floor(size.x);
+  size.y = std::floor(size.y);
+  recording_ = !valid_ || key != key_ || size.x != size_.x || size.y != size_.y;
+  blit_.pos = pos;
+  blit_.size = size;
+  if (!recording_) return nullptr;
+  key_ = key;
+  size_ = size;
+  record_pos_ = pos;
+  list_._ResetForNewFrame();
+  list_.PushTextureID(ImGui::GetIO().Fonts->TexID);
+  list_.PushClipRect(pos, ImVec2(pos.x + size.x, pos.y + size.y));
+  return &list_;
+}
+
+void CachedView::end(ImDrawList* dl, ImVec4 background) {
+  if (size_.x < 1 || size_.y < 1) return;
+  const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+  const int w = static_cast<int>(size_.x * scale.x), h = static_cast<int>(size_.y * scale.y);
+  if (recording_) {
+    recording_ = false;
+    GLint prev_fbo = 0;
+    glGetIntegerv(GL_FRAMEBUFFER_BINDING, &prev_fbo);
+    if (w != blit_.width || h != blit_.height) {
+      glBindTexture(GL_TEXTURE_2D, texture_);
+      glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+      glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+      glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, texture_, 0);
+      blit_.fbo = fbo_;
+      blit_.width = w;
+      blit_.height = h;
+    }
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+    GLint viewport[4];
+    glGetIntegerv(GL_VIEWPORT, viewport);
+    glViewport(0, 0, w, h);
+    glDisable(GL_SCISSOR_TEST);
+    glClearColor(background.x, background.y, background.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    // ImGui's own renderer draws the recorded list into the texture; it restores its GL state.
+    list_._PopUnusedDrawCmd();
+    ImDrawList* lists[] = {&list_};
+    ImDrawData data;
+    data.Valid = true;
+    data.CmdLists = lists;
+    data.CmdListsCount = 1;
+    data.TotalVtxCount = list_.VtxBuffer.Size;
+    data.TotalIdxCount = list_.IdxBuffer.Size;
+    data.DisplayPos = record_pos_;
+    data.DisplaySize = size_;
+    data.FramebufferScale = scale;
+    ImGui_ImplOpenGL3_RenderDrawData(&data);
+    glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(prev_fbo));
+    glViewport(viewport[0], viewport[1], viewport[2], viewport[3]);
+    valid_ = true;
+    ++renders_;
+  }
+  add_blit(dl, &blit_);
+}
+
+}  // namespace bp::studio
