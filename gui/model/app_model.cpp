@@ -69,6 +69,7 @@ struct AppModel::Worker {
   uint64_t version = 0;
 
   std::thread thread;
+  static constexpr auto kPublishInterval = std::chrono::microseconds(1'000'000 / 36);
 
   explicit Worker(AppModel& model) : m(model) {}
 
@@ -205,7 +206,10 @@ struct AppModel::Worker {
       budget += static_cast<int64_t>(step_credit);
       step_credit -= std::floor(step_credit);
     }
-    const auto slice_end = now + std::chrono::milliseconds(10);  // leaves room for 30+ boundary updates/s
+    // A slice of training ends when the next boundary update is due (36 a second), so that
+    // updates keep their pace whatever share of a core the worker gets; 2 to 10 ms of training.
+    const auto slice_end = now + std::clamp(std::chrono::duration_cast<Clock::duration>(last_publish + kPublishInterval - now),
+                                            Clock::duration(std::chrono::milliseconds(2)), Clock::duration(std::chrono::milliseconds(10)));
     int64_t done = 0;
     if (trainer && !diverged) {
       while (done < budget || (playing && speed <= 0 && timed && Clock::now() < slice_end)) {
@@ -232,7 +236,7 @@ struct AppModel::Worker {
     const double span = std::chrono::duration<double>(rate_window.back().first - rate_window.front().first).count();
     rate = span > 0.05 ? static_cast<double>(rate_window.back().second - rate_window.front().second) / span : (playing ? rate : 0);
 
-    const bool publish_due = !timed || std::chrono::duration<double>(Clock::now() - last_publish).count() >= 1.0 / 40;
+    const bool publish_due = !timed || Clock::now() - last_publish >= kPublishInterval;
     if ((done > 0 || changed_state || published_changes() < applied || new_view) && (publish_due || !playing)) {
       if (done > 0) add_history();
       publish(applied, region, res);
