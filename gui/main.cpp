@@ -238,7 +238,9 @@ int main(int argc, char** argv) {
         int fw, fh;
         glfwGetFramebufferSize(window, &fw, &fh);
         glViewport(0, 0, fw, fh);
-        glClearColor(0.92f, 0.92f, 0.92f, 1.0f);
+        // The tiled panels draw no background of their own (StudioApp::begin_panel): the clear is it.
+        const ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
+        glClearColor(bg.x, bg.y, bg.z, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         ++frame;
