@@ -150,7 +150,12 @@ unsigned HeatmapRenderer::render(const Snapshot& snap, const Region& view, int f
 }
 
 void HeatmapRenderer::draw(ImDrawList* dl, ImVec2 pos, ImVec2 size) {
-  blit_ = {fbo_, width_, height_, pos, size};
+  blit_.fbo = fbo_;
+  blit_.width = width_;
+  blit_.height = height_;
+  blit_.pos = pos;
+  blit_.size = size;
+  blit_.covered.clear();
   add_blit(dl, &blit_);
 }
 

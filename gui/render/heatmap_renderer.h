@@ -1,6 +1,7 @@
 // Draws the decision boundary of a Snapshot into a texture with the GLSL shaders in shaders/.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "blit.h"
 
@@ -25,6 +26,8 @@ class HeatmapRenderer {
   unsigned render(const Snapshot& snap, const Region& view, int width, int height, bool discretize, float scale = 1.0f);
   /// Adds to `dl` the copy of the last rendered texture onto the screen rectangle (pos, size).
   void draw(ImDrawList* dl, ImVec2 pos, ImVec2 size);
+  /// Rectangles that windows above the canvas cover (see Blit::covered), set before rendering.
+  void set_covered(std::vector<ImVec4> covered) { blit_.covered = std::move(covered); }
 
  private:
   void upload(const Snapshot& snap);

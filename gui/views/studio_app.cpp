@@ -121,6 +121,18 @@ void StudioApp::frame() {
   path_popup();
   if (s_.show_help) help_overlay();
   ImGui::PopFont();
+  // The canvas's boundary is not copied where windows above it cover it (the inspector, the
+  // help): their rectangles less the rounded corners, in this frame's stacking order.
+  const ImGuiWindow* canvas = ImGui::FindWindowByName("Canvas");
+  std::vector<ImVec4> covered;
+  const float inset = ImGui::GetStyle().WindowRounding;
+  for (const auto& [name, w] : windows_) {
+    const ImGuiWindow* win = ImGui::FindWindowByName(name.c_str());
+    if (canvas && win && win != canvas && !win->Collapsed && ImGui::FindWindowDisplayIndex(const_cast<ImGuiWindow*>(win)) >
+                                                               ImGui::FindWindowDisplayIndex(const_cast<ImGuiWindow*>(canvas)))
+      covered.emplace_back(w.rect.x + inset, w.rect.y + inset, w.rect.z - inset, w.rect.w - inset);
+  }
+  heatmap_.set_covered(std::move(covered));
 }
 
 void StudioApp::shortcuts() {
