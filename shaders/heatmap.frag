@@ -8,7 +8,8 @@ out vec4 color;
 
 uniform vec4 canvas_region;      // x_min, y_min, width, height of the plane shown on the canvas
 uniform vec4 grid_region;        // the same for the area the grid textures cover
-uniform int mode;                // 0 binary logit, 1 multiclass logits, 2 regression value
+// MODE (defined by the app when it compiles this): 0 binary logit, 1 multiclass logits,
+// 2 regression value. One program per mode: software GL would run untaken branches per pixel.
 uniform int classes;             // multiclass: number of classes (<= 8)
 uniform float logit_scale;       // binary: s = tanh(logit_scale * z), 0.5 for sigmoid outputs
 uniform bool discretize;         // solid class regions instead of shaded confidence
@@ -25,31 +26,31 @@ vec3 diverging(float v) {        // v in [-1, 1]: class 0 colour, white, class 1
 
 void main() {
   vec2 uv = (canvas_region.xy + t * canvas_region.zw - grid_region.xy) / grid_region.zw;
-  if (mode == 0) {
-    float z = texture(values, uv).r;
-    float s = tanh(logit_scale * z);  // 2·p − 1 for a sigmoid output
-    vec3 c = diverging(discretize ? sign(s) : s);
-    float line = 1.0 - smoothstep(0.5, 1.5, abs(z) / max(fwidth(z), 1e-6));
-    color = vec4(mix(c, ink, 0.8 * line), 1.0);
-  } else if (mode == 2) {
-    float v = texture(values, uv).r;
-    color = vec4(diverging(discretize ? sign(v) : v), 1.0);
-  } else {
-    vec4 a = texture(values, uv), b = texture(values_more, uv);
-    float z[8] = float[8](a.r, a.g, a.b, a.a, b.r, b.g, b.b, b.a);
-    int best = 0;
-    float top = -1e30, second = -1e30;
-    for (int c = 0; c < classes; ++c) {
-      if (z[c] > top) { second = top; top = z[c]; best = c; }
-      else if (z[c] > second) { second = z[c]; }
-    }
-    float sum = 0.0;
-    for (int c = 0; c < classes; ++c) sum += exp(z[c] - top);
-    float p_top = 1.0 / sum, p_second = exp(second - top) / sum;
-    float confidence = discretize ? 1.0 : clamp((p_top - p_second) * 1.5, 0.0, 1.0);
-    vec3 col = mix(vec3(1.0), palette[best], (0.25 + 0.5 * confidence) * strength / 0.75);
-    float margin = top - second;  // logit margin: zero on the boundary between the top two
-    float edge = 1.0 - smoothstep(0.5, 1.5, margin / max(fwidth(margin), 1e-6));
-    color = vec4(mix(col, ink, 0.75 * edge), 1.0);
+#if MODE == 0
+  float z = texture(values, uv).r;
+  float s = tanh(logit_scale * z);  // 2·p − 1 for a sigmoid output
+  vec3 c = diverging(discretize ? sign(s) : s);
+  float line = 1.0 - smoothstep(0.5, 1.5, abs(z) / max(fwidth(z), 1e-6));
+  color = vec4(mix(c, ink, 0.8 * line), 1.0);
+#elif MODE == 2
+  float v = texture(values, uv).r;
+  color = vec4(diverging(discretize ? sign(v) : v), 1.0);
+#else
+  vec4 a = texture(values, uv), b = texture(values_more, uv);
+  float z[8] = float[8](a.r, a.g, a.b, a.a, b.r, b.g, b.b, b.a);
+  int best = 0;
+  float top = -1e30, second = -1e30;
+  for (int c = 0; c < classes; ++c) {
+    if (z[c] > top) { second = top; top = z[c]; best = c; }
+    else if (z[c] > second) { second = z[c]; }
   }
+  float sum = 0.0;
+  for (int c = 0; c < classes; ++c) sum += exp(z[c] - top);
+  float p_top = 1.0 / sum, p_second = exp(second - top) / sum;
+  float confidence = discretize ? 1.0 : clamp((p_top - p_second) * 1.5, 0.0, 1.0);
+  vec3 col = mix(vec3(1.0), palette[best], (0.25 + 0.5 * confidence) * strength / 0.75);
+  float margin = top - second;  // logit margin: zero on the boundary between the top two
+  float edge = 1.0 - smoothstep(0.5, 1.5, margin / max(fwidth(margin), 1e-6));
+  color = vec4(mix(col, ink, 0.75 * edge), 1.0);
+#endif
 }

@@ -13,8 +13,13 @@
 namespace bp::studio {
 namespace {
 
-unsigned compile(GLenum kind, const std::string& path) {
-  const std::string src = read_file(path, 1 << 20);
+// `defines` go after the source's #version line.
+unsigned compile(GLenum kind, const std::string& path, const std::string& defines = "") {
+  std::string src = read_file(path, 1 << 20);
+  if (!defines.empty()) {
+    const size_t eol = src.rfind("#version", 0) == 0 ? src.find('\n') : std::string::npos;
+    src = eol == std::string::npos ? defines + src : src.substr(0, eol + 1) + defines + src.substr(eol + 1);
+  }
   const unsigned s = glCreateShader(kind);
   const char* text = src.c_str();
   glShaderSource(s, 1, &text, nullptr);
@@ -24,6 +29,7 @@ unsigned compile(GLenum kind, const std::string& path) {
   if (!ok) {
     char log[2048];
     glGetShaderInfoLog(s, sizeof log, nullptr, log);
+    glDeleteShader(s);
     throw std::runtime_error("shader " + path + " does not compile: " + log);
   }
   return s;
@@ -32,21 +38,33 @@ unsigned compile(GLenum kind, const std::string& path) {
 }  // namespace
 
 HeatmapRenderer::HeatmapRenderer(const std::string& shader_dir) {
+  // One program per kind of output (binary, multiclass, regression): software GL would
+  // otherwise run the untaken branches for every pixel.
   const unsigned vs = compile(GL_VERTEX_SHADER, shader_dir + "/heatmap.vert");
-  const unsigned fs = compile(GL_FRAGMENT_SHADER, shader_dir + "/heatmap.frag");
-  program_ = glCreateProgram();
-  glAttachShader(program_, vs);
-  glAttachShader(program_, fs);
-  glLinkProgram(program_);
-  glDeleteShader(vs);
-  glDeleteShader(fs);
-  int ok = 0;
-  glGetProgramiv(program_, GL_LINK_STATUS, &ok);
-  if (!ok) {
-    char log[2048];
-    glGetProgramInfoLog(program_, sizeof log, nullptr, log);
-    throw std::runtime_error(std::string("heatmap shaders do not link: ") + log);
+  for (int mode = 0; mode < 3; ++mode) {
+    unsigned fs = 0;
+    try {
+      fs = compile(GL_FRAGMENT_SHADER, shader_dir + "/heatmap.frag", "#define MODE " + std::to_string(mode) + "\n");
+    } catch (...) {
+      glDeleteShader(vs);
+      throw;
+    }
+    unsigned& program = programs_[mode];
+    program = glCreateProgram();
+    glAttachShader(program, vs);
+    glAttachShader(program, fs);
+    glLinkProgram(program);
+    glDeleteShader(fs);
+    int ok = 0;
+    glGetProgramiv(program, GL_LINK_STATUS, &ok);
+    if (!ok) {
+      char log[2048];
+      glGetProgramInfoLog(program, sizeof log, nullptr, log);
+      glDeleteShader(vs);
+      throw std::runtime_error(std::string("heatmap shaders do not link: ") + log);
+    }
   }
+  glDeleteShader(vs);
   const float quad[] = {-1, -1, 1, -1, -1, 1, 1, 1};
   glGenVertexArrays(1, &vao_);
   glBindVertexArray(vao_);
@@ -68,7 +86,7 @@ HeatmapRenderer::~HeatmapRenderer() {
   glDeleteTextures(3, tex);
   glDeleteBuffers(1, &vbo_);
   glDeleteVertexArrays(1, &vao_);
-  glDeleteProgram(program_);
+  for (unsigned program : programs_) glDeleteProgram(program);
 }
 
 void HeatmapRenderer::upload(const Snapshot& snap) {
@@ -114,16 +132,16 @@ unsigned HeatmapRenderer::render(const Snapshot& snap, const Region& view, int f
   glViewport(0, 0, width, height);
   glDisable(GL_BLEND);
   glDisable(GL_SCISSOR_TEST);
-  glUseProgram(program_);
   const int mode = snap.problem == Problem::MultiClass ? 1 : (snap.problem == Problem::Regression ? 2 : 0);
-  glUniform1i(glGetUniformLocation(program_, "mode"), mode);
-  glUniform1i(glGetUniformLocation(program_, "classes"), snap.outputs);
-  glUniform1i(glGetUniformLocation(program_, "discretize"), discretize ? 1 : 0);
-  glUniform1f(glGetUniformLocation(program_, "logit_scale"), snap.logit_scale);
-  glUniform1f(glGetUniformLocation(program_, "strength"), 0.75f);
-  glUniform4f(glGetUniformLocation(program_, "canvas_region"), view.x_min, view.y_min, view.x_max - view.x_min, view.y_max - view.y_min);
+  const unsigned program = programs_[mode];
+  glUseProgram(program);
+  glUniform1i(glGetUniformLocation(program, "classes"), snap.outputs);
+  glUniform1i(glGetUniformLocation(program, "discretize"), discretize ? 1 : 0);
+  glUniform1f(glGetUniformLocation(program, "logit_scale"), snap.logit_scale);
+  glUniform1f(glGetUniformLocation(program, "strength"), 0.75f);
+  glUniform4f(glGetUniformLocation(program, "canvas_region"), view.x_min, view.y_min, view.x_max - view.x_min, view.y_max - view.y_min);
   const Region& g = snap.region;
-  glUniform4f(glGetUniformLocation(program_, "grid_region"), g.x_min, g.y_min, g.x_max - g.x_min, g.y_max - g.y_min);
+  glUniform4f(glGetUniformLocation(program, "grid_region"), g.x_min, g.y_min, g.x_max - g.x_min, g.y_max - g.y_min);
   float palette[24];
   for (int c = 0; c < 8; ++c) {
     const tools::Rgb col = tools::class_color(c);
@@ -131,14 +149,14 @@ unsigned HeatmapRenderer::render(const Snapshot& snap, const Region& view, int f
     palette[c * 3 + 1] = col.g;
     palette[c * 3 + 2] = col.b;
   }
-  glUniform3fv(glGetUniformLocation(program_, "palette"), 8, palette);
-  glUniform3f(glGetUniformLocation(program_, "ink"), 0.15f, 0.15f, 0.15f);
+  glUniform3fv(glGetUniformLocation(program, "palette"), 8, palette);
+  glUniform3f(glGetUniformLocation(program, "ink"), 0.15f, 0.15f, 0.15f);
   glActiveTexture(GL_TEXTURE0);
   glBindTexture(GL_TEXTURE_2D, values_);
-  glUniform1i(glGetUniformLocation(program_, "values"), 0);
+  glUniform1i(glGetUniformLocation(program, "values"), 0);
   glActiveTexture(GL_TEXTURE1);
   glBindTexture(GL_TEXTURE_2D, values_more_);
-  glUniform1i(glGetUniformLocation(program_, "values_more"), 1);
+  glUniform1i(glGetUniformLocation(program, "values_more"), 1);
   glActiveTexture(GL_TEXTURE0);
   glBindVertexArray(vao_);
   glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);

@@ -31,7 +31,8 @@ class HeatmapRenderer {
 
  private:
   void upload(const Snapshot& snap);
-  unsigned program_ = 0, vao_ = 0, vbo_ = 0, fbo_ = 0, target_ = 0, values_ = 0, values_more_ = 0;
+  unsigned programs_[3] = {0, 0, 0};  // binary, multiclass, regression
+  unsigned vao_ = 0, vbo_ = 0, fbo_ = 0, target_ = 0, values_ = 0, values_more_ = 0;
   int width_ = 0, height_ = 0;
   int renders_ = 0;
   Blit blit_;
