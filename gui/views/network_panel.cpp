@@ -2,10 +2,14 @@
 // its settings, learning rate, batch size, regularization, schedule, initializer, seed; and the
 // network diagram: neurons as heatmaps of their own output over the plane, links coloured by
 // sign and thick by magnitude, hover for a weight's value, click to edit it.
+#include <imgui_internal.h>  // the child window's clip rectangle
+
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "common/palette.h"
+#include "render/cached_view.h"
 #include "studio_app.h"
 
 namespace bp::studio {
@@ -192,52 +196,69 @@ void StudioApp::network_diagram(const Snapshot& snap) {
   ImGui::InvisibleButton("diagram", ImVec2(avail.x, height));
   const bool hovered = ImGui::IsItemHovered();
   const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
   auto centre = [&](size_t layer, size_t i) {
     const size_t n = maps[layer].size();
     const float x = p0.x + col_w * (static_cast<float>(layer) + 0.5f);
     const float y = p0.y + height * 0.5f + (static_cast<float>(i) - (static_cast<float>(n) - 1) * 0.5f) * cell * 1.25f;
     return ImVec2(x, y);
   };
-  // Links first, under the neurons.
   float wmax = 1e-6f;
   for (const auto& l : weights)
     for (float w : l.weight) wmax = std::max(wmax, std::fabs(w));
+  auto link = [&](size_t l, int64_t o, int64_t i) {  // its ends and weight
+    const ImVec2 a = centre(l, static_cast<size_t>(i)), b = centre(l + 1, static_cast<size_t>(o));
+    return std::tuple{ImVec2(a.x + cell * 0.5f, a.y), ImVec2(b.x - cell * 0.5f, b.y), weights[l].weight[static_cast<size_t>(o * weights[l].in + i)]};
+  };
+  // Drawn into a cached texture: only a new snapshot, a resize or a scroll draws it again (a
+  // 2-14-14-14-1 network has 434 anti-aliased links).
+  const ImRect clip = ImGui::GetCurrentWindow()->InnerClipRect;
+  const uint64_t key = digest(digest(digest(digest(14695981039346656037ull, snap.version), ImVec2(p0.x - clip.Min.x, p0.y - clip.Min.y)),
+                                     ImVec2(avail.x, height)), ImGui::GetFontSize());
+  if (ImDrawList* dl = diagram_view_.begin(key, clip.Min, clip.GetSize())) {
+    for (size_t l = 0; l < weights.size(); ++l)  // links first, under the neurons
+      for (int64_t o = 0; o < weights[l].out; ++o)
+        for (int64_t i = 0; i < weights[l].in; ++i) {
+          const auto [a, b, w] = link(l, o, i);
+          dl->AddLine(a, b, class_im_color(w < 0 ? 0 : 1, 0.35f + 0.6f * std::fabs(w) / wmax), 0.5f + 5.0f * std::fabs(w) / wmax);
+        }
+    // Neurons: small heatmaps of their output over the plane, one textured quad each.
+    atlas_.update(snap);
+    const ImTextureID atlas = reinterpret_cast<ImTextureID>(static_cast<intptr_t>(atlas_.texture()));
+    for (size_t l = 0; l < maps.size(); ++l)
+      for (size_t i = 0; i < maps[l].size(); ++i) {
+        const ImVec2 c = centre(l, i);
+        const ImVec2 tl(c.x - cell * 0.5f, c.y - cell * 0.5f);
+        const auto uv = atlas_.tile(l, i);
+        dl->AddImage(atlas, tl, ImVec2(tl.x + cell, tl.y + cell), ImVec2(uv[0], uv[3]), ImVec2(uv[2], uv[1]));
+        dl->AddRect(tl, ImVec2(tl.x + cell, tl.y + cell), im_color(0.3f, 0.3f, 0.3f));
+      }
+  }
+  diagram_view_.end(ImGui::GetWindowDrawList(), ImGui::GetStyleColorVec4(ImGuiCol_WindowBg));
+
+  // Hovering: a neuron shows its bias, a link its weight (click to edit).
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   int hover_layer = -1;
   int64_t hover_out = 0, hover_in = 0;
   float best = 5.0f;
-  for (size_t l = 0; l < weights.size(); ++l)
-    for (int64_t o = 0; o < weights[l].out; ++o)
-      for (int64_t i = 0; i < weights[l].in; ++i) {
-        const float w = weights[l].weight[static_cast<size_t>(o * weights[l].in + i)];
-        const ImVec2 a = centre(l, static_cast<size_t>(i)), b = centre(l + 1, static_cast<size_t>(o));
-        const ImVec2 a2(a.x + cell * 0.5f, a.y), b2(b.x - cell * 0.5f, b.y);
-        const float thick = 0.5f + 5.0f * std::fabs(w) / wmax;
-        dl->AddLine(a2, b2, class_im_color(w < 0 ? 0 : 1, 0.35f + 0.6f * std::fabs(w) / wmax), thick);
-        if (hovered) {
-          const float d = dist_to_segment(mouse, a2, b2);
+  if (hovered) {
+    for (size_t l = 0; l < weights.size(); ++l)
+      for (int64_t o = 0; o < weights[l].out; ++o)
+        for (int64_t i = 0; i < weights[l].in; ++i) {
+          const auto [a, b, w] = link(l, o, i);
+          const float d = dist_to_segment(mouse, a, b);
           if (d < best) best = d, hover_layer = static_cast<int>(l), hover_out = o, hover_in = i;
         }
-      }
-  // Neurons: small heatmaps of their output over the plane, one textured quad each.
-  atlas_.update(snap);
-  const ImTextureID atlas = reinterpret_cast<ImTextureID>(static_cast<intptr_t>(atlas_.texture()));
-  for (size_t l = 0; l < maps.size(); ++l)
-    for (size_t i = 0; i < maps[l].size(); ++i) {
-      const ImVec2 c = centre(l, i);
-      const ImVec2 tl(c.x - cell * 0.5f, c.y - cell * 0.5f);
-      const auto uv = atlas_.tile(l, i);
-      dl->AddImage(atlas, tl, ImVec2(tl.x + cell, tl.y + cell), ImVec2(uv[0], uv[3]), ImVec2(uv[2], uv[1]));
-      dl->AddRect(tl, ImVec2(tl.x + cell, tl.y + cell), im_color(0.3f, 0.3f, 0.3f));
-      if (hovered && std::fabs(mouse.x - c.x) < cell * 0.5f && std::fabs(mouse.y - c.y) < cell * 0.5f) {
+    for (size_t l = 0; l < maps.size(); ++l)
+      for (size_t i = 0; i < maps[l].size(); ++i) {
+        const ImVec2 c = centre(l, i);
+        if (std::fabs(mouse.x - c.x) >= cell * 0.5f || std::fabs(mouse.y - c.y) >= cell * 0.5f) continue;
         hover_layer = -1;
         if (l == 0)
           ImGui::SetTooltip("input %s", feature_name(m_.config().features[std::min(i, m_.config().features.size() - 1)]));
         else
           ImGui::SetTooltip("layer %zu, neuron %zu: bias %.4f", l, i + 1, static_cast<double>(weights[l - 1].bias[i]));
       }
-    }
+  }
   if (hover_layer >= 0) {
     const float w = weights[static_cast<size_t>(hover_layer)].weight[static_cast<size_t>(hover_out * weights[static_cast<size_t>(hover_layer)].in + hover_in)];
     ImGui::SetTooltip("weight %.4f\n(click to edit)", static_cast<double>(w));

@@ -115,7 +115,8 @@ class StudioApp {
   bool open_weight_popup_ = false;
   // Graph inspector.
   InspectorModel inspector_;
-  CachedView graph_view_;  ///< the inspector's graph, rasterized only when it changes
+  CachedView graph_view_;    ///< the inspector's graph, rasterized only when it changes
+  CachedView diagram_view_;  ///< the network diagram, likewise
   bool show_inspector_ = false;
   bool pick_mode_ = false;
   bool fit_graph_ = true;
