@@ -158,21 +158,33 @@ void StudioApp::inspector_panel() {
   for (size_t i = 0; i < g.nodes.size(); ++i) members[static_cast<size_t>(rep[i])]++;
   const int current = st.current() >= 0 ? rep[static_cast<size_t>(st.current())] : -1;
   const bool backward = st.phase() != explain::Stepper::Forward && current >= 0;
-  // Only what is on screen is drawn: a 1,000-node graph stays cheap.
-  auto visible = [&](ImVec2 p) {
-    return p.x + bw * graph_zoom_ >= origin.x && p.x <= origin.x + size.x && p.y + bh * graph_zoom_ >= origin.y && p.y <= origin.y + size.y;
-  };
   // The graph is rasterized only when what it shows changes, and copied to the screen otherwise.
+  // When the whole graph fits in a texture twice the view's size, the texture holds all of it,
+  // and panning only moves the copy; zoomed in further, it holds the view, and only what is on
+  // screen is drawn.
+  const float margin = 4;
+  const ImVec2 whole(cw * static_cast<float>(std::max(1, lay.columns)) * graph_zoom_ + 2 * margin,
+                     rh * static_cast<float>(std::max(1, lay.rows)) * graph_zoom_ + 2 * margin);
+  const bool all = whole.x <= 2 * size.x && whole.y <= 2 * size.y;
+  const ImVec2 rpos = all ? ImVec2(origin.x + graph_pan_.x - margin, origin.y + graph_pan_.y - margin) : origin;
+  const ImVec2 rsize = all ? whole : size;
+  auto visible = [&](ImVec2 p) {
+    return p.x + bw * graph_zoom_ >= rpos.x && p.x <= rpos.x + rsize.x && p.y + bh * graph_zoom_ >= rpos.y && p.y <= rpos.y + rsize.y;
+  };
   uint64_t key = digest(digest(digest(14695981039346656037ull, inspector_.revision()), st.steps_taken()), inspector_.selected());
-  key = digest(digest(digest(digest(key, graph_zoom_), graph_pan_), ImGui::GetFontSize()), &g);
-  if (ImDrawList* dl = graph_view_.begin(key, origin, size)) {
+  key = digest(digest(digest(digest(key, graph_zoom_), all ? ImVec2(0, 0) : graph_pan_), ImGui::GetFontSize()), &g);
+  if (ImDrawList* dl = graph_view_.begin(key, rpos, rsize)) {
+    // Zoomed out, edges and box outlines are hairlines: drawn without the anti-aliased fringe,
+    // they cost software GL a third of the pixels and triangles, and look the same at that size.
+    if (graph_zoom_ < 0.3f) dl->Flags &= ~ImDrawListFlags_AntiAliasedLines;
     for (size_t i = 0; i < g.nodes.size(); ++i)
       for (int in0 : g.nodes[i].inputs) {
         const int in = rep[static_cast<size_t>(in0)], to = rep[i];
         if (in == to) continue;  // inside a collapsed box
         const ImVec2 a = box(static_cast<size_t>(in)), b = box(static_cast<size_t>(to));
         const ImVec2 p0(a.x + bw * graph_zoom_, a.y + bh * graph_zoom_ / 2), p1(b.x, b.y + bh * graph_zoom_ / 2);
-        if (std::max(p0.x, p1.x) < origin.x || std::min(p0.x, p1.x) > origin.x + size.x) continue;
+        if (std::max(p0.x, p1.x) < rpos.x || std::min(p0.x, p1.x) > rpos.x + rsize.x) continue;
+        if (std::max(p0.y, p1.y) < rpos.y || std::min(p0.y, p1.y) > rpos.y + rsize.y) continue;
         const bool hot = backward && to == current;
         dl->AddLine(p0, p1, hot ? class_im_color(3) : im_color(0.55f, 0.55f, 0.55f, 0.8f), hot ? 3.0f : 1.0f);
       }
