@@ -57,26 +57,39 @@ struct Out {
 
 // Rows of A with unit row stride (a transposed operand, as in a weight gradient) are read as
 // a[r + k·a_cs]: one pointer and constant offsets, where general strides need one per row.
+// Fewer than eight accumulators (one or two rows over a long K, as in the weight gradient of a
+// narrow layer) would wait on each other's latency: K is then split over kChains interleaved
+// accumulator sets, summed at the end.
 template <int MR, int NV, bool kUnitRows = false>
 void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const float* bp,
                   const Out& o) {
-  v16 acc[MR][NV];
-  _Pragma("GCC unroll 16") for (int r = 0; r < MR; ++r)
-    for (int v = 0; v < NV; ++v) acc[r][v] = v16{};
-  for (int64_t k = 0; k < kc; ++k) {
+  constexpr int kChains = MR * NV >= 8 ? 1 : 8 / (MR * NV);
+  v16 acc[kChains][MR][NV];
+  for (int c = 0; c < kChains; ++c)
+    _Pragma("GCC unroll 16") for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < NV; ++v) acc[c][r][v] = v16{};
+  auto step = [&](int c, int64_t k) [[gnu::always_inline]] {
     v16 b[NV];
     for (int v = 0; v < NV; ++v) b[v] = load16(bp + k * o.ldb + 16 * v);
     _Pragma("GCC unroll 16") for (int r = 0; r < MR; ++r) {
       const float av = kUnitRows ? a[r + k * a_cs] : a[r * a_rs + k * a_cs];
-      for (int v = 0; v < NV; ++v) acc[r][v] += av * b[v];
+      for (int v = 0; v < NV; ++v) acc[c][r][v] += av * b[v];
     }
-  }
+  };
+  int64_t k = 0;
+  if constexpr (kChains > 1)
+    for (; k + kChains <= kc; k += kChains)
+      _Pragma("GCC unroll 8") for (int c = 0; c < kChains; ++c) step(c, k + c);
+  for (; k < kc; ++k) step(0, k);
+  for (int c = 1; c < kChains; ++c)
+    _Pragma("GCC unroll 16") for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < NV; ++v) acc[0][r][v] += acc[c][r][v];
   // Epilogue: bias, accumulate, ReLU; the accumulators stay in registers.
   v16 bias[NV] = {};
   for (int v = 0; v < NV && o.bias; ++v) bias[v] = bias_vector(o, v);
   _Pragma("GCC unroll 16") for (int r = 0; r < MR; ++r) {
     float* crow = o.c + r * o.rs;
-    for (int v = 0; v < NV; ++v) finish_vector(crow, v, o.bias ? acc[r][v] + bias[v] : acc[r][v], o);
+    for (int v = 0; v < NV; ++v) finish_vector(crow, v, o.bias ? acc[0][r][v] + bias[v] : acc[0][r][v], o);
   }
 }
 
@@ -89,7 +102,7 @@ void small_k_rows(int64_t m, const float* a, int64_t a_rs, const float* bp, cons
     for (int v = 0; v < NV; ++v) b[kk][v] = load16(bp + kk * o.ldb + 16 * v);
   v16 bias[NV] = {};
   for (int v = 0; v < NV && o.bias; ++v) bias[v] = bias_vector(o, v);
-  constexpr int kChains = NV == 1 ? 4 : 2;  // short dependency chains per output vector
+  constexpr int kChains = std::min(K, NV == 1 ? 4 : 2);  // short dependency chains per output vector
   for (int64_t i = 0; i < m; ++i) {
     const float* ar = a + i * a_rs;
     v16 acc[kChains][NV] = {};
@@ -150,7 +163,8 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
   const int64_t panels = (n + nr - 1) / nr;
   thread_local std::vector<float> pack;
   const int64_t kc_max = std::min(kKc, k);
-  pack.resize(static_cast<size_t>(kc_max * nr * panels));
+  // Grown, never shrunk: a resize back up would zero-fill the buffer on every call.
+  if (pack.size() < static_cast<size_t>(kc_max * nr * panels)) pack.resize(static_cast<size_t>(kc_max * nr * panels));
   for (int64_t k0 = 0; k0 < k; k0 += kKc) {
     const int64_t kc = std::min(kKc, k - k0);
     // B with unit column stride and whole panels is read in place (row stride ldb); otherwise
@@ -177,7 +191,7 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
       }
     }
     const bool first = k0 == 0;
-    if (k * NV <= 16 && a.col_stride == 1) {
+    if (k * NV <= 16 && (a.col_stride == 1 || k == 1)) {  // (one column: its stride is never used)
       for (int64_t p = 0; p < panels; ++p) {
         const int64_t j0 = p * nr;
         const Out o{c + j0 * c_cs, c_rs, c_cs, static_cast<int>(std::min(nr, n - j0)), accumulate,
@@ -232,7 +246,7 @@ v16 sum_lanes_16(const v16 (&p)[16]) {
 void gemv(int64_t m, int64_t k, MatrixRef a, MatrixRef b, float* c, int64_t c_rs, bool accumulate,
           const float* bias, bool relu) {
   thread_local std::vector<float> col;
-  col.resize(static_cast<size_t>(k));
+  if (col.size() < static_cast<size_t>(k)) col.resize(static_cast<size_t>(k));
   for (int64_t kk = 0; kk < k; ++kk) col[static_cast<size_t>(kk)] = b.data[kk * b.row_stride];
   const float* x = col.data();
   const float b0 = bias ? bias[0] : 0.0f;
