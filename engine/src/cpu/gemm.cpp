@@ -103,7 +103,7 @@ void small_k_rows(int64_t m, const float* a, int64_t a_rs, const float* bp, cons
   v16 bias[NV] = {};
   for (int v = 0; v < NV && o.bias; ++v) bias[v] = bias_vector(o, v);
   constexpr int kChains = std::min(K, NV == 1 ? 4 : 2);  // short dependency chains per output vector
-  for (int64_t i = 0; i < m; ++i) {
+  auto row = [&](int64_t i, v16 (&out)[NV]) [[gnu::always_inline]] {
     const float* ar = a + i * a_rs;
     v16 acc[kChains][NV] = {};
     for (int v = 0; v < NV; ++v) acc[0][v] = bias[v];
@@ -111,10 +111,21 @@ void small_k_rows(int64_t m, const float* a, int64_t a_rs, const float* bp, cons
       _Pragma("GCC unroll 4") for (int v = 0; v < NV; ++v) acc[kk % kChains][v] += ar[kk] * b[kk][v];
     }
     for (int v = 0; v < NV; ++v) {
-      v16 sum = acc[0][v];
-      for (int c = 1; c < kChains; ++c) sum += acc[c][v];
-      finish_vector(o.c + i * o.rs, v, sum, o);
+      out[v] = acc[0][v];
+      for (int c = 1; c < kChains; ++c) out[v] += acc[c][v];
     }
+  };
+  v16 out[NV];
+  if (o.cs == 1 && o.ncols == 16 * NV && !o.accumulate && !o.relu) {  // whole rows, stored as they are
+    for (int64_t i = 0; i < m; ++i) {
+      row(i, out);
+      for (int v = 0; v < NV; ++v) fastmath::store16(o.c + i * o.rs + 16 * v, out[v]);
+    }
+    return;
+  }
+  for (int64_t i = 0; i < m; ++i) {
+    row(i, out);
+    for (int v = 0; v < NV; ++v) finish_vector(o.c + i * o.rs, v, out[v], o);
   }
 }
 
