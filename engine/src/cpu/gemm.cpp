@@ -95,8 +95,10 @@ void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const 
 
 // Every row of a B panel in registers, for a small fan-in (K·NV ≤ 16 vectors): each row of C is
 // then K broadcast multiply-adds per vector from one pointer, with nothing reloaded.
+// Not inlined: each instantiation gets its own register allocation (inlined into gemm_panels, the
+// K = 2 rows spilled their pointers to the stack and ran seven times slower).
 template <int K, int NV>
-void small_k_rows(int64_t m, const float* a, int64_t a_rs, const float* bp, const Out& o) {
+[[gnu::noinline]] void small_k_rows(int64_t m, const float* a, int64_t a_rs, const float* bp, const Out& o) {
   v16 b[K][NV];
   for (int kk = 0; kk < K; ++kk)
     for (int v = 0; v < NV; ++v) b[kk][v] = load16(bp + kk * o.ldb + 16 * v);
@@ -116,10 +118,17 @@ void small_k_rows(int64_t m, const float* a, int64_t a_rs, const float* bp, cons
     }
   };
   v16 out[NV];
-  if (o.cs == 1 && o.ncols == 16 * NV && !o.accumulate && !o.relu) {  // whole rows, stored as they are
-    for (int64_t i = 0; i < m; ++i) {
-      row(i, out);
-      for (int v = 0; v < NV; ++v) fastmath::store16(o.c + i * o.rs + 16 * v, out[v]);
+  if (o.cs == 1 && o.ncols == 16 * NV && !o.accumulate) {  // whole rows: a plain store (after ReLU)
+    if (o.relu) {
+      for (int64_t i = 0; i < m; ++i) {
+        row(i, out);
+        for (int v = 0; v < NV; ++v) fastmath::store16(o.c + i * o.rs + 16 * v, out[v] > 0 ? out[v] : 0);
+      }
+    } else {
+      for (int64_t i = 0; i < m; ++i) {
+        row(i, out);
+        for (int v = 0; v < NV; ++v) fastmath::store16(o.c + i * o.rs + 16 * v, out[v]);
+      }
     }
     return;
   }
