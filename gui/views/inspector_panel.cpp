@@ -165,7 +165,7 @@ void StudioApp::inspector_panel() {
   const float margin = 4;
   const ImVec2 whole(cw * static_cast<float>(std::max(1, lay.columns)) * graph_zoom_ + 2 * margin,
                      rh * static_cast<float>(std::max(1, lay.rows)) * graph_zoom_ + 2 * margin);
-  const bool all = whole.x <= 2 * size.x && whole.y <= 2 * size.y;
+  const bool all = whole.x <= 2 * size.x && whole.y <= 2 * size.y && whole.x * whole.y <= 8e6f;  // ≤ 32 MB
   const ImVec2 rpos = all ? ImVec2(origin.x + graph_pan_.x - margin, origin.y + graph_pan_.y - margin) : origin;
   const ImVec2 rsize = all ? whole : size;
   auto visible = [&](ImVec2 p) {
