@@ -31,8 +31,10 @@ std::vector<float> evaluate_grid(Module& model, const FeatureSet& features, cons
     throw ValueError("grid: resolution must be in 1..8192, got " + std::to_string(nx) + "x" +
                      std::to_string(ny));
   const int64_t total = static_cast<int64_t>(nx) * ny;
-  // Chunks small enough that each layer's activations stay in the L2 cache.
-  const int64_t chunk = 2048;
+  // Chunks small enough that each layer's activations stay in the L2 cache: 768 rows of 64
+  // floats are 192 KB. (Measured on W3: 768 and 896 ran 3% faster than 2048 and varied less;
+  // 512 and 640 were slower.)
+  const int64_t chunk = 768;
   std::vector<float> first = evaluate_chunk(model, features, region, nx, ny, 0, std::min(chunk, total));
   const size_t outputs = first.size() / static_cast<size_t>(std::min(chunk, total));
   std::vector<float> out(static_cast<size_t>(total) * outputs);
