@@ -160,11 +160,13 @@ Sequential& Sequential::add(std::shared_ptr<Module> layer) {
 
 Tensor Sequential::forward(const Tensor& x) {
   Tensor h = x;
+  const bool inference = !is_grad_enabled();
   for (size_t i = 0; i < layers_.size(); ++i) {
-    // Inference fast path: a Linear followed by a ReLU runs as one pass.
-    auto* lin = dynamic_cast<Linear*>(layers_[i].get());
-    auto* act = i + 1 < layers_.size() ? dynamic_cast<ActivationModule*>(layers_[i + 1].get()) : nullptr;
-    if (lin && act && act->kind() == Activation::ReLU && !is_grad_enabled()) {
+    // Inference fast path: a Linear followed by a ReLU runs as one pass. (The grad check comes
+    // first: a training step skips the casts.)
+    auto* lin = inference ? dynamic_cast<Linear*>(layers_[i].get()) : nullptr;
+    auto* act = lin && i + 1 < layers_.size() ? dynamic_cast<ActivationModule*>(layers_[i + 1].get()) : nullptr;
+    if (lin && act && act->kind() == Activation::ReLU) {
       h = linear_relu_inference(h, lin->weight(), lin->bias());
       ++i;
       continue;
