@@ -188,7 +188,11 @@ void StudioApp::inspector_panel() {
         const bool hot = backward && to == current;
         dl->AddLine(p0, p1, hot ? class_im_color(3) : im_color(0.55f, 0.55f, 0.55f, 0.8f), hot ? 3.0f : 1.0f);
       }
-    const float fs = ImGui::GetFontSize() * std::clamp(graph_zoom_, 0.5f, 1.2f);
+    // Three lines (title, value, gradient at 0.9 size) must fit in a box, even with the presenter font.
+    const float fs = std::min(ImGui::GetFontSize() * std::clamp(graph_zoom_, 0.5f, 1.2f), (bh * graph_zoom_ - 4) / 2.8f);
+    // Small text from the normal font: the presenter font scaled down loses its thin strokes
+    // (minus signs vanish).
+    ImFont* font = fonts_.normal && fs < fonts_.normal->FontSize * 1.2f ? fonts_.normal : ImGui::GetFont();
     for (size_t i = 0; i < g.nodes.size(); ++i) {
       if (rep[i] != static_cast<int>(i)) continue;  // a member of a collapsed box
       const ImVec2 a = box(i);
@@ -216,9 +220,9 @@ void StudioApp::inspector_panel() {
         const std::string v = g.level == explain::Level::Tensor ? n.shape : (done ? "value " + num(n.value) : "value ?");
         const std::string gr = st.has_grad(idx) ? (g.level == explain::Level::Tensor ? "grad ready" : "grad " + num(st.grad(idx))) : "";
         const ImVec4 clip(a.x, a.y, b.x - 3, b.y);
-        dl->AddText(nullptr, fs, ImVec2(a.x + 4, a.y + 2), im_color(0.05f, 0.05f, 0.05f), title.c_str(), nullptr, 0, &clip);
-        dl->AddText(nullptr, fs * 0.9f, ImVec2(a.x + 4, a.y + 2 + fs), im_color(0.2f, 0.2f, 0.2f), v.c_str(), nullptr, 0, &clip);
-        if (!gr.empty()) dl->AddText(nullptr, fs * 0.9f, ImVec2(a.x + 4, a.y + 2 + 1.9f * fs), class_im_color(3), gr.c_str(), nullptr, 0, &clip);
+        dl->AddText(font, fs, ImVec2(a.x + 4, a.y + 2), im_color(0.05f, 0.05f, 0.05f), title.c_str(), nullptr, 0, &clip);
+        dl->AddText(font, fs * 0.9f, ImVec2(a.x + 4, a.y + 2 + fs), im_color(0.2f, 0.2f, 0.2f), v.c_str(), nullptr, 0, &clip);
+        if (!gr.empty()) dl->AddText(font, fs * 0.9f, ImVec2(a.x + 4, a.y + 2 + 1.9f * fs), class_im_color(3), gr.c_str(), nullptr, 0, &clip);
       }
     }
   }
