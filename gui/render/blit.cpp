@@ -9,7 +9,7 @@ namespace {
 
 void run_blit(const ImDrawList*, const ImDrawCmd* cmd) {
   const Blit& b = *static_cast<const Blit*>(cmd->UserCallbackData);
-  if (b.fbo == 0 || b.width < 1 || b.height < 1) return;
+  if (!b.source || b.source->width() < 1 || b.source->height() < 1) return;
   const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
   GLint viewport[4], scissor[4], draw_fbo = 0;
   glGetIntegerv(GL_VIEWPORT, viewport);
@@ -30,14 +30,14 @@ void run_blit(const ImDrawList*, const ImDrawCmd* cmd) {
     parts.swap(next);
   }
   glEnable(GL_SCISSOR_TEST);
-  glBindFramebuffer(GL_READ_FRAMEBUFFER, b.fbo);
+  glBindFramebuffer(GL_READ_FRAMEBUFFER, b.source->fbo());
   const int y0 = fb_h - y - h;  // GL counts rows from the bottom
   for (const ImVec4& p : parts) {
     const int px = static_cast<int>(p.x), py = static_cast<int>(p.y), pw = static_cast<int>(p.z) - px, ph = static_cast<int>(p.w) - py;
     if (pw < 1 || ph < 1) continue;
     glScissor(px, fb_h - py - ph, pw, ph);
-    glBlitFramebuffer(0, 0, b.width, b.height, x, y0, x + w, y0 + h, GL_COLOR_BUFFER_BIT,
-                      b.width == w && b.height == h ? GL_NEAREST : GL_LINEAR);
+    glBlitFramebuffer(0, 0, b.source->width(), b.source->height(), x, y0, x + w, y0 + h, GL_COLOR_BUFFER_BIT,
+                      b.source->width() == w && b.source->height() == h ? GL_NEAREST : GL_LINEAR);
   }
   glBindFramebuffer(GL_READ_FRAMEBUFFER, static_cast<GLuint>(draw_fbo));
   glScissor(scissor[0], scissor[1], scissor[2], scissor[3]);
@@ -45,6 +45,38 @@ void run_blit(const ImDrawList*, const ImDrawCmd* cmd) {
 }
 
 }  // namespace
+
+RenderTarget::RenderTarget() : texture_(make_linear_texture()) { glGenFramebuffers(1, &fbo_); }
+
+RenderTarget::~RenderTarget() {
+  glDeleteFramebuffers(1, &fbo_);
+  glDeleteTextures(1, &texture_);
+}
+
+void RenderTarget::resize(int width, int height) {
+  if (width == width_ && height == height_) return;
+  glBindTexture(GL_TEXTURE_2D, texture_);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+  GLint prev_fbo = 0;
+  glGetIntegerv(GL_FRAMEBUFFER_BINDING, &prev_fbo);
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+  glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, texture_, 0);
+  glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(prev_fbo));
+  width_ = width;
+  height_ = height;
+}
+
+RenderTarget::Scope::Scope(const RenderTarget& target) {
+  glGetIntegerv(GL_FRAMEBUFFER_BINDING, &prev_fbo_);
+  glGetIntegerv(GL_VIEWPORT, prev_viewport_);
+  glBindFramebuffer(GL_FRAMEBUFFER, target.fbo_);
+  glViewport(0, 0, target.width_, target.height_);
+}
+
+RenderTarget::Scope::~Scope() {
+  glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(prev_fbo_));
+  glViewport(prev_viewport_[0], prev_viewport_[1], prev_viewport_[2], prev_viewport_[3]);
+}
 
 std::vector<ImVec4> subtract(const ImVec4& a, const ImVec4& h) {
   if (h.x >= a.z || h.z <= a.x || h.y >= a.w || h.w <= a.y) return {a};  // apart

@@ -8,15 +8,7 @@
 
 namespace bp::studio {
 
-CachedView::CachedView() : list_(ImGui::GetDrawListSharedData()) {
-  texture_ = make_linear_texture();
-  glGenFramebuffers(1, &fbo_);
-}
-
-CachedView::~CachedView() {
-  glDeleteFramebuffers(1, &fbo_);
-  glDeleteTextures(1, &texture_);
-}
+CachedView::CachedView() : list_(ImGui::GetDrawListSharedData()) { blit_.source = &target_; }
 
 ImDrawList* CachedView::begin(uint64_t key, ImVec2 pos, ImVec2 size) {
   size.x = std::floor(size.x);
@@ -40,21 +32,8 @@ void CachedView::end(ImDrawList* dl, ImVec4 background) {
   const int w = static_cast<int>(size_.x * scale.x), h = static_cast<int>(size_.y * scale.y);
   if (recording_) {
     recording_ = false;
-    GLint prev_fbo = 0;
-    glGetIntegerv(GL_FRAMEBUFFER_BINDING, &prev_fbo);
-    if (w != blit_.width || h != blit_.height) {
-      glBindTexture(GL_TEXTURE_2D, texture_);
-      glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
-      glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
-      glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, texture_, 0);
-      blit_.fbo = fbo_;
-      blit_.width = w;
-      blit_.height = h;
-    }
-    glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
-    GLint viewport[4];
-    glGetIntegerv(GL_VIEWPORT, viewport);
-    glViewport(0, 0, w, h);
+    target_.resize(w, h);
+    const RenderTarget::Scope into(target_);
     glDisable(GL_SCISSOR_TEST);
     glClearColor(background.x, background.y, background.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
@@ -71,8 +50,6 @@ void CachedView::end(ImDrawList* dl, ImVec4 background) {
     data.DisplaySize = size_;
     data.FramebufferScale = scale;
     ImGui_ImplOpenGL3_RenderDrawData(&data);
-    glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(prev_fbo));
-    glViewport(viewport[0], viewport[1], viewport[2], viewport[3]);
     valid_ = true;
     ++renders_;
   }

@@ -13,7 +13,6 @@ namespace bp::studio {
 class CachedView {
  public:
   CachedView();
-  ~CachedView();
   CachedView(const CachedView&) = delete;
   CachedView& operator=(const CachedView&) = delete;
 
@@ -27,7 +26,7 @@ class CachedView {
   int renders() const { return renders_; }
 
  private:
-  unsigned fbo_ = 0, texture_ = 0;
+  RenderTarget target_;
   ImDrawList list_;
   bool recording_ = false, valid_ = false;
   uint64_t key_ = 0;

@@ -76,14 +76,11 @@ HeatmapRenderer::HeatmapRenderer(const std::string& shader_dir) {
   glBindVertexArray(0);
   values_ = make_linear_texture();
   values_more_ = make_linear_texture();
-  target_ = make_linear_texture();
-  glGenFramebuffers(1, &fbo_);
 }
 
 HeatmapRenderer::~HeatmapRenderer() {
-  glDeleteFramebuffers(1, &fbo_);
-  const unsigned tex[] = {target_, values_, values_more_};
-  glDeleteTextures(3, tex);
+  const unsigned tex[] = {values_, values_more_};
+  glDeleteTextures(2, tex);
   glDeleteBuffers(1, &vbo_);
   glDeleteVertexArrays(1, &vao_);
   for (unsigned program : programs_) glDeleteProgram(program);
@@ -107,29 +104,18 @@ void HeatmapRenderer::upload(const Snapshot& snap) {
   uploaded_version_ = snap.version;
 }
 
-unsigned HeatmapRenderer::render(const Snapshot& snap, const Region& view, int full_width, int full_height, bool discretize,
-                                 float scale) {
+void HeatmapRenderer::render(const Snapshot& snap, const Region& view, int full_width, int full_height, bool discretize,
+                             float scale) {
   const int width = std::max(1, static_cast<int>(static_cast<float>(full_width) * scale));
   const int height = std::max(1, static_cast<int>(static_cast<float>(full_height) * scale));
-  if (full_width < 1 || full_height < 1) return target_;
+  if (full_width < 1 || full_height < 1) return;
   const Key key{snap.version, view.x_min, view.x_max, view.y_min, view.y_max, width, height, discretize};
-  if (key == drawn_) return target_;
+  if (key == drawn_) return;
   drawn_ = key;
   ++renders_;
-  GLint prev_fbo = 0, prev_viewport[4];
-  glGetIntegerv(GL_FRAMEBUFFER_BINDING, &prev_fbo);
-  glGetIntegerv(GL_VIEWPORT, prev_viewport);
   if (snap.version != uploaded_version_) upload(snap);
-  if (width != width_ || height != height_) {
-    glBindTexture(GL_TEXTURE_2D, target_);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
-    glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
-    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, target_, 0);
-    width_ = width;
-    height_ = height;
-  }
-  glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
-  glViewport(0, 0, width, height);
+  target_.resize(width, height);
+  const RenderTarget::Scope into(target_);
   glDisable(GL_BLEND);
   glDisable(GL_SCISSOR_TEST);
   const int mode = snap.problem == Problem::MultiClass ? 1 : (snap.problem == Problem::Regression ? 2 : 0);
@@ -162,15 +148,10 @@ unsigned HeatmapRenderer::render(const Snapshot& snap, const Region& view, int f
   glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
   glBindVertexArray(0);
   glUseProgram(0);
-  glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(prev_fbo));
-  glViewport(prev_viewport[0], prev_viewport[1], prev_viewport[2], prev_viewport[3]);
-  return target_;
 }
 
 void HeatmapRenderer::draw(ImDrawList* dl, ImVec2 pos, ImVec2 size) {
-  blit_.fbo = fbo_;
-  blit_.width = width_;
-  blit_.height = height_;
+  blit_.source = &target_;
   blit_.pos = pos;
   blit_.size = size;
   blit_.covered.clear();

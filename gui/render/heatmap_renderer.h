@@ -18,13 +18,13 @@ class HeatmapRenderer {
   HeatmapRenderer(const HeatmapRenderer&) = delete;
   HeatmapRenderer& operator=(const HeatmapRenderer&) = delete;
 
-  /// Renders the snapshot's grid for the plane region `view` into a texture of width × height
-  /// pixels times `scale` and returns its GL name (for ImGui::Image; row 0 is the bottom). Does
-  /// nothing when neither the snapshot nor the arguments changed since the last call.
+  /// Renders the snapshot's grid for the plane region `view` into an offscreen image of width ×
+  /// height pixels times `scale`. Does nothing when neither the snapshot nor the arguments
+  /// changed since the last call.
+  void render(const Snapshot& snap, const Region& view, int width, int height, bool discretize, float scale = 1.0f);
   /// How many times the shader actually ran (the rest were cache hits).
   int renders() const { return renders_; }
-  unsigned render(const Snapshot& snap, const Region& view, int width, int height, bool discretize, float scale = 1.0f);
-  /// Adds to `dl` the copy of the last rendered texture onto the screen rectangle (pos, size).
+  /// Adds to `dl` the copy of the last rendered image onto the screen rectangle (pos, size).
   void draw(ImDrawList* dl, ImVec2 pos, ImVec2 size);
   /// Rectangles that windows above the canvas cover (see Blit::covered), set before rendering.
   void set_covered(std::vector<ImVec4> covered) { blit_.covered = std::move(covered); }
@@ -32,8 +32,8 @@ class HeatmapRenderer {
  private:
   void upload(const Snapshot& snap);
   unsigned programs_[3] = {0, 0, 0};  // binary, multiclass, regression
-  unsigned vao_ = 0, vbo_ = 0, fbo_ = 0, target_ = 0, values_ = 0, values_more_ = 0;
-  int width_ = 0, height_ = 0;
+  unsigned vao_ = 0, vbo_ = 0, values_ = 0, values_more_ = 0;
+  RenderTarget target_;
   int renders_ = 0;
   Blit blit_;
   uint64_t uploaded_version_ = 0;
