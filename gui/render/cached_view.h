@@ -35,6 +35,8 @@ class CachedView {
   int renders_ = 0;
 };
 
+/// Where a CachedView key's digest starts (the FNV-1a offset basis).
+constexpr uint64_t kDigestSeed = 14695981039346656037ull;
 /// Folds a value into a digest (FNV-1a over its bytes), for CachedView keys.
 template <typename T>
 uint64_t digest(uint64_t h, const T& v) {

@@ -171,7 +171,7 @@ void StudioApp::inspector_panel() {
   auto visible = [&](ImVec2 p) {
     return p.x + bw * graph_zoom_ >= rpos.x && p.x <= rpos.x + rsize.x && p.y + bh * graph_zoom_ >= rpos.y && p.y <= rpos.y + rsize.y;
   };
-  uint64_t key = digest(digest(digest(14695981039346656037ull, inspector_.revision()), st.steps_taken()), inspector_.selected());
+  uint64_t key = digest(digest(digest(kDigestSeed, inspector_.revision()), st.steps_taken()), inspector_.selected());
   key = digest(digest(digest(digest(key, graph_zoom_), all ? ImVec2(0, 0) : graph_pan_), ImGui::GetFontSize()), &g);
   if (ImDrawList* dl = graph_view_.begin(key, rpos, rsize)) {
     // Zoomed out, edges and box outlines are hairlines: drawn without the anti-aliased fringe,

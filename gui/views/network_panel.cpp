@@ -212,7 +212,7 @@ void StudioApp::network_diagram(const Snapshot& snap) {
   // Drawn into a cached texture: only a new snapshot, a resize or a scroll draws it again (a
   // 2-14-14-14-1 network has 434 anti-aliased links).
   const ImRect clip = ImGui::GetCurrentWindow()->InnerClipRect;
-  const uint64_t key = digest(digest(digest(digest(14695981039346656037ull, snap.version), ImVec2(p0.x - clip.Min.x, p0.y - clip.Min.y)),
+  const uint64_t key = digest(digest(digest(digest(kDigestSeed, snap.version), ImVec2(p0.x - clip.Min.x, p0.y - clip.Min.y)),
                                      ImVec2(avail.x, height)), ImGui::GetFontSize());
   if (ImDrawList* dl = diagram_view_.begin(key, clip.Min, clip.GetSize())) {
     for (size_t l = 0; l < weights.size(); ++l)  // links first, under the neurons
