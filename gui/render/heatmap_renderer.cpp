@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "backprop/data.h"
@@ -12,6 +13,26 @@
 
 namespace bp::studio {
 namespace {
+
+// Throws with GL's log when a compile or link step failed.
+void check(unsigned id, void (*get)(GLuint, GLenum, GLint*), void (*get_log)(GLuint, GLsizei, GLsizei*, GLchar*),
+           GLenum status, const std::string& what) {
+  int ok = 0;
+  get(id, status, &ok);
+  if (ok) return;
+  char log[2048] = {};
+  get_log(id, sizeof log, nullptr, log);
+  throw std::runtime_error(what + log);
+}
+
+// A shader object deleted at the end of its scope (once linked, a program keeps what it needs).
+struct Shader {
+  unsigned id;
+  ~Shader() {
+    if (id) glDeleteShader(id);
+  }
+  unsigned release() { return std::exchange(id, 0u); }
+};
 
 // `defines` go after the source's #version line.
 unsigned compile(GLenum kind, const std::string& path, const std::string& defines = "") {
@@ -24,15 +45,9 @@ unsigned compile(GLenum kind, const std::string& path, const std::string& define
   const char* text = src.c_str();
   glShaderSource(s, 1, &text, nullptr);
   glCompileShader(s);
-  int ok = 0;
-  glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
-  if (!ok) {
-    char log[2048];
-    glGetShaderInfoLog(s, sizeof log, nullptr, log);
-    glDeleteShader(s);
-    throw std::runtime_error("shader " + path + " does not compile: " + log);
-  }
-  return s;
+  Shader owned{s};
+  check(s, glGetShaderiv, glGetShaderInfoLog, GL_COMPILE_STATUS, "shader " + path + " does not compile: ");
+  return owned.release();
 }
 
 }  // namespace
@@ -40,31 +55,16 @@ unsigned compile(GLenum kind, const std::string& path, const std::string& define
 HeatmapRenderer::HeatmapRenderer(const std::string& shader_dir) {
   // One program per kind of output (binary, multiclass, regression): software GL would
   // otherwise run the untaken branches for every pixel.
-  const unsigned vs = compile(GL_VERTEX_SHADER, shader_dir + "/heatmap.vert");
+  const Shader vs{compile(GL_VERTEX_SHADER, shader_dir + "/heatmap.vert")};
   for (int mode = 0; mode < 3; ++mode) {
-    unsigned fs = 0;
-    try {
-      fs = compile(GL_FRAGMENT_SHADER, shader_dir + "/heatmap.frag", "#define MODE " + std::to_string(mode) + "\n");
-    } catch (...) {
-      glDeleteShader(vs);
-      throw;
-    }
+    const Shader fs{compile(GL_FRAGMENT_SHADER, shader_dir + "/heatmap.frag", "#define MODE " + std::to_string(mode) + "\n")};
     unsigned& program = programs_[mode];
     program = glCreateProgram();
-    glAttachShader(program, vs);
-    glAttachShader(program, fs);
+    glAttachShader(program, vs.id);
+    glAttachShader(program, fs.id);
     glLinkProgram(program);
-    glDeleteShader(fs);
-    int ok = 0;
-    glGetProgramiv(program, GL_LINK_STATUS, &ok);
-    if (!ok) {
-      char log[2048];
-      glGetProgramInfoLog(program, sizeof log, nullptr, log);
-      glDeleteShader(vs);
-      throw std::runtime_error(std::string("heatmap shaders do not link: ") + log);
-    }
+    check(program, glGetProgramiv, glGetProgramInfoLog, GL_LINK_STATUS, "heatmap shaders do not link: ");
   }
-  glDeleteShader(vs);
   const float quad[] = {-1, -1, 1, -1, -1, 1, 1, 1};
   glGenVertexArrays(1, &vao_);
   glBindVertexArray(vao_);
