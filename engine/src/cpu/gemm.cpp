@@ -61,7 +61,7 @@ struct Out {
 // narrow layer) would wait on each other's latency: K is then split over kChains interleaved
 // accumulator sets, summed at the end.
 template <int MR, int NV, bool kUnitRows = false>
-void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const float* bp,
+[[gnu::noinline]] void micro_kernel(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const float* bp,
                   const Out& o) {
   constexpr int kChains = MR * NV >= 8 ? 1 : 8 / (MR * NV);
   v16 acc[kChains][MR][NV];
