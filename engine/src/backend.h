@@ -61,6 +61,11 @@ class Backend {
   virtual void linear(const StridedView& out, const StridedView& x, const StridedView& wt,
                       const float* bias, bool relu) = 0;
 
+  /// The gradients of y = x·wᵀ + b (a Linear layer) from gy [N, out]: gx = gy·w [N, in],
+  /// gw = gyᵀ·x [out, in] and gb = column sums of gy [out] (contiguous), each skipped when null.
+  virtual void linear_backward(const StridedView* gx, float* gw, float* gb, const StridedView& gy,
+                               const StridedView& x, const StridedView& w) = 0;
+
   /// Mean binary cross-entropy from logits z and targets y (same shape), written to out[0].
   virtual void bce_logits(float* out, const StridedView& z, const StridedView& y) = 0;
   /// gz = scale · (sigmoid(z) − y) · gout, where gout is a single value on the device.

@@ -344,12 +344,18 @@ const OpDef kMatmul{"matmul", [](const TensorImpl& n, const Tensor& g, Tensor* r
                       if (needs_grad(n, 1)) r[1] = sum_to(matmul(a.transpose(-2, -1), g), b.shape());
                     }};
 
+// gx = g·w, gw = gᵀ·x and gb = column sums of g, in one backend call.
 const OpDef kLinear{"linear", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                       const Tensor& x = n.in[0];
                       const Tensor& w = n.in[1];
-                      if (needs_grad(n, 0)) r[0] = matmul(g, w);
-                      if (needs_grad(n, 1)) r[1] = matmul(g.T(), x);
-                      if (n.num_in > 2 && needs_grad(n, 2)) r[2] = sum(g, 0);
+                      Backend& backend = n.backend();
+                      if (needs_grad(n, 0)) r[0] = make_tensor(x.shape(), backend);
+                      if (needs_grad(n, 1)) r[1] = make_tensor(w.shape(), backend);
+                      if (n.num_in > 2 && needs_grad(n, 2)) r[2] = make_tensor(n.in[2].shape(), backend);
+                      const StridedView gx = r[0].defined() ? sv(r[0]) : StridedView{};
+                      backend.linear_backward(r[0].defined() ? &gx : nullptr,
+                                              r[1].defined() ? r[1].impl()->ptr() : nullptr,
+                                              r[2].defined() ? r[2].impl()->ptr() : nullptr, sv(g), sv(x), sv(w));
                     }};
 }  // namespace
 

@@ -138,6 +138,76 @@ TEST(Tensor, FusedLinearReluMatchesNaiveProduct) {
   }
 }
 
+// Linear's three gradients (input, weight, bias: one backend call) against naive double
+// products, over widths on both sides of the one-pass kernels' limits (16 and 32 lanes, 16
+// accumulators), with and without an input gradient, a transposed input, a broadcast output
+// gradient, and more rows than the one-pass path takes.
+TEST(Autograd, LinearGradientsMatchNaiveProducts) {
+  Rng rng(13);
+  struct Case {
+    int64_t n, in, out;
+  };
+  std::vector<Case> cases;
+  for (int64_t in : {1, 2, 5, 16, 17, 32, 33})
+    for (int64_t out : {1, 2, 3, 8, 16, 17, 33})
+      for (int64_t n : {1, 7, 45}) cases.push_back({n, in, out});
+  cases.push_back({200, 16, 16});
+  cases.push_back({200, 2, 16});
+  cases.push_back({200, 16, 1});
+  cases.push_back({9000, 3, 4});
+  int variant = 0;
+  for (const Case& c : cases) {
+    ++variant;
+    const bool x_grad = variant % 2 == 0, transposed = variant % 3 == 0, broadcast_g = variant % 5 == 0,
+               with_bias = variant % 7 != 0;
+    Tensor x = Tensor::uniform({c.n, c.in}, -1, 1, rng);
+    if (transposed) x = x.T().contiguous().T();  // same values, column-major strides
+    x.set_requires_grad(x_grad);
+    Tensor w = Tensor::uniform({c.out, c.in}, -1, 1, rng).set_requires_grad();
+    Tensor b = Tensor::uniform({c.out}, -1, 1, rng).set_requires_grad();
+    // The output gradient is R (or one row of R broadcast over all rows).
+    Tensor r = broadcast_g ? Tensor::uniform({1, c.out}, -1, 1, rng).broadcast_to({c.n, c.out})
+                           : Tensor::uniform({c.n, c.out}, -1, 1, rng);
+    Tensor y = linear(x, w, with_bias ? b : Tensor());
+    y.backward(r);
+    const auto xv = vec(x), wv = vec(w), rv = vec(r);
+    const auto at = [](int64_t i, int64_t j, int64_t cols) { return static_cast<size_t>(i * cols + j); };
+    // Float sums of `terms` products of values in [-1, 1]: relative error grows like √terms.
+    const auto tol = [](double want, int64_t terms) {
+      return 2e-6 * std::sqrt(static_cast<double>(terms)) * (1 + std::fabs(want));
+    };
+    const std::string what = std::to_string(c.n) + "x" + std::to_string(c.in) + "->" + std::to_string(c.out);
+    const auto gw = vec(w.grad());
+    for (int64_t o = 0; o < c.out; ++o)
+      for (int64_t j = 0; j < c.in; ++j) {
+        double s = 0;
+        for (int64_t i = 0; i < c.n; ++i) s += static_cast<double>(rv[at(i, o, c.out)]) * xv[at(i, j, c.in)];
+        ASSERT_NEAR(gw[at(o, j, c.in)], s, tol(s, c.n)) << "weight gradient, " << what;
+      }
+    if (with_bias) {
+      const auto gb = vec(b.grad());
+      for (int64_t o = 0; o < c.out; ++o) {
+        double s = 0;
+        for (int64_t i = 0; i < c.n; ++i) s += rv[at(i, o, c.out)];
+        ASSERT_NEAR(gb[static_cast<size_t>(o)], s, tol(s, c.n)) << "bias gradient, " << what;
+      }
+    } else {
+      EXPECT_FALSE(b.grad().defined());
+    }
+    if (!x_grad) {
+      EXPECT_FALSE(x.grad().defined());
+      continue;
+    }
+    const auto gx = vec(x.grad());
+    for (int64_t i = 0; i < c.n; ++i)
+      for (int64_t j = 0; j < c.in; ++j) {
+        double s = 0;
+        for (int64_t o = 0; o < c.out; ++o) s += static_cast<double>(rv[at(i, o, c.out)]) * wv[at(o, j, c.in)];
+        ASSERT_NEAR(gx[at(i, j, c.in)], s, tol(s, c.out)) << "input gradient, " << what;
+      }
+  }
+}
+
 TEST(Tensor, BatchedMatmulBroadcastsBatchDimensions) {
   Tensor a = Tensor::arange(12).reshape({2, 2, 3});
   Tensor b = Tensor::from_vector({1, 0, 0, 1, 1, 1}, {3, 2});

@@ -12,6 +12,7 @@
 #include "../backend.h"
 #include "fast_math.h"
 #include "gemm.h"
+#include "linear_grad.h"
 
 namespace bp {
 namespace {
@@ -510,6 +511,24 @@ class CpuBackend final : public Backend {
     cpu::gemm(out.shape[0], out.shape[1], x.shape[1], {x.data, x.strides[0], x.strides[1]},
               {wt.data, wt.strides[0], wt.strides[1]}, out.data, out.strides[0], out.strides[1],
               false, bias, relu);
+  }
+
+  void linear_backward(const StridedView* gx, float* gw, float* gb, const StridedView& gy,
+                       const StridedView& x, const StridedView& w) override {
+    const int64_t n = gy.shape[0], out = gy.shape[1], in = x.shape[1];
+    // Narrow layers: one pass over the rows of gy (all of W1's layers take this path).
+    if (gw && gy.strides[1] == 1 && x.strides[1] == 1 && w.strides[1] == 1 &&
+        (!gx || gx->strides[1] == 1) &&
+        cpu::linear_backward_rows(n, in, out, gy.data, gy.strides[0], x.data, x.strides[0], w.data,
+                                  w.strides[0], gx ? gx->data : nullptr, gx ? gx->strides[0] : 0, gw, gb))
+      return;
+    if (gx)
+      cpu::gemm(n, in, out, {gy.data, gy.strides[0], gy.strides[1]}, {w.data, w.strides[0], w.strides[1]},
+                gx->data, gx->strides[0], gx->strides[1], false);
+    if (gw)
+      cpu::gemm(out, in, n, {gy.data, gy.strides[1], gy.strides[0]}, {x.data, x.strides[0], x.strides[1]},
+                gw, in, 1, false);
+    if (gb) reduce(ReduceOp::Sum, {gb, {1, out}, {out, 1}}, gy, 1.0f);
   }
 
   void bce_logits(float* out, const StridedView& z, const StridedView& y) override {
