@@ -84,12 +84,23 @@ inline V to_float(IntOf<V> i) {
     return __builtin_convertvector(i, v16);
 }
 
+// a < b ? a : b and a > b ? a : b: exactly what minps and maxps compute (b when either is a
+// NaN), which GCC does not see through, emitting a compare and a blend. (The masked forms with a
+// full mask: the plain intrinsics trip a false uninitialised warning in GCC 12.)
 template <class V>
 inline V min(V a, V b) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same_v<V, v16>)
+    return reinterpret_cast<V>(_mm512_maskz_min_ps(0xffff, reinterpret_cast<__m512>(a), reinterpret_cast<__m512>(b)));
+#endif
   return select(a < b, a, b);
 }
 template <class V>
 inline V max(V a, V b) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same_v<V, v16>)
+    return reinterpret_cast<V>(_mm512_maskz_max_ps(0xffff, reinterpret_cast<__m512>(a), reinterpret_cast<__m512>(b)));
+#endif
   return select(a > b, a, b);
 }
 template <class V>
@@ -180,7 +191,7 @@ inline V log(V x) {
 template <class V>
 inline V tanh(V x) {
   const V ax = abs(x);
-  const V xc = select(ax > 8.5f, splat<V>(8.5f), ax);
+  const V xc = min(splat<V>(8.5f), ax);  // (one min instruction; a NaN is kept)
   const V z = xc * xc;
   V p = splat<V>(-1.335643662e-11f);
   p = p * z + 3.209432009e-08f;
@@ -194,7 +205,9 @@ inline V tanh(V x) {
   q = q * z + 4.703727961e-01f;
   q = q * z + 1.0f;
   const V r = select(ax >= 9.0f, splat<V>(1.0f), xc * p * recip(q));
-  return with_sign_of(r, x);
+  // r ≥ 0 (or a NaN from x), so x's sign is OR-ed in: one instruction, where copying a sign
+  // onto any magnitude takes two.
+  return std::bit_cast<V>(std::bit_cast<IntOf<V>>(r) | (std::bit_cast<IntOf<V>>(x) & static_cast<int32_t>(0x80000000u)));
 }
 
 template <class V>
