@@ -112,6 +112,13 @@ inline V with_sign_of(V magnitude, V sign) {
   return std::bit_cast<V>((std::bit_cast<IntOf<V>>(magnitude) & 0x7fffffff) |
                           (std::bit_cast<IntOf<V>>(sign) & static_cast<int32_t>(0x80000000u)));
 }
+/// with_sign_of for a magnitude whose sign bit is already clear: the sign is OR-ed in, one
+/// instruction where clearing it first makes two.
+template <class V>
+inline V with_sign_of_nonnegative(V magnitude, V sign) {
+  return std::bit_cast<V>(std::bit_cast<IntOf<V>>(magnitude) |
+                          (std::bit_cast<IntOf<V>>(sign) & static_cast<int32_t>(0x80000000u)));
+}
 template <class V>
 inline V is_nan_select(V x, V r) {  // x where x is NaN, else r
   return select(x != x, x, r);
@@ -205,9 +212,7 @@ inline V tanh(V x) {
   q = q * z + 4.703727961e-01f;
   q = q * z + 1.0f;
   const V r = select(ax >= 9.0f, splat<V>(1.0f), xc * p * recip(q));
-  // r ≥ 0 (or a NaN from x), so x's sign is OR-ed in: one instruction, where copying a sign
-  // onto any magnitude takes two.
-  return std::bit_cast<V>(std::bit_cast<IntOf<V>>(r) | (std::bit_cast<IntOf<V>>(x) & static_cast<int32_t>(0x80000000u)));
+  return with_sign_of_nonnegative(r, x);  // r ≥ 0, or a NaN from x
 }
 
 template <class V>

@@ -26,11 +26,13 @@ template <int O, int NVI, bool kGx>
   constexpr int kDxChains = O > 1 ? 2 : 1;
   int width[NVI];
   for (int v = 0; v < NVI; ++v) width[v] = std::clamp(in - 16 * v, 0, 16);
-  // The rows of w, zero padded to whole vectors (read from L1 when they do not fit registers).
+  // The rows of w, zero padded to whole vectors (read from L1 when they do not fit registers);
+  // only gx reads them.
   alignas(64) float wpad[O][NVI * 16] = {};
-  for (int o = 0; o < O; ++o)
-    for (int v = 0; v < NVI; ++v)
-      for (int j = 0; j < width[v]; ++j) wpad[o][16 * v + j] = w[o * w_rs + 16 * v + j];
+  if constexpr (kGx)
+    for (int o = 0; o < O; ++o)
+      for (int v = 0; v < NVI; ++v)
+        for (int j = 0; j < width[v]; ++j) wpad[o][16 * v + j] = w[o * w_rs + 16 * v + j];
   v16 dw[kChains][O][NVI] = {};
   v16 db[kChains] = {};
   auto row = [&](int c, int64_t i) [[gnu::always_inline]] {

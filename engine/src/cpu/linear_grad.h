@@ -8,7 +8,9 @@ namespace bp::cpu {
 /// w [out, in] (unit column stride): gx = gy·w ([n, in], unless gx is null), gw = gyᵀ·x
 /// ([out, in], contiguous) and gb = column sums of gy ([out], unless null), each row of gy read
 /// once. Returns false, touching nothing, when the layer is too wide or too long for this path
-/// (out · ⌈in/16⌉ > 16, or more than kMaxRows rows); the caller then runs the separate products.
+/// (more than kLinearBackwardMaxRows rows; out · ⌈in/16⌉ > 16, or in > 32; without gx, a layer
+/// with fewer inputs than outputs may instead take in · ⌈out/16⌉ ≤ 16 and out ≤ 32); the caller
+/// then runs the separate products.
 bool linear_backward_rows(int64_t n, int64_t in, int64_t out, const float* gy, int64_t gy_rs,
                           const float* x, int64_t x_rs, const float* w, int64_t w_rs, float* gx,
                           int64_t gx_rs, float* gw, float* gb);
