@@ -87,6 +87,18 @@ template <int MR, int NV, bool kUnitRows = false>
   // Epilogue: bias, accumulate, ReLU; the accumulators stay in registers.
   v16 bias[NV] = {};
   for (int v = 0; v < NV && o.bias; ++v) bias[v] = bias_vector(o, v);
+  if (o.cs == 1 && o.ncols == 16 * NV) {  // whole rows: plain vector loads and stores
+    _Pragma("GCC unroll 16") for (int r = 0; r < MR; ++r) {
+      float* crow = o.c + r * o.rs;
+      for (int v = 0; v < NV; ++v) {
+        v16 out = acc[0][r][v] + bias[v];
+        if (o.accumulate) out += load16(crow + 16 * v);
+        if (o.relu) out = out > 0 ? out : 0;
+        fastmath::store16(crow + 16 * v, out);
+      }
+    }
+    return;
+  }
   _Pragma("GCC unroll 16") for (int r = 0; r < MR; ++r) {
     float* crow = o.c + r * o.rs;
     for (int v = 0; v < NV; ++v) finish_vector(crow, v, o.bias ? acc[0][r][v] + bias[v] : acc[0][r][v], o);
