@@ -51,6 +51,28 @@ inline void store_upto16(float* p, v16 v, int64_t n) {
     store_partial(p, v, n);
 }
 
+/// Lanes p[0], p[stride], …, p[(n−1)·stride] (n ≤ 16 lanes read, the rest zero), as one gather
+/// instruction with AVX-512; 16·stride must fit in 31 bits. kHasGather says whether it is one.
+#if defined(__AVX512F__)
+inline constexpr bool kHasGather = true;
+#else
+inline constexpr bool kHasGather = false;
+#endif
+inline v16 gather16(const float* p, int64_t stride, int64_t n) {
+  if (n <= 0) return v16{};
+#if defined(__AVX512F__)
+  const __m512i idx =
+      _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                         _mm512_set1_epi32(static_cast<int32_t>(stride)));
+  const __mmask16 m = n >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << n) - 1u);
+  return reinterpret_cast<v16>(_mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, idx, p, 4));
+#else
+  v16 v{};
+  for (int64_t j = 0; j < n && j < 16; ++j) v[j] = p[j * stride];
+  return v;
+#endif
+}
+
 template <class V>
 using IntOf = std::conditional_t<std::is_same_v<V, float>, int32_t, v16i>;
 
@@ -91,7 +113,8 @@ template <class V>
 inline V min(V a, V b) {
 #if defined(__AVX512F__)
   if constexpr (std::is_same_v<V, v16>)
-    return reinterpret_cast<V>(_mm512_maskz_min_ps(0xffff, reinterpret_cast<__m512>(a), reinterpret_cast<__m512>(b)));
+    return reinterpret_cast<V>(
+        _mm512_maskz_min_ps(0xffff, reinterpret_cast<__m512>(a), reinterpret_cast<__m512>(b)));
 #endif
   return select(a < b, a, b);
 }
@@ -99,7 +122,8 @@ template <class V>
 inline V max(V a, V b) {
 #if defined(__AVX512F__)
   if constexpr (std::is_same_v<V, v16>)
-    return reinterpret_cast<V>(_mm512_maskz_max_ps(0xffff, reinterpret_cast<__m512>(a), reinterpret_cast<__m512>(b)));
+    return reinterpret_cast<V>(
+        _mm512_maskz_max_ps(0xffff, reinterpret_cast<__m512>(a), reinterpret_cast<__m512>(b)));
 #endif
   return select(a > b, a, b);
 }
@@ -130,7 +154,8 @@ template <class V>
 inline V recip(V d) {
 #if defined(__AVX512F__)
   if constexpr (std::is_same_v<V, v16>) {
-    const V r = reinterpret_cast<V>(_mm512_maskz_rcp14_ps(static_cast<__mmask16>(0xffff), reinterpret_cast<__m512>(d)));
+    const V r = reinterpret_cast<V>(
+        _mm512_maskz_rcp14_ps(static_cast<__mmask16>(0xffff), reinterpret_cast<__m512>(d)));
     const V e = 1.0f - d * r;
     return r + r * e;
   }

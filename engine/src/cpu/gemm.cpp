@@ -207,6 +207,9 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
       return direct ? b.data + k0 * b.row_stride + p * nr : pack.data() + p * kc * nr;
     };
     // Pack every panel of this K block: panel p holds columns p·nr .. p·nr+nr−1, row-major.
+    // Strided columns (a transposed weight) are gathered sixteen at a time where the offsets fit
+    // the gather's 32-bit indices.
+    const bool gather = fastmath::kHasGather && b.col_stride != 1 && b.col_stride < (int64_t{1} << 26);
     for (int64_t p = 0; p < panels && !direct; ++p) {
       const int64_t j0 = p * nr;
       const int ncols = static_cast<int>(std::min(nr, n - j0));
@@ -216,6 +219,12 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
         float* dst = dst_panel + kk * nr;
         if (b.col_stride == 1) {
           std::memcpy(dst, brow, static_cast<size_t>(ncols) * sizeof(float));
+        } else if (gather) {
+          for (int v = 0; v < NV && 16 * v < ncols; ++v)
+            fastmath::store16(dst + 16 * v, fastmath::gather16(brow + 16 * v * b.col_stride, b.col_stride,
+                                                               ncols - 16 * v));
+          for (int v = (ncols + 15) / 16; v < NV; ++v) fastmath::store16(dst + 16 * v, v16{});
+          continue;
         } else {
           for (int j = 0; j < ncols; ++j) dst[j] = brow[j * b.col_stride];
         }
