@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <utility>
 
 #include "backprop/errors.h"
 #include "backprop/ops.h"
@@ -11,7 +12,28 @@
 namespace bp {
 namespace {
 thread_local bool t_grad_enabled = true;
-std::atomic<uint64_t> g_sequence{0};
+
+// Sequence numbers: (clock << kThreadBits) | thread. Each thread counts its own creations, so
+// no atomic instruction is paid per tensor (one costs as much as the rest of a small tensor's
+// creation). Within a thread the numbers follow creation order. Across threads, record() moves
+// an op's output past its inputs and the thread's clock with it (a Lamport clock), so every
+// node still comes after all its inputs and numbers stay unique.
+constexpr int kThreadBits = 16;
+std::atomic<uint64_t> g_threads{0};
+thread_local uint64_t t_clock = 0;
+thread_local uint64_t t_thread = ~uint64_t{0};
+
+uint64_t thread_tag() {
+  if (t_thread == ~uint64_t{0})
+    t_thread = g_threads.fetch_add(1, std::memory_order_relaxed) & ((uint64_t{1} << kThreadBits) - 1);
+  return t_thread;
+}
+
+// A new number on this thread, greater than `after`.
+uint64_t sequence_after(uint64_t after) {
+  t_clock = std::max(t_clock, after >> kThreadBits) + 1;
+  return (t_clock << kThreadBits) | thread_tag();
+}
 std::atomic<uint64_t> g_visit_epoch{0};
 
 // Every node reachable from root (through all inputs), in no particular order.
@@ -41,11 +63,11 @@ void accumulate(TensorImpl& node, Tensor g) {
     throw ShapeError(std::string("backward: gradient of shape ") + g.shape().str() +
                      " does not match its tensor's shape " + node.shape.str());
   if (node.op == nullptr && !g.is_contiguous()) g = g.contiguous();  // optimizers read raw data
-  node.grad = node.grad.defined() ? add(node.grad, g) : g;
+  node.grad = node.grad.defined() ? add(node.grad, g) : std::move(g);
 }
 }  // namespace
 
-uint64_t next_sequence_number() { return g_sequence.fetch_add(1, std::memory_order_relaxed); }
+uint64_t next_sequence_number() { return sequence_after(0); }
 
 bool grad_mode_enabled() { return t_grad_enabled; }
 bool is_grad_enabled() { return t_grad_enabled; }
@@ -62,14 +84,17 @@ void record(const Tensor& out, const OpDef* op, std::initializer_list<const Tens
   o.op = op;
   o.requires_grad = true;
   int i = 0;
+  uint64_t last = 0;
   for (const Tensor* t : inputs) {
     if (i < 3)
       o.in[static_cast<size_t>(i)] = *t;
     else
       o.more_in.push_back(*t);
+    if (t->defined()) last = std::max(last, t->impl()->seq);
     ++i;
   }
   o.num_in = i;
+  if (o.seq <= last) o.seq = sequence_after(last);  // an input made on another thread
 }
 
 void record(const Tensor& out, const OpDef* op, const std::vector<Tensor>& inputs) {
@@ -81,12 +106,15 @@ void record(const Tensor& out, const OpDef* op, const std::vector<Tensor>& input
   o.op = op;
   o.requires_grad = true;
   o.num_in = static_cast<int>(inputs.size());
+  uint64_t last = 0;
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (i < 3)
       o.in[i] = inputs[i];
     else
       o.more_in.push_back(inputs[i]);
+    if (inputs[i].defined()) last = std::max(last, inputs[i].impl()->seq);
   }
+  if (o.seq <= last) o.seq = sequence_after(last);
 }
 
 std::vector<Tensor> topological_order(const Tensor& root) {
@@ -132,7 +160,7 @@ void Tensor::backward(const Tensor& seed) const {
   // Gradients of intermediate nodes belong to one pass; leaves accumulate across passes.
   for (TensorImpl* n : nodes)
     if (n->op) n->grad = Tensor();
-  accumulate(*impl(), s);
+  accumulate(*impl(), std::move(s));
   Tensor grads[3];
   std::vector<Tensor> many;
   for (TensorImpl* n : nodes) {
@@ -148,7 +176,7 @@ void Tensor::backward(const Tensor& seed) const {
     for (int i = 0; i < n->num_in; ++i) {
       const Tensor& in = n->input(i);
       if (in.defined() && in.impl()->requires_grad && slots[i].defined())
-        accumulate(*in.impl(), slots[i]);
+        accumulate(*in.impl(), std::move(slots[i]));
     }
   }
 }

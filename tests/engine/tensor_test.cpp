@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <limits>
+#include <thread>
 
 #include "backprop/backprop.h"
 
@@ -294,6 +295,28 @@ TEST(Tensor, SpecialValuesPropagate) {
   EXPECT_TRUE(std::isnan(r[2]));
   EXPECT_TRUE(std::isnan(max(x).item()));
   EXPECT_TRUE(std::isnan(sum(x).item()));
+}
+
+// Sequence numbers are counted per thread. An op on a fresh thread whose inputs were made on a
+// thread that has counted much further must still number after them, or backward would visit
+// an input before every use of it had added its share of the gradient.
+TEST(Autograd, NodesBuiltFromAnotherThreadsTensorsNumberAfterThem) {
+  for (int i = 0; i < 1000; ++i) (void)Tensor::scalar(1.0f);  // move this thread's count on
+  Tensor a = Tensor::scalar(1.5f).set_requires_grad();
+  Tensor b = a * a;  // b = a², made here
+  Tensor c, d;
+  std::thread worker([&] {
+    c = b + 1.0f;  // made on a thread that has counted almost nothing
+    d = c * b;     // d = (a² + 1)·a²
+  });
+  worker.join();
+  EXPECT_GT(c.seq(), b.seq());
+  EXPECT_GT(d.seq(), c.seq());
+  const std::vector<Tensor> order = topological_order(d);
+  for (size_t i = 1; i < order.size(); ++i) EXPECT_LT(order[i - 1].seq(), order[i].seq());
+  d.backward();
+  // dd/da = (4a³ + 2a)
+  EXPECT_NEAR(a.grad().item(), 4 * 1.5 * 1.5 * 1.5 + 2 * 1.5, 1e-5);
 }
 
 TEST(Autograd, GraphRecordsOpsInputsValuesAndGradients) {

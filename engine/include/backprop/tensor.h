@@ -73,7 +73,8 @@ class Tensor {
   const char* op_name() const;
   /// The tensors this op read (the graph's edges), in argument order.
   std::vector<Tensor> inputs() const;
-  /// Creation order of this node, increasing over the program's run.
+  /// Creation order of this node: increasing over a thread's run, unique, and always greater
+  /// than the numbers of the node's inputs (also when they were made on other threads).
   uint64_t seq() const;
   const std::string& name() const;
   Tensor& set_name(std::string name);
