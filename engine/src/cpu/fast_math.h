@@ -249,10 +249,11 @@ inline V sigmoid(V x) {
 }
 
 /// log(1 + u) accurate for tiny u too: w = 1 + u rounds, and log(w)·u/(w − 1) corrects for it.
+/// (w − 1 is exact, and zero only where the result is u: the reciprocal's estimate serves.)
 template <class V>
 inline V log1p(V u) {
   const V w = 1.0f + u;
-  const V r = fastmath::log(w) * (u / (w - 1.0f));
+  const V r = fastmath::log(w) * (u * recip(w - 1.0f));
   return select(w == 1.0f, u, r);
 }
 
