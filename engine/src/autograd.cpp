@@ -36,12 +36,18 @@ uint64_t sequence_after(uint64_t after) {
 }
 std::atomic<uint64_t> g_visit_epoch{0};
 
+// Buffers kept by each thread between backward passes, so that a pass allocates nothing. Taken
+// out while in use (a nested pass, or one that threw, starts from an empty vector).
+thread_local std::vector<TensorImpl*> t_nodes, t_stack;
+
 // Every node reachable from root (through all inputs), in no particular order.
 std::vector<TensorImpl*> reachable(const Tensor& root, bool only_grad) {
-  std::vector<TensorImpl*> nodes;
+  std::vector<TensorImpl*> nodes = std::move(t_nodes);
+  nodes.clear();
   if (!root.defined()) return nodes;
   const uint64_t epoch = ++g_visit_epoch;
-  std::vector<TensorImpl*> stack{root.impl()};
+  std::vector<TensorImpl*> stack = std::move(t_stack);
+  stack.assign(1, root.impl());
   root.impl()->visit = epoch;
   while (!stack.empty()) {
     TensorImpl* n = stack.back();
@@ -55,6 +61,7 @@ std::vector<TensorImpl*> reachable(const Tensor& root, bool only_grad) {
       stack.push_back(in);
     }
   }
+  t_stack = std::move(stack);
   return nodes;
 }
 
@@ -179,6 +186,7 @@ void Tensor::backward(const Tensor& seed) const {
         accumulate(*in.impl(), std::move(slots[i]));
     }
   }
+  t_nodes = std::move(nodes);
 }
 
 }  // namespace bp

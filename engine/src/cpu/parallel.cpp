@@ -38,7 +38,7 @@ class Pool {
   int workers() const { return static_cast<int>(threads_.size()); }
 
   // Runs job(part) for part in [0, parts): part 0 on the caller, the rest on workers.
-  void run(int parts, const std::function<void(int)>& job) {
+  void run(int parts, FunctionRef<void(int)> job) {
     std::unique_lock call_lock(call_mu_);  // one parallel region at a time
     {
       std::unique_lock lock(mu_);
@@ -62,7 +62,7 @@ class Pool {
   void work(int index) {
     uint64_t seen = 0;
     for (;;) {
-      const std::function<void(int)>* job;
+      const FunctionRef<void(int)>* job;
       {
         std::unique_lock lock(mu_);
         cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
@@ -80,7 +80,7 @@ class Pool {
   std::vector<std::thread> threads_;
   std::mutex mu_, call_mu_;
   std::condition_variable cv_, done_cv_;
-  const std::function<void(int)>* job_ = nullptr;
+  const FunctionRef<void(int)>* job_ = nullptr;
   int parts_ = 0;
   int pending_ = 0;
   uint64_t generation_ = 0;
@@ -97,7 +97,7 @@ std::mutex g_config_mu;
 
 }  // namespace
 
-void parallel_for(int64_t n, int64_t min_per_thread, const std::function<void(int64_t, int64_t)>& fn) {
+void parallel_for(int64_t n, int64_t min_per_thread, FunctionRef<void(int64_t, int64_t)> fn) {
   const int threads = g_threads;
   const int64_t parts = std::min<int64_t>(threads, std::max<int64_t>(1, n / std::max<int64_t>(1, min_per_thread)));
   if (parts <= 1 || t_in_worker) {
