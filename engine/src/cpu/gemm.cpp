@@ -304,7 +304,26 @@ void gemv(int64_t m, int64_t k, MatrixRef a, MatrixRef b, float* c, int64_t c_rs
     }
     return;
   }
-  for (int64_t i0 = 0; i0 < m; i0 += 16) {
+  int64_t i0 = 0;
+  if (k <= 16) {
+    // A row is one (masked) vector: whole blocks of sixteen rows run with every product in a
+    // register and one vector of results.
+    const v16 xv = fastmath::load_upto16(x, k);
+    for (; i0 + 16 <= m; i0 += 16) {
+      v16 p[16];
+      _Pragma("GCC unroll 16") for (int r = 0; r < 16; ++r)
+        p[r] = fastmath::load_upto16(a.data + (i0 + r) * a.row_stride, k) * xv;
+      const v16 sums = sum_lanes_16(p);
+      if (c_rs == 1) {  // (the same order of additions as finish)
+        v16 out = accumulate ? fastmath::load16(c + i0) + sums + b0 : sums + b0;
+        if (relu) out = out > 0 ? out : 0;
+        fastmath::store16(c + i0, out);
+      } else {
+        for (int r = 0; r < 16; ++r) finish(c[(i0 + r) * c_rs], sums[r]);
+      }
+    }
+  }
+  for (; i0 < m; i0 += 16) {
     const int rows = static_cast<int>(std::min<int64_t>(16, m - i0));
     v16 p[16] = {};
     for (int64_t k0 = 0; k0 < k; k0 += 16) {
