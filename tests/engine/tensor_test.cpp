@@ -100,11 +100,13 @@ TEST(Tensor, MatmulMatchesNaiveDoubleProductAcrossKernelEdges) {
   Rng rng(11);
   for (auto [m, k, n] : std::vector<std::array<int64_t, 3>>{
            {1, 1, 1}, {5, 3, 1}, {1, 7, 5}, {7, 2, 16}, {13, 300, 33}, {6, 16, 32}, {200, 16, 16}, {3, 5, 40},
-           {200, 16, 1}, {37, 7, 1}, {37, 20, 1}, {33, 40, 1}, {17, 1, 16}, {40, 2, 70}, {16, 200, 16}, {2, 200, 16}, {24, 300, 32}}) {
+           {200, 16, 1}, {37, 7, 1}, {37, 20, 1}, {33, 40, 1}, {17, 1, 16}, {40, 2, 70}, {16, 200, 16}, {2, 200, 16}, {24, 300, 32}, {20, 35, 48}}) {
     Tensor a = Tensor::uniform({m, k}, -1, 1, rng), b = Tensor::uniform({k, n}, -1, 1, rng);
-    for (bool transpose : {false, true}) {
-      Tensor aa = transpose ? a.T().contiguous().T() : a;  // same values, column-major strides
-      Tensor c = matmul(aa, b);
+    for (int layout = 0; layout < 3; ++layout) {
+      // Same values, column-major strides: A (layout 1) or B (layout 2, as a Linear weight).
+      Tensor aa = layout == 1 ? a.T().contiguous().T() : a;
+      Tensor bb = layout == 2 ? b.T().contiguous().T() : b;
+      Tensor c = matmul(aa, bb);
       const auto av = vec(a), bv = vec(b), cv = vec(c);
       for (int64_t i = 0; i < m; ++i)
         for (int64_t j = 0; j < n; ++j) {

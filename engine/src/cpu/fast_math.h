@@ -73,6 +73,42 @@ inline v16 gather16(const float* p, int64_t stride, int64_t n) {
 #endif
 }
 
+#if defined(__AVX512F__)
+/// Sixteen rows of sixteen in, their columns out (r[i][j] becomes r[j][i]): four rounds of
+/// sixteen shuffles, pairs of floats, then of pairs, then of 128-bit lanes twice. (The masked
+/// forms with a full mask, as in min/max below.)
+inline void transpose16(v16 (&r)[16]) {
+  __m512 t[16], u[16], h[16];
+  for (int i = 0; i < 8; ++i) {
+    const __m512 a = reinterpret_cast<__m512>(r[2 * i]), b = reinterpret_cast<__m512>(r[2 * i + 1]);
+    t[2 * i] = _mm512_maskz_unpacklo_ps(0xffff, a, b);
+    t[2 * i + 1] = _mm512_maskz_unpackhi_ps(0xffff, a, b);
+  }
+  // u[4g + c]: rows 4g..4g+3 of columns c, c+4, c+8, c+12 (one per 128-bit lane).
+  for (int g = 0; g < 4; ++g) {
+    const __m512d t0 = _mm512_castps_pd(t[4 * g]), t1 = _mm512_castps_pd(t[4 * g + 1]);
+    const __m512d t2 = _mm512_castps_pd(t[4 * g + 2]), t3 = _mm512_castps_pd(t[4 * g + 3]);
+    u[4 * g] = _mm512_castpd_ps(_mm512_maskz_unpacklo_pd(0xff, t0, t2));
+    u[4 * g + 1] = _mm512_castpd_ps(_mm512_maskz_unpackhi_pd(0xff, t0, t2));
+    u[4 * g + 2] = _mm512_castpd_ps(_mm512_maskz_unpacklo_pd(0xff, t1, t3));
+    u[4 * g + 3] = _mm512_castpd_ps(_mm512_maskz_unpackhi_pd(0xff, t1, t3));
+  }
+  // h: rows 0–7 (then 8–15) of columns (c, c+8) and (c+4, c+12).
+  for (int c = 0; c < 4; ++c) {
+    h[c] = _mm512_maskz_shuffle_f32x4(0xffff, u[c], u[4 + c], 0x88);
+    h[4 + c] = _mm512_maskz_shuffle_f32x4(0xffff, u[c], u[4 + c], 0xdd);
+    h[8 + c] = _mm512_maskz_shuffle_f32x4(0xffff, u[8 + c], u[12 + c], 0x88);
+    h[12 + c] = _mm512_maskz_shuffle_f32x4(0xffff, u[8 + c], u[12 + c], 0xdd);
+  }
+  for (int c = 0; c < 4; ++c) {
+    r[c] = reinterpret_cast<v16>(_mm512_maskz_shuffle_f32x4(0xffff, h[c], h[8 + c], 0x88));
+    r[c + 8] = reinterpret_cast<v16>(_mm512_maskz_shuffle_f32x4(0xffff, h[c], h[8 + c], 0xdd));
+    r[c + 4] = reinterpret_cast<v16>(_mm512_maskz_shuffle_f32x4(0xffff, h[4 + c], h[12 + c], 0x88));
+    r[c + 12] = reinterpret_cast<v16>(_mm512_maskz_shuffle_f32x4(0xffff, h[4 + c], h[12 + c], 0xdd));
+  }
+}
+#endif
+
 template <class V>
 using IntOf = std::conditional_t<std::is_same_v<V, float>, int32_t, v16i>;
 

@@ -214,7 +214,20 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
       const int64_t j0 = p * nr;
       const int ncols = static_cast<int>(std::min(nr, n - j0));
       float* dst_panel = pack.data() + p * kc * nr;
-      for (int64_t kk = 0; kk < kc; ++kk) {
+      int64_t kk = 0;
+#if defined(__AVX512F__)
+      // Contiguous columns (a Linear weight, w[j][k]) in a whole panel: 16×16 blocks are read
+      // as rows of w and transposed in registers, cheaper than gathering them.
+      if (b.row_stride == 1 && ncols == nr)
+        for (; kk + 16 <= kc; kk += 16)
+          for (int v = 0; v < NV; ++v) {
+            v16 blk[16];
+            for (int j = 0; j < 16; ++j) blk[j] = load16(b.data + (k0 + kk) + (j0 + 16 * v + j) * b.col_stride);
+            fastmath::transpose16(blk);
+            for (int t = 0; t < 16; ++t) fastmath::store16(dst_panel + (kk + t) * nr + 16 * v, blk[t]);
+          }
+#endif
+      for (; kk < kc; ++kk) {
         const float* brow = b.data + (k0 + kk) * b.row_stride + j0 * b.col_stride;
         float* dst = dst_panel + kk * nr;
         if (b.col_stride == 1) {
