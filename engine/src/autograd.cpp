@@ -96,7 +96,7 @@ void record(const Tensor& out, const OpDef* op, std::initializer_list<const Tens
     if (i < 3)
       o.in[static_cast<size_t>(i)] = *t;
     else
-      o.more_in.push_back(*t);
+      o.extra().more_in.push_back(*t);
     if (t->defined()) last = std::max(last, t->impl()->seq);
     ++i;
   }
@@ -118,7 +118,7 @@ void record(const Tensor& out, const OpDef* op, const std::vector<Tensor>& input
     if (i < 3)
       o.in[i] = inputs[i];
     else
-      o.more_in.push_back(inputs[i]);
+      o.extra().more_in.push_back(inputs[i]);
     if (inputs[i].defined()) last = std::max(last, inputs[i].impl()->seq);
   }
   if (o.seq <= last) o.seq = sequence_after(last);

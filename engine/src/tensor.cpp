@@ -320,9 +320,12 @@ std::vector<Tensor> Tensor::inputs() const {
   return v;
 }
 uint64_t Tensor::seq() const { return impl_->seq; }
-const std::string& Tensor::name() const { return impl_->name; }
+const std::string& Tensor::name() const {
+  static const std::string unnamed;
+  return impl_->extras ? impl_->extras->name : unnamed;
+}
 Tensor& Tensor::set_name(std::string name) {
-  impl_->name = std::move(name);
+  impl_->extra().name = std::move(name);
   return *this;
 }
 

@@ -43,17 +43,27 @@ struct TensorImpl {
   // Graph node: null op means a leaf (input or parameter).
   const OpDef* op = nullptr;
   std::array<Tensor, 3> in;
-  std::vector<Tensor> more_in;  // inputs past the third (only cat uses these)
   int num_in = 0;
   float p0 = 0.0f, p1 = 0.0f;  // op scalars (exponent, slope, scale, ...)
   int i0 = 0, i1 = 0;          // op integers (axis, keepdim, ...)
-  Shape aux;                   // op shape-like data (permutation, slice bounds)
   uint64_t seq = 0;
   uint64_t visit = 0;  // scratch mark for graph walks
-  std::string name;
+
+  /// What few nodes need, allocated on first use: every op creates a TensorImpl, and a smaller
+  /// one is cheaper to create and destroy.
+  struct Extras {
+    std::vector<Tensor> more_in;  // inputs past the third (only cat uses these)
+    Shape aux;                    // op shape-like data (permutation, slice bounds)
+    std::string name;
+  };
+  std::unique_ptr<Extras> extras;
+  Extras& extra() {
+    if (!extras) extras = std::make_unique<Extras>();
+    return *extras;
+  }
 
   const Tensor& input(int i) const {
-    return i < 3 ? in[static_cast<size_t>(i)] : more_in[static_cast<size_t>(i - 3)];
+    return i < 3 ? in[static_cast<size_t>(i)] : extras->more_in[static_cast<size_t>(i - 3)];
   }
   float* ptr() const { return storage->data + offset; }
   Backend& backend() const { return *storage->backend; }

@@ -24,8 +24,8 @@ const OpDef kReshape{"reshape", [](const TensorImpl& n, const Tensor& g, Tensor*
                        r[0] = g.reshape(n.in[0].shape());
                      }};
 const OpDef kPermute{"permute", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
-                       Shape inverse = n.aux;
-                       for (int i = 0; i < n.aux.size(); ++i) inverse[static_cast<int>(n.aux[i])] = i;
+                       Shape inverse = n.extras->aux;
+                       for (int i = 0; i < inverse.size(); ++i) inverse[static_cast<int>(n.extras->aux[i])] = i;
                        r[0] = g.permute(inverse);
                      }};
 const OpDef kTranspose{"transpose", kPermute.backward};
@@ -36,9 +36,10 @@ const OpDef kSlice{"slice", [](const TensorImpl& n, const Tensor& g, Tensor* r) 
                      const Tensor& x = n.in[0];
                      Tensor full = Tensor::zeros(x.shape(), x.device());
                      StridedView dst = full.impl()->view();
-                     const int axis = static_cast<int>(n.aux[0]);
-                     dst.data += n.aux[1] * dst.strides[axis];
-                     dst.strides[axis] *= n.aux[2];
+                     const Shape& aux = n.extras->aux;
+                     const int axis = static_cast<int>(aux[0]);
+                     dst.data += aux[1] * dst.strides[axis];
+                     dst.strides[axis] *= aux[2];
                      dst.shape = g.shape();
                      full.impl()->backend().unary(UnaryOp::Copy, dst, g.impl()->view(), 0, 0);
                      r[0] = full;
@@ -117,8 +118,8 @@ Tensor Tensor::permute(const Shape& order) const {
     st[i] = strides()[a];
   }
   Tensor v = make_view(*this, s, st, offset());
-  v.impl()->aux = norm;
   record(v, &kPermute, {this});
+  if (v.impl()->op) v.impl()->extra().aux = norm;  // for the backward rule only
   return v;
 }
 
@@ -134,8 +135,8 @@ Tensor Tensor::transpose(int a, int b) const {
   std::swap(s[x], s[y]);
   std::swap(st[x], st[y]);
   Tensor v = make_view(*this, s, st, offset());
-  v.impl()->aux = order;
   record(v, &kTranspose, {this});
+  if (v.impl()->op) v.impl()->extra().aux = order;  // for the backward rule only
   return v;
 }
 
@@ -161,8 +162,8 @@ Tensor Tensor::slice(int axis, int64_t start, int64_t end, int64_t step) const {
   s[a] = (end - start + step - 1) / step;
   st[a] *= step;
   Tensor v = make_view(*this, s, st, offset() + start * strides()[a]);
-  v.impl()->aux = Shape{a, start, step};
   record(v, &kSlice, {this});
+  if (v.impl()->op) v.impl()->extra().aux = Shape{a, start, step};  // for the backward rule only
   return v;
 }
 
