@@ -42,7 +42,7 @@ void unary_backward(const TensorImpl& node, const Tensor& g, Tensor* grads) {
   Tensor gi = make_tensor(x.shape(), node.backend());
   node.backend().unary_backward(static_cast<UnaryOp>(node.i0), sv(gi), sv(g), sv(x), node.view(),
                                 node.p0, node.p1);
-  grads[0] = gi;
+  grads[0] = std::move(gi);
 }
 
 // Indexed by UnaryOp.
@@ -392,14 +392,20 @@ Tensor linear_impl(const Tensor& x, const Tensor& w, const Tensor& b, bool relu)
   const int64_t n = x.shape()[0], out_f = w.shape()[0];
   Tensor out = make_tensor({n, out_f}, be(x));
   StridedView wt{w.impl()->ptr(), {w.shape()[1], out_f}, {w.strides()[1], w.strides()[0]}};
-  Tensor bc;
+  Tensor copy;  // of a strided bias only (a handle copied and dropped costs a store-forwarding stall)
+  const float* bias = nullptr;
   if (b.defined()) {
     require_same_device(x, b, "linear");
     if (b.dim() != 1 || b.shape()[0] != out_f)
       throw ShapeError("linear: bias " + b.shape().str() + " does not fit weight " + w.shape().str());
-    bc = b.contiguous();
+    if (b.is_contiguous()) {
+      bias = b.impl()->ptr();
+    } else {
+      copy = b.contiguous();
+      bias = copy.impl()->ptr();
+    }
   }
-  be(x).linear(sv(out), sv(x), wt, bc.defined() ? bc.impl()->ptr() : nullptr, relu);
+  be(x).linear(sv(out), sv(x), wt, bias, relu);
   return out;
 }
 }  // namespace
@@ -428,9 +434,9 @@ const OpDef kBceLogits{"bce_with_logits", [](const TensorImpl& n, const Tensor& 
                          const float scale = 1.0f / static_cast<float>(z.numel());
                          if (needs_grad(n, 0)) {
                            Tensor gz = make_tensor(z.shape(), be(z));
-                           Tensor gc = g.contiguous();
-                           be(z).bce_logits_backward(sv(gz), sv(z), sv(y), gc.impl()->ptr(), scale);
-                           r[0] = gz;
+                           // (g has one element: its pointer is it, whatever its strides)
+                           be(z).bce_logits_backward(sv(gz), sv(z), sv(y), g.impl()->ptr(), scale);
+                           r[0] = std::move(gz);
                          }
                          if (needs_grad(n, 1)) r[1] = mul(z, g * -scale);
                        }};

@@ -67,9 +67,8 @@ void SGD::step() {
   const bool first = steps_ == 0;
   for (size_t i = 0; i < params_.size(); ++i) {
     const Tensor& p = params_[i];
-    Tensor g = p.grad();
+    const Tensor& g = p.impl()->grad;  // contiguous: backward makes leaf gradients so
     if (!g.defined()) continue;
-    g = g.contiguous();
     Backend::SgdArgs args{lr_, opt_.momentum, opt_.dampening, opt_.weight_decay,
                           l1_for(i), l2_for(i), opt_.nesterov, first};
     float* buf = momentum_[i].defined() ? momentum_[i].impl()->ptr() : nullptr;
@@ -94,9 +93,8 @@ void Adam::step() {
   ++steps_;
   for (size_t i = 0; i < params_.size(); ++i) {
     const Tensor& p = params_[i];
-    Tensor g = p.grad();
+    const Tensor& g = p.impl()->grad;  // contiguous: backward makes leaf gradients so
     if (!g.defined()) continue;
-    g = g.contiguous();
     Backend::AdamArgs args{lr_, opt_.beta1, opt_.beta2, opt_.eps, opt_.weight_decay,
                            l1_for(i), l2_for(i), decoupled_, steps_};
     p.impl()->backend().adam_step(p.impl()->ptr(), g.impl()->ptr(), m_[i].impl()->ptr(),

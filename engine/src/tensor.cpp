@@ -300,7 +300,7 @@ void Tensor::set_grad(const Tensor& g) const {
   if (g.defined() && g.shape() != shape())
     throw ShapeError("set_grad: gradient of shape " + g.shape().str() +
                      " for a tensor of shape " + shape().str());
-  impl_->grad = g;
+  impl_->grad = !g.defined() || g.is_contiguous() ? g : g.contiguous();  // optimizers read raw data
 }
 void Tensor::zero_grad() const {
   check_defined(*this, "zero_grad");

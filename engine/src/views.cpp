@@ -42,7 +42,7 @@ const OpDef kSlice{"slice", [](const TensorImpl& n, const Tensor& g, Tensor* r) 
                      dst.strides[axis] *= aux[2];
                      dst.shape = g.shape();
                      full.impl()->backend().unary(UnaryOp::Copy, dst, g.impl()->view(), 0, 0);
-                     r[0] = full;
+                     r[0] = std::move(full);
                    }};
 const OpDef kCopy{"copy", [](const TensorImpl&, const Tensor& g, Tensor* r) { r[0] = g; }};
 const OpDef kTo{"to", [](const TensorImpl& n, const Tensor& g, Tensor* r) {

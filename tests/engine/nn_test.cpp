@@ -159,6 +159,17 @@ TEST(Optim, ParametersWithoutGradientAreSkipped) {
   EXPECT_EQ(w.to_vector(), (std::vector<float>{1, 1}));
 }
 
+// Optimizers read a gradient's raw data: one set as a transposed view must be used by value.
+TEST(Optim, StridedGradientSetByHandIsReadByValue) {
+  Tensor p = Tensor::zeros({2, 2}).set_requires_grad();
+  Tensor g = Tensor::from_vector({1, 2, 3, 4}, {2, 2});
+  p.set_grad(g.T());  // [[1, 3], [2, 4]], column-major strides
+  SGD opt({p}, SgdOptions{1.0f});
+  opt.step();
+  const std::vector<float> got = p.to_vector();
+  EXPECT_EQ(got, (std::vector<float>{-1, -3, -2, -4}));
+}
+
 TEST(Optim, LearningRateSchedules) {
   LrSchedule s;
   EXPECT_FLOAT_EQ(s.lr_at(0.1f, 500), 0.1f);

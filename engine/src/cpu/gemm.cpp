@@ -273,7 +273,7 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
 // Sixteen vectors in, one out: lane r holds the sum of the lanes of p[r]. Pairs are folded in
 // four levels (each adds the matching halves of two vectors), which leaves the sums in
 // bit-reversed lane order; a last shuffle puts them in order.
-v16 sum_lanes_16(const v16 (&p)[16]) {
+[[gnu::always_inline]] inline v16 sum_lanes_16(const v16 (&p)[16]) {
   typedef int32_t v16i __attribute__((vector_size(64)));
   const v16i lo8 = {0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23};
   const v16i hi8 = {8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31};
