@@ -82,46 +82,39 @@ bool is_grad_enabled() { return t_grad_enabled; }
 NoGradGuard::NoGradGuard() : previous_(t_grad_enabled) { t_grad_enabled = false; }
 NoGradGuard::~NoGradGuard() { t_grad_enabled = previous_; }
 
-void record(const Tensor& out, const OpDef* op, std::initializer_list<const Tensor*> inputs) {
+namespace {
+// Both record() overloads: `tensor(x)` gives the Tensor for each element of `inputs`.
+template <class Inputs, class Get>
+void record_inputs(const Tensor& out, const OpDef* op, const Inputs& inputs, Get tensor) {
   if (!t_grad_enabled) return;
   bool any = false;
-  for (const Tensor* t : inputs) any = any || (t->defined() && t->impl()->requires_grad);
+  for (const auto& x : inputs) any = any || (tensor(x).defined() && tensor(x).impl()->requires_grad);
   if (!any) return;
   TensorImpl& o = *out.impl();
   o.op = op;
   o.requires_grad = true;
   int i = 0;
   uint64_t last = 0;
-  for (const Tensor* t : inputs) {
+  for (const auto& x : inputs) {
+    const Tensor& t = tensor(x);
     if (i < 3)
-      o.in[static_cast<size_t>(i)] = *t;
+      o.in[static_cast<size_t>(i)] = t;
     else
-      o.extra().more_in.push_back(*t);
-    if (t->defined()) last = std::max(last, t->impl()->seq);
+      o.extra().more_in.push_back(t);
+    if (t.defined()) last = std::max(last, t.impl()->seq);
     ++i;
   }
   o.num_in = i;
   if (o.seq <= last) o.seq = sequence_after(last);  // an input made on another thread
 }
+}  // namespace
+
+void record(const Tensor& out, const OpDef* op, std::initializer_list<const Tensor*> inputs) {
+  record_inputs(out, op, inputs, [](const Tensor* t) -> const Tensor& { return *t; });
+}
 
 void record(const Tensor& out, const OpDef* op, const std::vector<Tensor>& inputs) {
-  if (!t_grad_enabled) return;
-  bool any = false;
-  for (const Tensor& t : inputs) any = any || (t.defined() && t.impl()->requires_grad);
-  if (!any) return;
-  TensorImpl& o = *out.impl();
-  o.op = op;
-  o.requires_grad = true;
-  o.num_in = static_cast<int>(inputs.size());
-  uint64_t last = 0;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (i < 3)
-      o.in[i] = inputs[i];
-    else
-      o.extra().more_in.push_back(inputs[i]);
-    if (inputs[i].defined()) last = std::max(last, inputs[i].impl()->seq);
-  }
-  if (o.seq <= last) o.seq = sequence_after(last);
+  record_inputs(out, op, inputs, [](const Tensor& t) -> const Tensor& { return t; });
 }
 
 std::vector<Tensor> topological_order(const Tensor& root) {

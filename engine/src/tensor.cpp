@@ -52,13 +52,21 @@ std::string Shape::str() const {
   return s + "]";
 }
 
-Shape contiguous_strides(const Shape& shape) {
-  Shape s = shape;
+namespace {
+// Row-major strides of `shape`, written into `strides` (same rank).
+void write_contiguous_strides(const Shape& shape, Shape& strides) {
+  strides = shape;
   int64_t acc = 1;
   for (int i = shape.size() - 1; i >= 0; --i) {
-    s[i] = acc;
+    strides[i] = acc;
     acc *= shape[i];
   }
+}
+}  // namespace
+
+Shape contiguous_strides(const Shape& shape) {
+  Shape s;
+  write_contiguous_strides(shape, s);
   return s;
 }
 
@@ -101,12 +109,7 @@ Tensor make_tensor(const Shape& shape, Backend& backend) {
   impl->shape = shape;
   // Strides written in place: a Shape returned by value is stored element by element, and
   // copying it with vector loads right after stalls on store forwarding (~8% of a small step).
-  impl->strides = shape;
-  int64_t stride = 1;
-  for (int i = shape.size() - 1; i >= 0; --i) {
-    impl->strides[i] = stride;
-    stride *= shape[i];
-  }
+  write_contiguous_strides(shape, impl->strides);
   impl->seq = next_sequence_number();
   return Tensor(std::move(impl));
 }

@@ -52,12 +52,7 @@ inline void store_upto16(float* p, v16 v, int64_t n) {
 }
 
 /// Lanes p[0], p[stride], …, p[(n−1)·stride] (n ≤ 16 lanes read, the rest zero), as one gather
-/// instruction with AVX-512; 16·stride must fit in 31 bits. kHasGather says whether it is one.
-#if defined(__AVX512F__)
-inline constexpr bool kHasGather = true;
-#else
-inline constexpr bool kHasGather = false;
-#endif
+/// instruction with AVX-512 (16·stride must then fit in 31 bits), else one lane at a time.
 inline v16 gather16(const float* p, int64_t stride, int64_t n) {
   if (n <= 0) return v16{};
 #if defined(__AVX512F__)

@@ -209,7 +209,7 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
     // Pack every panel of this K block: panel p holds columns p·nr .. p·nr+nr−1, row-major.
     // Strided columns (a transposed weight) are gathered sixteen at a time where the offsets fit
     // the gather's 32-bit indices.
-    const bool gather = fastmath::kHasGather && b.col_stride != 1 && b.col_stride < (int64_t{1} << 26);
+    const bool gather = b.col_stride != 1 && b.col_stride < (int64_t{1} << 26);
     for (int64_t p = 0; p < panels && !direct; ++p) {
       const int64_t j0 = p * nr;
       const int ncols = static_cast<int>(std::min(nr, n - j0));
