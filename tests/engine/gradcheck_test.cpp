@@ -105,7 +105,9 @@ TEST(GradCheck, BinaryOpsWithBroadcasting) {
       {"maximum", [](const Tensor& a, const Tensor& b) { return maximum(a, b); }},
       {"minimum", [](const Tensor& a, const Tensor& b) { return minimum(a, b); }},
   };
-  for (const auto& [name, op] : ops) {
+  for (const auto& entry : ops) {
+    const char* name = entry.first;
+    const auto& op = entry.second;  // a plain reference: clang 14 cannot capture structured bindings
     for (const auto& [sa, sb] : shapes) {
       SCOPED_TRACE(std::string(name) + " " + sa.str() + " " + sb.str());
       Tensor a = values(sa, rng, 0.5f, 2.0f), b = values(sb, rng, -2.0f, -0.5f);

@@ -274,25 +274,32 @@ void gemm_panels(int64_t m, int64_t n, int64_t k, MatrixRef a, MatrixRef b, floa
 // four levels (each adds the matching halves of two vectors), which leaves the sums in
 // bit-reversed lane order; a last shuffle puts them in order.
 [[gnu::always_inline]] inline v16 sum_lanes_16(const v16 (&p)[16]) {
-  typedef int32_t v16i __attribute__((vector_size(64)));
-  const v16i lo8 = {0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23};
-  const v16i hi8 = {8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31};
-  const v16i lo4 = {0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27};
-  const v16i hi4 = {4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31};
-  const v16i lo2 = {0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29};
-  const v16i hi2 = {2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31};
-  const v16i lo1 = {0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30};
-  const v16i hi1 = {1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31};
-  const v16i bitrev = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
+  // __builtin_shufflevector (constant lane indices) is understood by both GCC (12+) and clang.
+#define BP_LO8 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23
+#define BP_HI8 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31
+#define BP_LO4 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27
+#define BP_HI4 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31
+#define BP_LO2 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29
+#define BP_HI2 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31
+#define BP_LO1 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30
+#define BP_HI1 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31
   v16 q[8], s[4], t[2];
   for (int j = 0; j < 8; ++j)
-    q[j] = __builtin_shuffle(p[2 * j], p[2 * j + 1], lo8) + __builtin_shuffle(p[2 * j], p[2 * j + 1], hi8);
+    q[j] = __builtin_shufflevector(p[2 * j], p[2 * j + 1], BP_LO8) + __builtin_shufflevector(p[2 * j], p[2 * j + 1], BP_HI8);
   for (int j = 0; j < 4; ++j)
-    s[j] = __builtin_shuffle(q[2 * j], q[2 * j + 1], lo4) + __builtin_shuffle(q[2 * j], q[2 * j + 1], hi4);
+    s[j] = __builtin_shufflevector(q[2 * j], q[2 * j + 1], BP_LO4) + __builtin_shufflevector(q[2 * j], q[2 * j + 1], BP_HI4);
   for (int j = 0; j < 2; ++j)
-    t[j] = __builtin_shuffle(s[2 * j], s[2 * j + 1], lo2) + __builtin_shuffle(s[2 * j], s[2 * j + 1], hi2);
-  const v16 u = __builtin_shuffle(t[0], t[1], lo1) + __builtin_shuffle(t[0], t[1], hi1);
-  return __builtin_shuffle(u, bitrev);
+    t[j] = __builtin_shufflevector(s[2 * j], s[2 * j + 1], BP_LO2) + __builtin_shufflevector(s[2 * j], s[2 * j + 1], BP_HI2);
+  const v16 u = __builtin_shufflevector(t[0], t[1], BP_LO1) + __builtin_shufflevector(t[0], t[1], BP_HI1);
+#undef BP_LO8
+#undef BP_HI8
+#undef BP_LO4
+#undef BP_HI4
+#undef BP_LO2
+#undef BP_HI2
+#undef BP_LO1
+#undef BP_HI1
+  return __builtin_shufflevector(u, u, 0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15);
 }
 
 // C[:, 0] = A · b (+ bias[0]) for a single output column. Rows of A (unit column stride) go
