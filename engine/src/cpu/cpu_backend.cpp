@@ -34,7 +34,9 @@ int size_class(size_t count) {
 
 size_t class_count(int cls) { return size_t{16} << cls; }
 
-bool g_pool_dead = false;  // per-thread, set when the thread's pool is destroyed
+// Set when this thread's pool is destroyed (at thread exit): frees after that bypass the cache.
+// Per thread: one thread's exit must not turn the cache off for the others.
+thread_local bool g_pool_dead = false;
 
 struct Pool {
   std::array<std::vector<float*>, kClasses> free_lists;
