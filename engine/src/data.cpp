@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <random>
 #include <sstream>
 
 #include "backprop/errors.h"
@@ -380,43 +381,109 @@ Split train_test_split(const Dataset& data, float train_ratio, uint64_t seed) {
 
 // ---- files ------------------------------------------------------------------------------------
 
+namespace {
+
+// What a path is, in words, for messages about things that are not regular files.
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a folder";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
 std::string read_file(const std::string& path, size_t max_bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot open '" + path + "': " + std::strerror(errno));
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size < 0) throw IoError("cannot read '" + path + "' (not a regular file?)");
-  if (static_cast<size_t>(size) > max_bytes)
-    throw IoError("'" + path + "' is " + std::to_string(size) + " bytes, more than the limit of " +
-                  std::to_string(max_bytes));
-  in.seekg(0);
+  if (path.empty()) throw IoError("no file name given");
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. Anything
+  // that is not a regular file is refused before a byte is read.
+  Fd f{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
+  if (f.fd < 0) throw IoError("cannot open '" + path + "': " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) throw IoError("cannot read '" + path + "': " + std::strerror(errno));
+  if (!S_ISREG(st.st_mode))
+    throw IoError("'" + path + "' is " + file_kind(st.st_mode) + ", not a regular file; give the path of a file");
+  const auto size = static_cast<uint64_t>(st.st_size);
+  if (size > max_bytes)
+    throw IoError("'" + path + "' is " + std::to_string(size) + " bytes, more than the limit of " + std::to_string(max_bytes));
   std::string s(static_cast<size_t>(size), '\0');
-  if (size > 0 && !in.read(s.data(), size)) throw IoError("cannot read '" + path + "'");
+  size_t done = 0;
+  while (done < s.size()) {  // a file that shrinks while read ends early; one that grows is cut at its size
+    const ssize_t r = ::read(f.fd, s.data() + done, s.size() - done);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) throw IoError("cannot read '" + path + "': " + std::strerror(errno));
+    if (r == 0) break;
+    done += static_cast<size_t>(r);
+  }
+  s.resize(done);
   return s;
 }
 
 void write_file_atomic(const std::string& path, const std::string& content) {
-  std::string tmpl = path + ".tmp-XXXXXX";
-  const int fd = mkstemp(tmpl.data());
-  if (fd < 0) throw IoError("cannot write '" + path + "': " + std::strerror(errno));
+  if (path.empty()) throw IoError("no file name given to write");
+  // Write through symbolic links to their target (replacing the link would break it), keep an
+  // existing file's permissions and owner, and never replace a device, FIFO or folder.
+  std::string target = path;
+  struct stat st {};
+  bool exists = ::stat(path.c_str(), &st) == 0;
+  struct stat lst {};
+  if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+    if (char* real = ::realpath(path.c_str(), nullptr)) {
+      target = real;
+      std::free(real);
+    } else if (!exists) {
+      throw IoError("cannot write '" + path + "': it is a symbolic link to a missing file");
+    }
+  }
+  if (exists && !S_ISREG(st.st_mode))
+    throw IoError("cannot write '" + path + "': it is " + file_kind(st.st_mode) + ", not a regular file; choose a file name");
+  // The temporary file is made with mode 0666 so that the umask applies to a new file as usual.
+  std::string tmpl;
+  int fd = -1;
+  for (int attempt = 0; fd < 0; ++attempt) {
+    char suffix[40];
+    std::snprintf(suffix, sizeof suffix, ".tmp-%d-%llx", static_cast<int>(::getpid()),
+                  static_cast<unsigned long long>(std::random_device{}()) ^ static_cast<unsigned long long>(attempt));
+    tmpl = target + suffix;
+    fd = ::open(tmpl.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && (errno != EEXIST || attempt > 100)) throw IoError("cannot write '" + path + "': " + std::strerror(errno));
+  }
+  auto fail = [&](const std::string& why) {
+    ::close(fd);
+    ::unlink(tmpl.c_str());
+    throw IoError("cannot write '" + path + "': " + why);
+  };
   size_t done = 0;
   while (done < content.size()) {
     const ssize_t w = ::write(fd, content.data() + done, content.size() - done);
     if (w < 0) {
       if (errno == EINTR) continue;
-      const std::string why = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmpl.c_str());
-      throw IoError("cannot write '" + path + "': " + why);
+      fail(std::strerror(errno));
     }
     done += static_cast<size_t>(w);
   }
-  ::fchmod(fd, 0644);
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(tmpl.c_str());
-    throw IoError("cannot write '" + path + "': " + std::strerror(errno));
+  if (exists) {
+    if (::fchown(fd, st.st_uid, st.st_gid) != 0) {
+      // Not ours to give away (not root): the file becomes ours, with its old permissions.
+    }
+    ::fchmod(fd, st.st_mode & 07777);
   }
-  if (std::rename(tmpl.c_str(), path.c_str()) != 0) {
+  if (::fsync(fd) != 0) fail(std::strerror(errno));
+  if (::close(fd) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(tmpl.c_str());
+    throw IoError("cannot write '" + path + "': " + why);
+  }
+  if (std::rename(tmpl.c_str(), target.c_str()) != 0) {
     const std::string why = std::strerror(errno);
     ::unlink(tmpl.c_str());
     throw IoError("cannot write '" + path + "': " + why);
@@ -434,13 +501,27 @@ std::string trim(std::string_view s) {
 bool parse_float(const std::string& s, float& out) {
   if (s.empty()) return false;
   const char* first = s.data() + (s[0] == '+' ? 1 : 0);
-  const auto [ptr, ec] = std::from_chars(first, s.data() + s.size(), out);
-  return ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(out);
+  const char* last = s.data() + s.size();
+  double d = 0;
+  const auto [ptr, ec] = std::from_chars(first, last, d);
+  if (ptr != last) return false;
+  if (ec == std::errc::result_out_of_range) {
+    // Too small for a double is zero (1e-400); too large is not finite.
+    const std::string copy(first, last);
+    const double v = std::strtod(copy.c_str(), nullptr);
+    if (std::fabs(v) > 1.0) return false;
+    d = 0.0;
+  } else if (ec != std::errc()) {
+    return false;
+  }
+  out = static_cast<float>(d);  // 1e-50 becomes 0; 1e39 becomes infinite and is refused
+  return std::isfinite(out);
 }
 }  // namespace
 
 Dataset read_points_csv(const std::string& path, Problem problem) {
-  const std::string text = read_file(path, 512u << 20);
+  std::string text = read_file(path, 512u << 20);
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte-order mark (Excel's "CSV UTF-8")
   std::istringstream in(text);
   std::string line;
   int64_t line_no = 0;
@@ -458,7 +539,7 @@ Dataset read_points_csv(const std::string& path, Problem problem) {
       std::string h;
       for (char c : t)
         if (!std::isspace(static_cast<unsigned char>(c))) h += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (h != "x,y,label") fail("expected the header 'x,y,label', found '" + t.substr(0, 60) + "'");
+      if (h != "x,y,label") fail("expected the header 'x,y,label', found " + quote_text(t));
       header = true;
       continue;
     }
@@ -474,12 +555,12 @@ Dataset read_points_csv(const std::string& path, Problem problem) {
     }
     if (count != 3) fail("expected 3 fields (x,y,label), found " + std::to_string(count));
     Point p;
-    if (!parse_float(fields[0], p.x)) fail("x '" + fields[0].substr(0, 40) + "' is not a finite number");
-    if (!parse_float(fields[1], p.y)) fail("y '" + fields[1].substr(0, 40) + "' is not a finite number");
-    if (!parse_float(fields[2], p.label)) fail("label '" + fields[2].substr(0, 40) + "' is not a finite number");
+    if (!parse_float(fields[0], p.x)) fail("x " + quote_text(fields[0], 40) + " is not a finite number");
+    if (!parse_float(fields[1], p.y)) fail("y " + quote_text(fields[1], 40) + " is not a finite number");
+    if (!parse_float(fields[2], p.label)) fail("label " + quote_text(fields[2], 40) + " is not a finite number");
     if (problem != Problem::Regression) {
       if (p.label != std::floor(p.label) || p.label < 0.0f || p.label >= static_cast<float>(kMaxClasses))
-        fail("label '" + fields[2] + "' is not a class number in 0.." + std::to_string(kMaxClasses - 1) +
+        fail("label " + quote_text(fields[2], 40) + " is not a class number in 0.." + std::to_string(kMaxClasses - 1) +
              " (use regression for real-valued targets)");
       max_label = std::max(max_label, static_cast<int>(p.label));
     }

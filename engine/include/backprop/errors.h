@@ -32,3 +32,12 @@ struct DeviceError : Error {
 };
 
 }  // namespace bp
+
+namespace bp {
+
+/// `text` made safe to echo in a message: in single quotes, control characters and invalid bytes
+/// shown as \xNN escapes (no raw ESC or CR reaches a terminal), and cut after `max_chars`
+/// characters with "..." (a 10 MB label is not echoed whole).
+std::string quote_text(const std::string& text, size_t max_chars = 60);
+
+}  // namespace bp
