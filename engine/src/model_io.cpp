@@ -6,16 +6,16 @@
 
 #include "backprop/errors.h"
 #include "backprop/init.h"
+#include "backprop/json_reader.h"
 
 namespace bp {
 namespace {
 
 using json = nlohmann::json;
 
-constexpr int64_t kMaxWidth = 4096;
-constexpr size_t kMaxLayers = 130;
-constexpr int64_t kMaxParameters = 20'000'000;
-constexpr int kMaxNesting = 32;
+constexpr size_t kMaxLayers = 2 * (kMaxHiddenLayers + 1);  // linear and activation layers
+// Values a model file can hold: every parameter, plus the few dozen settings and names.
+constexpr JsonLimits kModelJsonLimits{32, static_cast<size_t>(kMaxParameters) + 10'000};
 
 json training_json(const TrainConfig& c) {
   return json{{"loss", loss_name(c.loss)},
@@ -39,109 +39,32 @@ json training_json(const TrainConfig& c) {
               {"seed", c.seed}};
 }
 
-// Deep nesting would make the recursive parser overflow the stack on a hostile file.
-void check_nesting(const std::string& text, const std::string& source) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char ch = text[i];
-    if (in_string) {
-      if (ch == '\\') ++i;
-      else if (ch == '"') in_string = false;
-    } else if (ch == '"') {
-      in_string = true;
-    } else if (ch == '[' || ch == '{') {
-      if (++depth > kMaxNesting) throw IoError(source + ": nested more than " + std::to_string(kMaxNesting) + " levels deep");
-    } else if (ch == ']' || ch == '}') {
-      --depth;
-    }
-  }
-}
-
-struct Reader {
-  const std::string& source;
-  [[noreturn]] void fail(const std::string& why) const { throw IoError(source + ": " + why); }
-
-  const json& field(const json& obj, const char* key, const std::string& where) const {
-    auto it = obj.find(key);
-    if (it == obj.end()) fail(where + " has no \"" + key + "\"");
-    return *it;
-  }
-  std::string string(const json& obj, const char* key, const std::string& where) const {
-    const json& v = field(obj, key, where);
-    if (!v.is_string()) fail(where + ": \"" + key + "\" must be a string");
-    return v.get<std::string>();
-  }
-  int64_t integer(const json& obj, const char* key, const std::string& where, int64_t lo, int64_t hi) const {
-    const json& v = field(obj, key, where);
-    if (!v.is_number_integer()) fail(where + ": \"" + key + "\" must be an integer");
-    const auto x = v.get<int64_t>();
-    if (x < lo || x > hi)
-      fail(where + ": \"" + key + "\" is " + std::to_string(x) + ", outside " + std::to_string(lo) + ".." + std::to_string(hi));
-    return x;
-  }
-  float number(const json& v, const std::string& where) const {
-    if (!v.is_number()) fail(where + " must be a number");
-    const double d = v.get<double>();
-    const auto f = static_cast<float>(d);
-    if (!std::isfinite(d) || !std::isfinite(f)) fail(where + " is not a finite float");
-    return f;
-  }
-  template <class T, class Parse>
-  T named(const json& obj, const char* key, const std::string& where, Parse parse, T fallback) const {
-    auto it = obj.find(key);
-    if (it == obj.end()) return fallback;
-    if (!it->is_string()) fail(where + ": \"" + key + "\" must be a string");
-    try {
-      return parse(it->template get<std::string>());
-    } catch (const ValueError& e) {
-      fail(where + ": " + e.what());
-    }
-  }
-  float optional_number(const json& obj, const char* key, const std::string& where, float fallback) const {
-    auto it = obj.find(key);
-    return it == obj.end() ? fallback : number(*it, where + " \"" + key + "\"");
-  }
-};
-
-// Parses JSON text, refusing hostile nesting, with errors that name the source.
-json parse_checked(const std::string& text, const Reader& r) {
-  check_nesting(text, r.source);
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    r.fail(std::string("not valid JSON (") + e.what() + ")");
-  }
-}
-
-void apply_training(const json& t, TrainConfig& c, const Reader& r) {
+void apply_training(const json& t, TrainConfig& c, const JsonReader& r) {
   if (!t.is_object()) r.fail("\"training\" must be an object");
-  const std::string w = "\"training\"";
-  c.loss = r.named<LossKind>(t, "loss", w, parse_loss, c.loss);
-  c.optimizer = r.named<OptimizerKind>(t, "optimizer", w, parse_optimizer, c.optimizer);
-  c.lr = r.optional_number(t, "lr", w, c.lr);
-  c.momentum = r.optional_number(t, "momentum", w, c.momentum);
-  if (auto n = t.find("nesterov"); n != t.end()) {
-    if (!n->is_boolean()) r.fail(w + ": \"nesterov\" must be true or false");
-    c.nesterov = n->get<bool>();
-  }
-  c.beta1 = r.optional_number(t, "beta1", w, c.beta1);
-  c.beta2 = r.optional_number(t, "beta2", w, c.beta2);
-  c.eps = r.optional_number(t, "eps", w, c.eps);
-  c.weight_decay = r.optional_number(t, "weight_decay", w, c.weight_decay);
-  c.regularization.kind = r.named<Regularization::Kind>(t, "regularization", w, parse_regularization, c.regularization.kind);
-  c.regularization.rate = r.optional_number(t, "regularization_rate", w, c.regularization.rate);
-  c.schedule.kind = r.named<LrSchedule::Kind>(t, "schedule", w, parse_schedule, c.schedule.kind);
-  if (t.contains("step_size")) c.schedule.step_size = r.integer(t, "step_size", w, 1, INT64_MAX / 2);
-  c.schedule.gamma = r.optional_number(t, "gamma", w, c.schedule.gamma);
-  if (t.contains("total_steps")) c.schedule.total_steps = r.integer(t, "total_steps", w, 1, INT64_MAX / 2);
-  c.schedule.min_lr = r.optional_number(t, "min_lr", w, c.schedule.min_lr);
-  if (t.contains("batch_size")) c.batch_size = r.integer(t, "batch_size", w, 0, kMaxPoints);
-  c.init = r.named<Init>(t, "init", w, parse_init, c.init);
-  if (auto s = t.find("seed"); s != t.end()) {
-    if (!s->is_number_unsigned() && !s->is_number_integer()) r.fail(w + ": \"seed\" must be an integer");
-    c.seed = s->get<uint64_t>();
-  }
+  auto key = [&](const char* k) { return std::string("\"training\": \"") + k + "\""; };
+  auto num = [&](const char* k, float& out) {
+    if (const json* v = r.optional(t, k)) out = r.number(*v, key(k));
+  };
+  if (const json* v = r.optional(t, "loss")) c.loss = r.named<LossKind>(*v, key("loss"), parse_loss);
+  if (const json* v = r.optional(t, "optimizer")) c.optimizer = r.named<OptimizerKind>(*v, key("optimizer"), parse_optimizer);
+  num("lr", c.lr);
+  num("momentum", c.momentum);
+  if (const json* v = r.optional(t, "nesterov")) c.nesterov = r.boolean(*v, key("nesterov"));
+  num("beta1", c.beta1);
+  num("beta2", c.beta2);
+  num("eps", c.eps);
+  num("weight_decay", c.weight_decay);
+  if (const json* v = r.optional(t, "regularization"))
+    c.regularization.kind = r.named<Regularization::Kind>(*v, key("regularization"), parse_regularization);
+  num("regularization_rate", c.regularization.rate);
+  if (const json* v = r.optional(t, "schedule")) c.schedule.kind = r.named<LrSchedule::Kind>(*v, key("schedule"), parse_schedule);
+  if (const json* v = r.optional(t, "step_size")) c.schedule.step_size = r.integer(*v, key("step_size"), 1, INT64_MAX / 2);
+  num("gamma", c.schedule.gamma);
+  if (const json* v = r.optional(t, "total_steps")) c.schedule.total_steps = r.integer(*v, key("total_steps"), 1, INT64_MAX / 2);
+  num("min_lr", c.schedule.min_lr);
+  if (const json* v = r.optional(t, "batch_size")) c.batch_size = r.integer(*v, key("batch_size"), 0, kMaxPoints);
+  if (const json* v = r.optional(t, "init")) c.init = r.named<Init>(*v, key("init"), parse_init);
+  if (const json* v = r.optional(t, "seed")) c.seed = r.unsigned_integer(*v, key("seed"));
 }
 
 }  // namespace
@@ -171,13 +94,13 @@ std::string model_to_json(const MLP& model, const TrainConfig& config) {
   return doc.dump(1) + "\n";
 }
 
-ModelFile model_from_json(const std::string& text, const std::string& source) {
-  const Reader r{source};
-  json doc = parse_checked(text, r);
+namespace {
+
+ModelFile model_from_doc(const json& doc, const JsonReader& r) {
   if (!doc.is_object()) r.fail("expected a JSON object at the top");
-  if (r.string(doc, "format", "the file") != kModelFormat)
+  if (r.string(r.field(doc, "format", "the file"), "\"format\"") != kModelFormat)
     r.fail(std::string("\"format\" is not \"") + kModelFormat + "\"; this is not a Backprop Studio model file");
-  const int64_t version = r.integer(doc, "version", "the file", 1, 1000000);
+  const int64_t version = r.integer(r.field(doc, "version", "the file"), "\"version\"", 1, INT64_MAX);
   if (version > kModelVersion)
     r.fail("version " + std::to_string(version) + " was written by a newer Backprop Studio (this one reads version " +
            std::to_string(kModelVersion) + ")");
@@ -186,21 +109,16 @@ ModelFile model_from_json(const std::string& text, const std::string& source) {
   const json& feats = r.field(doc, "features", "the file");
   if (!feats.is_array() || feats.empty() || feats.size() > 16) r.fail("\"features\" must be a list of 1..16 feature names");
   c.features.clear();
-  for (const json& f : feats) {
-    if (!f.is_string()) r.fail("\"features\" must hold strings");
-    try {
-      c.features.push_back(parse_feature(f.get<std::string>()));
-    } catch (const ValueError& e) {
-      r.fail(e.what());
-    }
-  }
+  for (const json& f : feats) c.features.push_back(r.named<Feature>(f, "\"features\"", parse_feature));
   try {
     FeatureSet check(c.features);
   } catch (const ValueError& e) {
-    r.fail(e.what());
+    r.fail(std::string("\"features\": ") + e.what());
   }
-  c.problem = r.named<Problem>(doc, "problem", "the file", parse_problem, Problem::Binary);
-  c.num_classes = c.problem == Problem::Regression ? 0 : static_cast<int>(r.integer(doc, "num_classes", "the file", 2, kMaxClasses));
+  if (const json* p = r.optional(doc, "problem")) c.problem = r.named<Problem>(*p, "\"problem\"", parse_problem);
+  c.num_classes = c.problem == Problem::Regression
+                      ? 0
+                      : static_cast<int>(r.integer(r.field(doc, "num_classes", "the file"), "\"num_classes\"", 2, kMaxClasses));
   if (c.problem == Problem::Binary && c.num_classes != 2) r.fail("a binary model has num_classes 2");
 
   // Layers: linear (activation)? linear (activation)? ... ending with a linear layer.
@@ -218,21 +136,17 @@ ModelFile model_from_json(const std::string& text, const std::string& source) {
     const json& L = layers[i];
     const std::string where = "layer " + std::to_string(i);
     if (!L.is_object()) r.fail(where + " must be an object");
-    const std::string type = r.string(L, "type", where);
+    const std::string type = r.string(r.field(L, "type", where), where + " \"type\"");
     if (type == "activation") {
       if (linears.empty() || acts.size() == linears.size()) r.fail(where + ": an activation must follow a linear layer");
-      try {
-        acts.push_back(parse_activation(r.string(L, "name", where)));
-      } catch (const ValueError& e) {
-        r.fail(where + ": " + e.what());
-      }
+      acts.push_back(r.named<Activation>(r.field(L, "name", where), where + " \"name\"", parse_activation));
       continue;
     }
-    if (type != "linear") r.fail(where + ": unknown layer type \"" + type + "\" (expected linear or activation)");
+    if (type != "linear") r.fail(where + ": unknown layer type " + quote_text(type) + " (expected linear or activation)");
     if (acts.size() < linears.size()) acts.push_back(Activation::Identity);
     LinearData d;
-    d.in = r.integer(L, "in", where, 1, kMaxWidth);
-    d.out = r.integer(L, "out", where, 1, kMaxWidth);
+    d.in = r.integer(r.field(L, "in", where), where + " \"in\"", 1, kMaxHiddenWidth);
+    d.out = r.integer(r.field(L, "out", where), where + " \"out\"", 1, kMaxHiddenWidth);
     const int64_t expect_in = linears.empty() ? static_cast<int64_t>(c.features.size()) : linears.back().out;
     if (d.in != expect_in)
       r.fail(where + ": \"in\" is " + std::to_string(d.in) + " but the previous " +
@@ -258,7 +172,7 @@ ModelFile model_from_json(const std::string& text, const std::string& source) {
   if (linears.empty()) r.fail("\"layers\" has no linear layer");
   if (acts.size() == linears.size() && acts.back() != Activation::Identity)
     r.fail("the last layer must be linear: the output is read as logits (binary, multiclass) or values (regression)");
-  if (linears.size() > 17) r.fail("at most 16 hidden layers are supported");
+  if (linears.size() > kMaxHiddenLayers + 1) r.fail("at most " + std::to_string(kMaxHiddenLayers) + " hidden layers are supported");
   c.hidden.clear();
   for (size_t i = 0; i + 1 < linears.size(); ++i) c.hidden.push_back(linears[i].out);
   c.activations.assign(acts.begin(), acts.begin() + static_cast<long>(linears.size() - 1));
@@ -268,7 +182,7 @@ ModelFile model_from_json(const std::string& text, const std::string& source) {
            " model needs " + std::to_string(c.outputs()));
 
   c.loss = default_loss(c.problem);
-  if (auto it = doc.find("training"); it != doc.end()) apply_training(*it, c, r);
+  if (const json* t = r.optional(doc, "training")) apply_training(*t, c, r);
   try {
     c.validate();
   } catch (const ValueError& e) {
@@ -283,12 +197,19 @@ ModelFile model_from_json(const std::string& text, const std::string& source) {
   return mf;
 }
 
+}  // namespace
+
+ModelFile model_from_json(const std::string& text, const std::string& source) {
+  const JsonReader r{source};
+  return model_from_doc(parse_json(text, source, kModelJsonLimits), r);
+}
+
+ModelFile model_from_document(const nlohmann::json& doc, const std::string& source) { return model_from_doc(doc, JsonReader{source}); }
+
 std::string training_to_json(const TrainConfig& config) { return training_json(config).dump(); }
 
-TrainConfig training_from_json(const std::string& text, const std::string& source, TrainConfig base) {
-  const Reader r{source};
-  json doc = parse_checked(text, r);
-  apply_training(doc, base, r);
+TrainConfig training_from_json(const nlohmann::json& block, const std::string& source, TrainConfig base) {
+  apply_training(block, base, JsonReader{source});
   return base;
 }
 
@@ -296,6 +217,6 @@ void save_model(const std::string& path, const MLP& model, const TrainConfig& co
   write_file_atomic(path, model_to_json(model, config));
 }
 
-ModelFile load_model(const std::string& path) { return model_from_json(read_file(path, 256u << 20), path); }
+ModelFile load_model(const std::string& path) { return model_from_json(read_file(path, kMaxModelFileBytes), path); }
 
 }  // namespace bp

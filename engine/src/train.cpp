@@ -1,6 +1,7 @@
 #include "backprop/train.h"
 
 #include <cmath>
+#include <cstdio>
 
 #include "backprop/autograd.h"
 #include "backprop/errors.h"
@@ -47,11 +48,23 @@ MlpSpec TrainConfig::mlp_spec() const {
   return s;
 }
 
+int64_t TrainConfig::num_parameters() const {
+  int64_t params = 0, in = static_cast<int64_t>(features.size());
+  for (int64_t h : hidden) params += (in + 1) * h, in = h;
+  return params + (in + 1) * outputs();
+}
+
 void TrainConfig::validate() const {
   auto fail = [](const std::string& m) { throw ValueError(m); };
-  if (hidden.size() > 16) fail("at most 16 hidden layers are supported");
+  auto g = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return std::string(buf);
+  };
+  if (hidden.size() > kMaxHiddenLayers) fail("at most " + std::to_string(kMaxHiddenLayers) + " hidden layers are supported");
   for (int64_t h : hidden)
-    if (h < 1 || h > 1024) fail("hidden layer widths must be in 1..1024, got " + std::to_string(h));
+    if (h < 1 || h > kMaxHiddenWidth)
+      fail("hidden layer widths must be in 1.." + std::to_string(kMaxHiddenWidth) + ", got " + std::to_string(h));
   if (!hidden.empty() && activations.size() != 1 && activations.size() != hidden.size())
     fail("give one activation for all hidden layers or one per hidden layer (" +
          std::to_string(hidden.size()) + " layers, " + std::to_string(activations.size()) + " activations)");
@@ -60,22 +73,45 @@ void TrainConfig::validate() const {
   if (problem == Problem::MultiClass && (num_classes < 2 || num_classes > kMaxClasses))
     fail("multiclass problems need 2.." + std::to_string(kMaxClasses) + " classes");
   if (problem == Problem::Binary && num_classes != 2) fail("binary problems have exactly 2 classes");
+  if (num_parameters() > kMaxParameters)
+    fail("the network has " + std::to_string(num_parameters()) + " parameters, more than the " + std::to_string(kMaxParameters) +
+         " a model file holds");
   const bool ok = (problem == Problem::Binary && (loss == LossKind::BCE || loss == LossKind::Hinge || loss == LossKind::MSE)) ||
                   (problem == Problem::MultiClass && loss == LossKind::SoftmaxCE) ||
                   (problem == Problem::Regression && loss == LossKind::MSE);
   if (!ok)
     fail(std::string("loss '") + loss_name(loss) + "' does not fit a " + problem_name(problem) +
          " problem (binary: bce, hinge or mse; multiclass: cross_entropy; regression: mse)");
-  if (!std::isfinite(lr) || lr <= 0.0f || lr > 100.0f) fail("learning rate must be in (0, 100], got " + std::to_string(lr));
-  if (!(momentum >= 0.0f && momentum < 1.0f)) fail("momentum must be in [0, 1)");
-  if (!(beta1 >= 0.0f && beta1 < 1.0f && beta2 >= 0.0f && beta2 < 1.0f)) fail("Adam betas must be in [0, 1)");
-  if (!(eps > 0.0f && std::isfinite(eps))) fail("eps must be a positive number");
-  if (!(weight_decay >= 0.0f && std::isfinite(weight_decay))) fail("weight decay must be >= 0");
-  if (!(regularization.rate >= 0.0f && std::isfinite(regularization.rate))) fail("regularization rate must be >= 0");
-  if (batch_size < 0) fail("batch size must be positive (or 0 for the full set)");
-  if (schedule.kind == LrSchedule::Step && (schedule.step_size < 1 || !(schedule.gamma > 0.0f)))
-    fail("step schedule needs a step size >= 1 and gamma > 0");
-  if (schedule.kind == LrSchedule::Cosine && schedule.total_steps < 1) fail("cosine schedule needs total steps >= 1");
+  if (!std::isfinite(lr) || lr <= 0.0f || lr > 100.0f) fail("learning rate must be in (0, 100], got " + g(lr));
+  if (!(momentum >= 0.0f && momentum < 1.0f)) fail("momentum must be in [0, 1), got " + g(momentum));
+  if (!(beta1 >= 0.0f && beta1 < 1.0f)) fail("Adam beta1 must be in [0, 1), got " + g(beta1));
+  if (!(beta2 >= 0.0f && beta2 < 1.0f)) fail("Adam beta2 must be in [0, 1), got " + g(beta2));
+  if (!(eps > 0.0f && eps <= 1.0f)) fail("Adam eps must be in (0, 1], got " + g(eps));
+  if (!(weight_decay >= 0.0f && weight_decay <= 100.0f)) fail("weight decay must be in [0, 100], got " + g(weight_decay));
+  if (!(regularization.rate >= 0.0f && regularization.rate <= 100.0f))
+    fail("regularization rate must be in [0, 100], got " + g(regularization.rate));
+  if (batch_size < 0 || batch_size > kMaxPoints)
+    fail("batch size must be in 1.." + std::to_string(kMaxPoints) + " (or 0 for the full set), got " + std::to_string(batch_size));
+  if (schedule.step_size < 1) fail("step schedule: the step size must be >= 1, got " + std::to_string(schedule.step_size));
+  if (!(schedule.gamma > 0.0f && schedule.gamma <= 1.0f)) fail("step schedule: gamma must be in (0, 1], got " + g(schedule.gamma));
+  if (schedule.total_steps < 1) fail("cosine schedule: total steps must be >= 1, got " + std::to_string(schedule.total_steps));
+  if (!(schedule.min_lr >= 0.0f && schedule.min_lr <= lr))
+    fail("cosine schedule: the final learning rate must be in [0, lr] = [0, " + g(lr) + "], got " + g(schedule.min_lr));
+}
+
+std::string divergence_advice(const TrainConfig& c, const Dataset& train) {
+  char buf[240];
+  float biggest = 0.0f;
+  for (const Point& p : train.points) biggest = std::max(biggest, std::fabs(p.label));
+  if (c.problem == Problem::Regression && !(biggest <= 1e6f)) {
+    std::snprintf(buf, sizeof buf, "the targets are as large as %.3g; scale them down (e.g. to -1..1)", static_cast<double>(biggest));
+  } else if (static_cast<double>(c.weight_decay) * c.lr >= 1.0 || static_cast<double>(c.regularization.rate) * c.lr >= 1.0) {
+    std::snprintf(buf, sizeof buf, "the weight decay or regularization rate (%g, %g) is too large for learning rate %g",
+                  static_cast<double>(c.weight_decay), static_cast<double>(c.regularization.rate), static_cast<double>(c.lr));
+  } else {
+    std::snprintf(buf, sizeof buf, "the learning rate %g is probably too high; try a lower one", static_cast<double>(c.lr));
+  }
+  return buf;
 }
 
 namespace {

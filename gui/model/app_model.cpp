@@ -28,7 +28,6 @@ namespace {
 constexpr size_t kMaxUndo = 200;
 constexpr size_t kMaxHistory = 4000;
 constexpr int kNeuronRes = 24;
-constexpr const char* kSessionFormat = "backprop-studio-session";
 }  // namespace
 
 // ---- the worker ---------------------------------------------------------------------------------
@@ -347,27 +346,38 @@ int AppModel::num_classes() const {
   return config_.num_classes;
 }
 
-void AppModel::generate_points() {
-  // Called with mu_ held (or from the constructor).
-  if (data_.dataset == "custom") {
-    config_.problem = data_.problem;
-    config_.num_classes = data_.problem == Problem::Regression ? 0 : data_.num_classes;
-    if (config_.problem == Problem::Binary) config_.num_classes = 2;
-    config_.loss = default_loss(config_.problem);
-    points_.clear();
-    region_ = {-6, 6, -6, 6};
+namespace {
+
+// The points and region of generated data settings (nothing for custom points). Throws
+// ValueError for settings make_dataset refuses; changes nothing.
+void generated_points(const DataSettings& d, std::vector<StudioPoint>& points, Region& region) {
+  points.clear();
+  if (d.dataset == "custom") {
+    region = {-6, 6, -6, 6};
     return;
   }
-  const Dataset d = make_dataset(data_.dataset, data_.points, data_.noise, data_.seed);
-  const Split s = train_test_split(d, data_.train_ratio, data_.seed);
-  points_.clear();
-  for (const Point& p : s.train.points) points_.push_back({p.x, p.y, p.label, false});
-  for (const Point& p : s.test.points) points_.push_back({p.x, p.y, p.label, true});
-  region_ = d.region;
-  if (config_.problem != d.problem || config_.num_classes != (d.problem == Problem::Regression ? 0 : d.num_classes)) {
-    config_.problem = d.problem;
-    config_.num_classes = d.problem == Problem::Regression ? 0 : d.num_classes;
-    config_.loss = default_loss(d.problem);
+  const Dataset data = make_dataset(d.dataset, d.points, d.noise, d.seed);
+  const Split s = train_test_split(data, d.train_ratio, d.seed);
+  for (const Point& p : s.train.points) points.push_back({p.x, p.y, p.label, false});
+  for (const Point& p : s.test.points) points.push_back({p.x, p.y, p.label, true});
+  region = data.region;
+}
+
+}  // namespace
+
+void AppModel::generate_points() {
+  // Called with mu_ held (or from the constructor).
+  generated_points(data_, points_, region_);
+  Problem problem = data_.problem;
+  int classes = data_.problem == Problem::Regression ? 0 : data_.problem == Problem::Binary ? 2 : data_.num_classes;
+  if (const DatasetInfo* info = find_dataset(data_.dataset)) {
+    problem = info->problem;
+    classes = info->problem == Problem::Regression ? 0 : info->num_classes;
+  }
+  if (data_.dataset == "custom" || config_.problem != problem || config_.num_classes != classes) {
+    config_.problem = problem;
+    config_.num_classes = classes;
+    config_.loss = default_loss(problem);
     worker_->net_gen++;
   }
   worker_->view = region_;
@@ -640,149 +650,68 @@ void AppModel::run_steps(int64_t n) {
 
 // ---- sessions -----------------------------------------------------------------------------------
 
-void AppModel::save_session(const std::string& path) const {
-  json doc;
+SessionFile AppModel::session() const {
+  SessionFile s;
   {
     std::lock_guard lock(mu_);
-    json pts = json::array();
-    for (const StudioPoint& p : points_) pts.push_back({p.x, p.y, p.label, p.test ? 1 : 0});
-    json feats = json::array();
-    for (Feature f : config_.features) feats.push_back(feature_name(f));
-    json acts = json::array();
-    for (Activation a : config_.activations) acts.push_back(activation_name(a));
-    doc = {{"format", kSessionFormat},
-           {"version", 1},
-           {"title", title_},
-           {"data", {{"dataset", data_.dataset}, {"points", data_.points}, {"noise", data_.noise}, {"seed", data_.seed},
-                     {"train_ratio", data_.train_ratio}, {"problem", problem_name(data_.problem)}, {"num_classes", data_.num_classes}}},
-           {"points", pts},
-           {"network", {{"hidden", config_.hidden}, {"activations", acts}, {"features", feats}}},
-           {"training", json::parse(training_to_json(config_))},
-           {"speed", speed_.load()}};
+    s.title = title_;
+    s.data = data_;
+    s.config = config_;
+    s.has_points = true;
+    s.points = points_;
+    s.speed = speed_.load();
   }
   const auto snap = snapshot();
-  if (!snap->weights.empty()) {
-    // Weights as a model file embedded in the session.
-    TrainConfig c;
-    {
-      std::lock_guard lock(mu_);
-      c = config_;
+  // The weights as the snapshot shows them, when they fit the current settings (a change of
+  // network not yet picked up by the worker leaves them out: the session then starts afresh).
+  auto m = std::make_shared<MLP>(s.config.mlp_spec());
+  const auto lin = m->linears();
+  bool fits = !snap->weights.empty() && lin.size() == snap->weights.size();
+  for (size_t i = 0; fits && i < lin.size(); ++i)
+    fits = lin[i]->in_features() == snap->weights[i].in && lin[i]->out_features() == snap->weights[i].out;
+  if (fits) {
+    for (size_t i = 0; i < lin.size(); ++i) {
+      assign_(lin[i]->weight(), snap->weights[i].weight);
+      assign_(lin[i]->bias(), snap->weights[i].bias);
     }
-    MLP m(c.mlp_spec());
-    const auto lin = m.linears();
-    if (lin.size() == snap->weights.size()) {
-      bool fits = true;
-      for (size_t i = 0; i < lin.size(); ++i)
-        fits = fits && lin[i]->in_features() == snap->weights[i].in && lin[i]->out_features() == snap->weights[i].out;
-      if (fits) {
-        for (size_t i = 0; i < lin.size(); ++i) {
-          assign_(lin[i]->weight(), snap->weights[i].weight);
-          assign_(lin[i]->bias(), snap->weights[i].bias);
-        }
-        doc["model"] = json::parse(model_to_json(m, c));
-        json hist = json::array();
-        for (const HistoryPoint& h : snap->history)
-          hist.push_back({h.step, h.epoch, h.train_loss, h.test_loss, h.train_accuracy, h.test_accuracy});
-        doc["history"] = hist;
-      }
-    }
+    s.model = m;
+    s.history = snap->history;
   }
-  write_file_atomic(path, doc.dump(1) + "\n");
+  return s;
 }
 
-void AppModel::load_session(const std::string& path) {
-  const std::string text = read_file(path, 64u << 20);
-  json doc;
+void AppModel::save_session(const std::string& path) const { write_file_atomic(path, session_to_json(session())); }
+
+void AppModel::load_session(const std::string& path) { apply_session(read_session(path)); }
+
+void AppModel::apply_session(SessionFile s) {
+  // Everything that can fail happens before the first change: a refused session changes nothing.
+  std::vector<StudioPoint> pts;
+  Region region;
   try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw IoError(path + ": not valid JSON (" + e.what() + ")");
-  }
-  auto fail = [&](const std::string& why) -> void { throw IoError(path + ": " + why); };
-  if (!doc.is_object() || doc.value("format", "") != kSessionFormat)
-    fail(std::string("not a Backprop Studio session or preset (\"format\" must be \"") + kSessionFormat + "\")");
-  if (!doc.contains("version") || !doc["version"].is_number_integer() || doc["version"].get<int>() != 1)
-    fail("unsupported \"version\" (this app reads version 1)");
-  try {
-    DataSettings d;
-    TrainConfig c;
-    if (doc.contains("data")) {
-      const json& j = doc["data"];
-      d.dataset = j.value("dataset", d.dataset);
-      d.points = j.value("points", d.points);
-      d.noise = j.value("noise", d.noise);
-      d.seed = j.value("seed", d.seed);
-      d.train_ratio = j.value("train_ratio", d.train_ratio);
-      d.problem = parse_problem(j.value("problem", std::string(problem_name(d.problem))));
-      d.num_classes = j.value("num_classes", d.num_classes);
-    }
-    if (d.dataset != "custom" && !find_dataset(d.dataset)) fail("unknown dataset '" + d.dataset + "'");
-    if (d.points < 1 || d.points > 5000 || !(d.noise >= 0 && d.noise <= 1) || !(d.train_ratio > 0 && d.train_ratio <= 1))
-      fail("\"data\" settings are out of range");
-    if (doc.contains("network")) {
-      const json& n = doc["network"];
-      if (n.contains("hidden")) c.hidden = n["hidden"].get<std::vector<int64_t>>();
-      if (n.contains("activations")) {
-        c.activations.clear();
-        for (const auto& a : n["activations"]) c.activations.push_back(parse_activation(a.get<std::string>()));
-      }
-      if (n.contains("features")) {
-        c.features.clear();
-        for (const auto& f : n["features"]) c.features.push_back(parse_feature(f.get<std::string>()));
-      }
-    }
-    if (doc.contains("training")) c = training_from_json(doc["training"].dump(), path, c);
-    std::shared_ptr<MLP> weights;
-    if (doc.contains("model")) {
-      ModelFile mf = model_from_json(doc["model"].dump(), path + " (model)");
-      c = mf.config;
-      weights = mf.model;
-    }
-    std::vector<StudioPoint> pts;
-    const bool has_points = doc.contains("points");
-    if (has_points) {
-      if (!doc["points"].is_array() || doc["points"].size() > 100000) fail("\"points\" must be a list of at most 100000 points");
-      for (const auto& p : doc["points"]) {
-        if (!p.is_array() || p.size() != 4) fail("each point is [x, y, label, test]");
-        StudioPoint sp{p[0].get<float>(), p[1].get<float>(), p[2].get<float>(), p[3].get<int>() != 0};
-        if (!std::isfinite(sp.x) || !std::isfinite(sp.y) || !std::isfinite(sp.label)) fail("a point is not finite");
-        pts.push_back(sp);
-      }
-    }
-    std::vector<HistoryPoint> history;
-    if (weights && doc.contains("history"))
-      for (const auto& h : doc["history"])
-        history.push_back({h.at(0).get<int64_t>(), h.at(1).get<double>(), h.at(2).get<float>(), h.at(3).get<float>(),
-                           h.at(4).get<float>(), h.at(5).get<float>()});
-    std::lock_guard lock(mu_);
-    playing_ = false;
-    data_ = d;
-    config_ = c;
-    generate_points();  // sets the problem from the dataset
-    if (weights && (config_.problem != c.problem)) fail("the saved weights are for another problem type");
-    if (c.problem != config_.problem || c.num_classes != config_.num_classes) {
-      c.problem = config_.problem;
-      c.num_classes = config_.num_classes;
-      c.loss = default_loss(c.problem);
-    }
-    c.validate();
-    config_ = c;
-    if (has_points) points_ = std::move(pts);
-    title_ = doc.value("title", std::string());
-    speed_ = doc.value("speed", 0.0);
-    worker_->adopt_model = weights;
-    worker_->adopt_history = std::move(history);
-    worker_->net_gen++;
-    worker_->data_gen++;
-    undo_ = {points_};
-    undo_pos_ = 0;
-    message_.clear();
-    changed();
-  } catch (const json::exception& e) {
-    throw IoError(path + ": malformed session (" + e.what() + ")");
+    generated_points(s.data, pts, region);
   } catch (const ValueError& e) {
-    throw IoError(path + ": " + e.what());
+    throw IoError(std::string("the session's data settings: ") + e.what());
   }
+  if (s.has_points) pts = std::move(s.points);
+  std::lock_guard lock(mu_);
+  playing_ = false;
+  data_ = s.data;
+  config_ = s.config;
+  points_ = std::move(pts);
+  region_ = region;
+  title_ = s.title;
+  speed_ = s.speed;
+  worker_->adopt_model = std::move(s.model);
+  worker_->adopt_history = std::move(s.history);
+  worker_->net_gen++;
+  worker_->data_gen++;
+  worker_->view = region_;
+  worker_->view_gen++;
+  undo_ = {points_};
+  undo_pos_ = 0;
+  message_.clear();
+  changed();
 }
 
 }  // namespace bp::studio

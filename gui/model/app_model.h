@@ -19,25 +19,10 @@
 
 #include "backprop/data.h"
 #include "backprop/train.h"
+#include "model/session_file.h"
+#include "model/settings.h"
 
 namespace bp::studio {
-
-struct StudioPoint {
-  float x = 0, y = 0;
-  float label = 0;
-  bool test = false;  ///< held out: drawn outlined, not trained on
-};
-
-struct DataSettings {
-  std::string dataset = "pg-circle";  ///< a catalog name, or "custom" for hand-placed points only
-  int64_t points = 300;
-  float noise = 0.0f;
-  uint64_t seed = 1;
-  float train_ratio = 0.5f;
-  Problem problem = Problem::Binary;  ///< for custom points; generated sets bring their own
-  int num_classes = 2;                ///< for custom points
-  friend bool operator==(const DataSettings&, const DataSettings&) = default;
-};
 
 struct LayerWeights {
   int64_t in = 0, out = 0;
@@ -133,10 +118,15 @@ class AppModel {
   void set_message(std::string m);
 
   // ---- sessions --------------------------------------------------------------------------------
+  /// Points, settings, weights and history as a session (session_file.h).
+  SessionFile session() const;
   /// Points, settings, weights and history as JSON (atomic write).
   void save_session(const std::string& path) const;
-  /// A session or a preset (a session without points or weights: those are generated).
+  /// A session or a preset (a session without points or weights: those are generated). A file
+  /// that is refused (IoError) changes nothing.
   void load_session(const std::string& path);
+  /// Applies a parsed session (load_session after reading).
+  void apply_session(SessionFile s);
   /// Title of the loaded preset or session.
   std::string title() const { return title_; }
 

@@ -15,6 +15,12 @@
 
 namespace bp {
 
+/// Limits on the network a TrainConfig may ask for. kMaxParameters also bounds what a model file
+/// holds, so that every network that trains can be saved and loaded back.
+constexpr size_t kMaxHiddenLayers = 16;
+constexpr int64_t kMaxHiddenWidth = 1024;
+constexpr int64_t kMaxParameters = 4'500'000;
+
 enum class OptimizerKind { SGD, Momentum, Adam, AdamW };
 const char* optimizer_name(OptimizerKind k);
 OptimizerKind parse_optimizer(const std::string& name);
@@ -46,8 +52,14 @@ struct TrainConfig {
   MlpSpec mlp_spec() const;
   /// Throws ValueError naming the first bad setting.
   void validate() const;
+  /// Weights and biases of the network this config describes.
+  int64_t num_parameters() const;
   friend bool operator==(const TrainConfig&, const TrainConfig&) = default;
 };
+
+/// A sentence on why a run with these settings may have diverged on `train` (the learning rate,
+/// the weight decay or regularization, or huge targets), for messages.
+std::string divergence_advice(const TrainConfig& config, const Dataset& train);
 
 /// The loss that fits a problem when none is chosen: bce, cross_entropy or mse.
 LossKind default_loss(Problem p);

@@ -1,0 +1,43 @@
+// The session file (JSON): what the app saves on exit and File → Save, and what presets are.
+// Parsing validates everything first and returns a complete SessionFile, or throws IoError naming
+// the file and the field; nothing is applied until it all checks out. Everything session_to_json
+// writes parses back to the same session.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backprop/train.h"
+#include "model/settings.h"
+
+namespace bp::studio {
+
+constexpr const char* kSessionFormat = "backprop-studio-session";
+constexpr int kSessionVersion = 1;
+/// Larger files are refused before they are read: the largest session the app writes (the
+/// limits in settings.h) is a few MB.
+constexpr size_t kMaxSessionFileBytes = 64u << 20;
+
+struct SessionFile {
+  std::string title;
+  DataSettings data;   ///< problem and num_classes resolved (from the catalog for generated sets)
+  TrainConfig config;  ///< network and training settings; problem and classes match `data`
+  bool has_points = false;         ///< false: a preset; the points are generated from `data`
+  std::vector<StudioPoint> points;
+  std::shared_ptr<MLP> model;      ///< saved weights (fit `config`), or null for fresh ones
+  std::vector<HistoryPoint> history;  ///< only with weights; NaN losses are saved as null
+  double speed = 0;                ///< steps per second while playing, 0 = full speed
+};
+
+/// Parses and validates session text; `source` names the file in messages.
+SessionFile parse_session(const std::string& text, const std::string& source);
+/// The session as JSON text. Weights that are not all finite (a diverged run) are left out,
+/// with the history, so the file always loads back.
+std::string session_to_json(const SessionFile& s);
+/// Reads a session file (regular files only, at most kMaxSessionFileBytes) and parses it.
+SessionFile read_session(const std::string& path);
+
+/// Checks a network shape against what the app builds; throws ValueError.
+void check_app_network(const TrainConfig& c);
+
+}  // namespace bp::studio

@@ -1,0 +1,41 @@
+// What the app edits besides the training settings: its points and data settings, and the
+// limits of what it shows and builds. Sessions, the views and the model all check against these
+// limits, so that whatever one part accepts the others can show, train and save.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "backprop/data.h"
+
+namespace bp::studio {
+
+constexpr int kAppMaxClasses = 6;                ///< class colours and buttons
+constexpr int64_t kAppMaxGeneratedPoints = 5000;  ///< a generated dataset
+constexpr size_t kAppMaxPoints = 100'000;         ///< points in a session or an imported CSV
+constexpr float kAppMaxCoordinate = 1e6f;         ///< |x|, |y| and |regression target|
+constexpr size_t kAppMaxHiddenLayers = 8;         ///< what the Network panel builds
+constexpr int64_t kAppMaxHiddenWidth = 32;
+constexpr double kAppMaxSpeed = 1e6;              ///< steps per second (0: full speed)
+constexpr size_t kAppMaxHistory = 4000;           ///< loss-chart points kept (thinned beyond)
+constexpr size_t kAppMaxTitle = 300;              ///< characters of a preset's title
+
+struct StudioPoint {
+  float x = 0, y = 0;
+  float label = 0;
+  bool test = false;  ///< held out: drawn outlined, not trained on
+  friend bool operator==(const StudioPoint&, const StudioPoint&) = default;
+};
+
+struct DataSettings {
+  std::string dataset = "pg-circle";  ///< a catalog name, or "custom" for hand-placed points only
+  int64_t points = 300;
+  float noise = 0.0f;
+  uint64_t seed = 1;
+  float train_ratio = 0.5f;
+  Problem problem = Problem::Binary;  ///< for custom points; generated sets bring their own
+  int num_classes = 2;                ///< for custom points
+  friend bool operator==(const DataSettings&, const DataSettings&) = default;
+};
+
+}  // namespace bp::studio
