@@ -8,15 +8,18 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <stdexcept>
 
 #include <CLI/CLI.hpp>
 
 #include "backprop/data.h"
+#include "backprop/explain.h"
 #include "backprop/threads.h"
 #include "model/app_model.h"
 #include "render/gl.h"
@@ -25,6 +28,8 @@
 
 namespace fs = std::filesystem;
 using namespace bp::studio;
+
+constexpr int64_t kMaxTrainSteps = 10'000'000;
 
 namespace {
 
@@ -49,14 +54,44 @@ std::string state_dir() {
   return base + "/backprop-studio";
 }
 
-[[noreturn]] void die(const std::string& msg) {
-  std::fprintf(stderr, "backprop-studio: error: %s\n", msg.c_str());
-  std::exit(1);
+// A fatal error: thrown instead of calling std::exit, so that the app model (and its training
+// thread) is stopped and destroyed on the way out of run().
+struct Fatal : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void die(const std::string& msg) { throw Fatal(msg); }
+
+// Keeps a session file that could not be restored beside it, as <file>.bad-<time>, so that the
+// autosave at exit does not overwrite it. Returns the new name, or "" if it could not be moved.
+std::string keep_bad_file(const std::string& path) {
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+  const std::string kept = path + ".bad-" + stamp;
+  std::error_code ec;
+  fs::rename(path, kept, ec);
+  return ec ? std::string() : kept;
 }
+
+int run(int argc, char** argv);
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const Fatal& e) {
+    std::fprintf(stderr, "backprop-studio: error: %s\n", e.what());
+    return 1;
+  }
+}
+
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App cli{"Backprop Studio: watch a neural network learn to classify points in the plane"};
   std::string preset, session, screenshot, canvas_shot, size = "1400x900";
   int frames = 0, threads = 1;
@@ -95,10 +130,23 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "backprop-studio: error: --size: expected WxH from 640x480 to 8192x8192, got '%s'\n", size.c_str());
     return 2;
   }
-  if (frames < 0 || train_steps < 0) {
-    std::fprintf(stderr, "backprop-studio: error: --frames and --train-steps must be >= 0\n");
+  if (frames < 0 || train_steps < 0 || train_steps > kMaxTrainSteps) {
+    std::fprintf(stderr, "backprop-studio: error: --frames must be >= 0 and --train-steps in 0..%lld (for longer runs use 'backprop train')\n",
+                 static_cast<long long>(kMaxTrainSteps));
     return 2;
   }
+  bp::explain::Level level = bp::explain::Level::Scalar;
+  try {
+    level = bp::explain::parse_level(inspector_level);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "backprop-studio: error: --inspector-level: %s\n", e.what());
+    return 2;
+  }
+  for (const char* flag : {"--preset", "--session", "--screenshot", "--canvas-screenshot"})
+    if (cli.count(flag) > 0 && cli[flag]->as<std::string>().empty()) {
+      std::fprintf(stderr, "backprop-studio: error: %s: the file name is empty\n", flag);
+      return 2;
+    }
   const bool scripted = frames > 0;
   const std::string window_file = state_dir() + "/window.txt";
   if (!scripted && size_opt->count() == 0) {  // the last window size, when it is sane
@@ -129,13 +177,36 @@ int main(int argc, char** argv) {
       try {
         model.load_session(autosave);
       } catch (const std::exception& e) {
-        std::fprintf(stderr, "backprop-studio: the last session could not be restored (%s); starting afresh\n", e.what());
+        // Never lose it: the file is kept beside the autosave, and the app says so.
+        const std::string kept = keep_bad_file(autosave);
+        const std::string msg = "The last session could not be restored (" + std::string(e.what()) + "). " +
+                                (kept.empty() ? "It could not be moved aside and will be overwritten at exit."
+                                              : "It was kept as " + kept + ".");
+        std::fprintf(stderr, "backprop-studio: %s\n", msg.c_str());
+        model.set_message(msg);
       }
     }
   } catch (const std::exception& e) {
     die(e.what());
   }
-  if (train_steps > 0) model.run_steps(train_steps);
+  if (train_steps > 0) {
+    // In chunks, with progress on a terminal: a long run before the window opens is not a hang.
+    const auto t0 = std::chrono::steady_clock::now();
+    const bool tty = isatty(STDERR_FILENO);
+    bool printed = false;
+    for (int64_t done = 0; done < train_steps;) {
+      const int64_t chunk = std::min<int64_t>(train_steps - done, 20'000);
+      model.run_steps(chunk);
+      done += chunk;
+      if (tty && std::chrono::steady_clock::now() - t0 > std::chrono::seconds(1)) {
+        std::fprintf(stderr, "\rbackprop-studio: training %lld/%lld steps before opening the window", static_cast<long long>(done),
+                     static_cast<long long>(train_steps));
+        printed = true;
+      }
+      if (model.snapshot()->diverged) break;
+    }
+    if (printed) std::fprintf(stderr, "\n");
+  }
   if (train) model.play();
 
   // ---- window and GL -----------------------------------------------------------------------------
@@ -207,11 +278,7 @@ int main(int argc, char** argv) {
       StudioApp app(model, *heatmap, fonts, assets);
       app.settings().presenter = presenter;
       if (inspector || inspector_steps > 0) {
-        try {
-          app.inspector().set_level(bp::explain::parse_level(inspector_level));
-        } catch (const std::exception& e) {
-          die(std::string("--inspector-level: ") + e.what());
-        }
+        app.inspector().set_level(level);
         model.pump();
         const auto pts = model.points();
         if (!pts.empty()) {
@@ -309,3 +376,5 @@ int main(int argc, char** argv) {
   }
   return status;
 }
+
+}  // namespace

@@ -2,6 +2,7 @@
 // Exit status: 0 success, 1 failure (files, devices, a diverging run), 2 usage error.
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -34,6 +35,86 @@ auto for_flag(const std::string& flag, F&& f) -> decltype(f()) {
   }
 }
 
+// The command-line flag of each training setting (SettingError::setting).
+std::string flag_of_setting(const std::string& setting) {
+  static const std::pair<const char*, const char*> flags[] = {
+      {"hidden", "--hidden"}, {"activations", "--activation"}, {"features", "--features"}, {"loss", "--loss"},
+      {"num_classes", "--problem"}, {"lr", "--lr"}, {"momentum", "--momentum"}, {"beta1", "--beta1"}, {"beta2", "--beta2"},
+      {"eps", "--eps"}, {"weight_decay", "--weight-decay"}, {"regularization_rate", "--reg-rate"}, {"batch_size", "--batch"},
+      {"step_size", "--step-size"}, {"gamma", "--gamma"}, {"total_steps", "--steps"}, {"min_lr", "--min-lr"}};
+  for (const auto& [name, flag] : flags)
+    if (setting == name) return flag;
+  return "settings";
+}
+
+void validate_settings(const TrainConfig& c) {
+  try {
+    c.validate();
+  } catch (const SettingError& e) {
+    throw UsageError(flag_of_setting(e.setting) + ": " + e.what());
+  }
+}
+
+const char* cause_flags(DivergenceCause c) {
+  switch (c) {
+    case DivergenceCause::LearningRate: return "--lr";
+    case DivergenceCause::Decay: return "--weight-decay, --reg-rate";
+    case DivergenceCause::Targets: return "the targets in --data";
+  }
+  return "";
+}
+
+// A seed: a whole number from 0 to 2^64 - 1, written out (no sign, no wrapping).
+uint64_t parse_seed(const std::string& flag, const std::string& text) {
+  uint64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size())
+    throw UsageError(flag + ": " + quote_text(text) + " is not a whole number from 0 to 18446744073709551615");
+  return v;
+}
+
+// WxH with both in range and nothing after.
+void parse_size(const std::string& flag, const std::string& text, int& w, int& h) {
+  int used = 0;
+  if (std::sscanf(text.c_str(), "%dx%d%n", &w, &h, &used) != 2 || used != static_cast<int>(text.size()) || w < 200 || h < 150 ||
+      w > 8000 || h > 8000)
+    throw UsageError(flag + ": expected WxH between 200x150 and 8000x8000, got " + quote_text(text));
+}
+
+// Every file-name flag that was given must name something.
+void check_file_flags(const CLI::App& app) {
+  for (const CLI::Option* o : app.get_options())
+    if (o->get_type_name() == "FILE" && o->count() > 0 && o->as<std::string>().empty())
+      throw UsageError(o->get_name() + ": the file name is empty");
+}
+
+// A model from a file must fit the data it is used with: same problem, and every label one of
+// its classes.
+void check_model_fits_data(const std::string& flag, const TrainConfig& model, const Dataset& data) {
+  if (model.problem != data.problem)
+    throw UsageError(flag + ": the model is for a " + std::string(problem_name(model.problem)) + " problem, but the data is " +
+                     problem_name(data.problem));
+  if (model.problem == Problem::Regression) return;
+  for (const Point& p : data.points)
+    if (p.label >= static_cast<float>(model.num_classes))
+      throw UsageError(flag + ": the data has label " + std::to_string(static_cast<int>(p.label)) + ", but the model has only " +
+                       std::to_string(model.num_classes) + " classes (0 to " + std::to_string(model.num_classes - 1) + ")");
+}
+
+// Items of a comma-separated list; an empty item (",,") is an error.
+std::vector<std::string> split_strict(const std::string& flag, const std::string& s) {
+  std::vector<std::string> out;
+  std::string item;
+  std::stringstream ss(s + ",");
+  while (std::getline(ss, item, ',')) {
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (item.empty()) throw UsageError(flag + ": " + quote_text(s) + " has an empty item");
+    out.push_back(item);
+  }
+  return out;
+}
+
 std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
   std::string item;
@@ -53,21 +134,23 @@ struct DataOptions {
   std::string csv;
   int64_t points = 400;
   std::optional<float> noise;
+  std::string data_seed_text = "1";
   uint64_t data_seed = 1;
   float train_ratio = 0.8f;
   std::string problem;
 
   void add(CLI::App& app) {
     app.add_option("-d,--dataset", dataset, "dataset name (see `backprop datasets`)")->capture_default_str();
-    app.add_option("--data", csv, "points CSV with header x,y,label (instead of --dataset)");
+    app.add_option("--data", csv, "points CSV with header x,y,label (instead of --dataset)")->type_name("FILE");
     app.add_option("-n,--points", points, "number of points to generate")->capture_default_str();
     app.add_option("--noise", noise, "noise of the generated dataset, 0..1 (default: the dataset's own)");
-    app.add_option("--data-seed", data_seed, "seed of the generated points and of the train/test split")->capture_default_str();
+    app.add_option("--data-seed", data_seed_text, "seed of the generated points and of the train/test split")->capture_default_str();
     app.add_option("--train-ratio", train_ratio, "fraction of points used for training, in (0, 1]")->capture_default_str();
     app.add_option("--problem", problem, "binary, multiclass or regression (default: from the dataset)");
   }
 
-  Dataset load() const {
+  Dataset load() {
+    data_seed = parse_seed("--data-seed", data_seed_text);
     std::optional<Problem> p;
     if (!problem.empty()) p = for_flag("--problem", [&] { return parse_problem(problem); });
     if (!csv.empty()) return read_points_csv(csv, p.value_or(Problem::Binary));
@@ -104,7 +187,7 @@ struct NetOptions {
   float min_lr = 0.0f;
   std::string batch = "full";
   std::string weight_init = "default";
-  uint64_t seed = 1;
+  std::string seed_text = "1";
   std::vector<CLI::Option*> shape_flags;  // flags that a --init model fixes
 
   void add(CLI::App& app) {
@@ -128,7 +211,7 @@ struct NetOptions {
     app.add_option("--min-lr", min_lr, "cosine schedule: final learning rate")->capture_default_str();
     app.add_option("--batch", batch, "minibatch size, or \"full\" (no shuffling, fixed order)")->capture_default_str();
     shape_flags.push_back(app.add_option("--weight-init", weight_init, "default, uniform, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, zeros")->capture_default_str());
-    app.add_option("--seed", seed, "seed of the initial weights and the minibatch order")->capture_default_str();
+    app.add_option("--seed", seed_text, "seed of the initial weights and the minibatch order")->capture_default_str();
   }
 
   bool shape_given() const {
@@ -141,27 +224,27 @@ struct NetOptions {
   void apply(TrainConfig& c, const Dataset& data, bool with_shape) const {
     if (with_shape) {
       c.hidden.clear();
-      if (hidden != "none" && !hidden.empty())
-        for (const std::string& h : split_list(hidden)) {
+      if (hidden != "none")
+        for (const std::string& h : split_strict("--hidden", hidden)) {
           int64_t v = 0;
           try {
             size_t used = 0;
             v = std::stoll(h, &used);
             if (used != h.size()) throw std::invalid_argument(h);
           } catch (const std::exception&) {
-            throw UsageError("--hidden: '" + h + "' is not a whole number");
+            throw UsageError("--hidden: " + quote_text(h) + " is not a whole number (\"none\" for no hidden layer)");
           }
           c.hidden.push_back(v);
         }
       c.activations.clear();
-      for (const std::string& a : split_list(activation))
+      for (const std::string& a : split_strict("--activation", activation))
         c.activations.push_back(for_flag("--activation", [&] { return parse_activation(a); }));
       c.features = for_flag("--features", [&] { return FeatureSet::parse(features).list(); });
       c.init = for_flag("--weight-init", [&] { return parse_init(weight_init); });
       c.problem = data.problem;
       c.num_classes = data.problem == Problem::Regression ? 0 : data.num_classes;
     }
-    c.seed = seed;
+    c.seed = parse_seed("--seed", seed_text);
     c.loss = loss.empty() ? default_loss(c.problem) : for_flag("--loss", [&] { return parse_loss(loss); });
     c.optimizer = for_flag("--optimizer", [&] { return parse_optimizer(optimizer); });
     c.lr = lr;
@@ -187,10 +270,7 @@ struct NetOptions {
         throw UsageError("--batch: '" + batch + "' is not a positive whole number or \"full\"");
       }
     }
-    for_flag("settings", [&] {
-      c.validate();
-      return 0;
-    });
+    validate_settings(c);
   }
 };
 
@@ -225,11 +305,11 @@ struct TrainCommand {
     net.add(app);
     app.add_option("--steps", steps, "optimizer steps")->capture_default_str();
     app.add_option("--epochs", epochs, "train for this many passes over the training set (instead of --steps)");
-    app.add_option("--init", init_model, "start from the weights (and network) of a saved model file");
-    app.add_option("--save", save, "write the trained model (JSON) here");
-    app.add_option("--log", log, "write step,train_loss,test_loss,train_accuracy,test_accuracy rows (CSV) here");
+    app.add_option("--init", init_model, "start from the weights (and network) of a saved model file")->type_name("FILE");
+    app.add_option("--save", save, "write the trained model (JSON) here")->type_name("FILE");
+    app.add_option("--log", log, "write step,train_loss,test_loss,train_accuracy,test_accuracy rows (CSV) here")->type_name("FILE");
     app.add_option("--log-every", log_every, "steps between logged rows (default: steps/100)");
-    app.add_option("--plot", plot, "draw the decision boundary and loss curve to this PNG");
+    app.add_option("--plot", plot, "draw the decision boundary and loss curve to this PNG")->type_name("FILE");
     app.add_option("--plot-size", plot_size, "PNG size WxH")->capture_default_str();
     app.add_flag("--log-scale", log_scale, "plot the loss on a log scale");
     app.add_option("--threads", threads, "CPU threads for large matrix products")->capture_default_str();
@@ -244,9 +324,9 @@ struct TrainCommand {
       return 0;
     });
     if (steps < 0) throw UsageError("--steps must be >= 0");
+    if (log_every < 0) throw UsageError("--log-every must be >= 0");
     int pw = 0, ph = 0;
-    if (std::sscanf(plot_size.c_str(), "%dx%d", &pw, &ph) != 2 || pw < 200 || ph < 150 || pw > 8000 || ph > 8000)
-      throw UsageError("--plot-size: expected WxH between 200x150 and 8000x8000, got '" + plot_size + "'");
+    parse_size("--plot-size", plot_size, pw, ph);
     const Dataset all = data.load();
     Split split = data.split(all);
     TrainConfig config;
@@ -257,10 +337,7 @@ struct TrainCommand {
       ModelFile mf = load_model(init_model);
       config = mf.config;
       model = mf.model;
-      const int64_t want = config.problem == Problem::MultiClass ? config.num_classes : 0;
-      if (config.problem != all.problem || (want && all.num_classes > want))
-        throw UsageError("--init: the model is for a " + std::string(problem_name(config.problem)) +
-                         " problem, the data is " + problem_name(all.problem));
+      check_model_fits_data("--init", config, all);
       net.apply(config, all, false);
     } else {
       net.apply(config, all, true);
@@ -317,8 +394,9 @@ struct TrainCommand {
       write_file_atomic(log, csv);
     }
     if (trainer.diverged()) {
-      std::fprintf(stderr, "backprop train: error: training diverged at step %lld (loss is %s); try a lower --lr (now %g)%s\n",
-                   static_cast<long long>(trainer.steps()), fmt(trainer.last_loss()).c_str(), static_cast<double>(config.lr),
+      std::fprintf(stderr, "backprop train: error: training diverged at step %lld (the loss became %s): %s%s\n",
+                   static_cast<long long>(trainer.steps()), std::isnan(trainer.last_loss()) ? "NaN, not a number" : "infinite",
+                   (divergence_advice(config, split.train) + " (" + cause_flags(divergence_cause(config, split.train)) + ")").c_str(),
                    save.empty() ? "" : "; the model was not saved");
       return 1;
     }
@@ -349,16 +427,14 @@ struct EvalCommand {
   DataOptions data;
   std::string model_path;
   void add(CLI::App& app) {
-    app.add_option("-m,--model", model_path, "saved model file")->required();
+    app.add_option("-m,--model", model_path, "saved model file")->required()->type_name("FILE");
     data.add(app);
     data.train_ratio = 1.0f;
   }
   int run() {
     ModelFile mf = load_model(model_path);
     const Dataset d = data.load();
-    if (d.problem != mf.config.problem)
-      throw UsageError("the model is for a " + std::string(problem_name(mf.config.problem)) + " problem but the data is " +
-                       problem_name(d.problem));
+    check_model_fits_data("--model", mf.config, d);
     Trainer t(mf.config, d, Dataset{}, mf.model);
     const Metrics m = t.evaluate(d);
     std::printf("model %s on %s (%lld points)\n", mf.model->describe().c_str(), d.name.c_str(), static_cast<long long>(d.size()));
@@ -384,10 +460,10 @@ struct DatasetsCommand {
   std::string export_name, out;
   int64_t points = 400;
   std::optional<float> noise;
-  uint64_t seed = 1;
+  std::string seed = "1";
   void add(CLI::App& app) {
     app.add_option("--export", export_name, "dataset to write as CSV");
-    app.add_option("-o,--out", out, "CSV file for --export");
+    app.add_option("-o,--out", out, "CSV file for --export")->type_name("FILE");
     app.add_option("-n,--points", points, "number of points")->capture_default_str();
     app.add_option("--noise", noise, "noise 0..1 (default: the dataset's own)");
     app.add_option("--seed", seed, "seed")->capture_default_str();
@@ -401,7 +477,7 @@ struct DatasetsCommand {
     if (out.empty()) throw UsageError("--export needs --out FILE");
     const DatasetInfo* info = find_dataset(export_name);
     const Dataset d = for_flag("--export", [&] {
-      return make_dataset(export_name, points, noise.value_or(info ? info->default_noise : 0.0f), seed);
+      return make_dataset(export_name, points, noise.value_or(info ? info->default_noise : 0.0f), parse_seed("--seed", seed));
     });
     write_points_csv(out, d);
     std::printf("wrote %lld points of %s to %s\n", static_cast<long long>(d.size()), d.name.c_str(), out.c_str());
@@ -450,11 +526,11 @@ struct GraphCommand {
     data.points = 8;
     net.add(app);
     net.hidden = "3";
-    app.add_option("--init", init_model, "model file to draw (default: a fresh network from the flags)");
+    app.add_option("--init", init_model, "model file to draw (default: a fresh network from the flags)")->type_name("FILE");
     app.add_option("--level", level, "scalar (every multiply and add of one example), neuron (one node per neuron), "
                                      "or tensor (the engine's graph of one training step)")->capture_default_str();
     app.add_option("--point", point, "the example for the scalar and neuron levels: x,y,label (default: the first data point)");
-    app.add_option("-o,--out", out, "output: .dot, .svg or .png (\"-\": DOT on standard output)")->capture_default_str();
+    app.add_option("-o,--out", out, "output: .dot, .svg or .png (\"-\": DOT on standard output)")->capture_default_str()->type_name("FILE");
     app.add_option("--batch-points", max_points, "tensor level: how many training points the drawn step uses")->capture_default_str();
   }
   int run() {
@@ -466,6 +542,7 @@ struct GraphCommand {
       ModelFile mf = load_model(init_model);
       config = mf.config;
       model = mf.model;
+      check_model_fits_data("--init", config, all);
       net.apply(config, all, false);
     } else {
       net.apply(config, all, true);
@@ -494,10 +571,9 @@ struct GraphCommand {
       Trainer trainer(config, batch, Dataset{}, model);
       g = explain::tensor_graph(trainer);
     } else if (lvl == explain::Level::Scalar) {
-      if (model->num_parameters() > 5000) throw UsageError("--level scalar: the network has too many parameters to draw every scalar; use --level neuron");
-      g = explain::scalar_graph(*model, config, px, py, pl);
+      g = for_flag("--level", [&] { return explain::scalar_graph(*model, config, px, py, pl); });
     } else {
-      g = explain::neuron_graph(*model, config, px, py, pl);
+      g = for_flag("--level", [&] { return explain::neuron_graph(*model, config, px, py, pl); });
     }
     auto ends_with = [&](const char* ext) {
       const std::string e = ext;
@@ -546,6 +622,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
+    for (const CLI::App* sub : app.get_subcommands()) check_file_flags(*sub);
     if (app.got_subcommand("train")) return train.run();
     if (app.got_subcommand("eval")) return eval.run();
     if (app.got_subcommand("datasets")) return datasets.run();

@@ -77,13 +77,21 @@ Graph graph_of(const scalar::Value& root, const std::string& title) {
   return from_scalar(scalar::topological_order(root), Level::Scalar, title);
 }
 
+static void check_level_size(const MLP& model, int64_t limit, const char* level, const char* instead) {
+  if (model.num_parameters() > limit)
+    throw ValueError("the " + std::string(level) + " level draws networks of at most " + std::to_string(limit) + " parameters; this one has " +
+                     std::to_string(model.num_parameters()) + instead);
+}
+
 Graph scalar_graph(const MLP& model, const TrainConfig& config, double x1, double x2, double label) {
+  check_level_size(model, kMaxScalarLevelParameters, "scalar", " (use the neuron level)");
   scalar::ScalarGraph sg = scalar::build_scalar_graph(model, config, x1, x2, label);
   sg.loss.backward();
   return from_scalar(sg.nodes, Level::Scalar, "scalar graph of " + point_text(x1, x2, label));
 }
 
 Graph neuron_graph(const MLP& model, const TrainConfig& config, double x1, double x2, double label) {
+  check_level_size(model, kMaxNeuronLevelParameters, "neuron", " (use the tensor level)");
   // Derived from the scalar graph: each neuron's sum and activation become one node whose local
   // derivative to an input activation is f'(z)·w.
   scalar::ScalarGraph sg = scalar::build_scalar_graph(model, config, x1, x2, label);
@@ -96,17 +104,23 @@ Graph neuron_graph(const MLP& model, const TrainConfig& config, double x1, doubl
   }
   const auto lin = model.linears();
   const auto acts = model.layer_activations();
+  // Each neuron's output node in the scalar graph: its activation, or its sum. One pass over the
+  // nodes (searching them per neuron made this level cubic in the layer width).
+  std::vector<std::vector<std::shared_ptr<scalar::Node>>> outputs(lin.size());
+  for (size_t l = 0; l < lin.size(); ++l) outputs[l].resize(static_cast<size_t>(lin[l]->out_features()));
+  for (const auto& n : sg.nodes) {
+    if (n->kind != scalar::Node::Op || n->layer < 0 || static_cast<size_t>(n->layer) >= lin.size() || n->neuron < 0 ||
+        n->neuron >= lin[static_cast<size_t>(n->layer)]->out_features())
+      continue;
+    if (n->op == "sum" || n->op == activation_name(acts[static_cast<size_t>(n->layer)]))
+      outputs[static_cast<size_t>(n->layer)][static_cast<size_t>(n->neuron)] = n;  // the last in creation order is the activation
+  }
   for (size_t l = 0; l < lin.size(); ++l) {
     const std::vector<float> w = lin[l]->weight().to_vector();
     const int64_t in = lin[l]->in_features();
     std::vector<std::shared_ptr<scalar::Node>> next;
     for (int64_t j = 0; j < lin[l]->out_features(); ++j) {
-      // The neuron's output node in the scalar graph: its activation, or its sum.
-      std::shared_ptr<scalar::Node> out;
-      for (const auto& n : sg.nodes)
-        if (n->kind == scalar::Node::Op && n->layer == static_cast<int>(l) && n->neuron == static_cast<int>(j) &&
-            (n->op == "sum" || n->op == activation_name(acts[l])))
-          out = n;  // the last one in creation order is the activation
+      const std::shared_ptr<scalar::Node>& out = outputs[l][static_cast<size_t>(j)];
       auto nn = std::make_shared<scalar::Node>(*out);
       nn->op = "neuron";
       nn->parents = prev;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <unordered_set>
 #include <cstdio>
 
 #include "backprop/errors.h"
@@ -134,17 +135,15 @@ Value hinge(const Value& s, double y01) {
 }
 
 std::vector<std::shared_ptr<Node>> topological_order(const Value& root) {
+  // A hash set of visited nodes: a linear search made this quadratic in the graph's size.
   std::vector<std::shared_ptr<Node>> out, stack{root.node()};
-  std::vector<const Node*> seen{root.node().get()};
+  std::unordered_set<const Node*> seen{root.node().get()};
   while (!stack.empty()) {
     auto n = stack.back();
     stack.pop_back();
     out.push_back(n);
     for (const auto& p : n->parents)
-      if (std::find(seen.begin(), seen.end(), p.get()) == seen.end()) {
-        seen.push_back(p.get());
-        stack.push_back(p);
-      }
+      if (seen.insert(p.get()).second) stack.push_back(p);
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
   return out;
@@ -206,6 +205,16 @@ ScalarGraph build_scalar_graph(const MLP& model, const TrainConfig& config, doub
     const bool hit = static_cast<int>(l) == shift_layer && static_cast<int>(j) == shift_neuron && static_cast<int>(i) == shift_index;
     return static_cast<double>(v) + (hit ? shift : 0.0);
   };
+  if (config.problem != Problem::Regression) {
+    // The loss indexes the outputs by the label: it must be one of the network's classes.
+    const int classes = config.problem == Problem::Binary ? 2 : static_cast<int>(model.spec().outputs);
+    if (!(label >= 0 && label < classes && label == std::floor(label))) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "label %g is not a class of this %d-class network (0 to %d)", label, classes, classes - 1);
+      throw ValueError(buf);
+    }
+  }
+  if (!std::isfinite(x1) || !std::isfinite(x2) || !std::isfinite(label)) throw ValueError("the traced point is not finite");
   ScalarGraph g;
   const FeatureSet features(config.features);
   const std::vector<float> f = features.of_point(static_cast<float>(x1), static_cast<float>(x2));

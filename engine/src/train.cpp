@@ -55,61 +55,79 @@ int64_t TrainConfig::num_parameters() const {
 }
 
 void TrainConfig::validate() const {
-  auto fail = [](const std::string& m) { throw ValueError(m); };
+  auto fail = [](const char* setting, const std::string& m) { throw SettingError(setting, m); };
   auto g = [](double v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%g", v);
     return std::string(buf);
   };
-  if (hidden.size() > kMaxHiddenLayers) fail("at most " + std::to_string(kMaxHiddenLayers) + " hidden layers are supported");
+  if (hidden.size() > kMaxHiddenLayers) fail("hidden", "at most " + std::to_string(kMaxHiddenLayers) + " hidden layers are supported");
   for (int64_t h : hidden)
     if (h < 1 || h > kMaxHiddenWidth)
-      fail("hidden layer widths must be in 1.." + std::to_string(kMaxHiddenWidth) + ", got " + std::to_string(h));
+      fail("hidden", "hidden layer widths must be in 1.." + std::to_string(kMaxHiddenWidth) + ", got " + std::to_string(h));
   if (!hidden.empty() && activations.size() != 1 && activations.size() != hidden.size())
-    fail("give one activation for all hidden layers or one per hidden layer (" +
+    fail("activations", "give one activation for all hidden layers or one per hidden layer (" +
          std::to_string(hidden.size()) + " layers, " + std::to_string(activations.size()) + " activations)");
-  if (activations.empty()) fail("at least one activation is needed");
-  FeatureSet check(features);  // throws on empty or repeated features
+  if (activations.empty()) fail("activations", "at least one activation is needed");
+  try {
+    FeatureSet check(features);  // throws on empty or repeated features
+  } catch (const ValueError& e) {
+    fail("features", e.what());
+  }
   if (problem == Problem::MultiClass && (num_classes < 2 || num_classes > kMaxClasses))
-    fail("multiclass problems need 2.." + std::to_string(kMaxClasses) + " classes");
-  if (problem == Problem::Binary && num_classes != 2) fail("binary problems have exactly 2 classes");
+    fail("num_classes", "multiclass problems need 2.." + std::to_string(kMaxClasses) + " classes");
+  if (problem == Problem::Binary && num_classes != 2) fail("num_classes", "binary problems have exactly 2 classes");
   if (num_parameters() > kMaxParameters)
-    fail("the network has " + std::to_string(num_parameters()) + " parameters, more than the " + std::to_string(kMaxParameters) +
+    fail("hidden", "the network has " + std::to_string(num_parameters()) + " parameters, more than the " + std::to_string(kMaxParameters) +
          " a model file holds");
   const bool ok = (problem == Problem::Binary && (loss == LossKind::BCE || loss == LossKind::Hinge || loss == LossKind::MSE)) ||
                   (problem == Problem::MultiClass && loss == LossKind::SoftmaxCE) ||
                   (problem == Problem::Regression && loss == LossKind::MSE);
   if (!ok)
-    fail(std::string("loss '") + loss_name(loss) + "' does not fit a " + problem_name(problem) +
+    fail("loss", std::string("loss '") + loss_name(loss) + "' does not fit a " + problem_name(problem) +
          " problem (binary: bce, hinge or mse; multiclass: cross_entropy; regression: mse)");
-  if (!std::isfinite(lr) || lr <= 0.0f || lr > 100.0f) fail("learning rate must be in (0, 100], got " + g(lr));
-  if (!(momentum >= 0.0f && momentum < 1.0f)) fail("momentum must be in [0, 1), got " + g(momentum));
-  if (!(beta1 >= 0.0f && beta1 < 1.0f)) fail("Adam beta1 must be in [0, 1), got " + g(beta1));
-  if (!(beta2 >= 0.0f && beta2 < 1.0f)) fail("Adam beta2 must be in [0, 1), got " + g(beta2));
-  if (!(eps > 0.0f && eps <= 1.0f)) fail("Adam eps must be in (0, 1], got " + g(eps));
-  if (!(weight_decay >= 0.0f && weight_decay <= 100.0f)) fail("weight decay must be in [0, 100], got " + g(weight_decay));
+  if (!std::isfinite(lr) || lr <= 0.0f || lr > 100.0f) fail("lr", "learning rate must be in (0, 100], got " + g(lr));
+  if (!(momentum >= 0.0f && momentum < 1.0f)) fail("momentum", "momentum must be in [0, 1), got " + g(momentum));
+  if (!(beta1 >= 0.0f && beta1 < 1.0f)) fail("beta1", "Adam beta1 must be in [0, 1), got " + g(beta1));
+  if (!(beta2 >= 0.0f && beta2 < 1.0f)) fail("beta2", "Adam beta2 must be in [0, 1), got " + g(beta2));
+  if (!(eps > 0.0f && eps <= 1.0f)) fail("eps", "Adam eps must be in (0, 1], got " + g(eps));
+  if (!(weight_decay >= 0.0f && weight_decay <= 100.0f)) fail("weight_decay", "weight decay must be in [0, 100], got " + g(weight_decay));
   if (!(regularization.rate >= 0.0f && regularization.rate <= 100.0f))
-    fail("regularization rate must be in [0, 100], got " + g(regularization.rate));
+    fail("regularization_rate", "regularization rate must be in [0, 100], got " + g(regularization.rate));
   if (batch_size < 0 || batch_size > kMaxPoints)
-    fail("batch size must be in 1.." + std::to_string(kMaxPoints) + " (or 0 for the full set), got " + std::to_string(batch_size));
-  if (schedule.step_size < 1) fail("step schedule: the step size must be >= 1, got " + std::to_string(schedule.step_size));
-  if (!(schedule.gamma > 0.0f && schedule.gamma <= 1.0f)) fail("step schedule: gamma must be in (0, 1], got " + g(schedule.gamma));
-  if (schedule.total_steps < 1) fail("cosine schedule: total steps must be >= 1, got " + std::to_string(schedule.total_steps));
+    fail("batch_size", "batch size must be in 1.." + std::to_string(kMaxPoints) + " (or 0 for the full set), got " + std::to_string(batch_size));
+  if (schedule.step_size < 1) fail("step_size", "step schedule: the step size must be >= 1, got " + std::to_string(schedule.step_size));
+  if (!(schedule.gamma > 0.0f && schedule.gamma <= 1.0f)) fail("gamma", "step schedule: gamma must be in (0, 1], got " + g(schedule.gamma));
+  if (schedule.total_steps < 1) fail("total_steps", "cosine schedule: total steps must be >= 1, got " + std::to_string(schedule.total_steps));
   if (!(schedule.min_lr >= 0.0f && schedule.min_lr <= lr))
-    fail("cosine schedule: the final learning rate must be in [0, lr] = [0, " + g(lr) + "], got " + g(schedule.min_lr));
+    fail("min_lr", "cosine schedule: the final learning rate must be in [0, lr] = [0, " + g(lr) + "], got " + g(schedule.min_lr));
+}
+
+DivergenceCause divergence_cause(const TrainConfig& c, const Dataset& train) {
+  float biggest = 0.0f;
+  for (const Point& p : train.points) biggest = std::max(biggest, std::fabs(p.label));
+  if (c.problem == Problem::Regression && !(biggest <= 1e6f)) return DivergenceCause::Targets;
+  if (static_cast<double>(c.weight_decay) * c.lr >= 1.0 || static_cast<double>(c.regularization.rate) * c.lr >= 1.0)
+    return DivergenceCause::Decay;
+  return DivergenceCause::LearningRate;
 }
 
 std::string divergence_advice(const TrainConfig& c, const Dataset& train) {
   char buf[240];
-  float biggest = 0.0f;
-  for (const Point& p : train.points) biggest = std::max(biggest, std::fabs(p.label));
-  if (c.problem == Problem::Regression && !(biggest <= 1e6f)) {
-    std::snprintf(buf, sizeof buf, "the targets are as large as %.3g; scale them down (e.g. to -1..1)", static_cast<double>(biggest));
-  } else if (static_cast<double>(c.weight_decay) * c.lr >= 1.0 || static_cast<double>(c.regularization.rate) * c.lr >= 1.0) {
-    std::snprintf(buf, sizeof buf, "the weight decay or regularization rate (%g, %g) is too large for learning rate %g",
-                  static_cast<double>(c.weight_decay), static_cast<double>(c.regularization.rate), static_cast<double>(c.lr));
-  } else {
-    std::snprintf(buf, sizeof buf, "the learning rate %g is probably too high; try a lower one", static_cast<double>(c.lr));
+  switch (divergence_cause(c, train)) {
+    case DivergenceCause::Targets: {
+      float biggest = 0.0f;
+      for (const Point& p : train.points) biggest = std::max(biggest, std::fabs(p.label));
+      std::snprintf(buf, sizeof buf, "the targets are as large as %.3g; scale them down (e.g. to -1..1)", static_cast<double>(biggest));
+      break;
+    }
+    case DivergenceCause::Decay:
+      std::snprintf(buf, sizeof buf, "the weight decay or regularization rate (%g, %g) is too large for learning rate %g",
+                    static_cast<double>(c.weight_decay), static_cast<double>(c.regularization.rate), static_cast<double>(c.lr));
+      break;
+    case DivergenceCause::LearningRate:
+      std::snprintf(buf, sizeof buf, "the learning rate %g is probably too high; try a lower one", static_cast<double>(c.lr));
+      break;
   }
   return buf;
 }

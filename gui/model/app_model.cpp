@@ -44,7 +44,7 @@ struct AppModel::Worker {
   Region view{-6, 6, -6, 6};
   int grid_res = 128;
   std::condition_variable cv;
-  bool stop = false;
+  std::atomic<bool> stop{false};
 
   // Worker-owned state.
   uint64_t seen_data = 0, seen_net = 0, seen_lr = 0, seen_view = 0;
@@ -210,8 +210,18 @@ struct AppModel::Worker {
     const auto slice_end = now + std::clamp(std::chrono::duration_cast<Clock::duration>(last_publish + kPublishInterval - now),
                                             Clock::duration(std::chrono::milliseconds(2)), Clock::duration(std::chrono::milliseconds(10)));
     int64_t done = 0;
+    // Whatever the budget (a long requested run, a high speed), a timed slice ends soon after its
+    // time, and at once when the UI pauses or quits: the UI never waits on the worker for more
+    // than about a frame. Requested steps left over go back to the queue for the next slices.
+    const auto hard_end = slice_end + std::chrono::milliseconds(20);
+    bool cut = false;
     if (trainer && !diverged) {
       while (done < budget || (playing && speed <= 0 && timed && Clock::now() < slice_end)) {
+        if (timed && done > 0 && (done & 7) == 0 &&
+            (stop.load(std::memory_order_relaxed) || Clock::now() >= hard_end || (done >= steps_now && !m.playing_))) {
+          cut = true;
+          break;
+        }
         trainer->step();
         ++done;
         ++step;
@@ -219,14 +229,20 @@ struct AppModel::Worker {
         if (trainer->diverged()) {
           diverged = true;
           m.playing_ = false;
-          char buf[160];
-          std::snprintf(buf, sizeof buf, "Training diverged at step %lld (the loss became %s). Try a lower learning rate.",
-                        static_cast<long long>(step), std::isnan(trainer->last_loss()) ? "NaN" : "infinite");
-          m.set_message(buf);
+          m.set_message("Training diverged at step " + std::to_string(step) + " (the loss became " +
+                        (std::isnan(trainer->last_loss()) ? "NaN, not a number" : "infinite") + "): " +
+                        divergence_advice(config, train) + ".");
           break;
         }
         if (budget >= 100 && done % (budget / 100) == 0) add_history();  // a chart for long requested runs
         if (!timed && done >= budget) break;
+      }
+    }
+    if (cut) {
+      step_credit = 0;
+      if (done < steps_now) {
+        std::lock_guard lock(m.mu_);
+        pending_steps += steps_now - done;
       }
     }
     rate_window.emplace_back(Clock::now(), step);
@@ -643,9 +659,19 @@ void AppModel::pump(int64_t max_steps) {
 void AppModel::run_steps(int64_t n) {
   {
     std::lock_guard lock(mu_);
-    worker_->pending_steps += n;
+    worker_->pending_steps += std::max<int64_t>(0, n);
   }
-  pump(n);
+  // The worker runs long requests in slices: wait until none is left (steps it cannot take, with
+  // no training data or after a divergence, are dropped).
+  for (;;) {
+    pump(n);
+    std::lock_guard lock(mu_);
+    if (worker_->pending_steps == 0) return;
+  }
+}
+
+void AppModel::set_speed(double steps_per_second) {
+  speed_ = std::isfinite(steps_per_second) ? std::clamp(steps_per_second, 0.0, kAppMaxSpeed) : 0.0;
 }
 
 // ---- sessions -----------------------------------------------------------------------------------

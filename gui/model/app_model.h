@@ -105,8 +105,8 @@ class AppModel {
   void reset();
   /// Resets with the learning rate divided by 10 (offered after a diverging run).
   void reset_with_lower_lr();
-  /// Steps per second while playing (0: as fast as possible).
-  void set_speed(double steps_per_second) { speed_ = steps_per_second; }
+  /// Steps per second while playing (0: as fast as possible), clamped to 0..kAppMaxSpeed.
+  void set_speed(double steps_per_second);
   double speed() const { return speed_; }
   /// The region the boundary grid covers and its resolution.
   void set_view(const Region& r, int grid_res);

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "backprop/autograd.h"
+#include "backprop/errors.h"
 #include "backprop/grid.h"
 #include "backprop/init.h"
 #include "backprop/ops.h"
@@ -40,6 +41,19 @@ void InspectorModel::rebuild() {
   }
   stepper_.reset();
   graph_.reset();
+  error_.clear();
+  try {
+    build_graph();
+  } catch (const Error& e) {
+    // A point the network cannot trace (a label that is not one of its classes, after the class
+    // count changed): no graph, and the reason for the view.
+    graph_.reset();
+    error_ = std::string("Cannot trace this point: ") + e.what();
+    ++revision_;
+  }
+}
+
+void InspectorModel::build_graph() {
   auto g = std::make_unique<explain::Graph>();
   if (level_ == explain::Level::Tensor) {
     Dataset d;

@@ -21,6 +21,8 @@ class InspectorModel {
   void set_level(explain::Level level);
   explain::Level level() const { return level_; }
   bool ready() const { return graph_ != nullptr; }
+  /// Why the last trace built no graph (empty when it did).
+  const std::string& error() const { return error_; }
   const StudioPoint& point() const { return point_; }
 
   explain::Stepper& stepper() { return *stepper_; }
@@ -78,7 +80,9 @@ class InspectorModel {
 
  private:
   void rebuild();
+  void build_graph();
   StudioPoint point_;
+  std::string error_;
   TrainConfig config_;
   std::vector<LayerWeights> weights_;
   explain::Level level_ = explain::Level::Scalar;

@@ -44,7 +44,7 @@ void StudioApp::inspector_panel() {
     ImGui::End();
     return;
   }
-  if (!inspector_.ready()) {
+  if (!inspector_.ready() && inspector_.error().empty()) {
     const auto pts = m_.points();
     if (!pts.empty()) trace_point(pts.front());
   }
@@ -67,7 +67,12 @@ void StudioApp::inspector_panel() {
     ImGui::TextDisabled("tracing (%.2f, %.2f), label %g", static_cast<double>(p.x), static_cast<double>(p.y), static_cast<double>(p.label));
   }
   if (!inspector_.ready()) {
-    ImGui::TextUnformatted("Add a point to the canvas, then trace it here.");
+    if (!inspector_.error().empty()) {
+      ImGui::TextWrapped("%s. Pick another point, or press Refresh weights after changing the class count.",
+                         inspector_.error().c_str());
+    } else {
+      ImGui::TextUnformatted("Add a point to the canvas, then trace it here.");
+    }
     ImGui::End();
     return;
   }

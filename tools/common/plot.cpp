@@ -101,9 +101,14 @@ void Canvas::fill_rect(int x0, int y0, int x1, int y1, Rgb c) {
 
 void Canvas::line(float x0, float y0, float x1, float y1, Rgb c, float width) {
   // Distance-based anti-aliasing: cover pixels within width/2 of the segment.
+  // Nothing is drawn for coordinates that are not finite; far-away ones are clamped to the canvas
+  // before conversion to int (no overflow for points at 1e30).
+  if (!std::isfinite(x0) || !std::isfinite(y0) || !std::isfinite(x1) || !std::isfinite(y1) || !std::isfinite(width)) return;
   const float half = width * 0.5f;
-  const int xa = static_cast<int>(std::floor(std::min(x0, x1) - half - 1)), xb = static_cast<int>(std::ceil(std::max(x0, x1) + half + 1));
-  const int ya = static_cast<int>(std::floor(std::min(y0, y1) - half - 1)), yb = static_cast<int>(std::ceil(std::max(y0, y1) + half + 1));
+  auto px_x = [&](float v) { return static_cast<int>(std::clamp(v, -2.0f, static_cast<float>(w_) + 2.0f)); };
+  auto px_y = [&](float v) { return static_cast<int>(std::clamp(v, -2.0f, static_cast<float>(h_) + 2.0f)); };
+  const int xa = px_x(std::floor(std::min(x0, x1) - half - 1)), xb = px_x(std::ceil(std::max(x0, x1) + half + 1));
+  const int ya = px_y(std::floor(std::min(y0, y1) - half - 1)), yb = px_y(std::ceil(std::max(y0, y1) + half + 1));
   const float dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy;
   for (int y = std::max(0, ya); y <= std::min(h_ - 1, yb); ++y)
     for (int x = std::max(0, xa); x <= std::min(w_ - 1, xb); ++x) {
@@ -116,6 +121,8 @@ void Canvas::line(float x0, float y0, float x1, float y1, Rgb c, float width) {
 }
 
 void Canvas::disc(float cx, float cy, float r, Rgb fill, Rgb outline, bool filled) {
+  if (!std::isfinite(cx) || !std::isfinite(cy) || !(r >= 0 && r < 1e4f)) return;
+  if (cx < -r - 2 || cy < -r - 2 || cx > static_cast<float>(w_) + r + 2 || cy > static_cast<float>(h_) + r + 2) return;  // off the canvas
   const int x0 = static_cast<int>(cx - r - 2), x1 = static_cast<int>(cx + r + 2);
   const int y0 = static_cast<int>(cy - r - 2), y1 = static_cast<int>(cy + r + 2);
   for (int y = y0; y <= y1; ++y)

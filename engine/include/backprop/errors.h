@@ -21,6 +21,13 @@ struct ValueError : Error {
   using Error::Error;
 };
 
+/// A training setting out of range; `setting` names it as the model file's "training" block does
+/// ("lr", "min_lr", "hidden", ...), so that a command line can name its flag and a file its field.
+struct SettingError : ValueError {
+  SettingError(std::string setting_name, const std::string& message) : ValueError(message), setting(std::move(setting_name)) {}
+  std::string setting;
+};
+
 /// A file that cannot be read or written, or whose contents are malformed.
 struct IoError : Error {
   using Error::Error;

@@ -46,6 +46,10 @@ struct Graph {
 /// The graph of any scalar computation ending at `root` (after root.backward(), with grads).
 Graph graph_of(const scalar::Value& root, const std::string& title);
 /// Every multiply, add, bias and activation of one example (x1, x2) with its label.
+/// The largest networks each level draws: beyond these a graph is too big to build, lay out
+/// and read interactively (scalar_graph and neuron_graph throw ValueError saying so).
+constexpr int64_t kMaxScalarLevelParameters = 5000;
+constexpr int64_t kMaxNeuronLevelParameters = 100'000;
 Graph scalar_graph(const MLP& model, const TrainConfig& config, double x1, double x2, double label);
 /// One node per neuron (Σ w·x + b, then the activation) for the same example.
 Graph neuron_graph(const MLP& model, const TrainConfig& config, double x1, double x2, double label);

@@ -57,8 +57,9 @@ struct TrainConfig {
   friend bool operator==(const TrainConfig&, const TrainConfig&) = default;
 };
 
-/// A sentence on why a run with these settings may have diverged on `train` (the learning rate,
-/// the weight decay or regularization, or huge targets), for messages.
+/// The likely reason a run with these settings diverged on `train`, and a sentence saying it.
+enum class DivergenceCause { LearningRate, Decay, Targets };
+DivergenceCause divergence_cause(const TrainConfig& config, const Dataset& train);
 std::string divergence_advice(const TrainConfig& config, const Dataset& train);
 
 /// The loss that fits a problem when none is chosen: bce, cross_entropy or mse.
