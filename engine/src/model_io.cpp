@@ -1,5 +1,6 @@
 #include "backprop/model_io.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -177,6 +178,10 @@ ModelFile model_from_doc(const json& doc, const JsonReader& r) {
   for (size_t i = 0; i + 1 < linears.size(); ++i) c.hidden.push_back(linears[i].out);
   c.activations.assign(acts.begin(), acts.begin() + static_cast<long>(linears.size() - 1));
   if (c.activations.empty()) c.activations = {Activation::Identity};
+  // One activation for all layers when they agree, as the settings write it (so that a model
+  // loaded and saved again is the same file).
+  if (std::all_of(c.activations.begin(), c.activations.end(), [&](Activation a) { return a == c.activations[0]; }))
+    c.activations.resize(1);
   if (linears.back().out != c.outputs())
     r.fail("the last layer has " + std::to_string(linears.back().out) + " outputs but a " + problem_name(c.problem) +
            " model needs " + std::to_string(c.outputs()));

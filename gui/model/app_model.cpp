@@ -26,7 +26,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 constexpr size_t kMaxUndo = 200;
-constexpr size_t kMaxHistory = 4000;
 constexpr int kNeuronRes = 24;
 }  // namespace
 
@@ -113,7 +112,7 @@ struct AppModel::Worker {
     const Metrics tr = trainer->train_metrics(), te = trainer->test_metrics();
     if (!history.empty() && history.back().step == step) history.pop_back();
     history.push_back({step, epoch, tr.loss, te.loss, tr.accuracy, te.accuracy});
-    if (history.size() > kMaxHistory) {  // keep the first point, thin the rest by half
+    if (history.size() > kAppMaxHistory) {  // keep the first point, thin the rest by half
       std::vector<HistoryPoint> thin{history.front()};
       for (size_t i = 1; i < history.size(); i += 2) thin.push_back(history[i]);
       history = std::move(thin);
@@ -416,7 +415,9 @@ void AppModel::points_changed() {
 
 void AppModel::add_point(float x, float y, int label) {
   std::lock_guard lock(mu_);
-  if (!std::isfinite(x) || !std::isfinite(y)) return;
+  if (!std::isfinite(x) || !std::isfinite(y) || std::fabs(x) > kAppMaxCoordinate || std::fabs(y) > kAppMaxCoordinate ||
+      points_.size() >= kAppMaxPoints)
+    return;
   const int classes = config_.problem == Problem::Regression ? 0 : config_.num_classes;
   const float l = config_.problem == Problem::Regression ? (label > 0 ? 1.0f : -1.0f)
                                                          : static_cast<float>(std::clamp(label, 0, std::max(0, classes - 1)));
@@ -427,7 +428,9 @@ void AppModel::add_point(float x, float y, int label) {
 
 void AppModel::move_point(size_t index, float x, float y) {
   std::lock_guard lock(mu_);
-  if (index >= points_.size() || !std::isfinite(x) || !std::isfinite(y)) return;
+  if (index >= points_.size() || !std::isfinite(x) || !std::isfinite(y) || std::fabs(x) > kAppMaxCoordinate ||
+      std::fabs(y) > kAppMaxCoordinate)
+    return;
   points_[index].x = x;
   points_[index].y = y;
   if (dragging_ == static_cast<int>(index)) {
@@ -480,11 +483,12 @@ void AppModel::regenerate(bool new_seed) {
 
 void AppModel::set_data_settings(const DataSettings& d) {
   if (d.dataset != "custom" && !find_dataset(d.dataset)) throw ValueError("unknown dataset '" + d.dataset + "'");
-  if (d.points < 1 || d.points > 5000) throw ValueError("the app shows 1..5000 points");
+  if (d.points < 1 || d.points > kAppMaxGeneratedPoints)
+    throw ValueError("the app generates 1.." + std::to_string(kAppMaxGeneratedPoints) + " points");
   if (!(d.noise >= 0 && d.noise <= 1) || !(d.train_ratio > 0 && d.train_ratio <= 1))
     throw ValueError("noise must be in [0, 1] and the train ratio in (0, 1]");
-  if (d.problem == Problem::MultiClass && (d.num_classes < 2 || d.num_classes > 6))
-    throw ValueError("the app shows 2..6 classes");
+  if (d.problem == Problem::MultiClass && (d.num_classes < 2 || d.num_classes > kAppMaxClasses))
+    throw ValueError("the app shows 2.." + std::to_string(kAppMaxClasses) + " classes");
   std::lock_guard lock(mu_);
   data_ = d;
   generate_points();
@@ -499,7 +503,16 @@ void AppModel::import_csv(const std::string& path) {
     p = config_.problem;
   }
   Dataset d = read_points_csv(path, p == Problem::Binary ? Problem::MultiClass : p);
-  if (p != Problem::Regression && d.num_classes > 6) throw IoError(path + ": the app shows at most 6 classes");
+  if (p != Problem::Regression && d.num_classes > kAppMaxClasses)
+    throw IoError(path + ": has " + std::to_string(d.num_classes) + " classes; the app shows at most " + std::to_string(kAppMaxClasses));
+  if (d.points.size() > kAppMaxPoints)
+    throw IoError(path + ": has " + std::to_string(d.points.size()) + " points; the app takes at most " + std::to_string(kAppMaxPoints) +
+                  " (the command-line tool 'backprop' takes more)");
+  for (size_t i = 0; i < d.points.size(); ++i) {
+    const Point& pt = d.points[i];
+    if (std::fabs(pt.x) > kAppMaxCoordinate || std::fabs(pt.y) > kAppMaxCoordinate || std::fabs(pt.label) > kAppMaxCoordinate)
+      throw IoError(path + ": point " + std::to_string(i + 1) + " has a coordinate or target beyond ±1e6; the app takes points within it");
+  }
   std::lock_guard lock(mu_);
   data_.dataset = "custom";
   data_.problem = d.num_classes > 2 && p != Problem::Regression ? Problem::MultiClass : p;
@@ -546,6 +559,7 @@ bool AppModel::set_config(const TrainConfig& c) {
   TrainConfig check = c;
   check.problem = config_.problem;
   check.num_classes = config_.num_classes;
+  check_app_network(check);
   check.validate();
   std::lock_guard lock(mu_);
   TrainConfig only_lr = config_;

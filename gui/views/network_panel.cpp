@@ -60,7 +60,7 @@ void StudioApp::network_panel() {
   const auto snap = m_.snapshot();
   ImGui::Text("%s", snap->network.c_str());
   ImGui::SameLine();
-  if (ImGui::SmallButton("+ layer") && c.hidden.size() < 8) {
+  if (ImGui::SmallButton("+ layer") && c.hidden.size() < kAppMaxHiddenLayers) {
     c.hidden.push_back(c.hidden.empty() ? 4 : c.hidden.back());
     if (c.activations.size() > 1) c.activations.push_back(c.activations.back());
     edited = true;
@@ -82,7 +82,7 @@ void StudioApp::network_panel() {
     ImGui::SameLine();
     ImGui::Text("%2lld", static_cast<long long>(c.hidden[i]));
     ImGui::SameLine();
-    if (ImGui::SmallButton("+") && c.hidden[i] < 32) c.hidden[i]++, edited = true;
+    if (ImGui::SmallButton("+") && c.hidden[i] < kAppMaxHiddenWidth) c.hidden[i]++, edited = true;
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.5f);
     if (enum_combo("##act", per_layer[i], all_activations(), activation_name)) {

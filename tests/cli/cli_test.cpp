@@ -1,9 +1,11 @@
 // End-to-end tests of the `backprop` binary: round trips, exact resume, every class of bad
 // input with its exit status and message, the PNG plot, bench and graph output.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -122,6 +124,65 @@ TEST_F(Cli, FileAndDeviceFailuresExitWith1AndNameTheFile) {
   r = run("train -q --steps 5 --save " + path("no/such/dir/m.json"));
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("no/such/dir/m.json"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, HostileFlagsAndFilesGetOneSentenceNamingTheFlagOrFile) {
+  // The cases of issue 12, each with its exit status: 2 for a bad flag, 1 for a bad file.
+  ASSERT_EQ(::mkfifo(path("fifo").c_str(), 0600), 0);
+  write("ok.csv", "x,y,label\n0,0,0\n1,1,1\n2,2,5\n");
+  write("control.csv", "x,y,label\n1,2,\x1b[2J" + std::string(5000, 'A') + "\n");
+  ASSERT_EQ(run("train -q --steps 2 --save " + path("m.json")).status, 0);
+  struct Case {
+    std::string args;
+    int status;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"train --data " + path("fifo"), 1, "FIFO"},
+      {"eval -m " + path("fifo") + " -d xor", 1, "FIFO"},
+      {"train --init " + path("fifo"), 1, "FIFO"},
+      {"train --data " + dir.string(), 1, "is a folder"},
+      {"train --data /dev/zero", 1, "character device"},
+      {"train --data ''", 2, "--data: the file name is empty"},
+      {"train --steps 1 --save ''", 2, "--save: the file name is empty"},
+      {"train --steps 1 -q --save /dev/null", 1, "not a regular file"},
+      {"train --hidden ,,,", 2, "--hidden: ',,,' has an empty item"},
+      {"train --plot-size 300x200junk", 2, "--plot-size"},
+      {"train --seed -1", 2, "--seed: '-1' is not a whole number"},
+      {"train --seed 18446744073709551616", 2, "--seed"},
+      {"train --data-seed -3", 2, "--data-seed"},
+      {"train --min-lr -1 --schedule cosine", 2, "--min-lr"},
+      {"train --min-lr nan --schedule cosine", 2, "--min-lr"},
+      {"train --gamma 1e30 --schedule step", 2, "--gamma"},
+      {"train --hidden 1024,1024,1024,1024,1024,1024,1024,1024", 2, "--hidden: the network has"},
+      {"train --data " + path("control.csv"), 1, "\\x1B[2J"},
+      {"train --init " + path("m.json") + " -d blobs3", 2, "--init: the model is for a binary problem"},
+      {"train --init " + path("m.json") + " --data " + path("ok.csv") + " --problem multiclass", 2, "--init"},
+      {"graph --init " + path("m.json") + " -d blobs4", 2, "--init"},
+      {"graph --level neuron --hidden 512,512", 2, "--level: the neuron level draws networks of at most"},
+      {"graph --level scalar --hidden 100,100", 2, "--level: the scalar level"},
+  };
+  for (const Case& c : cases) {
+    const Outcome r = run(c.args);
+    EXPECT_EQ(r.status, c.status) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << " gave: " << r.err;
+    EXPECT_LE(std::count(r.err.begin(), r.err.end(), '\n'), 2) << "one clear sentence: " << r.err;
+    EXPECT_LT(r.err.size(), 400u) << c.args;
+    EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << "no raw control characters: " << c.args;
+  }
+  EXPECT_TRUE(fs::is_character_file("/dev/null")) << "a save never replaces a device";
+  for (const auto& e : fs::directory_iterator(dir)) EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << e.path();
+}
+
+TEST_F(Cli, DivergenceNamesItsLikelyCause) {
+  write("huge.csv", "x,y,label\n0,0,1e30\n1,1,-1e30\n0.5,0.2,3e29\n");
+  Outcome r = run("train --data " + path("huge.csv") + " --problem regression --steps 50 -q");
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find("targets are as large as 1e+30"), std::string::npos) << r.err;
+  r = run("train -d pg-plane --optimizer sgd --lr 90 --hidden 16,16 --steps 200 -q");
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find("--lr"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("0000000000"), std::string::npos) << "no 29-digit numbers: " << r.err;
 }
 
 TEST_F(Cli, DivergingRunFailsAndKeepsTheOldModel) {

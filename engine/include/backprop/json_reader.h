@@ -34,7 +34,8 @@ struct JsonReader {
   int64_t integer(const nlohmann::json& v, const std::string& what, int64_t lo, int64_t hi) const;
   uint64_t unsigned_integer(const nlohmann::json& v, const std::string& what) const;
   /// A finite number that is also finite as a float, in [lo, hi].
-  float number(const nlohmann::json& v, const std::string& what, double lo = -3.4e38, double hi = 3.4e38) const;
+  float number(const nlohmann::json& v, const std::string& what, double lo = -3.4028234663852886e38,
+               double hi = 3.4028234663852886e38) const;
   double number_double(const nlohmann::json& v, const std::string& what, double lo, double hi) const;
   /// A name parsed by `parse` (which throws ValueError for unknown names).
   template <class T, class Parse>
