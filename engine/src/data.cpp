@@ -520,7 +520,12 @@ bool parse_float(const std::string& s, float& out) {
 }  // namespace
 
 Dataset read_points_csv(const std::string& path, Problem problem) {
-  std::string text = read_file(path, 512u << 20);
+  Dataset d = parse_points_csv(read_file(path, 512u << 20), path, problem);
+  d.name = path;
+  return d;
+}
+
+Dataset parse_points_csv(std::string text, const std::string& path, Problem problem) {
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte-order mark (Excel's "CSV UTF-8")
   std::istringstream in(text);
   std::string line;
@@ -578,7 +583,7 @@ Dataset read_points_csv(const std::string& path, Problem problem) {
   return d;
 }
 
-void write_points_csv(const std::string& path, const Dataset& data) {
+std::string points_csv_text(const Dataset& data) {
   std::string out = "x,y,label\n";
   char buf[96];
   for (const Point& p : data.points) {
@@ -586,7 +591,9 @@ void write_points_csv(const std::string& path, const Dataset& data) {
                   static_cast<double>(p.y), static_cast<double>(p.label));
     out += buf;
   }
-  write_file_atomic(path, out);
+  return out;
 }
+
+void write_points_csv(const std::string& path, const Dataset& data) { write_file_atomic(path, points_csv_text(data)); }
 
 }  // namespace bp

@@ -71,6 +71,10 @@ Split train_test_split(const Dataset& data, float train_ratio, uint64_t seed);
 /// Reads a points CSV with header `x,y,label`. Classification labels must be integers in
 /// 0..kMaxClasses−1. Throws IoError naming the file and line; nothing half-read is returned.
 Dataset read_points_csv(const std::string& path, Problem problem = Problem::Binary);
+/// The same from text already read; `source` names it in messages.
+Dataset parse_points_csv(std::string text, const std::string& source, Problem problem = Problem::Binary);
+/// Points as CSV text (every float written so that it reads back to the same bits).
+std::string points_csv_text(const Dataset& data);
 /// Writes points as CSV atomically (temporary file, then rename).
 void write_points_csv(const std::string& path, const Dataset& data);
 

@@ -1,0 +1,706 @@
+// backprop: train, evaluate, export, plot and benchmark without a display.
+// Exit status: 0 success, 1 failure (files, devices, a diverging run), 2 usage error.
+#include "cli/backprop_cli.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "backprop/backprop.h"
+#include "common/graph_image.h"
+#include "common/plot.h"
+#include "common/workloads.h"
+
+namespace {
+
+using namespace bp;
+
+// A bad value for a flag: printed as a usage error (exit 2) naming the flag.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+template <class F>
+auto for_flag(const std::string& flag, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const ValueError& e) {
+    throw UsageError(flag + ": " + e.what());
+  }
+}
+
+// The command-line flag of each training setting (SettingError::setting).
+std::string flag_of_setting(const std::string& setting) {
+  static const std::pair<const char*, const char*> flags[] = {
+      {"hidden", "--hidden"}, {"activations", "--activation"}, {"features", "--features"}, {"loss", "--loss"},
+      {"num_classes", "--problem"}, {"lr", "--lr"}, {"momentum", "--momentum"}, {"beta1", "--beta1"}, {"beta2", "--beta2"},
+      {"eps", "--eps"}, {"weight_decay", "--weight-decay"}, {"regularization_rate", "--reg-rate"}, {"batch_size", "--batch"},
+      {"step_size", "--step-size"}, {"gamma", "--gamma"}, {"total_steps", "--steps"}, {"min_lr", "--min-lr"}};
+  for (const auto& [name, flag] : flags)
+    if (setting == name) return flag;
+  return "settings";
+}
+
+void validate_settings(const TrainConfig& c) {
+  try {
+    c.validate();
+  } catch (const SettingError& e) {
+    throw UsageError(flag_of_setting(e.setting) + ": " + e.what());
+  }
+}
+
+const char* cause_flags(DivergenceCause c) {
+  switch (c) {
+    case DivergenceCause::LearningRate: return "--lr";
+    case DivergenceCause::Decay: return "--weight-decay, --reg-rate";
+    case DivergenceCause::Targets: return "the targets in --data";
+  }
+  return "";
+}
+
+// A seed: a whole number from 0 to 2^64 - 1, written out (no sign, no wrapping).
+uint64_t parse_seed(const std::string& flag, const std::string& text) {
+  uint64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size())
+    throw UsageError(flag + ": " + quote_text(text) + " is not a whole number from 0 to 18446744073709551615");
+  return v;
+}
+
+// WxH with both in range and nothing after.
+void parse_size(const std::string& flag, const std::string& text, int& w, int& h) {
+  int used = 0;
+  if (std::sscanf(text.c_str(), "%dx%d%n", &w, &h, &used) != 2 || used != static_cast<int>(text.size()) || w < 200 || h < 150 ||
+      w > 8000 || h > 8000)
+    throw UsageError(flag + ": expected WxH between 200x150 and 8000x8000, got " + quote_text(text));
+}
+
+// Every file-name flag that was given must name something.
+void check_file_flags(const CLI::App& app) {
+  for (const CLI::Option* o : app.get_options())
+    if (o->get_type_name() == "FILE" && o->count() > 0 && o->as<std::string>().empty())
+      throw UsageError(o->get_name() + ": the file name is empty");
+}
+
+// A model from a file must fit the data it is used with: same problem, and every label one of
+// its classes.
+void check_model_fits_data(const std::string& flag, const TrainConfig& model, const Dataset& data) {
+  if (model.problem != data.problem)
+    throw UsageError(flag + ": the model is for a " + std::string(problem_name(model.problem)) + " problem, but the data is " +
+                     problem_name(data.problem));
+  if (model.problem == Problem::Regression) return;
+  for (const Point& p : data.points)
+    if (p.label >= static_cast<float>(model.num_classes))
+      throw UsageError(flag + ": the data has label " + std::to_string(static_cast<int>(p.label)) + ", but the model has only " +
+                       std::to_string(model.num_classes) + " classes (0 to " + std::to_string(model.num_classes - 1) + ")");
+}
+
+// Items of a comma-separated list; an empty item (",,") is an error.
+std::vector<std::string> split_strict(const std::string& flag, const std::string& s) {
+  std::vector<std::string> out;
+  std::string item;
+  std::stringstream ss(s + ",");
+  while (std::getline(ss, item, ',')) {
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (item.empty()) throw UsageError(flag + ": " + quote_text(s) + " has an empty item");
+    out.push_back(item);
+  }
+  return out;
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::string item;
+  std::stringstream ss(s);
+  while (std::getline(ss, item, ',')) {
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+// ---- options shared by train, eval and graph ------------------------------------------------
+
+struct DataOptions {
+  std::string dataset = "pg-circle";
+  std::string csv;
+  int64_t points = 400;
+  std::optional<float> noise;
+  std::string data_seed_text = "1";
+  uint64_t data_seed = 1;
+  float train_ratio = 0.8f;
+  std::string problem;
+
+  void add(CLI::App& app) {
+    app.add_option("-d,--dataset", dataset, "dataset name (see `backprop datasets`)")->capture_default_str();
+    app.add_option("--data", csv, "points CSV with header x,y,label (instead of --dataset)")->type_name("FILE");
+    app.add_option("-n,--points", points, "number of points to generate")->capture_default_str();
+    app.add_option("--noise", noise, "noise of the generated dataset, 0..1 (default: the dataset's own)");
+    app.add_option("--data-seed", data_seed_text, "seed of the generated points and of the train/test split")->capture_default_str();
+    app.add_option("--train-ratio", train_ratio, "fraction of points used for training, in (0, 1]")->capture_default_str();
+    app.add_option("--problem", problem, "binary, multiclass or regression (default: from the dataset)");
+  }
+
+  Dataset load() {
+    data_seed = parse_seed("--data-seed", data_seed_text);
+    std::optional<Problem> p;
+    if (!problem.empty()) p = for_flag("--problem", [&] { return parse_problem(problem); });
+    if (!csv.empty()) return read_points_csv(csv, p.value_or(Problem::Binary));
+    const DatasetInfo* info = find_dataset(dataset);
+    Dataset d = for_flag("--dataset", [&] {
+      return make_dataset(dataset, points, noise.value_or(info ? info->default_noise : 0.0f), data_seed);
+    });
+    if (p && *p != d.problem)
+      throw UsageError(std::string("--problem: dataset '") + dataset + "' is a " + problem_name(d.problem) + " dataset");
+    return d;
+  }
+
+  // Validates the flags without reading a file or generating points: a dataset with no points
+  // of the problem the real one would have.
+  Dataset stub() {
+    data_seed = parse_seed("--data-seed", data_seed_text);
+    std::optional<Problem> p;
+    if (!problem.empty()) p = for_flag("--problem", [&] { return parse_problem(problem); });
+    if (!(train_ratio > 0.0f && train_ratio <= 1.0f)) throw UsageError("--train-ratio must be in (0, 1]");
+    Dataset d;
+    if (!csv.empty()) {
+      d.problem = p.value_or(Problem::Binary);
+      d.num_classes = d.problem == Problem::Regression ? 0 : d.problem == Problem::Binary ? 2 : kMaxClasses;
+      return d;
+    }
+    if (points < 1 || points > kMaxPoints) throw UsageError("--points: dataset size must be in 1.." + std::to_string(kMaxPoints));
+    if (noise && !(*noise >= 0.0f && *noise <= 1.0f)) throw UsageError("--noise must be in [0, 1]");
+    const DatasetInfo* info = find_dataset(dataset);
+    if (!info) throw UsageError("--dataset: unknown dataset " + quote_text(dataset));
+    if (p && *p != info->problem)
+      throw UsageError(std::string("--problem: dataset '") + dataset + "' is a " + problem_name(info->problem) + " dataset");
+    d.problem = info->problem;
+    d.num_classes = info->num_classes;
+    return d;
+  }
+
+  Split split(const Dataset& d) const {
+    return for_flag("--train-ratio", [&] { return train_test_split(d, train_ratio, data_seed); });
+  }
+};
+
+struct NetOptions {
+  std::string hidden = "8,8";
+  std::string activation = "tanh";
+  std::string features = "x1,x2";
+  std::string loss;
+  std::string optimizer = "adam";
+  float lr = 0.03f;
+  float momentum = 0.9f;
+  bool nesterov = false;
+  float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
+  float weight_decay = 0.0f;
+  std::string reg = "none";
+  float reg_rate = 0.0f;
+  std::string schedule = "constant";
+  int64_t step_size = 100;
+  float gamma = 0.5f;
+  float min_lr = 0.0f;
+  std::string batch = "full";
+  std::string weight_init = "default";
+  std::string seed_text = "1";
+  std::vector<CLI::Option*> shape_flags;  // flags that a --init model fixes
+
+  void add(CLI::App& app) {
+    shape_flags.push_back(app.add_option("--hidden", hidden, "hidden layer widths, e.g. 8,8 (\"none\" for no hidden layer)")->capture_default_str());
+    shape_flags.push_back(app.add_option("--activation", activation, "activation for all hidden layers, or one per layer: relu,tanh")->capture_default_str());
+    shape_flags.push_back(app.add_option("--features", features, "input features: x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2)")->capture_default_str());
+    app.add_option("--loss", loss, "bce, hinge, mse or cross_entropy (default: from the problem)");
+    app.add_option("--optimizer", optimizer, "sgd, momentum, adam or adamw")->capture_default_str();
+    app.add_option("--lr", lr, "learning rate")->capture_default_str();
+    app.add_option("--momentum", momentum, "momentum (optimizer momentum)")->capture_default_str();
+    app.add_flag("--nesterov", nesterov, "Nesterov momentum (optimizer momentum)");
+    app.add_option("--beta1", beta1, "Adam beta1")->capture_default_str();
+    app.add_option("--beta2", beta2, "Adam beta2")->capture_default_str();
+    app.add_option("--eps", eps, "Adam epsilon")->capture_default_str();
+    app.add_option("--weight-decay", weight_decay, "weight decay (decoupled for adamw)")->capture_default_str();
+    app.add_option("--reg", reg, "regularization of weights: none, l1 or l2")->capture_default_str();
+    app.add_option("--reg-rate", reg_rate, "regularization rate")->capture_default_str();
+    app.add_option("--schedule", schedule, "learning-rate schedule: constant, step or cosine")->capture_default_str();
+    app.add_option("--step-size", step_size, "step schedule: steps between decays")->capture_default_str();
+    app.add_option("--gamma", gamma, "step schedule: decay factor")->capture_default_str();
+    app.add_option("--min-lr", min_lr, "cosine schedule: final learning rate")->capture_default_str();
+    app.add_option("--batch", batch, "minibatch size, or \"full\" (no shuffling, fixed order)")->capture_default_str();
+    shape_flags.push_back(app.add_option("--weight-init", weight_init, "default, uniform, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, zeros")->capture_default_str());
+    app.add_option("--seed", seed_text, "seed of the initial weights and the minibatch order")->capture_default_str();
+  }
+
+  bool shape_given() const {
+    for (auto* o : shape_flags)
+      if (o->count() > 0) return true;
+    return false;
+  }
+
+  // Settings from flags; the network part only when `with_shape`.
+  void apply(TrainConfig& c, const Dataset& data, bool with_shape) const {
+    if (with_shape) {
+      c.hidden.clear();
+      if (hidden != "none")
+        for (const std::string& h : split_strict("--hidden", hidden)) {
+          int64_t v = 0;
+          try {
+            size_t used = 0;
+            v = std::stoll(h, &used);
+            if (used != h.size()) throw std::invalid_argument(h);
+          } catch (const std::exception&) {
+            throw UsageError("--hidden: " + quote_text(h) + " is not a whole number (\"none\" for no hidden layer)");
+          }
+          c.hidden.push_back(v);
+        }
+      c.activations.clear();
+      for (const std::string& a : split_strict("--activation", activation))
+        c.activations.push_back(for_flag("--activation", [&] { return parse_activation(a); }));
+      c.features = for_flag("--features", [&] { return FeatureSet::parse(features).list(); });
+      c.init = for_flag("--weight-init", [&] { return parse_init(weight_init); });
+      c.problem = data.problem;
+      c.num_classes = data.problem == Problem::Regression ? 0 : data.num_classes;
+    }
+    c.seed = parse_seed("--seed", seed_text);
+    c.loss = loss.empty() ? default_loss(c.problem) : for_flag("--loss", [&] { return parse_loss(loss); });
+    c.optimizer = for_flag("--optimizer", [&] { return parse_optimizer(optimizer); });
+    c.lr = lr;
+    c.momentum = momentum;
+    c.nesterov = nesterov;
+    c.beta1 = beta1;
+    c.beta2 = beta2;
+    c.eps = eps;
+    c.weight_decay = weight_decay;
+    c.regularization = {for_flag("--reg", [&] { return parse_regularization(reg); }), reg_rate};
+    c.schedule.kind = for_flag("--schedule", [&] { return parse_schedule(schedule); });
+    c.schedule.step_size = step_size;
+    c.schedule.gamma = gamma;
+    c.schedule.min_lr = min_lr;
+    if (batch == "full") {
+      c.batch_size = 0;
+    } else {
+      try {
+        size_t used = 0;
+        c.batch_size = std::stoll(batch, &used);
+        if (used != batch.size() || c.batch_size < 1) throw std::invalid_argument(batch);
+      } catch (const std::exception&) {
+        throw UsageError("--batch: '" + batch + "' is not a positive whole number or \"full\"");
+      }
+    }
+    validate_settings(c);
+  }
+};
+
+std::string fmt(float v, const char* f = "%.4f") {
+  if (std::isnan(v)) return "n/a";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, f, static_cast<double>(v));
+  return buf;
+}
+
+void apply_threads(int threads, bool check_only) {
+  if (check_only) {
+    if (threads < 1 || threads > 256) throw UsageError("--threads: thread count must be in 1..256, got " + std::to_string(threads));
+    return;
+  }
+  for_flag("--threads", [&] {
+    set_num_threads(threads);
+    return 0;
+  });
+}
+
+void check_device(const std::string& device) {
+  const Device d = for_flag("--device", [&] { return parse_device(device); });
+  if (!d.is_cpu()) (void)Tensor::zeros({1}, d);  // throws DeviceError with the reason
+}
+
+// ---- train -------------------------------------------------------------------------------------
+
+struct TrainCommand {
+  DataOptions data;
+  NetOptions net;
+  int64_t steps = 1000;
+  std::optional<double> epochs;
+  std::string init_model, save, log, plot;
+  int log_every = 0;
+  int threads = 1;
+  std::string device = "cpu";
+  bool quiet = false, log_scale = false;
+  std::string plot_size = "1000x500";
+
+  void add(CLI::App& app) {
+    data.add(app);
+    net.add(app);
+    app.add_option("--steps", steps, "optimizer steps")->capture_default_str();
+    app.add_option("--epochs", epochs, "train for this many passes over the training set (instead of --steps)");
+    app.add_option("--init", init_model, "start from the weights (and network) of a saved model file")->type_name("FILE");
+    app.add_option("--save", save, "write the trained model (JSON) here")->type_name("FILE");
+    app.add_option("--log", log, "write step,train_loss,test_loss,train_accuracy,test_accuracy rows (CSV) here")->type_name("FILE");
+    app.add_option("--log-every", log_every, "steps between logged rows (default: steps/100)");
+    app.add_option("--plot", plot, "draw the decision boundary and loss curve to this PNG")->type_name("FILE");
+    app.add_option("--plot-size", plot_size, "PNG size WxH")->capture_default_str();
+    app.add_flag("--log-scale", log_scale, "plot the loss on a log scale");
+    app.add_option("--threads", threads, "CPU threads for large matrix products")->capture_default_str();
+    app.add_option("--device", device, "cpu or cuda")->capture_default_str();
+    app.add_flag("-q,--quiet", quiet, "print only the final results");
+  }
+
+  int run(bool check_only) {
+    check_device(device);
+    apply_threads(threads, check_only);
+    if (steps < 0) throw UsageError("--steps must be >= 0");
+    if (log_every < 0) throw UsageError("--log-every must be >= 0");
+    if (epochs && (!(*epochs > 0) || *epochs > 1e6)) throw UsageError("--epochs must be in (0, 1e6]");
+    int pw = 0, ph = 0;
+    parse_size("--plot-size", plot_size, pw, ph);
+    if (!init_model.empty() && net.shape_given())
+      throw UsageError("--init: the model file fixes the network; drop --hidden, --activation, --features and --weight-init");
+    if (check_only) {
+      TrainConfig c;
+      const Dataset stub = data.stub();
+      net.apply(c, stub, init_model.empty());
+      return 0;
+    }
+    const Dataset all = data.load();
+    Split split = data.split(all);
+    TrainConfig config;
+    std::shared_ptr<MLP> model;
+    if (!init_model.empty()) {
+      ModelFile mf = load_model(init_model);
+      config = mf.config;
+      model = mf.model;
+      check_model_fits_data("--init", config, all);
+      net.apply(config, all, false);
+    } else {
+      net.apply(config, all, true);
+    }
+    Trainer trainer(config, split.train, split.test, model);
+    if (epochs) {
+      const int64_t per_epoch = config.batch_size == 0 ? 1 : (split.train.size() + config.batch_size - 1) / config.batch_size;
+      steps = static_cast<int64_t>(std::ceil(*epochs * static_cast<double>(per_epoch)));
+    }
+    const int64_t every = log_every > 0 ? log_every : std::max<int64_t>(1, steps / 100);
+    const bool tty = isatty(STDERR_FILENO) && !quiet;
+    if (!quiet)
+      std::printf("training %s on %s: %lld train / %lld test points, %s lr %g, %s, %lld steps\n",
+                  trainer.model().describe().c_str(), all.name.c_str(), static_cast<long long>(split.train.size()),
+                  static_cast<long long>(split.test.size()), optimizer_name(config.optimizer), static_cast<double>(config.lr),
+                  config.batch_size ? ("batch " + std::to_string(config.batch_size)).c_str() : "full batch",
+                  static_cast<long long>(steps));
+    std::fflush(stdout);
+    trainer.record();
+    const auto t0 = std::chrono::steady_clock::now();
+    auto last_print = t0;
+    for (int64_t s = 1; s <= steps; ++s) {
+      trainer.step();
+      if (trainer.diverged()) break;
+      if (s % every == 0 || s == steps) {
+        const HistoryPoint& h = trainer.record();
+        const auto now = std::chrono::steady_clock::now();
+        const double elapsed = std::chrono::duration<double>(now - t0).count();
+        if (tty && (std::chrono::duration<double>(now - last_print).count() > 0.05 || s == steps)) {
+          const int width = 30, filled = static_cast<int>(width * s / std::max<int64_t>(1, steps));
+          std::fprintf(stderr, "\r[%s%s] %lld/%lld  %.0f steps/s  loss %s ", std::string(static_cast<size_t>(filled), '#').c_str(),
+                       std::string(static_cast<size_t>(width - filled), '.').c_str(), static_cast<long long>(s),
+                       static_cast<long long>(steps), s / std::max(elapsed, 1e-9), fmt(h.train_loss).c_str());
+          last_print = now;
+        } else if (!tty && !quiet && (s % (every * 10) == 0 || s == steps)) {
+          std::printf("step %lld  train loss %s  test loss %s  train acc %s  test acc %s  (%.0f steps/s)\n",
+                      static_cast<long long>(s), fmt(h.train_loss).c_str(), fmt(h.test_loss).c_str(),
+                      fmt(h.train_accuracy, "%.3f").c_str(), fmt(h.test_accuracy, "%.3f").c_str(), s / std::max(elapsed, 1e-9));
+          std::fflush(stdout);
+        }
+      }
+    }
+    if (tty) std::fprintf(stderr, "\n");
+    if (!log.empty()) {
+      std::string csv = "step,train_loss,test_loss,train_accuracy,test_accuracy\n";
+      char row[200];
+      for (const HistoryPoint& h : trainer.history()) {
+        std::snprintf(row, sizeof row, "%lld,%.9g,%.9g,%.9g,%.9g\n", static_cast<long long>(h.step),
+                      static_cast<double>(h.train_loss), static_cast<double>(h.test_loss),
+                      static_cast<double>(h.train_accuracy), static_cast<double>(h.test_accuracy));
+        csv += row;
+      }
+      write_file_atomic(log, csv);
+    }
+    if (trainer.diverged()) {
+      std::fprintf(stderr, "backprop train: error: training diverged at step %lld (the loss became %s): %s%s\n",
+                   static_cast<long long>(trainer.steps()), std::isnan(trainer.last_loss()) ? "NaN, not a number" : "infinite",
+                   (divergence_advice(config, split.train) + " (" + cause_flags(divergence_cause(config, split.train)) + ")").c_str(),
+                   save.empty() ? "" : "; the model was not saved");
+      return 1;
+    }
+    const Metrics tr = trainer.train_metrics(), te = trainer.test_metrics();
+    std::printf("final  train loss %s  test loss %s  train accuracy %s  test accuracy %s\n", fmt(tr.loss, "%.6f").c_str(),
+                fmt(te.loss, "%.6f").c_str(), fmt(tr.accuracy, "%.4f").c_str(), fmt(te.accuracy, "%.4f").c_str());
+    if (!save.empty()) {
+      save_model(save, trainer.model(), trainer.config());
+      if (!quiet) std::printf("saved model to %s\n", save.c_str());
+    }
+    if (!plot.empty()) {
+      tools::PlotOptions po;
+      po.width = pw;
+      po.height = ph;
+      po.log_loss = log_scale;
+      po.title = trainer.model().describe() + " on " + all.name + " - step " + std::to_string(trainer.steps()) +
+                 ", test accuracy " + fmt(te.accuracy, "%.3f");
+      tools::render_training_plot(trainer, po).save_png(plot);
+      if (!quiet) std::printf("saved plot to %s\n", plot.c_str());
+    }
+    return 0;
+  }
+};
+
+// ---- eval --------------------------------------------------------------------------------------
+
+struct EvalCommand {
+  DataOptions data;
+  std::string model_path;
+  void add(CLI::App& app) {
+    app.add_option("-m,--model", model_path, "saved model file")->required()->type_name("FILE");
+    data.add(app);
+    data.train_ratio = 1.0f;
+  }
+  int run(bool check_only) {
+    if (check_only) {
+      data.stub();
+      return 0;
+    }
+    ModelFile mf = load_model(model_path);
+    const Dataset d = data.load();
+    check_model_fits_data("--model", mf.config, d);
+    Trainer t(mf.config, d, Dataset{}, mf.model);
+    const Metrics m = t.evaluate(d);
+    std::printf("model %s on %s (%lld points)\n", mf.model->describe().c_str(), d.name.c_str(), static_cast<long long>(d.size()));
+    std::printf("loss %s\n", fmt(m.loss, "%.6f").c_str());
+    if (mf.config.problem == Problem::Regression) return 0;
+    std::printf("accuracy %s\n", fmt(m.accuracy, "%.4f").c_str());
+    const auto c = t.confusion(d);
+    std::printf("confusion matrix (rows: true class, columns: predicted)\n      ");
+    for (size_t j = 0; j < c.size(); ++j) std::printf("%8zu", j);
+    std::printf("\n");
+    for (size_t i = 0; i < c.size(); ++i) {
+      std::printf("%6zu", i);
+      for (int64_t v : c[i]) std::printf("%8lld", static_cast<long long>(v));
+      std::printf("\n");
+    }
+    return 0;
+  }
+};
+
+// ---- datasets ----------------------------------------------------------------------------------
+
+struct DatasetsCommand {
+  std::string export_name, out;
+  int64_t points = 400;
+  std::optional<float> noise;
+  std::string seed = "1";
+  void add(CLI::App& app) {
+    app.add_option("--export", export_name, "dataset to write as CSV");
+    app.add_option("-o,--out", out, "CSV file for --export")->type_name("FILE");
+    app.add_option("-n,--points", points, "number of points")->capture_default_str();
+    app.add_option("--noise", noise, "noise 0..1 (default: the dataset's own)");
+    app.add_option("--seed", seed, "seed")->capture_default_str();
+  }
+  int run(bool check_only) {
+    if (check_only) {
+      parse_seed("--seed", seed);
+      if (!export_name.empty() && out.empty()) throw UsageError("--export needs --out FILE");
+      if (!export_name.empty() && !find_dataset(export_name)) throw UsageError("--export: unknown dataset " + quote_text(export_name));
+      return 0;
+    }
+    if (export_name.empty()) {
+      for (const DatasetInfo& d : dataset_catalog())
+        std::printf("%-14s %-10s %s\n", d.name.c_str(), problem_name(d.problem), d.description.c_str());
+      return 0;
+    }
+    if (out.empty()) throw UsageError("--export needs --out FILE");
+    const DatasetInfo* info = find_dataset(export_name);
+    const Dataset d = for_flag("--export", [&] {
+      return make_dataset(export_name, points, noise.value_or(info ? info->default_noise : 0.0f), parse_seed("--seed", seed));
+    });
+    write_points_csv(out, d);
+    std::printf("wrote %lld points of %s to %s\n", static_cast<long long>(d.size()), d.name.c_str(), out.c_str());
+    return 0;
+  }
+};
+
+// ---- bench -------------------------------------------------------------------------------------
+
+struct BenchCommand {
+  bool json = false;
+  double seconds = 0.25;
+  int repeats = 5;
+  int threads = 1;
+  std::vector<std::string> ids;
+  void add(CLI::App& app) {
+    app.add_flag("--json", json, "machine-readable output");
+    app.add_option("--seconds", seconds, "least time measured per repeat")->capture_default_str();
+    app.add_option("--repeats", repeats, "repeats (the median is reported)")->capture_default_str();
+    app.add_option("--threads", threads, "CPU threads (the targets are for 1)")->capture_default_str();
+    app.add_option("workloads", ids, "W1 W2 W3 W4 (default: all)");
+  }
+  int run(bool check_only) {
+    for (const std::string& id : ids)
+      if (id != "W1" && id != "W2" && id != "W3" && id != "W4") throw UsageError("unknown workload '" + id + "' (W1..W4)");
+    if (!(seconds > 0 && seconds <= 60) || repeats < 1 || repeats > 100)
+      throw UsageError("--seconds must be in (0, 60] and --repeats in 1..100");
+    apply_threads(threads, check_only);
+    if (check_only) return 0;
+    std::fputs(tools::format_results(tools::run_workloads(ids, seconds, repeats), json).c_str(), stdout);
+    return 0;
+  }
+};
+
+// ---- graph -------------------------------------------------------------------------------------
+
+struct GraphCommand {
+  DataOptions data;
+  NetOptions net;
+  std::string init_model, out = "-", level = "tensor", point;
+  int64_t max_points = 8;
+  void add(CLI::App& app) {
+    data.add(app);
+    data.points = 8;
+    net.add(app);
+    net.hidden = "3";
+    app.add_option("--init", init_model, "model file to draw (default: a fresh network from the flags)")->type_name("FILE");
+    app.add_option("--level", level, "scalar (every multiply and add of one example), neuron (one node per neuron), "
+                                     "or tensor (the engine's graph of one training step)")->capture_default_str();
+    app.add_option("--point", point, "the example for the scalar and neuron levels: x,y,label (default: the first data point)");
+    app.add_option("-o,--out", out, "output: .dot, .svg or .png (\"-\": DOT on standard output)")->capture_default_str()->type_name("FILE");
+    app.add_option("--batch-points", max_points, "tensor level: how many training points the drawn step uses")->capture_default_str();
+  }
+  int run(bool check_only) {
+    const explain::Level lvl = for_flag("--level", [&] { return explain::parse_level(level); });
+    if (max_points < 1 || max_points > 10000) throw UsageError("--batch-points must be in 1..10000");
+    if (check_only) {
+      TrainConfig c;
+      net.apply(c, data.stub(), init_model.empty());
+      return 0;
+    }
+    const Dataset all = data.load();
+    TrainConfig config;
+    std::shared_ptr<MLP> model;
+    if (!init_model.empty()) {
+      ModelFile mf = load_model(init_model);
+      config = mf.config;
+      model = mf.model;
+      check_model_fits_data("--init", config, all);
+      net.apply(config, all, false);
+    } else {
+      net.apply(config, all, true);
+      model = std::make_shared<MLP>(config.mlp_spec());
+    }
+    double px = all.points[0].x, py = all.points[0].y, pl = all.points[0].label;
+    if (!point.empty()) {
+      const auto parts = split_list(point);
+      try {
+        if (parts.size() < 2 || parts.size() > 3) throw std::invalid_argument(point);
+        px = std::stod(parts[0]);
+        py = std::stod(parts[1]);
+        if (parts.size() == 3) pl = std::stod(parts[2]);
+      } catch (const std::exception&) {
+        throw UsageError("--point: expected x,y or x,y,label, got '" + point + "'");
+      }
+      if (!std::isfinite(px) || !std::isfinite(py) || !std::isfinite(pl)) throw UsageError("--point: values must be finite");
+      if (config.problem != Problem::Regression && (pl < 0 || pl >= config.num_classes || pl != std::floor(pl)))
+        throw UsageError("--point: the label must be a class number of this problem");
+    }
+    explain::Graph g;
+    if (lvl == explain::Level::Tensor) {
+      Dataset batch = all;
+      batch.points.resize(static_cast<size_t>(std::min<int64_t>(max_points, all.size())));
+      Trainer trainer(config, batch, Dataset{}, model);
+      g = explain::tensor_graph(trainer);
+    } else if (lvl == explain::Level::Scalar) {
+      g = for_flag("--level", [&] { return explain::scalar_graph(*model, config, px, py, pl); });
+    } else {
+      g = for_flag("--level", [&] { return explain::neuron_graph(*model, config, px, py, pl); });
+    }
+    auto ends_with = [&](const char* ext) {
+      const std::string e = ext;
+      return out.size() >= e.size() && out.compare(out.size() - e.size(), e.size(), e) == 0;
+    };
+    if (out == "-") {
+      std::fputs(explain::to_dot(g).c_str(), stdout);
+    } else if (ends_with(".svg")) {
+      write_file_atomic(out, explain::to_svg(g, explain::layered_layout(g)));
+    } else if (ends_with(".png")) {
+      tools::write_graph_png(out, g, explain::layered_layout(g));
+    } else {
+      write_file_atomic(out, explain::to_dot(g));
+    }
+    return 0;
+  }
+};
+
+}  // namespace
+
+namespace bp::tools {
+
+int run_backprop(int argc, char** argv, bool check_only) {
+  CLI::App app{"backprop: train, evaluate, export, plot and benchmark small neural networks on 2D data"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "help for every command");
+  TrainCommand train;
+  EvalCommand eval;
+  DatasetsCommand datasets;
+  BenchCommand bench;
+  GraphCommand graph;
+  train.add(*app.add_subcommand("train", "train a network and report loss and accuracy"));
+  eval.add(*app.add_subcommand("eval", "evaluate a saved model: loss, accuracy, confusion matrix"));
+  datasets.add(*app.add_subcommand("datasets", "list the datasets, or export one to CSV"));
+  bench.add(*app.add_subcommand("bench", "run the standard benchmark workloads W1-W4"));
+  graph.add(*app.add_subcommand("graph", "write the autodiff graph of one training step as Graphviz DOT"));
+  const std::string cmd = argc > 1 ? argv[1] : "";
+  const bool known = cmd == "train" || cmd == "eval" || cmd == "datasets" || cmd == "bench" || cmd == "graph";
+  const std::string prefix = known ? "backprop " + cmd : "backprop";
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return check_only ? 0 : app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return check_only ? 0 : app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    const std::string hint = prefix == "backprop" ? "'backprop --help'" : "'" + prefix + " --help'";
+    // CLI11 echoes what it could not parse: quote_text keeps control characters off the terminal.
+    std::string what = quote_text(e.what(), 300);
+    what = what.substr(1, what.size() - 2);
+    std::fprintf(stderr, "%s: error: %s\nRun %s for the options.\n", prefix.c_str(), what.c_str(), hint.c_str());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: error: %s\n", prefix.c_str(), quote_text(e.what(), 300).c_str());
+    return 2;
+  }
+  try {
+    for (const CLI::App* sub : app.get_subcommands()) check_file_flags(*sub);
+    if (app.got_subcommand("train")) return train.run(check_only);
+    if (app.got_subcommand("eval")) return eval.run(check_only);
+    if (app.got_subcommand("datasets")) return datasets.run(check_only);
+    if (app.got_subcommand("bench")) return bench.run(check_only);
+    if (app.got_subcommand("graph")) return graph.run(check_only);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "%s: error: %s\n", prefix.c_str(), e.what());
+    return 2;
+  } catch (const ValueError& e) {
+    std::fprintf(stderr, "%s: error: %s\n", prefix.c_str(), e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: error: %s\n", prefix.c_str(), e.what());
+    return 1;
+  }
+  return 2;
+}
+
+}  // namespace bp::tools
