@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Backprop Studio needs, only those that are missing.
-# Idempotent; runs as root, or through sudo otherwise. Usage: scripts/setup.sh [--gui]
+# Idempotent; runs as root, or through sudo otherwise.
+# Usage: scripts/setup.sh [--gui | --all]   (--all: the app, its end-to-end tests, clang for the
+# sanitizer builds and fuzzing)
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libgtest-dev nlohmann-json3-dev libcli11-dev libstb-dev)
 if [[ "${1:-}" == "--gui" || "${1:-}" == "--all" ]]; then
-  packages+=(libglfw3-dev libimgui-dev libgl-dev libglx-mesa0 libgl1-mesa-dri fonts-dejavu-core xvfb xauth)
+  packages+=(libglfw3-dev libimgui-dev libgl-dev libglx-mesa0 libgl1-mesa-dri fonts-dejavu-core xvfb xauth xdotool)
+fi
+if [[ "${1:-}" == "--all" || "${1:-}" == "--fuzz" ]]; then
+  packages+=(clang libclang-rt-14-dev)
 fi
 
 missing=()

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds and runs the test suite under the sanitizers. Usage: scripts/sanitize.sh [asan|tsan|all]
+#   asan: the whole suite (engine, CLI, app model, fuzz corpus, the app under Xvfb) built with
+#         AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer, in build-asan/.
+#   tsan: the app model and its training worker (app_model_tests) and the engine tests built with
+#         ThreadSanitizer, in build-tsan/.
+# Third-party findings are suppressed by the files in tests/sanitizers/, each with its reason.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+what=${1:-all}
+supp="$root/tests/sanitizers"
+jobs=$(nproc)
+
+if [[ $what == asan || $what == all ]]; then
+  flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1"
+  cmake -S "$root" -B "$root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="$flags" \
+    -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+  cmake --build "$root/build-asan" -j"$jobs"
+  (cd "$root/build-asan" &&
+    ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1" \
+    LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0" \
+    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$supp/ubsan.supp" \
+    ctest --output-on-failure -j"$jobs" --timeout 600)
+fi
+
+if [[ $what == tsan || $what == all ]]; then
+  cmake -S "$root" -B "$root/build-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="-fsanitize=thread -g -O1" \
+    -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" -DBACKPROP_BUILD_GUI=ON >/dev/null
+  cmake --build "$root/build-tsan" -j"$jobs" --target app_model_tests engine_tests
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp"
+  "$root/build-tsan/tests/app_model_tests" --gtest_brief=1
+  "$root/build-tsan/tests/engine_tests" --gtest_brief=1
+fi
