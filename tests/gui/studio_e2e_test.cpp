@@ -141,4 +141,45 @@ TEST_F(Studio, BadArgumentsAndFilesAreReported) {
   EXPECT_NE(r.err.find("bad.json"), std::string::npos) << r.err;
 }
 
+TEST_F(Studio, ARefusedAutosaveIsKeptAndQuitWorksAtFullSpeed) {
+  // A real, non-scripted start: the autosave was written by a newer version, so it cannot be
+  // restored. It must be kept beside it (not overwritten at exit), the app must say so, and
+  // Ctrl+Q must quit promptly while training at the highest speed.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  const fs::path state = dir / "state" / "backprop-studio";
+  fs::create_directories(state);
+  const std::string newer = R"({"format": "backprop-studio-session", "version": 2, "speed": 1000000})";
+  std::ofstream(state / "autosave.json") << newer;
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "\"$1\" --train --size 1024x768 &\n"
+                                     "pid=$!\n"
+                                     "sleep 4\n"
+                                     "xdotool mousemove 300 300 sleep 0.3 keydown ctrl+q sleep 0.4 keyup ctrl+q\n"
+                                     "for i in $(seq 60); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done\n"
+                                     "if kill -0 $pid 2>/dev/null; then kill -9 $pid; echo 'did not quit within 6 s' >&2; exit 3; fi\n"
+                                     "wait $pid\n";
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
+                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO,
+                        dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("could not be restored"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("newer"), std::string::npos) << r.err;
+  int kept = 0;
+  for (const auto& e : fs::directory_iterator(state)) {
+    if (e.path().filename().string().rfind("autosave.json.bad-", 0) != 0) continue;
+    ++kept;
+    std::ifstream in(e.path());
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), newer) << "kept unchanged";
+  }
+  EXPECT_EQ(kept, 1);
+  // The session saved at exit is a fresh one that loads: the app opens on it.
+  std::ifstream in(state / "autosave.json");
+  const std::string saved((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(saved.find("\"version\": 1"), std::string::npos) << saved.substr(0, 200);
+  const Outcome again = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --session " +
+                                (state / "autosave.json").string() + " --frames 2",
+                            dir);
+  EXPECT_EQ(again.status, 0) << again.err;
+}
+
 }  // namespace
