@@ -300,6 +300,21 @@ struct NetOptions {
   }
 };
 
+// The settings (and, with --init, the weights) of the network for `data`: from the model file
+// (its shape fixed, the training flags applied on top), or from the flags. Returns the loaded
+// model, or null for fresh weights.
+std::shared_ptr<MLP> network_for(const std::string& init_model, const NetOptions& net, const Dataset& data, TrainConfig& config) {
+  if (init_model.empty()) {
+    net.apply(config, data, true);
+    return nullptr;
+  }
+  ModelFile mf = load_model(init_model);
+  config = mf.config;
+  check_model_fits_data("--init", config, data);
+  net.apply(config, data, false);
+  return mf.model;
+}
+
 std::string fmt(float v, const char* f = "%.4f") {
   if (std::isnan(v)) return "n/a";
   char buf[32];
@@ -373,16 +388,7 @@ struct TrainCommand {
     const Dataset all = data.load();
     Split split = data.split(all);
     TrainConfig config;
-    std::shared_ptr<MLP> model;
-    if (!init_model.empty()) {
-      ModelFile mf = load_model(init_model);
-      config = mf.config;
-      model = mf.model;
-      check_model_fits_data("--init", config, all);
-      net.apply(config, all, false);
-    } else {
-      net.apply(config, all, true);
-    }
+    std::shared_ptr<MLP> model = network_for(init_model, net, all, config);
     Trainer trainer(config, split.train, split.test, model);
     if (epochs) {
       const int64_t per_epoch = config.batch_size == 0 ? 1 : (split.train.size() + config.batch_size - 1) / config.batch_size;
@@ -591,17 +597,8 @@ struct GraphCommand {
     }
     const Dataset all = data.load();
     TrainConfig config;
-    std::shared_ptr<MLP> model;
-    if (!init_model.empty()) {
-      ModelFile mf = load_model(init_model);
-      config = mf.config;
-      model = mf.model;
-      check_model_fits_data("--init", config, all);
-      net.apply(config, all, false);
-    } else {
-      net.apply(config, all, true);
-      model = std::make_shared<MLP>(config.mlp_spec());
-    }
+    std::shared_ptr<MLP> model = network_for(init_model, net, all, config);
+    if (!model) model = std::make_shared<MLP>(config.mlp_spec());
     double px = all.points[0].x, py = all.points[0].y, pl = all.points[0].label;
     if (!point.empty()) {
       const auto parts = split_list(point);
