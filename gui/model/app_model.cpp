@@ -37,6 +37,7 @@ struct AppModel::Worker {
   uint64_t changes = 0;        // every change bumps this
   uint64_t data_gen = 1, net_gen = 1, lr_gen = 0, view_gen = 1;
   int64_t pending_steps = 0;
+  uint64_t requested_total = 0;  // every step ever requested (run_steps, step_once)
   std::vector<std::tuple<int, int64_t, int64_t, float>> weight_edits;
   std::shared_ptr<MLP> adopt_model;          // weights loaded from a session
   std::vector<HistoryPoint> adopt_history;
@@ -53,6 +54,7 @@ struct AppModel::Worker {
   std::unique_ptr<Trainer> trainer;
   std::vector<HistoryPoint> history;
   int64_t step = 0;
+  uint64_t requested_done = 0;  // requested steps taken (or dropped: no data, diverged)
   double epoch = 0;
   bool diverged = false;
   double rate = 0;
@@ -237,13 +239,12 @@ struct AppModel::Worker {
         if (!timed && done >= budget) break;
       }
     }
-    if (cut) {
-      step_credit = 0;
-      if (done < steps_now) {
-        std::lock_guard lock(m.mu_);
-        pending_steps += steps_now - done;
-      }
+    if (cut && done < steps_now) {
+      std::lock_guard lock(m.mu_);
+      pending_steps += steps_now - done;  // the rest in the next slices
     }
+    if (cut) step_credit = 0;
+    requested_done += static_cast<uint64_t>(cut ? std::min(done, steps_now) : steps_now);
     rate_window.emplace_back(Clock::now(), step);
     while (rate_window.size() > 2 && std::chrono::duration<double>(rate_window.back().first - rate_window.front().first).count() > 1.0)
       rate_window.pop_front();
@@ -264,6 +265,7 @@ struct AppModel::Worker {
     auto s = std::make_shared<Snapshot>();
     s->applied = applied;
     s->step = step;
+    s->requested_done = requested_done;
     s->epoch = epoch;
     s->playing = m.playing_;
     s->diverged = diverged;
@@ -600,6 +602,7 @@ void AppModel::step_once() {
   std::lock_guard lock(mu_);
   playing_ = false;
   worker_->pending_steps += 1;
+  worker_->requested_total += 1;
   changed();
 }
 
@@ -671,17 +674,22 @@ void AppModel::pump(int64_t max_steps) {
 }
 
 void AppModel::run_steps(int64_t n) {
+  uint64_t target;
   {
     std::lock_guard lock(mu_);
     worker_->pending_steps += std::max<int64_t>(0, n);
+    worker_->requested_total += static_cast<uint64_t>(std::max<int64_t>(0, n));
+    target = worker_->requested_total;
+    changed();
   }
-  // The worker runs long requests in slices: wait until none is left (steps it cannot take, with
-  // no training data or after a divergence, are dropped).
-  for (;;) {
-    pump(n);
-    std::lock_guard lock(mu_);
-    if (worker_->pending_steps == 0) return;
+  // Until a snapshot shows every requested step taken: the worker runs long requests in slices
+  // (steps it cannot take, with no training data or after a divergence, count as taken).
+  if (!worker_->thread.joinable()) {
+    while (snapshot()->requested_done < target) worker_->tick(std::max<int64_t>(1, n), false);
+    return;
   }
+  std::unique_lock lock(worker_->snap_mu);
+  worker_->snap_cv.wait(lock, [&] { return worker_->snap->requested_done >= target; });
 }
 
 void AppModel::set_speed(double steps_per_second) {

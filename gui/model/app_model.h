@@ -35,6 +35,7 @@ struct Snapshot {
   uint64_t version = 0;
   uint64_t applied = 0;          ///< the model's change counter this snapshot reflects
   int64_t step = 0;
+  uint64_t requested_done = 0;   ///< steps requested by run_steps/step_once taken so far
   double epoch = 0;
   Metrics train{NAN, NAN}, test{NAN, NAN};
   double steps_per_second = 0;

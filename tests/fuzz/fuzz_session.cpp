@@ -28,7 +28,7 @@ State state(const bp::studio::AppModel& m) { return {m.points(), m.data_settings
 BP_FUZZ_TARGET(session) {
   using namespace bp;
   using namespace bp::studio;
-  static AppModel model(false);
+  static AppModel& model = *new AppModel(false);  // never destroyed: it must outlive nothing at exit
   static const std::string path = "/tmp/bp_fuzz_session_" + std::to_string(::getpid()) + ".json";
   const std::string text(reinterpret_cast<const char*>(data), size);
   bool parsed = true;
