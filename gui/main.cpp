@@ -179,11 +179,13 @@ int run(int argc, char** argv) {
       } catch (const std::exception& e) {
         // Never lose it: the file is kept beside the autosave, and the app says so.
         const std::string kept = keep_bad_file(autosave);
-        const std::string msg = "The last session could not be restored (" + std::string(e.what()) + "). " +
-                                (kept.empty() ? "It could not be moved aside and will be overwritten at exit."
-                                              : "It was kept as " + kept + ".");
-        std::fprintf(stderr, "backprop-studio: %s\n", msg.c_str());
-        model.set_message(msg);
+        std::string why = e.what();
+        if (why.rfind(autosave + ": ", 0) == 0) why.erase(0, autosave.size() + 2);
+        std::fprintf(stderr, "backprop-studio: the last session could not be restored (%s); %s\n", e.what(),
+                     kept.empty() ? "it could not be moved aside and will be overwritten at exit" : ("it was kept as " + kept).c_str());
+        model.set_message(kept.empty() ? "Could not restore the last session (" + why + ")."
+                                       : "Could not restore the last session; kept it as " + fs::path(kept).filename().string() +
+                                             " beside the autosave (" + why + ").");
       }
     }
   } catch (const std::exception& e) {

@@ -223,7 +223,16 @@ void StudioApp::main_menu() {
   const std::string msg = m_.message();
   const std::string title = m_.title();
   if (!title.empty()) ImGui::TextDisabled("  %s", title.c_str());
-  if (!msg.empty()) ImGui::TextColored(ImVec4(0.7f, 0.2f, 0.0f, 1), "  %s", msg.c_str());
+  if (!msg.empty()) {
+    ImGui::TextColored(ImVec4(0.7f, 0.2f, 0.0f, 1), "  %s", msg.c_str());
+    if (ImGui::IsItemHovered()) {  // the whole message, when the menu bar cuts it
+      ImGui::BeginTooltip();
+      ImGui::PushTextWrapPos(ImGui::GetFontSize() * 35);
+      ImGui::TextUnformatted(msg.c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::EndTooltip();
+    }
+  }
   ImGui::EndMainMenuBar();
 }
 
