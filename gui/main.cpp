@@ -19,6 +19,7 @@
 #include <CLI/CLI.hpp>
 
 #include "backprop/data.h"
+#include "backprop/errors.h"
 #include "backprop/explain.h"
 #include "backprop/threads.h"
 #include "model/app_model.h"
@@ -125,9 +126,9 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "backprop-studio: error: %s\nRun 'backprop-studio --help' for the options.\n", e.what());
     return 2;
   }
-  int width = 0, height = 0;
-  if (std::sscanf(size.c_str(), "%dx%d", &width, &height) != 2 || width < 640 || height < 480 || width > 8192 || height > 8192) {
-    std::fprintf(stderr, "backprop-studio: error: --size: expected WxH from 640x480 to 8192x8192, got '%s'\n", size.c_str());
+  int width = 0, height = 0, used = 0;
+  if (std::sscanf(size.c_str(), "%dx%d%n", &width, &height, &used) != 2 || used != static_cast<int>(size.size()) || width < 640 || height < 480 || width > 8192 || height > 8192) {
+    std::fprintf(stderr, "backprop-studio: error: --size: expected WxH from 640x480 to 8192x8192, got %s\n", bp::quote_text(size).c_str());
     return 2;
   }
   if (frames < 0 || train_steps < 0 || train_steps > kMaxTrainSteps) {
@@ -169,7 +170,7 @@ int run(int argc, char** argv) {
   try {
     if (!preset.empty()) {
       const std::string p = fs::exists(preset) ? preset : assets + "/presets/" + preset + ".json";
-      if (!fs::exists(p)) die("--preset: no preset '" + preset + "' (looked in " + assets + "/presets)");
+      if (!fs::exists(p)) die("--preset: no preset " + bp::quote_text(preset) + " (looked in " + assets + "/presets)");
       model.load_session(p);
     } else if (!session.empty()) {
       model.load_session(session);

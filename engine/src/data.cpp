@@ -286,7 +286,7 @@ const char* problem_name(Problem p) {
 Problem parse_problem(const std::string& name) {
   for (Problem p : {Problem::Binary, Problem::MultiClass, Problem::Regression})
     if (name == problem_name(p)) return p;
-  throw ValueError("unknown problem type '" + name + "' (expected binary, multiclass or regression)");
+  throw ValueError("unknown problem type " + quote_text(name) + " (expected binary, multiclass or regression)");
 }
 
 Tensor Dataset::inputs() const {
@@ -336,7 +336,7 @@ Dataset make_dataset(const std::string& name, int64_t n, float noise, uint64_t s
   }
   std::string known;
   for (const DatasetInfo& d : dataset_catalog()) known += (known.empty() ? "" : ", ") + d.name;
-  throw ValueError("unknown dataset '" + name + "' (known: " + known + ")");
+  throw ValueError("unknown dataset " + quote_text(name) + " (known: " + known + ")");
 }
 
 Dataset spiral_bench(int64_t n) {

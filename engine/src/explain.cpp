@@ -70,7 +70,7 @@ const char* level_name(Level l) {
 Level parse_level(const std::string& s) {
   for (Level l : {Level::Scalar, Level::Neuron, Level::Tensor})
     if (s == level_name(l)) return l;
-  throw ValueError("unknown graph level '" + s + "' (expected scalar, neuron or tensor)");
+  throw ValueError("unknown graph level " + quote_text(s) + " (expected scalar, neuron or tensor)");
 }
 
 Graph graph_of(const scalar::Value& root, const std::string& title) {

@@ -39,7 +39,7 @@ Feature parse_feature(const std::string& name) {
     known += known.empty() ? "" : ", ";
     known += n.name;
   }
-  throw ValueError("unknown input feature '" + name + "' (expected one of: " + known + ")");
+  throw ValueError("unknown input feature " + quote_text(name) + " (expected one of: " + known + ")");
 }
 
 const std::vector<Feature>& all_features() {

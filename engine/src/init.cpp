@@ -33,7 +33,7 @@ Init parse_init(const std::string& name) {
     known += known.empty() ? "" : ", ";
     known += n.name;
   }
-  throw ValueError("unknown initializer '" + name + "' (expected one of: " + known + ")");
+  throw ValueError("unknown initializer " + quote_text(name) + " (expected one of: " + known + ")");
 }
 
 void assign_(const Tensor& t, const std::vector<float>& values) {

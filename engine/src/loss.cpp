@@ -59,7 +59,7 @@ const char* loss_name(LossKind k) {
 LossKind parse_loss(const std::string& name) {
   for (LossKind k : {LossKind::BCE, LossKind::SoftmaxCE, LossKind::MSE, LossKind::Hinge})
     if (name == loss_name(k)) return k;
-  throw ValueError("unknown loss '" + name + "' (expected one of: bce, cross_entropy, mse, hinge)");
+  throw ValueError("unknown loss " + quote_text(name) + " (expected one of: bce, cross_entropy, mse, hinge)");
 }
 
 }  // namespace bp

@@ -89,7 +89,7 @@ Activation parse_activation(const std::string& name) {
   }
   if (name == "identity" || name == "none") return Activation::Identity;
   if (name == "swish") return Activation::SiLU;
-  throw ValueError("unknown activation '" + name + "' (expected one of: " + known + ")");
+  throw ValueError("unknown activation " + quote_text(name) + " (expected one of: " + known + ")");
 }
 
 const std::vector<Activation>& all_activations() {

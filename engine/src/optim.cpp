@@ -27,7 +27,7 @@ const char* regularization_name(Regularization::Kind k) {
 Regularization::Kind parse_regularization(const std::string& name) {
   for (auto k : {Regularization::None, Regularization::L1, Regularization::L2})
     if (name == regularization_name(k)) return k;
-  throw ValueError("unknown regularization '" + name + "' (expected none, l1 or l2)");
+  throw ValueError("unknown regularization " + quote_text(name) + " (expected none, l1 or l2)");
 }
 
 Optimizer::Optimizer(std::vector<Tensor> params, float lr) : params_(std::move(params)), lr_(lr) {
@@ -130,7 +130,7 @@ const char* schedule_name(LrSchedule::Kind k) {
 LrSchedule::Kind parse_schedule(const std::string& name) {
   for (auto k : {LrSchedule::Constant, LrSchedule::Step, LrSchedule::Cosine})
     if (name == schedule_name(k)) return k;
-  throw ValueError("unknown schedule '" + name + "' (expected constant, step or cosine)");
+  throw ValueError("unknown schedule " + quote_text(name) + " (expected constant, step or cosine)");
 }
 
 }  // namespace bp

@@ -96,7 +96,7 @@ Device parse_device(const std::string& text) {
   if (text.rfind("cuda:", 0) == 0 && text.size() > 5 && text.size() < 8 &&
       text.find_first_not_of("0123456789", 5) == std::string::npos)
     return Device::cuda(std::stoi(text.substr(5)));
-  throw ValueError("unknown device '" + text + "' (expected cpu, cuda or cuda:N)");
+  throw ValueError("unknown device " + quote_text(text) + " (expected cpu, cuda or cuda:N)");
 }
 
 // ---- internal construction ------------------------------------------------------------------

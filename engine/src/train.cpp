@@ -23,7 +23,7 @@ const char* optimizer_name(OptimizerKind k) {
 OptimizerKind parse_optimizer(const std::string& name) {
   for (auto k : {OptimizerKind::SGD, OptimizerKind::Momentum, OptimizerKind::Adam, OptimizerKind::AdamW})
     if (name == optimizer_name(k)) return k;
-  throw ValueError("unknown optimizer '" + name + "' (expected sgd, momentum, adam or adamw)");
+  throw ValueError("unknown optimizer " + quote_text(name) + " (expected sgd, momentum, adam or adamw)");
 }
 
 LossKind default_loss(Problem p) {

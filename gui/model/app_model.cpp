@@ -484,7 +484,7 @@ void AppModel::regenerate(bool new_seed) {
 }
 
 void AppModel::set_data_settings(const DataSettings& d) {
-  if (d.dataset != "custom" && !find_dataset(d.dataset)) throw ValueError("unknown dataset '" + d.dataset + "'");
+  if (d.dataset != "custom" && !find_dataset(d.dataset)) throw ValueError("unknown dataset " + quote_text(d.dataset) + "");
   if (d.points < 1 || d.points > kAppMaxGeneratedPoints)
     throw ValueError("the app generates 1.." + std::to_string(kAppMaxGeneratedPoints) + " points");
   if (!(d.noise >= 0 && d.noise <= 1) || !(d.train_ratio > 0 && d.train_ratio <= 1))

@@ -1,6 +1,7 @@
 // backprop: train, evaluate, export, plot and benchmark without a display.
 // Exit status: 0 success, 1 failure (files, devices, a diverging run), 2 usage error.
 #include "cli/backprop_cli.h"
+#include "backprop/errors.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -569,7 +570,7 @@ struct BenchCommand {
   }
   int run(bool check_only) {
     for (const std::string& id : ids)
-      if (id != "W1" && id != "W2" && id != "W3" && id != "W4") throw UsageError("unknown workload '" + id + "' (W1..W4)");
+      if (id != "W1" && id != "W2" && id != "W3" && id != "W4") throw UsageError("unknown workload " + quote_text(id) + " (W1..W4)");
     if (!(seconds > 0 && seconds <= 60) || repeats < 1 || repeats > 100)
       throw UsageError("--seconds must be in (0, 60] and --repeats in 1..100");
     apply_threads(threads, check_only);
