@@ -25,6 +25,7 @@
 #include "model/app_model.h"
 #include "render/gl.h"
 #include "render/heatmap_renderer.h"
+#include "views/glyph_ranges.h"
 #include "views/studio_app.h"
 
 namespace fs = std::filesystem;
@@ -250,13 +251,11 @@ int run(int argc, char** argv) {
   const float dpi = std::max(1.0f, xscale);
   Fonts fonts;
   const char* font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-  // Latin plus what the formulas use: Greek (σ, Σ, φ), punctuation (–, …), arrows (→, ←),
-  // maths operators (−, ∂, ×) and superscripts.
-  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2070, 0x209F,
-                                   0x2190, 0x21FF, 0x2200, 0x22FF, 0};
+  // The ranges of glyph_ranges.h, in ImGui's type.
+  static const std::vector<ImWchar> ranges(std::begin(kGlyphRanges), std::end(kGlyphRanges));
   if (fs::exists(font_path)) {
-    fonts.normal = io.Fonts->AddFontFromFileTTF(font_path, 16.0f * dpi, nullptr, ranges);
-    fonts.large = io.Fonts->AddFontFromFileTTF(font_path, 26.0f * dpi, nullptr, ranges);
+    fonts.normal = io.Fonts->AddFontFromFileTTF(font_path, 16.0f * dpi, nullptr, ranges.data());
+    fonts.large = io.Fonts->AddFontFromFileTTF(font_path, 26.0f * dpi, nullptr, ranges.data());
   }
   if (!fonts.normal) {  // ImGui's built-in font, scaled
     ImFontConfig cfg;

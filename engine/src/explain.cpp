@@ -52,9 +52,14 @@ std::string point_text(double x1, double x2, double label) {
 
 }  // namespace
 
+std::string format_operand(double v) {
+  const std::string t = format_number(v);
+  return !t.empty() && t[0] == '-' ? "(" + t + ")" : t;
+}
+
 std::string format_number(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
+  std::snprintf(buf, sizeof buf, "%.4g", v == 0.0 ? 0.0 : v);  // -0 prints as 0
   return buf;
 }
 
@@ -364,8 +369,8 @@ Stepper::Explanation Stepper::explain() const {
     c.formula = n.scalar ? scalar::local_formula(*n.scalar, i) : "local derivative = " + num(n.local[i]);
     const std::string& name = g_.nodes[in].label;
     e.lines.push_back("to " + name + ": " + c.formula);
-    e.lines.push_back("   " + num(c.upstream) + " × " + num(c.local) + " = " + num(c.product) + "  →  grad(" + name + ") += " + num(c.product) +
-                      (c.accumulated ? "  (paths meet: " + num(c.before) + " + " + num(c.product) + " = " + num(c.after) + ")"
+    e.lines.push_back("   " + num(c.upstream) + " × " + format_operand(c.local) + " = " + num(c.product) + "  →  grad(" + name + ") += " + num(c.product) +
+                      (c.accumulated ? "  (paths meet: " + num(c.before) + " + " + format_operand(c.product) + " = " + num(c.after) + ")"
                                      : "  (= " + num(c.after) + ")"));
     e.contributions.push_back(c);
   }

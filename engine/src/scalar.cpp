@@ -31,6 +31,7 @@ std::string indexed(char prefix, size_t layer, int64_t a, int64_t b = -1) {
 }
 
 std::string num(double v) { return explain::format_number(v); }
+std::string term(double v) { return explain::format_operand(v); }
 
 Value make(const std::string& op, std::vector<Value> parents, double data, std::vector<double> local, double param = 0.0) {
   auto n = std::make_shared<Node>();
@@ -164,8 +165,8 @@ std::string local_formula(const Node& n, size_t i) {
   if (op == "+" || op == "sum") return "d(a + b + ...)/d(" + std::string(1, static_cast<char>('a' + std::min<size_t>(i, 25))) + ") = 1";
   if (op == "-") return i == 0 ? "d(a − b)/da = 1" : "d(a − b)/db = −1";
   if (op == "*") return i == 0 ? "d(a·b)/da = b = " + num(d) : "d(a·b)/db = a = " + num(d);
-  if (op == "tanh") return "d tanh(u)/du = 1 − tanh²(u) = 1 − " + num(n.data) + "² = " + num(d);
-  if (op == "sigmoid") return "d σ(u)/du = σ(u)·(1 − σ(u)) = " + num(n.data) + "·(1 − " + num(n.data) + ") = " + num(d);
+  if (op == "tanh") return "d tanh(u)/du = 1 − tanh²(u) = 1 − " + term(n.data) + "² = " + num(d);
+  if (op == "sigmoid") return "d σ(u)/du = σ(u)·(1 − σ(u)) = " + term(n.data) + "·(1 − " + term(n.data) + ") = " + num(d);
   if (op == "relu") return "d relu(u)/du = (u > 0 ? 1 : 0) = " + std::string(u > 0 ? "1, since u = " : "0, since u = ") + num(u);
   if (op == "leaky_relu") return "d lrelu(u)/du = (u > 0 ? 1 : 0.01) = " + num(d);
   if (op == "elu") return "d elu(u)/du = (u > 0 ? 1 : e^u) = " + num(d);
@@ -174,12 +175,12 @@ std::string local_formula(const Node& n, size_t i) {
   if (op == "cos") return "d cos(u)/du = −sin(u) = −sin(" + num(u) + ") = " + num(d);
   if (op == "gelu") return "d gelu(u)/du = Φ(u) + u·φ(u) = " + num(d);
   if (op == "silu") return "d silu(u)/du = σ(u)·(1 + u·(1 − σ(u))) = " + num(d);
-  if (op == "gaussian") return "d e^(−u²)/du = −2u·e^(−u²) = −2·" + num(u) + "·" + num(n.data) + " = " + num(d);
+  if (op == "gaussian") return "d e^(−u²)/du = −2u·e^(−u²) = −2·" + term(u) + "·" + term(n.data) + " = " + num(d);
   if (op == "linear") return "d u/du = 1";
-  if (op == "pow") return "d u^p/du = p·u^(p−1) = " + num(n.param) + "·" + num(u) + "^" + num(n.param - 1) + " = " + num(d);
-  if (op == "bce") return "d bce(z, y)/dz = σ(z) − y = " + num(d + n.param) + " − " + num(n.param) + " = " + num(d);
+  if (op == "pow") return "d u^p/du = p·u^(p−1) = " + term(n.param) + "·" + term(u) + "^" + term(n.param - 1) + " = " + num(d);
+  if (op == "bce") return "d bce(z, y)/dz = σ(z) − y = " + num(d + n.param) + " − " + term(n.param) + " = " + num(d);
   if (op == "softmax_ce") return "d CE/dz" + std::to_string(i) + " = p" + std::to_string(i) + " − [y = " + std::to_string(i) + "] = " + num(d);
-  if (op == "mse") return "d (p − t)²/dp = 2·(p − t) = 2·(" + num(u) + " − " + num(n.param) + ") = " + num(d);
+  if (op == "mse") return "d (p − t)²/dp = 2·(p − t) = 2·(" + num(u) + " − " + term(n.param) + ") = " + num(d);
   if (op == "hinge") return "d max(0, 1 − y·s)/ds = (1 − y·s > 0 ? −y : 0) = " + num(d);
   if (op == "neuron") return "∂a/∂x" + std::to_string(i + 1) + " = f'(z)·w = " + num(d);
   return "local derivative = " + num(d);
@@ -189,10 +190,10 @@ std::string forward_formula(const Node& n) {
   if (n.parents.empty()) return n.label + " = " + num(n.data);
   std::string args;
   for (size_t i = 0; i < n.parents.size(); ++i) args += (i ? ", " : "") + num(n.parents[i]->data);
-  if (n.op == "*") return num(n.parents[0]->data) + " · " + num(n.parents[1]->data) + " = " + num(n.data);
+  if (n.op == "*") return num(n.parents[0]->data) + " · " + term(n.parents[1]->data) + " = " + num(n.data);
   if (n.op == "+" || n.op == "sum") {
     std::string s;
-    for (size_t i = 0; i < n.parents.size(); ++i) s += (i ? " + " : "") + num(n.parents[i]->data);
+    for (size_t i = 0; i < n.parents.size(); ++i) s += i ? " + " + term(n.parents[i]->data) : num(n.parents[i]->data);
     return s + " = " + num(n.data);
   }
   if (n.op == "bce") return "bce(z = " + args + ", y = " + num(n.param) + ") = " + num(n.data);

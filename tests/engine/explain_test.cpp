@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <regex>
 #include <set>
 
 #include "backprop/backprop.h"
+#include "formula_texts.h"
 
 namespace bp {
 namespace {
@@ -234,6 +236,25 @@ TEST(Explain, LayoutGoesLeftToRightWithoutOverlapAndExports) {
   EXPECT_NE(svg.find("<svg"), std::string::npos);
   EXPECT_NE(svg.find("tanh"), std::string::npos);
   EXPECT_THROW(explain::parse_level("pixels"), ValueError);
+}
+
+TEST(Explain, NegativeOperandsAreParenthesizedInEveryFormula) {
+  // "1 − -0.9963² = 0.007313" read as 1.99: a negative number after an operator or under a power
+  // must be in parentheses, in every formula template.
+  const std::regex bad_after_operator("(−|\\+|·|×|\\^) ?-[0-9]");
+  const std::regex bad_under_power("(^|[^(0-9.])-[0-9.]+(e[+-]?[0-9]+)?²");
+  size_t negatives = 0, checked = 0;
+  for (const std::string& t : testing::inspector_texts()) {
+    ++checked;
+    EXPECT_FALSE(std::regex_search(t, bad_after_operator)) << t;
+    EXPECT_FALSE(std::regex_search(t, bad_under_power)) << t;
+    EXPECT_EQ(t.find("-0 "), std::string::npos) << "no negative zero: " << t;
+    negatives += t.find("(-") != std::string::npos;
+  }
+  EXPECT_GT(checked, 1000u);
+  EXPECT_GT(negatives, 50u) << "the cases must produce negative operands";
+  EXPECT_EQ(explain::format_operand(-0.5), "(-0.5)");
+  EXPECT_EQ(explain::format_number(-0.0), "0");
 }
 
 }  // namespace

@@ -14,6 +14,9 @@ namespace bp::explain {
 
 /// A number as the inspector shows it: 4 significant digits ("0.5", "-0.0001352", "1.2e+04").
 std::string format_number(double v);
+/// The same as an operand after an operator or under a power: "(-0.9963)" for negatives, so that
+/// formulas read "1 − (-0.9963)²" and never "1 − -0.9963²".
+std::string format_operand(double v);
 
 enum class Level { Scalar, Neuron, Tensor };
 const char* level_name(Level l);
