@@ -181,8 +181,11 @@ struct AppModel::Worker {
       try {
         trainer = train.size() ? std::make_unique<Trainer>(config, train, test, model) : nullptr;
       } catch (const Error& e) {
+        // Points the network cannot train on (a label that is not one of its classes): say why,
+        // and pause rather than show Pause while nothing moves.
         trainer.reset();
-        m.set_message(e.what());
+        m.playing_ = false;
+        m.set_message(std::string("Cannot train: ") + e.what() + ".");
       }
       if (history.empty()) add_history();
     }
@@ -336,7 +339,7 @@ AppModel::AppModel(bool threaded) : worker_(std::make_unique<Worker>(*this)) {
   config_.lr = 0.03f;
   config_.batch_size = 10;
   generate_points();
-  undo_ = {points_};
+  undo_ = {{points_, data_, region_}};
   undo_pos_ = 0;
   if (threaded) worker_->start();
 }
@@ -385,29 +388,56 @@ void generated_points(const DataSettings& d, std::vector<StudioPoint>& points, R
 void AppModel::generate_points() {
   // Called with mu_ held (or from the constructor).
   generated_points(data_, points_, region_);
-  Problem problem = data_.problem;
-  int classes = data_.problem == Problem::Regression ? 0 : data_.problem == Problem::Binary ? 2 : data_.num_classes;
-  if (const DatasetInfo* info = find_dataset(data_.dataset)) {
-    problem = info->problem;
-    classes = info->problem == Problem::Regression ? 0 : info->num_classes;
-  }
-  if (data_.dataset == "custom" || config_.problem != problem || config_.num_classes != classes) {
-    config_.problem = problem;
-    config_.num_classes = classes;
-    config_.loss = default_loss(problem);
-    worker_->net_gen++;
-  }
+  sync_problem();
   worker_->view = region_;
   worker_->view_gen++;
 }
 
+void AppModel::sync_problem() {
+  // Called with mu_ held. The data settings say which problem the points pose (a catalog set its
+  // own, custom points theirs); the network follows, and a change of output layer says so.
+  if (const DatasetInfo* info = find_dataset(data_.dataset)) {
+    data_.problem = info->problem;
+    data_.num_classes = info->num_classes;
+  } else if (data_.problem != Problem::MultiClass) {
+    data_.num_classes = data_.problem == Problem::Binary ? 2 : 0;
+  }
+  const int classes = data_.problem == Problem::Regression ? 0 : data_.num_classes;
+  if (config_.problem == data_.problem && config_.num_classes == classes) return;
+  config_.problem = data_.problem;
+  config_.num_classes = classes;
+  config_.loss = default_loss(data_.problem);
+  worker_->net_gen++;
+  worker_->data_gen++;
+  message_ = data_.problem == Problem::Regression ? "Regression: the output layer was rebuilt with one output (the value); new weights."
+             : data_.problem == Problem::Binary
+                 ? "Two classes: the output layer was rebuilt with one output (the logit of class 1); new weights."
+                 : "A " + std::to_string(classes) + "-class problem: the output layer was rebuilt with " + std::to_string(classes) +
+                       " outputs, one per class; new weights.";
+}
+
 void AppModel::push_undo() {
-  // Called with mu_ held, after points_ changed.
+  // Called with mu_ held, after points_ (and perhaps data_) changed.
   dragging_ = -1;
   undo_.resize(undo_pos_ + 1);
-  undo_.push_back(points_);
+  undo_.push_back({points_, data_, region_});
   if (undo_.size() > kMaxUndo) undo_.erase(undo_.begin());
   undo_pos_ = undo_.size() - 1;
+}
+
+void AppModel::restore(const UndoEntry& e) {
+  // Called with mu_ held: the points, and the data settings and problem they belong to.
+  dragging_ = -1;
+  points_ = e.points;
+  if (!(e.data == data_)) {
+    if (e.data.dataset != data_.dataset) worker_->net_gen++;  // another dataset: another run
+    data_ = e.data;
+    region_ = e.region;
+    sync_problem();
+    worker_->view = region_;
+    worker_->view_gen++;
+  }
+  points_changed();
 }
 
 void AppModel::points_changed() {
@@ -436,7 +466,7 @@ void AppModel::move_point(size_t index, float x, float y) {
   points_[index].x = x;
   points_[index].y = y;
   if (dragging_ == static_cast<int>(index)) {
-    undo_[undo_pos_] = points_;  // the same drag: one undo step
+    undo_[undo_pos_].points = points_;  // the same drag: one undo step
   } else {
     push_undo();
     dragging_ = static_cast<int>(index);
@@ -492,7 +522,15 @@ void AppModel::set_data_settings(const DataSettings& d) {
   if (d.problem == Problem::MultiClass && (d.num_classes < 2 || d.num_classes > kAppMaxClasses))
     throw ValueError("the app shows 2.." + std::to_string(kAppMaxClasses) + " classes");
   std::lock_guard lock(mu_);
-  data_ = d;
+  // data_settings() always holds the problem of the current set (sync_problem), so a view that
+  // switches to custom passes it on: blobs3 → custom is a 3-class custom problem.
+  const DataSettings& next = d;
+  if (next.dataset != data_.dataset) {
+    // A new dataset starts a new run (new weights, step 0, a new chart), as in Playground.
+    worker_->net_gen++;
+    message_.clear();
+  }
+  data_ = next;
   generate_points();
   push_undo();
   points_changed();
@@ -542,18 +580,14 @@ void AppModel::export_csv(const std::string& path) const {
 bool AppModel::undo() {
   std::lock_guard lock(mu_);
   if (undo_pos_ == 0) return false;
-  dragging_ = -1;
-  points_ = undo_[--undo_pos_];
-  points_changed();
+  restore(undo_[--undo_pos_]);
   return true;
 }
 
 bool AppModel::redo() {
   std::lock_guard lock(mu_);
   if (undo_pos_ + 1 >= undo_.size()) return false;
-  dragging_ = -1;
-  points_ = undo_[++undo_pos_];
-  points_changed();
+  restore(undo_[++undo_pos_]);
   return true;
 }
 
@@ -756,7 +790,7 @@ void AppModel::apply_session(SessionFile s) {
   worker_->data_gen++;
   worker_->view = region_;
   worker_->view_gen++;
-  undo_ = {points_};
+  undo_ = {{points_, data_, region_}};
   undo_pos_ = 0;
   message_.clear();
   changed();

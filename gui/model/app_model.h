@@ -141,9 +141,18 @@ class AppModel {
 
  private:
   struct Worker;
+  // One undo step: the points and the data settings they came with, so that an undo never
+  // leaves points of one problem under the panels and network of another.
+  struct UndoEntry {
+    std::vector<StudioPoint> points;
+    DataSettings data;
+    Region region;
+  };
   void push_undo();
+  void restore(const UndoEntry& e);
   void points_changed();
   void generate_points();
+  void sync_problem();
 
   void changed();  // bumps the change counter and wakes the worker
 
@@ -152,7 +161,7 @@ class AppModel {
   DataSettings data_;
   Region region_;
   TrainConfig config_;
-  std::vector<std::vector<StudioPoint>> undo_;
+  std::vector<UndoEntry> undo_;
   size_t undo_pos_ = 0;
   int dragging_ = -1;  // index of the point being dragged since the last undo entry
   std::string title_;

@@ -176,9 +176,9 @@ TEST(HostileSession, ParseWriteParseIsIdentical) {
   }
 }
 
-TEST(HostileSession, UndoBringingBackLabelsOfRemovedClassesNeitherCrashesNorTraces) {
-  // 6 classes, class-5 points, then 3 classes, then undo: the class-5 points are back with a
-  // 3-class network. The worker says why it cannot train; the inspector says why it cannot trace.
+TEST(HostileSession, UndoBringsBackTheClassCountWithItsPoints) {
+  // 6 classes, class-5 points, then 3 classes, then undo: the class-5 points come back with the
+  // 6-class settings and a 6-output network, so nothing is left that the network cannot train.
   AppModel m(false);
   DataSettings d = m.data_settings();
   d.dataset = "custom";
@@ -191,19 +191,29 @@ TEST(HostileSession, UndoBringingBackLabelsOfRemovedClassesNeitherCrashesNorTrac
   m.set_data_settings(d);
   ASSERT_TRUE(m.undo());
   ASSERT_EQ(m.points().size(), 2u);
-  m.pump();
+  EXPECT_EQ(m.data_settings().num_classes, 6);
   m.run_steps(3);
-  EXPECT_NE(m.message().find("not a class"), std::string::npos) << m.message();
+  EXPECT_EQ(m.snapshot()->outputs, 6);
+  EXPECT_EQ(m.snapshot()->step, 3);
+}
+
+TEST(HostileSession, APointWhoseLabelIsNotAClassCannotBeTracedAndSaysWhy) {
+  AppModel m(false);
+  DataSettings d = m.data_settings();
+  d.dataset = "blobs3";
+  m.set_data_settings(d);
+  m.pump();
   InspectorModel insp;
-  for (const StudioPoint& p : m.points()) {
-    if (p.label < 5) continue;
-    for (auto level : {explain::Level::Scalar, explain::Level::Neuron, explain::Level::Tensor}) {
-      insp.set_level(level);
-      ASSERT_NO_THROW(insp.trace(p, *m.snapshot(), m.config()));
-      EXPECT_FALSE(insp.ready());
-      EXPECT_NE(insp.error().find("not a class"), std::string::npos) << insp.error();
-    }
+  const StudioPoint bad{0.5f, 0.5f, 5.0f, false};
+  for (auto level : {explain::Level::Scalar, explain::Level::Neuron, explain::Level::Tensor}) {
+    insp.set_level(level);
+    ASSERT_NO_THROW(insp.trace(bad, *m.snapshot(), m.config()));
+    EXPECT_FALSE(insp.ready());
+    EXPECT_NE(insp.error().find("not a class"), std::string::npos) << insp.error();
   }
+  insp.trace(m.points().front(), *m.snapshot(), m.config());
+  EXPECT_TRUE(insp.ready());
+  EXPECT_TRUE(insp.error().empty());
 }
 
 TEST(HostileSession, PauseAndQuitDoNotWaitForAHugeSpeedOrRequest) {

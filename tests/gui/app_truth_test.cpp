@@ -1,0 +1,100 @@
+// The app model tells the truth about its data (issue 13's wrong results): custom points get a
+// network of their problem, an undo brings back the dataset and problem with its points, and a
+// new dataset starts a new run.
+#include <gtest/gtest.h>
+
+#include "model/app_model.h"
+
+namespace bp::studio {
+namespace {
+
+TEST(AppTruth, CustomPointsGetANetworkOfTheirProblemAndSaySo) {
+  AppModel m(false);
+  DataSettings d = m.data_settings();
+  d.dataset = "blobs3";
+  m.set_data_settings(d);
+  m.run_steps(5);
+  ASSERT_EQ(m.snapshot()->outputs, 3);
+  d = m.data_settings();  // as the Data panel does: it edits what the model holds
+  d.dataset = "custom";
+  m.set_data_settings(d);
+  m.pump();
+  EXPECT_EQ(m.data_settings().problem, Problem::MultiClass) << "blobs3's custom points are a 3-class problem";
+  EXPECT_EQ(m.data_settings().num_classes, 3);
+  EXPECT_EQ(m.num_classes(), 3) << "the class buttons offer 0, 1 and 2";
+  EXPECT_EQ(m.snapshot()->outputs, 3);
+  d = m.data_settings();
+  d.num_classes = 5;
+  m.set_data_settings(d);
+  EXPECT_NE(m.message().find("5 outputs"), std::string::npos) << m.message();
+  EXPECT_EQ(m.num_classes(), 5);
+  for (int c = 0; c < 5; ++c) m.add_point(static_cast<float>(c), 1.0f - static_cast<float>(c), c);
+  m.run_steps(7);
+  const auto s = m.snapshot();
+  EXPECT_EQ(s->outputs, 5);
+  EXPECT_EQ(s->step, 7) << "training moves: " << m.message();
+  EXPECT_EQ(m.message().find("not a class"), std::string::npos) << m.message();
+  d = m.data_settings();
+  d.problem = Problem::Binary;
+  m.set_data_settings(d);
+  m.pump();
+  EXPECT_EQ(m.snapshot()->outputs, 1);
+  EXPECT_EQ(m.config().loss, LossKind::BCE);
+  EXPECT_NE(m.message().find("one output"), std::string::npos) << m.message();
+}
+
+TEST(AppTruth, UndoAfterADatasetSwitchBringsBackTheDatasetAndProblem) {
+  AppModel m(false);
+  DataSettings d = m.data_settings();
+  d.dataset = "spiral3";
+  m.set_data_settings(d);
+  const auto spiral_points = m.points();
+  d = m.data_settings();
+  d.dataset = "custom";
+  d.problem = Problem::Binary;
+  m.set_data_settings(d);
+  m.add_point(0.1f, 0.2f, 1);
+  m.pump();
+  ASSERT_EQ(m.snapshot()->outputs, 1);
+  ASSERT_TRUE(m.undo());  // the added point
+  ASSERT_TRUE(m.undo());  // the switch to custom
+  m.run_steps(2);
+  EXPECT_EQ(m.data_settings().dataset, "spiral3");
+  EXPECT_EQ(m.data_settings().problem, Problem::MultiClass);
+  EXPECT_EQ(m.problem(), Problem::MultiClass);
+  EXPECT_EQ(m.points(), spiral_points);
+  EXPECT_EQ(m.snapshot()->outputs, 3) << "the network follows what the panels show";
+  EXPECT_EQ(m.snapshot()->problem, Problem::MultiClass);
+  ASSERT_TRUE(m.redo());
+  m.pump();
+  EXPECT_EQ(m.data_settings().dataset, "custom");
+  EXPECT_EQ(m.snapshot()->outputs, 1);
+}
+
+TEST(AppTruth, ANewDatasetOfTheSameProblemStartsANewRun) {
+  AppModel m(false);
+  m.run_steps(60);
+  ASSERT_EQ(m.snapshot()->step, 60);
+  DataSettings d = m.data_settings();
+  d.dataset = "pg-xor";
+  m.set_data_settings(d);
+  m.pump();
+  const auto s = m.snapshot();
+  EXPECT_EQ(s->step, 0);
+  EXPECT_LE(s->history.size(), 1u);
+  AppModel fresh(false);
+  fresh.set_data_settings(d);
+  fresh.pump();
+  ASSERT_EQ(s->weights.size(), fresh.snapshot()->weights.size());
+  EXPECT_EQ(s->weights[0].weight, fresh.snapshot()->weights[0].weight) << "the seed's initial weights, not the old run's";
+  // More points of the same set keep the run (only a new dataset restarts it).
+  m.run_steps(10);
+  d = m.data_settings();
+  d.noise = 0.2f;
+  m.set_data_settings(d);
+  m.pump();
+  EXPECT_EQ(m.snapshot()->step, 10);
+}
+
+}  // namespace
+}  // namespace bp::studio
