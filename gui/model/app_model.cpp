@@ -41,6 +41,8 @@ struct AppModel::Worker {
   std::vector<std::tuple<int, int64_t, int64_t, float>> weight_edits;
   std::shared_ptr<MLP> adopt_model;          // weights loaded from a session
   std::vector<HistoryPoint> adopt_history;
+  int64_t adopt_step = 0;                    // the saved step and epoch with those weights
+  double adopt_epoch = 0;
   Region view{-6, 6, -6, 6};
   int grid_res = 128;
   std::condition_variable cv;
@@ -135,13 +137,19 @@ struct AppModel::Worker {
     TrainConfig cfg;
     std::shared_ptr<MLP> adopted;
     std::vector<HistoryPoint> adopted_history;
+    int64_t adopted_step = 0;
+    double adopted_epoch = 0;
     {
       std::lock_guard lock(m.mu_);
       applied = changes;
       adopted = std::move(adopt_model);
       adopted_history = std::move(adopt_history);
+      adopted_step = adopt_step;
+      adopted_epoch = adopt_epoch;
       adopt_model.reset();
       adopt_history.clear();
+      adopt_step = 0;
+      adopt_epoch = 0;
       if (seen_data != data_gen) new_data = true, pts = m.points_, data = m.data_, seen_data = data_gen;
       if (seen_net != net_gen) new_net = true, seen_net = net_gen;
       if (seen_lr != lr_gen) new_lr = true, seen_lr = lr_gen;
@@ -167,8 +175,8 @@ struct AppModel::Worker {
       config = cfg;
       model = adopted ? adopted : std::make_shared<MLP>(config.mlp_spec());
       history = adopted_history;
-      step = history.empty() ? 0 : history.back().step;
-      epoch = 0;
+      step = adopted ? adopted_step : 0;  // a restored session goes on from the step it saved
+      epoch = adopted ? adopted_epoch : 0;
       diverged = false;
       trainer.reset();
       new_data = true;
@@ -758,6 +766,8 @@ SessionFile AppModel::session() const {
     }
     s.model = m;
     s.history = snap->history;
+    s.step = snap->step;
+    s.epoch = snap->epoch;
   }
   return s;
 }
@@ -786,6 +796,8 @@ void AppModel::apply_session(SessionFile s) {
   speed_ = s.speed;
   worker_->adopt_model = std::move(s.model);
   worker_->adopt_history = std::move(s.history);
+  worker_->adopt_step = s.step;
+  worker_->adopt_epoch = s.epoch;
   worker_->net_gen++;
   worker_->data_gen++;
   worker_->view = region_;

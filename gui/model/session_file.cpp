@@ -206,6 +206,10 @@ SessionFile parse_session(const std::string& text, const std::string& source) {
       r.fail(std::string("the saved weights are for a ") + problem_name(c.problem) + " problem with " + std::to_string(c.num_classes) +
              " classes, but the data is " + problem_name(s.data.problem) + " with " + std::to_string(classes));
     if (const json* h = r.optional(doc, "history")) s.history = read_history(*h, r);
+    // The step and epoch the weights were saved at (files without them: the chart's last step).
+    s.step = s.history.empty() ? 0 : s.history.back().step;
+    if (const json* st = r.optional(doc, "step")) s.step = r.integer(*st, "\"step\"", 0, INT64_MAX / 2);
+    if (const json* ep = r.optional(doc, "epoch")) s.epoch = r.number_double(*ep, "\"epoch\"", 0.0, 1e300);
   }
   c.problem = s.data.problem;
   c.num_classes = s.data.problem == Problem::Regression ? 0 : s.data.num_classes;
@@ -252,6 +256,8 @@ std::string session_to_json(const SessionFile& s) {
       hist.push_back({h.step, number_or_null(h.epoch), number_or_null(h.train_loss), number_or_null(h.test_loss),
                       number_or_null(h.train_accuracy), number_or_null(h.test_accuracy)});
     doc["history"] = hist;
+    doc["step"] = s.step;
+    doc["epoch"] = s.epoch;
   }
   return doc.dump(1) + "\n";
 }

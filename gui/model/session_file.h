@@ -26,6 +26,8 @@ struct SessionFile {
   std::vector<StudioPoint> points;
   std::shared_ptr<MLP> model;      ///< saved weights (fit `config`), or null for fresh ones
   std::vector<HistoryPoint> history;  ///< only with weights; NaN losses are saved as null
+  int64_t step = 0;                ///< with weights: the training step and epoch they were saved at
+  double epoch = 0;
   double speed = 0;                ///< steps per second while playing, 0 = full speed
 };
 

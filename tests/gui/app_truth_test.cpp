@@ -3,6 +3,10 @@
 // new dataset starts a new run.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+
 #include "model/app_model.h"
 
 namespace bp::studio {
@@ -94,6 +98,25 @@ TEST(AppTruth, ANewDatasetOfTheSameProblemStartsANewRun) {
   m.set_data_settings(d);
   m.pump();
   EXPECT_EQ(m.snapshot()->step, 10);
+}
+
+TEST(AppTruth, ARestoredSessionGoesOnFromItsStepAndEpoch) {
+  const std::string path = (std::filesystem::temp_directory_path() / ("bp_truth_" + std::to_string(::getpid()) + ".json")).string();
+  AppModel a(false);  // batch 10 over 150 training points: 15 steps an epoch
+  a.run_steps(37);
+  const auto sa = a.snapshot();
+  ASSERT_EQ(sa->step, 37);
+  ASSERT_NEAR(sa->epoch, 37.0 / 15.0, 1e-9);
+  a.save_session(path);
+  AppModel b(false);
+  b.load_session(path);
+  b.pump();
+  std::filesystem::remove(path);
+  EXPECT_EQ(b.snapshot()->step, 37) << "not the chart's last step, not 0";
+  EXPECT_DOUBLE_EQ(b.snapshot()->epoch, sa->epoch) << "not epoch 0.0";
+  b.run_steps(3);
+  EXPECT_EQ(b.snapshot()->step, 40);
+  EXPECT_NEAR(b.snapshot()->epoch, 40.0 / 15.0, 1e-9);
 }
 
 }  // namespace
