@@ -117,9 +117,13 @@ void StudioApp::frame() {
   ImGui::SetNextWindowSize(ImVec2(right_w, display.y - top - train_h), cond);
   network_panel();
   s_.reset_layout = false;
-  if (show_inspector_) inspector_panel();
-  path_popup();
-  if (s_.show_help) help_overlay();
+  // While a canvas image is pending, nothing floats over the canvas: the inspector, the dialog
+  // and the help are left out of those frames.
+  const bool capturing = !screenshot_request_.empty();
+  if (capturing && screenshot_countdown_ > 0) --screenshot_countdown_;
+  if (show_inspector_ && !capturing) inspector_panel();
+  if (!capturing) path_popup();
+  if (s_.show_help && !capturing) help_overlay();
   ImGui::PopFont();
   // The canvas's boundary is not copied where windows above it cover it (the inspector, the
   // help): their rectangles less the rounded corners, in this frame's stacking order.
@@ -244,7 +248,9 @@ void StudioApp::path_popup() {
   if (!ImGui::BeginPopupModal("File", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
   ImGui::TextUnformatted("Path:");
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 28);
-  const bool enter = ImGui::InputText("##path", path_buf_, sizeof path_buf_, ImGuiInputTextFlags_EnterReturnsTrue);
+  if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();  // type at once; the default is selected
+  const bool enter =
+      ImGui::InputText("##path", path_buf_, sizeof path_buf_, ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
   if (!path_error_.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", path_error_.c_str());
   if (ImGui::Button("OK") || enter) {
     try {
@@ -254,7 +260,12 @@ void StudioApp::path_popup() {
         case PathAction::SaveSession: m_.save_session(p); break;
         case PathAction::ImportCsv: m_.import_csv(p); fit_view(); break;
         case PathAction::ExportCsv: m_.export_csv(p); break;
-        case PathAction::CanvasPng: screenshot_request_ = p; break;
+        case PathAction::CanvasPng:
+          // Taken two frames later, once the dialog has closed, on a frame that draws no window
+          // over the canvas (the canvas image is the canvas alone).
+          screenshot_request_ = p;
+          screenshot_countdown_ = 2;
+          break;
         case PathAction::ExportGraph: {
           if (!inspector_.ready()) break;
           const explain::Graph& g = inspector_.graph();
@@ -320,7 +331,10 @@ void StudioApp::canvas_rect(int& x, int& y, int& w, int& h) const {
   h = static_cast<int>(canvas_size_.y * scale.y);
 }
 
-std::string StudioApp::take_canvas_screenshot_request() { return std::exchange(screenshot_request_, std::string()); }
+std::string StudioApp::take_canvas_screenshot_request() {
+  if (screenshot_request_.empty() || screenshot_countdown_ > 0) return {};
+  return std::exchange(screenshot_request_, std::string());
+}
 
 bool StudioApp::apply_config(const TrainConfig& c) {
   try {

@@ -103,6 +103,7 @@ class StudioApp {
   int drag_index_ = -1;
   bool panning_ = false;
   std::string screenshot_request_;
+  int screenshot_countdown_ = 0;  // frames until the requested canvas image is taken
   // File path popup.
   enum class PathAction { None, OpenSession, SaveSession, ImportCsv, ExportCsv, CanvasPng, ExportGraph } path_action_ = PathAction::None;
   char path_buf_[512] = {};
