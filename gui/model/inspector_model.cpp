@@ -20,7 +20,33 @@ void InspectorModel::trace(const StudioPoint& p, const Snapshot& snap, const Tra
 void InspectorModel::refresh(const Snapshot& snap, const TrainConfig& config) {
   config_ = config;
   weights_ = snap.weights;
+  traced_step_ = snap.step;
   rebuild();
+}
+
+bool InspectorModel::stale(const Snapshot& snap, const TrainConfig& config) const {
+  const MlpSpec a = config.mlp_spec(), b = config_.mlp_spec();
+  if (a.inputs != b.inputs || a.hidden != b.hidden || a.outputs != b.outputs || a.activations != b.activations ||
+      config.features != config_.features || config.loss != config_.loss || config.problem != config_.problem)
+    return true;
+  if (snap.weights.size() != weights_.size()) return true;
+  for (size_t i = 0; i < weights_.size(); ++i)
+    if (snap.weights[i].weight != weights_[i].weight || snap.weights[i].bias != weights_[i].bias) return true;
+  return false;
+}
+
+std::string InspectorModel::apply_update(AppModel& model, double lr) {
+  if (!ready() || stepper_->phase() != explain::Stepper::Done) return "Finish the backward pass first.";
+  // Paused, the worker moves no weight between this check and the edits below.
+  model.pause();
+  model.pump();
+  if (stale(*model.snapshot(), model.config()))
+    return "The network has changed since this trace (training went on, or its settings changed): press Refresh to trace "
+           "the current weights, then apply.";
+  for (const Update& u : update(lr)) model.set_weight(u.layer, u.neuron, u.index, static_cast<float>(u.after));
+  model.pump();
+  refresh(*model.snapshot(), model.config());
+  return "";
 }
 
 void InspectorModel::set_level(explain::Level level) {

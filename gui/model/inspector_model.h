@@ -18,6 +18,14 @@ class InspectorModel {
   void trace(const StudioPoint& p, const Snapshot& snap, const TrainConfig& config);
   /// Rebuilds with the latest weights (keeps the traced point and level; restarts stepping).
   void refresh(const Snapshot& snap, const TrainConfig& config);
+  /// The live network is no longer the one traced: other weights (training went on, a weight
+  /// was edited) or another shape, features or loss. The view says so and offers a refresh.
+  bool stale(const Snapshot& snap, const TrainConfig& config) const;
+  /// The training step of the weights traced.
+  int64_t traced_step() const { return traced_step_; }
+  /// Applies update(lr) to the live network after pausing training, only if the network is still
+  /// the one traced; then traces the new weights. Returns "" or why nothing was applied.
+  std::string apply_update(AppModel& model, double lr);
   void set_level(explain::Level level);
   explain::Level level() const { return level_; }
   bool ready() const { return graph_ != nullptr; }
@@ -85,6 +93,7 @@ class InspectorModel {
   std::string error_;
   TrainConfig config_;
   std::vector<LayerWeights> weights_;
+  int64_t traced_step_ = 0;
   explain::Level level_ = explain::Level::Scalar;
   std::shared_ptr<MLP> model_;
   std::unique_ptr<explain::Graph> graph_;

@@ -57,18 +57,27 @@ void StudioApp::inspector_panel() {
   }
   ImGui::SameLine();
   ImGui::Checkbox("pick point on canvas", &pick_mode_);
-  ImGui::SameLine();
-  if (ImGui::Button("Refresh weights")) {
-    inspector_.refresh(*m_.snapshot(), m_.config());
-  }
   if (inspector_.ready()) {
     ImGui::SameLine();
     const StudioPoint& p = inspector_.point();
     ImGui::TextDisabled("tracing (%.2f, %.2f), label %g", static_cast<double>(p.x), static_cast<double>(p.y), static_cast<double>(p.label));
   }
+  if (inspector_.ready() && inspector_.stale(*m_.snapshot(), m_.config())) {
+    // Never silently old: the traced weights are not the live ones any more.
+    const auto live = m_.snapshot();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.75f, 0.25f, 0.0f, 1));
+    if (live->step != inspector_.traced_step())
+      ImGui::TextWrapped("Traced at step %lld; training has gone on to step %lld. The graph shows the traced weights.",
+                         static_cast<long long>(inspector_.traced_step()), static_cast<long long>(live->step));
+    else
+      ImGui::TextWrapped("The network has changed since this trace. The graph shows the traced weights.");
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Refresh to the live weights")) inspector_.refresh(*live, m_.config());
+  }
   if (!inspector_.ready()) {
     if (!inspector_.error().empty()) {
-      ImGui::TextWrapped("%s. Pick another point, or press Refresh weights after changing the class count.",
+      ImGui::TextWrapped("%s. Pick another point.",
                          inspector_.error().c_str());
     } else {
       ImGui::TextUnformatted("Add a point to the canvas, then trace it here.");
@@ -363,10 +372,8 @@ void StudioApp::inspector_panel() {
     }
     if (updates.size() > 6) ImGui::TextDisabled("  ... %zu parameters in all", updates.size());
     if (ImGui::Button("Apply update")) {
-      for (const auto& u : updates) m_.set_weight(u.layer, u.neuron, u.index, static_cast<float>(u.after));
-      m_.pump();
-      inspector_.refresh(*m_.snapshot(), m_.config());
-      m_.set_message("Applied one update for the traced point: watch the boundary move.");
+      const std::string why_not = inspector_.apply_update(m_, lr);
+      m_.set_message(why_not.empty() ? "Applied one update for the traced point: watch the boundary move." : why_not);
     }
   }
   ImGui::Separator();

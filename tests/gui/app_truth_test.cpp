@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "model/app_model.h"
+#include "model/inspector_model.h"
 
 namespace bp::studio {
 namespace {
@@ -117,6 +118,53 @@ TEST(AppTruth, ARestoredSessionGoesOnFromItsStepAndEpoch) {
   b.run_steps(3);
   EXPECT_EQ(b.snapshot()->step, 40);
   EXPECT_NEAR(b.snapshot()->epoch, 40.0 / 15.0, 1e-9);
+}
+
+}  // namespace
+}  // namespace bp::studio
+
+namespace bp::studio {
+namespace {
+
+TEST(AppTruth, TheInspectorKnowsWhenItIsStaleAndNeverUpdatesAChangedNetwork) {
+  AppModel m(false);
+  m.run_steps(5);
+  InspectorModel in;
+  in.trace(m.points()[3], *m.snapshot(), m.config());
+  EXPECT_FALSE(in.stale(*m.snapshot(), m.config()));
+  EXPECT_EQ(in.traced_step(), 5);
+  in.stepper().run_to_end();
+  // Training goes on: the trace is stale, and its update is refused rather than written over
+  // the newer weights.
+  m.run_steps(20);
+  const auto before = m.snapshot()->weights;
+  EXPECT_TRUE(in.stale(*m.snapshot(), m.config()));
+  EXPECT_NE(in.apply_update(m, 0.5).find("changed"), std::string::npos);
+  m.pump();
+  EXPECT_EQ(m.snapshot()->weights[0].weight, before[0].weight) << "nothing was applied";
+  // A new network (another width): stale too.
+  in.refresh(*m.snapshot(), m.config());
+  EXPECT_FALSE(in.stale(*m.snapshot(), m.config()));
+  TrainConfig c = m.config();
+  c.hidden = {5, 2};
+  m.set_config(c);
+  m.pump();
+  EXPECT_TRUE(in.stale(*m.snapshot(), m.config()));
+  EXPECT_NE(in.apply_update(m, 0.5).find("Finish the backward pass"), std::string::npos);
+  // Refreshed and stepped to the end, the update applies: every weight moves by −lr·grad.
+  in.refresh(*m.snapshot(), m.config());
+  in.stepper().run_to_end();
+  const auto updates = in.update(0.5);
+  m.play();  // applying pauses first, so the worker cannot move a weight in between
+  EXPECT_EQ(in.apply_update(m, 0.5), "");
+  EXPECT_FALSE(m.playing());
+  const auto s = m.snapshot();
+  for (const auto& u : updates) {
+    const auto& lw = s->weights[static_cast<size_t>(u.layer)];
+    const float now = u.index < 0 ? lw.bias[static_cast<size_t>(u.neuron)] : lw.weight[static_cast<size_t>(u.neuron * lw.in + u.index)];
+    EXPECT_NEAR(now, u.after, 1e-6);
+  }
+  EXPECT_FALSE(in.stale(*m.snapshot(), m.config())) << "after applying, the inspector traces the new weights";
 }
 
 }  // namespace
