@@ -22,6 +22,7 @@
 #include "backprop/errors.h"
 #include "backprop/explain.h"
 #include "backprop/threads.h"
+#include "key_taps.h"
 #include "model/app_model.h"
 #include "render/gl.h"
 #include "render/heatmap_renderer.h"
@@ -265,6 +266,7 @@ int run(int argc, char** argv) {
     fonts.large = io.Fonts->AddFontDefault(&cfg);
   }
   ImGui_ImplGlfw_InitForOpenGL(window, true);
+  install_key_taps(window);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
   int status = 0;
@@ -297,8 +299,8 @@ int run(int argc, char** argv) {
       std::vector<double> frame_ms;
       auto last = Clock::now();
       while (!glfwWindowShouldClose(window) && !app.quit_requested()) {
+        key_taps_new_frame();
         glfwPollEvents();
-        if (!scripted && (glfwGetKey(window, GLFW_KEY_Q) == GLFW_PRESS) && io.KeyCtrl) break;
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();

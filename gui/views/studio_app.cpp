@@ -141,8 +141,9 @@ void StudioApp::frame() {
 
 void StudioApp::shortcuts() {
   ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;
   auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
+  if (io.KeyCtrl && pressed(GLFW_KEY_Q)) quit_ = true;  // also while typing in a text box
+  if (io.WantTextInput) return;
   if (pressed(GLFW_KEY_SPACE)) m_.toggle_play();
   if (pressed(GLFW_KEY_S) && !io.KeyCtrl) m_.step_once();
   if (pressed(GLFW_KEY_R)) m_.reset();
