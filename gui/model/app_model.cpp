@@ -35,7 +35,7 @@ struct AppModel::Worker {
   AppModel& m;
   // Requests from the UI (under m.mu_).
   uint64_t changes = 0;        // every change bumps this
-  uint64_t data_gen = 1, net_gen = 1, lr_gen = 0, view_gen = 1;
+  uint64_t data_gen = 1, net_gen = 1, lr_gen = 0, view_gen = 1, train_gen = 0;
   int64_t pending_steps = 0;
   uint64_t requested_total = 0;  // every step ever requested (run_steps, step_once)
   std::vector<std::tuple<int, int64_t, int64_t, float>> weight_edits;
@@ -49,7 +49,7 @@ struct AppModel::Worker {
   std::atomic<bool> stop{false};
 
   // Worker-owned state.
-  uint64_t seen_data = 0, seen_net = 0, seen_lr = 0, seen_view = 0;
+  uint64_t seen_data = 0, seen_net = 0, seen_lr = 0, seen_view = 0, seen_train = 0;
   TrainConfig config;
   Dataset train, test;
   std::shared_ptr<MLP> model;
@@ -103,7 +103,7 @@ struct AppModel::Worker {
   }
 
   bool pending_work() const {
-    return seen_data != data_gen || seen_net != net_gen || seen_lr != lr_gen || seen_view != view_gen ||
+    return seen_data != data_gen || seen_net != net_gen || seen_lr != lr_gen || seen_view != view_gen || seen_train != train_gen ||
            pending_steps > 0 || !weight_edits.empty() || m.playing_ || published_changes() < changes;
   }
   uint64_t published_changes() const {
@@ -127,7 +127,7 @@ struct AppModel::Worker {
   // trained (so the thread loop should not sleep).
   bool tick(int64_t max_steps, bool timed) {
     std::vector<StudioPoint> pts;
-    bool new_data = false, new_net = false, new_lr = false, new_view = false;
+    bool new_data = false, new_net = false, new_lr = false, new_view = false, new_train = false;
     int64_t steps_now = 0;
     std::vector<std::tuple<int, int64_t, int64_t, float>> edits;
     uint64_t applied;
@@ -153,6 +153,7 @@ struct AppModel::Worker {
       if (seen_data != data_gen) new_data = true, pts = m.points_, data = m.data_, seen_data = data_gen;
       if (seen_net != net_gen) new_net = true, seen_net = net_gen;
       if (seen_lr != lr_gen) new_lr = true, seen_lr = lr_gen;
+      if (seen_train != train_gen) new_train = true, seen_train = train_gen;
       if (seen_view != view_gen) new_view = true, seen_view = view_gen;
       cfg = m.config_;
       steps_now = std::min(pending_steps, max_steps);
@@ -161,7 +162,7 @@ struct AppModel::Worker {
       region = view;
       res = grid_res;
     }
-    bool changed_state = new_data || new_net || new_lr || new_view || !edits.empty();
+    bool changed_state = new_data || new_net || new_lr || new_view || new_train || !edits.empty();
     if (new_data) {
       train = Dataset{};
       test = Dataset{};
@@ -179,6 +180,11 @@ struct AppModel::Worker {
       epoch = adopted ? adopted_epoch : 0;
       diverged = false;
       trainer.reset();
+      new_data = true;
+    } else if (new_train) {
+      // Same weights, step and chart; a new Trainer (optimizer state, batches) for the settings.
+      config = cfg;
+      diverged = false;
       new_data = true;
     } else if (new_lr) {
       config.lr = cfg.lr;
@@ -606,19 +612,28 @@ bool AppModel::set_config(const TrainConfig& c) {
   check_app_network(check);
   check.validate();
   std::lock_guard lock(mu_);
+  // Only the network's shape, features, initializer or seed need new weights. Other training
+  // settings (optimizer, regularization, batch size, schedule, loss) keep the weights and the run
+  // and start a fresh optimizer; a new learning rate alone keeps the optimizer too.
+  const bool new_weights = check.hidden != config_.hidden || check.activations != config_.activations ||
+                           check.features != config_.features || check.init != config_.init || check.seed != config_.seed;
   TrainConfig only_lr = config_;
   only_lr.lr = check.lr;
-  const bool needs_reset = !(only_lr == check);
+  const bool new_training = !new_weights && !(only_lr == check);
+  const bool new_lr = check.lr != config_.lr;
   config_ = check;
-  if (needs_reset) {
+  if (new_weights) {
     worker_->net_gen++;
     worker_->data_gen++;
     message_ = "The network changed: weights were re-initialised.";
-  } else {
+  } else if (new_training) {
+    worker_->train_gen++;
+    message_ = "Training settings changed: the weights are kept; the optimizer starts afresh.";
+  } else if (new_lr) {
     worker_->lr_gen++;
   }
   changed();
-  return needs_reset;
+  return new_weights;
 }
 
 void AppModel::set_weight(int layer, int64_t out, int64_t in, float value) {

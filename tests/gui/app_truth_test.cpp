@@ -169,3 +169,39 @@ TEST(AppTruth, TheInspectorKnowsWhenItIsStaleAndNeverUpdatesAChangedNetwork) {
 
 }  // namespace
 }  // namespace bp::studio
+
+namespace bp::studio {
+namespace {
+
+TEST(AppTruth, TrainingSettingsKeepTheWeightsAndOnlyTheNetworkResetsThem) {
+  AppModel m(false);
+  m.run_steps(30);
+  const auto trained = m.snapshot()->weights;
+  const auto change = [&](auto edit) {
+    TrainConfig c = m.config();
+    edit(c);
+    const bool reset = m.set_config(c);
+    m.pump();
+    return reset;
+  };
+  // Optimizer, regularization and its rate, batch size, schedule: same weights, same step.
+  EXPECT_FALSE(change([](TrainConfig& c) { c.optimizer = OptimizerKind::Adam; }));
+  EXPECT_FALSE(change([](TrainConfig& c) { c.regularization = {Regularization::L2, 0.01f}; }));
+  EXPECT_FALSE(change([](TrainConfig& c) { c.batch_size = 0; }));
+  EXPECT_FALSE(change([](TrainConfig& c) { c.schedule.kind = LrSchedule::Cosine; }));
+  EXPECT_EQ(m.snapshot()->weights[0].weight, trained[0].weight);
+  EXPECT_EQ(m.snapshot()->step, 30);
+  EXPECT_NE(m.message().find("weights are kept"), std::string::npos) << m.message();
+  // Training goes on from there with the new settings (L2 shrinks the weights over time).
+  m.run_steps(5);
+  EXPECT_EQ(m.snapshot()->step, 35);
+  EXPECT_NE(m.snapshot()->weights[0].weight, trained[0].weight);
+  // The network's shape, features, initializer or seed: new weights and a new run.
+  EXPECT_TRUE(change([](TrainConfig& c) { c.seed = 7; }));
+  EXPECT_EQ(m.snapshot()->step, 0);
+  EXPECT_TRUE(change([](TrainConfig& c) { c.features.push_back(Feature::X1X2); }));
+  EXPECT_EQ(m.snapshot()->weights[0].in, 3);
+}
+
+}  // namespace
+}  // namespace bp::studio

@@ -149,7 +149,8 @@ TEST_F(Studio, SaveCanvasAsPngFromTheMenuSavesTheCanvasAlone) {
   std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
                                      "\"$1\" --preset step_through_backprop --size 1280x800 --no-autosave --no-restore &\n"
                                      "pid=$!\n"
-                                     "sleep 3\n"
+                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"  // the window is up
+                                     "sleep 1.5\n"
                                      "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 80 133 click 1 sleep 0.7\n"
                                      "xdotool type --delay 30 \"$2\"\n"  // the path box has the focus, its text selected
                                      "sleep 0.3\n"
@@ -198,7 +199,8 @@ TEST_F(Studio, QuickKeyTapsAreNotLost) {
   std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
                                      "\"$1\" --preset step_through_backprop --size 1024x768 --no-restore &\n"
                                      "pid=$!\n"
-                                     "sleep 3\n"
+                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"  // the window is up
+                                     "sleep 1.5\n"
                                      "xdotool mousemove 600 400 sleep 0.2 key --delay 0 s sleep 0.15 key --delay 0 s sleep 0.15 key --delay 0 s sleep 0.5 key --delay 0 ctrl+q\n"
                                      "for i in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done\n"
                                      "if kill -0 $pid 2>/dev/null; then kill -9 $pid; echo 'a tap of Ctrl+Q did not quit' >&2; exit 3; fi\n"
@@ -224,7 +226,8 @@ TEST_F(Studio, ARefusedAutosaveIsKeptAndQuitWorksAtFullSpeed) {
   std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
                                      "\"$1\" --train --size 1024x768 &\n"
                                      "pid=$!\n"
-                                     "sleep 4\n"
+                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"  // the window is up
+                                     "sleep 1.5\n"
                                      "xdotool mousemove 300 300 sleep 0.3 keydown ctrl+q sleep 0.4 keyup ctrl+q\n"
                                      "for i in $(seq 60); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done\n"
                                      "if kill -0 $pid 2>/dev/null; then kill -9 $pid; echo 'did not quit within 6 s' >&2; exit 3; fi\n"
