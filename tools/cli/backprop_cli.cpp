@@ -161,10 +161,15 @@ struct DataOptions {
     app.add_option("--problem", problem, "binary, multiclass or regression (default: from the dataset)");
   }
 
-  Dataset load() {
+  // The seed and the problem named by the flags (shared by load and stub).
+  std::optional<Problem> parse_flags() {
     data_seed = parse_seed("--data-seed", data_seed_text);
-    std::optional<Problem> p;
-    if (!problem.empty()) p = for_flag("--problem", [&] { return parse_problem(problem); });
+    if (problem.empty()) return std::nullopt;
+    return for_flag("--problem", [&] { return parse_problem(problem); });
+  }
+
+  Dataset load() {
+    const std::optional<Problem> p = parse_flags();
     if (!csv.empty()) return read_points_csv(csv, p.value_or(Problem::Binary));
     const DatasetInfo* info = find_dataset(dataset);
     Dataset d = for_flag("--dataset", [&] {
@@ -178,9 +183,7 @@ struct DataOptions {
   // Validates the flags without reading a file or generating points: a dataset with no points
   // of the problem the real one would have.
   Dataset stub() {
-    data_seed = parse_seed("--data-seed", data_seed_text);
-    std::optional<Problem> p;
-    if (!problem.empty()) p = for_flag("--problem", [&] { return parse_problem(problem); });
+    const std::optional<Problem> p = parse_flags();
     if (!(train_ratio > 0.0f && train_ratio <= 1.0f)) throw UsageError("--train-ratio must be in (0, 1]");
     Dataset d;
     if (!csv.empty()) {
