@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 
 #include <CLI/CLI.hpp>
@@ -153,9 +154,14 @@ int run(int argc, char** argv) {
   const bool scripted = frames > 0;
   const std::string window_file = state_dir() + "/window.txt";
   if (!scripted && size_opt->count() == 0) {  // the last window size, when it is sane
-    std::ifstream in(window_file);
+    // Through read_file: a FIFO or device left in its place is refused instead of blocking.
     int w = 0, h = 0;
-    if (in >> w >> h && w >= 640 && h >= 480 && w <= 8192 && h <= 8192) width = w, height = h;
+    try {
+      std::istringstream in(bp::read_file(window_file, 64));
+      if (in >> w >> h && w >= 640 && h >= 480 && w <= 8192 && h <= 8192) width = w, height = h;
+    } catch (const std::exception&) {
+      // No window size saved (or not a file): the default size.
+    }
   }
   try {
     bp::set_num_threads(threads);
@@ -245,7 +251,10 @@ int run(int argc, char** argv) {
     std::error_code ec;
     fs::create_directories(state_dir(), ec);
     ini = state_dir() + "/layout.ini";
-    io.IniFilename = ini.c_str();
+    // ImGui reads it with fopen, which would block on a FIFO: only a regular file (or none).
+    std::error_code st;
+    if (!fs::exists(ini, st) || fs::is_regular_file(ini, st)) io.IniFilename = ini.c_str();
+    else io.IniFilename = nullptr;
   }
   float xscale = 1, yscale = 1;
   glfwGetWindowContentScale(window, &xscale, &yscale);
