@@ -13,6 +13,7 @@
 
 #include "backprop/autograd.h"
 #include "backprop/errors.h"
+#include "backprop/explain.h"
 #include "backprop/features.h"
 #include "backprop/grid.h"
 #include "backprop/model_io.h"
@@ -521,6 +522,10 @@ void AppModel::clear_points() {
 
 void AppModel::regenerate(bool new_seed) {
   std::lock_guard lock(mu_);
+  if (data_.dataset == "custom") {
+    message_ = "Custom points are not generated: Clear all removes them.";  // never deleted silently
+    return;
+  }
   if (new_seed) data_.seed = data_.seed * 6364136223846793005ull + 1442695040888963407ull;
   generate_points();
   push_undo();
@@ -539,13 +544,47 @@ void AppModel::set_data_settings(const DataSettings& d) {
   // data_settings() always holds the problem of the current set (sync_problem), so a view that
   // switches to custom passes it on: blobs3 → custom is a 3-class custom problem.
   const DataSettings& next = d;
-  if (next.dataset != data_.dataset) {
+  if (next.dataset == "custom" && data_.dataset == "custom") {
+    change_custom_settings(next);
+    return;
+  }
+  const size_t hand_placed = data_.dataset == "custom" ? points_.size() : 0;
+  const bool new_dataset = next.dataset != data_.dataset;
+  if (new_dataset) {
     // A new dataset starts a new run (new weights, step 0, a new chart), as in Playground.
     worker_->net_gen++;
     message_.clear();
   }
   data_ = next;
   generate_points();
+  if (new_dataset && hand_placed)
+    message_ = "Switched to " + next.dataset + "; Ctrl+Z brings back the " + std::to_string(hand_placed) + " hand-placed points.";
+  push_undo();
+  points_changed();
+}
+
+void AppModel::change_custom_settings(const DataSettings& next) {
+  // Called with mu_ held. Hand-placed points are never deleted by a settings change: they are
+  // kept, re-split when the train share changes, and a problem their labels do not fit is refused
+  // with the reason (nothing changes).
+  const int classes = next.problem == Problem::Regression ? 0 : next.problem == Problem::Binary ? 2 : next.num_classes;
+  if (next.problem != Problem::Regression) {
+    size_t misfits = 0;
+    float worst = 0;
+    for (const StudioPoint& p : points_)
+      if (p.label != std::floor(p.label) || p.label < 0 || p.label >= static_cast<float>(classes)) ++misfits, worst = std::max(worst, p.label);
+    if (misfits)
+      throw ValueError(std::to_string(misfits) + " of the points have labels (up to " + explain::format_number(worst) +
+                       ") that are not classes of a " + std::to_string(classes) +
+                       "-class problem: delete them (or Clear all) first, or choose more classes");
+  }
+  const bool resplit = next.train_ratio != data_.train_ratio || next.seed != data_.seed;
+  data_ = next;
+  if (resplit) {
+    Rng rng(data_.seed);
+    for (StudioPoint& p : points_) p.test = rng.uniform() >= data_.train_ratio;
+  }
+  sync_problem();
   push_undo();
   points_changed();
 }

@@ -153,6 +153,7 @@ class AppModel {
   void points_changed();
   void generate_points();
   void sync_problem();
+  void change_custom_settings(const DataSettings& next);
 
   void changed();  // bumps the change counter and wakes the worker
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "model/app_model.h"
+#include "backprop/errors.h"
 #include "model/inspector_model.h"
 
 namespace bp::studio {
@@ -41,6 +42,9 @@ TEST(AppTruth, CustomPointsGetANetworkOfTheirProblemAndSaySo) {
   EXPECT_EQ(m.message().find("not a class"), std::string::npos) << m.message();
   d = m.data_settings();
   d.problem = Problem::Binary;
+  EXPECT_THROW(m.set_data_settings(d), ValueError) << "classes 2-4 are not binary: refused, the points are kept";
+  EXPECT_EQ(m.points().size(), 5u);
+  m.clear_points();
   m.set_data_settings(d);
   m.pump();
   EXPECT_EQ(m.snapshot()->outputs, 1);
@@ -201,6 +205,52 @@ TEST(AppTruth, TrainingSettingsKeepTheWeightsAndOnlyTheNetworkResetsThem) {
   EXPECT_EQ(m.snapshot()->step, 0);
   EXPECT_TRUE(change([](TrainConfig& c) { c.features.push_back(Feature::X1X2); }));
   EXPECT_EQ(m.snapshot()->weights[0].in, 3);
+}
+
+}  // namespace
+}  // namespace bp::studio
+
+namespace bp::studio {
+namespace {
+
+TEST(AppTruth, HandPlacedPointsAreNeverDeletedSilently) {
+  AppModel m(false);
+  DataSettings d = m.data_settings();
+  d.dataset = "custom";
+  d.problem = Problem::Binary;
+  m.set_data_settings(d);
+  for (int i = 0; i < 40; ++i) m.add_point(static_cast<float>(i % 7) - 3, static_cast<float>(i % 5) - 2, i % 2);
+  const auto placed = m.points();
+  m.regenerate();  // G on custom points
+  EXPECT_EQ(m.points(), placed);
+  EXPECT_NE(m.message().find("Clear all"), std::string::npos) << m.message();
+  d = m.data_settings();
+  d.train_ratio = 0.6f;  // the train share: the same points, re-split
+  m.set_data_settings(d);
+  auto now = m.points();
+  ASSERT_EQ(now.size(), placed.size());
+  size_t tests = 0;
+  for (size_t i = 0; i < now.size(); ++i) {
+    EXPECT_EQ(now[i].x, placed[i].x);
+    EXPECT_EQ(now[i].label, placed[i].label);
+    tests += now[i].test;
+  }
+  EXPECT_GT(tests, 8u);
+  EXPECT_LT(tests, 32u);
+  d.problem = Problem::Regression;  // 0/1 labels are fine targets: kept
+  m.set_data_settings(d);
+  EXPECT_EQ(m.points().size(), placed.size());
+  d.problem = Problem::MultiClass;
+  d.num_classes = 3;
+  m.set_data_settings(d);
+  EXPECT_EQ(m.points().size(), placed.size());
+  // Another dataset replaces them, says so, and undo brings them back.
+  d.dataset = "moons";
+  m.set_data_settings(d);
+  EXPECT_NE(m.message().find("Ctrl+Z brings back the 40 hand-placed points"), std::string::npos) << m.message();
+  ASSERT_TRUE(m.undo());
+  EXPECT_EQ(m.points().size(), placed.size());
+  EXPECT_EQ(m.data_settings().dataset, "custom");
 }
 
 }  // namespace

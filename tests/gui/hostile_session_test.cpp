@@ -176,9 +176,10 @@ TEST(HostileSession, ParseWriteParseIsIdentical) {
   }
 }
 
-TEST(HostileSession, UndoBringsBackTheClassCountWithItsPoints) {
-  // 6 classes, class-5 points, then 3 classes, then undo: the class-5 points come back with the
-  // 6-class settings and a 6-output network, so nothing is left that the network cannot train.
+TEST(HostileSession, FewerClassesThanThePointsUseIsRefusedAndUndoKeepsTheirCount) {
+  // 6 classes and class-5 points, then 3 classes: refused with the reason (the points are kept,
+  // never silently deleted or left with labels the network cannot train). With the class-5
+  // point deleted it goes through, and undo brings back the point with the 6-class settings.
   AppModel m(false);
   DataSettings d = m.data_settings();
   d.dataset = "custom";
@@ -188,8 +189,19 @@ TEST(HostileSession, UndoBringsBackTheClassCountWithItsPoints) {
   m.add_point(1, 1, 5);
   m.add_point(-1, 1, 0);
   d.num_classes = 3;
+  try {
+    m.set_data_settings(d);
+    ADD_FAILURE() << "accepted";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("not classes of a 3-class problem"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(m.data_settings().num_classes, 6);
+  EXPECT_EQ(m.points().size(), 2u);
+  m.delete_point(0);
   m.set_data_settings(d);
-  ASSERT_TRUE(m.undo());
+  EXPECT_EQ(m.num_classes(), 3);
+  ASSERT_TRUE(m.undo());  // the class count
+  ASSERT_TRUE(m.undo());  // the deletion
   ASSERT_EQ(m.points().size(), 2u);
   EXPECT_EQ(m.data_settings().num_classes, 6);
   m.run_steps(3);
