@@ -60,6 +60,7 @@ struct AppModel::Worker {
   uint64_t requested_done = 0;  // requested steps taken (or dropped: no data, diverged)
   double epoch = 0;
   bool diverged = false;
+  std::string divergence;  // why, while diverged
   double rate = 0;
   std::deque<std::pair<Clock::time_point, int64_t>> rate_window;
   Clock::time_point last_publish{};
@@ -248,9 +249,10 @@ struct AppModel::Worker {
         if (trainer->diverged()) {
           diverged = true;
           m.playing_ = false;
-          m.set_message("Training diverged at step " + std::to_string(step) + " (the loss became " +
-                        (std::isnan(trainer->last_loss()) ? "NaN, not a number" : "infinite") + "): " +
-                        divergence_advice(config, train) + ".");
+          divergence = "Training diverged at step " + std::to_string(step) + " (the loss became " +
+                       (std::isnan(trainer->last_loss()) ? "NaN, not a number" : "infinite") + "): " +
+                       divergence_advice(config, train) + ".";
+          m.set_message(divergence);
           break;
         }
         if (budget >= 100 && done % (budget / 100) == 0) add_history();  // a chart for long requested runs
@@ -287,6 +289,7 @@ struct AppModel::Worker {
     s->epoch = epoch;
     s->playing = m.playing_;
     s->diverged = diverged;
+    s->divergence = diverged ? divergence : std::string();
     s->lr = trainer ? trainer->current_lr() : config.lr;
     s->problem = config.problem;
     s->outputs = static_cast<int>(config.outputs());
@@ -306,6 +309,7 @@ struct AppModel::Worker {
     s->neuron_maps = neuron_maps(features, region);
     for (const auto& l : model->linears())
       s->weights.push_back({l->in_features(), l->out_features(), l->weight().to_vector(), l->bias().to_vector()});
+    s->dead_relu = dead_relu(features);
     {
       std::lock_guard lock(snap_mu);
       s->version = ++version;
@@ -313,6 +317,45 @@ struct AppModel::Worker {
     }
     snap_cv.notify_all();
     last_publish = Clock::now();
+  }
+
+  // Per hidden ReLU layer, how many neurons output 0 for every training point checked.
+  std::vector<Snapshot::DeadLayer> dead_relu(const FeatureSet& features) {
+    std::vector<Snapshot::DeadLayer> out;
+    if (train.points.empty()) return out;
+    bool any_relu = false;
+    for (Activation a : model->layer_activations()) any_relu |= a == Activation::ReLU;
+    if (!any_relu) return out;
+    NoGradGuard g;
+    const int64_t n = train.size(), m = std::min(n, kDeadCheckPoints);
+    std::vector<float> pts;
+    pts.reserve(static_cast<size_t>(m) * 2);
+    for (int64_t i = 0; i < m; ++i) {
+      const Point& p = train.points[static_cast<size_t>(i * n / m)];
+      pts.push_back(p.x);
+      pts.push_back(p.y);
+    }
+    Tensor h = features.apply(Tensor::from_vector(pts, {m, 2}));
+    Sequential& layers = model->layers();
+    int hidden = 0;
+    for (size_t i = 0; i + 1 < layers.size(); ++i) {
+      h = layers[i]->forward(h);
+      const auto* act = dynamic_cast<ActivationModule*>(layers[i].get());
+      if (!act) continue;
+      if (act->kind() == Activation::ReLU) {
+        const std::vector<float> v = h.contiguous().to_vector();
+        const int64_t width = h.shape()[1];
+        Snapshot::DeadLayer d{hidden, 0, static_cast<int>(width)};
+        for (int64_t j = 0; j < width; ++j) {
+          bool alive = false;
+          for (int64_t r = 0; r < m && !alive; ++r) alive = v[static_cast<size_t>(r * width + j)] > 0.0f;
+          d.dead += !alive;
+        }
+        if (d.dead) out.push_back(d);
+      }
+      ++hidden;
+    }
+    return out;
   }
 
   // What every neuron computes over the plane: input features, each hidden activation, outputs.

@@ -24,6 +24,9 @@
 
 namespace bp::studio {
 
+/// Training points the dead-ReLU check looks at (evenly spread over larger sets).
+constexpr int64_t kDeadCheckPoints = 2000;
+
 struct LayerWeights {
   int64_t in = 0, out = 0;
   std::vector<float> weight;  ///< out × in
@@ -41,6 +44,7 @@ struct Snapshot {
   double steps_per_second = 0;
   bool playing = false;
   bool diverged = false;
+  std::string divergence;        ///< while diverged: at which step, NaN or infinite, the likely cause
   float lr = 0;
   Problem problem = Problem::Binary;
   int outputs = 1;
@@ -51,6 +55,13 @@ struct Snapshot {
   int neuron_res = 0;
   std::vector<std::vector<std::vector<float>>> neuron_maps;  ///< [layer][neuron] → neuron_res² values
   std::vector<LayerWeights> weights;
+  /// Hidden ReLU layers with dead neurons: a neuron is dead when its ReLU outputs 0 for every
+  /// training point (up to kDeadCheckPoints of them, evenly spread): it no longer learns.
+  struct DeadLayer {
+    int layer = 0;  ///< 0 = the first hidden layer
+    int dead = 0, total = 0;
+  };
+  std::vector<DeadLayer> dead_relu;
   std::vector<HistoryPoint> history;
   std::string network;           ///< "MLP(2-8-8-1)"
 };

@@ -2,6 +2,7 @@
 // the live loss chart, and the divergence banner with its one-click remedy.
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "studio_app.h"
 
@@ -31,10 +32,32 @@ void StudioApp::training_panel() {
 
   if (snap->diverged) {
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1.0f, 0.88f, 0.82f, 1));
-    ImGui::BeginChild("diverged", ImVec2(0, ImGui::GetFrameHeightWithSpacing() * 2.4f), true);
-    ImGui::TextWrapped("Training diverged (the loss is no longer a number). Learning rate %g is too high.",
-                       static_cast<double>(snap->lr));
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float wrap = ImGui::GetContentRegionAvail().x - 2 * st.WindowPadding.x;
+    const float h = ImGui::CalcTextSize(snap->divergence.c_str(), nullptr, false, wrap).y + ImGui::GetFrameHeightWithSpacing() +
+                    2 * st.WindowPadding.y + st.ItemSpacing.y;
+    ImGui::BeginChild("diverged", ImVec2(0, h), true);
+    ImGui::TextWrapped("%s", snap->divergence.c_str());
     if (ImGui::Button("Reset with lower learning rate")) m_.reset_with_lower_lr();
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+  }
+
+  if (!snap->diverged && !snap->dead_relu.empty()) {
+    // Dead ReLUs: the quiet failure of a high learning rate.
+    std::string text;
+    for (const auto& d : snap->dead_relu)
+      text += std::to_string(d.dead) + " of " + std::to_string(d.total) + " neurons in layer " + std::to_string(d.layer + 1) + " are dead. ";
+    text += "A dead ReLU outputs 0 for every training point, so it no longer learns: the learning rate was too high.";
+    // Tall enough for the wrapped text and the button (ImGui 1.86 children do not auto-size).
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float wrap = ImGui::GetContentRegionAvail().x - 2 * st.WindowPadding.x;
+    const float h = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap).y + ImGui::GetFrameHeightWithSpacing() + 2 * st.WindowPadding.y +
+                    st.ItemSpacing.y;
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1.0f, 0.93f, 0.80f, 1));
+    ImGui::BeginChild("dead", ImVec2(0, h), true);
+    ImGui::TextWrapped("%s", text.c_str());
+    if (ImGui::Button("Reset with lower learning rate##dead")) m_.reset_with_lower_lr();
     ImGui::EndChild();
     ImGui::PopStyleColor();
   }

@@ -5,6 +5,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <numeric>
+
 #include <filesystem>
 
 #include "model/app_model.h"
@@ -251,6 +254,64 @@ TEST(AppTruth, HandPlacedPointsAreNeverDeletedSilently) {
   ASSERT_TRUE(m.undo());
   EXPECT_EQ(m.points().size(), placed.size());
   EXPECT_EQ(m.data_settings().dataset, "custom");
+}
+
+}  // namespace
+}  // namespace bp::studio
+
+namespace bp::studio {
+namespace {
+
+// Dead ReLUs per hidden layer from the snapshot's weights and the training points, in double
+// precision: the independent count the worker's must equal.
+std::vector<int> dead_by_hand(const Snapshot& s, const std::vector<StudioPoint>& points) {
+  std::vector<int> dead;
+  std::vector<std::vector<double>> rows;
+  for (const StudioPoint& p : points)
+    if (!p.test) rows.push_back({p.x, p.y});
+  for (size_t l = 0; l + 1 < s.weights.size(); ++l) {
+    const LayerWeights& w = s.weights[l];
+    std::vector<bool> alive(static_cast<size_t>(w.out), false);
+    for (auto& x : rows) {
+      std::vector<double> y(static_cast<size_t>(w.out));
+      for (int64_t j = 0; j < w.out; ++j) {
+        double z = w.bias[static_cast<size_t>(j)];
+        for (int64_t i = 0; i < w.in; ++i) z += double(w.weight[static_cast<size_t>(j * w.in + i)]) * x[static_cast<size_t>(i)];
+        y[static_cast<size_t>(j)] = std::max(0.0, z);
+        if (z > 0) alive[static_cast<size_t>(j)] = true;
+      }
+      x = y;
+    }
+    dead.push_back(static_cast<int>(std::count(alive.begin(), alive.end(), false)));
+  }
+  return dead;
+}
+
+TEST(AppTruth, DeadReluNeuronsAreCountedAsADoublePrecisionForwardPassCountsThem) {
+  AppModel m(false);
+  m.load_session(BACKPROP_ASSETS_DIR "/presets/learning_rate_too_high.json");
+  m.run_steps(100);
+  const auto s = m.snapshot();
+  ASSERT_FALSE(s->diverged);
+  const std::vector<int> expected = dead_by_hand(*s, m.points());
+  std::vector<int> reported(expected.size(), 0);
+  for (const auto& d : s->dead_relu) {
+    ASSERT_LT(static_cast<size_t>(d.layer), reported.size());
+    reported[static_cast<size_t>(d.layer)] = d.dead;
+    EXPECT_EQ(d.total, s->weights[static_cast<size_t>(d.layer)].out);
+  }
+  EXPECT_EQ(reported, expected);
+  const int dead_before = std::accumulate(expected.begin(), expected.end(), 0);
+  EXPECT_GT(dead_before, 0) << "the preset's high rate kills neurons";
+  // The offered fix: a reset with a tenth of the rate leaves fewer of them dead.
+  m.reset_with_lower_lr();
+  m.run_steps(100);
+  const std::vector<int> after = dead_by_hand(*m.snapshot(), m.points());
+  EXPECT_LT(std::accumulate(after.begin(), after.end(), 0), dead_before);
+  // Tanh networks have no dead ReLUs to report.
+  AppModel t(false);
+  t.run_steps(10);
+  EXPECT_TRUE(t.snapshot()->dead_relu.empty());
 }
 
 }  // namespace
