@@ -107,6 +107,8 @@ int run(int argc, char** argv) {
   cli.add_option("--preset", preset, "open a preset: a name from assets/presets (e.g. linear_vs_xor) or a file");
   cli.add_option("--session", session, "open a saved session file");
   cli.add_flag("--train", train, "start training at once");
+  std::optional<double> speed;
+  cli.add_option("--speed", speed, "training speed in steps per second (0: full speed; default: the session's, else 300)");
   cli.add_option("--train-steps", train_steps, "run this many training steps before the first frame");
   cli.add_option("--frames", frames, "render this many frames, then exit (scripted use)");
   cli.add_option("--screenshot", screenshot, "save a PNG of the window after the last frame");
@@ -137,6 +139,10 @@ int run(int argc, char** argv) {
   if (frames < 0 || train_steps < 0 || train_steps > kMaxTrainSteps) {
     std::fprintf(stderr, "backprop-studio: error: --frames must be >= 0 and --train-steps in 0..%lld (for longer runs use 'backprop train')\n",
                  static_cast<long long>(kMaxTrainSteps));
+    return 2;
+  }
+  if (speed && !(*speed >= 0 && *speed <= kAppMaxSpeed)) {
+    std::fprintf(stderr, "backprop-studio: error: --speed: expected 0 (full speed) to 1000000 steps per second\n");
     return 2;
   }
   bp::explain::Level level = bp::explain::Level::Scalar;
@@ -218,6 +224,7 @@ int run(int argc, char** argv) {
     }
     if (printed) std::fprintf(stderr, "\n");
   }
+  if (speed) model.set_speed(*speed);
   if (train) model.play();
 
   // ---- window and GL -----------------------------------------------------------------------------

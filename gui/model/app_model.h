@@ -179,7 +179,7 @@ class AppModel {
   std::string title_;
   std::string message_;
   std::atomic<bool> playing_{false};
-  std::atomic<double> speed_{0.0};
+  std::atomic<double> speed_{kDefaultSpeed};
   std::unique_ptr<Worker> worker_;
 };
 

@@ -28,7 +28,7 @@ struct SessionFile {
   std::vector<HistoryPoint> history;  ///< only with weights; NaN losses are saved as null
   int64_t step = 0;                ///< with weights: the training step and epoch they were saved at
   double epoch = 0;
-  double speed = 0;                ///< steps per second while playing, 0 = full speed
+  double speed = kDefaultSpeed;    ///< steps per second while playing, 0 = full speed
 };
 
 /// Parses and validates session text; `source` names the file in messages.

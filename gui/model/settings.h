@@ -17,6 +17,16 @@ constexpr float kAppMaxCoordinate = 1e6f;         ///< |x|, |y| and |regression 
 constexpr size_t kAppMaxHiddenLayers = 8;         ///< what the Network panel builds
 constexpr int64_t kAppMaxHiddenWidth = 32;
 constexpr double kAppMaxSpeed = 1e6;              ///< steps per second (0: full speed)
+
+/// Named training speeds. "normal" is the default: the default network learns Playground's circle
+/// in about 1,500 steps, five seconds at 300 steps/s, slow enough for a class to watch the
+/// boundary form; "full" trains as fast as the worker can.
+struct SpeedPreset {
+  const char* name;
+  double steps_per_second;  ///< 0: full speed
+};
+inline constexpr SpeedPreset kSpeedPresets[] = {{"slow", 30}, {"normal", 300}, {"fast", 3000}, {"full", 0}};
+constexpr double kDefaultSpeed = 300;
 constexpr size_t kAppMaxHistory = 4000;           ///< loss-chart points kept (thinned beyond)
 constexpr size_t kAppMaxTitle = 300;              ///< characters of a preset's title
 

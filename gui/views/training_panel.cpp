@@ -20,12 +20,14 @@ void StudioApp::training_panel() {
   ImGui::SameLine();
   ImGui::TextDisabled("Space / S / R");
 
-  double speed = m_.speed();
-  bool max_speed = speed <= 0;
-  if (ImGui::Checkbox("full speed", &max_speed)) m_.set_speed(max_speed ? 0 : 100);
-  if (!max_speed) {
+  // Named speeds (slow, normal, fast, full), and any rate in between on the slider.
+  const double speed = m_.speed();
+  for (const SpeedPreset& p : kSpeedPresets) {
+    if (&p != kSpeedPresets) ImGui::SameLine();
+    if (ImGui::RadioButton(p.name, speed == p.steps_per_second)) m_.set_speed(p.steps_per_second);
+  }
+  if (speed > 0) {
     float sps = static_cast<float>(speed);
-    ImGui::SameLine();
     ImGui::SetNextItemWidth(-1);
     if (ImGui::SliderFloat("##speed", &sps, 1.0f, 20000.0f, "%.0f steps/s", ImGuiSliderFlags_Logarithmic)) m_.set_speed(sps);
   }

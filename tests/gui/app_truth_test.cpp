@@ -13,6 +13,7 @@
 #include "model/app_model.h"
 #include "backprop/errors.h"
 #include "model/inspector_model.h"
+#include "model/session_file.h"
 
 namespace bp::studio {
 namespace {
@@ -312,6 +313,30 @@ TEST(AppTruth, DeadReluNeuronsAreCountedAsADoublePrecisionForwardPassCountsThem)
   AppModel t(false);
   t.run_steps(10);
   EXPECT_TRUE(t.snapshot()->dead_relu.empty());
+}
+
+}  // namespace
+}  // namespace bp::studio
+
+namespace bp::studio {
+namespace {
+
+TEST(AppTruth, TheAppOpensAtAWatchablePaceWithNamedSpeeds) {
+  AppModel m(false);
+  EXPECT_EQ(m.speed(), kDefaultSpeed);
+  EXPECT_GT(kDefaultSpeed, 0.0) << "not full speed: a class must see the boundary form";
+  std::vector<std::string> names;
+  for (const SpeedPreset& p : kSpeedPresets) names.push_back(p.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"slow", "normal", "fast", "full"}));
+  // A preset or session without a speed opens at the default too; every bundled preset is
+  // watchable (none at full speed).
+  EXPECT_EQ(parse_session(R"({"format": "backprop-studio-session", "version": 1})", "s.json").speed, kDefaultSpeed);
+  for (const auto& e : std::filesystem::directory_iterator(BACKPROP_ASSETS_DIR "/presets"))
+    EXPECT_GT(read_session(e.path().string()).speed, 0.0) << e.path();
+  // At the default pace the default network takes seconds, not milliseconds, to learn the circle.
+  m.run_steps(1500);
+  EXPECT_GT(m.snapshot()->train.accuracy, 0.95f);
+  EXPECT_GT(1500.0 / kDefaultSpeed, 2.0);
 }
 
 }  // namespace
