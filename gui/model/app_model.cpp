@@ -503,7 +503,7 @@ void AppModel::points_changed() {
   changed();
 }
 
-void AppModel::add_point(float x, float y, int label) {
+void AppModel::add_point(float x, float y, int label, bool test) {
   std::lock_guard lock(mu_);
   if (!std::isfinite(x) || !std::isfinite(y) || std::fabs(x) > kAppMaxCoordinate || std::fabs(y) > kAppMaxCoordinate ||
       points_.size() >= kAppMaxPoints)
@@ -511,7 +511,7 @@ void AppModel::add_point(float x, float y, int label) {
   const int classes = config_.problem == Problem::Regression ? 0 : config_.num_classes;
   const float l = config_.problem == Problem::Regression ? (label > 0 ? 1.0f : -1.0f)
                                                          : static_cast<float>(std::clamp(label, 0, std::max(0, classes - 1)));
-  points_.push_back({x, y, l, false});
+  points_.push_back({x, y, l, test});
   push_undo();
   points_changed();
 }

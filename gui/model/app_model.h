@@ -80,7 +80,9 @@ class AppModel {
   int num_classes() const;
   /// The dataset's region, for the initial view.
   Region data_region() const { return region_; }
-  void add_point(float x, float y, int label);
+  /// Adds a point of class `label` (regression: label > 0 adds +1, else -1); a `test` point is
+  /// held out (drawn as a ring, never trained on).
+  void add_point(float x, float y, int label, bool test = false);
   /// Moves a point; the moves of one drag (until end_drag) make a single undo step.
   void move_point(size_t index, float x, float y);
   void end_drag();

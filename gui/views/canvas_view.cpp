@@ -89,12 +89,12 @@ void StudioApp::canvas_panel() {
       drag_index_ = static_cast<int>(*near);
     } else {
       const int other = classes == 2 ? 1 - s_.selected_class : (s_.selected_class + 1) % classes;
-      m_.add_point(mx, my, io.KeyShift ? other : s_.selected_class);
+      m_.add_point(mx, my, io.KeyShift ? other : s_.selected_class, s_.add_test_points);
     }
   }
   if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
     const int other = classes == 2 ? 1 - s_.selected_class : (s_.selected_class + 1) % classes;
-    m_.add_point(mx, my, other);
+    m_.add_point(mx, my, other, s_.add_test_points);
   }
   if (drag_index_ >= 0) {
     if (ImGui::IsMouseDown(ImGuiMouseButton_Left)) {

@@ -143,6 +143,7 @@ void StudioApp::data_panel() {
     ImGui::PopStyleColor(2);
     ImGui::PopID();
   }
+  ImGui::Checkbox("clicks add test points", &s_.add_test_points);
   ImGui::TextDisabled("shift/right-click: other class; ctrl+click: delete");
   if (ImGui::Button("Undo")) m_.undo();
   ImGui::SameLine();

@@ -28,6 +28,7 @@ struct ViewSettings {
   bool log_loss = false;       ///< loss chart on a log scale
   bool show_help = false;      ///< the shortcut overlay (F1 or ?)
   int selected_class = 1;      ///< class a plain click adds
+  bool add_test_points = false;  ///< clicks add held-out test points
   int grid_res = 160;          ///< boundary resolution (cells per side)
   Region view{-6, 6, -6, 6};   ///< the plane shown on the canvas (pan and zoom)
   bool reset_layout = true;    ///< place the panels at their default positions this frame

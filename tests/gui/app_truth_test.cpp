@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include <filesystem>
@@ -337,6 +338,27 @@ TEST(AppTruth, TheAppOpensAtAWatchablePaceWithNamedSpeeds) {
   m.run_steps(1500);
   EXPECT_GT(m.snapshot()->train.accuracy, 0.95f);
   EXPECT_GT(1500.0 / kDefaultSpeed, 2.0);
+}
+
+}  // namespace
+}  // namespace bp::studio
+
+namespace bp::studio {
+namespace {
+
+TEST(AppTruth, HandPlacedPointsCanBeTestPoints) {
+  AppModel m(false);
+  DataSettings d = m.data_settings();
+  d.dataset = "custom";
+  m.set_data_settings(d);
+  for (int i = 0; i < 10; ++i) m.add_point(static_cast<float>(i), 0.0f, i % 2);       // train
+  for (int i = 0; i < 4; ++i) m.add_point(static_cast<float>(i), 2.0f, i % 2, true);  // held out
+  m.run_steps(5);
+  const auto pts = m.points();
+  EXPECT_EQ(std::count_if(pts.begin(), pts.end(), [](const StudioPoint& p) { return p.test; }), 4);
+  EXPECT_FALSE(std::isnan(m.snapshot()->test.loss)) << "the test loss is measured on the held-out points";
+  ASSERT_TRUE(m.undo());
+  EXPECT_EQ(m.points().size(), 13u);
 }
 
 }  // namespace
