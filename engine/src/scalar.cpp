@@ -241,6 +241,7 @@ ScalarGraph build_scalar_graph(const MLP& model, const TrainConfig& config, doub
         wv.node()->index = static_cast<int>(i);
         g.params.push_back(wv.node());
         Value prod = wv * h[static_cast<size_t>(i)];
+        prod.node()->label = wv.node()->label + "·" + h[static_cast<size_t>(i)].node()->label;  // "w1[1][2]·x2": what it multiplies
         prod.node()->layer = static_cast<int>(l);
         prod.node()->neuron = static_cast<int>(j);
         terms.push_back(prod);

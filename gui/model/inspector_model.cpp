@@ -1,5 +1,6 @@
 #include "inspector_model.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -199,8 +200,10 @@ std::vector<InspectorModel::Update> InspectorModel::update(double lr) const {
     const explain::GNode& n = g.nodes[i];
     if (n.kind != explain::GNode::Param) continue;
     const double grad = level_ == explain::Level::Scalar && stepper_ ? stepper_->grad(static_cast<int>(i)) : n.grad;
-    out.push_back({n.layer, n.neuron, n.index, n.value, n.value - lr * grad});
+    out.push_back({n.layer, n.neuron, n.index, n.value, n.value - lr * grad, n.label});
   }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Update& a, const Update& b) { return std::fabs(a.after - a.before) > std::fabs(b.after - b.before); });
   return out;
 }
 

@@ -56,10 +56,11 @@ class InspectorModel {
   std::optional<Check> derivative_check(int node);
 
   /// After the backward pass: each parameter's update −lr·grad, as (layer, neuron, index,
-  /// new value) for AppModel::set_weight (index −1 = bias).
+  /// new value) for AppModel::set_weight (index −1 = bias), largest change first.
   struct Update {
     int layer, neuron, index;
     double before, after;
+    std::string name;  ///< the parameter's name in the graph ("w1[2][1]", "b2[1]")
   };
   std::vector<Update> update(double lr) const;
 

@@ -27,6 +27,45 @@ ImU32 kind_fill(explain::GNode::Kind k) {
   return im_color(1, 1, 1);
 }
 
+// ImGui 1.86's TextWrapped also breaks after '.', ',' and ';', which splits numbers across lines
+// ("0.\n001293"). Here lines break only at spaces, so every number stays whole; continuation
+// lines keep the paragraph's indentation.
+void text_wrapped_at_spaces(const std::string& text) {
+  const float width = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 4);
+  std::string out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string para = text.substr(start, end - start);
+    const size_t lead = std::min(para.find_first_not_of(' '), para.size());
+    const std::string indent(lead, ' ');
+    std::string line = indent;
+    bool first_word = true;
+    size_t w = lead;
+    while (w < para.size()) {
+      size_t e = para.find(' ', w);
+      if (e == std::string::npos) e = para.size();
+      const std::string word = para.substr(w, e - w);
+      const std::string candidate = first_word ? line + word : line + " " + word;
+      if (!first_word && ImGui::CalcTextSize(candidate.c_str()).x > width) {
+        out += line + "\n";
+        line = indent + "  " + word;
+      } else {
+        line = candidate;
+      }
+      first_word = false;
+      w = e + 1;
+      while (w < para.size() && para[w] == ' ') ++w;
+    }
+    out += line;
+    if (end == text.size()) break;
+    out += "\n";
+    start = end + 1;
+  }
+  ImGui::TextUnformatted(out.c_str());
+}
+
 }  // namespace
 
 void StudioApp::trace_point(const StudioPoint& p) {
@@ -232,7 +271,9 @@ void StudioApp::inspector_panel() {
           title = buf;
         }
         const std::string v = g.level == explain::Level::Tensor ? n.shape : (done ? "value " + num(n.value) : "value ?");
-        const std::string gr = st.has_grad(idx) ? (g.level == explain::Level::Tensor ? "grad ready" : "grad " + num(st.grad(idx))) : "";
+        // Tensor level: "grad ready" only where the engine keeps a gradient (not inputs or targets).
+        const bool has_grad = st.has_grad(idx) && (g.level != explain::Level::Tensor || (!n.grad_text.empty() && n.grad_text != "-"));
+        const std::string gr = has_grad ? (g.level == explain::Level::Tensor ? "grad ready" : "grad " + num(st.grad(idx))) : "";
         const ImVec4 clip(a.x, a.y, b.x - 3, b.y);
         dl->AddText(font, fs, ImVec2(a.x + 4, a.y + 2), im_color(0.05f, 0.05f, 0.05f), title.c_str(), nullptr, 0, &clip);
         dl->AddText(font, fs * 0.9f, ImVec2(a.x + 4, a.y + 2 + fs), im_color(0.2f, 0.2f, 0.2f), v.c_str(), nullptr, 0, &clip);
@@ -282,17 +323,17 @@ void StudioApp::inspector_panel() {
   // ---- explanation ----------------------------------------------------------------------------
   ImGui::BeginChild("explain", ImVec2(0, avail.y), true);
   const auto e = st.explain();
-  for (const std::string& line : e.lines) ImGui::TextWrapped("%s", line.c_str());
+  for (const std::string& line : e.lines) text_wrapped_at_spaces(line);
   const int focus = inspector_.focus();
   if (focus >= 0) {
     const explain::GNode& n = g.nodes[static_cast<size_t>(focus)];
     ImGui::Separator();
     ImGui::Text("Node: %s%s", n.label.c_str(), inspector_.selected() >= 0 ? " (selected)" : "");
     if (g.level != explain::Level::Tensor) {
-      if (st.computed(focus)) ImGui::TextWrapped("value: %s", n.scalar ? scalar::forward_formula(*n.scalar).c_str() : num(n.value).c_str());
+      if (st.computed(focus)) text_wrapped_at_spaces("value: " + (n.scalar ? scalar::forward_formula(*n.scalar) : num(n.value)));
       if (st.has_grad(focus)) ImGui::Text("d loss / d %s = %s", n.label.c_str(), num(st.grad(focus)).c_str());
     } else {
-      ImGui::TextWrapped("%s  value %s", n.shape.c_str(), n.value_text.c_str());
+      text_wrapped_at_spaces(n.shape + "  value " + n.value_text);
       if (!n.heat.empty()) {  // a small picture of the tensor
         const ImVec2 p = ImGui::GetCursorScreenPos();
         float vmax = 1e-6f;
@@ -361,14 +402,9 @@ void StudioApp::inspector_panel() {
     ImGui::TextWrapped("Backward pass done. Apply the update w ← w − lr·grad with lr = %g:", static_cast<double>(lr));
     const auto updates = inspector_.update(lr);
     int shown = 0;
-    for (const auto& u : updates) {
+    for (const auto& u : updates) {  // largest change first, by the names the graph uses
       if (shown++ >= 6) break;
-      char which[16];
-      if (u.index < 0)
-        std::snprintf(which, sizeof which, "bias");
-      else
-        std::snprintf(which, sizeof which, "w%d", u.index + 1);
-      ImGui::Text("  layer %d neuron %d %s: %s → %s", u.layer + 1, u.neuron + 1, which, num(u.before).c_str(), num(u.after).c_str());
+      ImGui::Text("  %s: %s → %s", u.name.c_str(), num(u.before).c_str(), num(u.after).c_str());
     }
     if (updates.size() > 6) ImGui::TextDisabled("  ... %zu parameters in all", updates.size());
     if (ImGui::Button("Apply update")) {

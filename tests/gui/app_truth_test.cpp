@@ -363,3 +363,38 @@ TEST(AppTruth, HandPlacedPointsCanBeTestPoints) {
 
 }  // namespace
 }  // namespace bp::studio
+
+namespace bp::studio {
+namespace {
+
+TEST(AppTruth, InspectorWordsNameWhatIsMultipliedAndUpdatesLargestFirst) {
+  AppModel m(false);
+  m.run_steps(3);
+  InspectorModel in;
+  in.trace(m.points()[2], *m.snapshot(), m.config());
+  int products = 0;
+  for (const explain::GNode& n : in.graph().nodes) {
+    if (n.op != "*") continue;
+    ++products;
+    // "w1[2][1]·x1": the weight and the input it multiplies, by their own node names.
+    const std::string& w = in.graph().nodes[static_cast<size_t>(n.inputs[0])].label;
+    const std::string& x = in.graph().nodes[static_cast<size_t>(n.inputs[1])].label;
+    EXPECT_EQ(n.label, w + "·" + x);
+    EXPECT_EQ(n.label[0], 'w');
+  }
+  EXPECT_EQ(products, 2 * 4 + 4 * 2 + 2 * 1);
+  in.stepper().run_to_end();
+  const auto updates = in.update(0.5);
+  ASSERT_FALSE(updates.empty());
+  for (size_t i = 1; i < updates.size(); ++i)
+    EXPECT_GE(std::fabs(updates[i - 1].after - updates[i - 1].before), std::fabs(updates[i].after - updates[i].before));
+  for (const auto& u : updates) {
+    const std::string expect = u.index < 0 ? "b" + std::to_string(u.layer + 1) + "[" + std::to_string(u.neuron + 1) + "]"
+                                           : "w" + std::to_string(u.layer + 1) + "[" + std::to_string(u.neuron + 1) + "][" +
+                                                 std::to_string(u.index + 1) + "]";
+    EXPECT_EQ(u.name, expect) << "one name per weight, as in the graph";
+  }
+}
+
+}  // namespace
+}  // namespace bp::studio
