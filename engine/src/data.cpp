@@ -428,13 +428,20 @@ std::string read_file(const std::string& path, size_t max_bytes) {
   return s;
 }
 
+void check_save_target(const std::string& path) {
+  struct stat st {};
+  if (!path.empty() && ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw IoError("cannot write '" + path + "': it is " + file_kind(st.st_mode) + ", not a regular file; choose a file name");
+}
+
 void write_file_atomic(const std::string& path, const std::string& content) {
   if (path.empty()) throw IoError("no file name given to write");
+  check_save_target(path);
   // Write through symbolic links to their target (replacing the link would break it), keep an
   // existing file's permissions and owner, and never replace a device, FIFO or folder.
   std::string target = path;
   struct stat st {};
-  bool exists = ::stat(path.c_str(), &st) == 0;
+  const bool exists = ::stat(path.c_str(), &st) == 0;
   struct stat lst {};
   if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
     if (char* real = ::realpath(path.c_str(), nullptr)) {
@@ -444,8 +451,6 @@ void write_file_atomic(const std::string& path, const std::string& content) {
       throw IoError("cannot write '" + path + "': it is a symbolic link to a missing file");
     }
   }
-  if (exists && !S_ISREG(st.st_mode))
-    throw IoError("cannot write '" + path + "': it is " + file_kind(st.st_mode) + ", not a regular file; choose a file name");
   // The temporary file is made with mode 0666 so that the umask applies to a new file as usual.
   std::string tmpl;
   int fd = -1;
@@ -564,7 +569,7 @@ Dataset parse_points_csv(std::string text, const std::string& path, Problem prob
     if (!parse_float(fields[1], p.y)) fail("y " + quote_text(fields[1], 40) + " is not a finite number");
     if (!parse_float(fields[2], p.label)) fail("label " + quote_text(fields[2], 40) + " is not a finite number");
     if (problem != Problem::Regression) {
-      if (p.label != std::floor(p.label) || p.label < 0.0f || p.label >= static_cast<float>(kMaxClasses))
+      if (!is_class_label(p.label, kMaxClasses))
         fail("label " + quote_text(fields[2], 40) + " is not a class number in 0.." + std::to_string(kMaxClasses - 1) +
              " (use regression for real-valued targets)");
       max_label = std::max(max_label, static_cast<int>(p.label));

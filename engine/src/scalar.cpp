@@ -209,7 +209,7 @@ ScalarGraph build_scalar_graph(const MLP& model, const TrainConfig& config, doub
   if (config.problem != Problem::Regression) {
     // The loss indexes the outputs by the label: it must be one of the network's classes.
     const int classes = config.problem == Problem::Binary ? 2 : static_cast<int>(model.spec().outputs);
-    if (!(label >= 0 && label < classes && label == std::floor(label))) {
+    if (!is_class_label(label, classes)) {
       char buf[160];
       std::snprintf(buf, sizeof buf, "label %g is not a class of this %d-class network (0 to %d)", label, classes, classes - 1);
       throw ValueError(buf);

@@ -48,6 +48,15 @@ MlpSpec TrainConfig::mlp_spec() const {
   return s;
 }
 
+bool loss_fits(LossKind loss, Problem problem) {
+  switch (problem) {
+    case Problem::Binary: return loss == LossKind::BCE || loss == LossKind::Hinge || loss == LossKind::MSE;
+    case Problem::MultiClass: return loss == LossKind::SoftmaxCE;
+    case Problem::Regression: return loss == LossKind::MSE;
+  }
+  return false;
+}
+
 int64_t TrainConfig::num_parameters() const {
   int64_t params = 0, in = static_cast<int64_t>(features.size());
   for (int64_t h : hidden) params += (in + 1) * h, in = h;
@@ -80,10 +89,7 @@ void TrainConfig::validate() const {
   if (num_parameters() > kMaxParameters)
     fail("hidden", "the network has " + std::to_string(num_parameters()) + " parameters, more than the " + std::to_string(kMaxParameters) +
          " a model file holds");
-  const bool ok = (problem == Problem::Binary && (loss == LossKind::BCE || loss == LossKind::Hinge || loss == LossKind::MSE)) ||
-                  (problem == Problem::MultiClass && loss == LossKind::SoftmaxCE) ||
-                  (problem == Problem::Regression && loss == LossKind::MSE);
-  if (!ok)
+  if (!loss_fits(loss, problem))
     fail("loss", std::string("loss '") + loss_name(loss) + "' does not fit a " + problem_name(problem) +
          " problem (binary: bce, hinge or mse; multiclass: cross_entropy; regression: mse)");
   if (!std::isfinite(lr) || lr <= 0.0f || lr > 100.0f) fail("lr", "learning rate must be in (0, 100], got " + g(lr));
@@ -103,10 +109,16 @@ void TrainConfig::validate() const {
     fail("min_lr", "cosine schedule: the final learning rate must be in [0, lr] = [0, " + g(lr) + "], got " + g(schedule.min_lr));
 }
 
-DivergenceCause divergence_cause(const TrainConfig& c, const Dataset& train) {
+namespace {
+float largest_target(const Dataset& d) {
   float biggest = 0.0f;
-  for (const Point& p : train.points) biggest = std::max(biggest, std::fabs(p.label));
-  if (c.problem == Problem::Regression && !(biggest <= 1e6f)) return DivergenceCause::Targets;
+  for (const Point& p : d.points) biggest = std::max(biggest, std::fabs(p.label));
+  return biggest;
+}
+}  // namespace
+
+DivergenceCause divergence_cause(const TrainConfig& c, const Dataset& train) {
+  if (c.problem == Problem::Regression && !(largest_target(train) <= 1e6f)) return DivergenceCause::Targets;
   if (static_cast<double>(c.weight_decay) * c.lr >= 1.0 || static_cast<double>(c.regularization.rate) * c.lr >= 1.0)
     return DivergenceCause::Decay;
   return DivergenceCause::LearningRate;
@@ -115,12 +127,10 @@ DivergenceCause divergence_cause(const TrainConfig& c, const Dataset& train) {
 std::string divergence_advice(const TrainConfig& c, const Dataset& train) {
   char buf[240];
   switch (divergence_cause(c, train)) {
-    case DivergenceCause::Targets: {
-      float biggest = 0.0f;
-      for (const Point& p : train.points) biggest = std::max(biggest, std::fabs(p.label));
-      std::snprintf(buf, sizeof buf, "the targets are as large as %.3g; scale them down (e.g. to -1..1)", static_cast<double>(biggest));
+    case DivergenceCause::Targets:
+      std::snprintf(buf, sizeof buf, "the targets are as large as %.3g; scale them down (e.g. to -1..1)",
+                    static_cast<double>(largest_target(train)));
       break;
-    }
     case DivergenceCause::Decay:
       std::snprintf(buf, sizeof buf, "the weight decay or regularization rate (%g, %g) is too large for learning rate %g",
                     static_cast<double>(c.weight_decay), static_cast<double>(c.regularization.rate), static_cast<double>(c.lr));
@@ -149,7 +159,7 @@ Trainer::Trainer(TrainConfig config, Dataset train, Dataset test, std::shared_pt
   if (config_.problem != Problem::Regression) {
     for (const Dataset* d : {&train_, &test_})
       for (const Point& p : d->points)
-        if (p.label < 0 || p.label >= static_cast<float>(config_.num_classes) || p.label != std::floor(p.label))
+        if (!is_class_label(p.label, config_.num_classes))
           throw ValueError("label " + std::to_string(p.label) + " is not a class of this " +
                            std::to_string(config_.num_classes) + "-class problem");
   }

@@ -388,6 +388,19 @@ struct AppModel::Worker {
   }
 };
 
+std::shared_ptr<MLP> network_with_weights(const TrainConfig& config, const std::vector<LayerWeights>& weights) {
+  auto m = std::make_shared<MLP>(config.mlp_spec());
+  const auto lin = m->linears();
+  if (weights.empty() || lin.size() != weights.size()) return nullptr;
+  for (size_t i = 0; i < lin.size(); ++i)
+    if (lin[i]->in_features() != weights[i].in || lin[i]->out_features() != weights[i].out) return nullptr;
+  for (size_t i = 0; i < lin.size(); ++i) {
+    assign_(lin[i]->weight(), weights[i].weight);
+    assign_(lin[i]->bias(), weights[i].bias);
+  }
+  return m;
+}
+
 // ---- AppModel -----------------------------------------------------------------------------------
 
 AppModel::AppModel(bool threaded) : worker_(std::make_unique<Worker>(*this)) {
@@ -425,6 +438,9 @@ int AppModel::num_classes() const {
 }
 
 namespace {
+
+// A position the app takes for a point: finite and within ±kAppMaxCoordinate (NaN fails both).
+bool in_plane(float x, float y) { return std::fabs(x) <= kAppMaxCoordinate && std::fabs(y) <= kAppMaxCoordinate; }
 
 // The points and region of generated data settings (nothing for custom points). Throws
 // ValueError for settings make_dataset refuses; changes nothing.
@@ -505,9 +521,7 @@ void AppModel::points_changed() {
 
 void AppModel::add_point(float x, float y, int label, bool test) {
   std::lock_guard lock(mu_);
-  if (!std::isfinite(x) || !std::isfinite(y) || std::fabs(x) > kAppMaxCoordinate || std::fabs(y) > kAppMaxCoordinate ||
-      points_.size() >= kAppMaxPoints)
-    return;
+  if (!in_plane(x, y) || points_.size() >= kAppMaxPoints) return;
   const int classes = config_.problem == Problem::Regression ? 0 : config_.num_classes;
   const float l = config_.problem == Problem::Regression ? (label > 0 ? 1.0f : -1.0f)
                                                          : static_cast<float>(std::clamp(label, 0, std::max(0, classes - 1)));
@@ -518,9 +532,7 @@ void AppModel::add_point(float x, float y, int label, bool test) {
 
 void AppModel::move_point(size_t index, float x, float y) {
   std::lock_guard lock(mu_);
-  if (index >= points_.size() || !std::isfinite(x) || !std::isfinite(y) || std::fabs(x) > kAppMaxCoordinate ||
-      std::fabs(y) > kAppMaxCoordinate)
-    return;
+  if (index >= points_.size() || !in_plane(x, y)) return;
   points_[index].x = x;
   points_[index].y = y;
   if (dragging_ == static_cast<int>(index)) {
@@ -615,7 +627,7 @@ void AppModel::change_custom_settings(const DataSettings& next) {
     size_t misfits = 0;
     float worst = 0;
     for (const StudioPoint& p : points_)
-      if (p.label != std::floor(p.label) || p.label < 0 || p.label >= static_cast<float>(classes)) ++misfits, worst = std::max(worst, p.label);
+      if (!is_class_label(p.label, classes)) ++misfits, worst = std::max(worst, p.label);
     if (misfits)
       throw ValueError(std::to_string(misfits) + " of the points have labels (up to " + explain::format_number(worst) +
                        ") that are not classes of a " + std::to_string(classes) +
@@ -653,10 +665,8 @@ void AppModel::import_csv(const std::string& path) {
   data_.dataset = "custom";
   data_.problem = d.num_classes > 2 && p != Problem::Regression ? Problem::MultiClass : p;
   data_.num_classes = d.num_classes;
-  config_.problem = data_.problem;
-  config_.num_classes = data_.problem == Problem::Regression ? 0 : (data_.problem == Problem::Binary ? 2 : d.num_classes);
-  config_.loss = default_loss(config_.problem);
-  worker_->net_gen++;
+  sync_problem();          // the network follows the file's problem and class count
+  worker_->net_gen++;      // imported points: a new run
   Rng rng(data_.seed);
   points_.clear();
   for (const Point& pt : d.points) points_.push_back({pt.x, pt.y, pt.label, rng.uniform() >= data_.train_ratio});
@@ -851,16 +861,7 @@ SessionFile AppModel::session() const {
   const auto snap = snapshot();
   // The weights as the snapshot shows them, when they fit the current settings (a change of
   // network not yet picked up by the worker leaves them out: the session then starts afresh).
-  auto m = std::make_shared<MLP>(s.config.mlp_spec());
-  const auto lin = m->linears();
-  bool fits = !snap->weights.empty() && lin.size() == snap->weights.size();
-  for (size_t i = 0; fits && i < lin.size(); ++i)
-    fits = lin[i]->in_features() == snap->weights[i].in && lin[i]->out_features() == snap->weights[i].out;
-  if (fits) {
-    for (size_t i = 0; i < lin.size(); ++i) {
-      assign_(lin[i]->weight(), snap->weights[i].weight);
-      assign_(lin[i]->bias(), snap->weights[i].bias);
-    }
+  if (auto m = network_with_weights(s.config, snap->weights)) {
     s.model = m;
     s.history = snap->history;
     s.step = snap->step;

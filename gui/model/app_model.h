@@ -33,6 +33,10 @@ struct LayerWeights {
   std::vector<float> bias;
 };
 
+/// A network of `config`'s shape holding `weights` (as a Snapshot carries them), or null when
+/// they do not fit that shape (a new network the worker has not picked up yet).
+std::shared_ptr<MLP> network_with_weights(const TrainConfig& config, const std::vector<LayerWeights>& weights);
+
 /// What the views draw, published by the training worker.
 struct Snapshot {
   uint64_t version = 0;

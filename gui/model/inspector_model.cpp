@@ -58,14 +58,9 @@ void InspectorModel::set_level(explain::Level level) {
 
 void InspectorModel::rebuild() {
   // A frozen copy of the network: training may go on while the student steps through.
-  model_ = std::make_shared<MLP>(config_.mlp_spec());
-  const auto lin = model_->linears();
-  if (lin.size() != weights_.size()) return;
-  for (size_t i = 0; i < lin.size(); ++i) {
-    if (lin[i]->in_features() != weights_[i].in || lin[i]->out_features() != weights_[i].out) return;
-    assign_(lin[i]->weight(), weights_[i].weight);
-    assign_(lin[i]->bias(), weights_[i].bias);
-  }
+  auto frozen = network_with_weights(config_, weights_);
+  if (!frozen) return;  // weights of another shape: keep the last trace
+  model_ = std::move(frozen);
   stepper_.reset();
   graph_.reset();
   error_.clear();

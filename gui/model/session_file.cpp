@@ -43,15 +43,6 @@ std::string fmt(double v) {
   return buf;
 }
 
-bool loss_fits(LossKind l, Problem p) {
-  switch (p) {
-    case Problem::Binary: return l == LossKind::BCE || l == LossKind::Hinge || l == LossKind::MSE;
-    case Problem::MultiClass: return l == LossKind::SoftmaxCE;
-    case Problem::Regression: return l == LossKind::MSE;
-  }
-  return false;
-}
-
 DataSettings read_data(const json& doc, const JsonReader& r) {
   DataSettings d;
   const json* j = r.optional(doc, "data");
@@ -120,7 +111,7 @@ std::vector<StudioPoint> read_points(const json& pts, const DataSettings& d, con
       sp.label = r.number(p[2], where + " target", -lim, lim);
     } else {
       sp.label = r.number(p[2], where + " label");
-      if (sp.label != std::floor(sp.label) || sp.label < 0 || sp.label >= static_cast<float>(d.num_classes))
+      if (!is_class_label(sp.label, d.num_classes))
         r.fail(where + ": label " + fmt(sp.label) + " is not a class of this " + std::to_string(d.num_classes) +
                "-class problem (0 to " + std::to_string(d.num_classes - 1) + ")");
     }

@@ -3,7 +3,6 @@
 #include "cli/backprop_cli.h"
 #include "backprop/errors.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -103,14 +102,6 @@ void check_model_fits_data(const std::string& flag, const TrainConfig& model, co
     if (p.label >= static_cast<float>(model.num_classes))
       throw UsageError(flag + ": the data has label " + std::to_string(static_cast<int>(p.label)) + ", but the model has only " +
                        std::to_string(model.num_classes) + " classes (0 to " + std::to_string(model.num_classes - 1) + ")");
-}
-
-// An output path that exists must be a regular file (or a link to one): saves never replace a
-// device, FIFO or folder (write_file_atomic refuses them too, but only after the work is done).
-void check_output_path(const std::string& path) {
-  struct stat st {};
-  if (!path.empty() && ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-    throw IoError("cannot write '" + path + "': it is not a regular file (a device, FIFO or folder); choose a file name");
 }
 
 // Items of a comma-separated list; an empty item (",,") is an error.
@@ -399,7 +390,7 @@ struct TrainCommand {
       return 0;
     }
     // Refuse an output that cannot be a file before training, not after it.
-    for (const std::string* out : {&save, &log, &plot}) check_output_path(*out);
+    for (const std::string* out : {&save, &log, &plot}) check_save_target(*out);
     const Dataset all = data.load();
     Split split = data.split(all);
     TrainConfig config;
@@ -610,7 +601,7 @@ struct GraphCommand {
       net.apply(c, data.stub(), init_model.empty());
       return 0;
     }
-    if (out != "-") check_output_path(out);
+    if (out != "-") check_save_target(out);
     const Dataset all = data.load();
     TrainConfig config;
     std::shared_ptr<MLP> model = network_for(init_model, net, all, config);

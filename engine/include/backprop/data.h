@@ -25,6 +25,10 @@ struct Region {
 };
 
 constexpr int kMaxClasses = 16;
+/// A label that is one of `num_classes` classes: a whole number in 0..num_classes−1.
+inline bool is_class_label(double label, int num_classes) {
+  return label >= 0 && label < num_classes && label == static_cast<double>(static_cast<int64_t>(label));
+}
 constexpr int64_t kMaxPoints = 10'000'000;
 
 struct Dataset {
@@ -78,6 +82,10 @@ std::string points_csv_text(const Dataset& data);
 /// Writes points as CSV atomically (temporary file, then rename).
 void write_points_csv(const std::string& path, const Dataset& data);
 
+/// Throws IoError if `path` exists and is not a regular file (or a link to one): a save never
+/// replaces a device, FIFO or folder. write_file_atomic checks it; callers may check before
+/// doing the work whose result they will save.
+void check_save_target(const std::string& path);
 /// Writes `content` to `path` through a temporary file in the same folder and a rename, so a
 /// crash never leaves a half-written file. Throws IoError.
 void write_file_atomic(const std::string& path, const std::string& content);

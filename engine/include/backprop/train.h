@@ -62,6 +62,10 @@ enum class DivergenceCause { LearningRate, Decay, Targets };
 DivergenceCause divergence_cause(const TrainConfig& config, const Dataset& train);
 std::string divergence_advice(const TrainConfig& config, const Dataset& train);
 
+/// Whether a loss can train a problem (binary: bce, hinge or mse; multiclass: cross_entropy;
+/// regression: mse).
+bool loss_fits(LossKind loss, Problem problem);
+
 /// The loss that fits a problem when none is chosen: bce, cross_entropy or mse.
 LossKind default_loss(Problem p);
 
