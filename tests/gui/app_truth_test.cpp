@@ -19,6 +19,14 @@
 namespace bp::studio {
 namespace {
 
+// Switches the model to hand-placed points of a binary problem, as the Data panel does.
+void use_custom_points(AppModel& m) {
+  DataSettings d = m.data_settings();
+  d.dataset = "custom";
+  d.problem = Problem::Binary;
+  m.set_data_settings(d);
+}
+
 TEST(AppTruth, CustomPointsGetANetworkOfTheirProblemAndSaySo) {
   AppModel m(false);
   DataSettings d = m.data_settings();
@@ -129,11 +137,6 @@ TEST(AppTruth, ARestoredSessionGoesOnFromItsStepAndEpoch) {
   EXPECT_NEAR(b.snapshot()->epoch, 40.0 / 15.0, 1e-9);
 }
 
-}  // namespace
-}  // namespace bp::studio
-
-namespace bp::studio {
-namespace {
 
 TEST(AppTruth, TheInspectorKnowsWhenItIsStaleAndNeverUpdatesAChangedNetwork) {
   AppModel m(false);
@@ -176,11 +179,6 @@ TEST(AppTruth, TheInspectorKnowsWhenItIsStaleAndNeverUpdatesAChangedNetwork) {
   EXPECT_FALSE(in.stale(*m.snapshot(), m.config())) << "after applying, the inspector traces the new weights";
 }
 
-}  // namespace
-}  // namespace bp::studio
-
-namespace bp::studio {
-namespace {
 
 TEST(AppTruth, TrainingSettingsKeepTheWeightsAndOnlyTheNetworkResetsThem) {
   AppModel m(false);
@@ -212,18 +210,11 @@ TEST(AppTruth, TrainingSettingsKeepTheWeightsAndOnlyTheNetworkResetsThem) {
   EXPECT_EQ(m.snapshot()->weights[0].in, 3);
 }
 
-}  // namespace
-}  // namespace bp::studio
-
-namespace bp::studio {
-namespace {
 
 TEST(AppTruth, HandPlacedPointsAreNeverDeletedSilently) {
   AppModel m(false);
+  use_custom_points(m);
   DataSettings d = m.data_settings();
-  d.dataset = "custom";
-  d.problem = Problem::Binary;
-  m.set_data_settings(d);
   for (int i = 0; i < 40; ++i) m.add_point(static_cast<float>(i % 7) - 3, static_cast<float>(i % 5) - 2, i % 2);
   const auto placed = m.points();
   m.regenerate();  // G on custom points
@@ -258,11 +249,6 @@ TEST(AppTruth, HandPlacedPointsAreNeverDeletedSilently) {
   EXPECT_EQ(m.data_settings().dataset, "custom");
 }
 
-}  // namespace
-}  // namespace bp::studio
-
-namespace bp::studio {
-namespace {
 
 // Dead ReLUs per hidden layer from the snapshot's weights and the training points, in double
 // precision: the independent count the worker's must equal.
@@ -316,11 +302,6 @@ TEST(AppTruth, DeadReluNeuronsAreCountedAsADoublePrecisionForwardPassCountsThem)
   EXPECT_TRUE(t.snapshot()->dead_relu.empty());
 }
 
-}  // namespace
-}  // namespace bp::studio
-
-namespace bp::studio {
-namespace {
 
 TEST(AppTruth, TheAppOpensAtAWatchablePaceWithNamedSpeeds) {
   AppModel m(false);
@@ -340,17 +321,10 @@ TEST(AppTruth, TheAppOpensAtAWatchablePaceWithNamedSpeeds) {
   EXPECT_GT(1500.0 / kDefaultSpeed, 2.0);
 }
 
-}  // namespace
-}  // namespace bp::studio
-
-namespace bp::studio {
-namespace {
 
 TEST(AppTruth, HandPlacedPointsCanBeTestPoints) {
   AppModel m(false);
-  DataSettings d = m.data_settings();
-  d.dataset = "custom";
-  m.set_data_settings(d);
+  use_custom_points(m);
   for (int i = 0; i < 10; ++i) m.add_point(static_cast<float>(i), 0.0f, i % 2);       // train
   for (int i = 0; i < 4; ++i) m.add_point(static_cast<float>(i), 2.0f, i % 2, true);  // held out
   m.run_steps(5);
@@ -361,11 +335,6 @@ TEST(AppTruth, HandPlacedPointsCanBeTestPoints) {
   EXPECT_EQ(m.points().size(), 13u);
 }
 
-}  // namespace
-}  // namespace bp::studio
-
-namespace bp::studio {
-namespace {
 
 TEST(AppTruth, InspectorWordsNameWhatIsMultipliedAndUpdatesLargestFirst) {
   AppModel m(false);
