@@ -28,6 +28,7 @@
 #include "render/gl.h"
 #include "render/heatmap_renderer.h"
 #include "views/glyph_ranges.h"
+#include "views/layout_check.h"
 #include "views/studio_app.h"
 
 namespace fs = std::filesystem;
@@ -101,6 +102,7 @@ int run(int argc, char** argv) {
   int frames = 0, threads = 1;
   int64_t train_steps = 0;
   bool train = false, presenter = false, no_restore = false, no_autosave = false, report = false, inspector = false;
+  bool check_layout_flag = false;
   std::string inspector_level = "scalar";
   int inspector_steps = 0;
   std::vector<int> inspector_collapse;
@@ -117,6 +119,8 @@ int run(int argc, char** argv) {
   cli.add_flag("--presenter", presenter, "start in presenter mode (large fonts, high contrast)");
   cli.add_flag("--no-restore", no_restore, "do not restore the last session");
   cli.add_flag("--no-autosave", no_autosave, "do not save the session on exit");
+  cli.add_flag("--check-layout", check_layout_flag,
+               "after the last frame, list text that is cut off or windows off the display; exit 3 if any (with --frames)");
   cli.add_flag("--report-fps", report, "print frame rate and boundary updates per second on exit");
   cli.add_option("--threads", threads, "CPU threads for the boundary grid")->capture_default_str();
   cli.add_flag("--inspector", inspector, "open the graph inspector, tracing the first training point");
@@ -273,6 +277,7 @@ int run(int argc, char** argv) {
   if (fs::exists(font_path)) {
     fonts.normal = io.Fonts->AddFontFromFileTTF(font_path, 16.0f * dpi, nullptr, ranges.data());
     fonts.large = io.Fonts->AddFontFromFileTTF(font_path, 26.0f * dpi, nullptr, ranges.data());
+    fonts.huge = io.Fonts->AddFontFromFileTTF(font_path, 40.0f * dpi, nullptr, ranges.data());
   }
   if (!fonts.normal) {  // ImGui's built-in font, scaled
     ImFontConfig cfg;
@@ -280,6 +285,8 @@ int run(int argc, char** argv) {
     fonts.normal = io.Fonts->AddFontDefault(&cfg);
     cfg.SizePixels = 22.0f * dpi;
     fonts.large = io.Fonts->AddFontDefault(&cfg);
+    cfg.SizePixels = 36.0f * dpi;
+    fonts.huge = io.Fonts->AddFontDefault(&cfg);
   }
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   install_key_taps(window);
@@ -314,6 +321,7 @@ int run(int argc, char** argv) {
       uint64_t first_version = model.snapshot()->version;
       std::vector<double> frame_ms;
       auto last = Clock::now();
+      bool checked_open_panels = false;
       while (!glfwWindowShouldClose(window) && !app.quit_requested()) {
         key_taps_new_frame();
         glfwPollEvents();
@@ -322,6 +330,19 @@ int run(int argc, char** argv) {
         ImGui::NewFrame();
         app.frame();
         ImGui::Render();
+        ++frame;
+        const bool last_frame = scripted && frame >= frames;
+        if (last_frame && check_layout_flag) {
+          const std::vector<LayoutProblem> problems = check_layout(*ImGui::GetDrawData());
+          std::printf("%s", describe(problems).c_str());
+          if (!problems.empty()) status = 3;
+          if (!checked_open_panels) {  // then again with every panel open (presenter mode's too)
+            checked_open_panels = true;
+            app.open_panels();
+            frames += 3;
+            continue;
+          }
+        }
         int fw, fh;
         glfwGetFramebufferSize(window, &fw, &fh);
         glViewport(0, 0, fw, fh);
@@ -330,8 +351,6 @@ int run(int argc, char** argv) {
         glClearColor(bg.x, bg.y, bg.z, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-        ++frame;
-        const bool last_frame = scripted && frame >= frames;
         try {
           std::string request = app.take_canvas_screenshot_request();
           if (last_frame && !canvas_shot.empty()) request = canvas_shot;

@@ -483,11 +483,11 @@ void AppModel::sync_problem() {
   config_.loss = default_loss(data_.problem);
   worker_->net_gen++;
   worker_->data_gen++;
-  message_ = data_.problem == Problem::Regression ? "Regression: the output layer was rebuilt with one output (the value); new weights."
+  post_locked(data_.problem == Problem::Regression ? "Regression: the output layer was rebuilt with one output (the value); new weights."
              : data_.problem == Problem::Binary
                  ? "Two classes: the output layer was rebuilt with one output (the logit of class 1); new weights."
                  : "A " + std::to_string(classes) + "-class problem: the output layer was rebuilt with " + std::to_string(classes) +
-                       " outputs, one per class; new weights.";
+                       " outputs, one per class; new weights.");
 }
 
 void AppModel::push_undo() {
@@ -578,7 +578,7 @@ void AppModel::clear_points() {
 void AppModel::regenerate(bool new_seed) {
   std::lock_guard lock(mu_);
   if (data_.dataset == "custom") {
-    message_ = "Custom points are not generated: Clear all removes them.";  // never deleted silently
+    post_locked("Custom points are not generated: Clear all removes them.");  // never deleted silently
     return;
   }
   if (new_seed) data_.seed = data_.seed * 6364136223846793005ull + 1442695040888963407ull;
@@ -608,12 +608,12 @@ void AppModel::set_data_settings(const DataSettings& d) {
   if (new_dataset) {
     // A new dataset starts a new run (new weights, step 0, a new chart), as in Playground.
     worker_->net_gen++;
-    message_.clear();
+    post_locked({});
   }
   data_ = next;
   generate_points();
   if (new_dataset && hand_placed)
-    message_ = "Switched to " + next.dataset + "; Ctrl+Z brings back the " + std::to_string(hand_placed) + " hand-placed points.";
+    post_locked("Switched to " + next.dataset + "; Ctrl+Z brings back the " + std::to_string(hand_placed) + " hand-placed points.");
   push_undo();
   points_changed();
 }
@@ -717,10 +717,10 @@ bool AppModel::set_config(const TrainConfig& c) {
   if (new_weights) {
     worker_->net_gen++;
     worker_->data_gen++;
-    message_ = "The network changed: weights were re-initialised.";
+    post_locked("The network changed: weights were re-initialised.");
   } else if (new_training) {
     worker_->train_gen++;
-    message_ = "Training settings changed: the weights are kept; the optimizer starts afresh.";
+    post_locked("Training settings changed: the weights are kept; the optimizer starts afresh.");
   } else if (new_lr) {
     worker_->lr_gen++;
   }
@@ -760,7 +760,7 @@ void AppModel::reset() {
   playing_ = false;
   worker_->net_gen++;
   worker_->data_gen++;
-  message_.clear();
+  post_locked({});
   changed();
 }
 
@@ -769,7 +769,7 @@ void AppModel::reset_with_lower_lr() {
   config_.lr = std::max(config_.lr / 10.0f, 1e-6f);
   char buf[96];
   std::snprintf(buf, sizeof buf, "Reset with learning rate %g.", static_cast<double>(config_.lr));
-  message_ = buf;
+  post_locked(buf);
   worker_->net_gen++;
   worker_->data_gen++;
   playing_ = false;
@@ -797,14 +797,24 @@ std::shared_ptr<const Snapshot> AppModel::snapshot() const {
   return worker_->snap;
 }
 
+double message_lifetime(const std::string& text) {
+  return std::min(kMessageMaxSeconds, kMessageMinSeconds + kMessageSecondsPerChar * static_cast<double>(text.size()));
+}
+
 std::string AppModel::message() const {
   std::lock_guard lock(mu_);
-  return message_;
+  const double age = std::chrono::duration<double>(clock_() - message_posted_).count();
+  return age < message_lifetime(message_) ? message_ : std::string();
 }
 
 void AppModel::set_message(std::string m) {
   std::lock_guard lock(mu_);
+  post_locked(std::move(m));
+}
+
+void AppModel::post_locked(std::string m) {
   message_ = std::move(m);
+  message_posted_ = clock_();
 }
 
 void AppModel::pump(int64_t max_steps) {
@@ -902,7 +912,7 @@ void AppModel::apply_session(SessionFile s) {
   worker_->view_gen++;
   undo_ = {{points_, data_, region_}};
   undo_pos_ = 0;
-  message_.clear();
+  post_locked({});
   changed();
 }
 

@@ -7,6 +7,8 @@
 // synchronously in pump(), which is what the tests use.
 #pragma once
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
@@ -23,6 +25,11 @@
 #include "model/settings.h"
 
 namespace bp::studio {
+
+/// How long a message stays up: long enough to read it (kMessageMinSeconds, plus
+/// kMessageSecondsPerChar a character), at most kMessageMaxSeconds.
+constexpr double kMessageMinSeconds = 6, kMessageSecondsPerChar = 0.06, kMessageMaxSeconds = 30;
+double message_lifetime(const std::string& text);
 
 /// Training points the dead-ReLU check looks at (evenly spread over larger sets).
 constexpr int64_t kDeadCheckPoints = 2000;
@@ -131,9 +138,15 @@ class AppModel {
   Region view_region() const;
   /// Latest published state.
   std::shared_ptr<const Snapshot> snapshot() const;
-  /// A sentence for the status bar (a divergence, an import error, a reset).
+  /// A sentence for the message banner (an import error, a reset, a rebuilt network), until it
+  /// has been up for message_lifetime() seconds or a newer one replaces it; "" then. Standing
+  /// conditions (a diverged run, dead ReLUs) are banners of the Snapshot instead: they clear
+  /// with the condition.
   std::string message() const;
+  /// Posts a message ("" clears it, as the banner's close button does).
   void set_message(std::string m);
+  /// The clock messages age by (tests pass their own).
+  void set_clock(std::function<std::chrono::steady_clock::time_point()> clock) { clock_ = std::move(clock); }
 
   // ---- sessions --------------------------------------------------------------------------------
   /// Points, settings, weights and history as a session (session_file.h).
@@ -173,6 +186,7 @@ class AppModel {
   void change_custom_settings(const DataSettings& next);
 
   void changed();  // bumps the change counter and wakes the worker
+  void post_locked(std::string m);  // sets the message (mu_ held)
 
   mutable std::mutex mu_;  // guards everything the worker reads: points, config, view, flags
   std::vector<StudioPoint> points_;
@@ -184,6 +198,8 @@ class AppModel {
   int dragging_ = -1;  // index of the point being dragged since the last undo entry
   std::string title_;
   std::string message_;
+  std::chrono::steady_clock::time_point message_posted_;
+  std::function<std::chrono::steady_clock::time_point()> clock_ = [] { return std::chrono::steady_clock::now(); };
   std::atomic<bool> playing_{false};
   std::atomic<double> speed_{kDefaultSpeed};
   std::unique_ptr<Worker> worker_;

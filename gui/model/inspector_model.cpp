@@ -100,6 +100,31 @@ void InspectorModel::build_graph() {
   ++revision_;
 }
 
+int InspectorModel::advance(double seconds) {
+  if (!playing || !stepper_) {
+    step_credit_ = 0;
+    return 0;
+  }
+  step_credit_ += seconds * static_cast<double>(steps_per_second);
+  int taken = 0;
+  while (step_credit_ >= 1.0 && playing) {
+    step_credit_ -= 1.0;
+    if (stepper_->step()) ++taken;
+    else playing = false;  // the end of the backward pass
+  }
+  if (!playing) step_credit_ = 0;
+  return taken;
+}
+
+const std::vector<float>& InspectorModel::cached_gradient_map(int layer, int neuron, const Region& region, int res) {
+  const GradMapKey key{revision_, layer, neuron, res, region};
+  if (!grad_map_key_ || !(*grad_map_key_ == key)) {
+    grad_map_ = gradient_map(layer, neuron, region, res);
+    grad_map_key_ = key;
+  }
+  return grad_map_;
+}
+
 void InspectorModel::expand(int layer, int neuron) {
   collapsed_.erase({layer, neuron});
   collapsed_.erase({layer, -1});

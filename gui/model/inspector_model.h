@@ -85,7 +85,14 @@ class InspectorModel {
   // Playing the steps at a chosen speed.
   bool playing = false;
   float steps_per_second = 4.0f;
-  double step_credit = 0.0;
+  /// The play clock: while playing, takes the steps that `seconds` more of play are worth at
+  /// steps_per_second (fractions carry over), and stops at the end of the backward pass.
+  /// Returns the steps taken.
+  int advance(double seconds);
+
+  /// gradient_map, computed again only when the trace changes (its revision), or another
+  /// neuron, region or resolution is asked for.
+  const std::vector<float>& cached_gradient_map(int layer, int neuron, const Region& region, int res);
 
  private:
   void rebuild();
@@ -104,6 +111,18 @@ class InspectorModel {
   int selected_ = -1;
   uint64_t revision_ = 0;
   std::set<std::pair<int, int>> collapsed_;  // (layer, neuron); neuron −1 = the whole layer
+  double step_credit_ = 0.0;                   // the play clock's fraction of a step
+  struct GradMapKey {
+    uint64_t revision;
+    int layer, neuron, res;
+    Region region;
+    bool operator==(const GradMapKey& o) const {
+      return revision == o.revision && layer == o.layer && neuron == o.neuron && res == o.res && region.x_min == o.region.x_min &&
+             region.x_max == o.region.x_max && region.y_min == o.region.y_min && region.y_max == o.region.y_max;
+    }
+  };
+  std::optional<GradMapKey> grad_map_key_;
+  std::vector<float> grad_map_;
 };
 
 }  // namespace bp::studio

@@ -6,26 +6,10 @@
 #include <cstdio>
 
 #include "common/palette.h"
+#include "model/chart_axes.h"
 #include "studio_app.h"
 
 namespace bp::studio {
-namespace {
-
-std::vector<double> nice_ticks(double lo, double hi, int target) {
-  std::vector<double> t;
-  if (!(hi > lo)) return t;
-  const double raw = (hi - lo) / target, mag = std::pow(10.0, std::floor(std::log10(raw)));
-  double step = mag;
-  for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (mag * m >= raw) {
-      step = mag * m;
-      break;
-    }
-  for (double v = std::ceil(lo / step) * step; v <= hi; v += step) t.push_back(std::fabs(v) < step * 1e-6 ? 0.0 : v);
-  return t;
-}
-
-}  // namespace
 
 void StudioApp::canvas_panel() {
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 4));
@@ -159,18 +143,20 @@ void StudioApp::canvas_panel() {
   for (double t : nice_ticks(v.x_min, v.x_max, 6)) {
     const ImVec2 p = to_screen(static_cast<float>(t), v.y_min);
     dl->AddLine(ImVec2(p.x, p.y), ImVec2(p.x, p.y - 6), axis, 1.5f);
-    std::snprintf(label, sizeof label, "%g", t);
+    std::snprintf(label, sizeof label, "%s", tick_label(t).c_str());
     dl->AddText(ImVec2(p.x + 2, p.y - ImGui::GetFontSize() - 6), axis, label);
   }
   for (double t : nice_ticks(v.y_min, v.y_max, 6)) {
     const ImVec2 p = to_screen(v.x_min, static_cast<float>(t));
     dl->AddLine(p, ImVec2(p.x + 6, p.y), axis, 1.5f);
-    std::snprintf(label, sizeof label, "%g", t);
-    dl->AddText(ImVec2(p.x + 8, p.y - ImGui::GetFontSize() * 0.5f), axis, label);
+    std::snprintf(label, sizeof label, "%s", tick_label(t).c_str());
+    // Above its tick, which underlines it: a tick just left of "5" would read as "-5".
+    dl->AddText(ImVec2(p.x + 3, p.y - ImGui::GetFontSize() - 1), axis, label);
   }
   if (hovered) {
     std::snprintf(label, sizeof label, "(%.2f, %.2f)", mx, my);
-    dl->AddText(ImVec2(canvas_pos_.x + size_w - ImGui::CalcTextSize(label).x - 8, canvas_pos_.y + 6), axis, label);
+    // Bottom right, above the step labels: the message banner takes the top.
+    dl->AddText(ImVec2(canvas_pos_.x + size_w - ImGui::CalcTextSize(label).x - 8, canvas_pos_.y + size_h - 2.3f * ImGui::GetFontSize()), axis, label);
   }
   dl->PopClipRect();
   ImGui::End();

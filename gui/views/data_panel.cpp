@@ -1,10 +1,12 @@
 // Data: dataset picker with thumbnails, size, noise, seed and regenerate, train/test ratio,
 // problem type for hand-placed points, the class a click adds, import/export, undo/redo.
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 #include "common/palette.h"
 #include "common/plot.h"
+#include "flow.h"
 #include "studio_app.h"
 
 namespace bp::studio {
@@ -43,8 +45,10 @@ bool thumbnail(const std::string& name, bool selected, float size, const TileAtl
   const auto uv = atlas.tile(tile);
   dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(atlas.texture())), pos, end, ImVec2(uv[0], uv[1]), ImVec2(uv[2], uv[3]));
   if (name == "custom") {
-    const ImVec2 ts = ImGui::CalcTextSize("custom");
-    dl->AddText(ImVec2(pos.x + (size - ts.x) / 2, pos.y + (size - ts.y) / 2), im_color(0.3f, 0.3f, 0.3f), "custom");
+    // Smaller than the UI font where the tile is too narrow for the word.
+    const float fs = std::min(ImGui::GetFontSize(), ImGui::GetFontSize() * (size - 8) / ImGui::CalcTextSize("custom").x);
+    const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(fs, FLT_MAX, 0, "custom");
+    dl->AddText(ImGui::GetFont(), fs, ImVec2(pos.x + (size - ts.x) / 2, pos.y + (size - ts.y) / 2), im_color(0.3f, 0.3f, 0.3f), "custom");
   }
   dl->AddRect(pos, end, selected ? im_color(0.1f, 0.3f, 0.8f) : im_color(0.6f, 0.6f, 0.6f), 2.0f, 0, selected ? 3.0f : 1.0f);
   if (ImGui::IsItemHovered()) {
@@ -89,14 +93,17 @@ void StudioApp::data_panel() {
 
   int pts = static_cast<int>(d.points);
   if (d.dataset != "custom") {
+    fill_but_label("points");
     if (ImGui::SliderInt("points", &pts, 10, 2000)) {
       d.points = pts;
     }
     if (ImGui::IsItemDeactivatedAfterEdit()) changed = true;
     int noise_pct = static_cast<int>(std::lround(d.noise * 100));
+    fill_but_label("noise %");
     ImGui::SliderInt("noise %", &noise_pct, 0, 100);
     if (ImGui::IsItemDeactivatedAfterEdit()) d.noise = static_cast<float>(noise_pct) / 100.0f, changed = true;
     int seed = static_cast<int>(d.seed % 1000000);
+    fill_but_label("seed");
     if (ImGui::InputInt("seed", &seed)) d.seed = static_cast<uint64_t>(std::max(0, seed)), changed = true;
     if (ImGui::Button("Regenerate (G)")) {
       m_.regenerate();
@@ -104,15 +111,18 @@ void StudioApp::data_panel() {
     }
   } else {
     int problem = static_cast<int>(d.problem);
+    fill_but_label("problem");
     if (ImGui::Combo("problem", &problem, "binary\0k classes\0regression\0")) d.problem = static_cast<Problem>(problem), changed = true;
     if (d.problem == Problem::MultiClass) {
       int k = std::max(3, d.num_classes);
+      fill_but_label("classes");
       if (ImGui::SliderInt("classes", &k, 3, 6)) d.num_classes = k, changed = true;
     } else {
       d.num_classes = 2;
     }
   }
   int ratio = static_cast<int>(std::lround(d.train_ratio * 100));
+  fill_but_label("train %");
   ImGui::SliderInt("train %", &ratio, 10, 100);
   if (ImGui::IsItemDeactivatedAfterEdit()) d.train_ratio = static_cast<float>(ratio) / 100.0f, changed = true;
   if (changed) {
@@ -131,7 +141,7 @@ void StudioApp::data_panel() {
   const int classes = regression ? 2 : std::max(2, m_.num_classes());
   for (int c = 0; c < classes; ++c) {
     ImGui::PushID(c);
-    if (c) ImGui::SameLine();
+    if (c) same_line_if_fits(ImGui::GetFontSize() * 2);
     const tools::Rgb col = regression ? tools::diverging(c == 0 ? -1.0f : 1.0f, 1.0f) : tools::class_color(c);
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(col.r, col.g, col.b, 1));
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(col.r, col.g, col.b, 0.8f));
@@ -144,22 +154,24 @@ void StudioApp::data_panel() {
     ImGui::PopID();
   }
   ImGui::Checkbox("clicks add test points", &s_.add_test_points);
-  ImGui::TextDisabled("shift/right-click: other class; ctrl+click: delete");
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("shift/right-click: other class; ctrl+click: delete");
+  ImGui::PopStyleColor();
   if (ImGui::Button("Undo")) m_.undo();
-  ImGui::SameLine();
+  same_line_if_fits(button_width("Redo"));
   if (ImGui::Button("Redo")) m_.redo();
-  ImGui::SameLine();
+  same_line_if_fits(button_width("Clear all"));
   if (ImGui::Button("Clear all")) m_.clear_points();
   const auto points = m_.points();
   const auto tests = std::count_if(points.begin(), points.end(), [](const StudioPoint& p) { return p.test; });
-  ImGui::Text("%zu points: %zu train, %zu test", points.size(), points.size() - static_cast<size_t>(tests), static_cast<size_t>(tests));
+  ImGui::TextWrapped("%zu points: %zu train, %zu test", points.size(), points.size() - static_cast<size_t>(tests), static_cast<size_t>(tests));
   ImGui::Separator();
   if (ImGui::Button("Import CSV...")) {
     path_action_ = PathAction::ImportCsv;
     std::snprintf(path_buf_, sizeof path_buf_, "points.csv");
     open_path_popup_ = true;
   }
-  ImGui::SameLine();
+  same_line_if_fits(button_width("Export CSV..."));
   if (ImGui::Button("Export CSV...")) {
     path_action_ = PathAction::ExportCsv;
     std::snprintf(path_buf_, sizeof path_buf_, "points.csv");

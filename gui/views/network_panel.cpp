@@ -10,6 +10,7 @@
 
 #include "common/palette.h"
 #include "render/cached_view.h"
+#include "flow.h"
 #include "studio_app.h"
 
 namespace bp::studio {
@@ -22,7 +23,6 @@ bool rate_combo(const char* label, float& value, const float* list, size_t n) {
   bool changed = false;
   char preview[32];
   std::snprintf(preview, sizeof preview, "%g", static_cast<double>(value));
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
   if (ImGui::BeginCombo(label, preview)) {
     for (size_t i = 0; i < n; ++i) {
       char item[32];
@@ -59,13 +59,13 @@ void StudioApp::network_panel() {
   bool edited = false;
   const auto snap = m_.snapshot();
   ImGui::Text("%s", snap->network.c_str());
-  ImGui::SameLine();
+  same_line_if_fits(button_width("+ layer"));
   if (ImGui::SmallButton("+ layer") && c.hidden.size() < kAppMaxHiddenLayers) {
     c.hidden.push_back(c.hidden.empty() ? 4 : c.hidden.back());
     if (c.activations.size() > 1) c.activations.push_back(c.activations.back());
     edited = true;
   }
-  ImGui::SameLine();
+  same_line_if_fits(button_width("- layer"));
   if (ImGui::SmallButton("- layer") && !c.hidden.empty()) {
     c.hidden.pop_back();
     if (c.activations.size() > 1) c.activations.resize(std::max<size_t>(1, c.hidden.size()));
@@ -83,8 +83,8 @@ void StudioApp::network_panel() {
     ImGui::Text("%2lld", static_cast<long long>(c.hidden[i]));
     ImGui::SameLine();
     if (ImGui::SmallButton("+") && c.hidden[i] < kAppMaxHiddenWidth) c.hidden[i]++, edited = true;
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.5f);
+    same_line_if_fits(ImGui::GetFontSize() * 4.5f);
+    fill_but_label("##act", ImGui::GetFontSize() * 4.5f);
     if (enum_combo("##act", per_layer[i], all_activations(), activation_name)) {
       c.activations = per_layer;
       edited = true;
@@ -93,9 +93,12 @@ void StudioApp::network_panel() {
   }
   if (c.activations.size() != 1 && c.activations.size() != c.hidden.size()) c.activations = {per_layer.empty() ? Activation::Tanh : per_layer[0]};
 
-  if (ImGui::BeginTable("inputs", 4)) {
+  {  // the input features, as many to a row as fit
+    const float box = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x;
+    const float col = box + ImGui::CalcTextSize("sin(x1)").x;  // the widest name: aligned columns
     for (Feature f : all_features()) {
-      ImGui::TableNextColumn();
+      if (f != all_features().front()) same_line_if_fits(col);
+      const float x = ImGui::GetCursorPosX();
       bool on = FeatureSet(c.features).contains(f);
       if (ImGui::Checkbox(feature_name(f), &on)) {
         std::vector<Feature> next;
@@ -103,8 +106,9 @@ void StudioApp::network_panel() {
           if (g == f ? on : FeatureSet(c.features).contains(g)) next.push_back(g);
         if (!next.empty()) c.features = next, edited = true;
       }
+      ImGui::SameLine(x + col);  // pads the item to the column's width for the next fit test
+      ImGui::Dummy(ImVec2(0, 0));
     }
-    ImGui::EndTable();
   }
   // The diagram: a fixed share of the panel, the settings below it.
   const float diagram_h = std::max(ImGui::GetContentRegionAvail().y * 0.5f, ImGui::GetFontSize() * 8);
@@ -112,69 +116,74 @@ void StudioApp::network_panel() {
   ImGui::EndChild();
 
   if (ImGui::CollapsingHeader("Optimizer and loss", ImGuiTreeNodeFlags_DefaultOpen)) {
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    // Each control continues the row while it fits; `width` is the control alone, in ems.
+    bool first = true;
+    auto next = [&](const char* label, float width) {
+      const float w = ImGui::GetFontSize() * width;
+      if (!first) same_line_if_fits(labelled_width(label, w));
+      first = false;
+      ImGui::SetNextItemWidth(std::min(w, ImGui::GetContentRegionAvail().x - labelled_width(label, 0)));
+    };
     std::vector<LossKind> losses = c.problem == Problem::Binary ? std::vector<LossKind>{LossKind::BCE, LossKind::Hinge, LossKind::MSE}
                                    : c.problem == Problem::MultiClass ? std::vector<LossKind>{LossKind::SoftmaxCE}
                                                                       : std::vector<LossKind>{LossKind::MSE};
+    next("loss", 7);
     edited |= enum_combo("loss", c.loss, losses, loss_name);
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    next("optimizer", 7);
     edited |= enum_combo("optimizer", c.optimizer,
                          std::vector<OptimizerKind>{OptimizerKind::SGD, OptimizerKind::Momentum, OptimizerKind::Adam, OptimizerKind::AdamW},
                          optimizer_name);
     float lr = c.lr;
+    next("learning rate", 6);
     if (rate_combo("learning rate", lr, kRates, std::size(kRates))) c.lr = lr, edited = true;
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+    next("##lr", 5);
     if (ImGui::InputFloat("##lr", &lr, 0, 0, "%g", ImGuiInputTextFlags_EnterReturnsTrue) && lr > 0) c.lr = lr, edited = true;
     if (c.optimizer == OptimizerKind::Momentum) {
-      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+      next("momentum", 8);
       ImGui::SliderFloat("momentum", &c.momentum, 0.0f, 0.99f);
       edited |= ImGui::IsItemDeactivatedAfterEdit();
-      ImGui::SameLine();
+      same_line_if_fits(labelled_width("Nesterov", ImGui::GetFrameHeight()));
       edited |= ImGui::Checkbox("Nesterov", &c.nesterov);
     }
     if (c.optimizer == OptimizerKind::Adam || c.optimizer == OptimizerKind::AdamW) {
-      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+      next("beta1", 6);
       ImGui::InputFloat("beta1", &c.beta1, 0, 0, "%.3f");
       edited |= ImGui::IsItemDeactivatedAfterEdit();
-      ImGui::SameLine();
-      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+      next("beta2", 6);
       ImGui::InputFloat("beta2", &c.beta2, 0, 0, "%.4f");
       edited |= ImGui::IsItemDeactivatedAfterEdit();
     }
     if (c.optimizer != OptimizerKind::SGD) {
-      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+      next("weight decay", 6);
       ImGui::InputFloat("weight decay", &c.weight_decay, 0, 0, "%g");
       edited |= ImGui::IsItemDeactivatedAfterEdit();
     }
     int batch = static_cast<int>(c.batch_size);
     bool full = batch == 0;
+    if (!first) same_line_if_fits(labelled_width("full batch", ImGui::GetFrameHeight()));
     if (ImGui::Checkbox("full batch", &full)) c.batch_size = full ? 0 : 10, edited = true;
     if (!full) {
-      ImGui::SameLine();
-      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+      next("batch size", 8);
       ImGui::SliderInt("batch size", &batch, 1, 100);
       if (ImGui::IsItemDeactivatedAfterEdit()) c.batch_size = batch, edited = true;
     }
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+    next("regularization", 5);
     edited |= enum_combo("regularization", c.regularization.kind,
                          std::vector<Regularization::Kind>{Regularization::None, Regularization::L1, Regularization::L2}, regularization_name);
     if (c.regularization.kind != Regularization::None) {
-      ImGui::SameLine();
+      next("rate", 6);
       edited |= rate_combo("rate", c.regularization.rate, kRegRates, std::size(kRegRates));
     }
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+    next("schedule", 6);
     edited |= enum_combo("schedule", c.schedule.kind, std::vector<LrSchedule::Kind>{LrSchedule::Constant, LrSchedule::Step, LrSchedule::Cosine},
                          schedule_name);
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    next("init", 8);
     edited |= enum_combo("init", c.init,
                          std::vector<Init>{Init::Default, Init::Uniform, Init::XavierUniform, Init::XavierNormal, Init::KaimingUniform,
                                            Init::KaimingNormal, Init::Zeros},
                          init_name);
-    ImGui::SameLine();
     int seed = static_cast<int>(c.seed % 100000);
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+    next("seed", 5);
     if (ImGui::InputInt("seed", &seed, 1, 10)) c.seed = static_cast<uint64_t>(std::max(0, seed)), edited = true;
   }
   if (edited) apply_config(c);  // when new weights were needed, the message bar says so

@@ -93,34 +93,22 @@ void StudioApp::frame() {
   last_windows_.swap(windows_);
   windows_.clear();
   apply_style();
-  ImGui::PushFont(s_.presenter && fonts_.large ? fonts_.large : fonts_.normal);
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  ImGui::PushFont(room_font(fonts_, s_.presenter, display.y));
   shortcuts();
   main_menu();
-  const ImVec2 display = ImGui::GetIO().DisplaySize;
-  const float top = ImGui::GetFrameHeight();
-  // Side panels scale with the font (presenter mode) but always leave the canvas half the width.
-  const float em = ImGui::GetFontSize();
-  const float left_w = std::min(std::max(display.x * 0.2f, em * 15.0f), display.x * 0.22f);
-  const float right_w = std::min(std::max(display.x * 0.27f, em * 19.0f), display.x * 0.3f);
-  const ImGuiCond cond = s_.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
-  ImGui::SetNextWindowPos(ImVec2(0, top), cond);
-  ImGui::SetNextWindowSize(ImVec2(left_w, display.y - top), cond);
-  data_panel();
-  ImGui::SetNextWindowPos(ImVec2(left_w, top), cond);
-  ImGui::SetNextWindowSize(ImVec2(display.x - left_w - right_w, display.y - top), cond);
-  canvas_panel();
-  const float train_h = std::min(display.y * 0.36f, 400.0f);
-  ImGui::SetNextWindowPos(ImVec2(display.x - right_w, top), cond);
-  ImGui::SetNextWindowSize(ImVec2(right_w, train_h), cond);
-  training_panel();
-  ImGui::SetNextWindowPos(ImVec2(display.x - right_w, top + train_h), cond);
-  ImGui::SetNextWindowSize(ImVec2(right_w, display.y - top - train_h), cond);
-  network_panel();
+  // The panels follow the window: a resize (a maximised window, a projector) places them again.
+  if (display.x != s_.laid_out_for.x || display.y != s_.laid_out_for.y) s_.reset_layout = true;
+  if (s_.reset_layout) s_.reset_layout_inspector = true;
+  s_.laid_out_for = display;
+  s_.presenter ? presenter_layout(display) : normal_layout(display);
   s_.reset_layout = false;
+  open_panels_ = false;
   // While a canvas image is pending, nothing floats over the canvas: the inspector, the dialog
   // and the help are left out of those frames.
   const bool capturing = !screenshot_request_.empty();
   if (capturing && screenshot_countdown_ > 0) --screenshot_countdown_;
+  if (!capturing) message_banner();
   if (show_inspector_ && !capturing) inspector_panel();
   if (!capturing) path_popup();
   if (s_.show_help && !capturing) help_overlay();
@@ -137,6 +125,64 @@ void StudioApp::frame() {
       covered.emplace_back(w.rect.x + inset, w.rect.y + inset, w.rect.z - inset, w.rect.w - inset);
   }
   heatmap_.set_covered(std::move(covered));
+}
+
+ImFont* room_font(const Fonts& f, bool presenter, float display_height) {
+  ImFont* pick = presenter ? (display_height >= 1400 && f.huge ? f.huge : f.large) : (display_height >= 1800 ? f.large : f.normal);
+  return pick ? pick : f.normal;
+}
+
+void StudioApp::normal_layout(ImVec2 display) {
+  // Data on the left, the canvas over the loss chart in the middle, Training above Network on
+  // the right. The side panels scale with the font but always leave the canvas half the width.
+  const float top = ImGui::GetFrameHeight();
+  const float em = ImGui::GetFontSize();
+  const float left_w = std::min(std::max(display.x * 0.2f, em * 15.0f), display.x * 0.22f);
+  const float right_w = std::min(std::max(display.x * 0.27f, em * 19.0f), display.x * 0.3f);
+  const ImGuiCond cond = s_.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+  auto place = [&](float x, float y, float w, float h) {
+    ImGui::SetNextWindowPos(ImVec2(x, y), cond);
+    ImGui::SetNextWindowSize(ImVec2(w, h), cond);
+    if (s_.reset_layout || open_panels_) ImGui::SetNextWindowCollapsed(false, ImGuiCond_Always);
+  };
+  place(0, top, left_w, display.y - top);
+  data_panel();
+  const float mid_w = display.x - left_w - right_w, loss_h = std::clamp(display.y * 0.26f, em * 9, em * 18);
+  place(left_w, top, mid_w, display.y - top - loss_h);
+  canvas_panel();
+  place(left_w, display.y - loss_h, mid_w, loss_h);
+  loss_panel();
+  const float train_h = std::min(display.y * 0.36f, em * 17.0f);
+  place(display.x - right_w, top, right_w, train_h);
+  training_panel();
+  place(display.x - right_w, top + train_h, right_w, display.y - top - train_h);
+  network_panel();
+}
+
+void StudioApp::presenter_layout(ImVec2 display) {
+  // The canvas over the loss chart, and the training panel, fill the screen; Data and Network
+  // wait as title bars above Training, and open over it, at full height, when clicked.
+  const float top = ImGui::GetFrameHeight();
+  const float em = ImGui::GetFontSize();
+  const float right_w = std::min(std::max(display.x * 0.3f, em * 16.0f), display.x * 0.42f);
+  const float x = display.x - right_w, bar = ImGui::GetFrameHeight();
+  const ImGuiCond cond = s_.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+  auto place = [&](float px, float py, float w, float h, bool collapsed) {
+    ImGui::SetNextWindowPos(ImVec2(px, py), cond);
+    ImGui::SetNextWindowSize(ImVec2(w, h), cond);
+    if (s_.reset_layout || open_panels_) ImGui::SetNextWindowCollapsed(collapsed && !open_panels_, ImGuiCond_Always);
+  };
+  const float loss_h = std::clamp(display.y * 0.28f, em * 8, em * 14);
+  place(0, top, x, display.y - top - loss_h, false);
+  canvas_panel();
+  place(0, display.y - loss_h, x, loss_h, false);
+  loss_panel();
+  place(x, top + 2 * bar, right_w, display.y - top - 2 * bar, false);
+  training_panel();
+  place(x, top, right_w, display.y - top, true);
+  data_panel();
+  place(x, top + bar, right_w, display.y - top - bar, true);
+  network_panel();
 }
 
 void StudioApp::shortcuts() {
@@ -225,20 +271,48 @@ void StudioApp::main_menu() {
     ImGui::MenuItem("Shortcuts", "F1", &s_.show_help);
     ImGui::EndMenu();
   }
-  const std::string msg = m_.message();
+  // The title, where it fits beside the menus (else the banner over the canvas shows it).
   const std::string title = m_.title();
-  if (!title.empty()) ImGui::TextDisabled("  %s", title.c_str());
-  if (!msg.empty()) {
-    ImGui::TextColored(ImVec4(0.7f, 0.2f, 0.0f, 1), "  %s", msg.c_str());
-    if (ImGui::IsItemHovered()) {  // the whole message, when the menu bar cuts it
-      ImGui::BeginTooltip();
-      ImGui::PushTextWrapPos(ImGui::GetFontSize() * 35);
-      ImGui::TextUnformatted(msg.c_str());
-      ImGui::PopTextWrapPos();
-      ImGui::EndTooltip();
-    }
+  title_in_menu_ = !title.empty() && ImGui::GetCursorPosX() + ImGui::CalcTextSize(("  " + title).c_str()).x <= ImGui::GetWindowWidth() - 8;
+  if (title_in_menu_) {
+    if (s_.presenter) ImGui::Text("  %s", title.c_str());  // high contrast on a projector
+    else ImGui::TextDisabled("  %s", title.c_str());
   }
   ImGui::EndMainMenuBar();
+}
+
+void StudioApp::message_banner() {
+  // A floating strip across the top of the canvas: the title when the menu bar had no room for
+  // it, and the latest message, wrapped (never cut off) with a close button. Messages expire by
+  // themselves (AppModel::message).
+  const std::string msg = m_.message();
+  const std::string title = title_in_menu_ || m_.title() == dismissed_title_ ? std::string() : m_.title();
+  if ((msg.empty() && title.empty()) || canvas_size_.x < 100) return;
+  const float em = ImGui::GetFontSize();
+  const float w = std::min(canvas_size_.x - em, em * 40);
+  ImGui::SetNextWindowPos(ImVec2(canvas_pos_.x + (canvas_size_.x - w) / 2, canvas_pos_.y + em * 0.4f));
+  ImGui::SetNextWindowSize(ImVec2(w, 0));
+  ImGui::SetNextWindowBgAlpha(0.94f);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
+                                 ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoMove;
+  if (ImGui::Begin("##banner", nullptr, flags)) {
+    note_window("##banner");
+    ImGui::PushTextWrapPos(ImGui::GetContentRegionMax().x - ImGui::GetFrameHeight() - em * 0.5f);
+    if (!title.empty()) ImGui::TextUnformatted(title.c_str());
+    if (!msg.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, s_.presenter ? ImVec4(0.55f, 0.1f, 0.0f, 1) : ImVec4(0.7f, 0.2f, 0.0f, 1));
+      ImGui::TextUnformatted(msg.c_str());
+      ImGui::PopStyleColor();
+    }
+    ImGui::PopTextWrapPos();
+    ImGui::SetCursorPos(ImVec2(ImGui::GetContentRegionMax().x - ImGui::GetFrameHeight(), ImGui::GetStyle().WindowPadding.y));
+    if (ImGui::Button("\xC3\x97", ImVec2(ImGui::GetFrameHeight(), 0))) {  // ×
+      m_.set_message("");
+      if (!title.empty()) dismissed_title_ = title;  // until another preset or session is opened
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("dismiss");
+  }
+  ImGui::End();
 }
 
 void StudioApp::path_popup() {

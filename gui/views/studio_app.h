@@ -32,12 +32,22 @@ struct ViewSettings {
   int grid_res = 160;          ///< boundary resolution (cells per side)
   Region view{-6, 6, -6, 6};   ///< the plane shown on the canvas (pan and zoom)
   bool reset_layout = true;    ///< place the panels at their default positions this frame
+  bool reset_layout_inspector = false;  ///< and the inspector (set with reset_layout)
+  ImVec2 laid_out_for{0, 0};   ///< the display size the panels were last placed for
 };
 
+/// The UI font at three sizes (main.cpp bakes them): normal text, presenter mode, and presenter
+/// mode on a tall display (or normal text on a 4K display without scaling).
 struct Fonts {
-  ImFont* normal = nullptr;
-  ImFont* large = nullptr;
+  ImFont* normal = nullptr;  ///< 16 px (times the display's scale)
+  ImFont* large = nullptr;   ///< 26 px
+  ImFont* huge = nullptr;    ///< 40 px
 };
+
+/// The font that reads from the back of the room: presenter mode takes the large font, or the
+/// huge one on displays at least 1400 pixels tall; normal mode switches to the large font on
+/// displays at least 1800 pixels tall (a 4K projector without scaling).
+ImFont* room_font(const Fonts& f, bool presenter, float display_height);
 
 class StudioApp {
  public:
@@ -51,6 +61,9 @@ class StudioApp {
   /// Set when the user asked for a canvas screenshot; main saves it after rendering.
   std::string take_canvas_screenshot_request();
   bool quit_requested() const { return quit_; }
+  /// Expands every collapsed panel next frame (presenter mode's Data and Network), where they
+  /// stay until collapsed again; --check-layout checks them open too.
+  void open_panels() { open_panels_ = true; }
   /// Lists the preset files in assets/presets.
   std::vector<std::string> presets() const;
   /// Opens the graph inspector tracing `p`.
@@ -62,16 +75,24 @@ class StudioApp {
 
  private:
   void main_menu();
+  /// Places the panels (when reset_layout is set) and draws them.
+  void normal_layout(ImVec2 display);
+  void presenter_layout(ImVec2 display);
   void shortcuts();
   void canvas_panel();
   void data_panel();
   void network_panel();
   void network_diagram(const Snapshot& snap);
   void training_panel();
+  void loss_panel();
   void loss_chart(const Snapshot& snap, ImVec2 size);
   void help_overlay();
   void inspector_panel();
+  void place_inspector();
+  void inspector_graph();    ///< inspector_graph.cpp
+  void inspector_details();  ///< inspector_details.cpp
   void path_popup();
+  void message_banner();
   void apply_style();
   /// ImGui::Begin for the tiled panels (Data, Training, Network). While a panel covers no window
   /// beneath it, ImGui draws no background for it: the frame's clear colour is the same, and
@@ -92,6 +113,9 @@ class StudioApp {
   std::string assets_dir_;
   ViewSettings s_;
   bool quit_ = false;
+  bool open_panels_ = false;
+  bool title_in_menu_ = false;  ///< the menu bar had room for the title this frame
+  std::string dismissed_title_;  ///< a title closed on the banner
   struct Placed {
     ImVec4 rect;  // x0, y0, x1, y1
     int order;    // stacking: higher is drawn later, on top
@@ -121,16 +145,15 @@ class StudioApp {
   CachedView diagram_view_;  ///< the network diagram, likewise
   bool show_inspector_ = false;
   bool pick_mode_ = false;
-  bool fit_graph_ = true;
+  bool fit_graph_ = true;         ///< a new trace: the whole graph if readable, else zoom 1
+  bool fit_whole_graph_ = false;  ///< the Fit button: the whole graph at any zoom
   float graph_zoom_ = 1.0f;
   ImVec2 graph_pan_{0, 0};
   int center_on_ = -1;
   char search_[64] = {};
   std::optional<InspectorModel::Check> check_;
-  std::vector<float> grad_map_;
   int menu_node_ = -1;
-  int grad_map_key_ = -1;
-  std::string grad_map_title_;
+  bool place_inspector_ = true;  ///< place the inspector away from the traced point next frame
   int check_node_ = -1;
 };
 

@@ -1,9 +1,12 @@
 // Training: play/pause/step/reset, speed, counters, steps/s, train and test loss and accuracy,
-// the live loss chart, and the divergence banner with its one-click remedy.
+// and the divergence and dead-ReLU banners with their one-click remedy.
+#include <imgui_internal.h>  // whether the Network panel is collapsed
+
 #include <algorithm>
 #include <cmath>
 #include <string>
 
+#include "flow.h"
 #include "studio_app.h"
 
 namespace bp::studio {
@@ -11,19 +14,23 @@ namespace bp::studio {
 void StudioApp::training_panel() {
   begin_panel("Training");
   const auto snap = m_.snapshot();
-  const float bw = ImGui::GetFontSize() * 4.2f;
+  // Three buttons share the row (their keys in the tooltips); the speeds flow onto as many rows
+  // as the panel's width needs.
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float bw = std::min(ImGui::GetFontSize() * 4.2f, (ImGui::GetContentRegionAvail().x - 2 * spacing) / 3);
   if (ImGui::Button(m_.playing() ? "Pause" : "Play", ImVec2(bw, 0))) m_.toggle_play();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space");
   ImGui::SameLine();
   if (ImGui::Button("Step", ImVec2(bw, 0))) m_.step_once();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("S: one training step");
   ImGui::SameLine();
   if (ImGui::Button("Reset", ImVec2(bw, 0))) m_.reset();
-  ImGui::SameLine();
-  ImGui::TextDisabled("Space / S / R");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("R: new weights from the seed");
 
   // Named speeds (slow, normal, fast, full), and any rate in between on the slider.
   const double speed = m_.speed();
   for (const SpeedPreset& p : kSpeedPresets) {
-    if (&p != kSpeedPresets) ImGui::SameLine();
+    if (&p != kSpeedPresets) same_line_if_fits(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(p.name).x);
     if (ImGui::RadioButton(p.name, speed == p.steps_per_second)) m_.set_speed(p.steps_per_second);
   }
   if (speed > 0) {
@@ -72,11 +79,22 @@ void StudioApp::training_panel() {
     std::snprintf(buf[slot], sizeof buf[slot], f, static_cast<double>(v));
     return static_cast<const char*>(buf[slot]);
   };
-  ImGui::Text("epoch %.1f   step %lld   %.0f steps/s", snap->epoch, static_cast<long long>(snap->step), snap->steps_per_second);
+  char counter[64];
+  std::snprintf(counter, sizeof counter, "epoch %.1f", snap->epoch);
+  ImGui::TextUnformatted(counter);
+  std::snprintf(counter, sizeof counter, "step %lld", static_cast<long long>(snap->step));
+  same_line_if_fits(ImGui::CalcTextSize(counter).x);
+  ImGui::TextUnformatted(counter);
+  std::snprintf(counter, sizeof counter, "%.0f steps/s", snap->steps_per_second);
+  same_line_if_fits(ImGui::CalcTextSize(counter).x);
+  ImGui::TextUnformatted(counter);
+  // "accuracy" shortens to "acc." where the panel is too narrow for the word (never "accur…").
+  const float col = ImGui::GetContentRegionAvail().x / 3 - 2 * ImGui::GetStyle().CellPadding.x;
+  const char* acc_header = ImGui::CalcTextSize("accuracy").x <= col ? "accuracy" : "acc.";
   if (ImGui::BeginTable("metrics", 3, ImGuiTableFlags_BordersInnerH)) {
     ImGui::TableSetupColumn("");
     ImGui::TableSetupColumn("loss");
-    ImGui::TableSetupColumn("accuracy");
+    ImGui::TableSetupColumn(acc_header);
     ImGui::TableHeadersRow();
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
@@ -94,53 +112,16 @@ void StudioApp::training_panel() {
     ImGui::TextUnformatted(fmt(snap->test.accuracy * 100, "%.1f %%"));
     ImGui::EndTable();
   }
-  ImGui::Checkbox("log scale", &s_.log_loss);
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  loss_chart(*snap, ImVec2(avail.x, std::max(avail.y, 60.0f)));
-  ImGui::End();
-}
-
-void StudioApp::loss_chart(const Snapshot& snap, ImVec2 size) {
-  const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  ImGui::Dummy(size);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 p1(p0.x + size.x, p0.y + size.y);
-  dl->AddRectFilled(p0, p1, im_color(1, 1, 1));
-  dl->AddRect(p0, p1, im_color(0.6f, 0.6f, 0.6f));
-  const auto& h = snap.history;
-  if (h.size() < 2) {
-    dl->AddText(ImVec2(p0.x + 8, p0.y + 8), im_color(0.5f, 0.5f, 0.5f), "loss appears here while training");
-    return;
-  }
-  auto tf = [&](double v) { return s_.log_loss ? std::log10(std::max(v, 1e-8)) : v; };
-  double lo = INFINITY, hi = -INFINITY;
-  for (const HistoryPoint& p : h)
-    for (float v : {p.train_loss, p.test_loss})
-      if (std::isfinite(v)) lo = std::min(lo, tf(v)), hi = std::max(hi, tf(v));
-  if (!std::isfinite(lo)) return;
-  if (!s_.log_loss) lo = 0;
-  if (hi - lo < 1e-9) hi = lo + 1;
-  const double s0 = static_cast<double>(h.front().step), s1 = std::max(static_cast<double>(h.back().step), s0 + 1);
-  const float pad = 6;
-  auto pt = [&](double step, double v) {
-    return ImVec2(p0.x + pad + static_cast<float>((step - s0) / (s1 - s0)) * (size.x - 2 * pad),
-                  p1.y - pad - static_cast<float>((tf(v) - lo) / (hi - lo)) * (size.y - 2 * pad));
-  };
-  for (int series = 1; series >= 0; --series) {
-    std::vector<ImVec2> line;
-    for (const HistoryPoint& p : h) {
-      const float v = series == 0 ? p.train_loss : p.test_loss;
-      if (std::isfinite(v)) line.push_back(pt(static_cast<double>(p.step), v));
+  if (s_.presenter) {
+    // Presenter mode: the network diagram fills the rest of the panel while Network is closed.
+    const ImGuiWindow* net = ImGui::FindWindowByName("Network");
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    if ((!net || net->Collapsed) && avail.y > ImGui::GetFontSize() * 5) {
+      if (ImGui::BeginChild("diagram", ImVec2(0, avail.y), true, ImGuiWindowFlags_NoScrollbar)) network_diagram(*snap);
+      ImGui::EndChild();
     }
-    if (line.size() > 1)
-      dl->AddPolyline(line.data(), static_cast<int>(line.size()), series == 0 ? im_color(0.1f, 0.1f, 0.1f) : class_im_color(3),
-                      0, 2.0f);
   }
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.3g", s_.log_loss ? std::pow(10.0, hi) : hi);
-  dl->AddText(ImVec2(p0.x + 4, p0.y + 2), im_color(0.3f, 0.3f, 0.3f), buf);
-  std::snprintf(buf, sizeof buf, "step %lld", static_cast<long long>(h.back().step));
-  dl->AddText(ImVec2(p1.x - ImGui::CalcTextSize(buf).x - 4, p1.y - ImGui::GetFontSize() - 2), im_color(0.3f, 0.3f, 0.3f), buf);
+  ImGui::End();
 }
 
 }  // namespace bp::studio

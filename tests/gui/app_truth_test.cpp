@@ -365,5 +365,26 @@ TEST(AppTruth, InspectorWordsNameWhatIsMultipliedAndUpdatesLargestFirst) {
   }
 }
 
+TEST(AppTruth, MessagesExpireOnceReadAndCanBeDismissed) {
+  AppModel m(false);
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  m.set_clock([&] { return now; });
+  const std::string text = "Saved the canvas to canvas.png";
+  m.set_message(text);
+  EXPECT_EQ(m.message(), text);
+  const double life = message_lifetime(text);
+  EXPECT_GE(life, kMessageMinSeconds);
+  EXPECT_GT(message_lifetime(std::string(300, 'x')), life) << "longer messages stay longer";
+  EXPECT_LE(message_lifetime(std::string(5000, 'x')), kMessageMaxSeconds);
+  now += std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(life * 0.9));
+  EXPECT_EQ(m.message(), text);
+  now += std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(life * 0.2));
+  EXPECT_EQ(m.message(), "") << "gone once read";
+  m.set_message("another");
+  EXPECT_EQ(m.message(), "another");
+  m.set_message("");  // the banner's close button
+  EXPECT_EQ(m.message(), "");
+}
+
 }  // namespace
 }  // namespace bp::studio

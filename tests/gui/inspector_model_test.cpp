@@ -86,6 +86,46 @@ TEST(Inspector, ApplyUpdateMovesTheWeightsByMinusLrTimesGrad) {
   EXPECT_LT(in.graph().nodes.back().value, before_loss);  // one step downhill for this example
 }
 
+TEST(Inspector, ThePlayClockStepsAtItsSpeedAndStopsAtTheEnd) {
+  AppModel m(false);
+  small_model(m);
+  InspectorModel in;
+  in.trace(m.points().front(), *m.snapshot(), m.config());
+  ASSERT_TRUE(in.ready());
+  EXPECT_EQ(in.advance(1.0), 0) << "paused: no steps";
+  in.playing = true;
+  in.steps_per_second = 4;
+  EXPECT_EQ(in.advance(0.1), 0);  // 0.4 of a step, carried over
+  EXPECT_EQ(in.advance(0.2), 1);  // 1.2 steps' worth: one step, 0.2 left
+  EXPECT_EQ(in.stepper().steps_taken(), 1u);
+  EXPECT_EQ(in.advance(0.5), 2);
+  EXPECT_EQ(in.stepper().steps_taken(), 3u);
+  in.advance(1e6);  // runs to the end, then stops playing
+  EXPECT_EQ(in.stepper().phase(), explain::Stepper::Done);
+  EXPECT_FALSE(in.playing);
+}
+
+TEST(Inspector, TheGradientMapIsCachedUntilTheTraceChanges) {
+  AppModel m(false);
+  small_model(m);
+  InspectorModel in;
+  in.trace(m.points().front(), *m.snapshot(), m.config());
+  ASSERT_TRUE(in.ready());
+  const Region r = m.snapshot()->region;
+  const std::vector<float> direct = in.gradient_map(0, 1, r, 8);
+  const std::vector<float>* first = &in.cached_gradient_map(0, 1, r, 8);
+  EXPECT_EQ(*first, direct);
+  const std::vector<float> again = in.cached_gradient_map(0, 1, r, 8);
+  EXPECT_EQ(again, direct);
+  // Another neuron, then a new trace with trained weights: computed afresh, equal to direct calls.
+  EXPECT_EQ(in.cached_gradient_map(0, 2, r, 8), in.gradient_map(0, 2, r, 8));
+  m.run_steps(50);
+  in.refresh(*m.snapshot(), m.config());
+  const std::vector<float> after = in.gradient_map(0, 1, r, 8);
+  EXPECT_NE(after, direct) << "training moved the weights";
+  EXPECT_EQ(in.cached_gradient_map(0, 1, r, 8), after);
+}
+
 }  // namespace
 }  // namespace bp::studio
 

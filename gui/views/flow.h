@@ -1,0 +1,19 @@
+// Row layout for panels that must fit every width, from a 1024-pixel window to a 4K projector
+// with presenter fonts: items continue a row while they fit and start a new row when they do
+// not, and labelled controls take what their label leaves of the row.
+#pragma once
+#include <imgui.h>
+
+namespace bp::studio {
+
+/// Before an item `width` pixels wide that follows another: the same row when it fits.
+void same_line_if_fits(float width);
+/// A button's width for its label (the text before any "##").
+float button_width(const char* label);
+/// A framed control `control_w` wide with its label on the right, as ImGui draws them.
+float labelled_width(const char* label, float control_w);
+/// The next framed control fills the rest of the row but for its label, to its right, and
+/// never gets narrower than `min_w` (it then takes a row of its own).
+void fill_but_label(const char* label, float min_w = 0);
+
+}  // namespace bp::studio

@@ -1,0 +1,160 @@
+#include "layout_check.h"
+
+#include <imgui_internal.h>  // the windows' content sizes and scroll bars
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace bp::studio {
+namespace {
+
+struct GlyphUv {
+  ImVec2 uv0, uv1;  // its rectangle in the font atlas
+  unsigned cp;
+};
+
+struct Drawn {
+  ImVec2 p0, p1;  // on screen
+  ImVec4 clip;
+  unsigned cp;
+  bool cut_left = false, cut_right = false, cut_top = false, cut_bottom = false;
+};
+
+void append_utf8(std::string& s, unsigned cp) {
+  if (cp < 0x80) {
+    s += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    s += static_cast<char>(0xC0 | (cp >> 6));
+    s += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    s += static_cast<char>(0xE0 | (cp >> 12));
+    s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    s += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Every glyph of every loaded font, by its atlas rectangle.
+std::vector<GlyphUv> atlas_glyphs() {
+  std::vector<GlyphUv> out;
+  for (const ImFont* f : ImGui::GetIO().Fonts->Fonts)
+    for (const ImFontGlyph& g : f->Glyphs)
+      if (g.Visible) out.push_back({ImVec2(g.U0, g.V0), ImVec2(g.U1, g.V1), g.Codepoint});
+  return out;
+}
+
+// The glyph quads of one draw list. ImGui writes a glyph as four vertices (top-left, top-right,
+// bottom-right, bottom-left) and six indices; a glyph cut on the CPU (RenderTextClipped) keeps
+// its layout with a smaller rectangle of the glyph's atlas area.
+std::vector<Drawn> glyph_quads(const ImDrawList& dl, const std::vector<GlyphUv>& glyphs, ImTextureID font_tex) {
+  std::vector<Drawn> out;
+  const float eps = 1e-6f;
+  for (const ImDrawCmd& cmd : dl.CmdBuffer) {
+    if (cmd.UserCallback || cmd.TextureId != font_tex) continue;
+    const unsigned end = cmd.IdxOffset + cmd.ElemCount;
+    for (unsigned i = cmd.IdxOffset; i + 6 <= end; i += 3) {
+      const ImDrawIdx* ix = &dl.IdxBuffer[static_cast<int>(i)];
+      const ImDrawIdx a = ix[0];
+      if (ix[1] != a + 1 || ix[2] != a + 2 || ix[3] != a || ix[4] != a + 2 || ix[5] != a + 3) continue;
+      const ImDrawVert& tl = dl.VtxBuffer[static_cast<int>(a + cmd.VtxOffset)];
+      const ImDrawVert& br = dl.VtxBuffer[static_cast<int>(a + 2 + cmd.VtxOffset)];
+      if (tl.uv.x >= br.uv.x || tl.uv.y >= br.uv.y) continue;  // a filled shape (one white texel)
+      for (const GlyphUv& g : glyphs) {
+        if (tl.uv.x < g.uv0.x - eps || tl.uv.y < g.uv0.y - eps || br.uv.x > g.uv1.x + eps || br.uv.y > g.uv1.y + eps) continue;
+        Drawn d{tl.pos, br.pos, cmd.ClipRect, g.cp};
+        d.cut_left = tl.uv.x > g.uv0.x + eps || tl.pos.x < cmd.ClipRect.x - 0.5f;
+        d.cut_right = br.uv.x < g.uv1.x - eps || br.pos.x > cmd.ClipRect.z + 0.5f;
+        d.cut_top = tl.uv.y > g.uv0.y + eps || tl.pos.y < cmd.ClipRect.y - 0.5f;
+        d.cut_bottom = br.uv.y < g.uv1.y - eps || br.pos.y > cmd.ClipRect.w + 0.5f;
+        out.push_back(d);
+        i += 3;  // the quad's second triangle
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+// The run of glyphs around glyph k drawn on one line (spaces are not drawn: gaps become spaces).
+std::string text_run(const std::vector<Drawn>& q, size_t k) {
+  auto same_line = [&](size_t a, size_t b) {  // b follows a on a line
+    const float h = std::max(q[a].p1.y - q[a].p0.y, 4.0f);
+    return std::fabs(q[a].p1.y - q[b].p1.y) < h && q[b].p0.x > q[a].p0.x && q[b].p0.x - q[a].p1.x < 2.5f * h;
+  };
+  size_t first = k, last = k;
+  while (first > 0 && same_line(first - 1, first)) --first;
+  while (last + 1 < q.size() && same_line(last, last + 1)) ++last;
+  std::string s;
+  for (size_t i = first; i <= last; ++i) {
+    if (i > first && q[i].p0.x - q[i - 1].p1.x > 0.25f * (q[i].p1.y - q[i].p0.y)) s += ' ';
+    append_utf8(s, q[i].cp);
+  }
+  return s;
+}
+
+std::string fmt(const char* f, double a, double b = 0) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, f, a, b);
+  return buf;
+}
+
+}  // namespace
+
+std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data) {
+  std::vector<LayoutProblem> out;
+  const ImGuiIO& io = ImGui::GetIO();
+  const std::vector<GlyphUv> glyphs = atlas_glyphs();
+  for (int l = 0; l < draw_data.CmdListsCount; ++l) {
+    const ImDrawList& dl = *draw_data.CmdLists[l];
+    const std::string owner = dl._OwnerName ? dl._OwnerName : "";
+    const ImGuiWindow* win = owner.empty() ? nullptr : ImGui::FindWindowByName(owner.c_str());
+    const bool scrolls_y = win && win->ScrollbarY, scrolls_x = win && win->ScrollbarX;
+    const std::vector<Drawn> q = glyph_quads(dl, glyphs, io.Fonts->TexID);
+    std::string last_run;
+    for (size_t k = 0; k < q.size(); ++k) {
+      const Drawn& d = q[k];
+      std::string what;
+      if (d.cp == 0x2026) {
+        what = "is shortened with an ellipsis";
+      } else if ((d.cut_left || d.cut_right) && !scrolls_x) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "is cut at the %s (clip x %.0f..%.0f, glyph x %.0f..%.0f)", d.cut_right ? "right" : "left",
+                      static_cast<double>(d.clip.x), static_cast<double>(d.clip.z), static_cast<double>(d.p0.x),
+                      static_cast<double>(d.p1.x));
+        what = buf;
+      } else if ((d.cut_top || d.cut_bottom) && !scrolls_y) {
+        what = d.cut_top ? "is cut at the top" : "is cut at the bottom";
+      }
+      if (what.empty()) continue;
+      std::string run = text_run(q, k);
+      if (run == last_run) continue;  // one finding per text
+      last_run = run;
+      out.push_back({owner, run, what});
+    }
+  }
+  // Windows: widgets past the right edge, and windows partly off the display.
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  for (const ImGuiWindow* w : g.Windows) {
+    if (!w->Active || w->Hidden) continue;
+    const float over = w->ContentSize.x - w->ContentRegionRect.GetWidth();
+    if (!w->Collapsed && !w->ScrollbarX && over > 1.0f)
+      out.push_back({w->Name, "", fmt("has widgets reaching %.0f px past its right edge", static_cast<double>(over))});
+    if (w->ParentWindow) continue;  // children are clipped by their parents
+    const float off = std::max({-w->Pos.x, -w->Pos.y, w->Pos.x + w->Size.x - io.DisplaySize.x, w->Pos.y + w->Size.y - io.DisplaySize.y});
+    if (off > 1.0f) out.push_back({w->Name, "", fmt("lies %.0f px outside the %.0f-pixel-wide display", static_cast<double>(off),
+                                                    static_cast<double>(io.DisplaySize.x))});
+  }
+  return out;
+}
+
+std::string describe(const std::vector<LayoutProblem>& problems) {
+  std::string s;
+  for (const LayoutProblem& p : problems) {
+    s += "window '" + p.window + "'";
+    if (!p.text.empty()) s += ": text \"" + p.text + "\"";
+    s += " " + p.what + "\n";
+  }
+  return s;
+}
+
+}  // namespace bp::studio

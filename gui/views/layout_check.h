@@ -1,0 +1,28 @@
+// Finds text that a frame draws cut off, from what ImGui rendered: a glyph that crosses the
+// clip rectangle of its draw command (the GPU's scissor cuts it), a label shortened with "…",
+// a window whose widgets reach past its right edge with no scroll bar, and a window that lies
+// partly outside the display. The app runs it with --check-layout; tests at each projector size
+// fail on any finding.
+#pragma once
+#include <imgui.h>
+
+#include <string>
+#include <vector>
+
+namespace bp::studio {
+
+struct LayoutProblem {
+  std::string window;  ///< the window (or child window) whose draw list holds it
+  std::string text;    ///< the text run it cuts, as far as it was drawn
+  std::string what;    ///< a sentence: what is wrong and by how much
+};
+
+/// Checks the frame just rendered (call after ImGui::Render, with the current context).
+/// Glyphs cut at the top or bottom of a window that scrolls vertically are not findings: the
+/// rest of the panel is a scroll away.
+std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data);
+
+/// One line per problem, for the console and test failures.
+std::string describe(const std::vector<LayoutProblem>& problems);
+
+}  // namespace bp::studio
