@@ -1,0 +1,328 @@
+#include "model/training_worker.h"
+
+#include <algorithm>
+#include <cmath>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
+#include "backprop/autograd.h"
+#include "backprop/errors.h"
+#include "backprop/features.h"
+#include "backprop/grid.h"
+#include "backprop/ops.h"
+
+namespace bp::studio {
+namespace {
+constexpr int kNeuronRes = 24;
+}  // namespace
+
+void AppModel::Worker::start() {
+  thread = std::thread([this] {
+#ifdef __linux__
+    // Training yields to drawing: at nice +10 the worker gets a core whenever the UI leaves
+    // one idle, but frames come first when cores are scarce (two cores and software OpenGL:
+    // 30 fps at equal priority, 50+ like this). Failing to lower it changes nothing else.
+    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+#endif
+    std::unique_lock lock(m.mu_);
+    while (!stop) {
+      lock.unlock();
+      const bool busy = tick(1'000'000'000, true);
+      lock.lock();
+      if (!busy && !stop) cv.wait_for(lock, std::chrono::milliseconds(40), [&] { return stop || pending_work(); });
+    }
+  });
+}
+
+void AppModel::Worker::join() {
+  {
+    std::lock_guard lock(m.mu_);
+    stop = true;
+  }
+  cv.notify_all();
+  if (thread.joinable()) thread.join();
+}
+
+bool AppModel::Worker::pending_work() const {
+  return seen_data != data_gen || seen_net != net_gen || seen_lr != lr_gen || seen_view != view_gen || seen_train != train_gen ||
+         pending_steps > 0 || !weight_edits.empty() || m.playing_ || published_changes() < changes;
+}
+
+uint64_t AppModel::Worker::published_changes() const {
+  std::lock_guard lock(snap_mu);
+  return snap->applied;
+}
+
+void AppModel::Worker::add_history() {
+  if (!trainer) return;
+  const Metrics tr = trainer->train_metrics(), te = trainer->test_metrics();
+  if (!history.empty() && history.back().step == step) history.pop_back();
+  history.push_back({step, epoch, tr.loss, te.loss, tr.accuracy, te.accuracy});
+  if (history.size() > kAppMaxHistory) {  // keep the first point, thin the rest by half
+    std::vector<HistoryPoint> thin{history.front()};
+    for (size_t i = 1; i < history.size(); i += 2) thin.push_back(history[i]);
+    history = std::move(thin);
+  }
+}
+
+bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
+  std::vector<StudioPoint> pts;
+  bool new_data = false, new_net = false, new_lr = false, new_view = false, new_train = false;
+  int64_t steps_now = 0;
+  std::vector<std::tuple<int, int64_t, int64_t, float>> edits;
+  uint64_t applied;
+  Region region;
+  int res;
+  DataSettings data;
+  TrainConfig cfg;
+  std::shared_ptr<MLP> adopted;
+  std::vector<HistoryPoint> adopted_history;
+  int64_t adopted_step = 0;
+  double adopted_epoch = 0;
+  {
+    std::lock_guard lock(m.mu_);
+    applied = changes;
+    adopted = std::move(adopt_model);
+    adopted_history = std::move(adopt_history);
+    adopted_step = adopt_step;
+    adopted_epoch = adopt_epoch;
+    adopt_model.reset();
+    adopt_history.clear();
+    adopt_step = 0;
+    adopt_epoch = 0;
+    if (seen_data != data_gen) new_data = true, pts = m.points_, data = m.data_, seen_data = data_gen;
+    if (seen_net != net_gen) new_net = true, seen_net = net_gen;
+    if (seen_lr != lr_gen) new_lr = true, seen_lr = lr_gen;
+    if (seen_train != train_gen) new_train = true, seen_train = train_gen;
+    if (seen_view != view_gen) new_view = true, seen_view = view_gen;
+    cfg = m.config_;
+    steps_now = std::min(pending_steps, max_steps);
+    pending_steps -= steps_now;
+    edits.swap(weight_edits);
+    region = view;
+    res = grid_res;
+  }
+  bool changed_state = new_data || new_net || new_lr || new_view || new_train || !edits.empty();
+  if (new_data) {
+    train = Dataset{};
+    test = Dataset{};
+    for (Dataset* d : {&train, &test}) {
+      d->problem = cfg.problem;
+      d->num_classes = cfg.problem == Problem::Regression ? 0 : cfg.num_classes;
+    }
+    for (const StudioPoint& p : pts) (p.test ? test : train).points.push_back({p.x, p.y, p.label});
+  }
+  if (new_net || !model) {
+    config = cfg;
+    model = adopted ? adopted : std::make_shared<MLP>(config.mlp_spec());
+    history = adopted_history;
+    step = adopted ? adopted_step : 0;  // a restored session goes on from the step it saved
+    epoch = adopted ? adopted_epoch : 0;
+    diverged = false;
+    trainer.reset();
+    new_data = true;
+  } else if (new_train) {
+    // Same weights, step and chart; a new Trainer (optimizer state, batches) for the settings.
+    config = cfg;
+    diverged = false;
+    new_data = true;
+  } else if (new_lr) {
+    config.lr = cfg.lr;
+    if (trainer) trainer->set_lr(cfg.lr);
+    diverged = false;
+  }
+  if (new_data) {
+    try {
+      trainer = train.size() ? std::make_unique<Trainer>(config, train, test, model) : nullptr;
+    } catch (const Error& e) {
+      // Points the network cannot train on (a label that is not one of its classes): say why,
+      // and pause rather than show Pause while nothing moves.
+      trainer.reset();
+      m.playing_ = false;
+      m.set_message(std::string("Cannot train: ") + e.what() + ".");
+    }
+    if (history.empty()) add_history();
+  }
+  for (const auto& [layer, out, in, value] : edits) {
+    const auto lin = model->linears();
+    if (layer < 0 || static_cast<size_t>(layer) >= lin.size()) continue;
+    const Tensor& t = in < 0 ? lin[static_cast<size_t>(layer)]->bias() : lin[static_cast<size_t>(layer)]->weight();
+    const int64_t idx = in < 0 ? out : out * t.shape()[1] + in;
+    if (idx >= 0 && idx < t.numel()) t.data()[idx] = value;
+  }
+
+  // Train: requested single steps, plus a time slice while playing.
+  const auto now = Clock::now();
+  const double dt = std::chrono::duration<double>(now - last_tick).count();
+  last_tick = now;
+  int64_t budget = steps_now;
+  const bool playing = m.playing_ && trainer && !diverged;
+  const double speed = m.speed_;
+  if (playing && speed > 0) {
+    step_credit = std::min(step_credit + speed * dt, speed * 0.25 + 1);
+    budget += static_cast<int64_t>(step_credit);
+    step_credit -= std::floor(step_credit);
+  }
+  // A slice of training ends when the next boundary update is due (36 a second), so that
+  // updates keep their pace whatever share of a core the worker gets; 2 to 10 ms of training.
+  const auto slice_end = now + std::clamp(std::chrono::duration_cast<Clock::duration>(last_publish + kPublishInterval - now),
+                                          Clock::duration(std::chrono::milliseconds(2)), Clock::duration(std::chrono::milliseconds(10)));
+  int64_t done = 0;
+  // Whatever the budget (a long requested run, a high speed), a timed slice ends soon after its
+  // time, and at once when the UI pauses or quits: the UI never waits on the worker for more
+  // than about a frame. Requested steps left over go back to the queue for the next slices.
+  const auto hard_end = slice_end + std::chrono::milliseconds(20);
+  bool cut = false;
+  if (trainer && !diverged) {
+    while (done < budget || (playing && speed <= 0 && timed && Clock::now() < slice_end)) {
+      if (timed && done > 0 && (done & 7) == 0 &&
+          (stop.load(std::memory_order_relaxed) || Clock::now() >= hard_end || (done >= steps_now && !m.playing_))) {
+        cut = true;
+        break;
+      }
+      trainer->step();
+      ++done;
+      ++step;
+      epoch = static_cast<double>(step) * (config.batch_size > 0 ? static_cast<double>(config.batch_size) / std::max<double>(1, static_cast<double>(train.size())) : 1.0);
+      if (trainer->diverged()) {
+        diverged = true;
+        m.playing_ = false;
+        divergence = "Training diverged at step " + std::to_string(step) + " (the loss became " +
+                     (std::isnan(trainer->last_loss()) ? "NaN, not a number" : "infinite") + "): " +
+                     divergence_advice(config, train) + ".";
+        m.set_message(divergence);
+        break;
+      }
+      if (budget >= 100 && done % (budget / 100) == 0) add_history();  // a chart for long requested runs
+      if (!timed && done >= budget) break;
+    }
+  }
+  if (cut && done < steps_now) {
+    std::lock_guard lock(m.mu_);
+    pending_steps += steps_now - done;  // the rest in the next slices
+  }
+  if (cut) step_credit = 0;
+  requested_done += static_cast<uint64_t>(cut ? std::min(done, steps_now) : steps_now);
+  rate_window.emplace_back(Clock::now(), step);
+  while (rate_window.size() > 2 && std::chrono::duration<double>(rate_window.back().first - rate_window.front().first).count() > 1.0)
+    rate_window.pop_front();
+  const double span = std::chrono::duration<double>(rate_window.back().first - rate_window.front().first).count();
+  rate = span > 0.05 ? static_cast<double>(rate_window.back().second - rate_window.front().second) / span : (playing ? rate : 0);
+
+  const bool publish_due = !timed || Clock::now() - last_publish >= kPublishInterval;
+  if ((done > 0 || changed_state || published_changes() < applied || new_view) && (publish_due || !playing)) {
+    if (done > 0) add_history();
+    publish(applied, region, res);
+  } else if (published_changes() < applied) {
+    publish(applied, region, res);
+  }
+  return done > 0 || playing;
+}
+
+void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) {
+  auto s = std::make_shared<Snapshot>();
+  s->applied = applied;
+  s->step = step;
+  s->requested_done = requested_done;
+  s->epoch = epoch;
+  s->playing = m.playing_;
+  s->diverged = diverged;
+  s->divergence = diverged ? divergence : std::string();
+  s->lr = trainer ? trainer->current_lr() : config.lr;
+  s->problem = config.problem;
+  s->outputs = static_cast<int>(config.outputs());
+  s->steps_per_second = m.playing_ ? rate : 0;
+  s->network = model->describe();
+  if (trainer) {
+    s->train = trainer->train_metrics();
+    s->test = trainer->test_metrics();
+  }
+  s->history = history;
+  const FeatureSet features(config.features);
+  s->region = region;
+  s->grid_res = res;
+  s->grid = evaluate_grid(*model, features, region, res, res);
+  s->logit_scale = config.loss == LossKind::Hinge ? 1.0f : 0.5f;
+  s->neuron_res = kNeuronRes;
+  s->neuron_maps = neuron_maps(features, region);
+  for (const auto& l : model->linears())
+    s->weights.push_back({l->in_features(), l->out_features(), l->weight().to_vector(), l->bias().to_vector()});
+  s->dead_relu = dead_relu(features);
+  {
+    std::lock_guard lock(snap_mu);
+    s->version = ++version;
+    snap = std::move(s);
+  }
+  snap_cv.notify_all();
+  last_publish = Clock::now();
+}
+
+std::vector<Snapshot::DeadLayer> AppModel::Worker::dead_relu(const FeatureSet& features) {
+  std::vector<Snapshot::DeadLayer> out;
+  if (train.points.empty()) return out;
+  bool any_relu = false;
+  for (Activation a : model->layer_activations()) any_relu |= a == Activation::ReLU;
+  if (!any_relu) return out;
+  NoGradGuard g;
+  const int64_t n = train.size(), m = std::min(n, kDeadCheckPoints);
+  std::vector<float> pts;
+  pts.reserve(static_cast<size_t>(m) * 2);
+  for (int64_t i = 0; i < m; ++i) {
+    const Point& p = train.points[static_cast<size_t>(i * n / m)];
+    pts.push_back(p.x);
+    pts.push_back(p.y);
+  }
+  Tensor h = features.apply(Tensor::from_vector(pts, {m, 2}));
+  Sequential& layers = model->layers();
+  int hidden = 0;
+  for (size_t i = 0; i + 1 < layers.size(); ++i) {
+    h = layers[i]->forward(h);
+    const auto* act = dynamic_cast<ActivationModule*>(layers[i].get());
+    if (!act) continue;
+    if (act->kind() == Activation::ReLU) {
+      const std::vector<float> v = h.contiguous().to_vector();
+      const int64_t width = h.shape()[1];
+      Snapshot::DeadLayer d{hidden, 0, static_cast<int>(width)};
+      for (int64_t j = 0; j < width; ++j) {
+        bool alive = false;
+        for (int64_t r = 0; r < m && !alive; ++r) alive = v[static_cast<size_t>(r * width + j)] > 0.0f;
+        d.dead += !alive;
+      }
+      if (d.dead) out.push_back(d);
+    }
+    ++hidden;
+  }
+  return out;
+}
+
+std::vector<std::vector<std::vector<float>>> AppModel::Worker::neuron_maps(const FeatureSet& features, const Region& region) {
+  NoGradGuard g;
+  std::vector<float> pts;
+  for (int row = 0; row < kNeuronRes; ++row)
+    for (int col = 0; col < kNeuronRes; ++col) {
+      pts.push_back(grid_x(region, kNeuronRes, col));
+      pts.push_back(grid_y(region, kNeuronRes, row));
+    }
+  Tensor h = features.apply(Tensor::from_vector(pts, {kNeuronRes * kNeuronRes, 2}));
+  std::vector<std::vector<std::vector<float>>> maps;
+  auto columns = [&](const Tensor& t) {
+    const std::vector<float> v = t.to_vector();
+    const int64_t n = t.shape()[0], c = t.shape()[1];
+    std::vector<std::vector<float>> cols(static_cast<size_t>(c), std::vector<float>(static_cast<size_t>(n)));
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < c; ++j) cols[static_cast<size_t>(j)][static_cast<size_t>(i)] = v[static_cast<size_t>(i * c + j)];
+    return cols;
+  };
+  maps.push_back(columns(h));
+  // After each activation (the hidden layers) and after the last layer (the outputs).
+  Sequential& layers = model->layers();
+  for (size_t i = 0; i < layers.size(); ++i) {
+    h = layers[i]->forward(h);
+    if (i + 1 == layers.size() || dynamic_cast<ActivationModule*>(layers[i].get())) maps.push_back(columns(h));
+  }
+  return maps;
+}
+
+}  // namespace bp::studio
