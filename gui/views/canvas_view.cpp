@@ -102,6 +102,22 @@ void StudioApp::canvas_panel() {
   // Points.
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PushClipRect(canvas_pos_, ImVec2(canvas_pos_.x + size_w, canvas_pos_.y + size_h), true);
+  // A neuron hovered in the network diagram: its output over the plane replaces the boundary
+  // (as in Playground), named in the corner, until the mouse leaves it.
+  const auto [nl, ni] = canvas_neuron_;
+  if (nl >= 0 && static_cast<size_t>(nl) < snap->neuron_maps.size() && static_cast<size_t>(ni) < snap->neuron_maps[static_cast<size_t>(nl)].size()) {
+    atlas_.update(*snap);
+    const auto uv = atlas_.tile(static_cast<size_t>(nl), static_cast<size_t>(ni));
+    const Region& g = snap->region;
+    dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(atlas_.texture())), to_screen(g.x_min, g.y_max), to_screen(g.x_max, g.y_min),
+                 ImVec2(uv[0], uv[3]), ImVec2(uv[2], uv[1]));
+    char name[64];
+    if (nl == 0) std::snprintf(name, sizeof name, "input %s", feature_name(m_.config().features[std::min<size_t>(static_cast<size_t>(ni), m_.config().features.size() - 1)]));
+    else std::snprintf(name, sizeof name, "layer %d, neuron %d%s", nl, ni + 1, static_cast<size_t>(nl) + 1 == snap->neuron_maps.size() ? " (output)" : "");
+    const ImVec2 ts = ImGui::CalcTextSize(name), at(canvas_pos_.x + ImGui::GetFontSize() * 2.5f, canvas_pos_.y + 8);  // right of the y labels
+    dl->AddRectFilled(ImVec2(at.x - 4, at.y - 2), ImVec2(at.x + ts.x + 4, at.y + ts.y + 2), im_color(1, 1, 1, 0.9f), 3);
+    dl->AddText(at, im_color(0, 0, 0), name);
+  }
   const float r = std::max(3.5f, ImGui::GetFontSize() * 0.3f);
   const bool regression = m_.problem() == Problem::Regression;
   auto colour = [&](const StudioPoint& p) {

@@ -5,6 +5,7 @@
 #include <imgui_internal.h>  // the child window's clip rectangle
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <tuple>
 
@@ -71,6 +72,9 @@ void StudioApp::network_panel() {
     if (c.activations.size() > 1) c.activations.resize(std::max<size_t>(1, c.hidden.size()));
     edited = true;
   }
+  same_line_if_fits(button_width("enlarge"));
+  if (ImGui::SmallButton("enlarge")) show_big_diagram_ = true;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("the network diagram in a large window");
   // One row per hidden layer: width and activation.
   std::vector<Activation> per_layer(c.hidden.size(), c.activations.empty() ? Activation::Tanh : c.activations[0]);
   for (size_t i = 0; i < c.hidden.size() && c.activations.size() == c.hidden.size(); ++i) per_layer[i] = c.activations[i];
@@ -111,8 +115,13 @@ void StudioApp::network_panel() {
     }
   }
   // The diagram: a fixed share of the panel, the settings below it.
-  const float diagram_h = std::max(ImGui::GetContentRegionAvail().y * 0.5f, ImGui::GetFontSize() * 8);
-  if (ImGui::BeginChild("diagram", ImVec2(0, diagram_h), true, ImGuiWindowFlags_NoScrollbar)) network_diagram(*snap);
+  // At least a line of text per neuron of the tallest layer (the panel scrolls; "enlarge" opens
+  // it in a window of its own).
+  size_t tallest = 1;
+  for (const auto& layer : snap->neuron_maps) tallest = std::max(tallest, layer.size());
+  const float diagram_h = std::max({ImGui::GetContentRegionAvail().y * 0.5f, ImGui::GetFontSize() * 8,
+                                    ImGui::GetFontSize() * (1.1f * static_cast<float>(tallest) + 1)});
+  if (ImGui::BeginChild("diagram", ImVec2(0, diagram_h), true, ImGuiWindowFlags_NoScrollbar)) network_diagram(*snap, diagram_view_);
   ImGui::EndChild();
 
   if (ImGui::CollapsingHeader("Optimizer and loss", ImGuiTreeNodeFlags_DefaultOpen)) {
@@ -190,7 +199,18 @@ void StudioApp::network_panel() {
   ImGui::End();
 }
 
-void StudioApp::network_diagram(const Snapshot& snap) {
+void StudioApp::diagram_window() {
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowSize(ImVec2(display.x * 0.6f, display.y * 0.6f), ImGuiCond_Appearing);
+  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  if (ImGui::Begin("Network diagram", &show_big_diagram_, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+    note_window("Network diagram");
+    network_diagram(*m_.snapshot(), big_diagram_view_);
+  }
+  ImGui::End();
+}
+
+void StudioApp::network_diagram(const Snapshot& snap, CachedView& cache) {
   const auto& maps = snap.neuron_maps;
   const auto& weights = snap.weights;
   if (maps.empty() || weights.size() + 1 != maps.size()) return;
@@ -199,7 +219,24 @@ void StudioApp::network_diagram(const Snapshot& snap) {
   const size_t columns = maps.size();
   size_t tallest = 0;
   for (const auto& layer : maps) tallest = std::max(tallest, layer.size());
-  const float col_w = avail.x / static_cast<float>(columns);
+  // Margins for the names: each input's feature on the left, each output's class on the right.
+  const TrainConfig& cfg = m_.config();
+  auto input_name = [&](size_t i) { return feature_name(cfg.features[std::min(i, cfg.features.size() - 1)]); };
+  const size_t outputs = maps.back().size();
+  auto output_name = [&](size_t o) {
+    static char buf[32];
+    if (snap.problem == Problem::Regression) return "value";
+    if (outputs == 1) return "class 1";
+    std::snprintf(buf, sizeof buf, "class %zu", o);
+    return static_cast<const char*>(buf);
+  };
+  const float small = ImGui::GetFontSize() * 0.8f;
+  ImFont* font = ImGui::GetFont();
+  float left_w = 0, right_w = 0;
+  for (size_t i = 0; i < maps.front().size(); ++i) left_w = std::max(left_w, font->CalcTextSizeA(small, FLT_MAX, 0, input_name(i)).x);
+  for (size_t o = 0; o < outputs; ++o) right_w = std::max(right_w, font->CalcTextSizeA(small, FLT_MAX, 0, output_name(o)).x);
+  left_w += 4, right_w += 4;
+  const float col_w = std::max(avail.x - left_w - right_w, 10.0f) / static_cast<float>(columns);
   const float cell = std::clamp(std::min(col_w * 0.55f, (avail.y - 6) / static_cast<float>(tallest) * 0.78f), 8.0f, 64.0f);
   const float height = std::max(avail.y - 2, cell * 1.25f * static_cast<float>(tallest));
   ImGui::InvisibleButton("diagram", ImVec2(avail.x, height));
@@ -207,7 +244,7 @@ void StudioApp::network_diagram(const Snapshot& snap) {
   const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
   auto centre = [&](size_t layer, size_t i) {
     const size_t n = maps[layer].size();
-    const float x = p0.x + col_w * (static_cast<float>(layer) + 0.5f);
+    const float x = p0.x + left_w + col_w * (static_cast<float>(layer) + 0.5f);
     const float y = p0.y + height * 0.5f + (static_cast<float>(i) - (static_cast<float>(n) - 1) * 0.5f) * cell * 1.25f;
     return ImVec2(x, y);
   };
@@ -223,7 +260,7 @@ void StudioApp::network_diagram(const Snapshot& snap) {
   const ImRect clip = ImGui::GetCurrentWindow()->InnerClipRect;
   const uint64_t key = digest(digest(digest(digest(kDigestSeed, snap.version), ImVec2(p0.x - clip.Min.x, p0.y - clip.Min.y)),
                                      ImVec2(avail.x, height)), ImGui::GetFontSize());
-  if (ImDrawList* dl = diagram_view_.begin(key, clip.Min, clip.GetSize())) {
+  if (ImDrawList* dl = cache.begin(key, clip.Min, clip.GetSize())) {
     for (size_t l = 0; l < weights.size(); ++l)  // links first, under the neurons
       for (int64_t o = 0; o < weights[l].out; ++o)
         for (int64_t i = 0; i < weights[l].in; ++i) {
@@ -239,10 +276,22 @@ void StudioApp::network_diagram(const Snapshot& snap) {
         const ImVec2 tl(c.x - cell * 0.5f, c.y - cell * 0.5f);
         const auto uv = atlas_.tile(l, i);
         dl->AddImage(atlas, tl, ImVec2(tl.x + cell, tl.y + cell), ImVec2(uv[0], uv[3]), ImVec2(uv[2], uv[1]));
-        dl->AddRect(tl, ImVec2(tl.x + cell, tl.y + cell), im_color(0.3f, 0.3f, 0.3f));
+        const bool output = l + 1 == maps.size();
+        // Outputs framed in their class's colour (class 1 for a binary logit; none for a value).
+        const ImU32 frame = output && snap.problem != Problem::Regression ? class_im_color(outputs == 1 ? 1 : static_cast<int>(i))
+                                                                         : im_color(0.3f, 0.3f, 0.3f);
+        dl->AddRect(tl, ImVec2(tl.x + cell, tl.y + cell), frame, 0, 0, output ? 3.0f : 1.0f);
+        const ImU32 ink = im_color(0.15f, 0.15f, 0.15f);
+        if (l == 0) {
+          const ImVec2 ts = font->CalcTextSizeA(small, FLT_MAX, 0, input_name(i));
+          dl->AddText(font, small, ImVec2(tl.x - ts.x - 3, c.y - ts.y / 2), ink, input_name(i));
+        } else if (output) {
+          const ImVec2 ts = font->CalcTextSizeA(small, FLT_MAX, 0, output_name(i));
+          dl->AddText(font, small, ImVec2(tl.x + cell + 3, c.y - ts.y / 2), ink, output_name(i));
+        }
       }
   }
-  diagram_view_.end(ImGui::GetWindowDrawList(), ImGui::GetStyleColorVec4(ImGuiCol_WindowBg));
+  cache.end(ImGui::GetWindowDrawList(), ImGui::GetStyleColorVec4(ImGuiCol_WindowBg));
 
   // Hovering: a neuron shows its bias, a link its weight (click to edit).
   const ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -262,15 +311,19 @@ void StudioApp::network_diagram(const Snapshot& snap) {
         const ImVec2 c = centre(l, i);
         if (std::fabs(mouse.x - c.x) >= cell * 0.5f || std::fabs(mouse.y - c.y) >= cell * 0.5f) continue;
         hover_layer = -1;
+        hover_neuron_ = {static_cast<int>(l), static_cast<int>(i)};
         if (l == 0)
-          ImGui::SetTooltip("input %s", feature_name(m_.config().features[std::min(i, m_.config().features.size() - 1)]));
+          ImGui::SetTooltip("input %s\n(its value over the plane is on the canvas)", input_name(i));
         else
-          ImGui::SetTooltip("layer %zu, neuron %zu: bias %.4f", l, i + 1, static_cast<double>(weights[l - 1].bias[i]));
+          ImGui::SetTooltip("layer %zu, neuron %zu%s: bias b%zu[%zu] = %.4f\n(its output over the plane is on the canvas)", l, i + 1,
+                            l + 1 == maps.size() ? " (output)" : "", l, i + 1, static_cast<double>(weights[l - 1].bias[i]));
       }
   }
   if (hover_layer >= 0) {
     const float w = weights[static_cast<size_t>(hover_layer)].weight[static_cast<size_t>(hover_out * weights[static_cast<size_t>(hover_layer)].in + hover_in)];
-    ImGui::SetTooltip("weight %.4f\n(click to edit)", static_cast<double>(w));
+    // The names the inspector uses: w<layer>[<neuron>][<input>], counted from 1.
+    ImGui::SetTooltip("w%d[%lld][%lld] = %.4f\n(click to edit)", hover_layer + 1, static_cast<long long>(hover_out + 1),
+                      static_cast<long long>(hover_in + 1), static_cast<double>(w));
     if (clicked) {
       edit_layer_ = hover_layer;
       edit_out_ = hover_out;
@@ -284,7 +337,8 @@ void StudioApp::network_diagram(const Snapshot& snap) {
     open_weight_popup_ = false;
   }
   if (ImGui::BeginPopup("Edit weight")) {
-    ImGui::Text("layer %d: input %lld to neuron %lld", edit_layer_ + 1, static_cast<long long>(edit_in_ + 1), static_cast<long long>(edit_out_ + 1));
+    ImGui::Text("w%d[%lld][%lld]: layer %d, input %lld to neuron %lld", edit_layer_ + 1, static_cast<long long>(edit_out_ + 1),
+                static_cast<long long>(edit_in_ + 1), edit_layer_ + 1, static_cast<long long>(edit_in_ + 1), static_cast<long long>(edit_out_ + 1));
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     if (ImGui::InputFloat("##w", &edit_value_, 0.1f, 1.0f, "%.4f", ImGuiInputTextFlags_EnterReturnsTrue)) {
       m_.set_weight(edit_layer_, edit_out_, edit_in_, edit_value_);

@@ -92,6 +92,7 @@ void StudioApp::note_window(const char* name) {
 void StudioApp::frame() {
   last_windows_.swap(windows_);
   windows_.clear();
+  canvas_neuron_ = std::exchange(hover_neuron_, {-1, -1});
   apply_style();
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   ImGui::PushFont(room_font(fonts_, s_.presenter, display.y));
@@ -109,6 +110,7 @@ void StudioApp::frame() {
   const bool capturing = !screenshot_request_.empty();
   if (capturing && screenshot_countdown_ > 0) --screenshot_countdown_;
   if (!capturing) message_banner();
+  if (show_big_diagram_ && !capturing) diagram_window();
   if (show_inspector_ && !capturing) inspector_panel();
   if (!capturing) path_popup();
   if (s_.show_help && !capturing) help_overlay();

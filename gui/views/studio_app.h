@@ -61,9 +61,9 @@ class StudioApp {
   /// Set when the user asked for a canvas screenshot; main saves it after rendering.
   std::string take_canvas_screenshot_request();
   bool quit_requested() const { return quit_; }
-  /// Expands every collapsed panel next frame (presenter mode's Data and Network), where they
-  /// stay until collapsed again; --check-layout checks them open too.
-  void open_panels() { open_panels_ = true; }
+  /// Expands every collapsed panel next frame (presenter mode's Data and Network) and opens the
+  /// enlarged network diagram; --check-layout checks them open too.
+  void open_panels() { open_panels_ = show_big_diagram_ = true; }
   /// Lists the preset files in assets/presets.
   std::vector<std::string> presets() const;
   /// Opens the graph inspector tracing `p`.
@@ -82,7 +82,10 @@ class StudioApp {
   void canvas_panel();
   void data_panel();
   void network_panel();
-  void network_diagram(const Snapshot& snap);
+  /// The diagram in the current window's free space, drawn through `cache`.
+  void network_diagram(const Snapshot& snap, CachedView& cache);
+  /// The diagram enlarged in a window of its own (a deep network's neurons, readable).
+  void diagram_window();
   void training_panel();
   void loss_panel();
   void loss_chart(const Snapshot& snap, ImVec2 size);
@@ -143,6 +146,8 @@ class StudioApp {
   InspectorModel inspector_;
   CachedView graph_view_;    ///< the inspector's graph, rasterized only when it changes
   CachedView diagram_view_;  ///< the network diagram, likewise
+  CachedView big_diagram_view_;  ///< the enlarged diagram's
+  bool show_big_diagram_ = false;
   bool show_inspector_ = false;
   bool pick_mode_ = false;
   bool fit_graph_ = true;         ///< a new trace: the whole graph if readable, else zoom 1
@@ -153,6 +158,9 @@ class StudioApp {
   char search_[64] = {};
   std::optional<InspectorModel::Check> check_;
   int menu_node_ = -1;
+  /// The diagram's neuron under the mouse ({layer, index}; layer 0 = the inputs, -1 = none):
+  /// this frame's, and last frame's, which the canvas shows enlarged (it is drawn first).
+  std::pair<int, int> hover_neuron_{-1, -1}, canvas_neuron_{-1, -1};
   bool place_inspector_ = true;  ///< place the inspector away from the traced point next frame
   int check_node_ = -1;
 };

@@ -117,7 +117,7 @@ void StudioApp::training_panel() {
     const ImGuiWindow* net = ImGui::FindWindowByName("Network");
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     if ((!net || net->Collapsed) && avail.y > ImGui::GetFontSize() * 5) {
-      if (ImGui::BeginChild("diagram", ImVec2(0, avail.y), true, ImGuiWindowFlags_NoScrollbar)) network_diagram(*snap);
+      if (ImGui::BeginChild("diagram", ImVec2(0, avail.y), true, ImGuiWindowFlags_NoScrollbar)) network_diagram(*snap, diagram_view_);
       ImGui::EndChild();
     }
   }
