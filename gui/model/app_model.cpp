@@ -162,6 +162,15 @@ void AppModel::add_point(float x, float y, int label, bool test) {
   points_changed();
 }
 
+void AppModel::add_value_point(float x, float y, float value, bool test) {
+  if (problem() != Problem::Regression) return add_point(x, y, static_cast<int>(std::lround(std::isfinite(value) ? value : 0.0f)), test);
+  std::lock_guard lock(mu_);
+  if (!in_plane(x, y) || !std::isfinite(value) || points_.size() >= kAppMaxPoints) return;
+  points_.push_back({x, y, std::clamp(value, -kAppMaxCoordinate, kAppMaxCoordinate), test});
+  push_undo();
+  points_changed();
+}
+
 void AppModel::move_point(size_t index, float x, float y) {
   std::lock_guard lock(mu_);
   if (index >= points_.size() || !in_plane(x, y)) return;

@@ -94,6 +94,9 @@ class AppModel {
   /// Adds a point of class `label` (regression: label > 0 adds +1, else -1); a `test` point is
   /// held out (drawn as a ring, never trained on).
   void add_point(float x, float y, int label, bool test = false);
+  /// Regression: adds a point whose value is `value` (clamped to ±kAppMaxCoordinate; NaN or a
+  /// point outside the plane is ignored). Classification: add_point with that class.
+  void add_value_point(float x, float y, float value, bool test = false);
   /// Moves a point; the moves of one drag (until end_drag) make a single undo step.
   void move_point(size_t index, float x, float y);
   void end_drag();

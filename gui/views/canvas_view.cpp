@@ -11,6 +11,15 @@
 
 namespace bp::studio {
 
+void StudioApp::add_clicked_point(float x, float y, bool other, int classes) {
+  if (m_.problem() == Problem::Regression) {
+    m_.add_value_point(x, y, other ? -s_.place_value : s_.place_value, s_.add_test_points);
+    return;
+  }
+  const int next = classes == 2 ? 1 - s_.selected_class : (s_.selected_class + 1) % classes;
+  m_.add_point(x, y, other ? next : s_.selected_class, s_.add_test_points);
+}
+
 void StudioApp::canvas_panel() {
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 4));
   // No window background: the boundary covers it (one less full-canvas fill per frame).
@@ -72,14 +81,10 @@ void StudioApp::canvas_panel() {
     } else if (near && !io.KeyShift) {
       drag_index_ = static_cast<int>(*near);
     } else {
-      const int other = classes == 2 ? 1 - s_.selected_class : (s_.selected_class + 1) % classes;
-      m_.add_point(mx, my, io.KeyShift ? other : s_.selected_class, s_.add_test_points);
+      add_clicked_point(mx, my, io.KeyShift, classes);
     }
   }
-  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
-    const int other = classes == 2 ? 1 - s_.selected_class : (s_.selected_class + 1) % classes;
-    m_.add_point(mx, my, other, s_.add_test_points);
-  }
+  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) add_clicked_point(mx, my, true, classes);
   if (drag_index_ >= 0) {
     if (ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
       if (io.MouseDelta.x != 0 || io.MouseDelta.y != 0) m_.move_point(static_cast<size_t>(drag_index_), mx, my);
@@ -141,7 +146,7 @@ void StudioApp::canvas_panel() {
       sprites_.draw(dl, kTestRing, c, colour(p));
     } else {
       sprites_.draw(dl, kDisc, c, colour(p));
-      sprites_.draw(dl, kEdge, c, white);
+      sprites_.draw(dl, kEdge, c, regression ? ink : white);  // a value near 0 is white: a dark edge shows it
     }
   }
   if (show_inspector_ && inspector_.ready()) {
@@ -169,6 +174,7 @@ void StudioApp::canvas_panel() {
     // Above its tick, which underlines it: a tick just left of "5" would read as "-5".
     dl->AddText(ImVec2(p.x + 3, p.y - ImGui::GetFontSize() - 1), axis, label);
   }
+  if (regression) regression_legend(dl);
   if (hovered) {
     std::snprintf(label, sizeof label, "(%.2f, %.2f)", mx, my);
     // Bottom right, above the step labels: the message banner takes the top.
@@ -176,6 +182,27 @@ void StudioApp::canvas_panel() {
   }
   dl->PopClipRect();
   ImGui::End();
+}
+
+void StudioApp::regression_legend(ImDrawList* dl) {
+  // The colour scale of values, bottom left above the x labels: -1 (class 0's colour), 0
+  // (white), +1 (class 1's), as the boundary and the points use it.
+  const float em = ImGui::GetFontSize();
+  const float w = em * 9, h = em * 0.7f;
+  const ImVec2 p0(canvas_pos_.x + em * 2.5f, canvas_pos_.y + canvas_size_.y - em * 4.2f);
+  const float mid = p0.x + w / 2;
+  const auto c0 = tools::diverging(-1, 0.75f), c1 = tools::diverging(1, 0.75f);
+  const ImU32 lo = im_color(c0.r, c0.g, c0.b), hi = im_color(c1.r, c1.g, c1.b), white = im_color(1, 1, 1);
+  dl->AddRectFilled(ImVec2(p0.x - em * 0.4f, p0.y - em * 1.5f), ImVec2(p0.x + w + em * 0.4f, p0.y + h + em * 1.3f), im_color(1, 1, 1, 0.85f), 3);
+  dl->AddRectFilledMultiColor(p0, ImVec2(mid, p0.y + h), lo, white, white, lo);
+  dl->AddRectFilledMultiColor(ImVec2(mid, p0.y), ImVec2(p0.x + w, p0.y + h), white, hi, hi, white);
+  const ImU32 ink = im_color(0.1f, 0.1f, 0.1f);
+  dl->AddRect(p0, ImVec2(p0.x + w, p0.y + h), ink);
+  dl->AddText(ImVec2(p0.x, p0.y - em * 1.25f), ink, "value");
+  for (const auto& [x, text] : {std::pair{p0.x, "-1"}, std::pair{mid, "0"}, std::pair{p0.x + w, "1"}}) {
+    const float tw = ImGui::CalcTextSize(text).x;
+    dl->AddText(ImVec2(x - tw / 2, p0.y + h + 1), ink, text);
+  }
 }
 
 }  // namespace bp::studio

@@ -137,25 +137,36 @@ void StudioApp::data_panel() {
 
   ImGui::Separator();
   const bool regression = m_.problem() == Problem::Regression;
-  ImGui::TextUnformatted(regression ? "Click adds (value):" : "Click adds class:");
-  const int classes = regression ? 2 : std::max(2, m_.num_classes());
-  for (int c = 0; c < classes; ++c) {
-    ImGui::PushID(c);
-    if (c) same_line_if_fits(ImGui::GetFontSize() * 2);
-    const tools::Rgb col = regression ? tools::diverging(c == 0 ? -1.0f : 1.0f, 1.0f) : tools::class_color(c);
-    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(col.r, col.g, col.b, 1));
-    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(col.r, col.g, col.b, 0.8f));
-    char lbl[16];
-    std::snprintf(lbl, sizeof lbl, regression ? (c ? "+1" : "-1") : "%d", c);
-    if (ImGui::Button(lbl, ImVec2(ImGui::GetFontSize() * 2, 0))) s_.selected_class = c;
-    if (s_.selected_class == c)
-      ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), im_color(0, 0, 0), 3, 0, 3);
-    ImGui::PopStyleColor(2);
-    ImGui::PopID();
+  if (regression) {
+    // A value from the colour scale, shown in its colour (the legend on the canvas reads it).
+    ImGui::TextUnformatted("Click adds value:");
+    const tools::Rgb col = tools::diverging(s_.place_value, 0.75f);
+    ImGui::PushStyleColor(ImGuiCol_FrameBg, ImVec4(col.r, col.g, col.b, 1));
+    ImGui::SetNextItemWidth(-1);
+    ImGui::SliderFloat("##value", &s_.place_value, -1.0f, 1.0f, "%.2f");
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("shift-click or right-click adds the negative value");
+  } else {
+    ImGui::TextUnformatted("Click adds class:");
+    const int classes = std::max(2, m_.num_classes());
+    for (int c = 0; c < classes; ++c) {
+      ImGui::PushID(c);
+      if (c) same_line_if_fits(ImGui::GetFontSize() * 2);
+      const tools::Rgb col = tools::class_color(c);
+      ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(col.r, col.g, col.b, 1));
+      ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(col.r, col.g, col.b, 0.8f));
+      char lbl[16];
+      std::snprintf(lbl, sizeof lbl, "%d", c);
+      if (ImGui::Button(lbl, ImVec2(ImGui::GetFontSize() * 2, 0))) s_.selected_class = c;
+      if (s_.selected_class == c)
+        ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), im_color(0, 0, 0), 3, 0, 3);
+      ImGui::PopStyleColor(2);
+      ImGui::PopID();
+    }
   }
   ImGui::Checkbox("clicks add test points", &s_.add_test_points);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("shift/right-click: other class; ctrl+click: delete");
+  ImGui::TextWrapped(regression ? "shift/right-click: the negative value; ctrl+click: delete" : "shift/right-click: other class; ctrl+click: delete");
   ImGui::PopStyleColor();
   if (ImGui::Button("Undo")) m_.undo();
   same_line_if_fits(button_width("Redo"));

@@ -28,6 +28,7 @@ struct ViewSettings {
   bool log_loss = false;       ///< loss chart on a log scale
   bool show_help = false;      ///< the shortcut overlay (F1 or ?)
   int selected_class = 1;      ///< class a plain click adds
+  float place_value = 1.0f;    ///< regression: the value a plain click adds (shift: its negative)
   bool add_test_points = false;  ///< clicks add held-out test points
   int grid_res = 160;          ///< boundary resolution (cells per side)
   Region view{-6, 6, -6, 6};   ///< the plane shown on the canvas (pan and zoom)
@@ -80,6 +81,10 @@ class StudioApp {
   void presenter_layout(ImVec2 display);
   void shortcuts();
   void canvas_panel();
+  /// A click on the canvas: a point of the selected class or value (`other`: shift or right
+  /// button: the other class, or the negative value).
+  void add_clicked_point(float x, float y, bool other, int classes);
+  void regression_legend(ImDrawList* dl);
   void data_panel();
   void network_panel();
   /// The diagram in the current window's free space, drawn through `cache`.

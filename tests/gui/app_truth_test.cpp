@@ -386,5 +386,34 @@ TEST(AppTruth, MessagesExpireOnceReadAndCanBeDismissed) {
   EXPECT_EQ(m.message(), "");
 }
 
+TEST(AppTruth, RegressionPointsTakeTheValueChosen) {
+  AppModel m(false);
+  DataSettings d = m.data_settings();
+  d.dataset = "custom";
+  d.problem = Problem::Regression;
+  m.set_data_settings(d);
+  ASSERT_EQ(m.problem(), Problem::Regression);
+  const size_t before = m.points().size();
+  m.add_value_point(0.5f, 0.5f, 0.37f);
+  m.add_value_point(-0.5f, 0.5f, -0.8f, true);
+  m.add_value_point(0.1f, 0.1f, NAN);       // ignored
+  m.add_value_point(1e9f, 0.1f, 0.5f);      // outside the plane: ignored
+  const auto pts = m.points();
+  ASSERT_EQ(pts.size(), before + 2);
+  EXPECT_FLOAT_EQ(pts[before].label, 0.37f);
+  EXPECT_FLOAT_EQ(pts[before + 1].label, -0.8f);
+  EXPECT_TRUE(pts[before + 1].test);
+  EXPECT_TRUE(m.undo());
+  EXPECT_EQ(m.points().size(), before + 1);
+  // Values that are not classes keep the problem from becoming binary (never deleted silently);
+  // once cleared, a classification problem takes the value as a class.
+  d.problem = Problem::Binary;
+  EXPECT_THROW(m.set_data_settings(d), Error);
+  m.clear_points();
+  m.set_data_settings(d);
+  m.add_value_point(0.2f, 0.2f, 1.0f);
+  EXPECT_FLOAT_EQ(m.points().back().label, 1.0f);
+}
+
 }  // namespace
 }  // namespace bp::studio
