@@ -178,15 +178,11 @@ void StudioApp::data_panel() {
   ImGui::TextWrapped("%zu points: %zu train, %zu test", points.size(), points.size() - static_cast<size_t>(tests), static_cast<size_t>(tests));
   ImGui::Separator();
   if (ImGui::Button("Import CSV...")) {
-    path_action_ = PathAction::ImportCsv;
-    std::snprintf(path_buf_, sizeof path_buf_, "points.csv");
-    open_path_popup_ = true;
+    ask_path(PathAction::ImportCsv, "points.csv");
   }
   same_line_if_fits(button_width("Export CSV..."));
   if (ImGui::Button("Export CSV...")) {
-    path_action_ = PathAction::ExportCsv;
-    std::snprintf(path_buf_, sizeof path_buf_, "points.csv");
-    open_path_popup_ = true;
+    ask_path(PathAction::ExportCsv, "points.csv");
   }
   ImGui::End();
 }

@@ -115,10 +115,7 @@ void StudioApp::inspector_panel() {
   }
   same_line_if_fits(button_width("Export..."));
   if (ImGui::Button("Export...")) {
-    path_action_ = PathAction::ExportGraph;
-    std::snprintf(path_buf_, sizeof path_buf_, "graph.svg");
-    path_error_.clear();
-    open_path_popup_ = true;
+    ask_path(PathAction::ExportGraph, "graph.svg");
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("save the graph as .dot, .svg or .png");
   same_line_if_fits(button_width("Go to"));

@@ -4,11 +4,9 @@
 #include <imgui_internal.h>  // the windows' stacking order
 
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
 
 #include "backprop/errors.h"
-#include "common/graph_image.h"
 #include "common/palette.h"
 
 namespace bp::studio {
@@ -112,7 +110,7 @@ void StudioApp::frame() {
   if (!capturing) message_banner();
   if (show_big_diagram_ && !capturing) diagram_window();
   if (show_inspector_ && !capturing) inspector_panel();
-  if (!capturing) path_popup();
+  if (!capturing) file_dialog();
   if (s_.show_help && !capturing) help_overlay();
   ImGui::PopFont();
   // The canvas's boundary is not copied where windows above it cover it (the inspector, the
@@ -222,12 +220,6 @@ void StudioApp::shortcuts() {
 
 void StudioApp::main_menu() {
   if (!ImGui::BeginMainMenuBar()) return;
-  auto ask_path = [&](PathAction a, const char* initial) {
-    path_action_ = a;
-    std::snprintf(path_buf_, sizeof path_buf_, "%s", initial);
-    path_error_.clear();
-    open_path_popup_ = true;
-  };
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open session...")) ask_path(PathAction::OpenSession, "session.json");
     if (ImGui::MenuItem("Save session...")) ask_path(PathAction::SaveSession, "session.json");
@@ -315,59 +307,6 @@ void StudioApp::message_banner() {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("dismiss");
   }
   ImGui::End();
-}
-
-void StudioApp::path_popup() {
-  if (open_path_popup_) {
-    ImGui::OpenPopup("File");
-    open_path_popup_ = false;
-  }
-  if (!ImGui::BeginPopupModal("File", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-  ImGui::TextUnformatted("Path:");
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 28);
-  if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();  // type at once; the default is selected
-  const bool enter =
-      ImGui::InputText("##path", path_buf_, sizeof path_buf_, ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
-  if (!path_error_.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", path_error_.c_str());
-  if (ImGui::Button("OK") || enter) {
-    try {
-      const std::string p = path_buf_;
-      switch (path_action_) {
-        case PathAction::OpenSession: m_.load_session(p); fit_view(); break;
-        case PathAction::SaveSession: m_.save_session(p); break;
-        case PathAction::ImportCsv: m_.import_csv(p); fit_view(); break;
-        case PathAction::ExportCsv: m_.export_csv(p); break;
-        case PathAction::CanvasPng:
-          // Taken two frames later, once the dialog has closed, on a frame that draws no window
-          // over the canvas (the canvas image is the canvas alone).
-          screenshot_request_ = p;
-          screenshot_countdown_ = 2;
-          break;
-        case PathAction::ExportGraph: {
-          if (!inspector_.ready()) break;
-          const explain::Graph& g = inspector_.graph();
-          auto ends = [&](const char* e) { return p.size() >= std::strlen(e) && p.compare(p.size() - std::strlen(e), std::strlen(e), e) == 0; };
-          if (ends(".svg"))
-            write_file_atomic(p, explain::to_svg(g, inspector_.layout()));
-          else if (ends(".png"))
-            tools::write_graph_png(p, g, inspector_.layout());
-          else if (ends(".dot") || ends(".gv"))
-            write_file_atomic(p, explain::to_dot(g));
-          else
-            throw ValueError("use a file name ending in .dot, .svg or .png");
-          m_.set_message("Saved the graph to " + p);
-          break;
-        }
-        case PathAction::None: break;
-      }
-      ImGui::CloseCurrentPopup();
-    } catch (const std::exception& e) {
-      path_error_ = e.what();  // the user fixes the path; nothing was changed
-    }
-  }
-  ImGui::SameLine();
-  if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
-  ImGui::EndPopup();
 }
 
 void StudioApp::help_overlay() {

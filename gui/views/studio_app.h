@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/app_model.h"
+#include "model/file_browser.h"
 #include "model/inspector_model.h"
 #include "render/cached_view.h"
 #include "render/heatmap_renderer.h"
@@ -50,6 +51,9 @@ struct Fonts {
 /// displays at least 1800 pixels tall (a 4K projector without scaling).
 ImFont* room_font(const Fonts& f, bool presenter, float display_height);
 
+/// What a file dialog is for.
+enum class PathAction { None, OpenSession, SaveSession, ImportCsv, ExportCsv, CanvasPng, ExportGraph };
+
 class StudioApp {
  public:
   StudioApp(AppModel& model, HeatmapRenderer& heatmap, Fonts fonts, std::string assets_dir);
@@ -63,8 +67,11 @@ class StudioApp {
   std::string take_canvas_screenshot_request();
   bool quit_requested() const { return quit_; }
   /// Expands every collapsed panel next frame (presenter mode's Data and Network) and opens the
-  /// enlarged network diagram; --check-layout checks them open too.
-  void open_panels() { open_panels_ = show_big_diagram_ = true; }
+  /// enlarged network diagram and the Open dialog; --check-layout checks them open too.
+  void open_panels() {
+    open_panels_ = show_big_diagram_ = true;
+    ask_path(PathAction::OpenSession, "session.json");
+  }
   /// Lists the preset files in assets/presets.
   std::vector<std::string> presets() const;
   /// Opens the graph inspector tracing `p`.
@@ -99,7 +106,11 @@ class StudioApp {
   void place_inspector();
   void inspector_graph();    ///< inspector_graph.cpp
   void inspector_details();  ///< inspector_details.cpp
-  void path_popup();
+  /// File dialogs (file_dialog.cpp): ask_path opens one for `a`, with `initial` as the name.
+  void ask_path(PathAction a, const char* initial);
+  void file_dialog();
+  /// Carries out the dialog's action on `path`; throws when it cannot (the dialog shows why).
+  void run_path_action(const std::string& path);
   void message_banner();
   void apply_style();
   /// ImGui::Begin for the tiled panels (Data, Training, Network). While a panel covers no window
@@ -137,8 +148,12 @@ class StudioApp {
   bool panning_ = false;
   std::string screenshot_request_;
   int screenshot_countdown_ = 0;  // frames until the requested canvas image is taken
-  // File path popup.
-  enum class PathAction { None, OpenSession, SaveSession, ImportCsv, ExportCsv, CanvasPng, ExportGraph } path_action_ = PathAction::None;
+  // File dialog.
+  PathAction path_action_ = PathAction::None;
+  FileBrowser browser_;
+  std::string confirm_replace_;  ///< a file the user was told exists; saving it again replaces it
+  bool focus_path_ = false;      ///< give the name box the keyboard next frame
+  bool enter_released_ = true;   ///< Enter was up since the dialog asked a question
   char path_buf_[512] = {};
   bool open_path_popup_ = false;
   std::string path_error_;

@@ -190,6 +190,44 @@ TEST_F(Studio, SaveCanvasAsPngFromTheMenuSavesTheCanvasAlone) {
   stbi_image_free(b);
 }
 
+TEST_F(Studio, SavingOverAFileAsksFirstAndEnterConfirms) {
+  // File → Save session..., the name of a file that exists, Enter: the dialog says it exists and
+  // the file is untouched; Enter again replaces it with the session, which loads back.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  const fs::path target = dir / "keep.json";
+  std::ofstream(target) << "precious";
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "cd \"$2\"\n"
+                                     "\"$1\" --preset linear_vs_xor --size 1280x800 --no-autosave --no-restore &\n"
+                                     "pid=$!\n"
+                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
+                                     "sleep 1.5\n"
+                                     "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 60 62 click 1 sleep 0.7\n"  // Save session...
+                                     "xdotool type --delay 30 keep.json\n"
+                                     "sleep 0.3\n"
+                                     "xdotool keydown Return sleep 0.3 keyup Return\n"
+                                     "sleep 1\n"
+                                     "cp keep.json after_first_enter\n"
+                                     "xdotool keydown Return sleep 0.3 keyup Return\n"
+                                     "sleep 1.5\n"
+                                     "kill $pid\n";
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
+                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(),
+                        dir);
+  auto slurp = [](const fs::path& p) {
+    std::ifstream in(p);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  ASSERT_TRUE(fs::exists(dir / "after_first_enter")) << r.err;
+  EXPECT_EQ(slurp(dir / "after_first_enter"), "precious") << "the first Enter must only ask";
+  const std::string saved = slurp(target);
+  EXPECT_NE(saved.find("backprop-studio-session"), std::string::npos) << "the second Enter replaces it: " << saved.substr(0, 80);
+  const Outcome load = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --session " + target.string() +
+                               " --frames 2 --size 1024x768 --no-autosave",
+                           dir);
+  EXPECT_EQ(load.status, 0) << load.err;
+}
+
 TEST_F(Studio, QuickKeyTapsAreNotLost) {
   // xdotool's `key` presses and releases within a millisecond, between two frames: Debian's
   // ImGui GLFW backend alone never sees such a tap. Three taps of S take three steps; a tap of

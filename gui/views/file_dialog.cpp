@@ -1,0 +1,175 @@
+// File dialogs: what the dialog does in its title and on its button (Open, Save, Import,
+// Export), the folder with its subfolders and the files of the kind asked for (FileBrowser),
+// the name box, and why a file was refused. Saving over an existing file asks first.
+#include <cstring>
+#include <filesystem>
+
+#include "backprop/errors.h"
+#include "common/graph_image.h"
+#include "flow.h"
+#include "studio_app.h"
+
+namespace bp::studio {
+namespace {
+
+struct DialogKind {
+  const char* title;
+  const char* verb;  // the button
+  const char* files;  // what the list shows
+  std::vector<std::string> extensions;
+  bool writes;
+};
+
+DialogKind kind_of(PathAction a) {
+  switch (a) {
+    case PathAction::OpenSession: return {"Open session", "Open", "sessions and presets (.json)", {".json"}, false};
+    case PathAction::SaveSession: return {"Save session", "Save", "sessions (.json)", {".json"}, true};
+    case PathAction::ImportCsv: return {"Import points", "Import", "points (.csv: x, y, label)", {".csv"}, false};
+    case PathAction::ExportCsv: return {"Export points", "Export", "points (.csv: x, y, label)", {".csv"}, true};
+    case PathAction::CanvasPng: return {"Save canvas as PNG", "Save", "images (.png)", {".png"}, true};
+    case PathAction::ExportGraph: return {"Export graph", "Export", "graphs (.dot, .gv, .svg, .png)", {".dot", ".gv", ".svg", ".png"}, true};
+    case PathAction::None: break;
+  }
+  return {"File", "OK", "files", {}, false};
+}
+
+bool ends_with(const std::string& s, const char* e) {
+  const size_t n = std::strlen(e);
+  return s.size() >= n && s.compare(s.size() - n, n, e) == 0;
+}
+
+}  // namespace
+
+void StudioApp::ask_path(PathAction a, const char* initial) {
+  path_action_ = a;
+  std::snprintf(path_buf_, sizeof path_buf_, "%s", initial);
+  path_error_.clear();
+  confirm_replace_.clear();
+  // The folder of the last dialog (the working folder at first), listed afresh.
+  browser_.list(browser_.folder(), kind_of(a).extensions);
+  open_path_popup_ = true;
+}
+
+void StudioApp::run_path_action(const std::string& p) {
+  switch (path_action_) {
+    case PathAction::OpenSession: m_.load_session(p); fit_view(); break;
+    case PathAction::SaveSession: m_.save_session(p); m_.set_message("Saved the session to " + p); break;
+    case PathAction::ImportCsv: m_.import_csv(p); fit_view(); break;
+    case PathAction::ExportCsv: m_.export_csv(p); m_.set_message("Exported the points to " + p); break;
+    case PathAction::CanvasPng:
+      check_save_target(p);
+      // Taken two frames later, once the dialog has closed, on a frame that draws no window
+      // over the canvas (the canvas image is the canvas alone).
+      screenshot_request_ = p;
+      screenshot_countdown_ = 2;
+      break;
+    case PathAction::ExportGraph: {
+      if (!inspector_.ready()) break;
+      const explain::Graph& g = inspector_.graph();
+      if (ends_with(p, ".svg")) write_file_atomic(p, explain::to_svg(g, inspector_.layout()));
+      else if (ends_with(p, ".png")) tools::write_graph_png(p, g, inspector_.layout());
+      else if (ends_with(p, ".dot") || ends_with(p, ".gv")) write_file_atomic(p, explain::to_dot(g));
+      else throw ValueError("use a file name ending in .dot, .svg or .png");
+      m_.set_message("Saved the graph to " + p);
+      break;
+    }
+    case PathAction::None: break;
+  }
+}
+
+void StudioApp::file_dialog() {
+  const DialogKind kind = kind_of(path_action_);
+  const std::string title = std::string(kind.title) + "###file";  // one ID whatever the title
+  if (open_path_popup_) {
+    ImGui::OpenPopup(title.c_str());
+    open_path_popup_ = false;
+  }
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const float em = ImGui::GetFontSize();
+  ImGui::SetNextWindowSize(ImVec2(std::min(em * 34, display.x * 0.9f), 0), ImGuiCond_Always);
+  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
+  note_window(title.c_str());
+  bool accept = false;
+
+  // The folder: its path (wrapped), Up, and its folders and files of this kind.
+  if (ImGui::Button("Up")) browser_.up();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("the parent folder");
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextDisabled("%s", browser_.folder().c_str());
+  ImGui::PopTextWrapPos();
+  const float list_h = std::min(em * 12, display.y * 0.4f);
+  if (ImGui::BeginChild("files", ImVec2(0, list_h), true)) {
+    if (!browser_.error().empty()) ImGui::TextWrapped("%s", browser_.error().c_str());
+    if (browser_.entries().empty() && browser_.error().empty()) ImGui::TextDisabled("no folders or %s here", kind.files);
+    std::string open_folder;
+    for (const FileBrowser::Entry& e : browser_.entries()) {
+      const std::string label = e.folder ? e.name + "/" : e.name;
+      if (ImGui::Selectable(label.c_str(), !e.folder && e.name == path_buf_, ImGuiSelectableFlags_AllowDoubleClick)) {
+        if (e.folder) {
+          open_folder = e.name;
+        } else {
+          std::snprintf(path_buf_, sizeof path_buf_, "%s", e.name.c_str());
+          confirm_replace_.clear();
+          if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) accept = true;
+        }
+      }
+    }
+    if (browser_.truncated()) ImGui::TextDisabled("(the first %zu entries)", kMaxBrowserEntries);
+    if (!open_folder.empty()) browser_.list(browser_.resolve(open_folder), kind.extensions);
+  }
+  ImGui::EndChild();
+  ImGui::TextDisabled("showing folders and %s", kind.files);
+
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(kind.writes ? "Save as:" : "File:");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-1);
+  // Type at once (the default name is selected), and again after a refusal or a question, so
+  // that Enter answers "replace it?".
+  // Enter answers a question only once released and pressed again: a held key's repeats do not
+  // (nor do they take the focus back from the box).
+  if (!ImGui::IsKeyDown(ImGui::GetKeyIndex(ImGuiKey_Enter))) enter_released_ = true;
+  if (ImGui::IsWindowAppearing() || (focus_path_ && enter_released_)) {
+    ImGui::SetKeyboardFocusHere();
+    focus_path_ = false;
+  }
+  if (ImGui::InputText("##path", path_buf_, sizeof path_buf_, ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll) &&
+      enter_released_)
+    accept = true;
+  if (ImGui::IsItemEdited()) confirm_replace_.clear();
+  if (!path_error_.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.75f, 0.1f, 0.1f, 1));
+    ImGui::TextWrapped("%s", path_error_.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (ImGui::Button(kind.verb, ImVec2(em * 5, 0))) accept = true;
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel", ImVec2(em * 5, 0))) ImGui::CloseCurrentPopup();
+  if (accept) {
+    const std::string p = browser_.resolve(path_buf_);
+    std::error_code ec;
+    if (!p.empty() && std::filesystem::is_directory(p, ec)) {
+      browser_.list(p, kind.extensions);  // a folder typed or picked: open it
+      path_buf_[0] = '\0';
+    } else if (kind.writes && std::filesystem::exists(p, ec) && confirm_replace_ != p) {
+      confirm_replace_ = p;
+      path_error_ = std::filesystem::path(p).filename().string() + " exists: press " + kind.verb + " (or Enter) again to replace it.";
+      focus_path_ = true;
+      enter_released_ = false;
+    } else {
+      try {
+        run_path_action(p);
+        ImGui::CloseCurrentPopup();
+      } catch (const std::exception& e) {
+        path_error_ = e.what();  // the user fixes the name; nothing was changed
+        focus_path_ = true;
+      }
+    }
+  }
+  ImGui::EndPopup();
+}
+
+}  // namespace bp::studio

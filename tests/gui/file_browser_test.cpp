@@ -1,0 +1,76 @@
+// The file dialogs' folder listing: folders first, then the files of the kind asked for, sorted;
+// hidden files, FIFOs and other files left out without opening them (a FIFO would block); an
+// unreadable or missing folder gives a reason; names resolve inside the listed folder.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "model/file_browser.h"
+
+namespace bp::studio {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Browser : public ::testing::Test {
+ protected:
+  fs::path dir = fs::temp_directory_path() / ("bp_browser_" + std::to_string(::getpid()));
+  void SetUp() override {
+    fs::create_directories(dir / "runs");
+    fs::create_directories(dir / "Archive");
+    for (const char* f : {"b.csv", "A.CSV", "notes.txt", ".hidden.csv", "session.json"}) std::ofstream(dir / f) << "x";
+    ASSERT_EQ(::mkfifo((dir / "pipe.csv").c_str(), 0600), 0);
+    fs::create_symlink(dir / "missing.csv", dir / "dangling.csv");
+  }
+  void TearDown() override {
+    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::add);
+    fs::remove_all(dir);
+  }
+  static std::vector<std::string> names(const FileBrowser& b) {
+    std::vector<std::string> out;
+    for (const auto& e : b.entries()) out.push_back(e.folder ? e.name + "/" : e.name);
+    return out;
+  }
+};
+
+TEST_F(Browser, FoldersFirstThenFilesOfTheKindSorted) {
+  FileBrowser b;
+  b.list(dir.string(), {".csv"});
+  EXPECT_EQ(b.error(), "");
+  EXPECT_EQ(names(b), (std::vector<std::string>{"Archive/", "runs/", "A.CSV", "b.csv"}))
+      << "no .txt or .json, no hidden file, no FIFO, no dangling link";
+  b.list(dir.string(), {});
+  EXPECT_EQ(names(b), (std::vector<std::string>{"Archive/", "runs/", "A.CSV", "b.csv", "notes.txt", "session.json"}));
+}
+
+TEST_F(Browser, NamesResolveInsideTheListedFolderAndUpGoesToTheParent) {
+  FileBrowser b;
+  b.list((dir / "runs").string(), {".csv"});
+  EXPECT_EQ(b.resolve("out.csv"), (dir / "runs" / "out.csv").string());
+  EXPECT_EQ(b.resolve("../b.csv"), (dir / "b.csv").string());
+  EXPECT_EQ(b.resolve("/etc/x.csv"), "/etc/x.csv");
+  b.up();
+  EXPECT_EQ(b.folder(), dir.string());
+  b.list("/", {});
+  b.up();
+  EXPECT_EQ(b.folder(), "/") << "the root has no parent";
+}
+
+TEST_F(Browser, AMissingOrUnreadableFolderGivesAReason) {
+  FileBrowser b;
+  b.list((dir / "nope").string(), {".csv"});
+  EXPECT_TRUE(b.entries().empty());
+  EXPECT_NE(b.error().find("cannot list"), std::string::npos) << b.error();
+  EXPECT_EQ(b.folder(), (dir / "nope").string());
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads any folder";
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::remove);
+  b.list(dir.string(), {".csv"});
+  EXPECT_TRUE(b.entries().empty());
+  EXPECT_FALSE(b.error().empty());
+}
+
+}  // namespace
+}  // namespace bp::studio
