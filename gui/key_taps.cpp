@@ -18,7 +18,10 @@ std::set<int> g_pressed_this_frame;  // keys pressed since the last frame began 
 std::vector<KeyEvent> g_held;         // their releases, for the next frame
 
 void on_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
-  if (action == GLFW_RELEASE && g_pressed_this_frame.count(key)) {
+  // Once a key was pressed this frame, every release waits for the next one: the key's own, and
+  // a modifier's, so that a tap of Ctrl+Q whose Ctrl was pressed a frame earlier is still seen
+  // with Ctrl down (a release, and what follows it, is one frame late at worst).
+  if (action == GLFW_RELEASE && (!g_pressed_this_frame.empty() || !g_held.empty())) {
     g_held.push_back({window, key, scancode, action, mods});
     return;
   }

@@ -9,7 +9,7 @@ struct GLFWwindow;
 namespace bp::studio {
 
 /// Installs the key callback (after ImGui_ImplGlfw_InitForOpenGL(window, true)); it forwards
-/// every event to ImGui's, holding back releases of keys pressed since the last frame.
+/// every event to ImGui's, holding back the releases that follow a press in the same frame.
 void install_key_taps(GLFWwindow* window);
 /// Call once a frame before glfwPollEvents: replays the releases held back by the last frame.
 void key_taps_new_frame();
