@@ -10,6 +10,7 @@
 #include "backprop/grid.h"
 #include "backprop/init.h"
 #include "backprop/ops.h"
+#include "backprop/scalar.h"
 
 namespace bp::studio {
 
@@ -98,6 +99,42 @@ void InspectorModel::build_graph() {
   selected_ = -1;
   playing = false;
   ++revision_;
+}
+
+std::optional<InspectorModel::NeuronDetail> InspectorModel::neuron_detail(int node) const {
+  if (!graph_ || !model_ || graph_->level != explain::Level::Neuron || node < 0 || static_cast<size_t>(node) >= graph_->nodes.size())
+    return std::nullopt;
+  const explain::GNode& n = graph_->nodes[static_cast<size_t>(node)];
+  if (n.op != "neuron" || n.layer < 0 || static_cast<size_t>(n.layer) >= weights_.size()) return std::nullopt;
+  const LayerWeights& lw = weights_[static_cast<size_t>(n.layer)];
+  if (n.neuron < 0 || n.neuron >= lw.out || static_cast<int64_t>(n.inputs.size()) != lw.in) return std::nullopt;
+  const auto acts = model_->layer_activations();
+  const bool output = static_cast<size_t>(n.layer) + 1 == weights_.size();
+  const Activation act = output || static_cast<size_t>(n.layer) >= acts.size() ? Activation::Identity : acts[static_cast<size_t>(n.layer)];
+  NeuronDetail d;
+  d.activation = activation_name(act);
+  const std::string l = std::to_string(n.layer + 1), j = std::to_string(n.neuron + 1);
+  d.bias_name = "b" + l + "[" + j + "]";
+  d.bias = lw.bias[static_cast<size_t>(n.neuron)];
+  d.z = d.bias;
+  for (int64_t i = 0; i < lw.in; ++i) {
+    const explain::GNode& in = graph_->nodes[static_cast<size_t>(n.inputs[static_cast<size_t>(i)])];
+    d.input_names.push_back(in.label);
+    d.weight_names.push_back("w" + l + "[" + j + "][" + std::to_string(i + 1) + "]");
+    d.inputs.push_back(in.value);
+    d.weights.push_back(lw.weight[static_cast<size_t>(n.neuron * lw.in + i)]);
+    d.z += d.weights.back() * d.inputs.back();
+  }
+  // a = f(z) and f'(z) from the scalar engine's own activation (a one-node backward pass).
+  const scalar::Value z(d.z), a = scalar::activate(act, z);
+  a.backward();
+  d.a = a.data();
+  d.fprime = z.grad();
+  d.grad_a = n.grad;
+  d.grad_z = d.grad_a * d.fprime;
+  for (double x : d.inputs) d.weight_grads.push_back(d.grad_z * x);
+  d.bias_grad = d.grad_z;
+  return d;
 }
 
 int InspectorModel::advance(double seconds) {

@@ -62,6 +62,21 @@ class InspectorModel {
     double before, after;
     std::string name;  ///< the parameter's name in the graph ("w1[2][1]", "b2[1]")
   };
+  /// A neuron of the neuron level in full: z = Σ wᵢ·xᵢ + b with every weight, input and
+  /// bias, the activation a = f(z), and the gradients the backward pass gives them
+  /// (d loss/d z = d loss/d a · f'(z); d loss/d wᵢ = d loss/d z · xᵢ; d loss/d b = d loss/d z).
+  struct NeuronDetail {
+    std::string activation;                    ///< "tanh", ...; "linear" (none) for an output
+    std::vector<std::string> input_names;      ///< "x1", "n1.2"
+    std::vector<std::string> weight_names;     ///< "w2[1][2]": as in the scalar level
+    std::vector<double> inputs, weights, weight_grads;
+    std::string bias_name;                     ///< "b2[1]"
+    double bias = 0, bias_grad = 0;
+    double z = 0, a = 0, fprime = 0;           ///< the sum, the activation, f'(z)
+    double grad_a = 0, grad_z = 0;             ///< d loss/d a and d loss/d z
+  };
+  /// For a neuron node of the neuron level (op "neuron"); nullopt for any other node.
+  std::optional<NeuronDetail> neuron_detail(int node) const;
   std::vector<Update> update(double lr) const;
 
   /// For neuron `neuron` of hidden/output layer `layer`: d loss / d (its output) if the traced

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "common/palette.h"
+#include "flow.h"
 #include "studio_app.h"
 
 namespace bp::studio {
@@ -54,6 +55,40 @@ void text_wrapped_at_spaces(const std::string& text) {
 
 }  // namespace
 
+void StudioApp::neuron_table(const InspectorModel::NeuronDetail& d, const std::string& name, bool grads) {
+  // z = Σ w·x + b, then a = f(z); a row per input with its weight (and, once the backward pass
+  // has reached the neuron, the weight's gradient d loss/d w = d loss/d z · x).
+  text_wrapped_at_spaces("z = Σ w·x + b = " + num(d.z));
+  text_wrapped_at_spaces(name + " = " + d.activation + "(z) = " + num(d.a));
+  if (grads) {
+    text_wrapped_at_spaces("d loss / d " + name + " = " + num(d.grad_a));
+    text_wrapped_at_spaces("d loss / d z = " + num(d.grad_a) + " × f'(z) " + num(d.fprime) + " = " + num(d.grad_z));
+  }
+  const int cols = grads ? 4 : 3;
+  if (ImGui::BeginTable("neuron", cols, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+    ImGui::TableSetupColumn("input x");
+    ImGui::TableSetupColumn("weight w");
+    ImGui::TableSetupColumn("w·x");
+    if (grads) ImGui::TableSetupColumn("d loss/d w");
+    ImGui::TableHeadersRow();
+    const size_t shown = std::min<size_t>(d.inputs.size(), 16);
+    auto row = [&](const std::string& a, const std::string& b, const std::string& c, const std::string& e) {
+      ImGui::TableNextRow();
+      for (const std::string* t : {&a, &b, &c, &e}) {
+        if (t == &e && !grads) break;
+        ImGui::TableNextColumn();
+        text_wrapped_at_spaces(*t);
+      }
+    };
+    for (size_t i = 0; i < shown; ++i)
+      row(d.input_names[i] + " " + num(d.inputs[i]), d.weight_names[i] + " " + num(d.weights[i]), num(d.weights[i] * d.inputs[i]),
+          num(d.weight_grads[i]));
+    row("bias", d.bias_name + " " + num(d.bias), num(d.bias), num(d.bias_grad));
+    ImGui::EndTable();
+    if (shown < d.inputs.size()) ImGui::TextDisabled("(the first %zu of %zu inputs)", shown, d.inputs.size());
+  }
+}
+
 void StudioApp::inspector_details() {
   explain::Stepper& st = inspector_.stepper();
   const explain::Graph& g = inspector_.graph();
@@ -64,7 +99,10 @@ void StudioApp::inspector_details() {
     const explain::GNode& n = g.nodes[static_cast<size_t>(focus)];
     ImGui::Separator();
     ImGui::Text("Node: %s%s", n.label.c_str(), inspector_.selected() >= 0 ? " (selected)" : "");
-    if (g.level != explain::Level::Tensor) {
+    const auto neuron = inspector_.neuron_detail(focus);
+    if (neuron && st.computed(focus)) {
+      neuron_table(*neuron, n.label, st.has_grad(focus));
+    } else if (g.level != explain::Level::Tensor) {
       if (st.computed(focus)) text_wrapped_at_spaces("value: " + (n.scalar ? scalar::forward_formula(*n.scalar) : num(n.value)));
       if (st.has_grad(focus)) ImGui::Text("d loss / d %s = %s", n.label.c_str(), num(st.grad(focus)).c_str());
     } else {
@@ -101,7 +139,7 @@ void StudioApp::inspector_details() {
       if (map_layer >= 1) {  // d loss / d this neuron, with the traced label, at every position
         const std::vector<float>& grad_map = inspector_.cached_gradient_map(map_layer - 1, map_index, snap->region, 24);
         if (grad_map.size() == 24u * 24u) {
-          ImGui::SameLine();
+          same_line_if_fits(std::max(s, ImGui::CalcTextSize("d loss / d it, per position").x));
           ImGui::BeginGroup();
           ImGui::TextUnformatted("d loss / d it, per position");
           const ImVec2 p = ImGui::GetCursorScreenPos();

@@ -106,6 +106,7 @@ class StudioApp {
   void place_inspector();
   void inspector_graph();    ///< inspector_graph.cpp
   void inspector_details();  ///< inspector_details.cpp
+  void neuron_table(const InspectorModel::NeuronDetail& d, const std::string& name, bool grads);
   /// File dialogs (file_dialog.cpp): ask_path opens one for `a`, with `initial` as the name.
   void ask_path(PathAction a, const char* initial);
   void file_dialog();

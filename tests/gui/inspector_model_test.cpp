@@ -86,6 +86,52 @@ TEST(Inspector, ApplyUpdateMovesTheWeightsByMinusLrTimesGrad) {
   EXPECT_LT(in.graph().nodes.back().value, before_loss);  // one step downhill for this example
 }
 
+TEST(Inspector, ANeuronShowsItsWeightsBiasActivationAndTheirGradients) {
+  // Checked against the scalar level, an independent graph of every multiply and add: its
+  // weight and bias nodes carry the engine's own gradients.
+  AppModel m(false);
+  small_model(m);
+  const StudioPoint p = m.points().front();
+  InspectorModel scalar_in, neuron_in;
+  scalar_in.trace(p, *m.snapshot(), m.config());
+  neuron_in.set_level(explain::Level::Neuron);
+  neuron_in.trace(p, *m.snapshot(), m.config());
+  ASSERT_TRUE(scalar_in.ready() && neuron_in.ready());
+  ASSERT_EQ(neuron_in.level(), explain::Level::Neuron);
+  const explain::Graph& sg = scalar_in.graph();
+  auto scalar_node = [&](const std::string& label) -> const explain::GNode& {
+    const int i = scalar_in.find(label);
+    EXPECT_GE(i, 0) << label;
+    return sg.nodes[static_cast<size_t>(std::max(i, 0))];
+  };
+  int checked = 0;
+  for (size_t k = 0; k < neuron_in.graph().nodes.size(); ++k) {
+    const auto d = neuron_in.neuron_detail(static_cast<int>(k));
+    if (neuron_in.graph().nodes[k].op != "neuron") {
+      EXPECT_FALSE(d.has_value());
+      continue;
+    }
+    ASSERT_TRUE(d.has_value());
+    ++checked;
+    EXPECT_NEAR(d->a, neuron_in.graph().nodes[k].value, 1e-5) << "a = f(z) is the node's value";
+    for (size_t i = 0; i < d->weights.size(); ++i) {
+      const explain::GNode& w = scalar_node(d->weight_names[i]);
+      EXPECT_NEAR(d->weights[i], w.value, 1e-6) << d->weight_names[i];
+      EXPECT_NEAR(d->weight_grads[i], w.grad, 1e-5 + 1e-4 * std::fabs(w.grad)) << d->weight_names[i];
+    }
+    const explain::GNode& b = scalar_node(d->bias_name);
+    EXPECT_NEAR(d->bias, b.value, 1e-6);
+    EXPECT_NEAR(d->bias_grad, b.grad, 1e-5 + 1e-4 * std::fabs(b.grad)) << d->bias_name;
+  }
+  EXPECT_EQ(checked, 3 + 1) << "three hidden neurons and the output";
+  const auto hidden = neuron_in.neuron_detail(neuron_in.find("n1.1"));
+  ASSERT_TRUE(hidden.has_value());
+  EXPECT_EQ(hidden->activation, "tanh");
+  EXPECT_NEAR(hidden->fprime, 1 - hidden->a * hidden->a, 1e-9) << "tanh' = 1 − tanh²";
+  EXPECT_EQ(hidden->input_names, (std::vector<std::string>{"x1", "x2"}));
+  EXPECT_EQ(neuron_in.neuron_detail(neuron_in.find("out.1"))->activation, "linear") << "the output is a logit: no activation";
+}
+
 TEST(Inspector, ThePlayClockStepsAtItsSpeedAndStopsAtTheEnd) {
   AppModel m(false);
   small_model(m);

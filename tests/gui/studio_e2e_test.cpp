@@ -304,11 +304,12 @@ TEST_F(Studio, ARefusedAutosaveIsKeptAndQuitWorksAtFullSpeed) {
 struct Room {
   const char* size;
   bool presenter;
-  bool inspector;
+  bool inspector;      ///< open, tracing a point, 30 steps into the backward pass
+  bool neuron = false;  ///< at the neuron level (its weights table)
 };
 
 void PrintTo(const Room& r, std::ostream* os) {
-  *os << r.size << (r.presenter ? " presenter" : " normal") << (r.inspector ? " with the inspector" : "");
+  *os << r.size << (r.presenter ? " presenter" : " normal") << (r.inspector ? " with the inspector" : "") << (r.neuron ? " at neuron level" : "");
 }
 
 class StudioRoom : public Studio, public ::testing::WithParamInterface<Room> {};
@@ -319,7 +320,8 @@ TEST_P(StudioRoom, NoLabelIsClippedAndNothingLeavesTheWindow) {
   const std::string size = room.size;
   const Outcome r = run("xvfb-run -a -s '-screen 0 " + size + "x24' " + std::string(BACKPROP_STUDIO) +
                             " --preset linear_vs_xor --train-steps 200 --frames 3 --check-layout --size " + size +
-                            (room.presenter ? " --presenter" : "") + (room.inspector ? " --inspector" : ""),
+                            (room.presenter ? " --presenter" : "") + (room.inspector ? " --inspector --inspector-steps 30" : "") +
+                            (room.neuron ? " --inspector-level neuron" : ""),
                         dir);
   std::ifstream in(dir / "out");
   const std::string findings((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -332,10 +334,11 @@ INSTANTIATE_TEST_SUITE_P(Sizes, StudioRoom,
                                            Room{"1280x800", true, false}, Room{"1366x768", false, false}, Room{"1366x768", true, false},
                                            Room{"1920x1080", false, false}, Room{"1920x1080", true, false},
                                            Room{"3840x2160", false, false}, Room{"3840x2160", true, false},
-                                           Room{"1280x800", false, true}, Room{"1024x768", true, true}, Room{"1920x1080", true, true}),
+                                           Room{"1280x800", false, true}, Room{"1024x768", true, true}, Room{"1920x1080", true, true},
+                                           Room{"1024x768", false, true, true}, Room{"1366x768", true, true, true}),
                          [](const ::testing::TestParamInfo<Room>& i) {
                            std::string n = std::string(i.param.size) + (i.param.presenter ? "_presenter" : "_normal") +
-                                           (i.param.inspector ? "_inspector" : "");
+                                           (i.param.inspector ? "_inspector" : "") + (i.param.neuron ? "_neuron" : "");
                            for (char& c : n)
                              if (c == 'x') c = '_';
                            return n;
