@@ -51,7 +51,6 @@ void StudioApp::loss_chart(const Snapshot& snap, ImVec2 size) {
   const ImVec2 p1(p0.x + size.x, p0.y + size.y);
   const float em = ImGui::GetFontSize();
   const ImU32 ink = im_color(0.25f, 0.25f, 0.25f), grid = im_color(0.85f, 0.85f, 0.85f);
-  dl->AddRectFilled(p0, p1, im_color(1, 1, 1));
   const auto& h = snap.history;
   auto tf = [&](double v) { return s_.log_loss ? std::log10(std::max(v, 1e-8)) : v; };
   double lo = INFINITY, hi = -INFINITY;
