@@ -146,6 +146,11 @@ void AppModel::restore(const UndoEntry& e) {
   points_changed();
 }
 
+uint64_t AppModel::points_version() const {
+  std::lock_guard lock(mu_);
+  return worker_->data_gen;
+}
+
 void AppModel::points_changed() {
   worker_->data_gen++;
   changed();

@@ -87,6 +87,8 @@ class AppModel {
   // ---- points (undoable) ---------------------------------------------------------------------
   std::vector<StudioPoint> points() const;
   const DataSettings& data_settings() const { return data_; }
+  /// Changes whenever the points do (and on other changes of the data), for view caches.
+  uint64_t points_version() const;
   Problem problem() const;
   int num_classes() const;
   /// The dataset's region, for the initial view.

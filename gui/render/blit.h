@@ -19,6 +19,7 @@ class RenderTarget {
   /// Reallocates the image when the size changed (its contents are then undefined).
   void resize(int width, int height);
   unsigned fbo() const { return fbo_; }
+  unsigned texture() const { return texture_; }
   int width() const { return width_; }
   int height() const { return height_; }
 

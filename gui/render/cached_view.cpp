@@ -26,34 +26,50 @@ ImDrawList* CachedView::begin(uint64_t key, ImVec2 pos, ImVec2 size) {
   return &list_;
 }
 
-void CachedView::end(ImDrawList* dl, ImVec4 background) {
-  if (size_.x < 1 || size_.y < 1) return;
+void CachedView::rasterize(ImVec4 clear) {
   const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
   const int w = static_cast<int>(size_.x * scale.x), h = static_cast<int>(size_.y * scale.y);
-  if (recording_) {
-    recording_ = false;
-    target_.resize(w, h);
-    const RenderTarget::Scope into(target_);
-    glDisable(GL_SCISSOR_TEST);
-    glClearColor(background.x, background.y, background.z, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    // ImGui's own renderer draws the recorded list into the texture; it restores its GL state.
-    list_._PopUnusedDrawCmd();
-    ImDrawList* lists[] = {&list_};
-    ImDrawData data;
-    data.Valid = true;
-    data.CmdLists = lists;
-    data.CmdListsCount = 1;
-    data.TotalVtxCount = list_.VtxBuffer.Size;
-    data.TotalIdxCount = list_.IdxBuffer.Size;
-    data.DisplayPos = record_pos_;
-    data.DisplaySize = size_;
-    data.FramebufferScale = scale;
-    ImGui_ImplOpenGL3_RenderDrawData(&data);
-    valid_ = true;
-    ++renders_;
-  }
+  recording_ = false;
+  target_.resize(w, h);
+  const RenderTarget::Scope into(target_);
+  glDisable(GL_SCISSOR_TEST);
+  glClearColor(clear.x, clear.y, clear.z, clear.w);
+  glClear(GL_COLOR_BUFFER_BIT);
+  // ImGui's own renderer draws the recorded list into the texture; it restores its GL state.
+  // Its blending (source alpha for colour, one for alpha) leaves premultiplied colour over a
+  // transparent clear.
+  list_._PopUnusedDrawCmd();
+  ImDrawList* lists[] = {&list_};
+  ImDrawData data;
+  data.Valid = true;
+  data.CmdLists = lists;
+  data.CmdListsCount = 1;
+  data.TotalVtxCount = list_.VtxBuffer.Size;
+  data.TotalIdxCount = list_.IdxBuffer.Size;
+  data.DisplayPos = record_pos_;
+  data.DisplaySize = size_;
+  data.FramebufferScale = scale;
+  ImGui_ImplOpenGL3_RenderDrawData(&data);
+  valid_ = true;
+  ++renders_;
+}
+
+void CachedView::end(ImDrawList* dl, ImVec4 background) {
+  if (size_.x < 1 || size_.y < 1) return;
+  if (recording_) rasterize(ImVec4(background.x, background.y, background.z, 1.0f));
   add_blit(dl, &blit_);
+}
+
+void CachedView::end_transparent(ImDrawList* dl) {
+  if (size_.x < 1 || size_.y < 1) return;
+  if (recording_) rasterize(ImVec4(0, 0, 0, 0));
+  // Premultiplied colour blends with (one, one − source alpha); ImGui's state comes back after.
+  dl->AddCallback([](const ImDrawList*, const ImDrawCmd*) { glBlendFuncSeparate(GL_ONE, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA); },
+                  nullptr);
+  // The texture's first row is the bottom of the image (GL's origin).
+  dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(target_.texture())), blit_.pos,
+               ImVec2(blit_.pos.x + size_.x, blit_.pos.y + size_.y), ImVec2(0, 1), ImVec2(1, 0));
+  dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
 }
 
 }  // namespace bp::studio

@@ -22,10 +22,15 @@ class CachedView {
   ImDrawList* begin(uint64_t key, ImVec2 pos, ImVec2 size);
   /// Rasterizes what was recorded, over `background`, and adds the copy onto the screen to `dl`.
   void end(ImDrawList* dl, ImVec4 background);
+  /// Rasterizes what was recorded over nothing (transparent), and adds it to `dl` as one quad
+  /// blended over what lies beneath (premultiplied alpha): a layer over a view that changes on
+  /// its own, as the canvas's points over the boundary.
+  void end_transparent(ImDrawList* dl);
   /// How many times the view was rasterized.
   int renders() const { return renders_; }
 
  private:
+  void rasterize(ImVec4 clear);
   RenderTarget target_;
   ImDrawList list_;
   bool recording_ = false, valid_ = false;

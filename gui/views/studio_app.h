@@ -168,6 +168,7 @@ class StudioApp {
   CachedView graph_view_;    ///< the inspector's graph, rasterized only when it changes
   CachedView diagram_view_;  ///< the network diagram, likewise
   CachedView big_diagram_view_;  ///< the enlarged diagram's
+  CachedView points_view_;       ///< the canvas's points, a transparent layer over the boundary
   bool show_big_diagram_ = false;
   bool show_inspector_ = false;
   bool pick_mode_ = false;
