@@ -228,6 +228,54 @@ TEST_F(Studio, SavingOverAFileAsksFirstAndEnterConfirms) {
   EXPECT_EQ(load.status, 0) << load.err;
 }
 
+TEST_F(Studio, PanelsFollowAWindowResize) {
+  // Started at 1024x768 and resized to 1600x1000 (a window maximised on a projector): the
+  // panels are placed for the new size at once, as if the app had started at that size (it once
+  // left a third of the window empty until View → Reset panel layout).
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  const fs::path resized = dir / "resized.png", direct = dir / "direct.png";
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "\"$1\" --preset linear_vs_xor --size 1024x768 --no-autosave --no-restore --frames 400 --screenshot \"$2\" &\n"
+                                     "pid=$!\n"
+                                     "w=$(timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' | head -1)\n"
+                                     "sleep 1\n"
+                                     "xdotool windowsize $w 1600 1000 mousemove 1599 999\n"
+                                     "wait $pid\n";
+  Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1600x1000x24' sh " +
+                      (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + resized.string(),
+                  dir);
+  ASSERT_TRUE(fs::exists(resized)) << r.err;
+  r = run("xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(BACKPROP_STUDIO) +
+              " --preset linear_vs_xor --frames 3 --size 1600x1000 --no-autosave --no-restore --screenshot " + direct.string(),
+          dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  int w = 0, h = 0, dw = 0, dh = 0, ch = 0;
+  unsigned char* a = stbi_load(resized.string().c_str(), &w, &h, &ch, 3);
+  unsigned char* b = stbi_load(direct.string().c_str(), &dw, &dh, &ch, 3);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  ASSERT_EQ(w, 1600) << "the window was not resized";
+  ASSERT_EQ(h, 1000);
+  ASSERT_EQ(dw, w);
+  ASSERT_EQ(dh, h);
+  // The side panels' columns (the data panel on the left, training and network on the right):
+  // the same pixels as a start at that size.
+  auto mean_difference = [&](int x0, int x1) {
+    double sum = 0;
+    for (int y = 0; y < h; ++y)
+      for (int x = x0; x < x1; ++x)
+        for (int c = 0; c < 3; ++c) {
+          const size_t i = (static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)) * 3 + static_cast<size_t>(c);
+          sum += std::abs(static_cast<int>(a[i]) - static_cast<int>(b[i]));
+        }
+    return sum / (3.0 * (x1 - x0) * h);
+  };
+  EXPECT_LT(mean_difference(0, 300), 3.0) << "the data panel is not where a 1600-pixel start puts it";
+  EXPECT_LT(mean_difference(w - 400, w - 20), 3.0) << "the right-hand panels are not where a 1600-pixel start puts them";
+  stbi_image_free(a);
+  stbi_image_free(b);
+}
+
 TEST_F(Studio, QuickKeyTapsAreNotLost) {
   // xdotool's `key` presses and releases within a millisecond, between two frames: Debian's
   // ImGui GLFW backend alone never sees such a tap. Three taps of S take three steps; a tap of
