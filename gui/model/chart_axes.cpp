@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace bp::studio {
 
@@ -49,6 +50,13 @@ std::string tick_label(double v) {
   if (a >= 1e6) std::snprintf(buf, sizeof buf, "%gM", v / 1e6);
   else if (a >= 1e3) std::snprintf(buf, sizeof buf, "%gk", v / 1e3);
   else std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
+}
+
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", std::clamp(decimals, 0, 12), v);
+  if (buf[0] == '-' && std::strspn(buf + 1, "0.") == std::strlen(buf + 1)) return buf + 1;  // "-0.00"
   return buf;
 }
 

@@ -1,5 +1,6 @@
-// Axis arithmetic for the canvas and the loss chart, with no ImGui in it: "nice" tick values
-// (1, 2 or 5 times a power of ten), short tick labels, and the history point under the mouse.
+// Axis arithmetic and number text for the canvas, the loss chart and the tooltips, with no ImGui
+// in it: "nice" tick values (1, 2 or 5 times a power of ten), short tick labels, fixed-point
+// readouts that never say "-0.00", and the history point under the mouse.
 #pragma once
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@ std::vector<double> nice_ticks(double lo, double hi, int target);
 std::vector<double> log_ticks(double lo, double hi, int target);
 /// A short label: "0", "0.25", "1.5k", "20k", "1.2M", "1e-05" (never "-0").
 std::string tick_label(double v);
+/// `v` with `decimals` decimals, never "-0.00" (a value that rounds to zero prints as 0.00).
+std::string fixed(double v, int decimals);
 /// The index of the history point whose step is nearest `step` (-1 for an empty history).
 int nearest_history_point(const std::vector<HistoryPoint>& h, double step);
 

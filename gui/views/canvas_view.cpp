@@ -185,7 +185,7 @@ void StudioApp::canvas_panel() {
   }
   if (regression) regression_legend(dl);
   if (hovered) {
-    std::snprintf(label, sizeof label, "(%.2f, %.2f)", mx, my);
+    std::snprintf(label, sizeof label, "(%s, %s)", fixed(mx, 2).c_str(), fixed(my, 2).c_str());
     // Bottom right, above the step labels: the message banner takes the top.
     dl->AddText(ImVec2(canvas_pos_.x + size_w - ImGui::CalcTextSize(label).x - 8, canvas_pos_.y + size_h - 2.3f * ImGui::GetFontSize()), axis, label);
   }

@@ -65,7 +65,7 @@ void StudioApp::inspector_panel() {
   if (inspector_.ready()) {
     const StudioPoint& p = inspector_.point();
     char tracing[96];
-    std::snprintf(tracing, sizeof tracing, "tracing (%.2f, %.2f), label %g", static_cast<double>(p.x), static_cast<double>(p.y),
+    std::snprintf(tracing, sizeof tracing, "tracing (%s, %s), label %g", fixed(p.x, 2).c_str(), fixed(p.y, 2).c_str(),
                   static_cast<double>(p.label));
     same_line_if_fits(ImGui::CalcTextSize(tracing).x);
     ImGui::AlignTextToFramePadding();

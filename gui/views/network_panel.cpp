@@ -315,15 +315,15 @@ void StudioApp::network_diagram(const Snapshot& snap, CachedView& cache) {
         if (l == 0)
           ImGui::SetTooltip("input %s\n(its value over the plane is on the canvas)", input_name(i));
         else
-          ImGui::SetTooltip("layer %zu, neuron %zu%s: bias b%zu[%zu] = %.4f\n(its output over the plane is on the canvas)", l, i + 1,
-                            l + 1 == maps.size() ? " (output)" : "", l, i + 1, static_cast<double>(weights[l - 1].bias[i]));
+          ImGui::SetTooltip("layer %zu, neuron %zu%s: bias b%zu[%zu] = %s\n(its output over the plane is on the canvas)", l, i + 1,
+                            l + 1 == maps.size() ? " (output)" : "", l, i + 1, fixed(weights[l - 1].bias[i], 4).c_str());
       }
   }
   if (hover_layer >= 0) {
     const float w = weights[static_cast<size_t>(hover_layer)].weight[static_cast<size_t>(hover_out * weights[static_cast<size_t>(hover_layer)].in + hover_in)];
     // The names the inspector uses: w<layer>[<neuron>][<input>], counted from 1.
-    ImGui::SetTooltip("w%d[%lld][%lld] = %.4f\n(click to edit)", hover_layer + 1, static_cast<long long>(hover_out + 1),
-                      static_cast<long long>(hover_in + 1), static_cast<double>(w));
+    ImGui::SetTooltip("w%d[%lld][%lld] = %s\n(click to edit)", hover_layer + 1, static_cast<long long>(hover_out + 1),
+                      static_cast<long long>(hover_in + 1), fixed(w, 4).c_str());
     if (clicked) {
       edit_layer_ = hover_layer;
       edit_out_ = hover_out;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/app_model.h"
+#include "model/chart_axes.h"
 #include "model/file_browser.h"
 #include "model/inspector_model.h"
 #include "render/cached_view.h"

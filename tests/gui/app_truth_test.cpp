@@ -415,5 +415,24 @@ TEST(AppTruth, RegressionPointsTakeTheValueChosen) {
   EXPECT_FLOAT_EQ(m.points().back().label, 1.0f);
 }
 
+TEST(AppTruth, RegularizationSmoothsAnOverfittedBoundaryWithoutNewWeights) {
+  // The preset over-fits; switching L2 on while it plays keeps the weights (the boundary does
+  // not jump) and brings the test loss down.
+  AppModel m(false);
+  m.load_session(BACKPROP_ASSETS_DIR "/presets/regularization_smooths_overfitting.json");
+  m.run_steps(1500);
+  const auto overfit = m.snapshot();
+  EXPECT_LT(overfit->train.loss, 0.05) << "learns the training points by heart";
+  EXPECT_GT(overfit->test.loss, 3 * overfit->train.loss + 0.3) << "and generalizes badly";
+  TrainConfig c = m.config();
+  c.regularization = {Regularization::L2, 0.01f};
+  EXPECT_FALSE(m.set_config(c)) << "regularization keeps the weights";
+  m.pump();
+  EXPECT_EQ(m.snapshot()->step, overfit->step) << "the same run goes on";
+  m.run_steps(1500);
+  const auto smoothed = m.snapshot();
+  EXPECT_LT(smoothed->test.loss, 0.7 * overfit->test.loss) << "L2 shrinks the weights: a smoother boundary, a lower test loss";
+}
+
 }  // namespace
 }  // namespace bp::studio

@@ -42,6 +42,16 @@ TEST(ChartAxes, TickLabelsAreShort) {
   EXPECT_EQ(tick_label(-5), "-5");
 }
 
+TEST(ChartAxes, FixedReadoutsNeverSayMinusZero) {
+  EXPECT_EQ(fixed(-0.001, 2), "0.00");
+  EXPECT_EQ(fixed(-0.0, 4), "0.0000");
+  EXPECT_EQ(fixed(-0.00004, 4), "0.0000");
+  EXPECT_EQ(fixed(-0.00006, 4), "-0.0001");
+  EXPECT_EQ(fixed(1.234567, 2), "1.23");
+  EXPECT_EQ(fixed(-3.5, 1), "-3.5");
+  EXPECT_EQ(fixed(-2.0, 0), "-2");
+}
+
 TEST(ChartAxes, TheNearestHistoryPointToTheMouse) {
   std::vector<HistoryPoint> h;
   for (int64_t s : {0, 10, 20, 40}) h.push_back({s, 0, 1, 1, 0, 0});
