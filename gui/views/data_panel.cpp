@@ -62,7 +62,10 @@ bool thumbnail(const std::string& name, bool selected, float size, const TileAtl
 }  // namespace
 
 void StudioApp::data_panel() {
-  begin_panel("Data");
+  if (!begin_panel("Data")) {  // collapsed: nothing to draw
+    ImGui::End();
+    return;
+  }
   DataSettings d = m_.data_settings();
   bool changed = false;
 

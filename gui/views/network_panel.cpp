@@ -55,7 +55,10 @@ float dist_to_segment(ImVec2 p, ImVec2 a, ImVec2 b) {
 }  // namespace
 
 void StudioApp::network_panel() {
-  begin_panel("Network");
+  if (!begin_panel("Network")) {  // collapsed: nothing to draw
+    ImGui::End();
+    return;
+  }
   TrainConfig c = m_.config();
   bool edited = false;
   const auto snap = m_.snapshot();

@@ -95,7 +95,7 @@ class StudioApp {
   void regression_legend(ImDrawList* dl);
   void data_panel();
   void network_panel();
-  /// The diagram in the current window's free space, drawn through `cache`.
+  /// The diagram in the current window's free space, drawn through `cache` (one per place).
   void network_diagram(const Snapshot& snap, CachedView& cache);
   /// The diagram enlarged in a window of its own (a deep network's neurons, readable).
   void diagram_window();
@@ -169,6 +169,9 @@ class StudioApp {
   CachedView graph_view_;    ///< the inspector's graph, rasterized only when it changes
   CachedView diagram_view_;  ///< the network diagram, likewise
   CachedView big_diagram_view_;  ///< the enlarged diagram's
+  CachedView presenter_diagram_view_;  ///< the diagram in presenter mode's Training panel
+  // (each place a view is drawn needs its own cache: one cache drawn twice a frame would be
+  // drawn again every frame, and copied to the second place both times)
   CachedView points_view_;       ///< the canvas's points, a transparent layer over the boundary
   bool show_big_diagram_ = false;
   bool show_inspector_ = false;

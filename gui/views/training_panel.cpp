@@ -12,7 +12,10 @@
 namespace bp::studio {
 
 void StudioApp::training_panel() {
-  begin_panel("Training");
+  if (!begin_panel("Training")) {  // collapsed: nothing to draw
+    ImGui::End();
+    return;
+  }
   const auto snap = m_.snapshot();
   // Three buttons share the row (their keys in the tooltips); the speeds flow onto as many rows
   // as the panel's width needs.
@@ -117,7 +120,7 @@ void StudioApp::training_panel() {
     const ImGuiWindow* net = ImGui::FindWindowByName("Network");
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     if ((!net || net->Collapsed) && avail.y > ImGui::GetFontSize() * 5) {
-      if (ImGui::BeginChild("diagram", ImVec2(0, avail.y), true, ImGuiWindowFlags_NoScrollbar)) network_diagram(*snap, diagram_view_);
+      if (ImGui::BeginChild("diagram", ImVec2(0, avail.y), true, ImGuiWindowFlags_NoScrollbar)) network_diagram(*snap, presenter_diagram_view_);
       ImGui::EndChild();
     }
   }

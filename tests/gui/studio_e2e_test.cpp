@@ -276,6 +276,31 @@ TEST_F(Studio, PanelsFollowAWindowResize) {
   stbi_image_free(b);
 }
 
+TEST_F(Studio, PresenterModeShowsTheNetworkDiagramBesideTheCanvas) {
+  // Presenter mode closes the Network panel and draws its diagram in the Training panel, right
+  // of the canvas (it was once an empty frame: one cache drawn in two places a frame).
+  if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
+  const fs::path shot = dir / "presenter.png";
+  const Outcome r = run("xvfb-run -a -s '-screen 0 1400x900x24' " + std::string(BACKPROP_STUDIO) +
+                            " --frames 3 --size 1400x900 --presenter --no-autosave --no-restore --screenshot " + shot.string(),
+                        dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  int w = 0, h = 0, ch = 0;
+  unsigned char* px = stbi_load(shot.string().c_str(), &w, &h, &ch, 3);
+  ASSERT_NE(px, nullptr);
+  // The lower half of the right-hand column: links and neuron maps in the two class colours.
+  long blue = 0, orange = 0;
+  for (int y = h / 2; y < h - 10; ++y)
+    for (int x = w - w / 4; x < w - 10; ++x) {
+      const unsigned char* p = px + (static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)) * 3;
+      blue += p[2] > p[0] + 60;
+      orange += p[0] > p[2] + 60;
+    }
+  stbi_image_free(px);
+  EXPECT_GT(blue, 300) << "no diagram in the Training panel";
+  EXPECT_GT(orange, 300) << "no diagram in the Training panel";
+}
+
 TEST_F(Studio, QuickKeyTapsAreNotLost) {
   // xdotool's `key` presses and releases within a millisecond, between two frames: Debian's
   // ImGui GLFW backend alone never sees such a tap. Three taps of S take three steps; a tap of
