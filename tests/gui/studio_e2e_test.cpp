@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include <stb/stb_image.h>
 
@@ -27,6 +28,29 @@ Outcome run(const std::string& cmd, const fs::path& dir) {
   const int raw = std::system(full.c_str());
   std::ifstream in(dir / "err");
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())};
+}
+
+// A PNG as RGB pixels (none when it cannot be read).
+struct Image {
+  int w = 0, h = 0;
+  std::vector<unsigned char> px;
+  explicit Image(const fs::path& p) {
+    int ch = 0;
+    if (unsigned char* d = stbi_load(p.string().c_str(), &w, &h, &ch, 3)) {
+      px.assign(d, d + static_cast<size_t>(w) * static_cast<size_t>(h) * 3);
+      stbi_image_free(d);
+    }
+  }
+  const unsigned char* at(int x, int y) const { return &px[(static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)) * 3]; }
+};
+
+// The mean difference per channel of two images of one size over the rectangle [x0, x1) × [y0, y1).
+double mean_difference(const Image& a, const Image& b, int x0, int y0, int x1, int y1) {
+  double sum = 0;
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x)
+      for (int c = 0; c < 3; ++c) sum += std::abs(static_cast<int>(a.at(x, y)[c]) - static_cast<int>(b.at(x, y)[c]));
+  return sum / (3.0 * (x1 - x0) * (y1 - y0));
 }
 
 class Studio : public ::testing::Test {
@@ -165,29 +189,16 @@ TEST_F(Studio, SaveCanvasAsPngFromTheMenuSavesTheCanvasAlone) {
               " --preset step_through_backprop --frames 3 --size 1280x800 --canvas-screenshot " + ref.string(),
           dir);
   ASSERT_EQ(r.status, 0) << r.err;
-  int w = 0, h = 0, rw = 0, rh = 0, ch = 0;
-  unsigned char* a = stbi_load(shot.string().c_str(), &w, &h, &ch, 3);
-  unsigned char* b = stbi_load(ref.string().c_str(), &rw, &rh, &ch, 3);
-  ASSERT_NE(a, nullptr);
-  ASSERT_NE(b, nullptr);
-  ASSERT_EQ(w, rw);
-  ASSERT_EQ(h, rh);
+  const Image a(shot), b(ref);
+  ASSERT_FALSE(a.px.empty());
+  ASSERT_FALSE(b.px.empty());
+  ASSERT_EQ(a.w, b.w);
+  ASSERT_EQ(a.h, b.h);
+  const int w = a.w, h = a.h;
   // Where the dialog stood (the middle of the window, which is the canvas's middle) and a corner
   // far from the mouse: the same pixels as the canvas drawn with no dialog at all.
-  auto mean_difference = [&](int x0, int y0, int x1, int y1) {
-    double sum = 0;
-    for (int y = y0; y < y1; ++y)
-      for (int x = x0; x < x1; ++x)
-        for (int c = 0; c < 3; ++c) {
-          const size_t i = (static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)) * 3 + static_cast<size_t>(c);
-          sum += std::abs(static_cast<int>(a[i]) - static_cast<int>(b[i]));
-        }
-    return sum / (3.0 * (x1 - x0) * (y1 - y0));
-  };
-  EXPECT_LT(mean_difference(w / 2 - 60, h / 2 - 60, w / 2 + 200, h / 2 + 40), 2.0) << "the dialog is in the image";
-  EXPECT_LT(mean_difference(w / 2 + 60, 40, w - 10, 140), 2.0) << "the modal's dimming is in the image";
-  stbi_image_free(a);
-  stbi_image_free(b);
+  EXPECT_LT(mean_difference(a, b, w / 2 - 60, h / 2 - 60, w / 2 + 200, h / 2 + 40), 2.0) << "the dialog is in the image";
+  EXPECT_LT(mean_difference(a, b, w / 2 + 60, 40, w - 10, 140), 2.0) << "the modal's dimming is in the image";
 }
 
 TEST_F(Studio, SavingOverAFileAsksFirstAndEnterConfirms) {
@@ -249,31 +260,18 @@ TEST_F(Studio, PanelsFollowAWindowResize) {
               " --preset linear_vs_xor --frames 3 --size 1600x1000 --no-autosave --no-restore --screenshot " + direct.string(),
           dir);
   ASSERT_EQ(r.status, 0) << r.err;
-  int w = 0, h = 0, dw = 0, dh = 0, ch = 0;
-  unsigned char* a = stbi_load(resized.string().c_str(), &w, &h, &ch, 3);
-  unsigned char* b = stbi_load(direct.string().c_str(), &dw, &dh, &ch, 3);
-  ASSERT_NE(a, nullptr);
-  ASSERT_NE(b, nullptr);
-  ASSERT_EQ(w, 1600) << "the window was not resized";
-  ASSERT_EQ(h, 1000);
-  ASSERT_EQ(dw, w);
-  ASSERT_EQ(dh, h);
+  const Image a(resized), b(direct);
+  ASSERT_FALSE(a.px.empty());
+  ASSERT_FALSE(b.px.empty());
+  ASSERT_EQ(a.w, 1600) << "the window was not resized";
+  ASSERT_EQ(a.h, 1000);
+  ASSERT_EQ(b.w, a.w);
+  ASSERT_EQ(b.h, a.h);
+  const int w = a.w, h = a.h;
   // The side panels' columns (the data panel on the left, training and network on the right):
   // the same pixels as a start at that size.
-  auto mean_difference = [&](int x0, int x1) {
-    double sum = 0;
-    for (int y = 0; y < h; ++y)
-      for (int x = x0; x < x1; ++x)
-        for (int c = 0; c < 3; ++c) {
-          const size_t i = (static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)) * 3 + static_cast<size_t>(c);
-          sum += std::abs(static_cast<int>(a[i]) - static_cast<int>(b[i]));
-        }
-    return sum / (3.0 * (x1 - x0) * h);
-  };
-  EXPECT_LT(mean_difference(0, 300), 3.0) << "the data panel is not where a 1600-pixel start puts it";
-  EXPECT_LT(mean_difference(w - 400, w - 20), 3.0) << "the right-hand panels are not where a 1600-pixel start puts them";
-  stbi_image_free(a);
-  stbi_image_free(b);
+  EXPECT_LT(mean_difference(a, b, 0, 0, 300, h), 3.0) << "the data panel is not where a 1600-pixel start puts it";
+  EXPECT_LT(mean_difference(a, b, w - 400, 0, w - 20, h), 3.0) << "the right-hand panels are not where a 1600-pixel start puts them";
 }
 
 TEST_F(Studio, PresenterModeShowsTheNetworkDiagramBesideTheCanvas) {
@@ -285,18 +283,16 @@ TEST_F(Studio, PresenterModeShowsTheNetworkDiagramBesideTheCanvas) {
                             " --frames 3 --size 1400x900 --presenter --no-autosave --no-restore --screenshot " + shot.string(),
                         dir);
   ASSERT_EQ(r.status, 0) << r.err;
-  int w = 0, h = 0, ch = 0;
-  unsigned char* px = stbi_load(shot.string().c_str(), &w, &h, &ch, 3);
-  ASSERT_NE(px, nullptr);
+  const Image img(shot);
+  ASSERT_FALSE(img.px.empty());
   // The lower half of the right-hand column: links and neuron maps in the two class colours.
   long blue = 0, orange = 0;
-  for (int y = h / 2; y < h - 10; ++y)
-    for (int x = w - w / 4; x < w - 10; ++x) {
-      const unsigned char* p = px + (static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)) * 3;
+  for (int y = img.h / 2; y < img.h - 10; ++y)
+    for (int x = img.w - img.w / 4; x < img.w - 10; ++x) {
+      const unsigned char* p = img.at(x, y);
       blue += p[2] > p[0] + 60;
       orange += p[0] > p[2] + 60;
     }
-  stbi_image_free(px);
   EXPECT_GT(blue, 300) << "no diagram in the Training panel";
   EXPECT_GT(orange, 300) << "no diagram in the Training panel";
 }
