@@ -12,6 +12,7 @@ namespace bp::studio {
 
 constexpr int kAppMaxClasses = 6;                ///< class colours and buttons
 constexpr int64_t kAppMaxGeneratedPoints = 5000;  ///< a generated dataset
+constexpr int64_t kAppMaxCosineSteps = 10'000'000;  ///< the cosine schedule's span in the app
 constexpr size_t kAppMaxPoints = 100'000;         ///< points in a session or an imported CSV
 constexpr float kAppMaxCoordinate = 1e6f;         ///< |x|, |y| and |regression target|
 constexpr size_t kAppMaxHiddenLayers = 8;         ///< what the Network panel builds

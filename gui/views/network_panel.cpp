@@ -189,6 +189,14 @@ void StudioApp::network_panel() {
     next("schedule", 6);
     edited |= enum_combo("schedule", c.schedule.kind, std::vector<LrSchedule::Kind>{LrSchedule::Constant, LrSchedule::Step, LrSchedule::Cosine},
                          schedule_name);
+    if (c.schedule.kind == LrSchedule::Cosine) {  // the run's length: min lr at its end
+      int span = static_cast<int>(std::min<int64_t>(c.schedule.total_steps, kAppMaxCosineSteps));
+      next("steps to min lr", 6);
+      if (ImGui::InputInt("steps to min lr", &span, 100, 1000)) {
+        c.schedule.total_steps = std::clamp<int64_t>(span, 1, kAppMaxCosineSteps);
+        edited = true;
+      }
+    }
     next("init", 8);
     edited |= enum_combo("init", c.init,
                          std::vector<Init>{Init::Default, Init::Uniform, Init::XavierUniform, Init::XavierNormal, Init::KaimingUniform,

@@ -67,6 +67,23 @@ TEST_F(Cli, TrainSaveEvalRoundTrip) {
   EXPECT_NE(e.out.find("confusion matrix"), std::string::npos);
 }
 
+TEST_F(Cli, TheCosineScheduleSpansTheRun) {
+  // As PyTorch's CosineAnnealingLR(T_max = the run's length): --min-lr is reached at the last
+  // step of --steps, or of --epochs (it once decayed over a fixed 1000 steps whatever the run).
+  auto span = [&](const std::string& args) {
+    const Outcome t = run("train -d xor -n 100 --train-ratio 1 -q --schedule cosine --lr 0.1 --min-lr 0.001 " + args + " --save " + path("c.json"));
+    EXPECT_EQ(t.status, 0) << t.err;
+    std::ifstream in(path("c.json"));
+    const nlohmann::json j = nlohmann::json::parse(in);
+    return j.at("training").at("total_steps").get<int64_t>();
+  };
+  EXPECT_EQ(span("--steps 100"), 100);
+  EXPECT_EQ(span("--steps 7"), 7);
+  EXPECT_EQ(span("--epochs 2 --batch 10"), 20) << "100 points in batches of 10: 10 steps an epoch";
+  const Outcome help = run("train --help");
+  EXPECT_NE(help.out.find("over the whole run"), std::string::npos) << "--help says what the schedule does";
+}
+
 TEST_F(Cli, InitResumesExactly) {
   const std::string common = " -d xor -n 100 --optimizer sgd --lr 0.3 --hidden 5 -q";
   ASSERT_EQ(run("train" + common + " --steps 50 --save " + path("straight.json")).status, 0);

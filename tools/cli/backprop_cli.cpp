@@ -235,10 +235,13 @@ struct NetOptions {
     app.add_option("--weight-decay", weight_decay, "weight decay (decoupled for adamw)")->capture_default_str();
     app.add_option("--reg", reg, "regularization of weights: none, l1 or l2")->capture_default_str();
     app.add_option("--reg-rate", reg_rate, "regularization rate")->capture_default_str();
-    app.add_option("--schedule", schedule, "learning-rate schedule: constant, step or cosine")->capture_default_str();
+    app.add_option("--schedule", schedule,
+                   "learning-rate schedule: constant; step (times --gamma every --step-size steps); or cosine (from --lr down to "
+                   "--min-lr along half a cosine over the whole run, --steps or --epochs)")
+        ->capture_default_str();
     app.add_option("--step-size", step_size, "step schedule: steps between decays")->capture_default_str();
     app.add_option("--gamma", gamma, "step schedule: decay factor")->capture_default_str();
-    app.add_option("--min-lr", min_lr, "cosine schedule: final learning rate")->capture_default_str();
+    app.add_option("--min-lr", min_lr, "cosine schedule: the learning rate at the run's last step")->capture_default_str();
     app.add_option("--batch", batch, "minibatch size, or \"full\" (no shuffling, fixed order)")->capture_default_str();
     shape_flags.push_back(app.add_option("--weight-init", weight_init, "default, uniform, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, zeros")->capture_default_str());
     app.add_option("--seed", seed_text, "seed of the initial weights and the minibatch order")->capture_default_str();
@@ -395,11 +398,14 @@ struct TrainCommand {
     Split split = data.split(all);
     TrainConfig config;
     std::shared_ptr<MLP> model = network_for(init_model, net, all, config);
-    Trainer trainer(config, split.train, split.test, model);
     if (epochs) {
       const int64_t per_epoch = config.batch_size == 0 ? 1 : (split.train.size() + config.batch_size - 1) / config.batch_size;
       steps = static_cast<int64_t>(std::ceil(*epochs * static_cast<double>(per_epoch)));
     }
+    // The cosine schedule spans this run, as PyTorch's CosineAnnealingLR(T_max = the run's
+    // length): it reaches --min-lr at the last step.
+    config.schedule.total_steps = std::max<int64_t>(1, steps);
+    Trainer trainer(config, split.train, split.test, model);
     const int64_t every = log_every > 0 ? log_every : std::max<int64_t>(1, steps / 100);
     const bool tty = isatty(STDERR_FILENO) && !quiet;
     if (!quiet)
