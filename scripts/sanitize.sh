@@ -19,10 +19,11 @@ if [[ $what == asan || $what == all ]]; then
   asan="abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
   export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$supp/ubsan.supp"
-  # Everything with leak checking, except the real app under Xvfb (Studio.*): Mesa's driver is
-  # unloaded at exit, so its allocations cannot be attributed or suppressed (tests/sanitizers/README.md).
-  (cd "$root/build-asan" && ASAN_OPTIONS="detect_leaks=1:$asan" ctest --output-on-failure -j"$jobs" --timeout 600 -E '^Studio\.')
-  (cd "$root/build-asan" && ASAN_OPTIONS="detect_leaks=0:$asan" ctest --output-on-failure -j"$jobs" --timeout 600 -R '^Studio\.')
+  # Everything with leak checking, except the real app under Xvfb (Studio.* and the parameterised
+  # Sizes/StudioRoom.*): Mesa's driver is unloaded at exit, so its allocations cannot be
+  # attributed or suppressed (tests/sanitizers/README.md).
+  (cd "$root/build-asan" && ASAN_OPTIONS="detect_leaks=1:$asan" ctest --output-on-failure -j"$jobs" --timeout 600 -E '^(Sizes/)?Studio(Room)?\.')
+  (cd "$root/build-asan" && ASAN_OPTIONS="detect_leaks=0:$asan" ctest --output-on-failure -j"$jobs" --timeout 600 -R '^(Sizes/)?Studio(Room)?\.')
 fi
 
 if [[ $what == tsan || $what == all ]]; then
