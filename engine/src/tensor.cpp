@@ -248,22 +248,35 @@ float Tensor::item() const {
   return v;
 }
 
-float Tensor::at(std::initializer_list<int64_t> index) const {
-  check_defined(*this, "at");
-  if (static_cast<int>(index.size()) != dim())
-    throw ShapeError("at: " + std::to_string(index.size()) + " indices for shape " + shape().str());
+namespace {
+// The storage offset of one element, with the index checked axis by axis.
+int64_t element_offset(const Tensor& t, const TensorImpl& impl, const char* what, std::initializer_list<int64_t> index) {
+  check_defined(t, what);
+  if (static_cast<int>(index.size()) != t.dim())
+    throw ShapeError(std::string(what) + ": " + std::to_string(index.size()) + " indices for shape " + t.shape().str());
   int64_t off = 0;
   int d = 0;
   for (int64_t i : index) {
-    if (i < 0 || i >= shape()[d])
-      throw ShapeError("at: index " + std::to_string(i) + " is out of range for axis " +
-                       std::to_string(d) + " of shape " + shape().str());
-    off += i * impl_->strides[d];
+    if (i < 0 || i >= t.shape()[d])
+      throw ShapeError(std::string(what) + ": index " + std::to_string(i) + " is out of range for axis " + std::to_string(d) +
+                       " of shape " + t.shape().str());
+    off += i * impl.strides[d];
     ++d;
   }
+  return off;
+}
+}  // namespace
+
+float Tensor::at(std::initializer_list<int64_t> index) const {
+  const int64_t off = element_offset(*this, *impl_, "at", index);
   float v;
   impl_->backend().to_host(&v, impl_->ptr() + off, 1);
   return v;
+}
+
+void Tensor::set_at(std::initializer_list<int64_t> index, float value) const {
+  const int64_t off = element_offset(*this, *impl_, "set_at", index);
+  impl_->backend().from_host(impl_->ptr() + off, &value, 1);
 }
 
 void Tensor::copy_from(const std::vector<float>& values) const {

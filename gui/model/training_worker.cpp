@@ -148,9 +148,11 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
   for (const auto& [layer, out, in, value] : edits) {
     const auto lin = model->linears();
     if (layer < 0 || static_cast<size_t>(layer) >= lin.size()) continue;
-    const Tensor& t = in < 0 ? lin[static_cast<size_t>(layer)]->bias() : lin[static_cast<size_t>(layer)]->weight();
-    const int64_t idx = in < 0 ? out : out * t.shape()[1] + in;
-    if (idx >= 0 && idx < t.numel()) t.data()[idx] = value;
+    try {  // through the backend, on the model's device; an index out of range changes nothing
+      if (in == -1) lin[static_cast<size_t>(layer)]->bias().set_at({out}, value);
+      else lin[static_cast<size_t>(layer)]->weight().set_at({out, in}, value);
+    } catch (const ShapeError&) {
+    }
   }
 
   // Train: requested single steps, plus a time slice while playing.

@@ -25,6 +25,21 @@ TEST(Tensor, CreationAndElementAccess) {
   EXPECT_THROW(Tensor::from_vector({1, 2}, {3}), ShapeError);
 }
 
+TEST(Tensor, SetAtWritesOneElementThroughTheBackendAndChecksEachAxis) {
+  Tensor t = Tensor::from_vector({1, 2, 3, 4, 5, 6}, {2, 3});
+  t.set_at({1, 0}, -7.5f);
+  EXPECT_EQ(vec(t), (std::vector<float>{1, 2, 3, -7.5f, 5, 6}));
+  // Through a transposed view: its strides, not row-major order.
+  Tensor tt = t.T();
+  tt.set_at({2, 0}, 9.0f);  // tt[2][0] is t[0][2]
+  EXPECT_FLOAT_EQ(t.at({0, 2}), 9.0f);
+  // Each axis is checked on its own: {0, 3} is not t's element 3 (row 1, column 0).
+  EXPECT_THROW(t.set_at({0, 3}, 1.0f), ShapeError);
+  EXPECT_THROW(t.set_at({-1, 0}, 1.0f), ShapeError);
+  EXPECT_THROW(t.set_at({0}, 1.0f), ShapeError);
+  EXPECT_EQ(vec(t), (std::vector<float>{1, 2, 9, -7.5f, 5, 6})) << "a refused write changes nothing";
+}
+
 TEST(Tensor, ViewsShareStorageWithoutCopying) {
   Tensor t = Tensor::from_vector({1, 2, 3, 4, 5, 6}, {2, 3});
   Tensor tt = t.T();

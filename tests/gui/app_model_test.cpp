@@ -127,6 +127,15 @@ TEST(AppModel, WeightEditsApply) {
   const auto s = m.snapshot();
   EXPECT_FLOAT_EQ(s->weights[0].weight[1 * s->weights[0].in + 0], 2.5f);
   EXPECT_FLOAT_EQ(s->weights[0].bias[1], -0.5f);
+  // An input index past the row is refused, not written into the next neuron's row.
+  const std::vector<float> before = s->weights[0].weight, bias_before = s->weights[0].bias;
+  m.set_weight(0, 0, s->weights[0].in, 9.0f);
+  m.set_weight(0, 0, -2, 9.0f);  // -1 is the bias; nothing else below 0
+  m.set_weight(0, s->weights[0].out, -1, 9.0f);
+  m.set_weight(7, 0, 0, 9.0f);
+  m.pump();
+  EXPECT_EQ(m.snapshot()->weights[0].weight, before);
+  EXPECT_EQ(m.snapshot()->weights[0].bias, bias_before);
 }
 
 TEST(AppModel, DivergencePausesWithAMessageAndLowerRateResets) {

@@ -52,7 +52,11 @@ class Tensor {
   /// Overwrites a contiguous tensor's values in place (row-major); throws ShapeError if the
   /// counts differ. Not recorded in the graph.
   void copy_from(const std::vector<float>& values) const;
+  /// One element, by its index on every axis (throws ShapeError when out of range).
   float at(std::initializer_list<int64_t> index) const;
+  /// Overwrites one element in place, on the tensor's device (the mirror of at(); throws
+  /// ShapeError when out of range). Not recorded in the graph.
+  void set_at(std::initializer_list<int64_t> index, float value) const;
   /// Pointer to the first element of a CPU tensor (respect strides()); throws DeviceError on GPU.
   float* data() const;
 
