@@ -1,6 +1,18 @@
 // Internal: the table of operations a device backend provides. The CPU backend always exists;
 // a CUDA backend implements the same interface in its own target. Tensor ops in ops.cpp call
 // only this interface, so no device type appears in a public header.
+//
+// Threading contract. One Backend object serves every thread: the app's training worker, its UI
+// thread (the inspector's tensor graph, plots) and the CLI's main thread may call any method at
+// the same time, on different memory. Calls on the same memory never overlap: the engine does
+// not share a tensor that one thread writes. So a backend must make every method safe to call
+// concurrently (no unguarded per-backend scratch or state; the CPU backend's thread pool runs
+// one parallel region at a time and runs nested regions inline), and must have finished a call's
+// writes, as seen from the calling thread, when the call returns (to_host included).
+//
+// Pointers. Every float* and every StridedView::data is device memory from allocate(), except
+// the host side of to_host/from_host. That includes bce_logits_backward's `gout`, a single
+// value on the device (the upstream gradient is never read back to the host to call it).
 #pragma once
 #include <cstddef>
 #include <cstdint>

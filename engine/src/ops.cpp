@@ -27,14 +27,6 @@ void require_same_device(const Tensor& a, const Tensor& b, const char* op) {
                       " and " + b.device().str() + ")");
 }
 
-int normalize_axis(int axis, int nd, const char* op, const Shape& shape) {
-  const int a = axis < 0 ? axis + nd : axis;
-  if (a < 0 || a >= nd)
-    throw ShapeError(std::string(op) + ": axis " + std::to_string(axis) +
-                     " is out of range for a tensor of shape " + shape.str());
-  return a;
-}
-
 // ---- unary ---------------------------------------------------------------------------------
 
 void unary_backward(const TensorImpl& node, const Tensor& g, Tensor* grads) {

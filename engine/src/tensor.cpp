@@ -209,14 +209,14 @@ Device Tensor::device() const {
   return impl_->backend().device();
 }
 
-int64_t Tensor::size(int axis) const {
-  const int nd = dim();
+int normalize_axis(int axis, int nd, const char* op, const Shape& shape) {
   const int a = axis < 0 ? axis + nd : axis;
   if (a < 0 || a >= nd)
-    throw ShapeError("size: axis " + std::to_string(axis) + " is out of range for shape " +
-                     shape().str());
-  return shape()[a];
+    throw ShapeError(std::string(op) + ": axis " + std::to_string(axis) + " is out of range for a tensor of shape " + shape.str());
+  return a;
 }
+
+int64_t Tensor::size(int axis) const { return shape()[normalize_axis(axis, dim(), "size", shape())]; }
 
 bool Tensor::is_contiguous() const {
   const Shape& s = shape();

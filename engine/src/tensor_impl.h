@@ -79,6 +79,9 @@ Tensor make_view(const Tensor& base, const Shape& shape, const Shape& strides, i
 /// Strided view of `t` broadcast to `shape` (zero strides on new or size-1 dimensions).
 StridedView broadcast_view(const TensorImpl& t, const Shape& shape);
 uint64_t next_sequence_number();
+/// `axis` counted from the end when negative; throws ShapeError naming `op` when it is not an
+/// axis of an `nd`-dimensional tensor of `shape`.
+int normalize_axis(int axis, int nd, const char* op, const Shape& shape);
 
 /// True when ops should record the graph (not inside a NoGradGuard).
 bool grad_mode_enabled();

@@ -12,14 +12,6 @@
 namespace bp {
 namespace {
 
-int axis_in(int axis, int nd, const char* op, const Shape& shape) {
-  const int a = axis < 0 ? axis + nd : axis;
-  if (a < 0 || a >= nd)
-    throw ShapeError(std::string(op) + ": axis " + std::to_string(axis) +
-                     " is out of range for a tensor of shape " + shape.str());
-  return a;
-}
-
 const OpDef kReshape{"reshape", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                        r[0] = g.reshape(n.in[0].shape());
                      }};
@@ -109,7 +101,7 @@ Tensor Tensor::permute(const Shape& order) const {
   Shape norm = order, s = shape(), st = strides();
   std::array<bool, kMaxDims> seen{};
   for (int i = 0; i < nd; ++i) {
-    const int a = axis_in(static_cast<int>(order[i]), nd, "permute", shape());
+    const int a = normalize_axis(static_cast<int>(order[i]), nd, "permute", shape());
     if (seen[static_cast<size_t>(a)])
       throw ShapeError("permute: order " + order.str() + " repeats an axis");
     seen[static_cast<size_t>(a)] = true;
@@ -126,7 +118,7 @@ Tensor Tensor::permute(const Shape& order) const {
 Tensor Tensor::transpose(int a, int b) const {
   if (!defined()) throw ValueError("transpose: tensor is undefined");
   const int nd = dim();
-  const int x = axis_in(a, nd, "transpose", shape()), y = axis_in(b, nd, "transpose", shape());
+  const int x = normalize_axis(a, nd, "transpose", shape()), y = normalize_axis(b, nd, "transpose", shape());
   Shape order;
   for (int i = 0; i < nd; ++i) order.push_back(i);
   order[x] = y;
@@ -151,7 +143,7 @@ Tensor Tensor::broadcast_to(const Shape& target) const {
 
 Tensor Tensor::slice(int axis, int64_t start, int64_t end, int64_t step) const {
   if (!defined()) throw ValueError("slice: tensor is undefined");
-  const int a = axis_in(axis, dim(), "slice", shape());
+  const int a = normalize_axis(axis, dim(), "slice", shape());
   if (step < 1) throw ValueError("slice: step must be positive, got " + std::to_string(step));
   const int64_t len = shape()[a];
   if (start < 0) start += len;
@@ -169,7 +161,7 @@ Tensor Tensor::slice(int axis, int64_t start, int64_t end, int64_t step) const {
 
 Tensor Tensor::unsqueeze(int axis) const {
   if (!defined()) throw ValueError("unsqueeze: tensor is undefined");
-  const int a = axis_in(axis, dim() + 1, "unsqueeze", shape());
+  const int a = normalize_axis(axis, dim() + 1, "unsqueeze", shape());
   Shape s = shape(), st = strides();
   s.insert(a, 1);
   st.insert(a, a < dim() ? strides()[a] * shape()[a] : 1);
@@ -178,7 +170,7 @@ Tensor Tensor::unsqueeze(int axis) const {
 
 Tensor Tensor::squeeze(int axis) const {
   if (!defined()) throw ValueError("squeeze: tensor is undefined");
-  const int a = axis_in(axis, dim(), "squeeze", shape());
+  const int a = normalize_axis(axis, dim(), "squeeze", shape());
   if (shape()[a] != 1)
     throw ShapeError("squeeze: axis " + std::to_string(axis) + " of shape " + shape().str() +
                      " has size " + std::to_string(shape()[a]) + ", not 1");
