@@ -17,6 +17,7 @@
 
 #include "backprop/errors.h"
 #include "backprop/random.h"
+#include "enum_names.h"
 
 namespace bp {
 namespace {
@@ -274,20 +275,12 @@ Region fit_region(const std::vector<Point>& pts) {
 
 }  // namespace
 
-const char* problem_name(Problem p) {
-  switch (p) {
-    case Problem::Binary: return "binary";
-    case Problem::MultiClass: return "multiclass";
-    case Problem::Regression: return "regression";
-  }
-  return "?";
-}
+namespace {
+constexpr EnumName<Problem> kProblemNames[] = {{Problem::Binary, "binary"}, {Problem::MultiClass, "multiclass"}, {Problem::Regression, "regression"}};
+}  // namespace
 
-Problem parse_problem(const std::string& name) {
-  for (Problem p : {Problem::Binary, Problem::MultiClass, Problem::Regression})
-    if (name == problem_name(p)) return p;
-  throw ValueError("unknown problem type " + quote_text(name) + " (expected binary, multiclass or regression)");
-}
+const char* problem_name(Problem p) { return enum_name(kProblemNames, p); }
+Problem parse_problem(const std::string& name) { return parse_enum(kProblemNames, name, "problem type"); }
 
 Tensor Dataset::inputs() const {
   std::vector<float> v;

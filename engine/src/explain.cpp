@@ -10,6 +10,7 @@
 #include "backprop/errors.h"
 #include "backprop/features.h"
 #include "backprop/ops.h"
+#include "enum_names.h"
 
 namespace bp::explain {
 namespace {
@@ -63,20 +64,12 @@ std::string format_number(double v) {
   return buf;
 }
 
-const char* level_name(Level l) {
-  switch (l) {
-    case Level::Scalar: return "scalar";
-    case Level::Neuron: return "neuron";
-    case Level::Tensor: return "tensor";
-  }
-  return "?";
-}
+namespace {
+constexpr EnumName<Level> kLevelNames[] = {{Level::Scalar, "scalar"}, {Level::Neuron, "neuron"}, {Level::Tensor, "tensor"}};
+}  // namespace
 
-Level parse_level(const std::string& s) {
-  for (Level l : {Level::Scalar, Level::Neuron, Level::Tensor})
-    if (s == level_name(l)) return l;
-  throw ValueError("unknown graph level " + quote_text(s) + " (expected scalar, neuron or tensor)");
-}
+const char* level_name(Level l) { return enum_name(kLevelNames, l); }
+Level parse_level(const std::string& s) { return parse_enum(kLevelNames, s, "graph level"); }
 
 Graph graph_of(const scalar::Value& root, const std::string& title) {
   return from_scalar(scalar::topological_order(root), Level::Scalar, title);

@@ -5,41 +5,32 @@
 
 #include "backprop/errors.h"
 #include "backprop/ops.h"
+#include "enum_names.h"
 
 namespace bp {
 namespace {
-struct FeatureName {
-  Feature f;
-  const char* name;
-  const char* aliases[3];
-};
-constexpr FeatureName kNames[] = {
-    {Feature::X1, "x1", {"x", nullptr, nullptr}},
-    {Feature::X2, "x2", {"y", nullptr, nullptr}},
-    {Feature::X1Squared, "x1^2", {"x1sq", "x1²", nullptr}},
-    {Feature::X2Squared, "x2^2", {"x2sq", "x2²", nullptr}},
-    {Feature::X1X2, "x1*x2", {"x1x2", "x1·x2", nullptr}},
-    {Feature::SinX1, "sin(x1)", {"sinx1", "sin_x1", nullptr}},
-    {Feature::SinX2, "sin(x2)", {"sinx2", "sin_x2", nullptr}},
+constexpr EnumName<Feature> kNames[] = {
+    {Feature::X1, "x1"},       {Feature::X2, "x2"},           {Feature::X1Squared, "x1^2"},  {Feature::X2Squared, "x2^2"},
+    {Feature::X1X2, "x1*x2"},  {Feature::SinX1, "sin(x1)"},   {Feature::SinX2, "sin(x2)"},
 };
 }  // namespace
 
-const char* feature_name(Feature f) {
-  for (const auto& n : kNames)
-    if (n.f == f) return n.name;
-  return "?";
-}
+const char* feature_name(Feature f) { return enum_name(kNames, f); }
 
 Feature parse_feature(const std::string& name) {
-  std::string known;
-  for (const auto& n : kNames) {
-    if (name == n.name) return n.f;
-    for (const char* a : n.aliases)
-      if (a && name == a) return n.f;
-    known += known.empty() ? "" : ", ";
-    known += n.name;
-  }
-  throw ValueError("unknown input feature " + quote_text(name) + " (expected one of: " + known + ")");
+  return parse_enum(kNames, name, "input feature",
+                    {{Feature::X1, "x"},
+                     {Feature::X2, "y"},
+                     {Feature::X1Squared, "x1sq"},
+                     {Feature::X1Squared, "x1²"},
+                     {Feature::X2Squared, "x2sq"},
+                     {Feature::X2Squared, "x2²"},
+                     {Feature::X1X2, "x1x2"},
+                     {Feature::X1X2, "x1·x2"},
+                     {Feature::SinX1, "sinx1"},
+                     {Feature::SinX1, "sin_x1"},
+                     {Feature::SinX2, "sinx2"},
+                     {Feature::SinX2, "sin_x2"}});
 }
 
 const std::vector<Feature>& all_features() {

@@ -5,14 +5,11 @@
 
 #include "backprop/errors.h"
 #include "tensor_impl.h"
+#include "enum_names.h"
 
 namespace bp {
 namespace {
-struct InitName {
-  Init kind;
-  const char* name;
-};
-constexpr InitName kInitNames[] = {
+constexpr EnumName<Init> kInitNames[] = {
     {Init::Default, "default"},         {Init::Uniform, "uniform"},
     {Init::XavierUniform, "xavier_uniform"}, {Init::XavierNormal, "xavier_normal"},
     {Init::KaimingUniform, "kaiming_uniform"}, {Init::KaimingNormal, "kaiming_normal"},
@@ -20,21 +17,8 @@ constexpr InitName kInitNames[] = {
 };
 }  // namespace
 
-const char* init_name(Init kind) {
-  for (const auto& n : kInitNames)
-    if (n.kind == kind) return n.name;
-  return "?";
-}
-
-Init parse_init(const std::string& name) {
-  std::string known;
-  for (const auto& n : kInitNames) {
-    if (name == n.name) return n.kind;
-    known += known.empty() ? "" : ", ";
-    known += n.name;
-  }
-  throw ValueError("unknown initializer " + quote_text(name) + " (expected one of: " + known + ")");
-}
+const char* init_name(Init kind) { return enum_name(kInitNames, kind); }
+Init parse_init(const std::string& name) { return parse_enum(kInitNames, name, "initializer"); }
 
 void assign_(const Tensor& t, const std::vector<float>& values) {
   if (!t.defined()) throw ValueError("assign: tensor is undefined");

@@ -2,6 +2,7 @@
 
 #include "backprop/errors.h"
 #include "backprop/ops.h"
+#include "enum_names.h"
 
 namespace bp {
 namespace {
@@ -46,20 +47,12 @@ Tensor hinge_loss(const Tensor& scores, const Tensor& labels) {
   return mean(relu(1.0f - mul(scores, sign)));
 }
 
-const char* loss_name(LossKind k) {
-  switch (k) {
-    case LossKind::BCE: return "bce";
-    case LossKind::SoftmaxCE: return "cross_entropy";
-    case LossKind::MSE: return "mse";
-    case LossKind::Hinge: return "hinge";
-  }
-  return "?";
-}
+namespace {
+constexpr EnumName<LossKind> kLossNames[] = {
+    {LossKind::BCE, "bce"}, {LossKind::SoftmaxCE, "cross_entropy"}, {LossKind::MSE, "mse"}, {LossKind::Hinge, "hinge"}};
+}  // namespace
 
-LossKind parse_loss(const std::string& name) {
-  for (LossKind k : {LossKind::BCE, LossKind::SoftmaxCE, LossKind::MSE, LossKind::Hinge})
-    if (name == loss_name(k)) return k;
-  throw ValueError("unknown loss " + quote_text(name) + " (expected one of: bce, cross_entropy, mse, hinge)");
-}
+const char* loss_name(LossKind k) { return enum_name(kLossNames, k); }
+LossKind parse_loss(const std::string& name) { return parse_enum(kLossNames, name, "loss"); }
 
 }  // namespace bp

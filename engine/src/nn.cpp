@@ -3,6 +3,7 @@
 #include "backprop/autograd.h"
 #include "backprop/errors.h"
 #include "backprop/ops.h"
+#include "enum_names.h"
 
 namespace bp {
 
@@ -59,43 +60,31 @@ void Module::name_parameters(const std::string& prefix) {
 // ---- activations ------------------------------------------------------------------------------
 
 namespace {
-struct ActName {
-  Activation a;
-  const char* name;
-  const char* type;
+// As files and flags spell them, and as module type names (describe()).
+constexpr EnumName<Activation> kActs[] = {
+    {Activation::Identity, "linear"}, {Activation::ReLU, "relu"},         {Activation::LeakyReLU, "leaky_relu"},
+    {Activation::ELU, "elu"},         {Activation::Sigmoid, "sigmoid"},   {Activation::Tanh, "tanh"},
+    {Activation::Softplus, "softplus"}, {Activation::Sin, "sin"},         {Activation::Cos, "cos"},
+    {Activation::GELU, "gelu"},       {Activation::SiLU, "silu"},         {Activation::Gaussian, "gaussian"},
 };
-constexpr ActName kActs[] = {
-    {Activation::Identity, "linear", "Identity"}, {Activation::ReLU, "relu", "ReLU"},
-    {Activation::LeakyReLU, "leaky_relu", "LeakyReLU"}, {Activation::ELU, "elu", "ELU"},
-    {Activation::Sigmoid, "sigmoid", "Sigmoid"}, {Activation::Tanh, "tanh", "Tanh"},
-    {Activation::Softplus, "softplus", "Softplus"}, {Activation::Sin, "sin", "Sin"},
-    {Activation::Cos, "cos", "Cos"},             {Activation::GELU, "gelu", "GELU"},
-    {Activation::SiLU, "silu", "SiLU"},          {Activation::Gaussian, "gaussian", "Gaussian"},
+constexpr EnumName<Activation> kActTypes[] = {
+    {Activation::Identity, "Identity"}, {Activation::ReLU, "ReLU"},       {Activation::LeakyReLU, "LeakyReLU"},
+    {Activation::ELU, "ELU"},           {Activation::Sigmoid, "Sigmoid"}, {Activation::Tanh, "Tanh"},
+    {Activation::Softplus, "Softplus"}, {Activation::Sin, "Sin"},         {Activation::Cos, "Cos"},
+    {Activation::GELU, "GELU"},         {Activation::SiLU, "SiLU"},       {Activation::Gaussian, "Gaussian"},
 };
 }  // namespace
 
-const char* activation_name(Activation a) {
-  for (const auto& n : kActs)
-    if (n.a == a) return n.name;
-  return "?";
-}
+const char* activation_name(Activation a) { return enum_name(kActs, a); }
 
 Activation parse_activation(const std::string& name) {
-  std::string known;
-  for (const auto& n : kActs) {
-    if (name == n.name) return n.a;
-    known += known.empty() ? "" : ", ";
-    known += n.name;
-  }
-  if (name == "identity" || name == "none") return Activation::Identity;
-  if (name == "swish") return Activation::SiLU;
-  throw ValueError("unknown activation " + quote_text(name) + " (expected one of: " + known + ")");
+  return parse_enum(kActs, name, "activation", {{Activation::Identity, "identity"}, {Activation::Identity, "none"}, {Activation::SiLU, "swish"}});
 }
 
 const std::vector<Activation>& all_activations() {
   static const std::vector<Activation> all = [] {
     std::vector<Activation> v;
-    for (const auto& n : kActs) v.push_back(n.a);
+    for (const auto& n : kActs) v.push_back(n.value);
     return v;
   }();
   return all;
@@ -120,9 +109,7 @@ Tensor apply_activation(Activation a, const Tensor& x) {
 }
 
 std::string ActivationModule::type_name() const {
-  for (const auto& n : kActs)
-    if (n.a == kind_) return n.type;
-  return "?";
+  return enum_name(kActTypes, kind_);
 }
 
 // ---- Linear -----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 
 #include "backprop/errors.h"
 #include "tensor_impl.h"
+#include "enum_names.h"
 
 namespace bp {
 namespace {
@@ -15,20 +16,15 @@ void check_rate(float lr, const char* what) {
 Tensor zeros_like(const Tensor& t) { return Tensor::zeros(t.shape(), t.device()); }
 }  // namespace
 
-const char* regularization_name(Regularization::Kind k) {
-  switch (k) {
-    case Regularization::None: return "none";
-    case Regularization::L1: return "l1";
-    case Regularization::L2: return "l2";
-  }
-  return "?";
-}
+namespace {
+constexpr EnumName<Regularization::Kind> kRegularizationNames[] = {
+    {Regularization::None, "none"}, {Regularization::L1, "l1"}, {Regularization::L2, "l2"}};
+constexpr EnumName<LrSchedule::Kind> kScheduleNames[] = {
+    {LrSchedule::Constant, "constant"}, {LrSchedule::Step, "step"}, {LrSchedule::Cosine, "cosine"}};
+}  // namespace
 
-Regularization::Kind parse_regularization(const std::string& name) {
-  for (auto k : {Regularization::None, Regularization::L1, Regularization::L2})
-    if (name == regularization_name(k)) return k;
-  throw ValueError("unknown regularization " + quote_text(name) + " (expected none, l1 or l2)");
-}
+const char* regularization_name(Regularization::Kind k) { return enum_name(kRegularizationNames, k); }
+Regularization::Kind parse_regularization(const std::string& name) { return parse_enum(kRegularizationNames, name, "regularization"); }
 
 Optimizer::Optimizer(std::vector<Tensor> params, float lr) : params_(std::move(params)), lr_(lr) {
   check_rate(lr, "optimizer");
@@ -118,19 +114,7 @@ float LrSchedule::lr_at(float base_lr, int64_t step) const {
   return base_lr;
 }
 
-const char* schedule_name(LrSchedule::Kind k) {
-  switch (k) {
-    case LrSchedule::Constant: return "constant";
-    case LrSchedule::Step: return "step";
-    case LrSchedule::Cosine: return "cosine";
-  }
-  return "?";
-}
-
-LrSchedule::Kind parse_schedule(const std::string& name) {
-  for (auto k : {LrSchedule::Constant, LrSchedule::Step, LrSchedule::Cosine})
-    if (name == schedule_name(k)) return k;
-  throw ValueError("unknown schedule " + quote_text(name) + " (expected constant, step or cosine)");
-}
+const char* schedule_name(LrSchedule::Kind k) { return enum_name(kScheduleNames, k); }
+LrSchedule::Kind parse_schedule(const std::string& name) { return parse_enum(kScheduleNames, name, "schedule"); }
 
 }  // namespace bp

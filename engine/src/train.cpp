@@ -7,24 +7,17 @@
 #include "backprop/errors.h"
 #include "backprop/ops.h"
 #include "backprop/random.h"
+#include "enum_names.h"
 
 namespace bp {
 
-const char* optimizer_name(OptimizerKind k) {
-  switch (k) {
-    case OptimizerKind::SGD: return "sgd";
-    case OptimizerKind::Momentum: return "momentum";
-    case OptimizerKind::Adam: return "adam";
-    case OptimizerKind::AdamW: return "adamw";
-  }
-  return "?";
-}
+namespace {
+constexpr EnumName<OptimizerKind> kOptimizerNames[] = {
+    {OptimizerKind::SGD, "sgd"}, {OptimizerKind::Momentum, "momentum"}, {OptimizerKind::Adam, "adam"}, {OptimizerKind::AdamW, "adamw"}};
+}  // namespace
 
-OptimizerKind parse_optimizer(const std::string& name) {
-  for (auto k : {OptimizerKind::SGD, OptimizerKind::Momentum, OptimizerKind::Adam, OptimizerKind::AdamW})
-    if (name == optimizer_name(k)) return k;
-  throw ValueError("unknown optimizer " + quote_text(name) + " (expected sgd, momentum, adam or adamw)");
-}
+const char* optimizer_name(OptimizerKind k) { return enum_name(kOptimizerNames, k); }
+OptimizerKind parse_optimizer(const std::string& name) { return parse_enum(kOptimizerNames, name, "optimizer"); }
 
 LossKind default_loss(Problem p) {
   switch (p) {

@@ -1,0 +1,64 @@
+// Every enum's names (what files and flags spell): each value's name parses back to it, the
+// aliases parse, and an unknown name gets one message listing every name.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "backprop/backprop.h"
+
+namespace bp {
+namespace {
+
+template <class E, class Name, class Parse>
+void round_trip(std::initializer_list<E> values, Name name, Parse parse, const std::string& what) {
+  std::string listed;
+  for (E v : values) {
+    EXPECT_EQ(parse(name(v)), v) << name(v);
+    listed += (listed.empty() ? "" : ", ") + std::string(name(v));
+  }
+  try {
+    parse("no-such-name");
+    ADD_FAILURE() << what << ": an unknown name was accepted";
+  } catch (const ValueError& e) {
+    EXPECT_EQ(std::string(e.what()), "unknown " + what + " 'no-such-name' (expected one of: " + listed + ")");
+  }
+}
+
+TEST(Names, EveryEnumRoundTripsAndListsItsNamesOnError) {
+  round_trip({Problem::Binary, Problem::MultiClass, Problem::Regression}, problem_name, parse_problem, "problem type");
+  round_trip({explain::Level::Scalar, explain::Level::Neuron, explain::Level::Tensor}, explain::level_name, explain::parse_level,
+             "graph level");
+  round_trip({LossKind::BCE, LossKind::SoftmaxCE, LossKind::MSE, LossKind::Hinge}, loss_name, parse_loss, "loss");
+  round_trip({Regularization::None, Regularization::L1, Regularization::L2}, regularization_name, parse_regularization, "regularization");
+  round_trip({LrSchedule::Constant, LrSchedule::Step, LrSchedule::Cosine}, schedule_name, parse_schedule, "schedule");
+  round_trip({OptimizerKind::SGD, OptimizerKind::Momentum, OptimizerKind::Adam, OptimizerKind::AdamW}, optimizer_name, parse_optimizer,
+             "optimizer");
+  round_trip({Init::Default, Init::Uniform, Init::XavierUniform, Init::XavierNormal, Init::KaimingUniform, Init::KaimingNormal, Init::Zeros},
+             init_name, parse_init, "initializer");
+  std::vector<Feature> features = all_features();
+  EXPECT_EQ(features.size(), 7u);
+  for (Feature f : features) EXPECT_EQ(parse_feature(feature_name(f)), f);
+  std::vector<Activation> acts = all_activations();
+  EXPECT_EQ(acts.size(), 12u);
+  for (Activation a : acts) EXPECT_EQ(parse_activation(activation_name(a)), a);
+}
+
+TEST(Names, AliasesParseButAreNotListed) {
+  EXPECT_EQ(parse_feature("x"), Feature::X1);
+  EXPECT_EQ(parse_feature("x1²"), Feature::X1Squared);
+  EXPECT_EQ(parse_feature("x1·x2"), Feature::X1X2);
+  EXPECT_EQ(parse_feature("sin_x2"), Feature::SinX2);
+  EXPECT_EQ(parse_activation("swish"), Activation::SiLU);
+  EXPECT_EQ(parse_activation("none"), Activation::Identity);
+  try {
+    parse_activation("tanhh");
+    ADD_FAILURE();
+  } catch (const ValueError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("(expected one of: linear, relu, leaky_relu"), std::string::npos) << m;
+    EXPECT_EQ(m.find("swish"), std::string::npos) << "aliases are not listed: " << m;
+  }
+}
+
+}  // namespace
+}  // namespace bp
