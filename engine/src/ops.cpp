@@ -495,16 +495,19 @@ Tensor one_hot(const Tensor& labels, int num_classes) {
   require(labels, "one_hot");
   if (labels.dim() != 1) throw ShapeError("one_hot: labels must be 1-D, got " + labels.shape().str());
   if (num_classes < 1) throw ValueError("one_hot: need at least one class");
-  const std::vector<float> v = labels.to_vector();
-  std::vector<float> out(v.size() * static_cast<size_t>(num_classes), 0.0f);
-  for (size_t i = 0; i < v.size(); ++i) {
-    const float c = v[i];
-    if (!(c >= 0.0f && c < static_cast<float>(num_classes)) || c != std::floor(c))
-      throw ValueError("one_hot: label " + std::to_string(c) + " at row " + std::to_string(i) +
-                       " is not a class in 0.." + std::to_string(num_classes - 1));
-    out[i * static_cast<size_t>(num_classes) + static_cast<size_t>(c)] = 1.0f;
+  // On the labels' device, from a broadcast comparison: row i, column c is (label_i == c).
+  const int64_t n = labels.shape()[0];
+  const Tensor out = eq(labels.reshape({n, 1}), Tensor::arange(num_classes, labels.device()).reshape({1, num_classes}));
+  // A label that is not a whole number in 0..k-1 (or NaN) leaves its row empty: one count comes
+  // back to the host (exact below 2^24 rows), and only a failure reads the labels to name it.
+  if (n > 0 && out.sum().item() != static_cast<float>(n)) {
+    const std::vector<float> v = labels.to_vector();
+    for (size_t i = 0; i < v.size(); ++i)
+      if (!(v[i] >= 0.0f && v[i] < static_cast<float>(num_classes)) || v[i] != std::floor(v[i]))
+        throw ValueError("one_hot: label " + std::to_string(v[i]) + " at row " + std::to_string(i) + " is not a class in 0.." +
+                         std::to_string(num_classes - 1));
   }
-  return Tensor::from_vector(out, {labels.shape()[0], num_classes}, labels.device());
+  return out;
 }
 
 }  // namespace bp

@@ -40,6 +40,26 @@ TEST(Tensor, SetAtWritesOneElementThroughTheBackendAndChecksEachAxis) {
   EXPECT_EQ(vec(t), (std::vector<float>{1, 2, 9, -7.5f, 5, 6})) << "a refused write changes nothing";
 }
 
+TEST(Tensor, OneHotFromDeviceOpsAndItsErrorsNameTheRow) {
+  const Tensor labels = Tensor::from_vector({2, 0, 1, 2}, {4});
+  const Tensor oh = one_hot(labels, 3);
+  EXPECT_EQ(oh.shape(), (Shape{4, 3}));
+  EXPECT_EQ(vec(oh), (std::vector<float>{0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1}));
+  EXPECT_EQ(oh.device(), labels.device());
+  // From a strided view (every other label of a longer column).
+  const Tensor col = Tensor::from_vector({1, 9, 0, 9}, {4}).slice(0, 0, 4, 2);
+  EXPECT_EQ(vec(one_hot(col, 2)), (std::vector<float>{0, 1, 1, 0}));
+  EXPECT_EQ(one_hot(Tensor::zeros({0}), 3).shape(), (Shape{0, 3}));
+  for (float bad : {1.5f, -1.0f, 3.0f, NAN}) {
+    try {
+      one_hot(Tensor::from_vector({0, 1, bad}, {3}), 3);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const ValueError& e) {
+      EXPECT_NE(std::string(e.what()).find("at row 2 is not a class in 0..2"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(Tensor, ViewsShareStorageWithoutCopying) {
   Tensor t = Tensor::from_vector({1, 2, 3, 4, 5, 6}, {2, 3});
   Tensor tt = t.T();
