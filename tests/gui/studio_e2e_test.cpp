@@ -10,6 +10,7 @@
 #include <fstream>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include <stb/stb_image.h>
 
 namespace {
@@ -295,6 +296,75 @@ TEST_F(Studio, PresenterModeShowsTheNetworkDiagramBesideTheCanvas) {
     }
   EXPECT_GT(blue, 300) << "no diagram in the Training panel";
   EXPECT_GT(orange, 300) << "no diagram in the Training panel";
+}
+
+// Clicks and keys for xdotool on a fresh start at 1280x800 (no restored session, the default
+// layout), then Ctrl+Q; returns the session saved on exit.
+nlohmann::json drive_and_quit(const fs::path& dir, const std::string& actions, const std::string& app_args = "") {
+  const fs::path state = dir / "state";
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "\"$1\" --size 1280x800 --no-restore "
+                                  << app_args
+                                  << " &\n"
+                                     "pid=$!\n"
+                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
+                                     "sleep 1.5\n"
+                                  << actions
+                                  << "\nxdotool key --delay 0 ctrl+q\n"
+                                     "for i in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done\n"
+                                     "kill -9 $pid 2>/dev/null\n"
+                                     "wait $pid\n";
+  const Outcome r = run("env XDG_STATE_HOME=" + state.string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " + (dir / "drive.sh").string() +
+                            " " + BACKPROP_STUDIO,
+                        dir);
+  std::ifstream in(state / "backprop-studio" / "autosave.json");
+  if (!in) {
+    ADD_FAILURE() << "no session was saved on exit: " << r.err;
+    return {};
+  }
+  return nlohmann::json::parse(in);
+}
+
+// The dataset thumbnails at 1280x800: four to a row from (33, 103), 57 pixels apart, in the
+// catalog's order (blobs3 is the 14th, spiral3 the 18th, custom the 19th).
+std::string click_thumbnail(int index) {
+  return "xdotool mousemove " + std::to_string(33 + 57 * (index % 4)) + " " + std::to_string(103 + 57 * (index / 4)) + " click 1 sleep 0.6\n";
+}
+constexpr int kPgXor = 7, kBlobs3 = 13, kSpiral3 = 17, kCustom = 18;
+
+int outputs(const nlohmann::json& session) { return session.at("model").at("layers").back().at("out").get<int>(); }
+
+TEST_F(Studio, CustomPointsAfterThreeBlobsKeepAThreeClassNetwork) {
+  // Wrong result 1: blobs3 → custom left a 3-output network under "binary / bce".
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  const nlohmann::json s = drive_and_quit(dir, click_thumbnail(kBlobs3) + click_thumbnail(kCustom));
+  if (s.empty()) return;
+  EXPECT_EQ(s["data"]["dataset"], "custom");
+  EXPECT_EQ(s["data"]["problem"], "multiclass") << "custom points keep the problem of the set they replace";
+  EXPECT_EQ(s["data"]["num_classes"], 3);
+  EXPECT_EQ(outputs(s), 3) << "and the network that goes with it";
+  EXPECT_EQ(s["training"]["loss"], "cross_entropy");
+}
+
+TEST_F(Studio, UndoAfterADatasetSwitchBringsBackTheDatasetWithThePoints) {
+  // Wrong result 2: spiral3 → custom → Ctrl+Z brought back the points but not the dataset.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  const nlohmann::json s =
+      drive_and_quit(dir, click_thumbnail(kSpiral3) + click_thumbnail(kCustom) + "xdotool key --delay 0 ctrl+z sleep 0.6\n");
+  if (s.empty()) return;
+  EXPECT_EQ(s["data"]["dataset"], "spiral3") << "the undo brings back the dataset with its points";
+  EXPECT_EQ(s["data"]["problem"], "multiclass");
+  EXPECT_EQ(outputs(s), 3);
+}
+
+TEST_F(Studio, AnotherDatasetOfTheSameKindStartsANewRun) {
+  // Wrong result 7: pg-circle → pg-xor kept the weights, step and loss history of the old run.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  const nlohmann::json s = drive_and_quit(dir, click_thumbnail(kPgXor), "--train-steps 300");
+  if (s.empty()) return;
+  EXPECT_EQ(s["data"]["dataset"], "pg-xor");
+  EXPECT_EQ(s.value("step", -1), 0) << "a new dataset starts at step 0";
+  EXPECT_LE(s.value("history", nlohmann::json::array()).size(), 1u) << "with no history of the old run";
 }
 
 TEST_F(Studio, QuickKeyTapsAreNotLost) {
