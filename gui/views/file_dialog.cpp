@@ -1,7 +1,6 @@
 // File dialogs: what the dialog does in its title and on its button (Open, Save, Import,
 // Export), the folder with its subfolders and the files of the kind asked for (FileBrowser),
 // the name box, and why a file was refused. Saving over an existing file asks first.
-#include <cstring>
 #include <filesystem>
 
 #include "backprop/errors.h"
@@ -33,11 +32,6 @@ DialogKind kind_of(PathAction a) {
   return {"File", "OK", "files", {}, false};
 }
 
-bool ends_with(const std::string& s, const char* e) {
-  const size_t n = std::strlen(e);
-  return s.size() >= n && s.compare(s.size() - n, n, e) == 0;
-}
-
 }  // namespace
 
 void StudioApp::ask_path(PathAction a, const char* initial) {
@@ -65,11 +59,9 @@ void StudioApp::run_path_action(const std::string& p) {
       break;
     case PathAction::ExportGraph: {
       if (!inspector_.ready()) break;
-      const explain::Graph& g = inspector_.graph();
-      if (ends_with(p, ".svg")) write_file_atomic(p, explain::to_svg(g, inspector_.layout()));
-      else if (ends_with(p, ".png")) tools::write_graph_png(p, g, inspector_.layout());
-      else if (ends_with(p, ".dot") || ends_with(p, ".gv")) write_file_atomic(p, explain::to_dot(g));
-      else throw ValueError("use a file name ending in .dot, .svg or .png");
+      const auto format = tools::graph_format_for(p);
+      if (!format) throw ValueError("use a file name ending in .dot, .svg or .png");
+      tools::write_graph(p, inspector_.graph(), *format, &inspector_.layout());
       m_.set_message("Saved the graph to " + p);
       break;
     }

@@ -638,19 +638,8 @@ struct GraphCommand {
     } else {
       g = for_flag("--level", [&] { return explain::neuron_graph(*model, config, px, py, pl); });
     }
-    auto ends_with = [&](const char* ext) {
-      const std::string e = ext;
-      return out.size() >= e.size() && out.compare(out.size() - e.size(), e.size(), e) == 0;
-    };
-    if (out == "-") {
-      std::fputs(explain::to_dot(g).c_str(), stdout);
-    } else if (ends_with(".svg")) {
-      write_file_atomic(out, explain::to_svg(g, explain::layered_layout(g)));
-    } else if (ends_with(".png")) {
-      tools::write_graph_png(out, g, explain::layered_layout(g));
-    } else {
-      write_file_atomic(out, explain::to_dot(g));
-    }
+    if (out == "-") std::fputs(explain::to_dot(g).c_str(), stdout);
+    else tools::write_graph(out, g, tools::graph_format_for(out).value_or(tools::GraphFormat::Dot));  // DOT unless .svg or .png
     return 0;
   }
 };

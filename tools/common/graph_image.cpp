@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "backprop/data.h"
 #include "backprop/errors.h"
 #include "plot.h"
 
@@ -44,6 +45,22 @@ void write_graph_png(const std::string& path, const explain::Graph& g, const exp
     cv.text(x0 + 5, y0 + 30, l2.substr(0, 28), 10, ink);
   }
   cv.save_png(path);
+}
+
+std::optional<GraphFormat> graph_format_for(const std::string& path) {
+  auto ends_with = [&](const std::string& e) { return path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0; };
+  if (ends_with(".svg")) return GraphFormat::Svg;
+  if (ends_with(".png")) return GraphFormat::Png;
+  if (ends_with(".dot") || ends_with(".gv")) return GraphFormat::Dot;
+  return std::nullopt;
+}
+
+void write_graph(const std::string& path, const explain::Graph& g, GraphFormat format, const explain::Layout* layout) {
+  if (format == GraphFormat::Dot) return write_file_atomic(path, explain::to_dot(g));
+  const explain::Layout own = layout ? explain::Layout{} : explain::layered_layout(g);
+  const explain::Layout& l = layout ? *layout : own;
+  if (format == GraphFormat::Svg) write_file_atomic(path, explain::to_svg(g, l));
+  else write_graph_png(path, g, l);
 }
 
 }  // namespace bp::tools
