@@ -156,24 +156,25 @@ void AppModel::points_changed() {
   changed();
 }
 
+void AppModel::append_point(const StudioPoint& p) {
+  if (!in_plane(p.x, p.y) || points_.size() >= kAppMaxPoints) return;
+  points_.push_back(p);
+  push_undo();
+  points_changed();
+}
+
 void AppModel::add_point(float x, float y, int label, bool test) {
   std::lock_guard lock(mu_);
-  if (!in_plane(x, y) || points_.size() >= kAppMaxPoints) return;
   const int classes = config_.problem == Problem::Regression ? 0 : config_.num_classes;
   const float l = config_.problem == Problem::Regression ? (label > 0 ? 1.0f : -1.0f)
                                                          : static_cast<float>(std::clamp(label, 0, std::max(0, classes - 1)));
-  points_.push_back({x, y, l, test});
-  push_undo();
-  points_changed();
+  append_point({x, y, l, test});
 }
 
 void AppModel::add_value_point(float x, float y, float value, bool test) {
   if (problem() != Problem::Regression) return add_point(x, y, static_cast<int>(std::lround(std::isfinite(value) ? value : 0.0f)), test);
   std::lock_guard lock(mu_);
-  if (!in_plane(x, y) || !std::isfinite(value) || points_.size() >= kAppMaxPoints) return;
-  points_.push_back({x, y, std::clamp(value, -kAppMaxCoordinate, kAppMaxCoordinate), test});
-  push_undo();
-  points_changed();
+  if (std::isfinite(value)) append_point({x, y, std::clamp(value, -kAppMaxCoordinate, kAppMaxCoordinate), test});
 }
 
 void AppModel::move_point(size_t index, float x, float y) {

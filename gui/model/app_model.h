@@ -184,6 +184,8 @@ class AppModel {
     Region region;
   };
   void push_undo();
+  // Adds a placed point (mu_ held), unless it lies outside the plane or the set is full.
+  void append_point(const StudioPoint& p);
   void restore(const UndoEntry& e);
   void points_changed();
   void generate_points();
