@@ -117,12 +117,10 @@ void StudioApp::canvas_panel() {
     const Region& g = snap->region;
     dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(atlas_.texture())), to_screen(g.x_min, g.y_max), to_screen(g.x_max, g.y_min),
                  ImVec2(uv[0], uv[3]), ImVec2(uv[2], uv[1]));
-    char name[64];
-    if (nl == 0) std::snprintf(name, sizeof name, "input %s", feature_name(m_.config().features[std::min<size_t>(static_cast<size_t>(ni), m_.config().features.size() - 1)]));
-    else std::snprintf(name, sizeof name, "layer %d, neuron %d%s", nl, ni + 1, static_cast<size_t>(nl) + 1 == snap->neuron_maps.size() ? " (output)" : "");
-    const ImVec2 ts = ImGui::CalcTextSize(name), at(canvas_pos_.x + ImGui::GetFontSize() * 2.5f, canvas_pos_.y + 8);  // right of the y labels
+    const std::string name = neuron_name(static_cast<size_t>(nl), static_cast<size_t>(ni), snap->neuron_maps.size());
+    const ImVec2 ts = ImGui::CalcTextSize(name.c_str()), at(canvas_pos_.x + ImGui::GetFontSize() * 2.5f, canvas_pos_.y + 8);  // right of the y labels
     dl->AddRectFilled(ImVec2(at.x - 4, at.y - 2), ImVec2(at.x + ts.x + 4, at.y + ts.y + 2), im_color(1, 1, 1, 0.9f), 3);
-    dl->AddText(at, im_color(0, 0, 0), name);
+    dl->AddText(at, im_color(0, 0, 0), name.c_str());
   }
   const float r = std::max(3.5f, ImGui::GetFontSize() * 0.3f);
   const bool regression = m_.problem() == Problem::Regression;

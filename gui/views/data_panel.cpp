@@ -62,10 +62,7 @@ bool thumbnail(const std::string& name, bool selected, float size, const TileAtl
 }  // namespace
 
 void StudioApp::data_panel() {
-  if (!begin_panel("Data")) {  // collapsed: nothing to draw
-    ImGui::End();
-    return;
-  }
+  if (!begin_panel("Data")) return;  // folded
   DataSettings d = m_.data_settings();
   bool changed = false;
 

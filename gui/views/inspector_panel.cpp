@@ -45,8 +45,8 @@ void StudioApp::inspector_panel() {
     const auto pts = m_.points();
     if (!pts.empty()) trace_point(pts.front());
   }
-  if (place_inspector_ || s_.reset_layout_inspector) place_inspector();
-  place_inspector_ = s_.reset_layout_inspector = false;
+  if (place_inspector_) place_inspector();
+  place_inspector_ = false;
   const bool inspector_open = ImGui::Begin("Graph inspector", &show_inspector_);
   note_window("Graph inspector");
   if (!inspector_open) {

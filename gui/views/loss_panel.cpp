@@ -31,10 +31,7 @@ void legend_entry(const char* name, ImU32 color) {
 }  // namespace
 
 void StudioApp::loss_panel() {
-  if (!begin_panel("Loss", ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {  // collapsed: nothing to draw
-    ImGui::End();
-    return;
-  }
+  if (!begin_panel("Loss", ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) return;  // folded
   const auto snap = m_.snapshot();
   legend_entry("train loss", kTrainInk);
   same_line_if_fits(ImGui::GetFontSize() * 1.7f + ImGui::CalcTextSize("test loss").x);

@@ -55,10 +55,7 @@ float dist_to_segment(ImVec2 p, ImVec2 a, ImVec2 b) {
 }  // namespace
 
 void StudioApp::network_panel() {
-  if (!begin_panel("Network")) {  // collapsed: nothing to draw
-    ImGui::End();
-    return;
-  }
+  if (!begin_panel("Network")) return;  // folded
   TrainConfig c = m_.config();
   bool edited = false;
   const auto snap = m_.snapshot();
@@ -101,8 +98,7 @@ void StudioApp::network_panel() {
   if (c.activations.size() != 1 && c.activations.size() != c.hidden.size()) c.activations = {per_layer.empty() ? Activation::Tanh : per_layer[0]};
 
   {  // the input features, as many to a row as fit
-    const float box = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x;
-    const float col = box + ImGui::CalcTextSize("sin(x1)").x;  // the widest name: aligned columns
+    const float col = labelled_width("sin(x1)", ImGui::GetFrameHeight());  // the widest name: aligned columns
     for (Feature f : all_features()) {
       if (f != all_features().front()) same_line_if_fits(col);
       const float x = ImGui::GetCursorPosX();
@@ -210,6 +206,16 @@ void StudioApp::network_panel() {
   ImGui::End();
 }
 
+const char* StudioApp::input_feature_name(size_t i) const {
+  const std::vector<Feature>& f = m_.config().features;
+  return feature_name(f[std::min(i, f.size() - 1)]);
+}
+
+std::string StudioApp::neuron_name(size_t layer, size_t index, size_t layers) const {
+  if (layer == 0) return std::string("input ") + input_feature_name(index);
+  return "layer " + std::to_string(layer) + ", neuron " + std::to_string(index + 1) + (layer + 1 == layers ? " (output)" : "");
+}
+
 void StudioApp::diagram_window() {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   ImGui::SetNextWindowSize(ImVec2(display.x * 0.6f, display.y * 0.6f), ImGuiCond_Appearing);
@@ -231,8 +237,7 @@ void StudioApp::network_diagram(const Snapshot& snap, CachedView& cache) {
   size_t tallest = 0;
   for (const auto& layer : maps) tallest = std::max(tallest, layer.size());
   // Margins for the names: each input's feature on the left, each output's class on the right.
-  const TrainConfig& cfg = m_.config();
-  auto input_name = [&](size_t i) { return feature_name(cfg.features[std::min(i, cfg.features.size() - 1)]); };
+  auto input_name = [&](size_t i) { return input_feature_name(i); };
   const size_t outputs = maps.back().size();
   auto output_name = [&](size_t o) {
     static char buf[32];
@@ -323,11 +328,12 @@ void StudioApp::network_diagram(const Snapshot& snap, CachedView& cache) {
         if (std::fabs(mouse.x - c.x) >= cell * 0.5f || std::fabs(mouse.y - c.y) >= cell * 0.5f) continue;
         hover_layer = -1;
         hover_neuron_ = {static_cast<int>(l), static_cast<int>(i)};
+        const std::string name = neuron_name(l, i, maps.size());
         if (l == 0)
-          ImGui::SetTooltip("input %s\n(its value over the plane is on the canvas)", input_name(i));
+          ImGui::SetTooltip("%s\n(its value over the plane is on the canvas)", name.c_str());
         else
-          ImGui::SetTooltip("layer %zu, neuron %zu%s: bias b%zu[%zu] = %s\n(its output over the plane is on the canvas)", l, i + 1,
-                            l + 1 == maps.size() ? " (output)" : "", l, i + 1, fixed(weights[l - 1].bias[i], 4).c_str());
+          ImGui::SetTooltip("%s: bias b%zu[%zu] = %s\n(its output over the plane is on the canvas)", name.c_str(), l, i + 1,
+                            fixed(weights[l - 1].bias[i], 4).c_str());
       }
   }
   if (hover_layer >= 0) {

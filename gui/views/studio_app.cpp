@@ -79,6 +79,7 @@ bool StudioApp::begin_panel(const char* name, ImGuiWindowFlags flags) {
     }
   const bool open = ImGui::Begin(name, nullptr, flags | (alone ? ImGuiWindowFlags_NoBackground : 0));
   note_window(name);
+  if (!open) ImGui::End();  // folded: nothing to draw
   return open;
 }
 
@@ -98,9 +99,9 @@ void StudioApp::frame() {
   main_menu();
   // The panels follow the window: a resize (a maximised window, a projector) places them again.
   if (display.x != s_.laid_out_for.x || display.y != s_.laid_out_for.y) s_.reset_layout = true;
-  if (s_.reset_layout) s_.reset_layout_inspector = true;
   s_.laid_out_for = display;
   s_.presenter ? presenter_layout(display) : normal_layout(display);
+  if (s_.reset_layout) place_inspector_ = true;  // the inspector is placed again too
   s_.reset_layout = false;
   open_panels_ = false;
   // While a canvas image is pending, nothing floats over the canvas: the inspector, the dialog
@@ -132,6 +133,14 @@ ImFont* room_font(const Fonts& f, bool presenter, float display_height) {
   return pick ? pick : f.normal;
 }
 
+void StudioApp::place_panel(ImVec2 pos, ImVec2 size, bool collapsed) {
+  // Where the user left it, unless the layout is being reset (then also folded or not).
+  const ImGuiCond cond = s_.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+  ImGui::SetNextWindowPos(pos, cond);
+  ImGui::SetNextWindowSize(size, cond);
+  if (s_.reset_layout || open_panels_) ImGui::SetNextWindowCollapsed(collapsed && !open_panels_, ImGuiCond_Always);
+}
+
 void StudioApp::normal_layout(ImVec2 display) {
   // Data on the left, the canvas over the loss chart in the middle, Training above Network on
   // the right. The side panels scale with the font but always leave the canvas half the width.
@@ -139,12 +148,7 @@ void StudioApp::normal_layout(ImVec2 display) {
   const float em = ImGui::GetFontSize();
   const float left_w = std::min(std::max(display.x * 0.2f, em * 15.0f), display.x * 0.22f);
   const float right_w = std::min(std::max(display.x * 0.27f, em * 19.0f), display.x * 0.3f);
-  const ImGuiCond cond = s_.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
-  auto place = [&](float x, float y, float w, float h) {
-    ImGui::SetNextWindowPos(ImVec2(x, y), cond);
-    ImGui::SetNextWindowSize(ImVec2(w, h), cond);
-    if (s_.reset_layout || open_panels_) ImGui::SetNextWindowCollapsed(false, ImGuiCond_Always);
-  };
+  auto place = [&](float x, float y, float w, float h) { place_panel(ImVec2(x, y), ImVec2(w, h), false); };
   place(0, top, left_w, display.y - top);
   data_panel();
   const float mid_w = display.x - left_w - right_w, loss_h = std::clamp(display.y * 0.26f, em * 9, em * 18);
@@ -166,12 +170,7 @@ void StudioApp::presenter_layout(ImVec2 display) {
   const float em = ImGui::GetFontSize();
   const float right_w = std::min(std::max(display.x * 0.3f, em * 16.0f), display.x * 0.42f);
   const float x = display.x - right_w, bar = ImGui::GetFrameHeight();
-  const ImGuiCond cond = s_.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
-  auto place = [&](float px, float py, float w, float h, bool collapsed) {
-    ImGui::SetNextWindowPos(ImVec2(px, py), cond);
-    ImGui::SetNextWindowSize(ImVec2(w, h), cond);
-    if (s_.reset_layout || open_panels_) ImGui::SetNextWindowCollapsed(collapsed && !open_panels_, ImGuiCond_Always);
-  };
+  auto place = [&](float px, float py, float w, float h, bool collapsed) { place_panel(ImVec2(px, py), ImVec2(w, h), collapsed); };
   const float loss_h = std::clamp(display.y * 0.28f, em * 8, em * 14);
   place(0, top, x, display.y - top - loss_h, false);
   canvas_panel();

@@ -35,7 +35,6 @@ struct ViewSettings {
   int grid_res = 160;          ///< boundary resolution (cells per side)
   Region view{-6, 6, -6, 6};   ///< the plane shown on the canvas (pan and zoom)
   bool reset_layout = true;    ///< place the panels at their default positions this frame
-  bool reset_layout_inspector = false;  ///< and the inspector (set with reset_layout)
   ImVec2 laid_out_for{0, 0};   ///< the display size the panels were last placed for
 };
 
@@ -86,6 +85,8 @@ class StudioApp {
   void main_menu();
   /// Places the panels (when reset_layout is set) and draws them.
   void normal_layout(ImVec2 display);
+  /// The next panel's place and size, applied when the layout is reset (or on first use).
+  void place_panel(ImVec2 pos, ImVec2 size, bool collapsed);
   void presenter_layout(ImVec2 display);
   void shortcuts();
   void canvas_panel();
@@ -99,6 +100,10 @@ class StudioApp {
   void network_diagram(const Snapshot& snap, CachedView& cache);
   /// The diagram enlarged in a window of its own (a deep network's neurons, readable).
   void diagram_window();
+  /// The feature of input i; a neuron's name in the diagram and on the canvas ("input x1",
+  /// "layer 2, neuron 3 (output)"; layer 0 is the inputs, of `layers` in all).
+  const char* input_feature_name(size_t i) const;
+  std::string neuron_name(size_t layer, size_t index, size_t layers) const;
   void training_panel();
   void loss_panel();
   void loss_chart(const Snapshot& snap, ImVec2 size);
@@ -115,9 +120,11 @@ class StudioApp {
   void run_path_action(const std::string& path);
   void message_banner();
   void apply_style();
-  /// ImGui::Begin for the tiled panels (Data, Training, Network). While a panel covers no window
-  /// beneath it, ImGui draws no background for it: the frame's clear colour is the same, and
-  /// software GL is spared a blended fill of a third of the window each frame.
+  /// ImGui::Begin for the tiled panels (Data, Training, Network, Loss). While a panel covers no
+  /// window beneath it, ImGui draws no background for it: the frame's clear colour is the same,
+  /// and software GL is spared a blended fill of a third of the window each frame. Returns false,
+  /// with the window already ended, while the panel is folded (draw nothing then: a view drawn
+  /// in a folded panel would still use its cache).
   bool begin_panel(const char* name, ImGuiWindowFlags flags = 0);
   /// Records the current window's rectangle for begin_panel's overlap test next frame.
   void note_window(const char* name);

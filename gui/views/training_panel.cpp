@@ -12,10 +12,7 @@
 namespace bp::studio {
 
 void StudioApp::training_panel() {
-  if (!begin_panel("Training")) {  // collapsed: nothing to draw
-    ImGui::End();
-    return;
-  }
+  if (!begin_panel("Training")) return;  // folded
   const auto snap = m_.snapshot();
   // Three buttons share the row (their keys in the tooltips); the speeds flow onto as many rows
   // as the panel's width needs.
@@ -33,7 +30,7 @@ void StudioApp::training_panel() {
   // Named speeds (slow, normal, fast, full), and any rate in between on the slider.
   const double speed = m_.speed();
   for (const SpeedPreset& p : kSpeedPresets) {
-    if (&p != kSpeedPresets) same_line_if_fits(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(p.name).x);
+    if (&p != kSpeedPresets) same_line_if_fits(labelled_width(p.name, ImGui::GetFrameHeight()));
     if (ImGui::RadioButton(p.name, speed == p.steps_per_second)) m_.set_speed(p.steps_per_second);
   }
   if (speed > 0) {
