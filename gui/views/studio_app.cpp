@@ -301,7 +301,7 @@ void StudioApp::message_banner() {
     ImGui::SetCursorPos(ImVec2(ImGui::GetContentRegionMax().x - ImGui::GetFrameHeight(), ImGui::GetStyle().WindowPadding.y));
     if (ImGui::Button("\xC3\x97", ImVec2(ImGui::GetFrameHeight(), 0))) {  // ×
       m_.set_message("");
-      if (!title.empty()) dismissed_title_ = title;  // until another preset or session is opened
+      if (!title.empty()) dismissed_title_ = title;  // until a preset or session with another title opens
     }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("dismiss");
   }
