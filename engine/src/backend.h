@@ -32,6 +32,7 @@ struct StridedView {
 enum class UnaryOp : uint8_t {
   Copy, Neg, Exp, Log, Sqrt, Abs, Relu, LeakyRelu, Elu, Sigmoid, Tanh, Softplus, Sin, Cos, Gelu,
   Silu, Gaussian, Pow, Clamp, AddScalar, MulScalar, RSubScalar, RDivScalar,
+  NonFinite,  ///< 1 where x is NaN or ±Inf, else 0 (its derivative is 0)
 };
 
 enum class BinaryOp : uint8_t { Add, Sub, Mul, Div, Maximum, Minimum, Lt, Le, Gt, Ge, Eq, Ne };
@@ -64,6 +65,10 @@ class Backend {
   /// dimensions), then multiplies by `scale`.
   virtual void reduce(ReduceOp op, const StridedView& out, const StridedView& in, float scale) = 0;
   virtual void argmax(const StridedView& out, const StridedView& in, int axis) = 0;
+  /// out[i, ...] = in[index[i], ...] for out [M, ...], in [N, ...] and index [M] (whole numbers
+  /// stored as float). A row whose index is not a whole number in 0..N-1 is filled with NaN.
+  virtual void gather_rows(const StridedView& out, const StridedView& in,
+                           const StridedView& index) = 0;
   /// out[b] = a[b] · b[b] (+ out[b] when accumulate), over matching leading batch dimensions.
   virtual void matmul(const StridedView& out, const StridedView& a, const StridedView& b,
                       bool accumulate) = 0;

@@ -1,9 +1,12 @@
 // Maps a Device to its backend. The CUDA backend registers itself only when compiled in
-// (BACKPROP_WITH_CUDA); otherwise asking for CUDA explains why it is unavailable.
+// (BACKPROP_WITH_CUDA); otherwise asking for CUDA explains why it is unavailable. The reference
+// backend (tests only) is always built.
 #include "backend.h"
 #include "backprop/errors.h"
 
 namespace bp {
+
+Backend& reference_backend();  // reference/reference_backend.cpp
 
 #ifdef BACKPROP_WITH_CUDA
 Backend* cuda_backend(int index, std::string* why_not);  // cuda/cuda_backend.cu
@@ -23,6 +26,7 @@ std::string cuda_unavailable_reason() {
 
 Backend& backend_for(Device device) {
   if (device.is_cpu()) return cpu_backend();
+  if (device.type == DeviceType::Reference) return reference_backend();
 #ifdef BACKPROP_WITH_CUDA
   std::string why;
   if (Backend* b = cuda_backend(device.index, &why)) return *b;

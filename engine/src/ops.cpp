@@ -46,10 +46,10 @@ const OpDef kUnaryDefs[] = {
     {"sin", unary_backward},       {"cos", unary_backward},      {"gelu", unary_backward},
     {"silu", unary_backward},      {"gaussian", unary_backward}, {"pow", unary_backward},
     {"clamp", unary_backward},     {"add_scalar", unary_backward}, {"mul_scalar", unary_backward},
-    {"rsub_scalar", unary_backward}, {"rdiv_scalar", unary_backward},
+    {"rsub_scalar", unary_backward}, {"rdiv_scalar", unary_backward}, {"not_finite", unary_backward},
 };
 static_assert(sizeof(kUnaryDefs) / sizeof(kUnaryDefs[0]) ==
-              static_cast<size_t>(UnaryOp::RDivScalar) + 1);
+              static_cast<size_t>(UnaryOp::NonFinite) + 1);
 
 Tensor unary(UnaryOp op, const Tensor& x, float p0 = 0.0f, float p1 = 0.0f) {
   require(x, kUnaryDefs[static_cast<int>(op)].name);
@@ -182,6 +182,13 @@ Tensor gt(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Gt, nullpt
 Tensor ge(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Ge, nullptr, a, b, "ge"); }
 Tensor eq(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Eq, nullptr, a, b, "eq"); }
 Tensor ne(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Ne, nullptr, a, b, "ne"); }
+
+Tensor not_finite(const Tensor& x) {
+  require(x, "not_finite");
+  Tensor out = make_tensor(x.shape(), be(x));
+  be(x).unary(UnaryOp::NonFinite, sv(out), sv(x), 0.0f, 0.0f);
+  return out;
+}
 
 Tensor neg(const Tensor& x) { return unary(UnaryOp::Neg, x); }
 Tensor pow(const Tensor& x, float p) { return unary(UnaryOp::Pow, x, p); }
@@ -488,6 +495,19 @@ Tensor cat(const std::vector<Tensor>& parts, int axis) {
     out.impl()->i0 = a;
     record(out, &kCat, parts);
   }
+  return out;
+}
+
+Tensor gather_rows(const Tensor& x, const Tensor& index) {
+  require_same_device(x, index, "gather_rows");
+  if (x.dim() < 1) throw ShapeError("gather_rows: x must have at least one dimension, got a scalar");
+  if (index.dim() != 1) throw ShapeError("gather_rows: index must be 1-D, got " + index.shape().str());
+  if (grad_mode_enabled() && x.requires_grad())
+    throw ValueError("gather_rows: carries no gradient; call it on data, or inside a NoGradGuard");
+  Shape s = x.shape();
+  s[0] = index.shape()[0];
+  Tensor out = make_tensor(s, be(x));
+  be(x).gather_rows(sv(out), sv(x), sv(index));
   return out;
 }
 

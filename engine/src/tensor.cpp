@@ -84,21 +84,6 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   return out;
 }
 
-// ---- Device -------------------------------------------------------------------------------------
-
-std::string Device::str() const {
-  return type == DeviceType::CPU ? "cpu" : "cuda:" + std::to_string(index);
-}
-
-Device parse_device(const std::string& text) {
-  if (text == "cpu") return Device::cpu();
-  if (text == "cuda") return Device::cuda(0);
-  if (text.rfind("cuda:", 0) == 0 && text.size() > 5 && text.size() < 8 &&
-      text.find_first_not_of("0123456789", 5) == std::string::npos)
-    return Device::cuda(std::stoi(text.substr(5)));
-  throw ValueError("unknown device " + quote_text(text) + " (expected cpu, cuda or cuda:N)");
-}
-
 // ---- internal construction ------------------------------------------------------------------
 
 Tensor make_tensor(const Shape& shape, Backend& backend) {

@@ -1,11 +1,13 @@
 // Where a tensor's storage lives. The CPU is always available; CUDA is available when the
-// engine was built with the CUDA backend and a GPU with a working driver is present.
+// engine was built with the CUDA backend and a GPU with a working driver is present. The
+// reference device is for tests: a slow double-precision backend whose memory the host cannot
+// read, the oracle the other backends are checked against. It is not offered to users.
 #pragma once
 #include <string>
 
 namespace bp {
 
-enum class DeviceType { CPU, CUDA };
+enum class DeviceType { CPU, CUDA, Reference };
 
 struct Device {
   DeviceType type = DeviceType::CPU;
@@ -13,6 +15,7 @@ struct Device {
 
   static Device cpu() { return {}; }
   static Device cuda(int i = 0) { return {DeviceType::CUDA, i}; }
+  static Device reference() { return {DeviceType::Reference, 0}; }
   bool is_cpu() const { return type == DeviceType::CPU; }
   std::string str() const;
   friend bool operator==(const Device& a, const Device& b) {
@@ -21,8 +24,27 @@ struct Device {
   friend bool operator!=(const Device& a, const Device& b) { return !(a == b); }
 };
 
-/// Parses "cpu", "cuda" or "cuda:N"; throws ValueError otherwise.
+/// Parses "cpu", "cuda" or "cuda:N"; throws ValueError otherwise. "reference" is accepted too
+/// when the environment variable BACKPROP_TEST_DEVICES is 1 (tests drive the CLI and the app on
+/// the reference device that way).
 Device parse_device(const std::string& text);
+
+/// What a --device choice asks for: a device, or "auto" (CUDA when available, else the CPU).
+struct DeviceChoice {
+  bool automatic = true;
+  Device device;
+};
+/// Parses "auto" or what parse_device accepts.
+DeviceChoice parse_device_choice(const std::string& text);
+
+/// The device a choice resolves to, and one sentence saying which and why ("auto: using cuda:0
+/// (NVIDIA H200)" or "auto: using the CPU because ..."). Throws DeviceError with the one-line
+/// reason when an explicit device is unavailable.
+struct ResolvedDevice {
+  Device device;
+  std::string why;
+};
+ResolvedDevice resolve_device(const DeviceChoice& choice);
 
 /// True when the CUDA backend was compiled in and found a usable GPU.
 bool cuda_available();

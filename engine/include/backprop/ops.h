@@ -50,6 +50,9 @@ Tensor gt(const Tensor& a, const Tensor& b);
 Tensor ge(const Tensor& a, const Tensor& b);
 Tensor eq(const Tensor& a, const Tensor& b);
 Tensor ne(const Tensor& a, const Tensor& b);
+/// 1 where x is NaN or ±Inf, else 0 (no gradient): sum() of it counts non-finite values on the
+/// tensor's device.
+Tensor not_finite(const Tensor& x);
 
 // ---- linear algebra ---------------------------------------------------------------------------
 /// Matrix product of 2-D tensors, or batched over leading dimensions (which broadcast).
@@ -78,6 +81,10 @@ Tensor sum_to(const Tensor& x, const Shape& shape);
 
 // ---- assembling -------------------------------------------------------------------------------
 Tensor cat(const std::vector<Tensor>& parts, int axis);
+/// Rows of x [N, ...] picked by index [M] (whole numbers, stored as float) on x's device:
+/// [M, ...]. A row whose index is not a whole number in 0..N-1 comes out as NaN. No gradient:
+/// throws ValueError when x requires grad and grad mode is on (minibatches gather data).
+Tensor gather_rows(const Tensor& x, const Tensor& index);
 /// [N] integer labels to [N, k] one-hot rows (no gradient).
 Tensor one_hot(const Tensor& labels, int num_classes);
 
