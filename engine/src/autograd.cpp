@@ -66,6 +66,9 @@ std::vector<TensorImpl*> reachable(const Tensor& root, bool only_grad) {
 }
 
 void accumulate(TensorImpl& node, Tensor g) {
+  if (g.device() != node.backend().device())
+    throw DeviceError("backward: a gradient on " + g.device().str() + " arrived at a tensor on " + node.backend().device().str() +
+                      " (an op's backward rule returned it on the wrong device)");
   if (g.shape() != node.shape)
     throw ShapeError(std::string("backward: gradient of shape ") + g.shape().str() +
                      " does not match its tensor's shape " + node.shape.str());
@@ -152,6 +155,8 @@ void Tensor::backward(const Tensor& seed) const {
   } else if (s.shape() != shape()) {
     throw ShapeError("backward: seed of shape " + s.shape().str() +
                      " does not match tensor of shape " + shape().str());
+  } else if (s.device() != device()) {
+    throw DeviceError("backward: seed on " + s.device().str() + " for a tensor on " + device().str());
   }
   NoGradGuard no_grad;
   std::vector<TensorImpl*> nodes = reachable(*this, true);

@@ -16,6 +16,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 
 #include "backprop/device.h"
 #include "backprop/shape.h"
@@ -88,6 +89,14 @@ class Backend {
   /// gz = scale · (sigmoid(z) − y) · gout, where gout is a single value on the device.
   virtual void bce_logits_backward(const StridedView& gz, const StridedView& z,
                                    const StridedView& y, const float* gout, float scale) = 0;
+
+  /// Independent pieces of work that each call this backend (the boundary grid's chunks of
+  /// rows): runs fn(begin, end) over [0, n) and returns when all have finished. The CPU backend
+  /// spreads the ranges over its threads; a backend whose kernels are parallel already runs
+  /// them in order, which is what this default does.
+  virtual void run_chunks(int64_t n, const std::function<void(int64_t, int64_t)>& fn) {
+    if (n > 0) fn(0, n);
+  }
 
   struct SgdArgs {
     float lr, momentum, dampening, weight_decay, l1, l2;

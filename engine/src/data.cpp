@@ -282,21 +282,21 @@ constexpr EnumName<Problem> kProblemNames[] = {{Problem::Binary, "binary"}, {Pro
 const char* problem_name(Problem p) { return enum_name(kProblemNames, p); }
 Problem parse_problem(const std::string& name) { return parse_enum(kProblemNames, name, "problem type"); }
 
-Tensor Dataset::inputs() const {
+Tensor Dataset::inputs(Device device) const {
   std::vector<float> v;
   v.reserve(points.size() * 2);
   for (const Point& p : points) {
     v.push_back(p.x);
     v.push_back(p.y);
   }
-  return Tensor::from_vector(v, {size(), 2});
+  return Tensor::from_vector(v, {size(), 2}, device);
 }
 
-Tensor Dataset::targets() const {
+Tensor Dataset::targets(Device device) const {
   std::vector<float> v;
   v.reserve(points.size());
   for (const Point& p : points) v.push_back(p.label);
-  return Tensor::from_vector(v, {size()});
+  return Tensor::from_vector(v, {size()}, device);
 }
 
 const std::vector<DatasetInfo>& dataset_catalog() {

@@ -190,9 +190,9 @@ std::string summary(const Tensor& t) {
 }  // namespace
 
 Graph tensor_graph(Trainer& trainer) {
-  Tensor x = trainer.features().apply(trainer.train_data().inputs());
+  Tensor x = trainer.features().apply(trainer.train_data().inputs(trainer.device()));
   x.set_name("x (inputs)");
-  Tensor y = trainer.train_data().targets();
+  Tensor y = trainer.train_data().targets(trainer.device());
   y.set_name("y (targets)");
   trainer.model().zero_grad();
   Tensor loss = trainer.loss_of(trainer.model().forward(x), y);

@@ -4,6 +4,7 @@
 #include "backprop/errors.h"
 #include "backprop/ops.h"
 #include "enum_names.h"
+#include "tensor_impl.h"
 
 namespace bp {
 
@@ -51,6 +52,16 @@ void Module::train(bool on) {
 
 void Module::zero_grad() {
   for (const Tensor& t : parameters()) t.zero_grad();
+}
+
+Module& Module::to(Device device) {
+  for (const Tensor& t : parameters()) move_storage(*t.impl(), device);
+  return *this;
+}
+
+Device Module::device() const {
+  const auto params = named_parameters();
+  return params.empty() ? Device::cpu() : params.front().second.device();
 }
 
 void Module::name_parameters(const std::string& prefix) {
@@ -187,6 +198,7 @@ MLP::MLP(const MlpSpec& spec) : spec_(spec), layers_(std::make_shared<Sequential
     layers_->add(std::make_shared<ActivationModule>(spec.output_activation));
   register_module("layers", layers_);
   name_parameters();
+  to(spec.device);  // made on the host from the seed (the same weights on every device), then moved
 }
 
 std::vector<std::shared_ptr<Linear>> MLP::linears() const {

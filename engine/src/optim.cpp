@@ -59,12 +59,26 @@ SGD::SGD(std::vector<Tensor> params, SgdOptions options)
   for (const Tensor& p : params_) momentum_.push_back(opt_.momentum != 0.0f ? zeros_like(p) : Tensor());
 }
 
+namespace {
+// A parameter, its gradient and its optimizer state must share one device.
+void check_devices(const char* optimizer, size_t i, const Tensor& p, const Tensor& g, const Tensor& state) {
+  const Device d = p.device();
+  if (g.device() != d)
+    throw DeviceError(std::string(optimizer) + ": parameter " + std::to_string(i) + " is on " + d.str() + " but its gradient is on " +
+                      g.device().str());
+  if (state.defined() && state.device() != d)
+    throw DeviceError(std::string(optimizer) + ": parameter " + std::to_string(i) + " is on " + d.str() + " but its state is on " +
+                      state.device().str() + " (build the optimizer after moving the model)");
+}
+}  // namespace
+
 void SGD::step() {
   const bool first = steps_ == 0;
   for (size_t i = 0; i < params_.size(); ++i) {
     const Tensor& p = params_[i];
     const Tensor& g = p.impl()->grad;  // contiguous: backward makes leaf gradients so
     if (!g.defined()) continue;
+    check_devices("SGD", i, p, g, momentum_[i]);
     Backend::SgdArgs args{lr_, opt_.momentum, opt_.dampening, opt_.weight_decay,
                           l1_for(i), l2_for(i), opt_.nesterov, first};
     float* buf = momentum_[i].defined() ? momentum_[i].impl()->ptr() : nullptr;
@@ -91,6 +105,7 @@ void Adam::step() {
     const Tensor& p = params_[i];
     const Tensor& g = p.impl()->grad;  // contiguous: backward makes leaf gradients so
     if (!g.defined()) continue;
+    check_devices("Adam", i, p, g, m_[i]);
     Backend::AdamArgs args{lr_, opt_.beta1, opt_.beta2, opt_.eps, opt_.weight_decay,
                            l1_for(i), l2_for(i), decoupled_, steps_};
     p.impl()->backend().adam_step(p.impl()->ptr(), g.impl()->ptr(), m_[i].impl()->ptr(),

@@ -301,6 +301,8 @@ void Tensor::set_grad(const Tensor& g) const {
   if (g.defined() && g.shape() != shape())
     throw ShapeError("set_grad: gradient of shape " + g.shape().str() +
                      " for a tensor of shape " + shape().str());
+  if (g.defined() && g.device() != device())
+    throw DeviceError("set_grad: gradient on " + g.device().str() + " for a tensor on " + device().str());
   impl_->grad = !g.defined() || g.is_contiguous() ? g : g.contiguous();  // optimizers read raw data
 }
 void Tensor::zero_grad() const {

@@ -38,6 +38,7 @@ MlpSpec TrainConfig::mlp_spec() const {
   s.outputs = outputs();
   s.init = init;
   s.seed = seed;
+  s.device = device;
   return s;
 }
 
@@ -136,9 +137,9 @@ std::string divergence_advice(const TrainConfig& c, const Dataset& train) {
 }
 
 namespace {
-Tensor feature_tensor(const FeatureSet& f, const Dataset& d) {
+Tensor feature_tensor(const FeatureSet& f, const Dataset& d, Device device) {
   NoGradGuard g;
-  return d.size() ? f.apply(d.inputs()).contiguous() : Tensor();
+  return d.size() ? f.apply(d.inputs(device)).contiguous() : Tensor();
 }
 }  // namespace
 
@@ -162,11 +163,13 @@ Trainer::Trainer(TrainConfig config, Dataset train, Dataset test, std::shared_pt
     if (have.inputs != want.inputs || have.hidden != want.hidden || have.outputs != want.outputs)
       throw ValueError("the model " + model->describe() + " does not fit the requested network");
     model_ = std::move(model);
+    model_->to(config_.device);
   } else {
     model_ = std::make_shared<MLP>(config_.mlp_spec());
   }
-  train_x_ = feature_tensor(features_, train_);
-  train_y_ = train_.targets();
+  // The data goes to the device once; every step after this stays there.
+  train_x_ = feature_tensor(features_, train_, config_.device);
+  train_y_ = train_.targets(config_.device);
   build_optimizer();
 }
 
@@ -214,25 +217,22 @@ void Trainer::next_batch(Tensor& x, Tensor& y) {
     examples_seen_ += n;
     return;
   }
-  if (order_.empty() || cursor_ >= n) {
+  if (cursor_ < 0 || cursor_ >= n) {
+    // A new epoch: the permutation is drawn on the host (the same order on every device), goes
+    // up as one [N] index tensor, and the rows are gathered on the device once per epoch.
     Rng rng(config_.seed * 0x9E3779B97F4A7C15ull + ++shuffle_count_);
-    order_ = rng.permutation(n);
+    const std::vector<int64_t> order = rng.permutation(n);
+    const Tensor index = Tensor::from_vector(std::vector<float>(order.begin(), order.end()), {n}, config_.device);
+    NoGradGuard g;
+    epoch_x_ = gather_rows(train_x_, index);
+    epoch_y_ = gather_rows(train_y_, index);
     cursor_ = 0;
   }
   const int64_t b = std::min(config_.batch_size, n - cursor_);
-  const int64_t f = train_x_.shape()[1];
-  const float* xs = train_x_.data();
-  const float* ys = train_y_.data();
-  std::vector<float> xv(static_cast<size_t>(b * f)), yv(static_cast<size_t>(b));
-  for (int64_t i = 0; i < b; ++i) {
-    const int64_t row = order_[static_cast<size_t>(cursor_ + i)];
-    for (int64_t j = 0; j < f; ++j) xv[static_cast<size_t>(i * f + j)] = xs[row * f + j];
-    yv[static_cast<size_t>(i)] = ys[row];
-  }
+  x = epoch_x_.slice(0, cursor_, cursor_ + b);  // views: no copy
+  y = epoch_y_.slice(0, cursor_, cursor_ + b);
   cursor_ += b;
   examples_seen_ += b;
-  x = Tensor::from_vector(xv, {b, f});
-  y = Tensor::from_vector(yv, {b});
 }
 
 float Trainer::step() {
@@ -249,17 +249,21 @@ float Trainer::step() {
   }
   loss.backward();
   // A finite loss can still give an update that overflows the weights (a huge learning rate):
-  // keep a copy of the weights from before the update and restore it then.
+  // keep a device copy of the weights from before the update, count non-finite weights after it
+  // on the device (one number comes back), and restore the copy then.
   const std::vector<Tensor> params = model_->parameters();
+  NoGradGuard g;
   weights_before_.clear();
-  for (const Tensor& p : params) weights_before_.push_back(p.to_vector());
+  for (const Tensor& p : params) weights_before_.push_back(p.clone());
   optimizer_->step();
-  bool finite = true;
-  for (const Tensor& p : params)
-    for (float w : p.to_vector()) finite = finite && std::isfinite(w);
-  if (!finite) {
+  Tensor bad;
+  for (const Tensor& p : params) {
+    const Tensor count = sum(not_finite(p));
+    bad = bad.defined() ? add(bad, count) : count;
+  }
+  if (bad.defined() && bad.item() != 0.0f) {
     diverged_ = true;
-    for (size_t i = 0; i < params.size(); ++i) params[i].copy_from(weights_before_[i]);
+    for (size_t i = 0; i < params.size(); ++i) params[i].assign(weights_before_[i]);
   }
   return last_loss_;
 }
@@ -268,26 +272,16 @@ Metrics Trainer::evaluate(const Dataset& data) {
   Metrics m{NAN, NAN};
   if (data.size() == 0) return m;
   NoGradGuard g;
-  const Tensor out = model_->forward(features_.apply(data.inputs()));
-  const Tensor targets = data.targets();
+  const Device d = config_.device;
+  const Tensor out = model_->forward(features_.apply(data.inputs(d)));
+  const Tensor targets = data.targets(d);
   m.loss = loss_of(out, targets).item();
   if (config_.problem == Problem::Regression) return m;
-  const std::vector<float> o = out.to_vector(), t = targets.to_vector();
-  int64_t correct = 0;
-  const auto k = static_cast<size_t>(config_.outputs());
-  for (size_t i = 0; i < t.size(); ++i) {
-    float pred;
-    if (config_.problem == Problem::Binary) {
-      pred = o[i] > 0.0f ? 1.0f : 0.0f;
-    } else {
-      size_t best = 0;
-      for (size_t c = 1; c < k; ++c)
-        if (o[i * k + c] > o[i * k + best]) best = c;
-      pred = static_cast<float>(best);
-    }
-    correct += pred == t[i];
-  }
-  m.accuracy = static_cast<float>(correct) / static_cast<float>(t.size());
+  // Predicted classes and the count of correct ones on the device: one number comes back.
+  const int64_t n = data.size();
+  const Tensor pred = config_.problem == Problem::Binary ? gt(out.reshape({n}), Tensor::scalar(0.0f, d)) : argmax(out, 1);
+  const float correct = sum(eq(pred, targets)).item();
+  m.accuracy = correct / static_cast<float>(n);
   return m;
 }
 
@@ -299,7 +293,7 @@ const HistoryPoint& Trainer::record() {
 
 Tensor Trainer::predict(const Tensor& points) {
   NoGradGuard g;
-  const Tensor out = model_->forward(features_.apply(points));
+  const Tensor out = model_->forward(features_.apply(points.to(config_.device)));
   switch (config_.problem) {
     case Problem::Binary: return config_.loss == LossKind::Hinge ? out : sigmoid(out);
     case Problem::MultiClass: return softmax(out, 1);
@@ -314,7 +308,7 @@ std::vector<std::vector<int64_t>> Trainer::confusion(const Dataset& data) {
   std::vector<std::vector<int64_t>> c(k, std::vector<int64_t>(k, 0));
   if (data.size() == 0) return c;
   NoGradGuard g;
-  const std::vector<float> o = model_->forward(features_.apply(data.inputs())).to_vector();
+  const std::vector<float> o = model_->forward(features_.apply(data.inputs(config_.device))).to_vector();
   const size_t outs = static_cast<size_t>(config_.outputs());
   for (size_t i = 0; i < data.points.size(); ++i) {
     size_t pred = 0;

@@ -193,6 +193,31 @@ Tensor Tensor::contiguous() const {
   return is_contiguous() ? *this : clone();
 }
 
+void Tensor::assign(const Tensor& src) const {
+  if (!defined() || !src.defined()) throw ValueError("assign: tensor is undefined");
+  if (src.shape() != shape())
+    throw ShapeError("assign: values of shape " + src.shape().str() + " for a tensor of shape " + shape().str());
+  if (src.device() != device())
+    throw DeviceError("assign: values on " + src.device().str() + " for a tensor on " + device().str());
+  impl_->backend().unary(UnaryOp::Copy, impl_->view(), src.impl()->view(), 0.0f, 0.0f);
+}
+
+void move_storage(TensorImpl& t, Device device) {
+  if (t.backend().device() == device) return;
+  Backend& dst = backend_for(device);  // throws DeviceError before anything changes
+  const Tensor packed = make_tensor(t.shape, t.backend());
+  t.backend().unary(UnaryOp::Copy, packed.impl()->view(), t.view(), 0.0f, 0.0f);
+  std::vector<float> host(static_cast<size_t>(t.shape.numel()));
+  t.backend().to_host(host.data(), packed.impl()->ptr(), host.size());
+  const Tensor moved = make_tensor(t.shape, dst);
+  dst.from_host(moved.impl()->ptr(), host.data(), host.size());
+  Tensor grad = t.grad.defined() ? t.grad.to(device) : Tensor();
+  t.storage = moved.impl()->storage;
+  t.strides = moved.impl()->strides;
+  t.offset = 0;
+  t.grad = std::move(grad);
+}
+
 Tensor Tensor::to(Device device) const {
   if (!defined()) throw ValueError("to: tensor is undefined");
   if (device == this->device()) return *this;

@@ -223,7 +223,7 @@ std::vector<float> InspectorModel::gradient_map(int layer, int neuron, const Reg
   const int64_t n = static_cast<int64_t>(res) * res;
   // Run the layers one by one and keep the output of the wanted layer as a leaf that needs grad.
   const FeatureSet features(config_.features);
-  Tensor h = features.apply(Tensor::from_vector(pts, {n, 2}));
+  Tensor h = features.apply(Tensor::from_vector(pts, {n, 2}, model_->device()));
   Tensor watched;
   int linear_index = -1;
   Sequential& layers = model_->layers();

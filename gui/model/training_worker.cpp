@@ -276,7 +276,7 @@ std::vector<Snapshot::DeadLayer> AppModel::Worker::dead_relu(const FeatureSet& f
     pts.push_back(p.x);
     pts.push_back(p.y);
   }
-  Tensor h = features.apply(Tensor::from_vector(pts, {m, 2}));
+  Tensor h = features.apply(Tensor::from_vector(pts, {m, 2}, model->device()));
   Sequential& layers = model->layers();
   int hidden = 0;
   for (size_t i = 0; i + 1 < layers.size(); ++i) {
@@ -307,7 +307,7 @@ std::vector<std::vector<std::vector<float>>> AppModel::Worker::neuron_maps(const
       pts.push_back(grid_x(region, kNeuronRes, col));
       pts.push_back(grid_y(region, kNeuronRes, row));
     }
-  Tensor h = features.apply(Tensor::from_vector(pts, {kNeuronRes * kNeuronRes, 2}));
+  Tensor h = features.apply(Tensor::from_vector(pts, {kNeuronRes * kNeuronRes, 2}, model->device()));
   std::vector<std::vector<std::vector<float>>> maps;
   auto columns = [&](const Tensor& t) {
     const std::vector<float> v = t.to_vector();

@@ -1,4 +1,5 @@
-// Checks autodiff gradients against central differences of the same float32 function.
+// Checks autodiff gradients against central differences of the same float32 function, on the
+// device the test runs on (test_device(): suites parameterised over devices set it).
 #pragma once
 #include <gtest/gtest.h>
 
@@ -12,13 +13,44 @@ namespace bp::testing {
 
 using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
 
+/// The device a parameterised test runs on (the CPU unless a fixture set it).
+inline Device& test_device() {
+  static Device d;
+  return d;
+}
+
+/// Parameter values for suites run on every device: "cpu", "reference" and "cuda".
+inline std::vector<std::string> test_devices() { return {"cpu", "reference", "cuda"}; }
+
+/// Sets test_device() from a parameter; false (and a reason) when that device is unavailable.
+inline bool use_test_device(const std::string& name, std::string* why_not) {
+  const Device d = name == "cpu" ? Device::cpu() : name == "reference" ? Device::reference() : Device::cuda(0);
+  if (d.type == DeviceType::CUDA && !cuda_available()) {
+    *why_not = "no CUDA device: " + cuda_unavailable_reason();
+    return false;
+  }
+  test_device() = d;
+  return true;
+}
+
+/// A fixture for TEST_P suites over test_devices(); skips a device that is not available.
+class OnEveryDevice : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string why;
+    if (!use_test_device(GetParam(), &why)) GTEST_SKIP() << why;
+  }
+  void TearDown() override { test_device() = Device::cpu(); }
+  static Device device() { return test_device(); }
+};
+
 /// Compares d/dinputs of sum(f(inputs) · R), for a fixed random R, with central differences.
 inline void expect_gradients_match(const Fn& f, std::vector<Tensor> inputs, uint64_t seed = 7,
                                    float eps = 1e-2f, float tol = 2e-2f) {
   for (auto& t : inputs) t.set_requires_grad(true);
   Tensor out = f(inputs);
   Rng rng(seed);
-  const Tensor weights = Tensor::uniform(out.shape(), 0.5f, 1.5f, rng);
+  const Tensor weights = Tensor::uniform(out.shape(), 0.5f, 1.5f, rng, out.device());
   auto objective = [&](const std::vector<Tensor>& in) {
     NoGradGuard g;
     const std::vector<float> o = f(in).to_vector(), w = weights.to_vector();
@@ -31,6 +63,9 @@ inline void expect_gradients_match(const Fn& f, std::vector<Tensor> inputs, uint
   for (size_t k = 0; k < inputs.size(); ++k) {
     Tensor& x = inputs[k];
     ASSERT_TRUE(x.grad().defined()) << "input " << k << " got no gradient";
+    EXPECT_TRUE(x.device() == test_device() && x.grad().device() == test_device())
+        << "input " << k << " is on " << x.device().str() << ", its gradient on " << x.grad().device().str() << ", the test on "
+        << test_device().str();
     ASSERT_EQ(x.grad().shape(), x.shape());
     const std::vector<float> analytic = x.grad().to_vector();
     std::vector<float> values = x.to_vector();
@@ -38,11 +73,11 @@ inline void expect_gradients_match(const Fn& f, std::vector<Tensor> inputs, uint
       const float orig = values[i];
       values[i] = orig + eps;
       std::vector<Tensor> plus = inputs;
-      plus[k] = Tensor::from_vector(values, x.shape());
+      plus[k] = Tensor::from_vector(values, x.shape(), x.device());
       const double fp = objective(plus);
       values[i] = orig - eps;
       std::vector<Tensor> minus = inputs;
-      minus[k] = Tensor::from_vector(values, x.shape());
+      minus[k] = Tensor::from_vector(values, x.shape(), x.device());
       const double fm = objective(minus);
       values[i] = orig;
       const double numeric = (fp - fm) / (2.0 * eps);

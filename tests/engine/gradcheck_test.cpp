@@ -1,11 +1,14 @@
 // Every differentiable op's gradient against central differences: random shapes, broadcast
-// inputs and non-contiguous views.
+// inputs and non-contiguous views, on every device (cpu, reference, cuda when present).
 #include "gradcheck.h"
 
 namespace bp {
 namespace {
 
 using testing::expect_gradients_match;
+using testing::test_device;
+
+class GradCheck : public testing::OnEveryDevice {};
 
 Shape random_shape(Rng& rng) {
   Shape s;
@@ -21,7 +24,7 @@ Tensor values(const Shape& s, Rng& rng, float lo = -2.0f, float hi = 2.0f, float
     do x = rng.uniform(lo, hi);
     while (std::fabs(x) < gap);
   }
-  return Tensor::from_vector(v, s);
+  return Tensor::from_vector(v, s, test_device());
 }
 
 struct UnaryCase {
@@ -59,7 +62,7 @@ std::vector<UnaryCase> unary_cases() {
   };
 }
 
-TEST(GradCheck, UnaryOpsOnRandomShapes) {
+TEST_P(GradCheck, UnaryOpsOnRandomShapes) {
   Rng rng(1);
   for (const auto& c : unary_cases()) {
     SCOPED_TRACE(c.name);
@@ -69,14 +72,14 @@ TEST(GradCheck, UnaryOpsOnRandomShapes) {
         std::vector<float> v = x.to_vector();
         for (float& e : v)
           if (std::fabs(std::fabs(e) - 1.0f) < 0.1f) e *= 1.3f;
-        x = Tensor::from_vector(v, x.shape());
+        x = Tensor::from_vector(v, x.shape(), test_device());
       }
       expect_gradients_match([&](const std::vector<Tensor>& in) { return c.fn(in[0]); }, {x});
     }
   }
 }
 
-TEST(GradCheck, UnaryOpsOnNonContiguousViews) {
+TEST_P(GradCheck, UnaryOpsOnNonContiguousViews) {
   Rng rng(2);
   for (const auto& c : unary_cases()) {
     SCOPED_TRACE(c.name);
@@ -93,7 +96,7 @@ TEST(GradCheck, UnaryOpsOnNonContiguousViews) {
   }
 }
 
-TEST(GradCheck, BinaryOpsWithBroadcasting) {
+TEST_P(GradCheck, BinaryOpsWithBroadcasting) {
   Rng rng(3);
   const std::vector<std::pair<Shape, Shape>> shapes = {
       {{3, 4}, {3, 4}}, {{3, 4}, {4}}, {{3, 1}, {1, 4}}, {{2, 3, 4}, {3, 1}}, {{4}, {2, 1, 4}}, {{}, {3, 2}}};
@@ -117,7 +120,7 @@ TEST(GradCheck, BinaryOpsWithBroadcasting) {
   }
 }
 
-TEST(GradCheck, Reductions) {
+TEST_P(GradCheck, Reductions) {
   Rng rng(4);
   Tensor x = values({3, 4, 2}, rng);
   for (int axis = -3; axis < 3; ++axis) {
@@ -136,13 +139,13 @@ TEST(GradCheck, Reductions) {
   expect_gradients_match([](const auto& in) { return log_softmax(in[0], -1); }, {x});
 }
 
-TEST(GradCheck, MaxSplitsGradientBetweenTies) {
-  Tensor x = Tensor::from_vector({1, 3, 3, 2}, {4}).set_requires_grad();
+TEST_P(GradCheck, MaxSplitsGradientBetweenTies) {
+  Tensor x = Tensor::from_vector({1, 3, 3, 2}, {4}, test_device()).set_requires_grad();
   max(x).backward();
   EXPECT_EQ(x.grad().to_vector(), (std::vector<float>{0, 0.5f, 0.5f, 0}));
 }
 
-TEST(GradCheck, MatmulAndBatchedMatmul) {
+TEST_P(GradCheck, MatmulAndBatchedMatmul) {
   Rng rng(5);
   expect_gradients_match([](const auto& in) { return matmul(in[0], in[1]); },
                          {values({3, 4}, rng), values({4, 5}, rng)});
@@ -159,7 +162,7 @@ TEST(GradCheck, MatmulAndBatchedMatmul) {
                          {values({7, 3}, rng, -1, 1, 0), values({3, 37}, rng, -1, 1, 0)}, 7, 1e-2f, 3e-2f);
 }
 
-TEST(GradCheck, LinearWithAndWithoutBias) {
+TEST_P(GradCheck, LinearWithAndWithoutBias) {
   Rng rng(6);
   expect_gradients_match([](const auto& in) { return linear(in[0], in[1], in[2]); },
                          {values({5, 3}, rng), values({4, 3}, rng), values({4}, rng)});
@@ -167,7 +170,7 @@ TEST(GradCheck, LinearWithAndWithoutBias) {
                          {values({5, 3}, rng), values({2, 3}, rng)});
 }
 
-TEST(GradCheck, ViewsAndAssembly) {
+TEST_P(GradCheck, ViewsAndAssembly) {
   Rng rng(7);
   Tensor x = values({2, 3, 4}, rng);
   expect_gradients_match([](const auto& in) { return in[0].reshape({6, 4}) * 2.0f; }, {x});
@@ -185,16 +188,16 @@ TEST(GradCheck, ViewsAndAssembly) {
                          {values({3, 5}, rng)});
 }
 
-TEST(GradCheck, WhereRoutesGradient) {
+TEST_P(GradCheck, WhereRoutesGradient) {
   Rng rng(8);
-  Tensor cond = Tensor::from_vector({1, 0, 1, 0, 0, 1}, {2, 3});
+  Tensor cond = Tensor::from_vector({1, 0, 1, 0, 0, 1}, {2, 3}, test_device());
   expect_gradients_match([&](const auto& in) { return where(cond, in[0], in[1]); },
                          {values({2, 3}, rng), values({3}, rng)});
 }
 
-TEST(GradCheck, Losses) {
+TEST_P(GradCheck, Losses) {
   Rng rng(9);
-  Tensor targets = Tensor::from_vector({1, 0, 1, 1, 0}, {5, 1});
+  Tensor targets = Tensor::from_vector({1, 0, 1, 1, 0}, {5, 1}, test_device());
   expect_gradients_match([&](const auto& in) { return binary_cross_entropy_with_logits(in[0], targets); },
                          {values({5, 1}, rng, -3, 3)});
   expect_gradients_match([&](const auto& in) { return binary_cross_entropy(in[0], targets); },
@@ -203,7 +206,7 @@ TEST(GradCheck, Losses) {
                          {values({5, 1}, rng), values({5, 1}, rng)});
   expect_gradients_match([&](const auto& in) { return hinge_loss(in[0], targets); },
                          {values({5, 1}, rng, -0.8f, 0.8f, 0.2f)});
-  Tensor labels = Tensor::from_vector({0, 2, 1, 2}, {4});
+  Tensor labels = Tensor::from_vector({0, 2, 1, 2}, {4}, test_device());
   expect_gradients_match([&](const auto& in) { return softmax_cross_entropy(in[0], labels); },
                          {values({4, 3}, rng)});
   // The targets of BCE can be differentiated too.
@@ -211,14 +214,14 @@ TEST(GradCheck, Losses) {
                          {values({3, 1}, rng), values({3, 1}, rng, 0.1f, 0.9f)});
 }
 
-TEST(GradCheck, InputFeatures) {
+TEST_P(GradCheck, InputFeatures) {
   Rng rng(10);
   const FeatureSet features = FeatureSet::parse("x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2)");
   expect_gradients_match([&](const auto& in) { return features.apply(in[0]); }, {values({4, 2}, rng)});
 }
 
-TEST(GradCheck, GradientsAccumulateWhereAValueFeedsSeveralOps) {
-  Tensor x = Tensor::scalar(3.0f).set_requires_grad();
+TEST_P(GradCheck, GradientsAccumulateWhereAValueFeedsSeveralOps) {
+  Tensor x = Tensor::scalar(3.0f, test_device()).set_requires_grad();
   Tensor y = x * x + x * 2.0f + exp(x * 0.0f);  // dy/dx = 2x + 2 = 8
   y.backward();
   EXPECT_FLOAT_EQ(x.grad().item(), 8.0f);
@@ -229,6 +232,9 @@ TEST(GradCheck, GradientsAccumulateWhereAValueFeedsSeveralOps) {
   x.zero_grad();
   EXPECT_FALSE(x.grad().defined());
 }
+
+INSTANTIATE_TEST_SUITE_P(Devices, GradCheck, ::testing::ValuesIn(testing::test_devices()),
+                         [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
 
 }  // namespace
 }  // namespace bp

@@ -39,10 +39,10 @@ struct Dataset {
   Region region;
 
   int64_t size() const { return static_cast<int64_t>(points.size()); }
-  /// [N, 2] coordinates.
-  Tensor inputs() const;
-  /// [N] labels or targets.
-  Tensor targets() const;
+  /// [N, 2] coordinates, uploaded to `device`.
+  Tensor inputs(Device device = {}) const;
+  /// [N] labels or targets, uploaded to `device`.
+  Tensor targets(Device device = {}) const;
 };
 
 struct DatasetInfo {

@@ -35,6 +35,12 @@ class Module {
   void eval() { train(false); }
   bool is_training() const { return training_; }
   void zero_grad();
+  /// Moves every parameter (and its gradient) to `device` in place, so that every handle to it,
+  /// a layer's weight() included, sees the new device; returns this module. Build optimizers
+  /// after moving (their state lives where the parameters were).
+  Module& to(Device device);
+  /// Where the parameters live (the CPU for a module without any).
+  Device device() const;
   /// Names each parameter tensor after its dotted path (shown by the graph inspector).
   void name_parameters(const std::string& prefix = "");
 
@@ -130,6 +136,7 @@ struct MlpSpec {
   Activation output_activation = Activation::Identity;
   Init init = Init::Default;
   uint64_t seed = 0;
+  Device device;  ///< where the parameters are made
 };
 
 class MLP : public Module {

@@ -52,6 +52,9 @@ class Tensor {
   /// Overwrites a contiguous tensor's values in place (row-major); throws ShapeError if the
   /// counts differ. Not recorded in the graph.
   void copy_from(const std::vector<float>& values) const;
+  /// Overwrites this tensor's values with src's (same shape, same device), in place on the
+  /// device. Not recorded in the graph.
+  void assign(const Tensor& src) const;
   /// One element, by its index on every axis (throws ShapeError when out of range).
   float at(std::initializer_list<int64_t> index) const;
   /// Overwrites one element in place, on the tensor's device (the mirror of at(); throws

@@ -46,6 +46,9 @@ struct TrainConfig {
   Regularization regularization;
   LrSchedule schedule;
   int64_t batch_size = 0;  ///< 0: the full training set, in a fixed order
+  /// Where the model, the data and every training step live. Not saved in files: a session or
+  /// model trains wherever it is opened.
+  Device device;
 
   /// Outputs of the network: 1, or num_classes for multiclass.
   int64_t outputs() const;
@@ -100,6 +103,8 @@ class Trainer {
   /// confusion[true][predicted] counts; empty for regression.
   std::vector<std::vector<int64_t>> confusion(const Dataset& data);
 
+  /// The model's device, where every step runs.
+  Device device() const { return config_.device; }
   /// The last step's loss was NaN or infinite.
   bool diverged() const { return diverged_; }
   int64_t steps() const { return steps_; }
@@ -129,16 +134,16 @@ class Trainer {
   Dataset train_, test_;
   std::shared_ptr<MLP> model_;
   std::unique_ptr<Optimizer> optimizer_;
-  Tensor train_x_, train_y_;  // features and targets of the whole training set
-  std::vector<int64_t> order_;
-  int64_t cursor_ = 0;
+  Tensor train_x_, train_y_;  // features and targets of the whole training set, on the device
+  Tensor epoch_x_, epoch_y_;  // the same rows in this epoch's shuffled order (minibatches slice them)
+  int64_t cursor_ = -1;       // next row of epoch_x_; -1 before the first shuffle
   int64_t steps_ = 0;
   int64_t examples_seen_ = 0;
   float last_loss_ = 0.0f;
   bool diverged_ = false;
   uint64_t shuffle_count_ = 0;
   std::vector<HistoryPoint> history_;
-  std::vector<std::vector<float>> weights_before_;  // per parameter, before the last update (see step())
+  std::vector<Tensor> weights_before_;  // per parameter, before the last update, on the device (see step())
 };
 
 }  // namespace bp

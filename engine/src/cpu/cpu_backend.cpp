@@ -13,6 +13,7 @@
 #include "fast_math.h"
 #include "gemm.h"
 #include "linear_grad.h"
+#include "parallel.h"
 
 namespace bp {
 namespace {
@@ -599,6 +600,10 @@ class CpuBackend final : public Backend {
                            const float* gout, float scale) override {
     const float s = *gout * scale;
     map2v(gz, z, y, [s](auto zv, auto yv) { return s * (fastmath::sigmoid(zv) - yv); });
+  }
+
+  void run_chunks(int64_t n, const std::function<void(int64_t, int64_t)>& fn) override {
+    cpu::parallel_for(n, 1, [&](int64_t b, int64_t e) { fn(b, e); });
   }
 
   void sgd_step(float* p, const float* g, float* buf, size_t n, const SgdArgs& a) override {
