@@ -39,14 +39,25 @@ class Cli : public ::testing::Test {
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
 
-  Outcome run(const std::string& args) const {
-    const std::string cmd = std::string(BACKPROP_CLI) + " " + args + " > " + path("stdout") + " 2> " + path("stderr") + " < /dev/null";
+  /// Runs the CLI with `args`, with `env` ("NAME=value ...") set for it.
+  Outcome run(const std::string& args, const std::string& env = "") const {
+    const std::string cmd = (env.empty() ? "" : "env " + env + " ") + std::string(BACKPROP_CLI) + " " + args + " > " + path("stdout") +
+                            " 2> " + path("stderr") + " < /dev/null";
     const int raw = std::system(cmd.c_str());
     return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(path("stdout")), slurp(path("stderr"))};
   }
 
   void write(const std::string& name, const std::string& text) const { std::ofstream(path(name)) << text; }
 };
+
+// Whether this machine could train on CUDA (`backprop` says so in its auto message).
+bool cuda_available_here() {
+  static const bool yes = [] {
+    const int raw = std::system((std::string(BACKPROP_CLI) + " train --steps 0 -q --device cuda > /dev/null 2>&1").c_str());
+    return WIFEXITED(raw) && WEXITSTATUS(raw) == 0;
+  }();
+  return yes;
+}
 
 double field_after(const std::string& text, const std::string& key) {
   const size_t at = text.rfind(key);
@@ -121,6 +132,32 @@ TEST_F(Cli, UsageErrorsExitWith2AndNameTheFlag) {
     EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << " gave: " << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n') <= 2, true) << "one clear sentence: " << r.err;
   }
+}
+
+TEST_F(Cli, DeviceReachesTrainEvalAndBench) {
+  // auto says which device it chose and why; the run says where it trained.
+  Outcome t = run("train -d xor -n 80 --steps 30 --device auto --save " + path("m.json"));
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_NE(t.err.find("auto: using "), std::string::npos) << t.err;
+  EXPECT_NE(t.out.find(cuda_available_here() ? "(cuda:0)" : "(cpu)"), std::string::npos) << t.out;
+  // The same run on the test-only reference device (a backend whose memory the host cannot
+  // read) gives the CPU's numbers: --device reaches the Trainer, not only the flag parser.
+  const Outcome cpu = run("train -d xor -n 80 --steps 30 --batch 16 --optimizer momentum --device cpu -q");
+  const Outcome ref = run("train -d xor -n 80 --steps 30 --batch 16 --optimizer momentum --device reference -q", "BACKPROP_TEST_DEVICES=1");
+  ASSERT_EQ(cpu.status, 0) << cpu.err;
+  ASSERT_EQ(ref.status, 0) << ref.err;
+  EXPECT_NEAR(field_after(ref.out, "test loss "), field_after(cpu.out, "test loss "), 1e-4);
+  EXPECT_NEAR(field_after(ref.out, "train accuracy "), field_after(cpu.out, "train accuracy "), 0.02);
+  EXPECT_EQ(run("train -q --steps 1 --device reference").status, 2) << "not offered to users";
+  const Outcome e = run("eval -m " + path("m.json") + " -d xor -n 80 --device reference", "BACKPROP_TEST_DEVICES=1");
+  ASSERT_EQ(e.status, 0) << e.err;
+  const Outcome ec = run("eval -m " + path("m.json") + " -d xor -n 80 --device cpu");
+  EXPECT_NEAR(field_after(e.out, "loss "), field_after(ec.out, "loss "), 1e-5);
+  const Outcome b = run("bench --device cpu --seconds 0.01 --repeats 1 W1");
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_NE(b.out.find("W1"), std::string::npos) << b.out;
+  EXPECT_EQ(run("bench --device cuda --seconds 0.01 --repeats 1 W1").status, cuda_available_here() ? 0 : 1);
+  EXPECT_EQ(run("eval -m " + path("m.json") + " -d xor --device gpu").status, 2);
 }
 
 TEST_F(Cli, FileAndDeviceFailuresExitWith1AndNameTheFile) {

@@ -340,10 +340,23 @@ void apply_threads(int threads, bool check_only) {
   });
 }
 
-void check_device(const std::string& device) {
-  const Device d = for_flag("--device", [&] { return parse_device(device); });
-  if (!d.is_cpu()) (void)Tensor::zeros({1}, d);  // throws DeviceError with the reason
-}
+// --device for train, eval and bench: cpu, cuda, cuda:N or auto.
+struct DeviceOption {
+  std::string text = "auto";
+  void add(CLI::App& app) {
+    app.add_option("--device", text, "cpu, cuda, cuda:N, or auto: CUDA when a GPU is usable, else the CPU (auto says on stderr "
+                                      "which it chose and why)")->capture_default_str();
+  }
+  /// The device to train on. A bad name is a usage error (exit 2); an explicit device that is
+  /// unavailable throws DeviceError (exit 1, with the one-line reason).
+  Device resolve(bool check_only, bool quiet) const {
+    const DeviceChoice choice = for_flag("--device", [&] { return parse_device_choice(text); });
+    if (check_only) return Device::cpu();
+    const ResolvedDevice r = resolve_device(choice);
+    if (choice.automatic && !quiet) std::fprintf(stderr, "backprop: %s\n", r.why.c_str());
+    return r.device;
+  }
+};
 
 // ---- train -------------------------------------------------------------------------------------
 
@@ -355,7 +368,7 @@ struct TrainCommand {
   std::string init_model, save, log, plot;
   int log_every = 0;
   int threads = 1;
-  std::string device = "cpu";
+  DeviceOption device;
   bool quiet = false, log_scale = false;
   std::string plot_size = "1000x500";
 
@@ -372,12 +385,12 @@ struct TrainCommand {
     app.add_option("--plot-size", plot_size, "PNG size WxH")->capture_default_str();
     app.add_flag("--log-scale", log_scale, "plot the loss on a log scale");
     app.add_option("--threads", threads, "CPU threads for large matrix products")->capture_default_str();
-    app.add_option("--device", device, "cpu or cuda")->capture_default_str();
+    device.add(app);
     app.add_flag("-q,--quiet", quiet, "print only the final results");
   }
 
   int run(bool check_only) {
-    check_device(device);
+    const Device on = device.resolve(check_only, quiet);
     apply_threads(threads, check_only);
     if (steps < 0) throw UsageError("--steps must be >= 0");
     if (log_every < 0) throw UsageError("--log-every must be >= 0");
@@ -405,12 +418,13 @@ struct TrainCommand {
     // The cosine schedule spans this run, as PyTorch's CosineAnnealingLR(T_max = the run's
     // length): it reaches --min-lr at the last step.
     config.schedule.total_steps = std::max<int64_t>(1, steps);
+    config.device = on;
     Trainer trainer(config, split.train, split.test, model);
     const int64_t every = log_every > 0 ? log_every : std::max<int64_t>(1, steps / 100);
     const bool tty = isatty(STDERR_FILENO) && !quiet;
     if (!quiet)
-      std::printf("training %s on %s: %lld train / %lld test points, %s lr %g, %s, %lld steps\n",
-                  trainer.model().describe().c_str(), all.name.c_str(), static_cast<long long>(split.train.size()),
+      std::printf("training %s on %s (%s): %lld train / %lld test points, %s lr %g, %s, %lld steps\n",
+                  trainer.model().describe().c_str(), all.name.c_str(), on.str().c_str(), static_cast<long long>(split.train.size()),
                   static_cast<long long>(split.test.size()), optimizer_name(config.optimizer), static_cast<double>(config.lr),
                   config.batch_size ? ("batch " + std::to_string(config.batch_size)).c_str() : "full batch",
                   static_cast<long long>(steps));
@@ -484,12 +498,15 @@ struct TrainCommand {
 struct EvalCommand {
   DataOptions data;
   std::string model_path;
+  DeviceOption device;
   void add(CLI::App& app) {
     app.add_option("-m,--model", model_path, "saved model file")->required()->type_name("FILE");
     data.add(app);
     data.train_ratio = 1.0f;
+    device.add(app);
   }
   int run(bool check_only) {
+    const Device on = device.resolve(check_only, false);
     if (check_only) {
       data.stub();
       return 0;
@@ -497,6 +514,7 @@ struct EvalCommand {
     ModelFile mf = load_model(model_path);
     const Dataset d = data.load();
     check_model_fits_data("--model", mf.config, d);
+    mf.config.device = on;
     Trainer t(mf.config, d, Dataset{}, mf.model);
     const Metrics m = t.evaluate(d);
     std::printf("model %s on %s (%lld points)\n", mf.model->describe().c_str(), d.name.c_str(), static_cast<long long>(d.size()));
@@ -560,8 +578,10 @@ struct BenchCommand {
   double seconds = 0.25;
   int repeats = 5;
   int threads = 1;
+  DeviceOption device;
   std::vector<std::string> ids;
   void add(CLI::App& app) {
+    device.add(app);
     app.add_flag("--json", json, "machine-readable output");
     app.add_option("--seconds", seconds, "least time measured per repeat")->capture_default_str();
     app.add_option("--repeats", repeats, "repeats (the median is reported)")->capture_default_str();
@@ -574,8 +594,9 @@ struct BenchCommand {
     if (!(seconds > 0 && seconds <= 60) || repeats < 1 || repeats > 100)
       throw UsageError("--seconds must be in (0, 60] and --repeats in 1..100");
     apply_threads(threads, check_only);
+    const Device on = device.resolve(check_only, json);
     if (check_only) return 0;
-    std::fputs(tools::format_results(tools::run_workloads(ids, seconds, repeats), json).c_str(), stdout);
+    std::fputs(tools::format_results(tools::run_workloads(ids, seconds, repeats, on), json).c_str(), stdout);
     return 0;
   }
 };

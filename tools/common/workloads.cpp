@@ -42,8 +42,8 @@ struct Trainer {
   float last_loss = 0.0f;
   Trainer(const MlpSpec& spec, const Dataset& data, float lr)
       : model(spec),
-        x(data.inputs()),
-        y(data.targets().reshape({data.size(), 1})),
+        x(data.inputs(spec.device)),
+        y(data.targets(spec.device).reshape({data.size(), 1})),
         opt(model.parameters(), SgdOptions{lr}) {}
   void step() {
     opt.zero_grad();
@@ -54,8 +54,9 @@ struct Trainer {
   }
 };
 
-MlpSpec spec_for(std::vector<int64_t> hidden, Activation act) {
+MlpSpec spec_for(std::vector<int64_t> hidden, Activation act, Device device) {
   MlpSpec s;
+  s.device = device;
   s.inputs = 2;
   s.hidden = std::move(hidden);
   s.activations = {act};
@@ -66,16 +67,16 @@ MlpSpec spec_for(std::vector<int64_t> hidden, Activation act) {
 
 WorkloadResult train_workload(const std::string& id, const std::string& what, int64_t n,
                               std::vector<int64_t> hidden, Activation act, double target,
-                              double min_seconds, int repeats) {
-  Trainer t(spec_for(std::move(hidden), act), spiral_bench(n), 0.05f);
+                              double min_seconds, int repeats, Device device) {
+  Trainer t(spec_for(std::move(hidden), act, device), spiral_bench(n), 0.05f);
   WorkloadResult r{id, what, true, 0.0, "steps/s", target, true, "", 0.0};
   r.value = measure_rate([&] { t.step(); }, min_seconds, repeats);
   r.final_loss = t.last_loss;
   return r;
 }
 
-WorkloadResult grid_workload(double min_seconds, int repeats) {
-  MLP model(spec_for({64, 64, 64}, Activation::ReLU));
+WorkloadResult grid_workload(double min_seconds, int repeats, Device device) {
+  MLP model(spec_for({64, 64, 64}, Activation::ReLU, device));
   const int res = 512;
   std::vector<float> out;
   WorkloadResult r{"W3", "decision-boundary grid 512x512 through the W2 network (forward only)",
@@ -93,18 +94,18 @@ WorkloadResult grid_workload(double min_seconds, int repeats) {
 }  // namespace
 
 std::vector<WorkloadResult> run_workloads(const std::vector<std::string>& ids, double min_seconds,
-                                          int repeats) {
+                                          int repeats, Device device) {
   std::vector<WorkloadResult> results;
   auto wanted = [&](const char* id) {
     return ids.empty() || std::find(ids.begin(), ids.end(), id) != ids.end();
   };
   if (wanted("W1"))
     results.push_back(train_workload("W1", "lecture default: spiral-bench(200), 2-16-16-1 tanh, full-batch SGD",
-                                     200, {16, 16}, Activation::Tanh, 100000, min_seconds, repeats));
+                                     200, {16, 16}, Activation::Tanh, 100000, min_seconds, repeats, device));
   if (wanted("W2"))
     results.push_back(train_workload("W2", "larger model: spiral-bench(1000), 2-64-64-64-1 relu, full-batch SGD",
-                                     1000, {64, 64, 64}, Activation::ReLU, 1500, min_seconds, repeats));
-  if (wanted("W3")) results.push_back(grid_workload(min_seconds, repeats));
+                                     1000, {64, 64, 64}, Activation::ReLU, 1500, min_seconds, repeats, device));
+  if (wanted("W3")) results.push_back(grid_workload(min_seconds, repeats, device));
   if (wanted("W4")) {
     WorkloadResult r{"W4", "GPU scale: spiral-bench(1000000), 2-256-256-256-1 relu, minibatch 65536",
                      false, 0.0, "steps/s", 0.0, true, "", 0.0};

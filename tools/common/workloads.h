@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "backprop/device.h"
+
 namespace bp::tools {
 
 struct WorkloadResult {
@@ -18,9 +20,10 @@ struct WorkloadResult {
   double final_loss = 0.0;
 };
 
-/// Runs W1–W4 (W4 only with a GPU). `min_seconds` is the least time measured per repeat.
+/// Runs W1–W3 on `device` (W4 only with a GPU). `min_seconds` is the least time measured per
+/// repeat.
 std::vector<WorkloadResult> run_workloads(const std::vector<std::string>& ids, double min_seconds,
-                                          int repeats);
+                                          int repeats, Device device = {});
 
 /// One line per workload, or a JSON array.
 std::string format_results(const std::vector<WorkloadResult>& results, bool json);
