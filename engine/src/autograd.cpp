@@ -66,7 +66,7 @@ std::vector<TensorImpl*> reachable(const Tensor& root, bool only_grad) {
 }
 
 void accumulate(TensorImpl& node, Tensor g) {
-  if (g.device() != node.backend().device())
+  if (&g.impl()->backend() != &node.backend())  // one backend object per device: a pointer compare
     throw DeviceError("backward: a gradient on " + g.device().str() + " arrived at a tensor on " + node.backend().device().str() +
                       " (an op's backward rule returned it on the wrong device)");
   if (g.shape() != node.shape)

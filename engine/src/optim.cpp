@@ -62,6 +62,9 @@ SGD::SGD(std::vector<Tensor> params, SgdOptions options)
 namespace {
 // A parameter, its gradient and its optimizer state must share one device.
 void check_devices(const char* optimizer, size_t i, const Tensor& p, const Tensor& g, const Tensor& state) {
+  // One backend object per device: compare pointers on the hot path, name devices on failure.
+  Backend* b = &p.impl()->backend();
+  if (&g.impl()->backend() == b && (!state.defined() || &state.impl()->backend() == b)) return;
   const Device d = p.device();
   if (g.device() != d)
     throw DeviceError(std::string(optimizer) + ": parameter " + std::to_string(i) + " is on " + d.str() + " but its gradient is on " +
