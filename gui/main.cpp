@@ -103,7 +103,7 @@ int run(int argc, char** argv) {
   int64_t train_steps = 0;
   bool train = false, presenter = false, no_restore = false, no_autosave = false, report = false, inspector = false;
   bool check_layout_flag = false;
-  std::string inspector_level = "scalar";
+  std::string inspector_level = "scalar", device = "auto";
   int inspector_steps = 0;
   std::vector<int> inspector_collapse;
   cli.add_option("--preset", preset, "open a preset: a name from assets/presets (e.g. linear_vs_xor) or a file");
@@ -123,6 +123,8 @@ int run(int argc, char** argv) {
                "after the last frame, list text that is cut off or windows off the display; exit 3 if any (with --frames)");
   cli.add_flag("--report-fps", report, "print frame rate and boundary updates per second on exit");
   cli.add_option("--threads", threads, "CPU threads for the boundary grid")->capture_default_str();
+  cli.add_option("--device", device, "where training runs: cpu, cuda, cuda:N, or auto (CUDA when a GPU is usable, else the CPU; "
+                                     "the Training panel says which and why)")->capture_default_str();
   cli.add_flag("--inspector", inspector, "open the graph inspector, tracing the first training point");
   cli.add_option("--inspector-level", inspector_level, "scalar, neuron or tensor")->capture_default_str();
   cli.add_option("--inspector-steps", inspector_steps, "steps the inspector takes before the first frame");
@@ -154,6 +156,13 @@ int run(int argc, char** argv) {
     level = bp::explain::parse_level(inspector_level);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "backprop-studio: error: --inspector-level: %s\n", e.what());
+    return 2;
+  }
+  bp::DeviceChoice device_choice;
+  try {
+    device_choice = bp::parse_device_choice(device);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "backprop-studio: error: --device: %s\n", e.what());
     return 2;
   }
   for (const char* flag : {"--preset", "--session", "--screenshot", "--canvas-screenshot"})
@@ -207,6 +216,7 @@ int run(int argc, char** argv) {
                                              " beside the autosave (" + why + ").");
       }
     }
+    model.set_device_choice(device_choice, false);  // an unavailable explicit device: exit 1 with the reason
   } catch (const std::exception& e) {
     die(e.what());
   }

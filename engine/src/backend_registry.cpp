@@ -20,7 +20,7 @@ std::string cuda_unavailable_reason() {
   cuda_backend(0, &why);
   return why;
 #else
-  return "this build of Backprop Studio has no CUDA backend (the CPU backend is the only one built)";
+  return "this build has no CUDA backend (built without nvcc)";
 #endif
 }
 

@@ -43,11 +43,11 @@ DeviceChoice parse_device_choice(const std::string& text) {
 ResolvedDevice resolve_device(const DeviceChoice& choice) {
   if (choice.automatic) {
     const std::string why_not = cuda_unavailable_reason();
-    if (why_not.empty()) return {Device::cuda(0), "auto: using cuda:0 (a CUDA GPU is available)"};
-    return {Device::cpu(), "auto: using the CPU because " + why_not};
+    if (why_not.empty()) return {Device::cuda(0), "auto: cuda:0, as a CUDA GPU is usable"};
+    return {Device::cpu(), "auto: the CPU, as " + why_not};
   }
   backend_for(choice.device);  // throws DeviceError with the reason
-  return {choice.device, "using " + choice.device.str() + " (chosen explicitly)"};
+  return {choice.device, choice.device.str() + ", as chosen"};
 }
 
 }  // namespace bp

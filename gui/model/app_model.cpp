@@ -346,6 +346,7 @@ bool AppModel::redo() {
 
 bool AppModel::set_config(const TrainConfig& c) {
   TrainConfig check = c;
+  check.device = config_.device;  // set_device_choice moves training, not the settings panels
   check.problem = config_.problem;
   check.num_classes = config_.num_classes;
   check_app_network(check);
@@ -373,6 +374,28 @@ bool AppModel::set_config(const TrainConfig& c) {
   }
   changed();
   return new_weights;
+}
+
+void AppModel::set_device_choice(const DeviceChoice& choice, bool announce) {
+  const ResolvedDevice r = resolve_device(choice);  // throws DeviceError before anything changes
+  std::lock_guard lock(mu_);
+  device_choice_ = choice;
+  device_note_ = r.why;
+  if (config_.device == r.device) return;
+  config_.device = r.device;
+  worker_->train_gen++;  // the weights move with the model; the optimizer starts afresh there
+  if (announce) post_locked("Training now runs on " + r.device.str() + "; the weights are kept.");
+  changed();
+}
+
+DeviceChoice AppModel::device_choice() const {
+  std::lock_guard lock(mu_);
+  return device_choice_;
+}
+
+std::string AppModel::device_note() const {
+  std::lock_guard lock(mu_);
+  return device_note_;
 }
 
 void AppModel::set_weight(int layer, int64_t out, int64_t in, float value) {
@@ -544,7 +567,9 @@ void AppModel::apply_session(SessionFile s) {
   std::lock_guard lock(mu_);
   playing_ = false;
   data_ = s.data;
+  const Device device = config_.device;  // a session trains wherever it is opened
   config_ = s.config;
+  config_.device = device;
   points_ = std::move(pts);
   region_ = region;
   title_ = s.title;

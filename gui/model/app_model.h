@@ -121,6 +121,15 @@ class AppModel {
   /// Applies new settings. Returns true when they needed new weights (the network was reset);
   /// a change of learning rate alone keeps the weights and the run.
   bool set_config(const TrainConfig& c);
+  /// Where training runs: auto (CUDA when a GPU is usable, else the CPU) or an explicit device.
+  /// Throws DeviceError with the one-line reason when an explicit device is unavailable (nothing
+  /// changes then). A move keeps the weights, the step and the chart; the optimizer starts afresh.
+  /// The inspector's scalar and neuron graphs stay on the CPU whatever the device.
+  /// `announce`: say so in the message banner (a change made in the window, not at start-up).
+  void set_device_choice(const DeviceChoice& choice, bool announce = true);
+  DeviceChoice device_choice() const;
+  /// Which device training runs on, and why ("auto: using the CPU because ...").
+  std::string device_note() const;
   /// Sets one weight (layer = index of the Linear layer) or, with in == -1, one bias.
   void set_weight(int layer, int64_t out, int64_t in, float value);
 
@@ -200,6 +209,8 @@ class AppModel {
   DataSettings data_;
   Region region_;
   TrainConfig config_;
+  DeviceChoice device_choice_{false, Device::cpu()};  // until set_device_choice: the CPU, as the engine defaults
+  std::string device_note_ = "cpu";
   std::vector<UndoEntry> undo_;
   size_t undo_pos_ = 0;
   int dragging_ = -1;  // index of the point being dragged since the last undo entry

@@ -201,9 +201,37 @@ void StudioApp::network_panel() {
     int seed = static_cast<int>(c.seed % 100000);
     next("seed", 5);
     if (ImGui::InputInt("seed", &seed, 1, 10)) c.seed = static_cast<uint64_t>(std::max(0, seed)), edited = true;
+    device_combo(next);
   }
   if (edited) apply_config(c);  // when new weights were needed, the message bar says so
   ImGui::End();
+}
+
+void StudioApp::device_combo(const std::function<void(const char*, float)>& next) {
+  // auto, the CPU, and CUDA (greyed out, with the reason, where no GPU is usable).
+  const DeviceChoice now = m_.device_choice();
+  const std::string preview = now.automatic ? "auto" : now.device.str();
+  next("device", 5);
+  if (!ImGui::BeginCombo("device", preview.c_str())) {
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", m_.device_note().c_str());
+    return;
+  }
+  const std::string why_not = cuda_unavailable_reason();
+  auto item = [&](const char* label, DeviceChoice choice, bool usable) {
+    const bool selected = choice.automatic == now.automatic && (choice.automatic || choice.device == now.device);
+    if (ImGui::Selectable(label, selected, usable ? 0 : ImGuiSelectableFlags_Disabled)) {
+      try {
+        m_.set_device_choice(choice);
+      } catch (const std::exception& e) {
+        m_.set_message(e.what());
+      }
+    }
+    if (!usable && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", why_not.c_str());
+  };
+  item("auto", DeviceChoice{}, true);
+  item("cpu", DeviceChoice{false, Device::cpu()}, true);
+  item("cuda:0", DeviceChoice{false, Device::cuda(0)}, why_not.empty());
+  ImGui::EndCombo();
 }
 
 const char* StudioApp::input_feature_name(size_t i) const {

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <optional>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,8 @@ class StudioApp {
   void regression_legend(ImDrawList* dl);
   void data_panel();
   void network_panel();
+  /// The Network panel's device choice; `next` places a labelled control of a width in ems.
+  void device_combo(const std::function<void(const char*, float)>& next);
   /// The diagram in the current window's free space, drawn through `cache` (one per place).
   void network_diagram(const Snapshot& snap, CachedView& cache);
   /// The diagram enlarged in a window of its own (a deep network's neurons, readable).

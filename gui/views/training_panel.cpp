@@ -88,6 +88,10 @@ void StudioApp::training_panel() {
   std::snprintf(counter, sizeof counter, "%.0f steps/s", snap->steps_per_second);
   same_line_if_fits(ImGui::CalcTextSize(counter).x);
   ImGui::TextUnformatted(counter);
+  // Where training runs, and why there (auto's choice).
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+  ImGui::TextWrapped("device: %s", m_.device_note().c_str());
+  ImGui::PopStyleColor();
   // "accuracy" shortens to "acc." where the panel is too narrow for the word (never "accur…").
   const float col = ImGui::GetContentRegionAvail().x / 3 - 2 * ImGui::GetStyle().CellPadding.x;
   const char* acc_header = ImGui::CalcTextSize("accuracy").x <= col ? "accuracy" : "acc.";

@@ -138,7 +138,7 @@ TEST_F(Cli, DeviceReachesTrainEvalAndBench) {
   // auto says which device it chose and why; the run says where it trained.
   Outcome t = run("train -d xor -n 80 --steps 30 --device auto --save " + path("m.json"));
   ASSERT_EQ(t.status, 0) << t.err;
-  EXPECT_NE(t.err.find("auto: using "), std::string::npos) << t.err;
+  EXPECT_NE(t.err.find("device auto: "), std::string::npos) << t.err;
   EXPECT_NE(t.out.find(cuda_available_here() ? "(cuda:0)" : "(cpu)"), std::string::npos) << t.out;
   // The same run on the test-only reference device (a backend whose memory the host cannot
   // read) gives the CPU's numbers: --device reaches the Trainer, not only the flag parser.

@@ -271,5 +271,40 @@ TEST(AppModel, LongRequestedRunsRecordAChartInBothModes) {
   }
 }
 
+TEST(AppModel, TrainsOnTheChosenDeviceAndTheWorkerSnapshotMatchesTheCpu) {
+  // The worker thread trains on the reference device (memory the host cannot read): the
+  // snapshot it publishes (metrics, boundary grid, neuron maps, weights) equals the CPU's.
+  AppModel cpu(true), ref(true);
+  EXPECT_EQ(cpu.device_choice().device, Device::cpu());
+  ref.set_device_choice(DeviceChoice{false, Device::reference()});
+  EXPECT_EQ(ref.config().device, Device::reference());
+  EXPECT_NE(ref.device_note().find("reference"), std::string::npos) << ref.device_note();
+  for (AppModel* m : {&cpu, &ref}) {
+    m->set_view(Region{-5, 5, -5, 5}, 24);
+    m->run_steps(60);
+  }
+  const auto a = cpu.snapshot(), b = ref.snapshot();
+  EXPECT_EQ(a->step, 60);
+  EXPECT_EQ(b->step, 60);
+  EXPECT_NEAR(b->train.loss, a->train.loss, 1e-4);
+  ASSERT_EQ(a->grid.size(), b->grid.size());
+  ASSERT_FALSE(a->grid.empty());
+  for (size_t i = 0; i < a->grid.size(); ++i) ASSERT_NEAR(b->grid[i], a->grid[i], 1e-3) << "grid cell " << i;
+  ASSERT_EQ(a->neuron_maps.size(), b->neuron_maps.size());
+  for (size_t l = 0; l < a->weights.size(); ++l)
+    for (size_t k = 0; k < a->weights[l].weight.size(); ++k) ASSERT_NEAR(b->weights[l].weight[k], a->weights[l].weight[k], 1e-4);
+  // A move keeps the weights and the step; an unavailable device changes nothing.
+  ref.set_device_choice(DeviceChoice{false, Device::cpu()});
+  ref.pump();
+  EXPECT_EQ(ref.snapshot()->step, 60);
+  EXPECT_EQ(ref.config().device, Device::cpu());
+  if (!cuda_available()) {
+    EXPECT_THROW(ref.set_device_choice(DeviceChoice{false, Device::cuda(0)}), DeviceError);
+    EXPECT_EQ(ref.config().device, Device::cpu());
+  }
+  ref.run_steps(5);
+  EXPECT_EQ(ref.snapshot()->step, 65);
+}
+
 }  // namespace
 }  // namespace bp::studio

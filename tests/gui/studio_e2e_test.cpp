@@ -166,6 +166,39 @@ TEST_F(Studio, BadArgumentsAndFilesAreReported) {
   EXPECT_NE(r.err.find("bad.json"), std::string::npos) << r.err;
 }
 
+TEST_F(Studio, DeviceFlagTrainsThereOrSaysWhyNot) {
+  Outcome r = run(std::string(BACKPROP_STUDIO) + " --device tpu --no-restore", dir);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--device"), std::string::npos) << r.err;
+  r = run(std::string(BACKPROP_STUDIO) + " --device reference --no-restore", dir);
+  EXPECT_EQ(r.status, 2) << "the reference device is for tests only";
+  if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
+  const std::string cuda = "xvfb-run -a -s '-screen 0 1024x768x24' " + std::string(BACKPROP_STUDIO) + " --device cuda --frames 1 --no-restore";
+  r = run(cuda, dir);
+  if (r.status != 0) {  // no usable GPU here: exit 1 with the reason, before a window opens
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("CUDA device cuda:0 is unavailable"), std::string::npos) << r.err;
+  }
+  // The same session trained in the real app on the CPU and on the reference device (memory the
+  // host cannot read): the canvas shows the same boundary.
+  std::ofstream(dir / "xor.json") << R"({"format": "backprop-studio-session", "version": 1, "title": "test",
+    "data": {"dataset": "xor", "points": 120, "seed": 3, "train_ratio": 0.8},
+    "network": {"hidden": [6], "activations": ["tanh"], "features": ["x1", "x2"]},
+    "training": {"optimizer": "adam", "lr": 0.05, "batch_size": 16, "seed": 1}})";
+  for (const char* device : {"cpu", "reference"}) {
+    r = run("env BACKPROP_TEST_DEVICES=1 xvfb-run -a -s '-screen 0 1024x768x24' " + std::string(BACKPROP_STUDIO) + " --session " +
+                (dir / "xor.json").string() + " --device " + device + " --train-steps 150 --frames 3 --size 1024x768 --no-autosave" +
+                " --canvas-screenshot " + (dir / (std::string(device) + ".png")).string(),
+            dir);
+    ASSERT_EQ(r.status, 0) << device << ": " << r.err;
+  }
+  const Image a(dir / "cpu.png"), b(dir / "reference.png");
+  ASSERT_GT(a.w, 0);
+  ASSERT_EQ(a.w, b.w);
+  ASSERT_EQ(a.h, b.h);
+  EXPECT_LT(mean_difference(a, b, 0, 0, a.w, a.h), 1.0) << "the boundary trained on the reference device differs from the CPU's";
+}
+
 TEST_F(Studio, SaveCanvasAsPngFromTheMenuSavesTheCanvasAlone) {
   // File → Save canvas as PNG..., a path typed into the dialog, Enter: the image must be the
   // canvas alone, without the dialog or its dimming (it once had both).

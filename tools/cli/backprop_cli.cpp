@@ -353,7 +353,7 @@ struct DeviceOption {
     const DeviceChoice choice = for_flag("--device", [&] { return parse_device_choice(text); });
     if (check_only) return Device::cpu();
     const ResolvedDevice r = resolve_device(choice);
-    if (choice.automatic && !quiet) std::fprintf(stderr, "backprop: %s\n", r.why.c_str());
+    if (choice.automatic && !quiet) std::fprintf(stderr, "backprop: device %s\n", r.why.c_str());
     return r.device;
   }
 };

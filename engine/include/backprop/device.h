@@ -37,9 +37,9 @@ struct DeviceChoice {
 /// Parses "auto" or what parse_device accepts.
 DeviceChoice parse_device_choice(const std::string& text);
 
-/// The device a choice resolves to, and one sentence saying which and why ("auto: using cuda:0
-/// (NVIDIA H200)" or "auto: using the CPU because ..."). Throws DeviceError with the one-line
-/// reason when an explicit device is unavailable.
+/// The device a choice resolves to, and a phrase saying which and why ("auto: cuda:0, as a CUDA
+/// GPU is usable", "auto: the CPU, as this build has no CUDA backend ..." or "cpu, as chosen").
+/// Throws DeviceError with the one-line reason when an explicit device is unavailable.
 struct ResolvedDevice {
   Device device;
   std::string why;
