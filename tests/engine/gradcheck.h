@@ -8,41 +8,11 @@
 #include <vector>
 
 #include "backprop/backprop.h"
+#include "test_devices.h"
 
 namespace bp::testing {
 
 using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
-
-/// The device a parameterised test runs on (the CPU unless a fixture set it).
-inline Device& test_device() {
-  static Device d;
-  return d;
-}
-
-/// Parameter values for suites run on every device: "cpu", "reference" and "cuda".
-inline std::vector<std::string> test_devices() { return {"cpu", "reference", "cuda"}; }
-
-/// Sets test_device() from a parameter; false (and a reason) when that device is unavailable.
-inline bool use_test_device(const std::string& name, std::string* why_not) {
-  const Device d = name == "cpu" ? Device::cpu() : name == "reference" ? Device::reference() : Device::cuda(0);
-  if (d.type == DeviceType::CUDA && !cuda_available()) {
-    *why_not = "no CUDA device: " + cuda_unavailable_reason();
-    return false;
-  }
-  test_device() = d;
-  return true;
-}
-
-/// A fixture for TEST_P suites over test_devices(); skips a device that is not available.
-class OnEveryDevice : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    std::string why;
-    if (!use_test_device(GetParam(), &why)) GTEST_SKIP() << why;
-  }
-  void TearDown() override { test_device() = Device::cpu(); }
-  static Device device() { return test_device(); }
-};
 
 /// Compares d/dinputs of sum(f(inputs) · R), for a fixed random R, with central differences.
 inline void expect_gradients_match(const Fn& f, std::vector<Tensor> inputs, uint64_t seed = 7,

@@ -1,10 +1,12 @@
 // End-to-end learning: each MiniTorch dataset is learned to >= 95% training accuracy from a fixed
-// seed, and training is bit-for-bit repeatable.
+// seed, and training is bit-for-bit repeatable, on every device (cpu, reference, cuda when
+// present).
 #include <gtest/gtest.h>
 
 #include <cstring>
 
 #include "backprop/backprop.h"
+#include "test_devices.h"
 
 namespace bp {
 namespace {
@@ -16,14 +18,17 @@ struct Result {
   std::vector<float> losses;
 };
 
+using testing::test_device;
+
 Result train(const Dataset& data, std::vector<int64_t> hidden, Activation act, float lr, int steps,
              uint64_t seed) {
   MlpSpec spec;
+  spec.device = test_device();
   spec.hidden = std::move(hidden);
   spec.activations = {act};
   spec.seed = seed;
   MLP model(spec);
-  const Tensor x = data.inputs(), y = data.targets().reshape({data.size(), 1});
+  const Tensor x = data.inputs(spec.device), y = data.targets(spec.device).reshape({data.size(), 1});
   AdamOptions o;
   o.lr = lr;
   Adam opt(model.parameters(), o);
@@ -36,6 +41,7 @@ Result train(const Dataset& data, std::vector<int64_t> hidden, Activation act, f
     r.losses.push_back(loss.item());
   }
   NoGradGuard g;
+  EXPECT_EQ(model.device(), test_device());
   const auto out = model(x).to_vector(), lab = data.targets().to_vector();
   int correct = 0;
   for (size_t i = 0; i < out.size(); ++i) correct += (out[i] > 0.0f) == (lab[i] > 0.5f);
@@ -55,10 +61,17 @@ struct Case {
 
 void PrintTo(const Case& c, std::ostream* os) { *os << c.dataset; }
 
-class LearnsMiniTorchDataset : public ::testing::TestWithParam<Case> {};
+class LearnsMiniTorchDataset : public ::testing::TestWithParam<std::tuple<Case, std::string>> {
+ protected:
+  void SetUp() override {
+    std::string why;
+    if (!testing::use_test_device(std::get<1>(GetParam()), &why)) GTEST_SKIP() << why;
+  }
+  void TearDown() override { test_device() = Device::cpu(); }
+};
 
 TEST_P(LearnsMiniTorchDataset, ToAtLeast95PercentTrainingAccuracy) {
-  const Case& c = GetParam();
+  const Case& c = std::get<0>(GetParam());
   const Dataset data = make_dataset(c.dataset, 100, 0.0f, 1);
   const Result r = train(data, c.hidden, c.act, c.lr, c.steps, 3);
   EXPECT_GE(r.accuracy, 0.95f) << c.dataset << ": final loss " << r.loss;
@@ -67,15 +80,19 @@ TEST_P(LearnsMiniTorchDataset, ToAtLeast95PercentTrainingAccuracy) {
 
 INSTANTIATE_TEST_SUITE_P(
     MiniTorch, LearnsMiniTorchDataset,
-    ::testing::Values(Case{"simple", {4}, Activation::Tanh, 0.05f, 300},
-                      Case{"diag", {4}, Activation::Tanh, 0.05f, 400},
-                      Case{"split", {8}, Activation::Tanh, 0.05f, 600},
-                      Case{"xor", {10, 10}, Activation::Tanh, 0.03f, 800},
-                      Case{"circle", {10, 10}, Activation::Tanh, 0.03f, 800},
-                      Case{"spiral", {32, 32}, Activation::Tanh, 0.01f, 2500}),
-    [](const auto& info) { return std::string(info.param.dataset); });
+    ::testing::Combine(::testing::Values(Case{"simple", {4}, Activation::Tanh, 0.05f, 300},
+                                         Case{"diag", {4}, Activation::Tanh, 0.05f, 400},
+                                         Case{"split", {8}, Activation::Tanh, 0.05f, 600},
+                                         Case{"xor", {10, 10}, Activation::Tanh, 0.03f, 800},
+                                         Case{"circle", {10, 10}, Activation::Tanh, 0.03f, 800},
+                                         Case{"spiral", {32, 32}, Activation::Tanh, 0.01f, 2500}),
+                       ::testing::ValuesIn(testing::test_devices())),
+    [](const auto& info) { return std::string(std::get<0>(info.param).dataset) + "_" + std::get<1>(info.param); });
 
-TEST(Determinism, SameSeedGivesBitIdenticalWeightsAndLosses) {
+class Determinism : public testing::OnEveryDevice {};
+class Training : public testing::OnEveryDevice {};
+
+TEST_P(Determinism, SameSeedGivesBitIdenticalWeightsAndLosses) {
   const Dataset data = make_dataset("xor", 100, 0.0f, 7);
   const Result a = train(data, {8, 8}, Activation::ReLU, 0.02f, 100, 11);
   const Result b = train(data, {8, 8}, Activation::ReLU, 0.02f, 100, 11);
@@ -88,14 +105,15 @@ TEST(Determinism, SameSeedGivesBitIdenticalWeightsAndLosses) {
   EXPECT_NE(a.weights[0], c.weights[0]);
 }
 
-TEST(Training, SoftmaxClassifierLearnsThreeBlobs) {
+TEST_P(Training, SoftmaxClassifierLearnsThreeBlobs) {
   const Dataset data = make_dataset("blobs3", 150, 0.1f, 2);
   MlpSpec spec;
+  spec.device = device();
   spec.hidden = {8};
   spec.activations = {Activation::ReLU};
   spec.outputs = 3;
   MLP model(spec);
-  const Tensor x = data.inputs(), y = data.targets();
+  const Tensor x = data.inputs(device()), y = data.targets(device());
   Adam opt(model.parameters(), AdamOptions{0.05f});
   for (int i = 0; i < 200; ++i) {
     opt.zero_grad();
@@ -109,9 +127,10 @@ TEST(Training, SoftmaxClassifierLearnsThreeBlobs) {
   EXPECT_GE(correct, 145);
 }
 
-TEST(Training, GridEvaluationMatchesPointwiseForward) {
+TEST_P(Training, GridEvaluationMatchesPointwiseForward) {
   MlpSpec spec;
   spec.hidden = {5};
+  spec.device = device();
   MLP model(spec);
   const Region r{-1, 1, -2, 2};
   const auto grid = evaluate_grid(model, FeatureSet::plain(), r, 7, 3);
@@ -119,11 +138,16 @@ TEST(Training, GridEvaluationMatchesPointwiseForward) {
   NoGradGuard g;
   for (int row = 0; row < 3; ++row)
     for (int col = 0; col < 7; ++col) {
-      const float v = model(Tensor::from_vector({grid_x(r, 7, col), grid_y(r, 3, row)}, {1, 2})).item();
+      const float v = model(Tensor::from_vector({grid_x(r, 7, col), grid_y(r, 3, row)}, {1, 2}, device())).item();
       EXPECT_NEAR(grid[static_cast<size_t>(row * 7 + col)], v, 1e-6);
     }
   EXPECT_THROW(evaluate_grid(model, FeatureSet::plain(), r, 0, 3), ValueError);
 }
+
+INSTANTIATE_TEST_SUITE_P(Devices, Determinism, ::testing::ValuesIn(testing::test_devices()),
+                         [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
+INSTANTIATE_TEST_SUITE_P(Devices, Training, ::testing::ValuesIn(testing::test_devices()),
+                         [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
 
 }  // namespace
 }  // namespace bp

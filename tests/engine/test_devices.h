@@ -1,0 +1,45 @@
+// Test suites run on every device: the CPU, the reference backend (the double-precision oracle
+// whose memory the host cannot read) and CUDA when a GPU is present (skipped with the reason
+// otherwise).
+#pragma once
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "backprop/backprop.h"
+
+namespace bp::testing {
+
+/// The device a parameterised test runs on (the CPU unless a fixture set it).
+inline Device& test_device() {
+  static Device d;
+  return d;
+}
+
+/// Parameter values for suites run on every device: "cpu", "reference" and "cuda".
+inline std::vector<std::string> test_devices() { return {"cpu", "reference", "cuda"}; }
+
+/// Sets test_device() from a parameter; false (and a reason) when that device is unavailable.
+inline bool use_test_device(const std::string& name, std::string* why_not) {
+  const Device d = name == "cpu" ? Device::cpu() : name == "reference" ? Device::reference() : Device::cuda(0);
+  if (d.type == DeviceType::CUDA && !cuda_available()) {
+    *why_not = "no CUDA device: " + cuda_unavailable_reason();
+    return false;
+  }
+  test_device() = d;
+  return true;
+}
+
+/// A fixture for TEST_P suites over test_devices(); skips a device that is not available.
+class OnEveryDevice : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string why;
+    if (!use_test_device(GetParam(), &why)) GTEST_SKIP() << why;
+  }
+  void TearDown() override { test_device() = Device::cpu(); }
+  static Device device() { return test_device(); }
+};
+
+}  // namespace bp::testing
