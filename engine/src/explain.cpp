@@ -11,6 +11,7 @@
 #include "backprop/features.h"
 #include "backprop/ops.h"
 #include "enum_names.h"
+#include "tensor_impl.h"
 
 namespace bp::explain {
 namespace {
@@ -153,25 +154,32 @@ Graph neuron_graph(const MLP& model, const TrainConfig& config, double x1, doubl
 }
 
 namespace {
-const std::map<std::string, std::string>& backward_rules() {
-  static const std::map<std::string, std::string> rules = {
-      {"linear", "linear Y = X·Wᵀ + b: dX = dY·W, dW = dYᵀ·X, db = Σ over rows of dY"},
-      {"matmul", "matmul C = A·B: dA = dC·Bᵀ, dB = Aᵀ·dC"},
-      {"add", "add: each input gets dOut, summed over broadcast dimensions"},
-      {"sub", "sub: dA = dOut, dB = −dOut (summed over broadcast dimensions)"},
-      {"mul", "mul: dA = dOut·B, dB = dOut·A"},
-      {"div", "div: dA = dOut/B, dB = −dOut·A/B²"},
-      {"tanh", "tanh: dX = dOut·(1 − tanh²(X))"},
-      {"sigmoid", "sigmoid: dX = dOut·σ(X)·(1 − σ(X))"},
-      {"relu", "relu: dX = dOut where X > 0, else 0"},
-      {"sum", "sum: every element gets dOut"},
-      {"mean", "mean: every element gets dOut / n"},
-      {"bce_with_logits", "BCE from logits: dZ = (σ(Z) − Y)/n · dOut"},
-      {"reshape", "reshape: dX = dOut reshaped back"},
-      {"slice", "slice: dX is zero except the slice, which gets dOut"},
-      {"cat", "cat: each part gets its slice of dOut"},
-  };
-  return rules;
+// The backward rule of a tensor-graph node, by its op id (and which unary op).
+std::string backward_rule(const TensorImpl& node) {
+  switch (node.op->id) {
+    case OpId::Linear: return "linear Y = X·Wᵀ + b: dX = dY·W, dW = dYᵀ·X, db = Σ over rows of dY";
+    case OpId::Matmul: return "matmul C = A·B: dA = dC·Bᵀ, dB = Aᵀ·dC";
+    case OpId::Add: return "add: each input gets dOut, summed over broadcast dimensions";
+    case OpId::Sub: return "sub: dA = dOut, dB = −dOut (summed over broadcast dimensions)";
+    case OpId::Mul: return "mul: dA = dOut·B, dB = dOut·A";
+    case OpId::Div: return "div: dA = dOut/B, dB = −dOut·A/B²";
+    case OpId::Sum: return "sum: every element gets dOut";
+    case OpId::Mean: return "mean: every element gets dOut / n";
+    case OpId::BceLogits: return "BCE from logits: dZ = (σ(Z) − Y)/n · dOut";
+    case OpId::Reshape: return "reshape: dX = dOut reshaped back";
+    case OpId::Slice: return "slice: dX is zero except the slice, which gets dOut";
+    case OpId::Cat: return "cat: each part gets its slice of dOut";
+    case OpId::Unary:
+      switch (node.unary_state().op) {
+        case UnaryOp::Tanh: return "tanh: dX = dOut·(1 − tanh²(X))";
+        case UnaryOp::Sigmoid: return "sigmoid: dX = dOut·σ(X)·(1 − σ(X))";
+        case UnaryOp::Relu: return "relu: dX = dOut where X > 0, else 0";
+        default: break;
+      }
+      break;
+    default: break;
+  }
+  return std::string(node.op->name) + ": its backward rule maps dOut to each input";
 }
 
 std::string summary(const Tensor& t) {
@@ -204,16 +212,15 @@ Graph tensor_graph(Trainer& trainer) {
   std::map<uint64_t, int> index;
   for (const Tensor& t : order) {
     GNode n;
-    n.kind = t.is_leaf() ? (t.requires_grad() ? GNode::Param : (t.name().rfind("y", 0) == 0 ? GNode::Target : GNode::Input)) : GNode::Op;
+    // The targets are the leaf holding y's data (a reshaped view of it, in some losses).
+    const bool target = t.impl()->storage == y.impl()->storage;
+    n.kind = t.is_leaf() ? (t.requires_grad() ? GNode::Param : (target ? GNode::Target : GNode::Input)) : GNode::Op;
     n.op = t.is_leaf() ? "" : t.op_name();
     n.label = t.is_leaf() ? (t.name().empty() ? "input" : t.name()) : n.op;
     n.shape = t.shape().str();
     n.value_text = summary(t);
     n.grad_text = summary(t.grad());
-    if (!t.is_leaf()) {
-      const auto it = backward_rules().find(n.op);
-      n.backward_rule = it != backward_rules().end() ? it->second : n.op + ": its backward rule maps dOut to each input";
-    }
+    if (!t.is_leaf()) n.backward_rule = backward_rule(*t.impl());
     const std::vector<float> v = t.to_vector();
     const int64_t cols = t.dim() >= 2 ? t.shape()[t.dim() - 1] : static_cast<int64_t>(v.size());
     const int64_t rows = cols ? static_cast<int64_t>(v.size()) / cols : 0;

@@ -32,21 +32,21 @@ void require_same_device(const Tensor& a, const Tensor& b, const char* op) {
 void unary_backward(const TensorImpl& node, const Tensor& g, Tensor* grads) {
   const Tensor& x = node.in[0];
   Tensor gi = make_tensor(x.shape(), node.backend());
-  node.backend().unary_backward(static_cast<UnaryOp>(node.i0), sv(gi), sv(g), sv(x), node.view(),
-                                node.p0, node.p1);
+  const TensorImpl::UnaryState st = node.unary_state();
+  node.backend().unary_backward(st.op, sv(gi), sv(g), sv(x), node.view(), st.p0, st.p1);
   grads[0] = std::move(gi);
 }
 
 // Indexed by UnaryOp.
 const OpDef kUnaryDefs[] = {
-    {"copy", unary_backward},      {"neg", unary_backward},      {"exp", unary_backward},
-    {"log", unary_backward},       {"sqrt", unary_backward},     {"abs", unary_backward},
-    {"relu", unary_backward},      {"leaky_relu", unary_backward}, {"elu", unary_backward},
-    {"sigmoid", unary_backward},   {"tanh", unary_backward},     {"softplus", unary_backward},
-    {"sin", unary_backward},       {"cos", unary_backward},      {"gelu", unary_backward},
-    {"silu", unary_backward},      {"gaussian", unary_backward}, {"pow", unary_backward},
-    {"clamp", unary_backward},     {"add_scalar", unary_backward}, {"mul_scalar", unary_backward},
-    {"rsub_scalar", unary_backward}, {"rdiv_scalar", unary_backward}, {"not_finite", unary_backward},
+    {OpId::Unary, "copy", unary_backward},      {OpId::Unary, "neg", unary_backward},      {OpId::Unary, "exp", unary_backward},
+    {OpId::Unary, "log", unary_backward},       {OpId::Unary, "sqrt", unary_backward},     {OpId::Unary, "abs", unary_backward},
+    {OpId::Unary, "relu", unary_backward},      {OpId::Unary, "leaky_relu", unary_backward}, {OpId::Unary, "elu", unary_backward},
+    {OpId::Unary, "sigmoid", unary_backward},   {OpId::Unary, "tanh", unary_backward},     {OpId::Unary, "softplus", unary_backward},
+    {OpId::Unary, "sin", unary_backward},       {OpId::Unary, "cos", unary_backward},      {OpId::Unary, "gelu", unary_backward},
+    {OpId::Unary, "silu", unary_backward},      {OpId::Unary, "gaussian", unary_backward}, {OpId::Unary, "pow", unary_backward},
+    {OpId::Unary, "clamp", unary_backward},     {OpId::Unary, "add_scalar", unary_backward}, {OpId::Unary, "mul_scalar", unary_backward},
+    {OpId::Unary, "rsub_scalar", unary_backward}, {OpId::Unary, "rdiv_scalar", unary_backward}, {OpId::Unary, "not_finite", unary_backward},
 };
 static_assert(sizeof(kUnaryDefs) / sizeof(kUnaryDefs[0]) ==
               static_cast<size_t>(UnaryOp::NonFinite) + 1);
@@ -56,10 +56,7 @@ Tensor unary(UnaryOp op, const Tensor& x, float p0 = 0.0f, float p1 = 0.0f) {
   Tensor out = make_tensor(x.shape(), be(x));
   be(x).unary(op, sv(out), sv(x), p0, p1);
   if (grad_mode_enabled() && x.requires_grad()) {
-    TensorImpl& o = *out.impl();
-    o.i0 = static_cast<int>(op);
-    o.p0 = p0;
-    o.p1 = p1;
+    out.impl()->save_unary({op, p0, p1});
     record(out, &kUnaryDefs[static_cast<int>(op)], {&x});
   }
   return out;
@@ -78,19 +75,19 @@ Tensor binary(BinaryOp op, const OpDef* def, const Tensor& a, const Tensor& b, c
 
 const Shape& in_shape(const TensorImpl& n, int i) { return n.input(i).shape(); }
 
-const OpDef kAdd{"add", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kAdd{OpId::Add, "add", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                    if (needs_grad(n, 0)) r[0] = sum_to(g, in_shape(n, 0));
                    if (needs_grad(n, 1)) r[1] = sum_to(g, in_shape(n, 1));
                  }};
-const OpDef kSub{"sub", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kSub{OpId::Sub, "sub", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                    if (needs_grad(n, 0)) r[0] = sum_to(g, in_shape(n, 0));
                    if (needs_grad(n, 1)) r[1] = sum_to(neg(g), in_shape(n, 1));
                  }};
-const OpDef kMul{"mul", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kMul{OpId::Mul, "mul", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                    if (needs_grad(n, 0)) r[0] = sum_to(mul(g, n.in[1]), in_shape(n, 0));
                    if (needs_grad(n, 1)) r[1] = sum_to(mul(g, n.in[0]), in_shape(n, 1));
                  }};
-const OpDef kDiv{"div", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kDiv{OpId::Div, "div", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                    if (needs_grad(n, 0)) r[0] = sum_to(div(g, n.in[1]), in_shape(n, 0));
                    if (needs_grad(n, 1)) {
                      const Tensor& b = n.in[1];
@@ -98,12 +95,12 @@ const OpDef kDiv{"div", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                    }
                  }};
 // Ties send the gradient to the first argument.
-const OpDef kMaximum{"maximum", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kMaximum{OpId::Maximum, "maximum", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                        const Tensor pick_a = ge(n.in[0], n.in[1]);
                        if (needs_grad(n, 0)) r[0] = sum_to(mul(g, pick_a), in_shape(n, 0));
                        if (needs_grad(n, 1)) r[1] = sum_to(mul(g, 1.0f - pick_a), in_shape(n, 1));
                      }};
-const OpDef kMinimum{"minimum", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kMinimum{OpId::Minimum, "minimum", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                        const Tensor pick_a = le(n.in[0], n.in[1]);
                        if (needs_grad(n, 0)) r[0] = sum_to(mul(g, pick_a), in_shape(n, 0));
                        if (needs_grad(n, 1)) r[1] = sum_to(mul(g, 1.0f - pick_a), in_shape(n, 1));
@@ -124,16 +121,16 @@ Shape keep_shape(const Shape& s, int axis) {
 // The upstream gradient of a reduction, reshaped to the kept shape and broadcast to the input.
 Tensor spread(const TensorImpl& n, const Tensor& g) {
   const Shape& xs = n.in[0].shape();
-  return g.reshape(keep_shape(xs, n.i0)).broadcast_to(xs);
+  return g.reshape(keep_shape(xs, n.reduce_state().axis)).broadcast_to(xs);
 }
 
-const OpDef kSum{"sum", [](const TensorImpl& n, const Tensor& g, Tensor* r) { r[0] = spread(n, g); }};
-const OpDef kMean{"mean", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
-                    r[0] = mul(spread(n, g), Tensor::scalar(n.p0, g.device()));
+const OpDef kSum{OpId::Sum, "sum", [](const TensorImpl& n, const Tensor& g, Tensor* r) { r[0] = spread(n, g); }};
+const OpDef kMean{OpId::Mean, "mean", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+                    r[0] = mul(spread(n, g), Tensor::scalar(n.reduce_state().scale, g.device()));
                   }};
-const OpDef kMax{"max", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kMax{OpId::Max, "max", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                    const Tensor& x = n.in[0];
-                   const Shape ks = keep_shape(x.shape(), n.i0);
+                   const Shape ks = keep_shape(x.shape(), n.reduce_state().axis);
                    const Tensor mask = eq(x, value_of(n).reshape(ks));
                    const Tensor count = sum_to(mask, ks);
                    r[0] = mul(mask, div(g.reshape(ks), count));
@@ -153,8 +150,7 @@ Tensor reduce(ReduceOp op, const OpDef* def, const Tensor& x, int axis, bool kee
   Tensor out = make_tensor(final_shape, be(x));
   be(x).reduce(op, {out.impl()->ptr(), ks, contiguous_strides(ks)}, sv(x), scale);
   if (grad_mode_enabled() && x.requires_grad()) {
-    out.impl()->i0 = axis;
-    out.impl()->p0 = scale;
+    out.impl()->save_reduce({axis, scale});
     record(out, def, {&x});
   }
   return out;
@@ -226,7 +222,7 @@ Tensor operator/(float s, const Tensor& a) { return unary(UnaryOp::RDivScalar, a
 // ---- where ---------------------------------------------------------------------------------
 
 namespace {
-const OpDef kWhere{"where", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kWhere{OpId::Where, "where", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                      const Tensor zero = Tensor::scalar(0.0f, g.device());
                      if (needs_grad(n, 1)) r[1] = sum_to(where(n.in[0], g, zero), in_shape(n, 1));
                      if (needs_grad(n, 2)) r[2] = sum_to(where(n.in[0], zero, g), in_shape(n, 2));
@@ -310,7 +306,7 @@ Tensor log_softmax(const Tensor& x, int axis) { return sub(x, logsumexp(x, axis,
 Tensor softmax(const Tensor& x, int axis) { return exp(log_softmax(x, axis)); }
 
 namespace {
-const OpDef kSumTo{"sum_to", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kSumTo{OpId::SumTo, "sum_to", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                      r[0] = g.broadcast_to(n.in[0].shape());
                    }};
 }  // namespace
@@ -336,7 +332,7 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
 // ---- matmul and linear ---------------------------------------------------------------------
 
 namespace {
-const OpDef kMatmul{"matmul", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kMatmul{OpId::Matmul, "matmul", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                       const Tensor& a = n.in[0];
                       const Tensor& b = n.in[1];
                       if (needs_grad(n, 0)) r[0] = sum_to(matmul(g, b.transpose(-2, -1)), a.shape());
@@ -344,7 +340,7 @@ const OpDef kMatmul{"matmul", [](const TensorImpl& n, const Tensor& g, Tensor* r
                     }};
 
 // gx = g·w, gw = gᵀ·x and gb = column sums of g, in one backend call.
-const OpDef kLinear{"linear", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kLinear{OpId::Linear, "linear", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                       const Tensor& x = n.in[0];
                       const Tensor& w = n.in[1];
                       Backend& backend = n.backend();
@@ -427,7 +423,7 @@ Tensor linear_relu_inference(const Tensor& x, const Tensor& w, const Tensor& b) 
 // ---- fused loss ----------------------------------------------------------------------------
 
 namespace {
-const OpDef kBceLogits{"bce_with_logits", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kBceLogits{OpId::BceLogits, "bce_with_logits", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                          const Tensor& z = n.in[0];
                          const Tensor& y = n.in[1];
                          const float scale = 1.0f / static_cast<float>(z.numel());
@@ -456,11 +452,12 @@ Tensor bce_with_logits(const Tensor& logits, const Tensor& targets) {
 // ---- assembling ----------------------------------------------------------------------------
 
 namespace {
-const OpDef kCat{"cat", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kCat{OpId::Cat, "cat", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                    int64_t start = 0;
                    for (int i = 0; i < n.num_in; ++i) {
-                     const int64_t len = n.input(i).shape()[n.i0];
-                     if (needs_grad(n, i)) r[i] = g.slice(n.i0, start, start + len);
+                     const int axis = n.cat_axis();
+                     const int64_t len = n.input(i).shape()[axis];
+                     if (needs_grad(n, i)) r[i] = g.slice(axis, start, start + len);
                      start += len;
                    }
                  }};
@@ -492,7 +489,7 @@ Tensor cat(const std::vector<Tensor>& parts, int axis) {
     start += p.shape()[a];
   }
   if (grad_mode_enabled()) {
-    out.impl()->i0 = a;
+    out.impl()->save_cat_axis(a);
     record(out, &kCat, parts);
   }
   return out;

@@ -23,10 +23,19 @@ struct Storage {
   ~Storage() { backend->deallocate(data, size); }
 };
 
-/// One differentiable operation: its name and how to turn the output's gradient into the
-/// gradients of its inputs. `grads` has one slot per input; slots of inputs that do not
-/// require grad may be left undefined.
+/// Which op made a node. Code that treats ops differently (the inspector's backward rules)
+/// switches on this, never on the display name.
+enum class OpId : uint8_t {
+  Unary, Add, Sub, Mul, Div, Maximum, Minimum, Where, Sum, Mean, Max, SumTo, Matmul, Linear, BceLogits, Cat,
+  Reshape, Permute, Transpose, BroadcastTo, Slice, Copy, To,
+  Custom,  ///< an op defined outside ops.cpp and views.cpp (tests)
+};
+
+/// One differentiable operation: its id, its display name and how to turn the output's
+/// gradient into the gradients of its inputs. `grads` has one slot per input; slots of inputs
+/// that do not require grad may be left undefined.
 struct OpDef {
+  OpId id;
   const char* name;
   void (*backward)(const TensorImpl& node, const Tensor& grad_out, Tensor* grads);
 };
@@ -44,8 +53,6 @@ struct TensorImpl {
   const OpDef* op = nullptr;
   std::array<Tensor, 3> in;
   int num_in = 0;
-  float p0 = 0.0f, p1 = 0.0f;  // op scalars (exponent, slope, scale, ...)
-  int i0 = 0, i1 = 0;          // op integers (axis, keepdim, ...)
   uint64_t seq = 0;
   uint64_t visit = 0;  // scratch mark for graph walks
 
@@ -57,10 +64,39 @@ struct TensorImpl {
     std::string name;
   };
   std::unique_ptr<Extras> extras;
+  float saved_f_[2] = {0.0f, 0.0f};  // see the save_* accessors
+  int saved_i_ = 0;
   Extras& extra() {
     if (!extras) extras = std::make_unique<Extras>();
     return *extras;
   }
+
+  // ---- what an op saved for its backward rule, by name ----------------------------------------
+  // Every node has room for two floats and an int (a node must stay small: every op makes one);
+  // shape-like state lives in Extras. Each op writes and reads its state only through these.
+  struct UnaryState {
+    UnaryOp op;
+    float p0, p1;  ///< the op's scalars (exponent, slope, bounds, the scalar operand)
+  };
+  void save_unary(const UnaryState& s) { saved_i_ = static_cast<int>(s.op), saved_f_[0] = s.p0, saved_f_[1] = s.p1; }
+  UnaryState unary_state() const { return {static_cast<UnaryOp>(saved_i_), saved_f_[0], saved_f_[1]}; }
+  struct ReduceState {
+    int axis;     ///< the reduced axis, or kAllAxes
+    float scale;  ///< the factor applied after summing (1/n for mean)
+  };
+  void save_reduce(const ReduceState& s) { saved_i_ = s.axis, saved_f_[0] = s.scale; }
+  ReduceState reduce_state() const { return {saved_i_, saved_f_[0]}; }
+  void save_cat_axis(int axis) { saved_i_ = axis; }
+  int cat_axis() const { return saved_i_; }
+  /// permute and transpose: the order of the input's axes.
+  void save_permutation(const Shape& order) { extra().aux = order; }
+  const Shape& permutation() const { return extras->aux; }
+  struct SliceState {
+    int axis;
+    int64_t start, step;
+  };
+  void save_slice(const SliceState& s) { extra().aux = Shape{s.axis, s.start, s.step}; }
+  SliceState slice_state() const { return {static_cast<int>(extras->aux[0]), extras->aux[1], extras->aux[2]}; }
 
   const Tensor& input(int i) const {
     return i < 3 ? in[static_cast<size_t>(i)] : extras->more_in[static_cast<size_t>(i - 3)];

@@ -12,32 +12,32 @@
 namespace bp {
 namespace {
 
-const OpDef kReshape{"reshape", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kReshape{OpId::Reshape, "reshape", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                        r[0] = g.reshape(n.in[0].shape());
                      }};
-const OpDef kPermute{"permute", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
-                       Shape inverse = n.extras->aux;
-                       for (int i = 0; i < inverse.size(); ++i) inverse[static_cast<int>(n.extras->aux[i])] = i;
+const OpDef kPermute{OpId::Permute, "permute", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+                       const Shape& order = n.permutation();
+                       Shape inverse = order;
+                       for (int i = 0; i < inverse.size(); ++i) inverse[static_cast<int>(order[i])] = i;
                        r[0] = g.permute(inverse);
                      }};
-const OpDef kTranspose{"transpose", kPermute.backward};
-const OpDef kBroadcast{"broadcast_to", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kTranspose{OpId::Transpose, "transpose", kPermute.backward};
+const OpDef kBroadcast{OpId::BroadcastTo, "broadcast_to", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                          r[0] = sum_to(g, n.in[0].shape());
                        }};
-const OpDef kSlice{"slice", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kSlice{OpId::Slice, "slice", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                      const Tensor& x = n.in[0];
                      Tensor full = Tensor::zeros(x.shape(), x.device());
                      StridedView dst = full.impl()->view();
-                     const Shape& aux = n.extras->aux;
-                     const int axis = static_cast<int>(aux[0]);
-                     dst.data += aux[1] * dst.strides[axis];
-                     dst.strides[axis] *= aux[2];
+                     const TensorImpl::SliceState st = n.slice_state();
+                     dst.data += st.start * dst.strides[st.axis];
+                     dst.strides[st.axis] *= st.step;
                      dst.shape = g.shape();
                      full.impl()->backend().unary(UnaryOp::Copy, dst, g.impl()->view(), 0, 0);
                      r[0] = std::move(full);
                    }};
-const OpDef kCopy{"copy", [](const TensorImpl&, const Tensor& g, Tensor* r) { r[0] = g; }};
-const OpDef kTo{"to", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
+const OpDef kCopy{OpId::Copy, "copy", [](const TensorImpl&, const Tensor& g, Tensor* r) { r[0] = g; }};
+const OpDef kTo{OpId::To, "to", [](const TensorImpl& n, const Tensor& g, Tensor* r) {
                   r[0] = g.to(n.in[0].device());
                 }};
 
@@ -111,7 +111,7 @@ Tensor Tensor::permute(const Shape& order) const {
   }
   Tensor v = make_view(*this, s, st, offset());
   record(v, &kPermute, {this});
-  if (v.impl()->op) v.impl()->extra().aux = norm;  // for the backward rule only
+  if (v.impl()->op) v.impl()->save_permutation(norm);
   return v;
 }
 
@@ -128,7 +128,7 @@ Tensor Tensor::transpose(int a, int b) const {
   std::swap(st[x], st[y]);
   Tensor v = make_view(*this, s, st, offset());
   record(v, &kTranspose, {this});
-  if (v.impl()->op) v.impl()->extra().aux = order;  // for the backward rule only
+  if (v.impl()->op) v.impl()->save_permutation(order);
   return v;
 }
 
@@ -155,7 +155,7 @@ Tensor Tensor::slice(int axis, int64_t start, int64_t end, int64_t step) const {
   st[a] *= step;
   Tensor v = make_view(*this, s, st, offset() + start * strides()[a]);
   record(v, &kSlice, {this});
-  if (v.impl()->op) v.impl()->extra().aux = Shape{a, start, step};  // for the backward rule only
+  if (v.impl()->op) v.impl()->save_slice({a, start, step});
   return v;
 }
 

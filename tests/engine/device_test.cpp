@@ -117,7 +117,7 @@ TEST(DeviceGuards, BackwardSeedSetGradOptimizersAndTheBackwardDriverNameBothDevi
   expect_names_both([&] { adam.step(); }, "Adam::step");
 
   // A backward rule that returns its gradient on the wrong device.
-  static const OpDef kWrong{"wrong_device", [](const TensorImpl&, const Tensor& g, Tensor* r) { r[0] = Tensor::ones(g.shape()); }};
+  static const OpDef kWrong{OpId::Custom, "wrong_device", [](const TensorImpl&, const Tensor& g, Tensor* r) { r[0] = Tensor::ones(g.shape()); }};
   const Tensor z = make_tensor(x.shape(), backend_for(kRef));
   record(z, &kWrong, {&x});
   expect_names_both([&] { sum(z).backward(); }, "the backward driver");
@@ -200,7 +200,9 @@ TEST_P(PipelineOnReference, GivesTheCpuResultsWithinFloat32Tolerance) {
   }
   const Metrics ma = cpu.test_metrics(), mb = ref.test_metrics();
   EXPECT_NEAR(mb.loss, ma.loss, 2e-4f * std::max(1.0f, ma.loss));
-  if (!std::isnan(ma.accuracy)) EXPECT_NEAR(mb.accuracy, ma.accuracy, 1.0f / 20.0f) << "one borderline point may flip";
+  if (!std::isnan(ma.accuracy)) {
+    EXPECT_NEAR(mb.accuracy, ma.accuracy, 1.0f / 20.0f) << "one borderline point may flip";
+  }
   // The boundary grid and predictions, on the model's device.
   const auto ga = evaluate_grid(cpu.model(), cpu.features(), data.region, 23, 17);
   const auto gb = evaluate_grid(ref.model(), ref.features(), data.region, 23, 17);

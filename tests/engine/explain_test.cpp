@@ -207,6 +207,16 @@ TEST(Explain, TensorGraphOfOneTrainingStep) {
   EXPECT_NE(std::find(ops.begin(), ops.end(), "tanh"), ops.end());
   EXPECT_EQ(g.nodes.back().op, "bce_with_logits");
   EXPECT_EQ(g.nodes.back().label, "loss");
+  // Kinds and backward rules come from the op ids and the data, not from names.
+  int targets = 0, params = 0;
+  for (const auto& n : g.nodes) {
+    targets += n.kind == explain::GNode::Target;
+    params += n.kind == explain::GNode::Param;
+    const std::string want = n.op == "linear" ? "dW = dYᵀ·X" : n.op == "tanh" ? "1 − tanh²" : n.op == "bce_with_logits" ? "σ(Z) − Y" : "";
+    EXPECT_NE(n.backward_rule.find(want), std::string::npos) << n.op << ": " << n.backward_rule;
+  }
+  EXPECT_EQ(targets, 1);
+  EXPECT_EQ(params, 4);  // two weights, two biases
   Stepper s(g);
   s.run_to_end();
   EXPECT_EQ(s.phase(), Stepper::Done);
