@@ -111,7 +111,7 @@ Graph neuron_graph(const MLP& model, const TrainConfig& config, double x1, doubl
     if (n->kind != scalar::Node::Op || n->layer < 0 || static_cast<size_t>(n->layer) >= lin.size() || n->neuron < 0 ||
         n->neuron >= lin[static_cast<size_t>(n->layer)]->out_features())
       continue;
-    if (n->op == "sum" || n->op == activation_name(acts[static_cast<size_t>(n->layer)]))
+    if (n->op_kind == scalar::OpKind::Sum || (n->op_kind == scalar::OpKind::Activation && n->activation == acts[static_cast<size_t>(n->layer)]))
       outputs[static_cast<size_t>(n->layer)][static_cast<size_t>(n->neuron)] = n;  // the last in creation order is the activation
   }
   for (size_t l = 0; l < lin.size(); ++l) {
@@ -122,9 +122,10 @@ Graph neuron_graph(const MLP& model, const TrainConfig& config, double x1, doubl
       const std::shared_ptr<scalar::Node>& out = outputs[l][static_cast<size_t>(j)];
       auto nn = std::make_shared<scalar::Node>(*out);
       nn->op = "neuron";
+      nn->op_kind = scalar::OpKind::Neuron;
       nn->parents = prev;
       nn->local.clear();
-      const double fprime = out->op == "sum" ? 1.0 : out->local[0];  // f'(z); 1 without an activation
+      const double fprime = out->op_kind == scalar::OpKind::Sum ? 1.0 : out->local[0];  // f'(z); 1 without an activation
       for (int64_t i = 0; i < in; ++i) nn->local.push_back(fprime * w[static_cast<size_t>(j * in + i)]);
       nn->label = (l + 1 == lin.size() ? "out" : "n" + std::to_string(l + 1)) + "." + std::to_string(j + 1);
       nodes.push_back(nn);
@@ -481,7 +482,7 @@ std::string escape(const std::string& s, bool xml) {
 // Name (and op), value and gradient on separate lines.
 std::string node_text(const Graph& g, const GNode& n) {
   std::string s = n.label;
-  if (!n.op.empty() && n.op != n.label && n.op != "neuron") s += " (" + n.op + ")";
+  if (!n.op.empty() && n.op != n.label && !is_neuron(n)) s += " (" + n.op + ")";
   if (g.level == Level::Tensor) return s + "\n" + n.shape + "\nvalue " + n.value_text + "\ngrad " + n.grad_text;
   return s + "\nvalue " + num(n.value) + "\ngrad " + num(n.grad);
 }
@@ -533,7 +534,7 @@ std::string to_svg(const Graph& g, const Layout& l) {
                   cx(i) - bw / 2, cy(i) - bh / 2, bw, bh, fill(n));
     s += buf;
     std::string title = n.label;
-    if (!n.op.empty() && n.op != n.label && n.op != "neuron") title += " (" + n.op + ")";
+    if (!n.op.empty() && n.op != n.label && !is_neuron(n)) title += " (" + n.op + ")";
     const std::string l1 = g.level == Level::Tensor ? n.shape : "value " + num(n.value);
     const std::string l2 = g.level == Level::Tensor ? "grad " + n.grad_text : "grad " + num(n.grad);
     std::snprintf(buf, sizeof buf,

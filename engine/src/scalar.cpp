@@ -33,9 +33,10 @@ std::string indexed(char prefix, size_t layer, int64_t a, int64_t b = -1) {
 std::string num(double v) { return explain::format_number(v); }
 std::string term(double v) { return explain::format_operand(v); }
 
-Value make(const std::string& op, std::vector<Value> parents, double data, std::vector<double> local, double param = 0.0) {
+Value make(OpKind kind, const std::string& op, std::vector<Value> parents, double data, std::vector<double> local, double param = 0.0) {
   auto n = std::make_shared<Node>();
   n->id = g_ids++;
+  n->op_kind = kind;
   n->op = op;
   n->data = data;
   n->param = param;
@@ -91,30 +92,32 @@ Value::Value(double data, std::string label, Node::Kind kind) : n_(std::make_sha
   n_->kind = kind;
 }
 
-Value operator+(const Value& a, const Value& b) { return make("+", {a, b}, a.data() + b.data(), {1.0, 1.0}); }
-Value operator*(const Value& a, const Value& b) { return make("*", {a, b}, a.data() * b.data(), {b.data(), a.data()}); }
-Value operator-(const Value& a, const Value& b) { return make("-", {a, b}, a.data() - b.data(), {1.0, -1.0}); }
+Value operator+(const Value& a, const Value& b) { return make(OpKind::Add, "+", {a, b}, a.data() + b.data(), {1.0, 1.0}); }
+Value operator*(const Value& a, const Value& b) { return make(OpKind::Mul, "*", {a, b}, a.data() * b.data(), {b.data(), a.data()}); }
+Value operator-(const Value& a, const Value& b) { return make(OpKind::Sub, "-", {a, b}, a.data() - b.data(), {1.0, -1.0}); }
 
 Value sum(const std::vector<Value>& parts, const std::string& label) {
   double s = 0;
   for (const Value& p : parts) s += p.data();
-  Value v = make("sum", parts, s, std::vector<double>(parts.size(), 1.0));
+  Value v = make(OpKind::Sum, "sum", parts, s, std::vector<double>(parts.size(), 1.0));
   v.label(label);
   return v;
 }
 
 Value activate(Activation a, const Value& x) {
   const auto [y, d] = act(a, x.data());
-  return make(activation_name(a), {x}, y, {d});
+  Value v = make(OpKind::Activation, activation_name(a), {x}, y, {d});
+  v.node()->activation = a;
+  return v;
 }
 
 Value pow(const Value& x, double p) {
-  return make("pow", {x}, std::pow(x.data(), p), {p * std::pow(x.data(), p - 1)}, p);
+  return make(OpKind::Pow, "pow", {x}, std::pow(x.data(), p), {p * std::pow(x.data(), p - 1)}, p);
 }
 
 Value bce_with_logits(const Value& z, double y) {
   const double s = softplus(z.data()) - y * z.data();
-  return make("bce", {z}, s, {sigmoid(z.data()) - y}, y);
+  return make(OpKind::Bce, "bce", {z}, s, {sigmoid(z.data()) - y}, y);
 }
 
 Value softmax_cross_entropy(const std::vector<Value>& z, int y) {
@@ -125,14 +128,14 @@ Value softmax_cross_entropy(const std::vector<Value>& z, int y) {
   std::vector<double> local;
   for (size_t c = 0; c < z.size(); ++c) local.push_back(std::exp(z[c].data() - mx) / denom - (static_cast<int>(c) == y ? 1.0 : 0.0));
   const double loss = std::log(denom) + mx - z[static_cast<size_t>(y)].data();
-  return make("softmax_ce", z, loss, local, y);
+  return make(OpKind::SoftmaxCE, "softmax_ce", z, loss, local, y);
 }
 
-Value mse(const Value& p, double t) { return make("mse", {p}, (p.data() - t) * (p.data() - t), {2 * (p.data() - t)}, t); }
+Value mse(const Value& p, double t) { return make(OpKind::Mse, "mse", {p}, (p.data() - t) * (p.data() - t), {2 * (p.data() - t)}, t); }
 
 Value hinge(const Value& s, double y01) {
   const double y = y01 > 0.5 ? 1.0 : -1.0, m = 1 - s.data() * y;
-  return make("hinge", {s}, m > 0 ? m : 0.0, {m > 0 ? -y : 0.0}, y01);
+  return make(OpKind::Hinge, "hinge", {s}, m > 0 ? m : 0.0, {m > 0 ? -y : 0.0}, y01);
 }
 
 std::vector<std::shared_ptr<Node>> topological_order(const Value& root) {
@@ -158,31 +161,45 @@ void Value::backward() const {
     for (size_t i = 0; i < (*it)->parents.size(); ++i) (*it)->parents[i]->grad += (*it)->grad * (*it)->local[i];
 }
 
+namespace {
+// d f(u)/du of an activation node, as a formula with its numbers.
+std::string activation_formula(const Node& n, double u, double d) {
+  switch (n.activation) {
+    case Activation::Identity: return "d u/du = 1";
+    case Activation::Tanh: return "d tanh(u)/du = 1 − tanh²(u) = 1 − " + term(n.data) + "² = " + num(d);
+    case Activation::Sigmoid: return "d σ(u)/du = σ(u)·(1 − σ(u)) = " + term(n.data) + "·(1 − " + term(n.data) + ") = " + num(d);
+    case Activation::ReLU: return "d relu(u)/du = (u > 0 ? 1 : 0) = " + std::string(u > 0 ? "1, since u = " : "0, since u = ") + num(u);
+    case Activation::LeakyReLU: return "d lrelu(u)/du = (u > 0 ? 1 : 0.01) = " + num(d);
+    case Activation::ELU: return "d elu(u)/du = (u > 0 ? 1 : e^u) = " + num(d);
+    case Activation::Softplus: return "d softplus(u)/du = σ(u) = σ(" + num(u) + ") = " + num(d);
+    case Activation::Sin: return "d sin(u)/du = cos(u) = cos(" + num(u) + ") = " + num(d);
+    case Activation::Cos: return "d cos(u)/du = −sin(u) = −sin(" + num(u) + ") = " + num(d);
+    case Activation::GELU: return "d gelu(u)/du = Φ(u) + u·φ(u) = " + num(d);
+    case Activation::SiLU: return "d silu(u)/du = σ(u)·(1 + u·(1 − σ(u))) = " + num(d);
+    case Activation::Gaussian: return "d e^(−u²)/du = −2u·e^(−u²) = −2·" + term(u) + "·" + term(n.data) + " = " + num(d);
+  }
+  return "local derivative = " + num(d);
+}
+}  // namespace
+
 std::string local_formula(const Node& n, size_t i) {
   if (i >= n.parents.size()) return "";
   const double u = n.parents[i]->data, d = n.local[i];
-  const std::string& op = n.op;
-  if (op == "+" || op == "sum") return "d(a + b + ...)/d(" + std::string(1, static_cast<char>('a' + std::min<size_t>(i, 25))) + ") = 1";
-  if (op == "-") return i == 0 ? "d(a − b)/da = 1" : "d(a − b)/db = −1";
-  if (op == "*") return i == 0 ? "d(a·b)/da = b = " + num(d) : "d(a·b)/db = a = " + num(d);
-  if (op == "tanh") return "d tanh(u)/du = 1 − tanh²(u) = 1 − " + term(n.data) + "² = " + num(d);
-  if (op == "sigmoid") return "d σ(u)/du = σ(u)·(1 − σ(u)) = " + term(n.data) + "·(1 − " + term(n.data) + ") = " + num(d);
-  if (op == "relu") return "d relu(u)/du = (u > 0 ? 1 : 0) = " + std::string(u > 0 ? "1, since u = " : "0, since u = ") + num(u);
-  if (op == "leaky_relu") return "d lrelu(u)/du = (u > 0 ? 1 : 0.01) = " + num(d);
-  if (op == "elu") return "d elu(u)/du = (u > 0 ? 1 : e^u) = " + num(d);
-  if (op == "softplus") return "d softplus(u)/du = σ(u) = σ(" + num(u) + ") = " + num(d);
-  if (op == "sin") return "d sin(u)/du = cos(u) = cos(" + num(u) + ") = " + num(d);
-  if (op == "cos") return "d cos(u)/du = −sin(u) = −sin(" + num(u) + ") = " + num(d);
-  if (op == "gelu") return "d gelu(u)/du = Φ(u) + u·φ(u) = " + num(d);
-  if (op == "silu") return "d silu(u)/du = σ(u)·(1 + u·(1 − σ(u))) = " + num(d);
-  if (op == "gaussian") return "d e^(−u²)/du = −2u·e^(−u²) = −2·" + term(u) + "·" + term(n.data) + " = " + num(d);
-  if (op == "linear") return "d u/du = 1";
-  if (op == "pow") return "d u^p/du = p·u^(p−1) = " + term(n.param) + "·" + term(u) + "^" + term(n.param - 1) + " = " + num(d);
-  if (op == "bce") return "d bce(z, y)/dz = σ(z) − y = " + num(d + n.param) + " − " + term(n.param) + " = " + num(d);
-  if (op == "softmax_ce") return "d CE/dz" + std::to_string(i) + " = p" + std::to_string(i) + " − [y = " + std::to_string(i) + "] = " + num(d);
-  if (op == "mse") return "d (p − t)²/dp = 2·(p − t) = 2·(" + num(u) + " − " + term(n.param) + ") = " + num(d);
-  if (op == "hinge") return "d max(0, 1 − y·s)/ds = (1 − y·s > 0 ? −y : 0) = " + num(d);
-  if (op == "neuron") return "∂a/∂x" + std::to_string(i + 1) + " = f'(z)·w = " + num(d);
+  switch (n.op_kind) {
+    case OpKind::Add:
+    case OpKind::Sum: return "d(a + b + ...)/d(" + std::string(1, static_cast<char>('a' + std::min<size_t>(i, 25))) + ") = 1";
+    case OpKind::Sub: return i == 0 ? "d(a − b)/da = 1" : "d(a − b)/db = −1";
+    case OpKind::Mul: return i == 0 ? "d(a·b)/da = b = " + num(d) : "d(a·b)/db = a = " + num(d);
+    case OpKind::Activation: return activation_formula(n, u, d);
+    case OpKind::Pow: return "d u^p/du = p·u^(p−1) = " + term(n.param) + "·" + term(u) + "^" + term(n.param - 1) + " = " + num(d);
+    case OpKind::Bce: return "d bce(z, y)/dz = σ(z) − y = " + num(d + n.param) + " − " + term(n.param) + " = " + num(d);
+    case OpKind::SoftmaxCE:
+      return "d CE/dz" + std::to_string(i) + " = p" + std::to_string(i) + " − [y = " + std::to_string(i) + "] = " + num(d);
+    case OpKind::Mse: return "d (p − t)²/dp = 2·(p − t) = 2·(" + num(u) + " − " + term(n.param) + ") = " + num(d);
+    case OpKind::Hinge: return "d max(0, 1 − y·s)/ds = (1 − y·s > 0 ? −y : 0) = " + num(d);
+    case OpKind::Neuron: return "∂a/∂x" + std::to_string(i + 1) + " = f'(z)·w = " + num(d);
+    case OpKind::Leaf: break;
+  }
   return "local derivative = " + num(d);
 }
 
@@ -190,14 +207,17 @@ std::string forward_formula(const Node& n) {
   if (n.parents.empty()) return n.label + " = " + num(n.data);
   std::string args;
   for (size_t i = 0; i < n.parents.size(); ++i) args += (i ? ", " : "") + num(n.parents[i]->data);
-  if (n.op == "*") return num(n.parents[0]->data) + " · " + term(n.parents[1]->data) + " = " + num(n.data);
-  if (n.op == "+" || n.op == "sum") {
-    std::string s;
-    for (size_t i = 0; i < n.parents.size(); ++i) s += i ? " + " + term(n.parents[i]->data) : num(n.parents[i]->data);
-    return s + " = " + num(n.data);
+  switch (n.op_kind) {
+    case OpKind::Mul: return num(n.parents[0]->data) + " · " + term(n.parents[1]->data) + " = " + num(n.data);
+    case OpKind::Add:
+    case OpKind::Sum: {
+      std::string s;
+      for (size_t i = 0; i < n.parents.size(); ++i) s += i ? " + " + term(n.parents[i]->data) : num(n.parents[i]->data);
+      return s + " = " + num(n.data);
+    }
+    case OpKind::Bce: return "bce(z = " + args + ", y = " + num(n.param) + ") = " + num(n.data);
+    default: return n.op + "(" + args + ") = " + num(n.data);
   }
-  if (n.op == "bce") return "bce(z = " + args + ", y = " + num(n.param) + ") = " + num(n.data);
-  return n.op + "(" + args + ") = " + num(n.data);
 }
 
 ScalarGraph build_scalar_graph(const MLP& model, const TrainConfig& config, double x1, double x2, double label,

@@ -105,7 +105,7 @@ std::optional<InspectorModel::NeuronDetail> InspectorModel::neuron_detail(int no
   if (!graph_ || !model_ || graph_->level != explain::Level::Neuron || node < 0 || static_cast<size_t>(node) >= graph_->nodes.size())
     return std::nullopt;
   const explain::GNode& n = graph_->nodes[static_cast<size_t>(node)];
-  if (n.op != "neuron" || n.layer < 0 || static_cast<size_t>(n.layer) >= weights_.size()) return std::nullopt;
+  if (!explain::is_neuron(n) || n.layer < 0 || static_cast<size_t>(n.layer) >= weights_.size()) return std::nullopt;
   const LayerWeights& lw = weights_[static_cast<size_t>(n.layer)];
   if (n.neuron < 0 || n.neuron >= lw.out || static_cast<int64_t>(n.inputs.size()) != lw.in) return std::nullopt;
   const auto acts = model_->layer_activations();

@@ -125,7 +125,10 @@ void StudioApp::inspector_details() {
     const auto snap = m_.snapshot();
     int map_layer = -1, map_index = -1;
     if (n.kind == explain::GNode::Input && focus < static_cast<int>(m_.config().features.size())) map_layer = 0, map_index = focus;
-    if (n.kind == explain::GNode::Op && n.layer >= 0 && n.neuron >= 0 && (n.op == "neuron" || n.op == "sum" || n.label.rfind("a", 0) == 0))
+    // A neuron's value: its weighted sum, its activation, or the neuron-level node.
+    const scalar::OpKind k = n.scalar ? n.scalar->op_kind : scalar::OpKind::Leaf;
+    if (n.kind == explain::GNode::Op && n.layer >= 0 && n.neuron >= 0 &&
+        (k == scalar::OpKind::Neuron || k == scalar::OpKind::Sum || k == scalar::OpKind::Activation))
       map_layer = n.layer + 1, map_index = n.neuron;
     if (map_layer >= 0 && static_cast<size_t>(map_layer) < snap->neuron_maps.size() &&
         static_cast<size_t>(map_index) < snap->neuron_maps[static_cast<size_t>(map_layer)].size()) {

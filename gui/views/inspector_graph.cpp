@@ -133,7 +133,7 @@ void StudioApp::inspector_graph() {
                   is_current || is_selected ? 3.0f : 1.0f);
       if (graph_zoom_ > 0.3f) {
         std::string title = n.label;
-        if (!n.op.empty() && n.op != n.label && n.op != "neuron") title += " (" + n.op + ")";
+        if (!n.op.empty() && n.op != n.label && !explain::is_neuron(n)) title += " (" + n.op + ")";
         if (members[i] > 1) {
           char buf[64];
           const bool whole_layer = inspector_.is_layer_collapsed(n.layer);

@@ -39,6 +39,9 @@ struct GNode {
   int heat_rows = 0, heat_cols = 0;
 };
 
+/// A node of the neuron level (one neuron: f(Σ w·x + b)).
+inline bool is_neuron(const GNode& n) { return n.scalar && n.scalar->op_kind == scalar::OpKind::Neuron; }
+
 struct Graph {
   Level level = Level::Scalar;
   std::vector<GNode> nodes;   ///< topological order; the root (the loss) last

@@ -13,11 +13,17 @@
 
 namespace bp::scalar {
 
+/// What an op node computes. Formulas and the inspector switch on this; `Node::op` is only the
+/// name shown.
+enum class OpKind : uint8_t { Leaf, Add, Sub, Mul, Sum, Activation, Pow, Bce, SoftmaxCE, Mse, Hinge, Neuron };
+
 struct Node {
   enum Kind { Input, Param, Target, Op };
   Kind kind = Op;
   uint64_t id = 0;           ///< creation order
-  std::string op;            ///< "+", "*", "tanh", "bce", ...; empty for leaves
+  OpKind op_kind = OpKind::Leaf;
+  Activation activation = Activation::Identity;  ///< which, for OpKind::Activation
+  std::string op;            ///< the name shown: "+", "*", "tanh", "bce", ...; empty for leaves
   std::string label;         ///< "x1", "layers.0.weight[2][1]", "z1.3", "loss"
   double data = 0.0;
   double grad = 0.0;
