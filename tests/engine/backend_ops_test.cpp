@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -589,6 +590,22 @@ TEST_P(BackendOps, AdamWithEveryFlag) {
         ref_->adam_step(c.ref(p).data, c.ref(g).data, c.ref(m).data, c.ref(v).data, n, a);
         c.check(1e-11);
       }
+}
+
+TEST_P(BackendOps, RunChunksCoversEveryPieceOnce) {
+  EXPECT_TRUE(dut_->device() == (GetParam() == "cpu" ? Device::cpu() : Device::cuda(0)));
+  for (int64_t n : {0, 1, 2, 17, 1000}) {
+    std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
+    for (Backend* be : {dut_, ref_}) {
+      be->run_chunks(n, [&](int64_t b, int64_t e) {
+        ASSERT_LE(0, b);
+        ASSERT_LE(b, e);
+        ASSERT_LE(e, n);
+        for (int64_t i = b; i < e; ++i) hits[static_cast<size_t>(i)]++;
+      });
+    }
+    for (int64_t i = 0; i < n; ++i) EXPECT_EQ(hits[static_cast<size_t>(i)].load(), 2) << "piece " << i << " of " << n;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Devices, BackendOps, ::testing::Values("cpu", "cuda"),
