@@ -209,6 +209,9 @@ Tensor Trainer::loss_of(const Tensor& out, const Tensor& targets) const {
   return Tensor();
 }
 
+// The row numbers of a permutation travel as float32: exact up to 2^24.
+static_assert(kMaxPoints <= (int64_t{1} << 24), "gather_rows needs row numbers that are exact in float32");
+
 void Trainer::next_batch(Tensor& x, Tensor& y) {
   const int64_t n = train_.size();
   if (config_.batch_size == 0 || config_.batch_size >= n) {
