@@ -8,6 +8,7 @@
 #include "backprop/ops.h"
 #include "backprop/random.h"
 #include "enum_names.h"
+#include "tensor_impl.h"
 
 namespace bp {
 
@@ -170,11 +171,12 @@ Trainer::Trainer(TrainConfig config, Dataset train, Dataset test, std::shared_pt
   // The data goes to the device once; every step after this stays there.
   train_x_ = feature_tensor(features_, train_, config_.device);
   train_y_ = train_.targets(config_.device);
+  params_ = model_->parameters();
   build_optimizer();
 }
 
 void Trainer::build_optimizer() {
-  std::vector<Tensor> params = model_->parameters();
+  const std::vector<Tensor>& params = params_;
   switch (config_.optimizer) {
     case OptimizerKind::SGD:
     case OptimizerKind::Momentum: {
@@ -252,23 +254,43 @@ float Trainer::step() {
   }
   loss.backward();
   // A finite loss can still give an update that overflows the weights (a huge learning rate):
-  // keep a device copy of the weights from before the update, count non-finite weights after it
-  // on the device (one number comes back), and restore the copy then.
-  const std::vector<Tensor> params = model_->parameters();
-  NoGradGuard g;
-  weights_before_.clear();
-  for (const Tensor& p : params) weights_before_.push_back(p.clone());
-  optimizer_->step();
-  Tensor bad;
-  for (const Tensor& p : params) {
-    const Tensor count = sum(not_finite(p));
-    bad = bad.defined() ? add(bad, count) : count;
+  // keep a device copy of the weights from before the update and restore it then.
+  if (params_.empty()) return last_loss_;
+  const Device d = params_.front().device();
+  if (weights_before_.size() != params_.size() || weights_before_.front().device() != d) {
+    weights_before_.clear();
+    nonfinite_flags_.clear();
+    for (const Tensor& p : params_) {
+      weights_before_.push_back(Tensor::empty(p.shape(), d));
+      nonfinite_flags_.push_back(Tensor::empty(p.shape(), d));
+    }
+    nonfinite_counts_ = Tensor::empty({static_cast<int64_t>(params_.size())}, d);
+    nonfinite_total_ = Tensor::empty({1}, d);
   }
-  if (bad.defined() && bad.item() != 0.0f) {
+  for (size_t i = 0; i < params_.size(); ++i) weights_before_[i].assign(params_[i]);
+  optimizer_->step();
+  if (update_overflowed()) {
     diverged_ = true;
-    for (size_t i = 0; i < params.size(); ++i) params[i].assign(weights_before_[i]);
+    for (size_t i = 0; i < params_.size(); ++i) params_[i].assign(weights_before_[i]);
   }
   return last_loss_;
+}
+
+// The number of non-finite weights, counted on the device into buffers made once (a step must
+// not allocate): per parameter, flags (not_finite) summed into one slot of a count vector, then
+// the counts summed; one number comes back to the host.
+bool Trainer::update_overflowed() {
+  Backend& be = params_.front().impl()->backend();
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const TensorImpl& flags = *nonfinite_flags_[i].impl();
+    be.unary(UnaryOp::NonFinite, flags.view(), params_[i].impl()->view(), 0.0f, 0.0f);
+    Shape ones = flags.shape;
+    for (int k = 0; k < ones.size(); ++k) ones[k] = 1;
+    be.reduce(ReduceOp::Sum, {nonfinite_counts_.impl()->ptr() + i, ones, contiguous_strides(ones)}, flags.view(), 1.0f);
+  }
+  const TensorImpl& counts = *nonfinite_counts_.impl();
+  be.reduce(ReduceOp::Sum, {nonfinite_total_.impl()->ptr(), {1}, {1}}, counts.view(), 1.0f);
+  return nonfinite_total_.item() != 0.0f;
 }
 
 Metrics Trainer::evaluate(const Dataset& data) {
