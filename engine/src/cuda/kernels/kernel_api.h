@@ -16,8 +16,10 @@
 
 #if defined(__CUDACC__)
 #define BP_HOST_DEVICE __host__ __device__
+#define BP_UNROLL _Pragma("unroll")
 #else
 #define BP_HOST_DEVICE
+#define BP_UNROLL
 #endif
 
 namespace bp::cuda {
@@ -32,18 +34,25 @@ struct KernelView {
   int64_t shape[kKernelMaxDims] = {};
   int64_t strides[kKernelMaxDims] = {};
 
+  // The loops run over every possible dimension with constant indices (unrolled on the GPU):
+  // indexing the arrays with a runtime rank would put them in local memory, which the build
+  // refuses (ptxas -warn-lmem-usage).
   BP_HOST_DEVICE int64_t numel() const {
     int64_t n = 1;
-    for (int d = 0; d < rank; ++d) n *= shape[d];
+    BP_UNROLL
+    for (int d = 0; d < kKernelMaxDims; ++d)
+      if (d < rank) n *= shape[d];
     return n;
   }
   /// The buffer offset of element `linear` in row-major order over shape.
   BP_HOST_DEVICE int64_t at(int64_t linear) const {
     int64_t off = offset;
-    for (int d = rank - 1; d >= 0; --d) {
-      off += (linear % shape[d]) * strides[d];
-      linear /= shape[d];
-    }
+    BP_UNROLL
+    for (int d = kKernelMaxDims - 1; d >= 0; --d)
+      if (d < rank) {
+        off += (linear % shape[d]) * strides[d];
+        linear /= shape[d];
+      }
     return off;
   }
 };
