@@ -10,6 +10,7 @@
 #include "backend.h"
 #include "backprop/backprop.h"
 #include "cuda/kernels/elementwise.h"
+#include "cuda/kernels/optim_steps.h"
 #include "cuda/kernels/reduce_sum.h"
 #include "cuda/kernels/tiled_matmul.h"
 #include "simt_emulator.h"
@@ -157,6 +158,100 @@ TEST(SimtKernels, TiledMatmulMatchesTheReferenceAtSizesThatAreNotTileMultiples) 
   check_tiled_matmul<4>(8, 8, 8, true, true, rng);
   check_tiled_matmul<8>(17, 9, 13, true, false, rng);
   check_tiled_matmul<8>(16, 33, 8, false, true, rng);
+}
+
+TEST(SimtKernels, BinaryWhereFillGatherAndUnaryBackwardMatchTheReference) {
+  Rng rng(8);
+  RefBuffer probe(std::vector<float>{0});
+  Backend& ref = probe.be;
+  // [4, 6] views: a transposed, b broadcast along rows (stride 0), out with gaps.
+  const KernelView av = view({4, 6}, {1, 4}), bv = view({4, 6}, {0, 1}), ov = view({4, 6}, {12, 2}), cv = view({4, 6}, {6, 1});
+  for (int k = 0; k <= static_cast<int>(BinaryOp::Ne); ++k) {
+    const auto op = static_cast<BinaryOp>(k);
+    std::vector<float> a = random_values(24, rng), b = random_values(6, rng), out(48, 0.0f);
+    a[5] = NAN, b[2] = a[7];  // NaN and a tie
+    Launch launch({2}, {16}, 0);
+    EXPECT_TRUE(launch.run([&, ga = launch.global(a), gb = launch.global(b), go = launch.global(out)](ThreadCtx& c) {
+                  cuda::binary_map(c, op, go, ov, ga, av, gb, bv);
+                }).clean());
+    RefBuffer ra(a), rb(b), ro(std::vector<float>(48, 0.0f));
+    ref.binary(op, strided(ro.p, ov), strided(ra.p, av), strided(rb.p, bv));
+    expect_close(out, ro.host(), 0.0, "binary_map " + std::to_string(k));
+  }
+  {  // where and fill
+    std::vector<float> cond(24), a = random_values(24, rng), b = random_values(6, rng), out(48, 0.0f), filled(48, 0.0f);
+    for (float& c : cond) c = static_cast<float>(rng.below(2));
+    Launch launch({2}, {16}, 0);
+    EXPECT_TRUE(launch.run([&, gc = launch.global(cond), ga = launch.global(a), gb = launch.global(b), go = launch.global(out),
+                            gf = launch.global(filled)](ThreadCtx& c) {
+                  cuda::where_map(c, go, ov, gc, cv, ga, av, gb, bv);
+                  cuda::fill_map(c, gf, ov, -2.5f);
+                }).clean());
+    RefBuffer rc(cond), ra(a), rb(b), ro(std::vector<float>(48, 0.0f)), rf(std::vector<float>(48, 0.0f));
+    ref.where(strided(ro.p, ov), strided(rc.p, cv), strided(ra.p, av), strided(rb.p, bv));
+    ref.fill(strided(rf.p, ov), -2.5f);
+    expect_close(out, ro.host(), 0.0, "where_map");
+    expect_close(filled, rf.host(), 0.0, "fill_map");
+  }
+  {  // gather_rows: [5, 3] rows picked by 7 indices, two of them invalid
+    std::vector<float> in = random_values(15, rng), index = {4, 0, 2, 2, 5, 1.5f, 3}, out(7 * 3, 0.0f);
+    const KernelView iv = view({5, 3}, {3, 1}), xv = view({7}, {1}), gv = view({7, 3}, {3, 1});
+    Launch launch({2}, {16}, 0);
+    EXPECT_TRUE(launch.run([&, gi = launch.global(in), gx = launch.global(index), go = launch.global(out)](ThreadCtx& c) {
+                  cuda::gather_rows_map(c, go, gv, gi, iv, gx, xv);
+                }).clean());
+    RefBuffer ri(in), rx(index), ro(std::vector<float>(21, 0.0f));
+    ref.gather_rows(strided(ro.p, gv), strided(ri.p, iv), strided(rx.p, xv));
+    expect_close(out, ro.host(), 0.0, "gather_rows_map");
+  }
+  for (int k = 0; k <= static_cast<int>(UnaryOp::NonFinite); ++k) {  // every derivative
+    const auto op = static_cast<UnaryOp>(k);
+    std::vector<float> x = random_values(24, rng, 0.2f, 2.0f), g = random_values(24, rng), y(24), gin(48, 0.0f);
+    const float p0 = op == UnaryOp::Pow ? 3.0f : op == UnaryOp::Clamp ? 0.5f : 0.3f, p1 = 1.5f;
+    for (size_t i = 0; i < y.size(); ++i) y[i] = cuda::unary_value(op, x[i], p0, p1);
+    const KernelView xv = view({4, 6}, {6, 1});
+    Launch launch({2}, {16}, 0);
+    EXPECT_TRUE(launch.run([&, gx = launch.global(x), gg = launch.global(g), gy = launch.global(y), go = launch.global(gin)](ThreadCtx& c) {
+                  cuda::unary_backward_map(c, op, go, ov, gg, xv, gx, xv, gy, xv, p0, p1);
+                }).clean());
+    RefBuffer rx(x), rg(g), ry(y), ro(std::vector<float>(48, 0.0f));
+    ref.unary_backward(op, strided(ro.p, ov), strided(rg.p, xv), strided(rx.p, xv), strided(ry.p, xv), p0, p1);
+    expect_close(gin, ro.host(), 1e-10, "unary_backward_map " + std::to_string(k));
+  }
+}
+
+TEST(SimtKernels, SgdAndAdamStepsMatchTheReference) {
+  Rng rng(9);
+  RefBuffer probe(std::vector<float>{0});
+  Backend& ref = probe.be;
+  const int64_t n = 37;
+  for (int flags = 0; flags < 16; ++flags) {
+    Backend::SgdArgs s{0.05f, flags & 1 ? 0.9f : 0.0f, flags & 2 ? 0.2f : 0.0f, flags & 4 ? 0.01f : 0.0f, flags & 8 ? 0.003f : 0.0f,
+                       0.002f, (flags & 1) && !(flags & 2), (flags & 3) == 1};
+    std::vector<float> p = random_values(n, rng), g = random_values(n, rng), buf = random_values(n, rng);
+    p[3] = 0.0f;  // sign(0) for L1
+    RefBuffer rp(p), rg(g), rb(buf);
+    Launch launch({2}, {16}, 0);
+    EXPECT_TRUE(launch.run([&, gp = launch.global(p), gg = launch.global(g), gb = launch.global(buf)](ThreadCtx& c) {
+                  cuda::sgd_step(c, gp, gg, gb, n, s);
+                }).clean());
+    ref.sgd_step(rp.p, rg.p, rb.p, n, s);
+    expect_close(p, rp.host(), 1e-12, "sgd_step flags " + std::to_string(flags));
+    if (s.momentum != 0.0f) expect_close(buf, rb.host(), 1e-12, "sgd momentum buffer");
+    Backend::AdamArgs a{0.01f, 0.9f, 0.999f, 1e-8f, flags & 4 ? 0.05f : 0.0f, flags & 8 ? 0.003f : 0.0f, flags & 2 ? 0.002f : 0.0f,
+                        (flags & 1) != 0, 1 + flags};
+    std::vector<float> q = random_values(n, rng), m = random_values(n, rng, -0.1f, 0.1f), v = random_values(n, rng, 0.0f, 0.05f);
+    RefBuffer rq(q), rm(m), rv(v);
+    const float bc1 = 1.0f - static_cast<float>(std::pow(0.9, a.step)), bc2 = std::sqrt(1.0f - static_cast<float>(std::pow(0.999, a.step)));
+    Launch launch2({2}, {16}, 0);
+    EXPECT_TRUE(launch2.run([&, gq = launch2.global(q), gg = launch2.global(g), gm = launch2.global(m), gv = launch2.global(v)](ThreadCtx& c) {
+                  cuda::adam_step(c, gq, gg, gm, gv, n, a, bc1, bc2);
+                }).clean());
+    ref.adam_step(rq.p, rg.p, rm.p, rv.p, n, a);
+    expect_close(q, rq.host(), 1e-11, "adam_step flags " + std::to_string(flags));
+    expect_close(m, rm.host(), 1e-11, "adam m");
+    expect_close(v, rv.host(), 1e-11, "adam v");
+  }
 }
 
 // ---- planted bugs: each must be reported --------------------------------------------------------
