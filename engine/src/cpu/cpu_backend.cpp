@@ -606,39 +606,47 @@ class CpuBackend final : public Backend {
     cpu::parallel_for(n, 1, [&](int64_t b, int64_t e) { fn(b, e); });
   }
 
-  void sgd_step(float* p, const float* g, float* buf, size_t n, const SgdArgs& a) override {
-    if (a.momentum == 0.0f && a.l1 == 0.0f) {  // plain SGD (with L2 / weight decay): one pass
-      const float lr = a.lr, decay = a.weight_decay + a.l2;
-      for (size_t i = 0; i < n; ++i) p[i] -= lr * (g[i] + decay * p[i]);
+  // The optimizer steps copy their settings into locals and take restrict pointers: read
+  // through `a`, every field was reloaded each element (a store to p[i] might have changed it)
+  // and the loops stayed scalar; now they run sixteen lanes at a time. The flags become separate
+  // loops, and sign(w) for L1 is branch-free.
+  void sgd_step(float* __restrict p, const float* __restrict g, float* __restrict buf, size_t n, const SgdArgs& a) override {
+    const float lr = a.lr, decay = a.weight_decay + a.l2, l1 = a.l1, mu = a.momentum, damp = 1.0f - a.dampening;
+    auto sign = [](float w) { return static_cast<float>(w > 0.0f) - static_cast<float>(w < 0.0f); };
+    if (mu == 0.0f) {  // plain SGD (with L2 / weight decay, L1)
+      for (size_t i = 0; i < n; ++i) p[i] -= lr * (g[i] + decay * p[i] + l1 * sign(p[i]));
       return;
     }
-    for (size_t i = 0; i < n; ++i) {
-      float d = g[i] + a.weight_decay * p[i] + a.l2 * p[i];
-      if (a.l1 != 0.0f) d += a.l1 * (p[i] > 0.0f ? 1.0f : (p[i] < 0.0f ? -1.0f : 0.0f));
-      if (a.momentum != 0.0f) {
-        buf[i] = a.first_step ? d : a.momentum * buf[i] + (1.0f - a.dampening) * d;
-        d = a.nesterov ? d + a.momentum * buf[i] : buf[i];
-      }
-      p[i] -= a.lr * d;
+    if (a.first_step) {
+      for (size_t i = 0; i < n; ++i) buf[i] = g[i] + decay * p[i] + l1 * sign(p[i]);
+    } else {
+      for (size_t i = 0; i < n; ++i) buf[i] = mu * buf[i] + damp * (g[i] + decay * p[i] + l1 * sign(p[i]));
+    }
+    if (a.nesterov) {
+      for (size_t i = 0; i < n; ++i) p[i] -= lr * ((g[i] + decay * p[i] + l1 * sign(p[i])) + mu * buf[i]);
+    } else {
+      for (size_t i = 0; i < n; ++i) p[i] -= lr * buf[i];
     }
   }
 
-  void adam_step(float* p, const float* g, float* m, float* v, size_t n,
+  void adam_step(float* __restrict p, const float* __restrict g, float* __restrict m, float* __restrict v, size_t n,
                  const AdamArgs& a) override {
     const float bc1 = 1.0f - static_cast<float>(std::pow(static_cast<double>(a.beta1), static_cast<double>(a.step)));
     const float bc2 = 1.0f - static_cast<float>(std::pow(static_cast<double>(a.beta2), static_cast<double>(a.step)));
-    const float step_size = a.lr / bc1;
-    const float bc2_sqrt = std::sqrt(bc2);
+    const float step_size = a.lr / bc1, bc2_sqrt = std::sqrt(bc2), eps = a.eps;
+    const float b1 = a.beta1, b2 = a.beta2, c1 = 1.0f - a.beta1, c2 = 1.0f - a.beta2, l1 = a.l1, l2 = a.l2;
+    // Decoupled (AdamW) decay shrinks the weight first; coupled decay joins the gradient.
+    const float shrink = a.decoupled ? 1.0f - a.lr * a.weight_decay : 1.0f;
+    const float decay = a.decoupled ? l2 : l2 + a.weight_decay;
+    auto sign = [](float w) { return static_cast<float>(w > 0.0f) - static_cast<float>(w < 0.0f); };
     for (size_t i = 0; i < n; ++i) {
-      float d = g[i] + a.l2 * p[i];
-      if (a.l1 != 0.0f) d += a.l1 * (p[i] > 0.0f ? 1.0f : (p[i] < 0.0f ? -1.0f : 0.0f));
-      if (a.decoupled)
-        p[i] *= 1.0f - a.lr * a.weight_decay;
-      else
-        d += a.weight_decay * p[i];
-      m[i] = a.beta1 * m[i] + (1.0f - a.beta1) * d;
-      v[i] = a.beta2 * v[i] + (1.0f - a.beta2) * d * d;
-      p[i] -= step_size * m[i] / (std::sqrt(v[i]) / bc2_sqrt + a.eps);
+      const float w = p[i];
+      const float d = g[i] + decay * w + l1 * sign(w);
+      const float mi = b1 * m[i] + c1 * d;
+      const float vi = b2 * v[i] + c2 * d * d;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = w * shrink - step_size * mi / (std::sqrt(vi) / bc2_sqrt + eps);
     }
   }
 };
