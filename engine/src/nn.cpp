@@ -55,7 +55,7 @@ void Module::zero_grad() {
 }
 
 Module& Module::to(Device device) {
-  for (const Tensor& t : parameters()) move_storage(*t.impl(), device);
+  for (const Tensor& t : parameters()) move_storage(t, device);
   return *this;
 }
 

@@ -180,10 +180,8 @@ Tensor eq(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Eq, nullpt
 Tensor ne(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Ne, nullptr, a, b, "ne"); }
 
 Tensor not_finite(const Tensor& x) {
-  require(x, "not_finite");
-  Tensor out = make_tensor(x.shape(), be(x));
-  be(x).unary(UnaryOp::NonFinite, sv(out), sv(x), 0.0f, 0.0f);
-  return out;
+  NoGradGuard no_grad;  // a count, not a differentiable value: never a graph node
+  return unary(UnaryOp::NonFinite, x);
 }
 
 Tensor neg(const Tensor& x) { return unary(UnaryOp::Neg, x); }

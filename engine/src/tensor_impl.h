@@ -112,7 +112,7 @@ Tensor make_tensor(const Shape& shape, Backend& backend);
 Tensor value_of(const TensorImpl& node);
 /// Replaces t's storage by a contiguous copy on `device` (its gradient moves too): every handle
 /// to t sees the new device. A no-op when t is already there.
-void move_storage(TensorImpl& t, Device device);
+void move_storage(const Tensor& t, Device device);
 /// A view sharing `base`'s storage.
 Tensor make_view(const Tensor& base, const Shape& shape, const Shape& strides, int64_t offset);
 /// Strided view of `t` broadcast to `shape` (zero strides on new or size-1 dimensions).

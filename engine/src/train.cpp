@@ -172,6 +172,13 @@ Trainer::Trainer(TrainConfig config, Dataset train, Dataset test, std::shared_pt
   train_x_ = feature_tensor(features_, train_, config_.device);
   train_y_ = train_.targets(config_.device);
   params_ = model_->parameters();
+  // The divergence check's buffers, made once on the device (a step allocates none).
+  for (const Tensor& p : params_) {
+    weights_before_.push_back(Tensor::empty(p.shape(), config_.device));
+    nonfinite_flags_.push_back(Tensor::empty(p.shape(), config_.device));
+  }
+  nonfinite_counts_ = Tensor::empty({static_cast<int64_t>(params_.size())}, config_.device);
+  nonfinite_total_ = Tensor::empty({1}, config_.device);
   build_optimizer();
 }
 
@@ -255,18 +262,6 @@ float Trainer::step() {
   loss.backward();
   // A finite loss can still give an update that overflows the weights (a huge learning rate):
   // keep a device copy of the weights from before the update and restore it then.
-  if (params_.empty()) return last_loss_;
-  const Device d = params_.front().device();
-  if (weights_before_.size() != params_.size() || weights_before_.front().device() != d) {
-    weights_before_.clear();
-    nonfinite_flags_.clear();
-    for (const Tensor& p : params_) {
-      weights_before_.push_back(Tensor::empty(p.shape(), d));
-      nonfinite_flags_.push_back(Tensor::empty(p.shape(), d));
-    }
-    nonfinite_counts_ = Tensor::empty({static_cast<int64_t>(params_.size())}, d);
-    nonfinite_total_ = Tensor::empty({1}, d);
-  }
   for (size_t i = 0; i < params_.size(); ++i) weights_before_[i].assign(params_[i]);
   optimizer_->step();
   if (update_overflowed()) {
@@ -276,11 +271,11 @@ float Trainer::step() {
   return last_loss_;
 }
 
-// The number of non-finite weights, counted on the device into buffers made once (a step must
-// not allocate): per parameter, flags (not_finite) summed into one slot of a count vector, then
+// The number of non-finite weights, counted on the device into the buffers made by the
+// constructor: per parameter, flags (not_finite) summed into one slot of a count vector, then
 // the counts summed; one number comes back to the host.
 bool Trainer::update_overflowed() {
-  Backend& be = params_.front().impl()->backend();
+  Backend& be = nonfinite_total_.impl()->backend();
   for (size_t i = 0; i < params_.size(); ++i) {
     const TensorImpl& flags = *nonfinite_flags_[i].impl();
     be.unary(UnaryOp::NonFinite, flags.view(), params_[i].impl()->view(), 0.0f, 0.0f);

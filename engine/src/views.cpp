@@ -202,20 +202,17 @@ void Tensor::assign(const Tensor& src) const {
   impl_->backend().unary(UnaryOp::Copy, impl_->view(), src.impl()->view(), 0.0f, 0.0f);
 }
 
-void move_storage(TensorImpl& t, Device device) {
-  if (t.backend().device() == device) return;
-  Backend& dst = backend_for(device);  // throws DeviceError before anything changes
-  const Tensor packed = make_tensor(t.shape, t.backend());
-  t.backend().unary(UnaryOp::Copy, packed.impl()->view(), t.view(), 0.0f, 0.0f);
-  std::vector<float> host(static_cast<size_t>(t.shape.numel()));
-  t.backend().to_host(host.data(), packed.impl()->ptr(), host.size());
-  const Tensor moved = make_tensor(t.shape, dst);
-  dst.from_host(moved.impl()->ptr(), host.data(), host.size());
-  Tensor grad = t.grad.defined() ? t.grad.to(device) : Tensor();
-  t.storage = moved.impl()->storage;
-  t.strides = moved.impl()->strides;
-  t.offset = 0;
-  t.grad = std::move(grad);
+void move_storage(const Tensor& t, Device device) {
+  if (t.device() == device) return;
+  // Contiguous copies on the device (detached: no graph node); throws DeviceError before
+  // anything changes.
+  const Tensor moved = t.detach().to(device);
+  Tensor grad = t.grad().defined() ? t.grad().to(device) : Tensor();
+  TensorImpl& impl = *t.impl();
+  impl.storage = moved.impl()->storage;
+  impl.strides = moved.impl()->strides;
+  impl.offset = moved.impl()->offset;
+  impl.grad = std::move(grad);
 }
 
 Tensor Tensor::to(Device device) const {

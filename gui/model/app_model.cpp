@@ -41,6 +41,7 @@ AppModel::AppModel(bool threaded) : worker_(std::make_unique<Worker>(*this)) {
   config_.optimizer = OptimizerKind::SGD;
   config_.lr = 0.03f;
   config_.batch_size = 10;
+  device_note_ = resolve_device(device_choice_).why;
   generate_points();
   undo_ = {{points_, data_, region_}};
   undo_pos_ = 0;

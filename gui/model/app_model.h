@@ -128,7 +128,7 @@ class AppModel {
   /// `announce`: say so in the message banner (a change made in the window, not at start-up).
   void set_device_choice(const DeviceChoice& choice, bool announce = true);
   DeviceChoice device_choice() const;
-  /// Which device training runs on, and why ("auto: using the CPU because ...").
+  /// Which device training runs on, and why ("cpu, as chosen", "auto: the CPU, as ...").
   std::string device_note() const;
   /// Sets one weight (layer = index of the Linear layer) or, with in == -1, one bias.
   void set_weight(int layer, int64_t out, int64_t in, float value);
@@ -210,7 +210,7 @@ class AppModel {
   Region region_;
   TrainConfig config_;
   DeviceChoice device_choice_{false, Device::cpu()};  // until set_device_choice: the CPU, as the engine defaults
-  std::string device_note_ = "cpu";
+  std::string device_note_;  // resolve_device(device_choice_).why
   std::vector<UndoEntry> undo_;
   size_t undo_pos_ = 0;
   int dragging_ = -1;  // index of the point being dragged since the last undo entry

@@ -144,7 +144,7 @@ class Trainer {
   uint64_t shuffle_count_ = 0;
   std::vector<HistoryPoint> history_;
   std::vector<Tensor> params_;          // the model's parameters (their handles never change)
-  // The divergence check's device buffers, made on the first step (see step()): each parameter
+  // The divergence check's device buffers, made by the constructor (see step()): each parameter
   // before the update, its non-finite flags, and the per-parameter and total counts.
   std::vector<Tensor> weights_before_, nonfinite_flags_;
   Tensor nonfinite_counts_, nonfinite_total_;

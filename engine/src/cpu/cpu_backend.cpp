@@ -298,6 +298,13 @@ bool reduce_dense_sum(const StridedView& out, const StridedView& in, float scale
   return true;
 }
 
+// A gradient with L2 (and coupled weight decay) and L1 added: g + decay·w + l1·sign(w), with a
+// branch-free sign so that the optimizer loops vectorise.
+inline float regularized(float g, float w, float decay, float l1) {
+  const float sign = static_cast<float>(w > 0.0f) - static_cast<float>(w < 0.0f);
+  return g + decay * w + l1 * sign;
+}
+
 // ---- the backend ---------------------------------------------------------------------------
 
 class CpuBackend final : public Backend {
@@ -609,21 +616,20 @@ class CpuBackend final : public Backend {
   // The optimizer steps copy their settings into locals and take restrict pointers: read
   // through `a`, every field was reloaded each element (a store to p[i] might have changed it)
   // and the loops stayed scalar; now they run sixteen lanes at a time. The flags become separate
-  // loops, and sign(w) for L1 is branch-free.
+  // loops.
   void sgd_step(float* __restrict p, const float* __restrict g, float* __restrict buf, size_t n, const SgdArgs& a) override {
     const float lr = a.lr, decay = a.weight_decay + a.l2, l1 = a.l1, mu = a.momentum, damp = 1.0f - a.dampening;
-    auto sign = [](float w) { return static_cast<float>(w > 0.0f) - static_cast<float>(w < 0.0f); };
     if (mu == 0.0f) {  // plain SGD (with L2 / weight decay, L1)
-      for (size_t i = 0; i < n; ++i) p[i] -= lr * (g[i] + decay * p[i] + l1 * sign(p[i]));
+      for (size_t i = 0; i < n; ++i) p[i] -= lr * regularized(g[i], p[i], decay, l1);
       return;
     }
     if (a.first_step) {
-      for (size_t i = 0; i < n; ++i) buf[i] = g[i] + decay * p[i] + l1 * sign(p[i]);
+      for (size_t i = 0; i < n; ++i) buf[i] = regularized(g[i], p[i], decay, l1);
     } else {
-      for (size_t i = 0; i < n; ++i) buf[i] = mu * buf[i] + damp * (g[i] + decay * p[i] + l1 * sign(p[i]));
+      for (size_t i = 0; i < n; ++i) buf[i] = mu * buf[i] + damp * regularized(g[i], p[i], decay, l1);
     }
     if (a.nesterov) {
-      for (size_t i = 0; i < n; ++i) p[i] -= lr * ((g[i] + decay * p[i] + l1 * sign(p[i])) + mu * buf[i]);
+      for (size_t i = 0; i < n; ++i) p[i] -= lr * (regularized(g[i], p[i], decay, l1) + mu * buf[i]);
     } else {
       for (size_t i = 0; i < n; ++i) p[i] -= lr * buf[i];
     }
@@ -638,10 +644,9 @@ class CpuBackend final : public Backend {
     // Decoupled (AdamW) decay shrinks the weight first; coupled decay joins the gradient.
     const float shrink = a.decoupled ? 1.0f - a.lr * a.weight_decay : 1.0f;
     const float decay = a.decoupled ? l2 : l2 + a.weight_decay;
-    auto sign = [](float w) { return static_cast<float>(w > 0.0f) - static_cast<float>(w < 0.0f); };
     for (size_t i = 0; i < n; ++i) {
       const float w = p[i];
-      const float d = g[i] + decay * w + l1 * sign(w);
+      const float d = regularized(g[i], w, decay, l1);
       const float mi = b1 * m[i] + c1 * d;
       const float vi = b2 * v[i] + c2 * d * d;
       m[i] = mi;
