@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "backprop/device.h"
 #include "backprop/shape.h"
@@ -44,6 +45,8 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual Device device() const = 0;
+  /// One line for users: the device and what runs on it (see device_description).
+  virtual std::string description() const = 0;
 
   virtual float* allocate(size_t count) = 0;
   virtual void deallocate(float* p, size_t count) = 0;

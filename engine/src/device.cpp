@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 
 #include "backend.h"
 #include "backprop/errors.h"
@@ -48,6 +49,63 @@ ResolvedDevice resolve_device(const DeviceChoice& choice) {
   }
   backend_for(choice.device);  // throws DeviceError with the reason
   return {choice.device, choice.device.str() + ", as chosen"};
+}
+
+namespace {
+std::mutex options_mu;
+CudaOptions options_from_environment() {
+  CudaOptions o;
+  if (const char* g = std::getenv("BACKPROP_CUDA_GEMM"); g && *g) {
+    try {
+      o.gemm = parse_cuda_gemm(g);
+    } catch (const ValueError&) {  // a bad value must not stop the program: keep auto
+    }
+  }
+  const char* t = std::getenv("BACKPROP_CUDA_TF32");
+  o.tf32 = t && std::strcmp(t, "1") == 0;
+  return o;
+}
+CudaOptions& options_storage() {
+  static CudaOptions options = options_from_environment();
+  return options;
+}
+}  // namespace
+
+void set_cuda_options(const CudaOptions& options) {
+  std::lock_guard<std::mutex> lock(options_mu);
+  options_storage() = options;
+}
+
+CudaOptions cuda_options() {
+  std::lock_guard<std::mutex> lock(options_mu);
+  return options_storage();
+}
+
+CudaGemm parse_cuda_gemm(const std::string& text) {
+  for (CudaGemm g : {CudaGemm::Auto, CudaGemm::Cublas, CudaGemm::RegisterTiled, CudaGemm::SharedTiled})
+    if (text == cuda_gemm_name(g)) return g;
+  throw ValueError("unknown matrix-multiply kernel " + quote_text(text) + " (expected auto, cublas, register or tiled)");
+}
+
+std::string cuda_gemm_name(CudaGemm gemm) {
+  switch (gemm) {
+    case CudaGemm::Auto: return "auto";
+    case CudaGemm::Cublas: return "cublas";
+    case CudaGemm::RegisterTiled: return "register";
+    case CudaGemm::SharedTiled: return "tiled";
+  }
+  return "?";
+}
+
+std::string device_description(Device device) {
+  if (device.type == DeviceType::CUDA) {
+    if (const std::string why = cuda_unavailable_reason(); !why.empty()) return device.str() + " (unavailable: " + why + ")";
+  }
+  try {
+    return backend_for(device).description();
+  } catch (const DeviceError& e) {
+    return device.str() + " (unavailable: " + e.what() + ")";
+  }
 }
 
 }  // namespace bp

@@ -208,7 +208,8 @@ void StudioApp::network_panel() {
 }
 
 void StudioApp::device_combo(const std::function<void(const char*, float)>& next) {
-  // auto, the CPU, and CUDA (greyed out, with the reason, where no GPU is usable).
+  // auto, the CPU, and CUDA (greyed out, with the reason, where no GPU is usable); hovering a
+  // usable device describes it (the GPU's name, compute capability and matrix-multiply kernel).
   const DeviceChoice now = m_.device_choice();
   const std::string preview = now.automatic ? "auto" : now.device.str();
   next("device", 5);
@@ -227,6 +228,7 @@ void StudioApp::device_combo(const std::function<void(const char*, float)>& next
       }
     }
     if (!usable && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", why_not.c_str());
+    if (usable && !choice.automatic && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", device_description(choice.device).c_str());
   };
   item("auto", DeviceChoice{}, true);
   item("cpu", DeviceChoice{false, Device::cpu()}, true);

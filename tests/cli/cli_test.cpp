@@ -274,6 +274,35 @@ TEST_F(Cli, PlotIsAPngOfTheRequestedSizeShowingBothClasses) {
   EXPECT_GE(std::count(log.begin(), log.end(), '\n'), 100);
 }
 
+TEST_F(Cli, WithoutAGpuCudaIsRefusedWithTheReasonAndAutoFallsBack) {
+  if (cuda_available_here()) GTEST_SKIP() << "this machine has a usable GPU";
+  const Outcome c = run("train -d xor -n 40 --steps 2 --device cuda");
+  EXPECT_EQ(c.status, 1);
+  const size_t at = c.err.find("unavailable: ");
+  ASSERT_NE(at, std::string::npos) << c.err;
+  const std::string why = c.err.substr(at + 13, c.err.find('\n', at) - at - 13);
+  EXPECT_FALSE(why.empty());
+  const Outcome a = run("train -d xor -n 40 --steps 2 --device auto -v");
+  ASSERT_EQ(a.status, 0) << a.err;
+  EXPECT_NE(a.err.find("device auto: the CPU, as " + why), std::string::npos) << a.err;
+  EXPECT_NE(a.out.find("device: cpu (1 thread)"), std::string::npos) << a.out;
+  const Outcome b = run("bench --seconds 0.01 --repeats 1 W4");
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_NE(b.out.find("W4  -           skipped: " + why), std::string::npos) << b.out;
+  EXPECT_EQ(run("bench --gemm fastest W1").status, 2);
+  EXPECT_EQ(run("train -q -v --steps 1").status, 2);
+  // A CUDA build with the toolkit's link stub on the library path in place of a driver: the
+  // runtime loads it and the sentence names it.
+  const char* stub = "/usr/local/cuda/lib64/stubs/libcuda.so";
+  if (why.find("without nvcc") == std::string::npos && std::ifstream(stub).good()) {
+    std::filesystem::create_directories(path("stub"));
+    std::filesystem::create_symlink(stub, path("stub/libcuda.so.1"));
+    const Outcome s = run("train -d xor -n 40 --steps 2 --device cuda", "LD_LIBRARY_PATH=" + path("stub"));
+    EXPECT_EQ(s.status, 1);
+    EXPECT_NE(s.err.find("link stub, not a driver"), std::string::npos) << s.err;
+  }
+}
+
 TEST_F(Cli, BenchPrintsEveryWorkload) {
   Outcome r = run("bench --seconds 0.01 --repeats 1");
   ASSERT_EQ(r.status, 0) << r.err;

@@ -10,9 +10,12 @@
 #include "backend.h"
 #include "backprop/backprop.h"
 #include "cuda/kernels/elementwise.h"
+#include "cuda/kernels/loss.h"
 #include "cuda/kernels/optim_steps.h"
-#include "cuda/kernels/reduce_sum.h"
+#include "cuda/kernels/reduce.h"
+#include "cuda/kernels/register_matmul.h"
 #include "cuda/kernels/tiled_matmul.h"
+#include "cuda/kernels/trig.h"
 #include "simt_emulator.h"
 
 namespace bp {
@@ -109,28 +112,150 @@ TEST(SimtKernels, UnaryMapOverStridedViewsMatchesTheReference) {
   }
 }
 
-TEST(SimtKernels, RowSumsMatchTheReferenceAndRerunBitIdentically) {
+// A reduction as the CUDA backend launches it: in [4, 5, 6] (transposed in memory) reduced over
+// the dimensions where out's size is 1, by either shape of work.
+void check_reduce(ReduceOp op, const std::vector<int64_t>& out_shape, bool columns, int threads, Rng& rng) {
+  const std::vector<int64_t> in_shape = {4, 5, 6};
+  std::string name = std::string(op == ReduceOp::Sum ? "sum" : "max") + " to [";
+  for (int64_t d : out_shape) name += std::to_string(d) + ",";
+  SCOPED_TRACE(name + "] " + (columns ? "partials" : "blocks") + ", " + std::to_string(threads) + " threads");
+  std::vector<float> in = random_values(120, rng);
+  in[17] = op == ReduceOp::Max ? NAN : in[17];
+  const KernelView iv = view(in_shape, {1, 4, 20});  // element (i, j, k) at i + 4j + 20k
+  KernelView kept, reduced, ov;
+  const std::vector<int64_t> out_strides = [&] {
+    std::vector<int64_t> st(3);
+    int64_t m = 1;
+    for (int d = 2; d >= 0; --d) st[static_cast<size_t>(d)] = m, m *= out_shape[static_cast<size_t>(d)];
+    return st;
+  }();
+  for (int d = 0; d < 3; ++d) {
+    const bool away = out_shape[static_cast<size_t>(d)] == 1 && in_shape[static_cast<size_t>(d)] != 1;
+    KernelView& v = away ? reduced : kept;
+    v.shape[v.rank] = iv.shape[d], v.strides[v.rank] = iv.strides[d], ++v.rank;
+    if (!away) ov.shape[ov.rank] = out_shape[static_cast<size_t>(d)], ov.strides[ov.rank] = out_strides[static_cast<size_t>(d)], ++ov.rank;
+  }
+  const int64_t outputs = kept.numel(), n = reduced.numel();
+  std::vector<float> out(static_cast<size_t>(outputs), NAN), again = out;
+  for (std::vector<float>* o : {&out, &again}) {
+    std::vector<float> input = in;
+    if (columns) {
+      const int64_t chunks = 3, chunk = (n + chunks - 1) / chunks;
+      std::vector<float> scratch(static_cast<size_t>(chunks * outputs), NAN);
+      Launch partials({2, static_cast<int>(chunks)}, {threads}, 0);
+      EXPECT_TRUE(partials.run([&, gi = partials.global(input), gs = partials.global(scratch)](ThreadCtx& c) {
+                    cuda::reduce_partials(c, op, gi, kept, reduced, gs, chunk);
+                  }).clean());
+      Launch finish({2}, {threads}, 0);
+      EXPECT_TRUE(finish.run([&, gs = finish.global(scratch), go = finish.global(*o)](ThreadCtx& c) {
+                    cuda::reduce_finish(c, op, gs, outputs, chunks, go, ov, 0.5f);
+                  }).clean());
+    } else {
+      Launch launch({2}, {threads}, static_cast<size_t>(threads));
+      const simt::Report r = launch.run([&, gi = launch.global(input), go = launch.global(*o)](ThreadCtx& c) {
+        cuda::reduce_blocks(c, op, gi, kept, reduced, go, ov, 0.5f);
+      });
+      EXPECT_TRUE(r.clean()) << r.str();
+    }
+  }
+  EXPECT_EQ(std::memcmp(out.data(), again.data(), out.size() * sizeof(float)), 0) << "reruns differ";
+  RefBuffer ri(in), ro(std::vector<float>(static_cast<size_t>(outputs), 0.0f));
+  ri.be.reduce(op, {ro.p, Shape(out_shape.begin(), out_shape.end()), Shape(out_strides.begin(), out_strides.end())}, strided(ri.p, iv), 0.5f);
+  expect_close(out, ro.host(), 1e-9, "reduce");
+}
+
+TEST(SimtKernels, ReductionsOverAnyDimensionsMatchTheReferenceAndRerunBitIdentically) {
   Rng rng(4);
-  for (int64_t rows : {1, 3, 17})
-    for (int64_t cols : {1, 15, 16, 17, 257})
-      for (int threads : {8, 32}) {
-        SCOPED_TRACE(std::to_string(rows) + "x" + std::to_string(cols) + ", " + std::to_string(threads) + " threads");
-        const std::vector<float> in = random_values(static_cast<size_t>(rows * cols), rng);
-        const KernelView iv = view({rows, cols}, {cols, 1}), ov = view({rows}, {1});
-        std::vector<float> out(static_cast<size_t>(rows), NAN), again(static_cast<size_t>(rows), NAN);
-        for (std::vector<float>* o : {&out, &again}) {
-          std::vector<float> input = in;
-          Launch launch({2}, {threads}, static_cast<size_t>(threads));
-          const simt::Report r = launch.run([&, g_in = launch.global(input), g_out = launch.global(*o)](ThreadCtx& c) {
-            cuda::reduce_rows_sum(c, g_in, iv, g_out, ov, 0.5f);
-          });
-          EXPECT_TRUE(r.clean()) << r.str();
-        }
-        EXPECT_EQ(std::memcmp(out.data(), again.data(), out.size() * sizeof(float)), 0) << "reruns differ";
-        RefBuffer ri(in), ro(std::vector<float>(static_cast<size_t>(rows), 0.0f));
-        ri.be.reduce(ReduceOp::Sum, {ro.p, {rows, 1}, {1, 1}}, strided(ri.p, iv), 0.5f);
-        expect_close(out, ro.host(), 1e-9, "reduce_rows_sum");
-      }
+  for (ReduceOp op : {ReduceOp::Sum, ReduceOp::Max})
+    for (const std::vector<int64_t>& out : std::vector<std::vector<int64_t>>{{1, 1, 1}, {4, 1, 1}, {1, 5, 6}, {4, 1, 6}, {4, 5, 1}, {4, 5, 6}})
+      for (bool columns : {false, true})
+        for (int threads : {1, 8, 32}) check_reduce(op, out, columns, threads, rng);
+}
+
+TEST(SimtKernels, ArgmaxBceAndTheLinearEpilogueMatchTheReference) {
+  Rng rng(12);
+  RefBuffer probe(std::vector<float>{0});
+  Backend& ref = probe.be;
+  {  // argmax of a [3, 4, 5] view along each axis, with ties and a NaN
+    std::vector<float> in = random_values(60, rng);
+    in[7] = in[8], in[30] = NAN;
+    const KernelView iv = view({3, 4, 5}, {20, 5, 1});
+    for (int axis = 0; axis < 3; ++axis) {
+      KernelView rest, ov;
+      std::vector<int64_t> oshape;
+      for (int d = 0; d < 3; ++d)
+        if (d != axis) rest.shape[rest.rank] = iv.shape[d], rest.strides[rest.rank] = iv.strides[d], ++rest.rank, oshape.push_back(iv.shape[d]);
+      ov = view(oshape, {oshape[1], 1});
+      std::vector<float> out(static_cast<size_t>(rest.numel()), NAN);
+      Launch launch({2}, {8}, 0);
+      EXPECT_TRUE(launch.run([&, gi = launch.global(in), go = launch.global(out)](ThreadCtx& c) {
+                    cuda::argmax_map(c, gi, rest, iv.shape[axis], iv.strides[axis], go, ov);
+                  }).clean());
+      RefBuffer ri(in), ro(std::vector<float>(out.size(), 0.0f));
+      ref.argmax(strided(ro.p, ov), strided(ri.p, iv), axis);
+      expect_close(out, ro.host(), 0.0, "argmax axis " + std::to_string(axis));
+    }
+  }
+  for (int64_t n : {0, 1, 37, 1000}) {  // BCE mean and its gradient, z transposed
+    std::vector<float> z = random_values(static_cast<size_t>(n), rng, -30, 30), y(static_cast<size_t>(n)), loss = {NAN}, gout = {0.7f};
+    for (float& t : y) t = static_cast<float>(rng.below(2));
+    const int64_t rows = n == 1000 ? 40 : 1, cols = n / rows;
+    const KernelView zv = view({rows, cols}, {1, rows}), yv = view({rows, cols}, {cols, 1});
+    Launch launch({1}, {32}, 32);
+    EXPECT_TRUE(launch.run([&, gz = launch.global(z), gy = launch.global(y), gl = launch.global(loss)](ThreadCtx& c) {
+                  cuda::bce_logits_mean(c, gz, zv, gy, yv, gl);
+                }).clean());
+    RefBuffer rz(z), ry(y), rl(std::vector<float>{0}), rg(gout);
+    ref.bce_logits(rl.p, strided(rz.p, zv), strided(ry.p, yv));
+    expect_close(loss, rl.host(), 1e-10, "bce_logits_mean of " + std::to_string(n));
+    std::vector<float> gz(static_cast<size_t>(n), NAN);
+    const KernelView gv = view({rows, cols}, {cols, 1});
+    Launch back({2}, {16}, 0);
+    EXPECT_TRUE(back.run([&, gg = back.global(gz), z2 = back.global(z), y2 = back.global(y), go = back.global(gout)](ThreadCtx& c) {
+                  cuda::bce_logits_backward_map(c, gg, gv, z2, zv, y2, yv, go, 0.25f);
+                }).clean());
+    RefBuffer rgz(std::vector<float>(static_cast<size_t>(n), 0.0f));
+    if (n) ref.bce_logits_backward(strided(rgz.p, gv), strided(rz.p, zv), strided(ry.p, yv), rg.p, 0.25f);
+    expect_close(gz, rgz.host(), 1e-12, "bce_logits_backward_map");
+  }
+  for (int mode = 0; mode < 4; ++mode) {  // bias and ReLU after a product, against linear()
+    const bool has_bias = mode & 1, relu = mode & 2;
+    std::vector<float> x = random_values(5 * 3, rng), wt = random_values(3 * 7, rng), bias = random_values(7, rng), out(5 * 7, 0.0f);
+    for (int64_t i = 0; i < 5; ++i)
+      for (int64_t j = 0; j < 7; ++j)
+        for (int64_t q = 0; q < 3; ++q) out[static_cast<size_t>(i * 7 + j)] += x[static_cast<size_t>(i * 3 + q)] * wt[static_cast<size_t>(q * 7 + j)];
+    const KernelView ov = view({5, 7}, {7, 1});
+    Launch launch({2}, {16}, 0);
+    EXPECT_TRUE(launch.run([&, go = launch.global(out), gb = launch.global(bias)](ThreadCtx& c) {
+                  cuda::bias_activation_map(c, go, ov, gb, has_bias, relu);
+                }).clean());
+    RefBuffer rx(x), rw(wt), rb(bias), ro(std::vector<float>(35, 0.0f));
+    ref.linear(strided(ro.p, ov), strided(rx.p, view({5, 3}, {3, 1})), strided(rw.p, view({3, 7}, {7, 1})), has_bias ? rb.p : nullptr, relu);
+    expect_close(out, ro.host(), 1e-11, "bias_activation_map mode " + std::to_string(mode));
+  }
+}
+
+TEST(SimtKernels, SinAndCosAreRoundedFromTheDoublePrecisionValues) {
+  // Within one float ulp of sin and cos in double (the polynomial's error is far below the
+  // float rounding), over the ranges training sees and far beyond, and at multiples of π/2.
+  Rng rng(13);
+  std::vector<float> xs = {0.0f, -0.0f, 1e-30f, 1.5707964f, 3.1415927f, 4.712389f, 6.2831855f, 1e4f, 12345.678f, 1e6f, 3e8f, 1e12f};
+  for (int i = 0; i < 20000; ++i) xs.push_back(rng.uniform(-20, 20));
+  for (int i = 0; i < 2000; ++i) xs.push_back(std::ldexp(rng.uniform(0.5f, 1.0f), static_cast<int>(rng.below(80)) - 40));
+  int not_nearest = 0;
+  for (float x : xs) {
+    for (int which = 0; which < 2; ++which) {
+      const double want = which ? std::cos(static_cast<double>(x)) : std::sin(static_cast<double>(x));
+      const float got = which ? cuda::cos_f(x) : cuda::sin_f(x), nearest = static_cast<float>(want);
+      ASSERT_LE(std::abs(static_cast<double>(got) - want), std::abs(static_cast<double>(std::nextafter(nearest, 2.0f)) - nearest))
+          << (which ? "cos(" : "sin(") << x << ") = " << got << ", want " << want;
+      not_nearest += got != nearest;
+    }
+  }
+  EXPECT_LE(not_nearest, 2) << "results not the float nearest to the double value";
+  EXPECT_TRUE(std::isnan(cuda::sin_f(INFINITY)) && std::isnan(cuda::cos_f(-INFINITY)) && std::isnan(cuda::sin_f(NAN)));
+  EXPECT_EQ(cuda::sin_f(0.0f), 0.0f);
+  EXPECT_EQ(cuda::cos_f(0.0f), 1.0f);
 }
 
 template <int TILE>
@@ -158,6 +283,35 @@ TEST(SimtKernels, TiledMatmulMatchesTheReferenceAtSizesThatAreNotTileMultiples) 
   check_tiled_matmul<4>(8, 8, 8, true, true, rng);
   check_tiled_matmul<8>(17, 9, 13, true, false, rng);
   check_tiled_matmul<8>(16, 33, 8, false, true, rng);
+}
+
+void check_register_matmul(int64_t m, int64_t n, int64_t k, bool transposed_b, bool accumulate, Rng& rng) {
+  SCOPED_TRACE(std::to_string(m) + "x" + std::to_string(k) + " · " + std::to_string(k) + "x" + std::to_string(n) + (transposed_b ? ", B transposed" : "") +
+               (accumulate ? ", accumulate" : ""));
+  std::vector<float> a = random_values(static_cast<size_t>(m * k), rng), b = random_values(static_cast<size_t>(k * n), rng);
+  std::vector<float> c = random_values(static_cast<size_t>(m * n + 3), rng);
+  const KernelView av = view({m, k}, {k, 1}), bv = transposed_b ? view({k, n}, {1, k}) : view({k, n}, {n, 1}), cv = view({m, n}, {n, 1}, 3);
+  const std::vector<float> c0 = c;
+  using cuda::kRegTile;
+  Launch launch({static_cast<int>((n + kRegTile - 1) / kRegTile), static_cast<int>((m + kRegTile - 1) / kRegTile)},
+                {cuda::kRegThreads, cuda::kRegThreads}, 2 * cuda::kRegK * kRegTile);
+  const simt::Report r = launch.run([&, ga = launch.global(a), gb = launch.global(b), gc = launch.global(c)](ThreadCtx& ctx) {
+    cuda::register_matmul(ctx, ga, av, gb, bv, gc, cv, accumulate);
+  });
+  EXPECT_TRUE(r.clean()) << r.str();
+  RefBuffer ra(a), rb(b), rc(c0);
+  ra.be.matmul(strided(rc.p, cv), strided(ra.p, av), strided(rb.p, bv), accumulate);
+  std::vector<float> want = rc.host();
+  EXPECT_EQ(c[0], c0[0]);  // nothing written before the view
+  expect_close(std::vector<float>(c.begin() + 3, c.end()), std::vector<float>(want.begin() + 3, want.end()), 1e-11, "register_matmul");
+}
+
+TEST(SimtKernels, RegisterTiledMatmulMatchesTheReferenceAtSizesThatAreNotTileMultiples) {
+  Rng rng(14);
+  check_register_matmul(1, 1, 1, false, false, rng);
+  check_register_matmul(70, 65, 17, false, true, rng);   // two blocks each way, a partial k slice
+  check_register_matmul(64, 64, 32, true, false, rng);  // exact tiles, B transposed
+  check_register_matmul(5, 130, 0, false, true, rng);   // k = 0: C unchanged when accumulating
 }
 
 TEST(SimtKernels, BinaryWhereFillGatherAndUnaryBackwardMatchTheReference) {

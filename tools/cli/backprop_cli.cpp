@@ -369,7 +369,7 @@ struct TrainCommand {
   int log_every = 0;
   int threads = 1;
   DeviceOption device;
-  bool quiet = false, log_scale = false;
+  bool quiet = false, verbose = false, log_scale = false;
   std::string plot_size = "1000x500";
 
   void add(CLI::App& app) {
@@ -387,9 +387,11 @@ struct TrainCommand {
     app.add_option("--threads", threads, "CPU threads for large matrix products")->capture_default_str();
     device.add(app);
     app.add_flag("-q,--quiet", quiet, "print only the final results");
+    app.add_flag("-v,--verbose", verbose, "also print the device in full (its name, compute capability, matrix-multiply kernel)");
   }
 
   int run(bool check_only) {
+    if (quiet && verbose) throw UsageError("-q and -v cannot be used together");
     const Device on = device.resolve(check_only, quiet);
     apply_threads(threads, check_only);
     if (steps < 0) throw UsageError("--steps must be >= 0");
@@ -428,6 +430,7 @@ struct TrainCommand {
                   static_cast<long long>(split.test.size()), optimizer_name(config.optimizer), static_cast<double>(config.lr),
                   config.batch_size ? ("batch " + std::to_string(config.batch_size)).c_str() : "full batch",
                   static_cast<long long>(steps));
+    if (verbose) std::printf("device: %s\n", device_description(on).c_str());
     std::fflush(stdout);
     trainer.record();
     const auto t0 = std::chrono::steady_clock::now();
@@ -574,15 +577,18 @@ struct DatasetsCommand {
 // ---- bench -------------------------------------------------------------------------------------
 
 struct BenchCommand {
-  bool json = false;
+  bool json = false, tf32 = false;
   double seconds = 0.25;
   int repeats = 5;
   int threads = 1;
   DeviceOption device;
+  std::string gemm = "auto";
   std::vector<std::string> ids;
   void add(CLI::App& app) {
     device.add(app);
     app.add_flag("--json", json, "machine-readable output");
+    app.add_flag("--tf32", tf32, "W4: also train and multiply with TF32 tensor cores (cuBLAS)");
+    app.add_option("--gemm", gemm, "CUDA matrix-multiply kernel for W1-W4: auto, cublas, register or tiled")->capture_default_str();
     app.add_option("--seconds", seconds, "least time measured per repeat")->capture_default_str();
     app.add_option("--repeats", repeats, "repeats (the median is reported)")->capture_default_str();
     app.add_option("--threads", threads, "CPU threads (the targets are for 1)")->capture_default_str();
@@ -594,9 +600,12 @@ struct BenchCommand {
     if (!(seconds > 0 && seconds <= 60) || repeats < 1 || repeats > 100)
       throw UsageError("--seconds must be in (0, 60] and --repeats in 1..100");
     apply_threads(threads, check_only);
+    const CudaGemm kernel = for_flag("--gemm", [&] { return parse_cuda_gemm(gemm); });
     const Device on = device.resolve(check_only, json);
     if (check_only) return 0;
-    std::fputs(tools::format_results(tools::run_workloads(ids, seconds, repeats, on), json).c_str(), stdout);
+    set_cuda_options({kernel, false});
+    if (!json) std::printf("device: %s\n", device_description(on).c_str());
+    std::fputs(tools::format_results(tools::run_workloads(ids, seconds, repeats, on, tf32), json).c_str(), stdout);
     return 0;
   }
 };

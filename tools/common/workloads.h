@@ -20,10 +20,12 @@ struct WorkloadResult {
   double final_loss = 0.0;
 };
 
-/// Runs W1–W3 on `device` (W4 only with a GPU). `min_seconds` is the least time measured per
-/// repeat.
+/// Runs W1–W3 on `device`, and W4 on cuda:0 when a GPU is usable (else one skipped line saying
+/// why): training steps/s in FP32 (and TF32 when `tf32`), then the TFLOP/s of W4's forward
+/// matrix product through each matrix-multiply kernel. `min_seconds` is the least time measured
+/// per repeat.
 std::vector<WorkloadResult> run_workloads(const std::vector<std::string>& ids, double min_seconds,
-                                          int repeats, Device device = {});
+                                          int repeats, Device device = {}, bool tf32 = false);
 
 /// One line per workload, or a JSON array.
 std::string format_results(const std::vector<WorkloadResult>& results, bool json);

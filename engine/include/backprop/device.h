@@ -49,7 +49,29 @@ ResolvedDevice resolve_device(const DeviceChoice& choice);
 /// True when the CUDA backend was compiled in and found a usable GPU.
 bool cuda_available();
 
-/// One sentence explaining why CUDA is unavailable (empty when it is available).
+/// One sentence explaining why CUDA is unavailable (empty when it is available). Decided once
+/// per process: no NVIDIA driver, a stub driver library, a driver too old for this build, no GPU,
+/// a GPU whose architecture this build has no code for.
 std::string cuda_unavailable_reason();
+
+/// What a device is, in one line: "cpu (4 threads)", "cuda:0 NVIDIA H200, compute 9.0, GEMM:
+/// cuBLAS 13.1", or "cuda:0 (unavailable: <why>)".
+std::string device_description(Device device);
+
+/// The matrix-multiply kernel of the CUDA backend. Auto: cuBLAS when it could be loaded, else
+/// RegisterTiled (the engine's fast kernel); SharedTiled is MiniTorch's 16×16 shared-memory
+/// kernel, written to be read. All give float32 results within rounding of each other.
+enum class CudaGemm { Auto, Cublas, RegisterTiled, SharedTiled };
+struct CudaOptions {
+  CudaGemm gemm = CudaGemm::Auto;
+  bool tf32 = false;  ///< let cuBLAS use TF32 tensor cores (10-bit mantissa inputs): faster, less exact
+};
+/// The options the CUDA backend uses from its next matrix product on. They start from the
+/// environment: BACKPROP_CUDA_GEMM=auto|cublas|register|tiled and BACKPROP_CUDA_TF32=1.
+void set_cuda_options(const CudaOptions& options);
+CudaOptions cuda_options();
+/// Parses "auto", "cublas", "register" or "tiled"; throws ValueError otherwise.
+CudaGemm parse_cuda_gemm(const std::string& text);
+std::string cuda_gemm_name(CudaGemm gemm);
 
 }  // namespace bp

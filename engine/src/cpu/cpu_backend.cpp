@@ -14,6 +14,7 @@
 #include "gemm.h"
 #include "linear_grad.h"
 #include "parallel.h"
+#include "backprop/threads.h"
 
 namespace bp {
 namespace {
@@ -310,6 +311,10 @@ inline float regularized(float g, float w, float decay, float l1) {
 class CpuBackend final : public Backend {
  public:
   Device device() const override { return Device::cpu(); }
+  std::string description() const override {
+    const int n = num_threads();
+    return "cpu (" + std::to_string(n) + (n == 1 ? " thread)" : " threads)");
+  }
   float* allocate(size_t count) override { return pool_allocate(count); }
   void deallocate(float* p, size_t count) override { pool_free(p, count); }
   void to_host(float* host, const float* src, size_t count) override {

@@ -83,6 +83,7 @@ class ReferenceBackend final : public Backend {
   ReferenceBackend& operator=(const ReferenceBackend&) = delete;
 
   Device device() const override { return Device::reference(); }
+  std::string description() const override { return "reference (double precision, for tests)"; }
 
   float* allocate(size_t count) override {
     const size_t span = std::max<size_t>(count, 1);

@@ -6,6 +6,7 @@
 
 #include "../../backend.h"
 #include "kernel_api.h"
+#include "trig.h"
 
 namespace bp::cuda {
 
@@ -26,8 +27,8 @@ BP_HOST_DEVICE inline float unary_value(UnaryOp op, float x, float p0, float p1)
     case UnaryOp::Sigmoid: return sigmoidf_(x);
     case UnaryOp::Tanh: return tanhf(x);
     case UnaryOp::Softplus: return fmaxf(x, 0.0f) + log1pf(expf(-fabsf(x)));  // NaN: log1pf gives NaN
-    case UnaryOp::Sin: return sinf(x);
-    case UnaryOp::Cos: return cosf(x);
+    case UnaryOp::Sin: return sin_f(x);
+    case UnaryOp::Cos: return cos_f(x);
     case UnaryOp::Gelu: return 0.5f * x * erfcf(-x * 0.70710678118654752f);
     case UnaryOp::Silu: return x * sigmoidf_(x);
     case UnaryOp::Gaussian: return expf(-x * x);
@@ -61,8 +62,8 @@ BP_HOST_DEVICE inline float unary_grad(UnaryOp op, float g, float x, float y, fl
     case UnaryOp::Sigmoid: return g * y * (1.0f - y);
     case UnaryOp::Tanh: return g * (1.0f - y * y);
     case UnaryOp::Softplus: return g * sigmoidf_(x);
-    case UnaryOp::Sin: return g * cosf(x);
-    case UnaryOp::Cos: return -g * sinf(x);
+    case UnaryOp::Sin: return g * cos_f(x);
+    case UnaryOp::Cos: return -g * sin_f(x);
     case UnaryOp::Gelu:
       return g * (0.5f * erfcf(-x * 0.70710678118654752f) + x * 0.39894228040143268f * expf(-0.5f * x * x));
     case UnaryOp::Silu: {
@@ -155,6 +156,23 @@ BP_HOST_DEVICE void gather_rows_map(Ctx& ctx, M out, KernelView ov, M in, Kernel
     const bool ok = k >= 0.0f && k < static_cast<float>(in_rows) && k == floorf(k);
     const int64_t dst = orow.at(j) + r * ov.strides[0];
     out.store(dst, ok ? in.load(irow.at(j) + static_cast<int64_t>(k) * iv.strides[0]) : NAN);
+  }
+}
+
+}  // namespace bp::cuda
+
+namespace bp::cuda {
+
+/// The epilogue of a Linear layer's forward pass over out [rows, cols] (contiguous rows):
+/// out += bias (when given), then max(out, 0) when relu (NaN stays NaN).
+template <class Ctx, class M>
+BP_HOST_DEVICE void bias_activation_map(Ctx& ctx, M out, KernelView ov, M bias, bool has_bias, bool relu) {
+  const int64_t n = ov.numel(), cols = ov.shape[1];
+  for (int64_t i = first_element(ctx); i < n; i += grid_stride(ctx)) {
+    const int64_t at = ov.at(i);
+    float v = out.load(at);
+    if (has_bias) v += bias.load(i % cols);
+    out.store(at, relu ? (v > 0.0f || v != v ? v : 0.0f) : v);
   }
 }
 
