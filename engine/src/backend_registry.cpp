@@ -8,6 +8,10 @@ namespace bp {
 
 Backend& reference_backend();  // reference/reference_backend.cpp
 
+#ifndef BACKPROP_CUDA_OFF_WHY
+#define BACKPROP_CUDA_OFF_WHY "built without nvcc"
+#endif
+
 #ifdef BACKPROP_WITH_CUDA
 Backend* cuda_backend(int index, std::string* why_not);  // cuda/cuda_backend.cu
 #endif
@@ -20,7 +24,7 @@ std::string cuda_unavailable_reason() {
   cuda_backend(0, &why);
   return why;
 #else
-  return "this build has no CUDA backend (built without nvcc)";
+  return "this build has no CUDA backend (" BACKPROP_CUDA_OFF_WHY ")";
 #endif
 }
 

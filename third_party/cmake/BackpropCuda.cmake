@@ -5,8 +5,10 @@
 set(BACKPROP_CUDA AUTO CACHE STRING "Build the CUDA backend: AUTO (when nvcc is found), ON (required) or OFF")
 set_property(CACHE BACKPROP_CUDA PROPERTY STRINGS AUTO ON OFF)
 set(BACKPROP_HAS_CUDA OFF)
+set(BACKPROP_CUDA_OFF_WHY "built without nvcc")  # the engine's reason, when off
 
 if(BACKPROP_CUDA STREQUAL "OFF")
+  set(BACKPROP_CUDA_OFF_WHY "built with -DBACKPROP_CUDA=OFF")
   message(STATUS "CUDA backend: off (BACKPROP_CUDA=OFF; configure with -DBACKPROP_CUDA=AUTO to build it where nvcc is installed)")
   return()
 endif()
