@@ -34,5 +34,7 @@ if [[ $what == tsan || $what == all ]]; then
   cmake --build "$root/build-tsan" -j"$jobs" --target app_model_tests engine_tests
   export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp"
   "$root/build-tsan/tests/app_model_tests" --gtest_brief=1
-  "$root/build-tsan/tests/engine_tests" --gtest_brief=1
+  # The conformance suite on the emulated CUDA backend is left to the ASan run: its host logic is
+  # single-threaded, and the emulator's own threads are covered here by the SimtKernels tests.
+  "$root/build-tsan/tests/engine_tests" --gtest_brief=1 --gtest_filter='-*emulated_cuda*'
 fi

@@ -5,8 +5,8 @@
 // Outputs start as NaN poison, and every memory cell outside a view holds a guard value that
 // must survive the call (no stray writes); inputs must come back unchanged.
 //
-// The suite runs once per device (cpu, cuda:0); a device that is not available is skipped
-// with the reason. The worst normalised error per op is printed at the end.
+// The suite runs once per device (cpu, cuda:0, and the CUDA backend under the SIMT emulator);
+// a device that is not available is skipped with the reason. The worst normalised error per op is printed at the end.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -22,6 +22,7 @@
 
 #include "backend.h"
 #include "backprop/backprop.h"
+#include "emulated_cuda.h"
 
 namespace bp {
 namespace {
@@ -225,11 +226,21 @@ std::string describe(const Shape& s, Kind k) { return s.str() + " " + kind_name(
 class BackendOps : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
+    ref_ = &backend_for(Device::reference());
+    if (GetParam().rfind("emulated_cuda", 0) == 0) {  // the CUDA backend's host logic and kernels, on the CPU
+      saved_ = cuda_options();
+      set_cuda_options({GetParam() == "emulated_cuda_tiled" ? CudaGemm::SharedTiled : CudaGemm::RegisterTiled, false});
+      dut_ = &testing::emulated_cuda_backend();
+      return;
+    }
     const Device d = GetParam() == "cpu" ? Device::cpu() : Device::cuda(0);
     if (!d.is_cpu() && !cuda_available()) GTEST_SKIP() << "no CUDA device: " << cuda_unavailable_reason();
     dut_ = &backend_for(d);
-    ref_ = &backend_for(Device::reference());
   }
+  void TearDown() override {
+    if (GetParam().rfind("emulated_cuda", 0) == 0) set_cuda_options(saved_);
+  }
+  CudaOptions saved_;
   Case make(const std::string& op, const std::string& what) { return Case(*dut_, *ref_, op, what); }
   Backend* dut_ = nullptr;
   Backend* ref_ = nullptr;
@@ -595,7 +606,7 @@ TEST_P(BackendOps, AdamWithEveryFlag) {
 }
 
 TEST_P(BackendOps, RunChunksCoversEveryPieceOnce) {
-  EXPECT_TRUE(dut_->device() == (GetParam() == "cpu" ? Device::cpu() : Device::cuda(0)));
+  EXPECT_TRUE(dut_->device() == (GetParam() == "cpu" ? Device::cpu() : Device::cuda(0)));  // emulated CUDA is cuda:0 too
   for (int64_t n : {0, 1, 2, 17, 1000}) {
     std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
     for (Backend* be : {dut_, ref_}) {
@@ -610,7 +621,10 @@ TEST_P(BackendOps, RunChunksCoversEveryPieceOnce) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Devices, BackendOps, ::testing::Values("cpu", "cuda"),
+// emulated_cuda: the CUDA backend (engine/src/cuda/kernel_backend.h and every kernel body) over
+// the SIMT emulator, so the whole suite checks it without a GPU; _tiled with MiniTorch's kernel
+// for every matrix product instead of the register-tiled one.
+INSTANTIATE_TEST_SUITE_P(Devices, BackendOps, ::testing::Values("cpu", "cuda", "emulated_cuda", "emulated_cuda_tiled"),
                          [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
 
 // The worst normalised error per op over the whole run, for the notes.

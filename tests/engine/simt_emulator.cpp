@@ -100,8 +100,12 @@ void Launch::release_locked() {
   cv_.notify_all();
 }
 
-void Launch::barrier(int) {
+void Launch::barrier(int thread) {
   std::unique_lock<std::mutex> lock(mu_);
+  if (sequential_) {
+    problems_.push_back("barrier in a kernel run as barrier-free: thread " + std::to_string(thread));
+    return;
+  }
   const uint64_t my_epoch = epoch_;
   ++waiting_;
   if (waiting_ + done_ == block_.x * block_.y) {
@@ -132,6 +136,25 @@ Report Launch::run(const std::function<void(ThreadCtx&)>& body) {
           });
       for (auto& t : threads) t.join();
     }
+  return report();
+}
+
+Report Launch::run_sequential(const std::function<void(ThreadCtx&)>& body) {
+  sequential_ = true;
+  for (by_ = 0; by_ < grid_.y; ++by_)
+    for (bx_ = 0; bx_ < grid_.x; ++bx_) {
+      cells_.assign(shared_, Cell{});
+      for (int ty = 0; ty < block_.y; ++ty)
+        for (int tx = 0; tx < block_.x; ++tx) {
+          ThreadCtx ctx(this, tx, ty);
+          body(ctx);
+        }
+    }
+  sequential_ = false;
+  return report();
+}
+
+Report Launch::report() const {
   // One line per kind of problem, with the first place and a count.
   Report r;
   std::map<std::string, std::pair<std::string, int>> kinds;

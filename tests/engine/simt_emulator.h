@@ -83,6 +83,9 @@ class Launch {
 
   /// Runs body(ctx) for every thread of every block; returns what the checks found.
   Report run(const std::function<void(ThreadCtx&)>& body);
+  /// The same for a kernel without barriers, thread after thread on the calling thread (much
+  /// faster); a barrier reached there is reported.
+  Report run_sequential(const std::function<void(ThreadCtx&)>& body);
 
  private:
   friend struct CheckedGlobal;
@@ -100,6 +103,7 @@ class Launch {
   void barrier(int thread);
   void finished(int thread);
   void release_locked();
+  Report report() const;
   Cell& touch(int64_t i, int thread, const char* what);
 
   Dim grid_, block_;
@@ -110,6 +114,7 @@ class Launch {
   std::vector<Cell> cells_;
   uint64_t epoch_ = 0;
   int waiting_ = 0, done_ = 0;
+  bool sequential_ = false;
   std::vector<std::string> problems_;
 };
 
