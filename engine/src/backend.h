@@ -119,6 +119,10 @@ class Backend {
 
 /// The backend of a device; throws DeviceError when that device is unavailable.
 Backend& backend_for(Device device);
+
+/// Tests only: routes cuda:0 to `b` and reports CUDA available (the tests pass the CUDA
+/// backend's own code running over their SIMT emulator); null restores the real answer.
+void set_cuda_backend_override(Backend* b);
 Backend& cpu_backend();
 
 }  // namespace bp

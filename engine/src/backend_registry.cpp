@@ -1,6 +1,8 @@
 // Maps a Device to its backend. The CUDA backend registers itself only when compiled in
 // (BACKPROP_WITH_CUDA); otherwise asking for CUDA explains why it is unavailable. The reference
 // backend (tests only) is always built.
+#include <atomic>
+
 #include "backend.h"
 #include "backprop/errors.h"
 
@@ -16,9 +18,16 @@ Backend& reference_backend();  // reference/reference_backend.cpp
 Backend* cuda_backend(int index, std::string* why_not);  // cuda/cuda_backend.cu
 #endif
 
+namespace {
+std::atomic<Backend*> g_cuda_override{nullptr};
+}  // namespace
+
+void set_cuda_backend_override(Backend* b) { g_cuda_override = b; }
+
 bool cuda_available() { return cuda_unavailable_reason().empty(); }
 
 std::string cuda_unavailable_reason() {
+  if (g_cuda_override) return "";
 #ifdef BACKPROP_WITH_CUDA
   std::string why;
   cuda_backend(0, &why);
@@ -31,6 +40,7 @@ std::string cuda_unavailable_reason() {
 Backend& backend_for(Device device) {
   if (device.is_cpu()) return cpu_backend();
   if (device.type == DeviceType::Reference) return reference_backend();
+  if (Backend* b = g_cuda_override.load(); b && device.index == 0) return *b;
 #ifdef BACKPROP_WITH_CUDA
   std::string why;
   if (Backend* b = cuda_backend(device.index, &why)) return *b;

@@ -233,7 +233,7 @@ TEST_P(GradCheck, GradientsAccumulateWhereAValueFeedsSeveralOps) {
   EXPECT_FALSE(x.grad().defined());
 }
 
-INSTANTIATE_TEST_SUITE_P(Devices, GradCheck, ::testing::ValuesIn(testing::test_devices()),
+INSTANTIATE_TEST_SUITE_P(Devices, GradCheck, ::testing::ValuesIn(testing::test_devices_and_emulated_cuda()),
                          [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
 
 }  // namespace

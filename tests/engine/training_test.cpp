@@ -93,6 +93,7 @@ class Determinism : public testing::OnEveryDevice {};
 class Training : public testing::OnEveryDevice {};
 
 TEST_P(Determinism, SameSeedGivesBitIdenticalWeightsAndLosses) {
+  if (GetParam() == "emulated_cuda") GTEST_SKIP() << "minutes under the SIMT emulator; scripts/gpu-check.sh runs it on a GPU";
   const Dataset data = make_dataset("xor", 100, 0.0f, 7);
   const Result a = train(data, {8, 8}, Activation::ReLU, 0.02f, 100, 11);
   const Result b = train(data, {8, 8}, Activation::ReLU, 0.02f, 100, 11);
@@ -106,6 +107,7 @@ TEST_P(Determinism, SameSeedGivesBitIdenticalWeightsAndLosses) {
 }
 
 TEST_P(Training, SoftmaxClassifierLearnsThreeBlobs) {
+  if (GetParam() == "emulated_cuda") GTEST_SKIP() << "minutes under the SIMT emulator; scripts/gpu-check.sh runs it on a GPU";
   const Dataset data = make_dataset("blobs3", 150, 0.1f, 2);
   MlpSpec spec;
   spec.device = device();
@@ -170,9 +172,9 @@ TEST_P(Training, AHundredStepsFollowTheCpuTrajectory) {
     for (size_t i = 0; i < weights[0][l].size(); ++i) ASSERT_NEAR(weights[1][l][i], weights[0][l][i], 1e-3) << "parameter " << l << "[" << i << "]";
 }
 
-INSTANTIATE_TEST_SUITE_P(Devices, Determinism, ::testing::ValuesIn(testing::test_devices()),
+INSTANTIATE_TEST_SUITE_P(Devices, Determinism, ::testing::ValuesIn(testing::test_devices_and_emulated_cuda()),
                          [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
-INSTANTIATE_TEST_SUITE_P(Devices, Training, ::testing::ValuesIn(testing::test_devices()),
+INSTANTIATE_TEST_SUITE_P(Devices, Training, ::testing::ValuesIn(testing::test_devices_and_emulated_cuda()),
                          [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
 
 }  // namespace

@@ -187,9 +187,10 @@ class KernelBackend final : public Backend {
     if (gb) reduce(ReduceOp::Sum, {gb, {1, outs}, {outs, 1}}, gy, 1.0f);  // column sums
   }
   void bce_logits(float* out, const StridedView& z, const StridedView& y) override {
-    LaunchShape s;
-    s.block_x = 1024;
-    s.shared_floats = 1024;
+    LaunchShape s;  // one block: up to 1024 threads, a power of two
+    const int64_t n = z.shape.numel();
+    while (s.block_x < 1024 && s.block_x < n) s.block_x *= 2;
+    s.shared_floats = static_cast<size_t>(s.block_x);
     launch("bce_logits_mean", s, BceMeanLaunch{z.data, y.data, kernel_view(z), kernel_view(y), out});
   }
   void bce_logits_backward(const StridedView& gz, const StridedView& z, const StridedView& y, const float* gout, float scale) override {
