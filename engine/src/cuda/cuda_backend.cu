@@ -190,7 +190,9 @@ Backend* cuda_backend(int index, std::string* why_not) {
     std::string why;
     std::unique_ptr<Backend> backend;
   };
-  static Entry entries[kMaxDevices];
+  // Never destroyed: at exit the CUDA runtime tears itself down first, and calling it from a
+  // static destructor then can crash; the driver frees a process's GPU memory anyway.
+  static Entry* const entries = new Entry[kMaxDevices];
   if (index < 0 || index >= kMaxDevices) {
     *why_not = "cuda:" + std::to_string(index) + " is not a device index this build supports (0 to " + std::to_string(kMaxDevices - 1) + ")";
     return nullptr;

@@ -36,7 +36,13 @@ struct MatrixView {
 inline KernelView kernel_view(const StridedView& v) {
   KernelView k;
   k.rank = v.shape.size();
-  for (int d = 0; d < k.rank; ++d) k.shape[d] = v.shape[d], k.strides[d] = v.strides[d];
+  int64_t expect = 1;
+  k.contiguous = true;
+  for (int d = k.rank - 1; d >= 0; --d) {
+    k.shape[d] = v.shape[d], k.strides[d] = v.strides[d];
+    if (v.shape[d] != 1 && v.strides[d] != expect) k.contiguous = false;
+    expect *= v.shape[d];
+  }
   return k;
 }
 

@@ -31,6 +31,7 @@ constexpr int kKernelMaxDims = 6;
 struct KernelView {
   int64_t offset = 0;  ///< element offset of element zero in its buffer
   int rank = 0;
+  bool contiguous = false;  ///< row-major without gaps: element i is at offset + i
   int64_t shape[kKernelMaxDims] = {};
   int64_t strides[kKernelMaxDims] = {};
 
@@ -46,6 +47,7 @@ struct KernelView {
   }
   /// The buffer offset of element `linear` in row-major order over shape.
   BP_HOST_DEVICE int64_t at(int64_t linear) const {
+    if (contiguous) return offset + linear;  // no divisions: most tensors are contiguous
     int64_t off = offset;
     BP_UNROLL
     for (int d = kKernelMaxDims - 1; d >= 0; --d)
