@@ -106,6 +106,8 @@ int run(int argc, char** argv) {
   std::string inspector_level = "scalar", device = "auto";
   int inspector_steps = 0;
   std::vector<int> inspector_collapse;
+  std::vector<int> tangent;
+  float tangent_eps = 0.1f;
   cli.add_option("--preset", preset, "open a preset: a name from assets/presets (e.g. linear_vs_xor) or a file");
   cli.add_option("--session", session, "open a saved session file");
   cli.add_flag("--train", train, "start training at once");
@@ -129,6 +131,10 @@ int run(int argc, char** argv) {
   cli.add_option("--inspector-level", inspector_level, "scalar, neuron or tensor")->capture_default_str();
   cli.add_option("--inspector-steps", inspector_steps, "steps the inspector takes before the first frame");
   cli.add_option("--inspector-collapse", inspector_collapse, "collapse these layers (1 = the first hidden layer) in the inspector");
+  cli.add_option("--tangent", tangent, "open the derivative-as-a-tangent view on LAYER,NEURON,INPUT (from 1; INPUT 0: the bias)")
+      ->delimiter(',')
+      ->expected(3);
+  cli.add_option("--tangent-eps", tangent_eps, "the secant's half-width in that view")->capture_default_str();
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -149,6 +155,15 @@ int run(int argc, char** argv) {
   }
   if (speed && !(*speed >= 0 && *speed <= kAppMaxSpeed)) {
     std::fprintf(stderr, "backprop-studio: error: --speed: expected 0 (full speed) to 1000000 steps per second\n");
+    return 2;
+  }
+  if (!tangent.empty() && (tangent.size() != 3 || tangent[0] < 1 || tangent[1] < 1 || tangent[2] < 0 || tangent[0] > 1000 ||
+                           tangent[1] > 100000 || tangent[2] > 100000)) {
+    std::fprintf(stderr, "backprop-studio: error: --tangent: expected LAYER,NEURON,INPUT counted from 1 (INPUT 0: the bias)\n");
+    return 2;
+  }
+  if (!(tangent_eps >= 1e-4f && tangent_eps <= 1.0f)) {
+    std::fprintf(stderr, "backprop-studio: error: --tangent-eps: expected 0.0001 to 1\n");
     return 2;
   }
   bp::explain::Level level = bp::explain::Level::Scalar;
@@ -325,6 +340,8 @@ int run(int argc, char** argv) {
         }
         app.show_inspector(true);
       }
+      if (!tangent.empty())
+        app.show_tangent({tangent[0] - 1, tangent[1] - 1, std::max(0, tangent[2] - 1), tangent[2] == 0}, tangent_eps);
       using Clock = std::chrono::steady_clock;
       const auto t0 = Clock::now();
       int frame = 0;

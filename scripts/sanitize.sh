@@ -24,10 +24,13 @@ if [[ $what == asan || $what == all ]]; then
   # Everything with leak checking, except the real app under Xvfb (Studio.* and the parameterised
   # Sizes/StudioRoom.*): Mesa's driver is unloaded at exit, so its allocations cannot be
   # attributed or suppressed (tests/sanitizers/README.md).
-  # The gradient checks and training on the emulated CUDA backend are left to the plain run (a
-  # kernel launch there plays hundreds of host threads); its conformance suite runs here.
+  # Of the emulated-CUDA cases (EmulatedCuda.AllSuites: a kernel launch plays hundreds of host
+  # threads), the conformance suite runs here; the gradient checks and training, slower, are left
+  # to the plain run.
   (cd "$root/build-asan" && ASAN_OPTIONS="detect_leaks=1:$asan" ctest --output-on-failure -j"$jobs" --timeout 600 \
-    -E '^(Sizes/)?Studio(Room)?\.|^Devices/(GradCheck|Training|Determinism)\..*/emulated_cuda')
+    -E '^(Sizes/)?Studio(Room)?\.|^EmulatedCuda\.')
+  (cd "$root/build-asan" && ASAN_OPTIONS="detect_leaks=1:$asan" BACKPROP_EMULATED_CUDA=1 ./tests/engine_tests --gtest_brief=1 \
+    --gtest_filter='Devices/BackendOps.*/emulated_cuda*')
   (cd "$root/build-asan" && ASAN_OPTIONS="detect_leaks=0:$asan" ctest --output-on-failure -j"$jobs" --timeout 600 -R '^(Sizes/)?Studio(Room)?\.')
 fi
 

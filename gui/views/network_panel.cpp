@@ -395,6 +395,12 @@ void StudioApp::network_diagram(const Snapshot& snap, CachedView& cache) {
       m_.set_weight(edit_layer_, edit_out_, edit_in_, edit_value_);
       ImGui::CloseCurrentPopup();
     }
+    ImGui::SameLine();
+    if (ImGui::Button("Derivative as a tangent")) {  // the loss as a function of this weight
+      tangent_param_ = {edit_layer_, edit_out_, edit_in_, false};
+      show_tangent_ = true;
+      ImGui::CloseCurrentPopup();
+    }
     ImGui::EndPopup();
   }
 }

@@ -111,6 +111,7 @@ void StudioApp::frame() {
   if (!capturing) message_banner();
   if (show_big_diagram_ && !capturing) diagram_window();
   if (show_inspector_ && !capturing) inspector_panel();
+  if (show_tangent_ && !capturing) tangent_panel();
   if (!capturing) file_dialog();
   if (s_.show_help && !capturing) help_overlay();
   ImGui::PopFont();
@@ -203,6 +204,7 @@ void StudioApp::shortcuts() {
   if (pressed(GLFW_KEY_D)) s_.discretize = !s_.discretize;
   if (pressed(GLFW_KEY_F)) fit_view();
   if (pressed(GLFW_KEY_I)) show_inspector_ = !show_inspector_;
+  if (pressed(GLFW_KEY_K)) show_tangent_ = !show_tangent_;
   if (show_inspector_ && inspector_.ready()) {
     explain::Stepper& st = inspector_.stepper();
     if (pressed(GLFW_KEY_RIGHT)) st.step();
@@ -261,6 +263,7 @@ void StudioApp::main_menu() {
     if (ImGui::MenuItem("Fit view to data", "F")) fit_view();
     if (ImGui::MenuItem("Reset panel layout")) s_.reset_layout = true;
     ImGui::MenuItem("Graph inspector", "I", &show_inspector_);
+    ImGui::MenuItem("Derivative as a tangent", "K", &show_tangent_);
     ImGui::MenuItem("Shortcuts", "F1", &s_.show_help);
     ImGui::EndMenu();
   }
@@ -322,7 +325,7 @@ void StudioApp::help_overlay() {
       {"Click", "add a point of the selected class"}, {"Shift+click, right-click", "add a point of the other class"},
       {"Drag a point", "move it"}, {"Ctrl+click", "delete the nearest point"},
       {"Wheel / middle-drag", "zoom / pan the canvas"},
-      {"I", "graph inspector"}, {"Right / Left", "inspector: step forward / back"},
+      {"I", "graph inspector"}, {"K", "derivative as a tangent"}, {"Right / Left", "inspector: step forward / back"},
       {"Home / End / Enter", "inspector: restart / finish / play"},
   };
   if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {

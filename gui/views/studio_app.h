@@ -15,6 +15,7 @@
 #include "model/chart_axes.h"
 #include "model/file_browser.h"
 #include "model/inspector_model.h"
+#include "model/tangent_model.h"
 #include "render/cached_view.h"
 #include "render/heatmap_renderer.h"
 #include "render/neuron_atlas.h"
@@ -78,6 +79,12 @@ class StudioApp {
   /// Opens the graph inspector tracing `p`.
   void trace_point(const StudioPoint& p);
   void show_inspector(bool on) { show_inspector_ = on; }
+  /// Opens the derivative-as-a-tangent view on a parameter, with the secant's ε.
+  void show_tangent(const ParameterRef& p, float eps) {
+    tangent_param_ = p;
+    tangent_eps_ = eps;
+    show_tangent_ = true;
+  }
   InspectorModel& inspector() { return inspector_; }
   /// How many times the inspector's graph was rasterized (it is copied from a cache otherwise).
   int graph_renders() const { return graph_view_.renders(); }
@@ -111,6 +118,10 @@ class StudioApp {
   void loss_panel();
   void loss_chart(const Snapshot& snap, ImVec2 size);
   void help_overlay();
+  /// The derivative as a tangent (tangent_panel.cpp): one parameter's loss curve, its tangent,
+  /// the secant for ε and the next gradient-descent step. K toggles it; a diagram link's popup
+  /// opens it on that weight.
+  void tangent_panel();
   void inspector_panel();
   void place_inspector();
   void inspector_graph();    ///< inspector_graph.cpp
@@ -185,6 +196,16 @@ class StudioApp {
   CachedView points_view_;       ///< the canvas's points, a transparent layer over the boundary
   bool show_big_diagram_ = false;
   bool show_inspector_ = false;
+  // The derivative as a tangent: the parameter shown, ε, and the plot of the last snapshot.
+  bool show_tangent_ = false;
+  ParameterRef tangent_param_;
+  float tangent_eps_ = 0.1f;
+  std::optional<TangentPlot> tangent_;
+  std::string tangent_error_;
+  uint64_t tangent_version_ = ~uint64_t{0};
+  ParameterRef tangent_for_;
+  float tangent_eps_for_ = 0;
+  double tangent_at_ = -1;  ///< ImGui time of the last computation (at most a few a second)
   bool pick_mode_ = false;
   bool fit_graph_ = true;         ///< a new trace: the whole graph if readable, else zoom 1
   bool fit_whole_graph_ = false;  ///< the Fit button: the whole graph at any zoom

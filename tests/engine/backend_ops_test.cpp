@@ -228,6 +228,7 @@ class BackendOps : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     ref_ = &backend_for(Device::reference());
     if (GetParam().rfind("emulated_cuda", 0) == 0) {  // the CUDA backend's host logic and kernels, on the CPU
+      if (std::string why; !testing::emulated_cuda_allowed(&why)) GTEST_SKIP() << why;
       saved_ = cuda_options();
       set_cuda_options({GetParam() == "emulated_cuda_tiled" ? CudaGemm::SharedTiled : CudaGemm::RegisterTiled, false});
       dut_ = &testing::emulated_cuda_backend();
@@ -238,7 +239,7 @@ class BackendOps : public ::testing::TestWithParam<std::string> {
     dut_ = &backend_for(d);
   }
   void TearDown() override {
-    if (GetParam().rfind("emulated_cuda", 0) == 0) set_cuda_options(saved_);
+    if (GetParam().rfind("emulated_cuda", 0) == 0 && dut_) set_cuda_options(saved_);
   }
   CudaOptions saved_;
   Case make(const std::string& op, const std::string& what) { return Case(*dut_, *ref_, op, what); }

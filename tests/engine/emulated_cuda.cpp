@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -103,5 +104,12 @@ Backend& emulated_cuda_backend() {
 }
 
 long emulated_cuda_launches() { return g_launches.load(); }
+
+bool emulated_cuda_allowed(std::string* why) {
+  const char* v = std::getenv("BACKPROP_EMULATED_CUDA");
+  if (v && std::string(v) == "1") return true;
+  *why = "emulated CUDA runs alone in the ctest entry EmulatedCuda.AllSuites (or set BACKPROP_EMULATED_CUDA=1)";
+  return false;
+}
 
 }  // namespace bp::testing

@@ -6,12 +6,20 @@
 // is no cuBLAS here: matrix products take the backend's own kernels (the register-tiled one, or
 // the teaching kernel when BACKPROP_CUDA_GEMM=tiled or cuda_options() says so).
 #pragma once
+#include <string>
+
 #include "backend.h"
 
 namespace bp::testing {
 
 /// The emulated CUDA backend (one per process). Its device() is cuda:0.
 Backend& emulated_cuda_backend();
+
+/// Whether this process may run the emulated-CUDA test cases: they play hundreds of host
+/// threads per launch, so ctest runs them all alone in one entry, EmulatedCuda.AllSuites
+/// (RUN_SERIAL, with BACKPROP_EMULATED_CUDA=1), away from the app's timing-sensitive end-to-end
+/// tests. Elsewhere they skip with `why` set.
+bool emulated_cuda_allowed(std::string* why);
 
 /// How many kernels it has launched so far.
 long emulated_cuda_launches();

@@ -27,6 +27,7 @@ inline std::vector<std::string> test_devices_and_emulated_cuda() { return {"cpu"
 
 /// Sets test_device() from a parameter; false (and a reason) when that device is unavailable.
 inline bool use_test_device(const std::string& name, std::string* why_not) {
+  if (name == "emulated_cuda" && !emulated_cuda_allowed(why_not)) return false;
   set_cuda_backend_override(name == "emulated_cuda" ? &emulated_cuda_backend() : nullptr);
   const Device d = name == "cpu" ? Device::cpu() : name == "reference" ? Device::reference() : Device::cuda(0);
   if (d.type == DeviceType::CUDA && !cuda_available()) {

@@ -153,6 +153,36 @@ TEST_F(Studio, WithoutADisplayItSaysSoAndExits1) {
   EXPECT_NE(r.err.find("xvfb-run"), std::string::npos) << r.err;
 }
 
+TEST_F(Studio, TheTangentViewDrawsTheLossCurveItsTangentAndTheSecant) {
+  if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
+  // The tangent's blue (31, 106, 192) and the secant's orange (240, 127, 30) appear with the
+  // view open, and not without it.
+  auto inks = [&](const std::string& extra) {
+    const fs::path shot = dir / "tangent.png";
+    const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) +
+                              " --preset linear_vs_xor --train-steps 100 --frames 3 --size 1280x800 --no-restore --no-autosave " + extra +
+                              " --screenshot " + shot.string(),
+                          dir);
+    EXPECT_EQ(r.status, 0) << r.err;
+    const Image img(shot);
+    std::pair<long, long> n{0, 0};
+    for (int y = 0; y < img.h; ++y)
+      for (int x = 0; x < img.w; ++x) {
+        const unsigned char* p = img.at(x, y);
+        auto near = [&](int r, int g, int b) { return std::abs(p[0] - r) < 6 && std::abs(p[1] - g) < 6 && std::abs(p[2] - b) < 6; };
+        n.first += near(31, 106, 192);
+        n.second += near(240, 127, 30);
+      }
+    return n;
+  };
+  const auto with = inks("--tangent 1,1,1 --tangent-eps 0.3"), without = inks("");
+  EXPECT_GT(with.first, 300) << "tangent ink";
+  EXPECT_GT(with.second, 300) << "secant ink";
+  EXPECT_LT(without.first + without.second, 50);
+  EXPECT_EQ(run(std::string(BACKPROP_STUDIO) + " --tangent 0,1,1", dir).status, 2);
+  EXPECT_EQ(run(std::string(BACKPROP_STUDIO) + " --tangent-eps 5", dir).status, 2);
+}
+
 TEST_F(Studio, BadArgumentsAndFilesAreReported) {
   Outcome r = run(std::string(BACKPROP_STUDIO) + " --size 10x10", dir);
   EXPECT_EQ(r.status, 2);

@@ -1,0 +1,159 @@
+// The derivative as a tangent (MiniTorch Module 1.1): the training loss as a function of one
+// parameter, all others fixed; the tangent whose slope is backpropagation's gradient; the
+// central-difference secant for an ε on a log slider; and plain gradient descent's next step as
+// a move along the curve (too far when the learning rate is too high). Live while training:
+// recomputed from each new snapshot, a few times a second.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "flow.h"
+#include "studio_app.h"
+
+namespace bp::studio {
+namespace {
+
+const ImU32 kCurveInk = 0xFF1A1A1A, kTangentInk = 0xFFC06A1F /* blue */, kSecantInk = 0xFF1E7FF0 /* orange */,
+            kStepInk = 0xFF2E9B2E /* green */, kOvershootInk = 0xFF2828D6 /* red */;
+
+std::string num(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, std::abs(v) >= 1e-3 || v == 0 ? "%.4f" : "%.3e", v);
+  return b;
+}
+
+}  // namespace
+
+void StudioApp::tangent_panel() {
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const float em = ImGui::GetFontSize();
+  ImGui::SetNextWindowSize(ImVec2(std::min(display.x * 0.9f, em * 34), std::min(display.y * 0.85f, em * 30)), ImGuiCond_Appearing);
+  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  if (!ImGui::Begin("Derivative as a tangent", &show_tangent_)) {
+    ImGui::End();
+    return;
+  }
+  const auto snap = m_.snapshot();
+  const auto& w = snap->weights;
+  if (w.empty()) {
+    ImGui::TextWrapped("No network yet.");
+    ImGui::End();
+    return;
+  }
+  // Which parameter: layer, neuron, and input (0: the neuron's bias).
+  ParameterRef& p = tangent_param_;
+  p.layer = std::clamp(p.layer, 0, static_cast<int>(w.size()) - 1);
+  const LayerWeights& lw = w[static_cast<size_t>(p.layer)];
+  p.out = std::clamp<int64_t>(p.out, 0, lw.out - 1);
+  p.in = std::clamp<int64_t>(p.in, 0, lw.in - 1);
+  int layer = p.layer + 1, neuron = static_cast<int>(p.out) + 1, input = p.bias ? 0 : static_cast<int>(p.in) + 1;
+  const float slider = em * 7;
+  ImGui::SetNextItemWidth(slider);
+  if (ImGui::SliderInt("layer", &layer, 1, static_cast<int>(w.size()))) p.layer = layer - 1;
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(slider);
+  if (ImGui::SliderInt("neuron", &neuron, 1, static_cast<int>(w[static_cast<size_t>(p.layer)].out))) p.out = neuron - 1;
+  ImGui::SetNextItemWidth(slider);
+  if (ImGui::SliderInt("input", &input, 0, static_cast<int>(w[static_cast<size_t>(p.layer)].in), input == 0 ? "bias" : "%d")) {
+    p.bias = input == 0;
+    if (input > 0) p.in = input - 1;
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(slider);
+  ImGui::SliderFloat("ε", &tangent_eps_, 1e-4f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("the secant's half-width: smaller ε, closer to the tangent, until float32 rounding takes over");
+
+  // Recompute for a new snapshot, parameter or ε, at most five times a second.
+  const double now = ImGui::GetTime();
+  const bool stale = snap->version != tangent_version_ || !(p == tangent_for_) || tangent_eps_ != tangent_eps_for_;
+  if (stale && (now - tangent_at_ > 0.2 || !(p == tangent_for_) || tangent_eps_ != tangent_eps_for_)) {
+    tangent_at_ = now;
+    tangent_version_ = snap->version;
+    tangent_for_ = p;
+    tangent_eps_for_ = tangent_eps_;
+    try {
+      Dataset train;
+      const TrainConfig& c = m_.config();
+      train.problem = c.problem;
+      train.num_classes = c.problem == Problem::Regression ? 0 : c.num_classes;
+      for (const StudioPoint& pt : m_.points())
+        if (!pt.test) train.points.push_back({pt.x, pt.y, pt.label});
+      tangent_ = tangent_plot(c, w, train, p, tangent_eps_);
+      tangent_error_.clear();
+    } catch (const std::exception& e) {
+      tangent_.reset();
+      tangent_error_ = e.what();
+    }
+  }
+  if (!tangent_) {
+    ImGui::TextWrapped("%s", tangent_error_.c_str());
+    ImGui::End();
+    return;
+  }
+  const TangentPlot& t = *tangent_;
+  const bool overshoots = t.loss_after > t.loss;
+  ImGui::Text("%s = %s   loss L = %s", parameter_label(t.param).c_str(), num(t.value).c_str(), num(t.loss).c_str());
+  ImGui::TextColored(ImColor(kTangentInk), "tangent: backprop's slope ∂L/∂w = %s", num(t.gradient).c_str());
+  ImGui::TextColored(ImColor(kSecantInk), "secant: (L(w+ε) − L(w−ε)) / 2ε = %s   (ε = %.0e)", num(t.secant_slope).c_str(), t.eps);
+  ImGui::Text("relative error between the two slopes: %.1e", t.relative_error);
+  ImGui::TextColored(ImColor(overshoots ? kOvershootInk : kStepInk), "step w − lr·∂L/∂w (lr %g): w → %s, L → %s%s", t.lr, num(t.step_to).c_str(),
+                     num(t.loss_after).c_str(), overshoots ? "  (too far: the loss rises)" : "");
+
+  if (t.gradient == 0 && t.secant_slope == 0) ImGui::TextWrapped("Flat: changing this weight alone does not change the loss here.");
+
+  // The plot.
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImVec2 size(std::max(avail.x, em * 10), std::max(avail.y, em * 6));
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("tangent plot", size);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float pad = em * 0.6f;
+  const ImVec2 a(p0.x + pad, p0.y + pad), b(p0.x + size.x - pad, p0.y + size.y - pad);
+  dl->AddRect(a, b, im_color(0.7f, 0.7f, 0.7f));
+  double lo = *std::min_element(t.ys.begin(), t.ys.end()), hi = *std::max_element(t.ys.begin(), t.ys.end());
+  lo = std::min(lo, t.loss_after), hi = std::max(hi, t.loss_after);
+  if (!(hi - lo > 1e-7 * std::max(1.0, std::abs(hi)))) {  // flat: the curve in the middle
+    const double pad = 0.05 * std::max(0.1, std::abs(hi));
+    lo -= pad, hi += pad;
+  }
+  const double margin = (hi - lo) * 0.08;
+  lo -= margin, hi += margin;
+  const double x0 = t.xs.front(), x1 = t.xs.back();
+  auto at = [&](double x, double y) {
+    return ImVec2(a.x + static_cast<float>((x - x0) / (x1 - x0)) * (b.x - a.x), b.y - static_cast<float>((y - lo) / (hi - lo)) * (b.y - a.y));
+  };
+  dl->PushClipRect(a, b, true);
+  std::vector<ImVec2> curve;
+  for (size_t i = 0; i < t.xs.size(); ++i) curve.push_back(at(t.xs[i], t.ys[i]));
+  const float thick = std::max(2.0f, em * 0.15f);
+  dl->AddPolyline(curve.data(), static_cast<int>(curve.size()), kCurveInk, 0, thick);
+  const double reach = (x1 - x0) * 0.3;  // the tangent drawn over 60% of the width
+  dl->AddLine(at(t.value - reach, t.loss - t.gradient * reach), at(t.value + reach, t.loss + t.gradient * reach), kTangentInk, thick);
+  const double se = std::max(t.eps, reach), mid = (t.loss_plus + t.loss_minus) / 2;  // the secant's line, extended
+  dl->AddLine(at(t.value - se, mid - t.secant_slope * se), at(t.value + se, mid + t.secant_slope * se), kSecantInk, thick * 0.7f);
+  dl->AddCircleFilled(at(t.value - t.eps, t.loss_minus), thick * 1.3f, kSecantInk);
+  dl->AddCircleFilled(at(t.value + t.eps, t.loss_plus), thick * 1.3f, kSecantInk);
+  // The step: an arrow from the current point to where gradient descent puts it.
+  const ImVec2 from = at(t.value, t.loss), to = at(t.step_to, t.loss_after);
+  const ImU32 step_ink = overshoots ? kOvershootInk : kStepInk;
+  dl->AddLine(from, to, step_ink, thick);
+  const float dx = to.x - from.x, dy = to.y - from.y, len = std::sqrt(dx * dx + dy * dy);
+  if (len > thick * 4) {
+    const float ux = dx / len, uy = dy / len, head = em * 0.7f;
+    dl->AddTriangleFilled(to, ImVec2(to.x - ux * head - uy * head * 0.5f, to.y - uy * head + ux * head * 0.5f),
+                          ImVec2(to.x - ux * head + uy * head * 0.5f, to.y - uy * head - ux * head * 0.5f), step_ink);
+  }
+  dl->AddCircleFilled(from, thick * 2.2f, kCurveInk);
+  dl->PopClipRect();
+  // Axis labels: the parameter below, the loss range at the left.
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s", num(x0).c_str());
+  dl->AddText(ImVec2(a.x + 2, b.y - em * 1.1f), im_color(0.35f, 0.35f, 0.35f), buf);
+  std::snprintf(buf, sizeof buf, "%s", num(x1).c_str());
+  dl->AddText(ImVec2(b.x - ImGui::CalcTextSize(buf).x - 2, b.y - em * 1.1f), im_color(0.35f, 0.35f, 0.35f), buf);
+  std::snprintf(buf, sizeof buf, "L %s", num(hi).c_str());
+  dl->AddText(ImVec2(a.x + 2, a.y + 2), im_color(0.35f, 0.35f, 0.35f), buf);
+  ImGui::End();
+}
+
+}  // namespace bp::studio
