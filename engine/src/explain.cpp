@@ -219,6 +219,11 @@ Graph tensor_graph(Trainer& trainer) {
     n.op = t.is_leaf() ? "" : t.op_name();
     n.label = t.is_leaf() ? (t.name().empty() ? "input" : t.name()) : n.op;
     n.shape = t.shape().str();
+    n.dims.assign(t.shape().begin(), t.shape().end());
+    if (!t.is_leaf()) {
+      const OpId id = t.impl()->op->id;
+      n.broadcasts = id == OpId::Add || id == OpId::Sub || id == OpId::Mul || id == OpId::Div || id == OpId::Linear;
+    }
     n.value_text = summary(t);
     n.grad_text = summary(t.grad());
     if (!t.is_leaf()) n.backward_rule = backward_rule(*t.impl());
@@ -320,6 +325,22 @@ void Stepper::jump_to(int node) {
   }
 }
 
+std::string broadcast_summary(const std::vector<int64_t>& out, const std::vector<int64_t>& in) {
+  // Dimensions aligned from the right; one the input lacks, or has as 1 where the output does
+  // not, was broadcast: the gradient is summed over it.
+  const size_t offset = out.size() >= in.size() ? out.size() - in.size() : 0;
+  std::vector<std::string> names;
+  for (size_t d = 0; d < out.size(); ++d) {
+    const bool missing = d < offset;
+    if (!(missing || (in[d - offset] == 1 && out[d] != 1))) continue;  // (a dimension the input lacks counts even at size 1: one row)
+    names.push_back(out.size() == 2 ? (d == 0 ? "rows" : "columns") : "dimension " + std::to_string(d));
+  }
+  if (names.empty()) return "";
+  std::string s = "summed over ";
+  for (size_t i = 0; i < names.size(); ++i) s += (i ? (i + 1 == names.size() ? " and " : ", ") : "") + names[i];
+  return s;
+}
+
 Stepper::Explanation Stepper::explain() const {
   Explanation e;
   e.node = state_.current;
@@ -345,9 +366,16 @@ Stepper::Explanation Stepper::explain() const {
   if (tensor) {
     e.lines.push_back("upstream gradient " + n.shape + ": " + n.grad_text);
     e.lines.push_back(n.backward_rule);
-    for (int in : n.inputs) {
-      const GNode& m = g_.nodes[static_cast<size_t>(in)];
+    for (size_t i = 0; i < n.inputs.size(); ++i) {
+      const GNode& m = g_.nodes[static_cast<size_t>(n.inputs[i])];
       e.lines.push_back("  → " + m.label + " " + m.shape + ": grad " + m.grad_text);
+      // The step students of tensor autodiff find hardest: a broadcast input's gradient is the
+      // upstream gradient summed over the dimensions it was repeated along. (Linear: its bias.)
+      const bool linear_bias = n.op == "linear" && i == 2;
+      if (n.broadcasts && (n.op != "linear" || linear_bias)) {
+        const std::string summed = broadcast_summary(n.dims, m.dims);
+        if (!summed.empty()) e.lines.push_back("    its grad = dOut " + n.shape + " " + summed + " → " + m.shape);
+      }
     }
     return e;
   }

@@ -223,6 +223,32 @@ TEST(Explain, TensorGraphOfOneTrainingStep) {
   EXPECT_FALSE(s.explain().lines.empty());
 }
 
+TEST(Explain, BroadcastBackwardShowsTheSumOverTheBatch) {
+  EXPECT_EQ(explain::broadcast_summary({200, 16}, {16}), "summed over rows");
+  EXPECT_EQ(explain::broadcast_summary({200, 16}, {200, 1}), "summed over columns");
+  EXPECT_EQ(explain::broadcast_summary({200, 16}, {}), "summed over rows and columns");
+  EXPECT_EQ(explain::broadcast_summary({4, 5, 6}, {5, 1}), "summed over dimension 0 and dimension 2");
+  EXPECT_EQ(explain::broadcast_summary({200, 16}, {200, 16}), "");
+  EXPECT_EQ(explain::broadcast_summary({1, 4}, {4}), "summed over rows");  // the app traces one point: one row
+  EXPECT_EQ(explain::broadcast_summary({1, 4}, {1, 4}), "");
+  // In one training step of a 2-16-1 network on 200 points, the hidden layer's backward says
+  // how its bias gradient comes from the [200, 16] upstream gradient.
+  TrainConfig c;
+  c.hidden = {16};
+  const Dataset d = make_dataset("xor", 200, 0.0f, 1);
+  Trainer t(c, d, Dataset{});
+  const explain::Graph g = explain::tensor_graph(t);
+  Stepper s(g);
+  bool found = false;
+  while (s.step()) {
+    if (s.phase() == Stepper::Forward) continue;
+    const auto e = s.explain();
+    for (const std::string& line : e.lines)
+      if (line.find("dOut [200, 16] summed over rows → [16]") != std::string::npos) found = true;
+  }
+  EXPECT_TRUE(found) << "no line shows the bias gradient summed over the batch";
+}
+
 TEST(Explain, LayoutGoesLeftToRightWithoutOverlapAndExports) {
   Rng rng(2);
   MlpSpec spec;

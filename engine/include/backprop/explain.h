@@ -35,6 +35,10 @@ struct GNode {
   std::shared_ptr<scalar::Node> scalar;     ///< scalar and neuron levels: for the formulas
   // Tensor level:
   std::string shape, value_text, grad_text, backward_rule;
+  std::vector<int64_t> dims;  ///< the shape as numbers
+  /// This node's gradient reaches its inputs summed over the dimensions they were broadcast
+  /// along (a bias added to every row, a mean's scalar): add, sub, mul, div, and Linear's bias.
+  bool broadcasts = false;
   std::vector<float> heat;    ///< a small picture of the value (up to 16×16)
   int heat_rows = 0, heat_cols = 0;
 };
@@ -62,6 +66,10 @@ Graph neuron_graph(const MLP& model, const TrainConfig& config, double x1, doubl
 /// The engine's real graph of one training step on the trainer's training set (forward, loss,
 /// backward; no update).
 Graph tensor_graph(Trainer& trainer);
+
+/// How a broadcast input's gradient comes from its output's: "summed over rows" for [200, 16]
+/// → [16], "summed over rows and columns" for [200, 16] → [] (empty when nothing is summed).
+std::string broadcast_summary(const std::vector<int64_t>& out, const std::vector<int64_t>& in);
 
 /// Steps through forward evaluation, then the backward pass, one node at a time.
 class Stepper {
