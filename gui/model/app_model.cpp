@@ -33,6 +33,16 @@ std::shared_ptr<MLP> network_with_weights(const TrainConfig& config, const std::
   return m;
 }
 
+TrainTestSets datasets_of(const std::vector<StudioPoint>& points, const TrainConfig& config) {
+  TrainTestSets s;
+  for (Dataset* d : {&s.train, &s.test}) {
+    d->problem = config.problem;
+    d->num_classes = config.problem == Problem::Regression ? 0 : config.num_classes;
+  }
+  for (const StudioPoint& p : points) (p.test ? s.test : s.train).points.push_back({p.x, p.y, p.label});
+  return s;
+}
+
 // ---- AppModel -----------------------------------------------------------------------------------
 
 AppModel::AppModel(bool threaded) : worker_(std::make_unique<Worker>(*this)) {

@@ -44,6 +44,12 @@ struct LayerWeights {
 /// they do not fit that shape (a new network the worker has not picked up yet).
 std::shared_ptr<MLP> network_with_weights(const TrainConfig& config, const std::vector<LayerWeights>& weights);
 
+/// The training and the held-out points as datasets of `config`'s problem and class count.
+struct TrainTestSets {
+  Dataset train, test;
+};
+TrainTestSets datasets_of(const std::vector<StudioPoint>& points, const TrainConfig& config);
+
 /// What the views draw, published by the training worker.
 struct Snapshot {
   uint64_t version = 0;

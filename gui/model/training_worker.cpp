@@ -106,13 +106,9 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
   }
   bool changed_state = new_data || new_net || new_lr || new_view || new_train || !edits.empty();
   if (new_data) {
-    train = Dataset{};
-    test = Dataset{};
-    for (Dataset* d : {&train, &test}) {
-      d->problem = cfg.problem;
-      d->num_classes = cfg.problem == Problem::Regression ? 0 : cfg.num_classes;
-    }
-    for (const StudioPoint& p : pts) (p.test ? test : train).points.push_back({p.x, p.y, p.label});
+    TrainTestSets sets = datasets_of(pts, cfg);
+    train = std::move(sets.train);
+    test = std::move(sets.test);
   }
   if (new_net || !model) {
     config = cfg;

@@ -63,22 +63,17 @@ void StudioApp::tangent_panel() {
   ImGui::SliderFloat("ε", &tangent_eps_, 1e-4f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("the secant's half-width: smaller ε, closer to the tangent, until float32 rounding takes over");
 
-  // Recompute for a new snapshot, parameter or ε, at most five times a second.
+  // Recompute at once for a new parameter or ε, and for a new snapshot at most five times a second.
   const double now = ImGui::GetTime();
-  const bool stale = snap->version != tangent_version_ || !(p == tangent_for_) || tangent_eps_ != tangent_eps_for_;
-  if (stale && (now - tangent_at_ > 0.2 || !(p == tangent_for_) || tangent_eps_ != tangent_eps_for_)) {
+  const bool new_choice = !(p == tangent_for_) || tangent_eps_ != tangent_eps_for_;
+  if (new_choice || (snap->version != tangent_version_ && now - tangent_at_ > 0.2)) {
     tangent_at_ = now;
     tangent_version_ = snap->version;
     tangent_for_ = p;
     tangent_eps_for_ = tangent_eps_;
     try {
-      Dataset train;
       const TrainConfig& c = m_.config();
-      train.problem = c.problem;
-      train.num_classes = c.problem == Problem::Regression ? 0 : c.num_classes;
-      for (const StudioPoint& pt : m_.points())
-        if (!pt.test) train.points.push_back({pt.x, pt.y, pt.label});
-      tangent_ = tangent_plot(c, w, train, p, tangent_eps_);
+      tangent_ = tangent_plot(c, w, datasets_of(m_.points(), c).train, p, tangent_eps_);
       tangent_error_.clear();
     } catch (const std::exception& e) {
       tangent_.reset();

@@ -94,6 +94,18 @@ WorkloadResult grid_workload(double min_seconds, int repeats, Device device) {
 
 constexpr const char* kW4What = "GPU scale: spiral-bench(1000000), 2-256-256-256-1 relu, minibatch 65536, SGD";
 
+// CUDA options for one measurement; the previous ones come back afterwards, also on an error.
+class CudaOptionsScope {
+ public:
+  explicit CudaOptionsScope(const CudaOptions& o) { set_cuda_options(o); }
+  ~CudaOptionsScope() { set_cuda_options(saved_); }
+  CudaOptionsScope(const CudaOptionsScope&) = delete;
+  CudaOptionsScope& operator=(const CudaOptionsScope&) = delete;
+
+ private:
+  CudaOptions saved_ = cuda_options();
+};
+
 // W4 through the engine's own Trainer (on-device minibatch gather, divergence check, the loss
 // read back every step), as a user trains.
 WorkloadResult w4_training(double min_seconds, int repeats, bool tf32) {
@@ -104,24 +116,21 @@ WorkloadResult w4_training(double min_seconds, int repeats, bool tf32) {
   c.lr = 0.05f;
   c.device = Device::cuda(0);
   CudaOptions o = cuda_options();
-  const CudaOptions saved = o;
   o.tf32 = tf32;
-  set_cuda_options(o);
+  const CudaOptionsScope scope(o);
   bp::Trainer t(c, spiral_bench(1000000), Dataset{});
   WorkloadResult r{tf32 ? "W4-tf32" : "W4", std::string(kW4What) + (tf32 ? ", TF32 matmuls" : ", FP32"), true, 0.0, "steps/s", 0.0, true,
                    device_description(Device::cuda(0)), 0.0};
   float loss = 0.0f;
   r.value = measure_rate([&] { loss = t.step(); }, min_seconds, repeats);
   r.final_loss = loss;
-  set_cuda_options(saved);
   return r;
 }
 
 // One [65536, 256] x [256, 256] product (W4's forward GEMM) through a matrix-multiply kernel.
 WorkloadResult gemm_rate(CudaGemm kernel, bool tf32, double min_seconds, int repeats) {
   const int64_t m = 65536, k = 256, n = 256;
-  const CudaOptions saved = cuda_options();
-  set_cuda_options({kernel, tf32});
+  const CudaOptionsScope scope({kernel, tf32});
   Rng rng(3);
   Tensor a = Tensor::uniform({m, k}, -1, 1, rng, Device::cuda(0)), b = Tensor::uniform({k, n}, -1, 1, rng, Device::cuda(0));
   NoGradGuard no_grad;
@@ -133,7 +142,6 @@ WorkloadResult gemm_rate(CudaGemm kernel, bool tf32, double min_seconds, int rep
         (void)c.slice(0, 0, 1).slice(1, 0, 1).item();
       },
       min_seconds, repeats, 3);
-  set_cuda_options(saved);
   const std::string name = kernel == CudaGemm::Cublas ? std::string("cuBLAS") + (tf32 ? " TF32" : " FP32")
                            : kernel == CudaGemm::RegisterTiled ? "register-tiled kernel" : "shared-memory teaching kernel";
   return {"W4-gemm", "65536x256 by 256x256 matrix product, " + name, true, per_second * 8 * 2.0 * m * k * n / 1e12, "TFLOP/s", 0.0, true, "",

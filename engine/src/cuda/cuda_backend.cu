@@ -2,16 +2,13 @@
 // owns one GPU's stream, memory and cuBLAS handle and checks every CUDA call; the probe that
 // decides once per process whether a GPU is usable; and the registration behind backend_for.
 #include <cuda_runtime.h>
-#include <dlfcn.h>
 
-#include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
-#include <vector>
+#include <string>
 
 #include "backprop/errors.h"
 #include "cuda/availability.h"

@@ -48,10 +48,35 @@ inline KernelView kernel_view(const StridedView& v) {
 
 inline KernelView matrix_kernel_view(const MatrixView& m) {
   KernelView v;
-  v.rank = 2;
-  v.shape[0] = m.rows, v.shape[1] = m.cols;
-  v.strides[0] = m.rs, v.strides[1] = m.cs;
+  v.push(m.rows, m.rs);
+  v.push(m.cols, m.cs);
   return v;
+}
+
+/// A reduction of `in` to `out` (out has size 1 where in is reduced) as reduce.h's kernels take
+/// it: kept (in's dimensions that out keeps, with in's strides), reduced (the rest) and ov (out's
+/// kept dimensions with out's strides).
+struct ReductionViews {
+  KernelView kept, reduced, ov;
+};
+inline ReductionViews reduction_views(const StridedView& out, const StridedView& in) {
+  ReductionViews r;
+  for (int d = 0; d < in.shape.size(); ++d) {
+    if (out.shape[d] == 1 && in.shape[d] != 1) {
+      r.reduced.push(in.shape[d], in.strides[d]);
+    } else {
+      r.kept.push(in.shape[d], in.strides[d]);
+      r.ov.push(out.shape[d], out.strides[d]);
+    }
+  }
+  return r;
+}
+
+/// The smallest power of two at least n, at most cap (a block size for a tree reduction).
+inline int pow2_block(int64_t n, int cap) {
+  int b = 1;
+  while (b < cap && b < n) b *= 2;
+  return b;
 }
 
 template <class Runtime>
@@ -105,20 +130,7 @@ class KernelBackend final : public Backend {
   }
 
   void reduce(ReduceOp op, const StridedView& out, const StridedView& in, float scale) override {
-    // kept: in's dimensions that out keeps (with in's strides); reduced: the rest.
-    KernelView kept, reduced, ov;
-    for (int d = 0; d < in.shape.size(); ++d) {
-      const bool away = out.shape[d] == 1 && in.shape[d] != 1;
-      KernelView& v = away ? reduced : kept;
-      v.shape[v.rank] = in.shape[d];
-      v.strides[v.rank] = in.strides[d];
-      ++v.rank;
-      if (!away) {
-        ov.shape[ov.rank] = out.shape[d];
-        ov.strides[ov.rank] = out.strides[d];
-        ++ov.rank;
-      }
-    }
+    const auto [kept, reduced, ov] = reduction_views(out, in);
     const int64_t outputs = kept.numel(), n = reduced.numel();
     if (!outputs) return;
     // Many outputs adjacent in memory (a column sum): a thread per output and chunk, then one
@@ -136,21 +148,16 @@ class KernelBackend final : public Backend {
       launch("reduce_finish", elementwise(outputs), ReduceFinishLaunch{op, scratch.p, outputs, chunks, out.data, ov, scale});
     } else {
       LaunchShape s;
-      s.block_x = 1;
-      while (s.block_x < kThreads && s.block_x < n) s.block_x *= 2;
+      s.block_x = pow2_block(n, kThreads);
       s.grid_x = static_cast<int>(std::min<int64_t>(outputs, 1 << 20));
       s.shared_floats = static_cast<size_t>(s.block_x);
       launch("reduce_blocks", s, ReduceBlocksLaunch{op, in.data, kept, reduced, out.data, ov, scale});
     }
   }
   void argmax(const StridedView& out, const StridedView& in, int axis) override {
-    KernelView rest;
+    KernelView rest;  // in without the axis
     for (int d = 0; d < in.shape.size(); ++d)
-      if (d != axis) {
-        rest.shape[rest.rank] = in.shape[d];
-        rest.strides[rest.rank] = in.strides[d];
-        ++rest.rank;
-      }
+      if (d != axis) rest.push(in.shape[d], in.strides[d]);
     if (const int64_t outputs = rest.numel())
       launch("argmax_map", elementwise(outputs), ArgmaxLaunch{in.data, rest, in.shape[axis], in.strides[axis], out.data, kernel_view(out)});
   }
@@ -194,8 +201,7 @@ class KernelBackend final : public Backend {
   }
   void bce_logits(float* out, const StridedView& z, const StridedView& y) override {
     LaunchShape s;  // one block: up to 1024 threads, a power of two
-    const int64_t n = z.shape.numel();
-    while (s.block_x < 1024 && s.block_x < n) s.block_x *= 2;
+    s.block_x = pow2_block(z.shape.numel(), 1024);
     s.shared_floats = static_cast<size_t>(s.block_x);
     launch("bce_logits_mean", s, BceMeanLaunch{z.data, y.data, kernel_view(z), kernel_view(y), out});
   }

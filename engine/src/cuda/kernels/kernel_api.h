@@ -35,6 +35,13 @@ struct KernelView {
   int64_t shape[kKernelMaxDims] = {};
   int64_t strides[kKernelMaxDims] = {};
 
+  /// Appends a dimension (host side, while building a view).
+  void push(int64_t size, int64_t stride) {
+    shape[rank] = size;
+    strides[rank] = stride;
+    ++rank;
+  }
+
   // The loops run over every possible dimension with constant indices (unrolled on the GPU):
   // indexing the arrays with a runtime rank would put them in local memory, which the build
   // refuses (ptxas -warn-lmem-usage).
