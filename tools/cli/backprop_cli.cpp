@@ -583,12 +583,14 @@ struct BenchCommand {
   int threads = 1;
   DeviceOption device;
   std::string gemm = "auto";
+  CLI::Option* gemm_option = nullptr;
   std::vector<std::string> ids;
   void add(CLI::App& app) {
     device.add(app);
     app.add_flag("--json", json, "machine-readable output");
     app.add_flag("--tf32", tf32, "W4: also train and multiply with TF32 tensor cores (cuBLAS)");
-    app.add_option("--gemm", gemm, "CUDA matrix-multiply kernel for W1-W4: auto, cublas, register or tiled")->capture_default_str();
+    gemm_option = app.add_option("--gemm", gemm, "CUDA matrix-multiply kernel for W1-W4: auto, cublas, register or tiled (default: "
+                                                  "BACKPROP_CUDA_GEMM, else auto)");
     app.add_option("--seconds", seconds, "least time measured per repeat")->capture_default_str();
     app.add_option("--repeats", repeats, "repeats (the median is reported)")->capture_default_str();
     app.add_option("--threads", threads, "CPU threads (the targets are for 1)")->capture_default_str();
@@ -603,7 +605,11 @@ struct BenchCommand {
     const CudaGemm kernel = for_flag("--gemm", [&] { return parse_cuda_gemm(gemm); });
     const Device on = device.resolve(check_only, json);
     if (check_only) return 0;
-    set_cuda_options({kernel, false});
+    if (gemm_option->count() > 0) {  // else BACKPROP_CUDA_GEMM and BACKPROP_CUDA_TF32 stand
+      CudaOptions o = cuda_options();
+      o.gemm = kernel;
+      set_cuda_options(o);
+    }
     if (!json) std::printf("device: %s\n", device_description(on).c_str());
     std::fputs(tools::format_results(tools::run_workloads(ids, seconds, repeats, on, tf32), json).c_str(), stdout);
     return 0;
