@@ -108,6 +108,8 @@ int run(int argc, char** argv) {
   std::vector<int> inspector_collapse;
   std::vector<int> tangent;
   float tangent_eps = 0.1f;
+  std::vector<std::string> views;
+  bool link_gradients = false;
   cli.add_option("--preset", preset, "open a preset: a name from assets/presets (e.g. linear_vs_xor) or a file");
   cli.add_option("--session", session, "open a saved session file");
   cli.add_flag("--train", train, "start training at once");
@@ -135,6 +137,9 @@ int run(int argc, char** argv) {
       ->delimiter(',')
       ->expected(3);
   cli.add_option("--tangent-eps", tangent_eps, "the secant's half-width in that view")->capture_default_str();
+  cli.add_option("--view", views, "open a view (repeatable): tangent, gradient-flow, hidden-space, diagram, inspector")
+      ->check(CLI::IsMember(kSessionViewNames));
+  cli.add_flag("--link-gradients", link_gradients, "the network diagram's links show |dL/dw| instead of the weights");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -329,6 +334,7 @@ int run(int argc, char** argv) {
     if (heatmap) {
       StudioApp app(model, *heatmap, fonts, assets);
       app.settings().presenter = presenter;
+      app.apply_lesson();  // a lesson preset's views; the options below come after them
       if (inspector || inspector_steps > 0) {
         app.inspector().set_level(level);
         model.pump();
@@ -340,6 +346,8 @@ int run(int argc, char** argv) {
         }
         app.show_inspector(true);
       }
+      for (const std::string& v : views) app.set_view_open(v, true);
+      if (link_gradients) app.settings().link_gradients = true;
       if (!tangent.empty())
         app.show_tangent({tangent[0] - 1, tangent[1] - 1, std::max(0, tangent[2] - 1), tangent[2] == 0}, tangent_eps);
       using Clock = std::chrono::steady_clock;

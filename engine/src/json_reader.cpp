@@ -100,7 +100,8 @@ int64_t JsonReader::integer(const json& v, const std::string& what, int64_t lo, 
   const std::string range = " (allowed: " + std::to_string(lo) + " to " + std::to_string(hi) + ")";
   if (v.is_number_unsigned()) {
     const auto u = v.get<uint64_t>();
-    if (u > static_cast<uint64_t>(hi)) fail(what + " is " + std::to_string(u) + ", outside" + range);
+    // (nlohmann stores every non-negative integer as unsigned: the lower bound applies too)
+    if (u > static_cast<uint64_t>(hi) || static_cast<int64_t>(u) < lo) fail(what + " is " + std::to_string(u) + ", outside" + range);
     return static_cast<int64_t>(u);
   }
   if (!v.is_number_integer()) fail(what + " must be a whole number, not " + (v.is_number() ? "a fraction" : type_words(v)));

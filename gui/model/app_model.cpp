@@ -548,6 +548,7 @@ SessionFile AppModel::session() const {
     s.has_points = true;
     s.points = points_;
     s.speed = speed_.load();
+    s.views = views_;
   }
   const auto snap = snapshot();
   // The weights as the snapshot shows them, when they fit the current settings (a change of
@@ -559,6 +560,16 @@ SessionFile AppModel::session() const {
     s.epoch = snap->epoch;
   }
   return s;
+}
+
+SessionViews AppModel::session_views() const {
+  std::lock_guard lock(mu_);
+  return views_;
+}
+
+uint64_t AppModel::sessions_loaded() const {
+  std::lock_guard lock(mu_);
+  return sessions_loaded_;
 }
 
 void AppModel::save_session(const std::string& path) const { write_file_atomic(path, session_to_json(session())); }
@@ -585,6 +596,8 @@ void AppModel::apply_session(SessionFile s) {
   region_ = region;
   title_ = s.title;
   speed_ = s.speed;
+  views_ = std::move(s.views);
+  ++sessions_loaded_;
   worker_->adopt_model = std::move(s.model);
   worker_->adopt_history = std::move(s.history);
   worker_->adopt_step = s.step;

@@ -21,6 +21,7 @@
 
 #include "backprop/data.h"
 #include "backprop/train.h"
+#include "model/gradient_flow.h"
 #include "model/session_file.h"
 #include "model/settings.h"
 
@@ -34,11 +35,6 @@ double message_lifetime(const std::string& text);
 /// Training points the dead-ReLU check looks at (evenly spread over larger sets).
 constexpr int64_t kDeadCheckPoints = 2000;
 
-struct LayerWeights {
-  int64_t in = 0, out = 0;
-  std::vector<float> weight;  ///< out × in
-  std::vector<float> bias;
-};
 
 /// A network of `config`'s shape holding `weights` (as a Snapshot carries them), or null when
 /// they do not fit that shape (a new network the worker has not picked up yet).
@@ -72,11 +68,16 @@ struct Snapshot {
   int neuron_res = 0;
   std::vector<std::vector<std::vector<float>>> neuron_maps;  ///< [layer][neuron] → neuron_res² values
   std::vector<LayerWeights> weights;
+  /// The last step's gradients ∂loss/∂w and ∂loss/∂b (the minibatch loss the optimizer followed),
+  /// shaped as `weights`; empty before the first step of a network.
+  std::vector<LayerWeights> gradients;
+  std::vector<GradientNormPoint> gradient_history;  ///< recorded with `history`, thinned alike
   /// Hidden ReLU layers with dead neurons: a neuron is dead when its ReLU outputs 0 for every
   /// training point (up to kDeadCheckPoints of them, evenly spread): it no longer learns.
   struct DeadLayer {
     int layer = 0;  ///< 0 = the first hidden layer
     int dead = 0, total = 0;
+    std::vector<int> neurons;  ///< which (0-based), in order
   };
   std::vector<DeadLayer> dead_relu;
   std::vector<HistoryPoint> history;
@@ -180,6 +181,10 @@ class AppModel {
   void apply_session(SessionFile s);
   /// Title of the loaded preset or session.
   std::string title() const { return title_; }
+  /// The views the loaded preset opens (a lesson), and how many sessions and presets have been
+  /// loaded: the window applies a lesson's views once, when this count changes.
+  SessionViews session_views() const;
+  uint64_t sessions_loaded() const;
 
   // ---- synchronous use ----------------------------------------------------------------------------
   /// Without a worker thread: applies pending changes, runs up to `max_steps` requested steps,
@@ -221,6 +226,8 @@ class AppModel {
   size_t undo_pos_ = 0;
   int dragging_ = -1;  // index of the point being dragged since the last undo entry
   std::string title_;
+  SessionViews views_;
+  uint64_t sessions_loaded_ = 0;
   std::string message_;
   std::chrono::steady_clock::time_point message_posted_;
   std::function<std::chrono::steady_clock::time_point()> clock_ = [] { return std::chrono::steady_clock::now(); };

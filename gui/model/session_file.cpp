@@ -1,5 +1,6 @@
 #include "model/session_file.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -154,6 +155,58 @@ bool all_finite(const MLP& m) {
   return true;
 }
 
+SessionViews read_views(const json& v, const JsonReader& r) {
+  if (!v.is_object()) r.fail("\"views\" must be an object");
+  SessionViews out;
+  if (const json* o = r.optional(v, "open")) {
+    if (!o->is_array()) r.fail("\"views\": \"open\" must be a list of view names");
+    if (o->size() > kSessionViewNames.size()) r.fail("\"views\": \"open\" names more views than there are");
+    for (const json& name : *o) {
+      const std::string n = r.string(name, "\"views\": \"open\"");
+      if (std::find(kSessionViewNames.begin(), kSessionViewNames.end(), n) == kSessionViewNames.end()) {
+        std::string known;
+        for (const std::string& k : kSessionViewNames) known += (known.empty() ? "" : ", ") + k;
+        r.fail("\"views\": unknown view " + quote_text(n) + " (known: " + known + ")");
+      }
+      out.open.push_back(n);
+    }
+  }
+  if (const json* l = r.optional(v, "links")) {
+    const std::string n = r.string(*l, "\"views\": \"links\"");
+    if (n != "weights" && n != "gradients") r.fail("\"views\": \"links\" must be \"weights\" or \"gradients\"");
+    out.link_gradients = n == "gradients";
+  }
+  if (const json* t = r.optional(v, "tangent")) {
+    if (!t->is_object()) r.fail("\"views\": \"tangent\" must be an object");
+    auto get = [&](const char* key, int& field, int lo) {
+      if (const json* f = r.optional(*t, key))
+        field = static_cast<int>(r.integer(*f, std::string("\"views\": \"tangent\": \"") + key + "\"", lo, 100000));
+    };
+    get("layer", out.tangent_layer, 1);
+    get("neuron", out.tangent_neuron, 1);
+    get("input", out.tangent_input, 0);
+    if (const json* e = r.optional(*t, "eps")) out.tangent_eps = r.number(*e, "\"views\": \"tangent\": \"eps\"", 1e-4, 1.0);
+  }
+  if (const json* h = r.optional(v, "hidden")) {
+    if (!h->is_object()) r.fail("\"views\": \"hidden\" must be an object");
+    auto get = [&](const char* key, int& field, int lo) {
+      if (const json* f = r.optional(*h, key))
+        field = static_cast<int>(r.integer(*f, std::string("\"views\": \"hidden\": \"") + key + "\"", lo, 100000));
+    };
+    get("layer", out.hidden_layer, 1);
+    get("x", out.hidden_x, 0);
+    get("y", out.hidden_y, 0);
+  }
+  return out;
+}
+
+json views_to_json(const SessionViews& v) {
+  return {{"open", v.open},
+          {"links", v.link_gradients ? "gradients" : "weights"},
+          {"tangent", {{"layer", v.tangent_layer}, {"neuron", v.tangent_neuron}, {"input", v.tangent_input}, {"eps", v.tangent_eps}}},
+          {"hidden", {{"layer", v.hidden_layer}, {"x", v.hidden_x}, {"y", v.hidden_y}}}};
+}
+
 json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 }  // namespace
@@ -217,6 +270,7 @@ SessionFile parse_session(const std::string& text, const std::string& source) {
     s.has_points = true;
   }
   if (const json* sp = r.optional(doc, "speed")) s.speed = r.number_double(*sp, "\"speed\"", 0.0, kAppMaxSpeed);
+  if (const json* v = r.optional(doc, "views")) s.views = read_views(*v, r);
   return s;
 }
 
@@ -235,6 +289,7 @@ std::string session_to_json(const SessionFile& s) {
               {"network", {{"hidden", c.hidden}, {"activations", acts}, {"features", feats}}},
               {"training", json::parse(training_to_json(c))},
               {"speed", s.speed}};
+  if (!s.views.empty()) doc["views"] = views_to_json(s.views);
   if (s.has_points) {
     json pts = json::array();
     for (const StudioPoint& p : s.points) pts.push_back({p.x, p.y, p.label, p.test ? 1 : 0});

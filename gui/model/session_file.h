@@ -18,6 +18,24 @@ constexpr int kSessionVersion = 1;
 /// limits in settings.h) is a few MB.
 constexpr size_t kMaxSessionFileBytes = 64u << 20;
 
+/// The teaching views a preset opens (a lesson): the app opens the views named in `open` and
+/// closes the other ones, and sets up each with the settings below. Sessions the app saves carry
+/// the views of the preset they came from.
+struct SessionViews {
+  /// Of kSessionViewNames: "tangent", "gradient-flow", "hidden-space", "diagram", "inspector".
+  std::vector<std::string> open;
+  bool link_gradients = false;  ///< "links": "gradients" colours the diagram's links by |∂L/∂w|
+  /// The tangent view's parameter, counted from 1 (input 0: the neuron's bias), and ε.
+  int tangent_layer = 1, tangent_neuron = 1, tangent_input = 1;
+  float tangent_eps = 0.1f;
+  /// The hidden-space view's hidden layer (from 1), and its two neurons (from 1; 0, 0: the first
+  /// two principal components).
+  int hidden_layer = 1, hidden_x = 0, hidden_y = 0;
+  bool empty() const { return open.empty() && !link_gradients; }
+  friend bool operator==(const SessionViews&, const SessionViews&) = default;
+};
+inline const std::vector<std::string> kSessionViewNames = {"tangent", "gradient-flow", "hidden-space", "diagram", "inspector"};
+
 struct SessionFile {
   std::string title;
   DataSettings data;   ///< problem and num_classes resolved (from the catalog for generated sets)
@@ -29,6 +47,7 @@ struct SessionFile {
   int64_t step = 0;                ///< with weights: the training step and epoch they were saved at
   double epoch = 0;
   double speed = kDefaultSpeed;    ///< steps per second while playing, 0 = full speed
+  SessionViews views;              ///< a lesson's views (written only when not empty)
 };
 
 /// Parses and validates session text; `source` names the file in messages.

@@ -60,11 +60,26 @@ void AppModel::Worker::add_history() {
   const Metrics tr = trainer->train_metrics(), te = trainer->test_metrics();
   if (!history.empty() && history.back().step == step) history.pop_back();
   history.push_back({step, epoch, tr.loss, te.loss, tr.accuracy, te.accuracy});
-  if (history.size() > kAppMaxHistory) {  // keep the first point, thin the rest by half
-    std::vector<HistoryPoint> thin{history.front()};
-    for (size_t i = 1; i < history.size(); i += 2) thin.push_back(history[i]);
-    history = std::move(thin);
+  if (!grad_history.empty() && grad_history.back().step == step) grad_history.pop_back();
+  if (const auto g = gradients(); !g.empty()) grad_history.push_back({step, gradient_norms(g)});
+  auto thin = [](auto& series) {  // keep the first point, thin the rest by half
+    std::remove_reference_t<decltype(series)> kept{series.front()};
+    for (size_t i = 1; i < series.size(); i += 2) kept.push_back(series[i]);
+    series = std::move(kept);
+  };
+  if (history.size() > kAppMaxHistory) thin(history);
+  if (grad_history.size() > kAppMaxHistory) thin(grad_history);
+}
+
+std::vector<LayerWeights> AppModel::Worker::gradients() const {
+  std::vector<LayerWeights> out;
+  if (!model) return out;
+  for (const auto& l : model->linears()) {
+    const Tensor gw = l->weight().grad(), gb = l->bias().grad();
+    if (!gw.defined() || !gb.defined()) return {};
+    out.push_back({l->in_features(), l->out_features(), gw.to_vector(), gb.to_vector()});
   }
+  return out;
 }
 
 bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
@@ -114,6 +129,7 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
     config = cfg;
     model = adopted ? adopted : std::make_shared<MLP>(config.mlp_spec());
     history = adopted_history;
+    grad_history.clear();
     step = adopted ? adopted_step : 0;  // a restored session goes on from the step it saved
     epoch = adopted ? adopted_epoch : 0;
     diverged = false;
@@ -247,6 +263,8 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
   s->neuron_maps = neuron_maps(features, region);
   for (const auto& l : model->linears())
     s->weights.push_back({l->in_features(), l->out_features(), l->weight().to_vector(), l->bias().to_vector()});
+  s->gradients = gradients();
+  s->gradient_history = grad_history;
   s->dead_relu = dead_relu(features);
   {
     std::lock_guard lock(snap_mu);
@@ -282,12 +300,13 @@ std::vector<Snapshot::DeadLayer> AppModel::Worker::dead_relu(const FeatureSet& f
     if (act->kind() == Activation::ReLU) {
       const std::vector<float> v = h.contiguous().to_vector();
       const int64_t width = h.shape()[1];
-      Snapshot::DeadLayer d{hidden, 0, static_cast<int>(width)};
+      Snapshot::DeadLayer d{hidden, 0, static_cast<int>(width), {}};
       for (int64_t j = 0; j < width; ++j) {
         bool alive = false;
         for (int64_t r = 0; r < m && !alive; ++r) alive = v[static_cast<size_t>(r * width + j)] > 0.0f;
-        d.dead += !alive;
+        if (!alive) d.neurons.push_back(static_cast<int>(j));
       }
+      d.dead = static_cast<int>(d.neurons.size());
       if (d.dead) out.push_back(d);
     }
     ++hidden;

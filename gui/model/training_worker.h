@@ -36,6 +36,7 @@ struct AppModel::Worker {
   std::shared_ptr<MLP> model;
   std::unique_ptr<Trainer> trainer;
   std::vector<HistoryPoint> history;
+  std::vector<GradientNormPoint> grad_history;  // beside history, thinned alike
   int64_t step = 0;
   uint64_t requested_done = 0;  // requested steps taken (or dropped: no data, diverged)
   double epoch = 0;
@@ -62,6 +63,8 @@ struct AppModel::Worker {
   bool pending_work() const;
   uint64_t published_changes() const;
   void add_history();
+  // The model's gradients from the last step (empty when it has none).
+  std::vector<LayerWeights> gradients() const;
   // Applies the UI's changes, trains for a slice of time, and publishes. Returns true when it
   // trained (so the thread loop should not sleep).
   bool tick(int64_t max_steps, bool timed);

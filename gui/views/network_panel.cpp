@@ -1,7 +1,8 @@
 // Network: hidden layers and neurons, activation per layer, input features, loss, optimizer and
 // its settings, learning rate, batch size, regularization, schedule, initializer, seed; and the
 // network diagram: neurons as heatmaps of their own output over the plane, links coloured by
-// sign and thick by magnitude, hover for a weight's value, click to edit it.
+// sign and thick by magnitude (or, switched, by the last step's |∂L/∂w|), dead ReLUs greyed out
+// and crossed, hover for a weight's value, click to edit it.
 #include <imgui_internal.h>  // the child window's clip rectangle
 
 #include <algorithm>
@@ -75,6 +76,12 @@ void StudioApp::network_panel() {
   same_line_if_fits(button_width("enlarge"));
   if (ImGui::SmallButton("enlarge")) show_big_diagram_ = true;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("the network diagram in a large window");
+  const char* links = s_.link_gradients ? "links: ∂L/∂w" : "links: w";
+  same_line_if_fits(button_width(links));
+  if (ImGui::SmallButton(links)) s_.link_gradients = !s_.link_gradients;
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(s_.link_gradients ? "links show |∂L/∂w|, the last step's gradient (click: the weights)"
+                                        : "links show the weights (click: |∂L/∂w|, the last step's gradient)");
   // One row per hidden layer: width and activation.
   std::vector<Activation> per_layer(c.hidden.size(), c.activations.empty() ? Activation::Tanh : c.activations[0]);
   for (size_t i = 0; i < c.hidden.size() && c.activations.size() == c.hidden.size(); ++i) per_layer[i] = c.activations[i];
@@ -297,6 +304,23 @@ void StudioApp::network_diagram(const Snapshot& snap, CachedView& cache) {
   float wmax = 1e-6f;
   for (const auto& l : weights)
     for (float w : l.weight) wmax = std::max(wmax, std::fabs(w));
+  // Links by |∂L/∂w| (the gradient-flow switch): one ink, thick and dark where the last step's
+  // gradient is large; the layers a vanishing gradient barely reaches fade out.
+  const auto& grads = snap.gradients;
+  bool by_gradient = s_.link_gradients && grads.size() == weights.size();
+  for (size_t l = 0; by_gradient && l < grads.size(); ++l) by_gradient = grads[l].weight.size() == weights[l].weight.size();
+  float gmax = 0;
+  if (by_gradient)
+    for (const auto& l : grads)
+      for (float g : l.weight) gmax = std::max(gmax, std::isfinite(g) ? std::fabs(g) : 0.0f);
+  auto gradient_at = [&](size_t l, int64_t o, int64_t i) { return grads[l].weight[static_cast<size_t>(o * grads[l].in + i)]; };
+  // Dead ReLUs (maps' layer index: 0 is the inputs, so hidden layer d.layer is d.layer + 1).
+  std::vector<std::vector<bool>> dead(maps.size());
+  for (size_t l = 0; l < maps.size(); ++l) dead[l].assign(maps[l].size(), false);
+  for (const auto& d : snap.dead_relu)
+    for (int j : d.neurons)
+      if (static_cast<size_t>(d.layer) + 1 < maps.size() && static_cast<size_t>(j) < maps[static_cast<size_t>(d.layer) + 1].size())
+        dead[static_cast<size_t>(d.layer) + 1][static_cast<size_t>(j)] = true;
   auto link = [&](size_t l, int64_t o, int64_t i) {  // its ends and weight
     const ImVec2 a = centre(l, static_cast<size_t>(i)), b = centre(l + 1, static_cast<size_t>(o));
     return std::tuple{ImVec2(a.x + cell * 0.5f, a.y), ImVec2(b.x - cell * 0.5f, b.y), weights[l].weight[static_cast<size_t>(o * weights[l].in + i)]};
@@ -304,14 +328,20 @@ void StudioApp::network_diagram(const Snapshot& snap, CachedView& cache) {
   // Drawn into a cached texture: only a new snapshot, a resize or a scroll draws it again (a
   // 2-14-14-14-1 network has 434 anti-aliased links).
   const ImRect clip = ImGui::GetCurrentWindow()->InnerClipRect;
-  const uint64_t key = digest(digest(digest(digest(kDigestSeed, snap.version), ImVec2(p0.x - clip.Min.x, p0.y - clip.Min.y)),
-                                     ImVec2(avail.x, height)), ImGui::GetFontSize());
+  const uint64_t key = digest(digest(digest(digest(digest(kDigestSeed, snap.version), ImVec2(p0.x - clip.Min.x, p0.y - clip.Min.y)),
+                                            ImVec2(avail.x, height)), ImGui::GetFontSize()),
+                              static_cast<uint64_t>(by_gradient));
   if (ImDrawList* dl = cache.begin(key, clip.Min, clip.GetSize())) {
     for (size_t l = 0; l < weights.size(); ++l)  // links first, under the neurons
       for (int64_t o = 0; o < weights[l].out; ++o)
         for (int64_t i = 0; i < weights[l].in; ++i) {
           const auto [a, b, w] = link(l, o, i);
-          dl->AddLine(a, b, class_im_color(w < 0 ? 0 : 1, 0.35f + 0.6f * std::fabs(w) / wmax), 0.5f + 5.0f * std::fabs(w) / wmax);
+          if (by_gradient) {
+            const float g = gradient_at(l, o, i), r = gmax > 0 && std::isfinite(g) ? std::fabs(g) / gmax : 0.0f;
+            dl->AddLine(a, b, im_color(0.45f, 0.05f, 0.45f, 0.2f + 0.75f * r), 0.5f + 5.0f * r);
+          } else {
+            dl->AddLine(a, b, class_im_color(w < 0 ? 0 : 1, 0.35f + 0.6f * std::fabs(w) / wmax), 0.5f + 5.0f * std::fabs(w) / wmax);
+          }
         }
     // Neurons: small heatmaps of their output over the plane, one textured quad each.
     atlas_.update(snap);
@@ -327,6 +357,13 @@ void StudioApp::network_diagram(const Snapshot& snap, CachedView& cache) {
         const ImU32 frame = output && snap.problem != Problem::Regression ? class_im_color(outputs == 1 ? 1 : static_cast<int>(i))
                                                                          : im_color(0.3f, 0.3f, 0.3f);
         dl->AddRect(tl, ImVec2(tl.x + cell, tl.y + cell), frame, 0, 0, output ? 3.0f : 1.0f);
+        if (dead[l][i]) {  // greyed out and crossed: it outputs 0 for every training point
+          const ImVec2 br(tl.x + cell, tl.y + cell);
+          dl->AddRectFilled(tl, br, im_color(0.1f, 0.1f, 0.1f, 0.55f));
+          const float t = std::max(1.5f, cell * 0.08f);
+          dl->AddLine(tl, br, im_color(0.85f, 0.1f, 0.05f), t);
+          dl->AddLine(ImVec2(tl.x, br.y), ImVec2(br.x, tl.y), im_color(0.85f, 0.1f, 0.05f), t);
+        }
         const ImU32 ink = im_color(0.15f, 0.15f, 0.15f);
         if (l == 0) {
           const ImVec2 ts = font->CalcTextSizeA(small, FLT_MAX, 0, input_name(i));
@@ -336,6 +373,14 @@ void StudioApp::network_diagram(const Snapshot& snap, CachedView& cache) {
           dl->AddText(font, small, ImVec2(tl.x + cell + 3, c.y - ts.y / 2), ink, output_name(i));
         }
       }
+    for (size_t l = 1; l + 1 < maps.size(); ++l) {  // "2 dead" under a hidden layer's column
+      const int n = static_cast<int>(std::count(dead[l].begin(), dead[l].end(), true));
+      if (n == 0) continue;
+      const std::string text = std::to_string(n) + " dead";
+      const ImVec2 c = centre(l, maps[l].size() - 1), ts = font->CalcTextSizeA(small, FLT_MAX, 0, text.c_str());
+      dl->AddText(font, small, ImVec2(c.x - ts.x / 2, std::min(c.y + cell * 0.55f, p0.y + height - ts.y)), im_color(0.8f, 0.1f, 0.05f),
+                  text.c_str());
+    }
   }
   cache.end(ImGui::GetWindowDrawList(), ImGui::GetStyleColorVec4(ImGuiCol_WindowBg));
 
@@ -362,15 +407,18 @@ void StudioApp::network_diagram(const Snapshot& snap, CachedView& cache) {
         if (l == 0)
           ImGui::SetTooltip("%s\n(its value over the plane is on the canvas)", name.c_str());
         else
-          ImGui::SetTooltip("%s: bias b%zu[%zu] = %s\n(its output over the plane is on the canvas)", name.c_str(), l, i + 1,
-                            fixed(weights[l - 1].bias[i], 4).c_str());
+          ImGui::SetTooltip("%s: bias b%zu[%zu] = %s\n(its output over the plane is on the canvas)%s", name.c_str(), l, i + 1,
+                            fixed(weights[l - 1].bias[i], 4).c_str(),
+                            dead[l][i] ? "\nDEAD: its ReLU outputs 0 for every training point, so no gradient reaches its weights" : "");
       }
   }
   if (hover_layer >= 0) {
     const float w = weights[static_cast<size_t>(hover_layer)].weight[static_cast<size_t>(hover_out * weights[static_cast<size_t>(hover_layer)].in + hover_in)];
     // The names the inspector uses: w<layer>[<neuron>][<input>], counted from 1.
-    ImGui::SetTooltip("w%d[%lld][%lld] = %s\n(click to edit)", hover_layer + 1, static_cast<long long>(hover_out + 1),
-                      static_cast<long long>(hover_in + 1), fixed(w, 4).c_str());
+    std::string grad;
+    if (by_gradient) grad = "\n∂L/∂w = " + fixed(gradient_at(static_cast<size_t>(hover_layer), hover_out, hover_in), 6) + " (the last step's)";
+    ImGui::SetTooltip("w%d[%lld][%lld] = %s%s\n(click to edit)", hover_layer + 1, static_cast<long long>(hover_out + 1),
+                      static_cast<long long>(hover_in + 1), fixed(w, 4).c_str(), grad.c_str());
     if (clicked) {
       edit_layer_ = hover_layer;
       edit_out_ = hover_out;

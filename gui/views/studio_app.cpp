@@ -92,6 +92,7 @@ void StudioApp::frame() {
   last_windows_.swap(windows_);
   windows_.clear();
   canvas_neuron_ = std::exchange(hover_neuron_, {-1, -1});
+  apply_lesson();
   apply_style();
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   ImGui::PushFont(room_font(fonts_, s_.presenter, display.y));
@@ -112,6 +113,7 @@ void StudioApp::frame() {
   if (show_big_diagram_ && !capturing) diagram_window();
   if (show_inspector_ && !capturing) inspector_panel();
   if (show_tangent_ && !capturing) tangent_panel();
+  if (show_gradient_flow_ && !capturing) gradient_flow_panel();
   if (!capturing) file_dialog();
   if (s_.show_help && !capturing) help_overlay();
   ImGui::PopFont();
@@ -185,6 +187,39 @@ void StudioApp::presenter_layout(ImVec2 display) {
   network_panel();
 }
 
+void StudioApp::apply_lesson() {
+  const uint64_t loaded = m_.sessions_loaded();
+  if (loaded == lessons_seen_) return;
+  lessons_seen_ = loaded;
+  const SessionViews v = m_.session_views();
+  if (v.empty()) return;
+  const auto& names = kSessionViewNames;
+  for (const std::string& name : names)
+    if (name != "tangent") set_view_open(name, std::find(v.open.begin(), v.open.end(), name) != v.open.end());
+  if (std::find(v.open.begin(), v.open.end(), "tangent") != v.open.end())
+    show_tangent({v.tangent_layer - 1, v.tangent_neuron - 1, std::max(0, v.tangent_input - 1), v.tangent_input == 0}, v.tangent_eps);
+  else
+    show_tangent_ = false;
+  s_.link_gradients = v.link_gradients;
+}
+
+void StudioApp::set_view_open(const std::string& name, bool open) {
+  if (name == "tangent") show_tangent_ = open;
+  if (name == "gradient-flow") show_gradient_flow_ = open;
+  if (name == "diagram") show_big_diagram_ = open;
+  if (name == "inspector") {
+    if (open) {
+      m_.pump();  // the new network's snapshot, for the trace
+      for (const StudioPoint& p : m_.points())
+        if (!p.test) {
+          trace_point(p);
+          break;
+        }
+    }
+    show_inspector_ = open;
+  }
+}
+
 void StudioApp::shortcuts() {
   ImGuiIO& io = ImGui::GetIO();
   auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
@@ -205,6 +240,7 @@ void StudioApp::shortcuts() {
   if (pressed(GLFW_KEY_F)) fit_view();
   if (pressed(GLFW_KEY_I)) show_inspector_ = !show_inspector_;
   if (pressed(GLFW_KEY_K)) show_tangent_ = !show_tangent_;
+  if (pressed(GLFW_KEY_L)) show_gradient_flow_ = !show_gradient_flow_;
   if (show_inspector_ && inspector_.ready()) {
     explain::Stepper& st = inspector_.stepper();
     if (pressed(GLFW_KEY_RIGHT)) st.step();
@@ -264,6 +300,8 @@ void StudioApp::main_menu() {
     if (ImGui::MenuItem("Reset panel layout")) s_.reset_layout = true;
     ImGui::MenuItem("Graph inspector", "I", &show_inspector_);
     ImGui::MenuItem("Derivative as a tangent", "K", &show_tangent_);
+    ImGui::MenuItem("Gradient flow", "L", &show_gradient_flow_);
+    ImGui::MenuItem("Links show gradients", nullptr, &s_.link_gradients);
     ImGui::MenuItem("Shortcuts", "F1", &s_.show_help);
     ImGui::EndMenu();
   }
@@ -325,7 +363,7 @@ void StudioApp::help_overlay() {
       {"Click", "add a point of the selected class"}, {"Shift+click, right-click", "add a point of the other class"},
       {"Drag a point", "move it"}, {"Ctrl+click", "delete the nearest point"},
       {"Wheel / middle-drag", "zoom / pan the canvas"},
-      {"I", "graph inspector"}, {"K", "derivative as a tangent"}, {"Right / Left", "inspector: step forward / back"},
+      {"I", "graph inspector"}, {"K", "derivative as a tangent"}, {"L", "gradient flow per layer"}, {"Right / Left", "inspector: step forward / back"},
       {"Home / End / Enter", "inspector: restart / finish / play"},
   };
   if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {

@@ -30,6 +30,7 @@ struct ViewSettings {
   bool show_test = true;       ///< draw the held-out points
   bool discretize = false;     ///< solid class regions instead of shaded confidence
   bool log_loss = false;       ///< loss chart on a log scale
+  bool link_gradients = false;  ///< the diagram's links show |∂loss/∂w| instead of the weights
   bool show_help = false;      ///< the shortcut overlay (F1 or ?)
   int selected_class = 1;      ///< class a plain click adds
   float place_value = 1.0f;    ///< regression: the value a plain click adds (shift: its negative)
@@ -85,6 +86,13 @@ class StudioApp {
     tangent_eps_ = eps;
     show_tangent_ = true;
   }
+  void show_gradient_flow(bool on) { show_gradient_flow_ = on; }
+  /// Opens the views of a lesson preset (AppModel::session_views) once per loaded session: the
+  /// views it names open, the other teaching views close. frame() calls it; main calls it first
+  /// so that command-line options apply after the preset's.
+  void apply_lesson();
+  /// Opens (or closes) a view by its session name (kSessionViewNames).
+  void set_view_open(const std::string& name, bool open);
   InspectorModel& inspector() { return inspector_; }
   /// How many times the inspector's graph was rasterized (it is copied from a cache otherwise).
   int graph_renders() const { return graph_view_.renders(); }
@@ -122,6 +130,9 @@ class StudioApp {
   /// the secant for ε and the next gradient-descent step. K toggles it; a diagram link's popup
   /// opens it on that weight.
   void tangent_panel();
+  /// Gradient flow (gradient_flow_panel.cpp): each layer's gradient norm over the steps, dead
+  /// ReLUs per layer, and the switch that colours the diagram's links by |∂L/∂w|. Key L.
+  void gradient_flow_panel();
   void inspector_panel();
   void place_inspector();
   void inspector_graph();    ///< inspector_graph.cpp
@@ -198,6 +209,8 @@ class StudioApp {
   bool show_inspector_ = false;
   // The derivative as a tangent: the parameter shown, ε, and the plot of the last snapshot.
   bool show_tangent_ = false;
+  bool show_gradient_flow_ = false;
+  uint64_t lessons_seen_ = 0;  ///< AppModel::sessions_loaded() when apply_lesson last ran
   ParameterRef tangent_param_;
   float tangent_eps_ = 0.1f;
   std::optional<TangentPlot> tangent_;
@@ -225,5 +238,7 @@ class StudioApp {
 /// Colours as ImGui wants them.
 ImU32 im_color(float r, float g, float b, float a = 1.0f);
 ImU32 class_im_color(int c, float a = 1.0f);
+/// A Linear layer's colour in the gradient-flow chart (0 = the first).
+ImU32 layer_im_color(size_t layer);
 
 }  // namespace bp::studio

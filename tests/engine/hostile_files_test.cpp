@@ -148,6 +148,10 @@ TEST(JsonLimits, NestingAndValueCountAreBoundedWithMessagesInWords) {
   EXPECT_NE(field_error([&] { r.integer(json(-1.5), "\"seed\"", 0, 10); }).find("fraction"), std::string::npos);
   EXPECT_NE(field_error([&] { r.integer(json(4294967297ll), "\"version\"", 1, 1); }).find("outside"), std::string::npos);
   EXPECT_NE(field_error([&] { r.integer(json(18446744073709551615ull), "\"n\"", 0, 10); }).find("outside"), std::string::npos);
+  // A non-negative number below the lower bound (nlohmann holds it unsigned) is outside too.
+  EXPECT_NE(field_error([&] { r.integer(json(0), "\"version\"", 1, 5); }).find("outside"), std::string::npos);
+  EXPECT_NE(field_error([&] { r.integer(json(2u), "\"classes\"", 3, 5); }).find("outside"), std::string::npos);
+  EXPECT_EQ(r.integer(json(3u), "\"classes\"", 3, 5), 3);
   EXPECT_NE(field_error([&] { r.unsigned_integer(json(-1), "\"seed\""); }).find("negative"), std::string::npos);
   EXPECT_NE(field_error([&] { r.string(json(5), "\"format\""); }).find("must be a string, not a number"), std::string::npos);
   EXPECT_EQ(r.unsigned_integer(json(18446744073709551615ull), "\"seed\""), 18446744073709551615ull);

@@ -128,6 +128,11 @@ TEST(HostileSession, RefusedFilesChangeNothing) {
       header("\"points\": [[1e30, 0, 0, 0]]"), header("\"title\": 7"), header("\"training\": {\"lr\": -1}"),
       header("\"training\": {\"gamma\": 1e30}"), header("\"history\": [[0, 0, 0, 0, 0, 0]], \"points\": [[0, 0, 0, 2]]"),
       std::string(100000, '[') + std::string(100000, ']'),  // nested beyond any sensible file
+      header("\"views\": [\"tangent\"]"), header("\"views\": {\"open\": [\"landscape3d\"]}"),
+      header("\"views\": {\"open\": \"tangent\"}"), header("\"views\": {\"links\": \"rainbow\"}"),
+      header("\"views\": {\"tangent\": {\"layer\": 0}}"), header("\"views\": {\"tangent\": {\"eps\": 1e30}}"),
+      header("\"views\": {\"hidden\": {\"x\": -1}}"),
+      header("\"views\": {\"open\": [\"tangent\", \"tangent\", \"tangent\", \"tangent\", \"tangent\", \"tangent\"]}"),
   };
   int i = 0;
   for (const std::string& text : bad) {
@@ -174,6 +179,29 @@ TEST(HostileSession, ParseWriteParseIsIdentical) {
                                << once.substr(static_cast<size_t>(std::max<long>(0, diff.first - once.begin() - 80)), 160) << "\n-- became --\n"
                                << twice.substr(static_cast<size_t>(std::max<long>(0, diff.first - once.begin() - 80)), 160);
   }
+}
+
+TEST(HostileSession, ALessonsViewsSurviveASaveAndALoad) {
+  // A lesson preset's views come back from the session the app saves after opening it, and each
+  // load of a session counts once (the window opens a lesson's views once per load).
+  TempDir dir;
+  AppModel m(false);
+  const uint64_t loads = m.sessions_loaded();
+  m.load_session(BACKPROP_ASSETS_DIR "/presets/vanishing_gradients.json");
+  EXPECT_EQ(m.sessions_loaded(), loads + 1);
+  const SessionViews v = m.session_views();
+  EXPECT_EQ(v.open, std::vector<std::string>{"gradient-flow"});
+  EXPECT_TRUE(v.link_gradients);
+  m.run_steps(3);
+  const std::string path = dir.write("lesson.json", "");
+  m.save_session(path);
+  AppModel n(false);
+  n.load_session(path);
+  EXPECT_TRUE(n.session_views() == v);
+  // A session without views clears them.
+  n.load_session(BACKPROP_ASSETS_DIR "/presets/linear_vs_xor.json");
+  EXPECT_TRUE(n.session_views().empty());
+  EXPECT_EQ(session_to_json(n.session()).find("\"views\""), std::string::npos);
 }
 
 TEST(HostileSession, FewerClassesThanThePointsUseIsRefusedAndUndoKeepsTheirCount) {

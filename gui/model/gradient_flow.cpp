@@ -1,0 +1,54 @@
+#include "model/gradient_flow.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace bp::studio {
+
+std::vector<float> gradient_norms(const std::vector<LayerWeights>& gradients) {
+  std::vector<float> norms;
+  for (const LayerWeights& g : gradients) {
+    double sum = 0;
+    for (const auto* part : {&g.weight, &g.bias})
+      for (float v : *part) sum += static_cast<double>(v) * v;
+    norms.push_back(static_cast<float>(std::sqrt(sum)));
+  }
+  return norms;
+}
+
+std::string gradient_flow_verdict(const std::vector<float>& norms, const std::vector<Activation>& activations, const std::vector<int>& dead,
+                                  const std::vector<int>& widths) {
+  if (norms.empty()) return "";
+  char b[320];
+  for (size_t l = 0; l < norms.size(); ++l)
+    if (!std::isfinite(norms[l]) || norms[l] >= kExplodingNorm) {
+      std::snprintf(b, sizeof b,
+                    "Exploding gradients: layer %zu's gradient norm is %.3g. Steps this large throw the weights far "
+                    "off; lower the learning rate.",
+                    l + 1, static_cast<double>(norms[l]));
+      return b;
+    }
+  // A hidden layer whose ReLUs are all dead passes back nothing: every layer below it gets 0.
+  for (size_t l = 0; l < dead.size() && l < widths.size(); ++l)
+    if (widths[l] > 0 && dead[l] == widths[l]) {
+      std::snprintf(b, sizeof b,
+                    "No gradient gets past layer %zu: all %d of its ReLUs are dead (0 for every training point), so "
+                    "layer %zu and the layers below it have stopped learning. Reset with a lower learning rate.",
+                    l + 1, widths[l], l + 1);
+      return b;
+    }
+  const double first = norms.front(), last = norms.back();
+  if (norms.size() >= 2 && last > 0 && first < kVanishingRatio * last) {
+    const bool sigmoid = std::find(activations.begin(), activations.end(), Activation::Sigmoid) != activations.end();
+    std::snprintf(b, sizeof b, "Vanishing gradients: the first layer gets %.2g times the gradient of the last, so it barely learns. %s",
+                  first / last,
+                  sigmoid ? "Each sigmoid passes back at most 1/4 of the gradient; try tanh or ReLU, or fewer layers."
+                          : "Each layer scales the gradient by its weights and its activation's slope; try fewer layers or "
+                            "another initializer.");
+    return b;
+  }
+  return "";
+}
+
+}  // namespace bp::studio
