@@ -73,13 +73,13 @@ void StudioApp::gradient_flow_panel() {
   for (const GradientNormPoint& g : hist)
     for (float v : g.norms)
       if (std::isfinite(v) && v > 0) lo = std::min(lo, range.axis(v)), hi = std::max(hi, range.axis(v));
-  if (hist.size() < 2 || !std::isfinite(lo)) {
+  if (hist.empty() || !std::isfinite(lo)) {
     draw_empty_chart(dl, p0, chart, "each layer's gradient norm appears here while training");
     ImGui::End();
     return;
   }
   range.lo = std::floor(lo), range.hi = std::max(std::ceil(hi), range.lo + 1);
-  range.s0 = static_cast<double>(hist.front().step);
+  range.s0 = hist.size() > 1 ? static_cast<double>(hist.front().step) : 0.0;  // one point: from step 0
   range.s1 = std::max(static_cast<double>(hist.back().step), range.s0 + 1);
   const auto frame = draw_chart_frame(dl, p0, chart, range);
   if (frame) {
@@ -90,6 +90,7 @@ void StudioApp::gradient_flow_panel() {
       for (const GradientNormPoint& g : hist)
         if (l < g.norms.size() && std::isfinite(g.norms[l])) line.emplace_back(frame->x(static_cast<double>(g.step)), frame->y(g.norms[l]));
       if (line.size() > 1) dl->AddPolyline(line.data(), static_cast<int>(line.size()), layer_im_color(l), 0, std::max(2.0f, em * 0.14f));
+      if (!line.empty()) dl->AddCircleFilled(line.back(), std::max(3.0f, em * 0.25f), layer_im_color(l));  // the latest value
     }
     dl->PopClipRect();
     if (hovered) {  // the norms at the recorded step nearest the mouse

@@ -183,6 +183,35 @@ TEST_F(Studio, TheTangentViewDrawsTheLossCurveItsTangentAndTheSecant) {
   EXPECT_EQ(run(std::string(BACKPROP_STUDIO) + " --tangent-eps 5", dir).status, 2);
 }
 
+TEST_F(Studio, TheVanishingGradientsLessonOpensGradientFlowAndColoursLinksByGradient) {
+  if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
+  // The lesson preset opens the gradient-flow chart (its output layer's pink line, 227, 119, 194)
+  // and turns the diagram's links purple (115, 13, 115 at full strength); a preset without views
+  // shows neither.
+  auto inks = [&](const std::string& preset) {
+    const fs::path shot = dir / "flow.png";
+    const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --preset " + preset +
+                              " --train-steps 300 --frames 3 --size 1280x800 --no-restore --no-autosave --screenshot " + shot.string(),
+                          dir);
+    EXPECT_EQ(r.status, 0) << r.err;
+    const Image img(shot);
+    std::pair<long, long> n{0, 0};
+    for (int y = 0; y < img.h; ++y)
+      for (int x = 0; x < img.w; ++x) {
+        const unsigned char* p = img.at(x, y);
+        auto near = [&](int r, int g, int b, int tol) { return std::abs(p[0] - r) < tol && std::abs(p[1] - g) < tol && std::abs(p[2] - b) < tol; };
+        n.first += near(227, 119, 194, 6);
+        n.second += near(115, 13, 115, 20);
+      }
+    return n;
+  };
+  const auto lesson = inks("vanishing_gradients"), plain = inks("linear_vs_xor");
+  EXPECT_GT(lesson.first, 150) << "the output layer's line in the gradient-flow chart";
+  EXPECT_GT(lesson.second, 100) << "links coloured by |dL/dw|";
+  EXPECT_LT(plain.first + plain.second, 30);
+  EXPECT_EQ(run(std::string(BACKPROP_STUDIO) + " --view landscape3d", dir).status, 2);
+}
+
 TEST_F(Studio, BadArgumentsAndFilesAreReported) {
   Outcome r = run(std::string(BACKPROP_STUDIO) + " --size 10x10", dir);
   EXPECT_EQ(r.status, 2);
