@@ -137,7 +137,7 @@ int run(int argc, char** argv) {
       ->delimiter(',')
       ->expected(3);
   cli.add_option("--tangent-eps", tangent_eps, "the secant's half-width in that view")->capture_default_str();
-  cli.add_option("--view", views, "open a view (repeatable): tangent, gradient-flow, hidden-space, diagram, inspector")
+  cli.add_option("--view", views, "open a view (repeatable): manual, tangent, gradient-flow, hidden-space, landscape, diagram, inspector")
       ->check(CLI::IsMember(kSessionViewNames));
   cli.add_flag("--link-gradients", link_gradients, "the network diagram's links show |dL/dw| instead of the weights");
   try {

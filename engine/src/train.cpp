@@ -227,13 +227,16 @@ void Trainer::next_batch(Tensor& x, Tensor& y) {
     x = train_x_;
     y = train_y_;
     examples_seen_ += n;
+    epoch_order_.clear();
+    batch_begin_ = 0, batch_size_ = n;
     return;
   }
   if (cursor_ < 0 || cursor_ >= n) {
     // A new epoch: the permutation is drawn on the host (the same order on every device), goes
     // up as one [N] index tensor, and the rows are gathered on the device once per epoch.
     Rng rng(config_.seed * 0x9E3779B97F4A7C15ull + ++shuffle_count_);
-    const std::vector<int64_t> order = rng.permutation(n);
+    epoch_order_ = rng.permutation(n);
+    const std::vector<int64_t>& order = epoch_order_;
     const Tensor index = Tensor::from_vector(std::vector<float>(order.begin(), order.end()), {n}, config_.device);
     NoGradGuard g;
     epoch_x_ = gather_rows(train_x_, index);
@@ -241,6 +244,7 @@ void Trainer::next_batch(Tensor& x, Tensor& y) {
     cursor_ = 0;
   }
   const int64_t b = std::min(config_.batch_size, n - cursor_);
+  batch_begin_ = cursor_, batch_size_ = b;
   x = epoch_x_.slice(0, cursor_, cursor_ + b);  // views: no copy
   y = epoch_y_.slice(0, cursor_, cursor_ + b);
   cursor_ += b;
@@ -303,6 +307,12 @@ Metrics Trainer::evaluate(const Dataset& data) {
   const float correct = sum(eq(pred, targets)).item();
   m.accuracy = correct / static_cast<float>(n);
   return m;
+}
+
+std::vector<int64_t> Trainer::last_batch() const {
+  std::vector<int64_t> rows;
+  for (int64_t k = 0; k < batch_size_; ++k) rows.push_back(epoch_order_.empty() ? k : epoch_order_[static_cast<size_t>(batch_begin_ + k)]);
+  return rows;
 }
 
 const HistoryPoint& Trainer::record() {

@@ -72,6 +72,9 @@ struct Snapshot {
   /// shaped as `weights`; empty before the first step of a network.
   std::vector<LayerWeights> gradients;
   std::vector<GradientNormPoint> gradient_history;  ///< recorded with `history`, thinned alike
+  /// The last step's minibatch, as indices into the points the worker trains on (the model's
+  /// points() of the same data); all training points with full batches.
+  std::vector<int> minibatch;
   /// Hidden ReLU layers with dead neurons: a neuron is dead when its ReLU outputs 0 for every
   /// training point (up to kDeadCheckPoints of them, evenly spread): it no longer learns.
   struct DeadLayer {

@@ -197,6 +197,25 @@ SessionViews read_views(const json& v, const JsonReader& r) {
     get("x", out.hidden_x, 0);
     get("y", out.hidden_y, 0);
   }
+  if (const json* l = r.optional(v, "landscape")) {
+    if (!l->is_object()) r.fail("\"views\": \"landscape\" must be an object");
+    if (const json* a = r.optional(*l, "axes")) {
+      const std::string n = r.string(*a, "\"views\": \"landscape\": \"axes\"");
+      if (n != "random" && n != "parameters") r.fail("\"views\": \"landscape\": \"axes\" must be \"random\" or \"parameters\"");
+      out.landscape_random = n == "random";
+    }
+    auto param = [&](const char* key, std::array<int, 3>& p) {
+      const json* f = r.optional(*l, key);
+      if (!f) return;
+      const std::string where = std::string("\"views\": \"landscape\": \"") + key + "\"";
+      if (!f->is_array() || f->size() != 3) r.fail(where + " must be [layer, neuron, input]");
+      for (size_t k = 0; k < 3; ++k) p[k] = static_cast<int>(r.integer((*f)[k], where, k == 2 ? 0 : 1, 100000));
+    };
+    param("x", out.landscape_x);
+    param("y", out.landscape_y);
+    if (const json* s = r.optional(*l, "span")) out.landscape_span = r.number(*s, "\"views\": \"landscape\": \"span\"", 0.05, 20.0);
+    if (const json* b = r.optional(*l, "race")) out.race = r.boolean(*b, "\"views\": \"landscape\": \"race\"");
+  }
   return out;
 }
 
@@ -204,7 +223,10 @@ json views_to_json(const SessionViews& v) {
   return {{"open", v.open},
           {"links", v.link_gradients ? "gradients" : "weights"},
           {"tangent", {{"layer", v.tangent_layer}, {"neuron", v.tangent_neuron}, {"input", v.tangent_input}, {"eps", v.tangent_eps}}},
-          {"hidden", {{"layer", v.hidden_layer}, {"x", v.hidden_x}, {"y", v.hidden_y}}}};
+          {"hidden", {{"layer", v.hidden_layer}, {"x", v.hidden_x}, {"y", v.hidden_y}}},
+          {"landscape",
+           {{"axes", v.landscape_random ? "random" : "parameters"}, {"x", v.landscape_x}, {"y", v.landscape_y}, {"span", v.landscape_span},
+            {"race", v.race}}}};
 }
 
 json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }

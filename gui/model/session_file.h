@@ -3,6 +3,7 @@
 // the file and the field; nothing is applied until it all checks out. Everything session_to_json
 // writes parses back to the same session.
 #pragma once
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,7 +23,8 @@ constexpr size_t kMaxSessionFileBytes = 64u << 20;
 /// closes the other ones, and sets up each with the settings below. Sessions the app saves carry
 /// the views of the preset they came from.
 struct SessionViews {
-  /// Of kSessionViewNames: "tangent", "gradient-flow", "hidden-space", "diagram", "inspector".
+  /// Of kSessionViewNames: "manual", "tangent", "gradient-flow", "hidden-space", "landscape",
+  /// "diagram", "inspector".
   std::vector<std::string> open;
   bool link_gradients = false;  ///< "links": "gradients" colours the diagram's links by |∂L/∂w|
   /// The tangent view's parameter, counted from 1 (input 0: the neuron's bias), and ε.
@@ -31,10 +33,16 @@ struct SessionViews {
   /// The hidden-space view's hidden layer (from 1), and its two neurons (from 1; 0, 0: the first
   /// two principal components).
   int hidden_layer = 1, hidden_x = 0, hidden_y = 0;
+  /// The landscape: random directions or two parameters (layer, neuron, input from 1; input 0:
+  /// the bias), its span, and whether the optimizer race starts once the slice is ready.
+  bool landscape_random = true;
+  std::array<int, 3> landscape_x{1, 1, 1}, landscape_y{1, 1, 2};
+  float landscape_span = 1.0f;
+  bool race = false;
   bool empty() const { return open.empty() && !link_gradients; }
   friend bool operator==(const SessionViews&, const SessionViews&) = default;
 };
-inline const std::vector<std::string> kSessionViewNames = {"tangent", "gradient-flow", "hidden-space", "diagram", "inspector"};
+inline const std::vector<std::string> kSessionViewNames = {"manual", "tangent", "gradient-flow", "hidden-space", "landscape", "diagram", "inspector"};
 
 struct SessionFile {
   std::string title;

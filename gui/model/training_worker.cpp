@@ -124,6 +124,9 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
     TrainTestSets sets = datasets_of(pts, cfg);
     train = std::move(sets.train);
     test = std::move(sets.test);
+    train_rows.clear();
+    for (size_t i = 0; i < pts.size(); ++i)
+      if (!pts[i].test) train_rows.push_back(static_cast<int>(i));
   }
   if (new_net || !model) {
     config = cfg;
@@ -166,6 +169,9 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
     } catch (const ShapeError&) {
     }
   }
+  // The chart's point at this step shows the edited weights (the manual classifier's line
+  // before gradient descent takes over), not the ones they replaced.
+  if (!edits.empty()) add_history();
 
   // Train: requested single steps, plus a time slice while playing.
   const auto now = Clock::now();
@@ -264,6 +270,9 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
   for (const auto& l : model->linears())
     s->weights.push_back({l->in_features(), l->out_features(), l->weight().to_vector(), l->bias().to_vector()});
   s->gradients = gradients();
+  if (trainer)
+    for (int64_t r : trainer->last_batch())
+      if (static_cast<size_t>(r) < train_rows.size()) s->minibatch.push_back(train_rows[static_cast<size_t>(r)]);
   s->gradient_history = grad_history;
   s->dead_relu = dead_relu(features);
   {

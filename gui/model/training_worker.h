@@ -33,6 +33,7 @@ struct AppModel::Worker {
   uint64_t seen_data = 0, seen_net = 0, seen_lr = 0, seen_view = 0, seen_train = 0;
   TrainConfig config;
   Dataset train, test;
+  std::vector<int> train_rows;  // train.points[k] is point train_rows[k] of the model's points
   std::shared_ptr<MLP> model;
   std::unique_ptr<Trainer> trainer;
   std::vector<HistoryPoint> history;

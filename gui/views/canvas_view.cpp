@@ -24,7 +24,11 @@ void StudioApp::add_clicked_point(float x, float y, bool other, int classes) {
 void StudioApp::canvas_panel() {
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 4));
   // No window background: the boundary covers it (one less full-canvas fill per frame).
-  const bool open = ImGui::Begin("Canvas", nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
+  // Never raised over other windows by a click: the teaching views float over the canvas and
+  // stay visible while the student drags on it.
+  const bool open = ImGui::Begin("Canvas", nullptr,
+                                 ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground |
+                                     ImGuiWindowFlags_NoBringToFrontOnFocus);
   ImGui::PopStyleVar();
   note_window("Canvas");
   if (!open) {  // collapsed
@@ -69,7 +73,11 @@ void StudioApp::canvas_panel() {
   const float pick = 9.0f * per_px;
   const int classes = m_.problem() == Problem::Regression ? 2 : std::max(2, m_.num_classes());
   s_.selected_class = std::clamp(s_.selected_class, 0, classes - 1);
-  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && pick_mode_) {
+  // The manual classifier's handles take the mouse before the points do.
+  const bool on_separator = manual_separator(to_screen, to_plane, hovered);
+  if (on_separator) {
+    // a handle is being grabbed or dragged: no point is added, moved or picked
+  } else if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && pick_mode_) {
     // Inspector: the clicked point becomes the traced example.
     if (const auto n = m_.nearest_point(mx, my, 30 * per_px)) {
       const auto pts = m_.points();
@@ -140,11 +148,33 @@ void StudioApp::canvas_panel() {
   // Drawn into a transparent layer, kept until the points, the view or the style change: idle
   // frames with 100,000 points only blend one quad (software GL rasterized 200,000 sprites a
   // frame before).
+  // Sized by loss (the toggle, or the manual classifier): each point's radius grows with the
+  // square root of its share of the largest loss.
+  const bool by_loss = s_.size_by_loss || manual_line().has_value();
+  const std::vector<float>* losses = by_loss ? &current_point_losses() : nullptr;
+  if (losses && losses->size() != pts.size()) losses = nullptr;
+  float lmax = 0;
+  if (losses)
+    for (float l : *losses) lmax = std::max(lmax, std::isfinite(l) ? l : 0.0f);
   uint64_t key = digest(digest(digest(kDigestSeed, m_.points_version()), v), ImVec2(size_w, size_h));
   key = digest(digest(digest(digest(key, r), s_.show_test), regression), canvas_pos_);
+  key = digest(key, losses ? point_loss_computed_ : ~uint64_t{0});
   if (ImDrawList* pl = points_view_.begin(key, canvas_pos_, canvas_size_)) {
-    for (const StudioPoint& p : pts) {
+    for (size_t i = 0; i < pts.size(); ++i) {
+      const StudioPoint& p = pts[i];
       const ImVec2 c = to_screen(p.x, p.y);
+      if (losses && lmax > 0) {
+        if (p.test && !s_.show_test) continue;
+        const float l = std::isfinite((*losses)[i]) ? (*losses)[i] : lmax;
+        const float ri = r * (0.45f + 2.0f * std::sqrt(l / lmax));
+        if (p.test) {
+          pl->AddCircle(c, ri, colour(p), 0, std::max(2.0f, r * 0.5f));
+        } else {
+          pl->AddCircleFilled(c, ri, colour(p));
+          pl->AddCircle(c, ri, regression ? ink : white, 0, 1.2f);
+        }
+        continue;
+      }
       if (p.test) {
         if (!s_.show_test) continue;
         sprites_.draw(pl, kTestEdge, c, ink);
@@ -156,6 +186,15 @@ void StudioApp::canvas_panel() {
     }
   }
   points_view_.end_transparent(dl);
+  // The last step's minibatch, ringed (not with full batches: that is every training point).
+  if (s_.show_minibatch) {
+    const size_t train_points = static_cast<size_t>(std::count_if(pts.begin(), pts.end(), [](const StudioPoint& p) { return !p.test; }));
+    if (!snap->minibatch.empty() && snap->minibatch.size() < train_points)
+      for (int i : snap->minibatch)
+        if (static_cast<size_t>(i) < pts.size())
+          dl->AddCircle(to_screen(pts[static_cast<size_t>(i)].x, pts[static_cast<size_t>(i)].y), r + 5, ink, 0, 2.5f);
+  }
+  draw_manual_separator(dl, to_screen);
   if (show_inspector_ && inspector_.ready()) {
     const ImVec2 c = to_screen(inspector_.point().x, inspector_.point().y);
     dl->AddCircle(c, r + 6, class_im_color(3), 24, 3.0f);

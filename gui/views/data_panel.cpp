@@ -134,6 +134,15 @@ void StudioApp::data_panel() {
     }
   }
   ImGui::Checkbox("show test data (T)", &s_.show_test);
+  same_line_if_fits(labelled_width("size by loss", ImGui::GetFrameHeight()));
+  ImGui::Checkbox("size by loss", &s_.size_by_loss);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("each point drawn as large as its own loss: the points the network gets most wrong stand out");
+  same_line_if_fits(labelled_width("minibatch", ImGui::GetFrameHeight()));
+  ImGui::Checkbox("minibatch", &s_.show_minibatch);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("ring the points of the last step's minibatch");
+  same_line_if_fits(button_width("Trace the worst point"));
+  if (ImGui::Button("Trace the worst point")) trace_worst_point();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("open the graph inspector on the training point with the highest loss");
 
   ImGui::Separator();
   const bool regression = m_.problem() == Problem::Regression;

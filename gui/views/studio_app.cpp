@@ -114,6 +114,9 @@ void StudioApp::frame() {
   if (show_inspector_ && !capturing) inspector_panel();
   if (show_tangent_ && !capturing) tangent_panel();
   if (show_gradient_flow_ && !capturing) gradient_flow_panel();
+  if (show_hidden_ && !capturing) hidden_space_panel();
+  if (show_landscape_ && !capturing) landscape_panel();
+  if (show_manual_ && !capturing) manual_panel();
   if (!capturing) file_dialog();
   if (s_.show_help && !capturing) help_overlay();
   ImGui::PopFont();
@@ -187,6 +190,16 @@ void StudioApp::presenter_layout(ImVec2 display) {
   network_panel();
 }
 
+void StudioApp::place_view_window(ImVec2 pos, ImVec2 size) {
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const float top = ImGui::GetFrameHeight();
+  size.x = std::min(size.x, display.x), size.y = std::min(size.y, display.y - top);
+  pos.x = std::clamp(pos.x, 0.0f, display.x - size.x);
+  pos.y = std::clamp(pos.y, top, display.y - size.y);
+  ImGui::SetNextWindowSize(size, ImGuiCond_Appearing);
+  ImGui::SetNextWindowPos(pos, ImGuiCond_Appearing);
+}
+
 void StudioApp::apply_lesson() {
   const uint64_t loaded = m_.sessions_loaded();
   if (loaded == lessons_seen_) return;
@@ -201,11 +214,28 @@ void StudioApp::apply_lesson() {
   else
     show_tangent_ = false;
   s_.link_gradients = v.link_gradients;
+  auto param = [](const std::array<int, 3>& p) { return ParameterRef{p[0] - 1, p[1] - 1, std::max(0, p[2] - 1), p[2] == 0}; };
+  landscape_req_.random_directions = v.landscape_random;
+  landscape_req_.a = param(v.landscape_x);
+  landscape_req_.b = param(v.landscape_y);
+  landscape_req_.span = v.landscape_span;
+  landscape_task_.cancel();
+  race_task_.cancel();
+  landscape_.reset();
+  race_.clear();
+  landscape_error_.clear();
+  race_after_landscape_ = v.race;
+  hidden_req_.layer = v.hidden_layer - 1;
+  hidden_req_.x = v.hidden_x > 0 ? v.hidden_x - 1 : -1;
+  hidden_req_.y = v.hidden_x > 0 ? std::max(0, v.hidden_y - 1) : -1;
 }
 
 void StudioApp::set_view_open(const std::string& name, bool open) {
   if (name == "tangent") show_tangent_ = open;
   if (name == "gradient-flow") show_gradient_flow_ = open;
+  if (name == "hidden-space") show_hidden_ = open;
+  if (name == "landscape") show_landscape_ = open;
+  if (name == "manual") show_manual_ = open;
   if (name == "diagram") show_big_diagram_ = open;
   if (name == "inspector") {
     if (open) {
@@ -241,6 +271,9 @@ void StudioApp::shortcuts() {
   if (pressed(GLFW_KEY_I)) show_inspector_ = !show_inspector_;
   if (pressed(GLFW_KEY_K)) show_tangent_ = !show_tangent_;
   if (pressed(GLFW_KEY_L)) show_gradient_flow_ = !show_gradient_flow_;
+  if (pressed(GLFW_KEY_H)) show_hidden_ = !show_hidden_;
+  if (pressed(GLFW_KEY_O)) show_landscape_ = !show_landscape_;
+  if (pressed(GLFW_KEY_M)) show_manual_ = !show_manual_;
   if (show_inspector_ && inspector_.ready()) {
     explain::Stepper& st = inspector_.stepper();
     if (pressed(GLFW_KEY_RIGHT)) st.step();
@@ -301,6 +334,12 @@ void StudioApp::main_menu() {
     ImGui::MenuItem("Graph inspector", "I", &show_inspector_);
     ImGui::MenuItem("Derivative as a tangent", "K", &show_tangent_);
     ImGui::MenuItem("Gradient flow", "L", &show_gradient_flow_);
+    ImGui::MenuItem("Hidden space", "H", &show_hidden_);
+    ImGui::MenuItem("Loss landscape and optimizer race", "O", &show_landscape_);
+    ImGui::MenuItem("Manual classifier", "M", &show_manual_);
+    ImGui::MenuItem("Size points by loss", nullptr, &s_.size_by_loss);
+    ImGui::MenuItem("Ring the minibatch", nullptr, &s_.show_minibatch);
+    if (ImGui::MenuItem("Trace the worst point")) trace_worst_point();
     ImGui::MenuItem("Links show gradients", nullptr, &s_.link_gradients);
     ImGui::MenuItem("Shortcuts", "F1", &s_.show_help);
     ImGui::EndMenu();
@@ -363,7 +402,7 @@ void StudioApp::help_overlay() {
       {"Click", "add a point of the selected class"}, {"Shift+click, right-click", "add a point of the other class"},
       {"Drag a point", "move it"}, {"Ctrl+click", "delete the nearest point"},
       {"Wheel / middle-drag", "zoom / pan the canvas"},
-      {"I", "graph inspector"}, {"K", "derivative as a tangent"}, {"L", "gradient flow per layer"}, {"Right / Left", "inspector: step forward / back"},
+      {"I", "graph inspector"}, {"K", "derivative as a tangent"}, {"L", "gradient flow per layer"}, {"H", "hidden space"}, {"O", "loss landscape, optimizer race"}, {"M", "manual classifier"}, {"Right / Left", "inspector: step forward / back"},
       {"Home / End / Enter", "inspector: restart / finish / play"},
   };
   if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {

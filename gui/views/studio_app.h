@@ -5,6 +5,7 @@
 #pragma once
 #include <imgui.h>
 
+#include <array>
 #include <map>
 #include <optional>
 #include <functional>
@@ -14,7 +15,12 @@
 #include "model/app_model.h"
 #include "model/chart_axes.h"
 #include "model/file_browser.h"
+#include "model/hidden_space.h"
 #include "model/inspector_model.h"
+#include "model/loss_landscape.h"
+#include "model/point_losses.h"
+#include "model/separator.h"
+#include "model/background_task.h"
 #include "model/tangent_model.h"
 #include "render/cached_view.h"
 #include "render/heatmap_renderer.h"
@@ -31,6 +37,8 @@ struct ViewSettings {
   bool discretize = false;     ///< solid class regions instead of shaded confidence
   bool log_loss = false;       ///< loss chart on a log scale
   bool link_gradients = false;  ///< the diagram's links show |∂loss/∂w| instead of the weights
+  bool size_by_loss = false;   ///< points drawn as large as their own loss
+  bool show_minibatch = false;  ///< ring the last step's minibatch
   bool show_help = false;      ///< the shortcut overlay (F1 or ?)
   int selected_class = 1;      ///< class a plain click adds
   float place_value = 1.0f;    ///< regression: the value a plain click adds (shift: its negative)
@@ -133,6 +141,35 @@ class StudioApp {
   /// Gradient flow (gradient_flow_panel.cpp): each layer's gradient norm over the steps, dead
   /// ReLUs per layer, and the switch that colours the diagram's links by |∂L/∂w|. Key L.
   void gradient_flow_panel();
+  /// The hidden space (hidden_space_panel.cpp): points and the plane's grid mapped to a hidden
+  /// layer, on two neurons or two principal components. Key H.
+  void hidden_space_panel();
+  void draw_hidden_space(ImDrawList* dl, ImVec2 p0, ImVec2 size, const char* xname, const char* yname);
+  /// The loss landscape and the optimizer race (landscape_panel.cpp). Key O.
+  void landscape_panel();
+  void start_landscape();
+  /// Places a teaching view's window when it appears: `size`, its top-left at `pos`, moved so
+  /// that it lies on the display below the menu bar.
+  void place_view_window(ImVec2 pos, ImVec2 size);
+  /// The manual classifier (manual_panel.cpp): w1, w2, b by hand, the loss live, and the hand-over
+  /// to gradient descent; its separator and handles are drawn and dragged on the canvas. Key M.
+  void manual_panel();
+  /// The canvas's part of the manual mode: the separator, its normal and two handles; a drag of
+  /// a handle sets the weights. Returns true while the mouse is on a handle or dragging one (the
+  /// canvas then adds no point). `to_screen`/`to_plane` map between the plane and the screen.
+  bool manual_separator(const std::function<ImVec2(float, float)>& to_screen, const std::function<std::pair<float, float>(ImVec2)>& to_plane,
+                        bool hovered);
+  void draw_manual_separator(ImDrawList* dl, const std::function<ImVec2(float, float)>& to_screen);
+  /// The separator the snapshot's weights draw, when the manual mode shows one.
+  std::optional<Separator> manual_line() const;
+  /// Each point's loss for the canvas (recomputed from new snapshots, at most five times a second).
+  const std::vector<float>& current_point_losses();
+  /// Opens the inspector on the training point with the highest loss.
+  void trace_worst_point();
+public:
+  void show_manual(bool on) { show_manual_ = on; }
+private:
+  void draw_landscape(ImDrawList* dl, ImVec2 a, float plot);
   void inspector_panel();
   void place_inspector();
   void inspector_graph();    ///< inspector_graph.cpp
@@ -210,6 +247,37 @@ class StudioApp {
   // The derivative as a tangent: the parameter shown, ε, and the plot of the last snapshot.
   bool show_tangent_ = false;
   bool show_gradient_flow_ = false;
+  // The hidden space: the layer and axes chosen, and the map of the last snapshot.
+  bool show_hidden_ = false;
+  HiddenSpaceRequest hidden_req_, hidden_for_{-1, -2, -2};
+  std::optional<HiddenSpace> hidden_;
+  std::string hidden_error_;
+  uint64_t hidden_version_ = ~uint64_t{0};
+  double hidden_at_ = -1;
+  uint64_t hidden_computed_ = 0;  ///< maps computed: the cached plot's key
+  CachedView hidden_view_;
+  // The loss landscape: the slice's settings, the slice and the race, both computed off the UI
+  // thread, and the run's path projected on the slice.
+  bool show_landscape_ = false;
+  LandscapeRequest landscape_req_;
+  std::optional<Landscape> landscape_;
+  uint64_t landscape_computed_ = 0;
+  std::string landscape_error_;
+  std::vector<RacePath> race_;
+  int race_steps_ = 100;
+  bool race_after_landscape_ = false;  ///< a lesson's race: starts once its slice is ready
+  std::vector<std::array<double, 2>> landscape_trail_;
+  uint64_t landscape_trail_version_ = ~uint64_t{0};
+  CachedView landscape_view_;
+  BackgroundTask<Landscape> landscape_task_;
+  BackgroundTask<std::vector<RacePath>> race_task_;
+  // The manual classifier, and the per-point losses the canvas sizes points by.
+  bool show_manual_ = false;
+  int manual_drag_ = 0;  ///< 1: the anchor (shift), 2: the tip (rotate)
+  std::array<double, 2> manual_anchor_{0, 0};  ///< the anchor while the tip is dragged
+  std::vector<float> point_loss_;
+  uint64_t point_loss_version_ = ~uint64_t{0}, point_loss_points_ = ~uint64_t{0}, point_loss_computed_ = 0;
+  double point_loss_at_ = -1;
   uint64_t lessons_seen_ = 0;  ///< AppModel::sessions_loaded() when apply_lesson last ran
   ParameterRef tangent_param_;
   float tangent_eps_ = 0.1f;

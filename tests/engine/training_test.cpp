@@ -205,3 +205,46 @@ TEST(Threads, ThreadedResultsAreBitIdenticalToOneThread) {
 
 }  // namespace
 }  // namespace bp
+
+namespace bp {
+namespace {
+
+TEST(Minibatch, LastBatchNamesTheExamplesTheStepTrainedOn) {
+  // The step's loss is the loss of exactly the examples last_batch() names (computed here from
+  // those rows alone, at the weights before the step), and an epoch's batches cover every
+  // training example once.
+  TrainConfig c;
+  c.hidden = {5};
+  c.batch_size = 16;
+  const Dataset train = make_dataset("circle", 100, 0.1f, 4);
+  Trainer t(c, train, Dataset{});
+  EXPECT_TRUE(t.last_batch().empty());
+  std::vector<int> seen(100, 0);
+  for (int step = 0; step < 7; ++step) {  // 6 full batches and a last one of 4: one epoch
+    std::vector<float> before;
+    const std::shared_ptr<MLP> copy = std::make_shared<MLP>(c.mlp_spec());
+    const auto from = t.model().parameters(), to = copy->parameters();
+    for (size_t i = 0; i < from.size(); ++i) assign_(to[i], from[i].to_vector());
+    const float loss = t.step();
+    const std::vector<int64_t> rows = t.last_batch();
+    ASSERT_EQ(rows.size(), step < 6 ? 16u : 4u);
+    Dataset batch;
+    batch.problem = train.problem;
+    batch.num_classes = train.num_classes;
+    for (int64_t r : rows) {
+      batch.points.push_back(train.points[static_cast<size_t>(r)]);
+      ++seen[static_cast<size_t>(r)];
+    }
+    Trainer at_before(c, batch, Dataset{}, copy);
+    EXPECT_NEAR(loss, at_before.train_metrics().loss, 1e-5) << "step " << step;
+  }
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), 1), 100);
+  // Full batches: every example.
+  c.batch_size = 0;
+  Trainer full(c, train, Dataset{});
+  full.step();
+  EXPECT_EQ(full.last_batch().size(), 100u);
+}
+
+}  // namespace
+}  // namespace bp

@@ -132,7 +132,9 @@ TEST(HostileSession, RefusedFilesChangeNothing) {
       header("\"views\": {\"open\": \"tangent\"}"), header("\"views\": {\"links\": \"rainbow\"}"),
       header("\"views\": {\"tangent\": {\"layer\": 0}}"), header("\"views\": {\"tangent\": {\"eps\": 1e30}}"),
       header("\"views\": {\"hidden\": {\"x\": -1}}"),
-      header("\"views\": {\"open\": [\"tangent\", \"tangent\", \"tangent\", \"tangent\", \"tangent\", \"tangent\"]}"),
+      header("\"views\": {\"open\": [\"tangent\", \"tangent\", \"tangent\", \"tangent\", \"tangent\", \"tangent\", \"tangent\", \"tangent\"]}"),
+      header("\"views\": {\"landscape\": {\"axes\": \"pca\"}}"), header("\"views\": {\"landscape\": {\"x\": [1, 1]}}"),
+      header("\"views\": {\"landscape\": {\"span\": 0}}"), header("\"views\": {\"landscape\": {\"race\": 1}}"),
   };
   int i = 0;
   for (const std::string& text : bad) {

@@ -64,6 +64,17 @@ class Studio : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir); }
 };
 
+// Pixels within `tol` of (r, g, b) in each channel.
+long count_near(const Image& img, int r, int g, int b, int tol) {
+  long n = 0;
+  for (int y = 0; y < img.h; ++y)
+    for (int x = 0; x < img.w; ++x) {
+      const unsigned char* p = img.at(x, y);
+      n += std::abs(p[0] - r) < tol && std::abs(p[1] - g) < tol && std::abs(p[2] - b) < tol;
+    }
+  return n;
+}
+
 TEST_F(Studio, TrainsAndItsScreenshotShowsTheBoundaryAndThePoints) {
   if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
   // MiniTorch's "simple": class 1 left of x = 0.5, class 0 right of it.
@@ -195,21 +206,49 @@ TEST_F(Studio, TheVanishingGradientsLessonOpensGradientFlowAndColoursLinksByGrad
                           dir);
     EXPECT_EQ(r.status, 0) << r.err;
     const Image img(shot);
-    std::pair<long, long> n{0, 0};
-    for (int y = 0; y < img.h; ++y)
-      for (int x = 0; x < img.w; ++x) {
-        const unsigned char* p = img.at(x, y);
-        auto near = [&](int r, int g, int b, int tol) { return std::abs(p[0] - r) < tol && std::abs(p[1] - g) < tol && std::abs(p[2] - b) < tol; };
-        n.first += near(227, 119, 194, 6);
-        n.second += near(115, 13, 115, 20);
-      }
-    return n;
+    return std::pair<long, long>{count_near(img, 227, 119, 194, 6), count_near(img, 115, 13, 115, 20)};
   };
   const auto lesson = inks("vanishing_gradients"), plain = inks("linear_vs_xor");
   EXPECT_GT(lesson.first, 150) << "the output layer's line in the gradient-flow chart";
   EXPECT_GT(lesson.second, 100) << "links coloured by |dL/dw|";
   EXPECT_LT(plain.first + plain.second, 30);
   EXPECT_EQ(run(std::string(BACKPROP_STUDIO) + " --view landscape3d", dir).status, 2);
+}
+
+TEST_F(Studio, TheHiddenSpaceLessonDrawsTheOutputsLineInTheLayersSpace) {
+  if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
+  // The spiral lesson opens the hidden space of its two-neuron last layer: the output's line is
+  // drawn there in near-black (26, 26, 26). Closed with the same preset (--view only adds), the
+  // window is gone and so is most of that ink.
+  auto dark = [&](const std::string& extra) {
+    const fs::path shot = dir / "hidden.png";
+    const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " " + extra +
+                              " --train-steps 200 --frames 3 --size 1280x800 --no-restore --no-autosave --screenshot " + shot.string(),
+                          dir);
+    EXPECT_EQ(r.status, 0) << r.err;
+    return count_near(Image(shot), 26, 26, 26, 4);
+  };
+  const long lesson = dark("--preset how_layers_untangle_the_spiral"), plain = dark("--preset why_depth_helps_spiral");
+  EXPECT_GT(lesson, plain + 300) << lesson << " vs " << plain;
+}
+
+TEST_F(Studio, TheOptimizerRaceLessonDrawsThreePathsOnTheLandscape) {
+  if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
+  // The race preset computes its slice and races off the UI thread; within 120 frames SGD's red
+  // (214, 39, 40) and Adam's orange (255, 127, 14) paths and their legend swatches are drawn.
+  auto inks = [&](const std::string& preset) {
+    const fs::path shot = dir / "race.png";
+    const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --preset " + preset +
+                              " --frames 120 --size 1280x800 --no-restore --no-autosave --screenshot " + shot.string(),
+                          dir);
+    EXPECT_EQ(r.status, 0) << r.err;
+    const Image img(shot);
+    return std::pair<long, long>{count_near(img, 214, 39, 40, 6), count_near(img, 255, 127, 14, 6)};
+  };
+  const auto race = inks("optimizer_race_on_the_landscape"), plain = inks("linear_vs_xor");
+  EXPECT_GT(race.first, 100) << "SGD's path and swatch";
+  EXPECT_GT(race.second, 100) << "Adam's path and swatch";
+  EXPECT_LT(plain.first + plain.second, 30);
 }
 
 TEST_F(Studio, BadArgumentsAndFilesAreReported) {
@@ -330,6 +369,37 @@ TEST_F(Studio, SavingOverAFileAsksFirstAndEnterConfirms) {
                                " --frames 2 --size 1024x768 --no-autosave",
                            dir);
   EXPECT_EQ(load.status, 0) << load.err;
+}
+
+TEST_F(Studio, DraggingTheManualClassifiersArrowTurnsTheLine) {
+  // The manual-classifier lesson at 1280x800: the arrow's tip starts at (662, 270) (w = (0.27,
+  // 0.20)); dragged up and right to (722, 170) it turns and steepens the line, and the saved
+  // session holds the new weights (w about (0.79, 1.09)).
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "cd \"$2\"\n"
+                                     "\"$1\" --preset manual_classifier --size 1280x800 --no-autosave --no-restore &\n"
+                                     "pid=$!\n"
+                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
+                                     "sleep 1.5\n"
+                                     "xdotool mousemove 662 270 sleep 0.3 mousedown 1\n"
+                                     "for i in 1 2 3 4 5 6 7 8 9 10; do xdotool mousemove $((662 + i * 6)) $((270 - i * 10)) sleep 0.05; done\n"
+                                     "xdotool mouseup 1 sleep 0.5\n"
+                                     "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 60 62 click 1 sleep 0.7\n"  // Save session...
+                                     "xdotool type --delay 30 turned.json\n"
+                                     "sleep 0.3\n"
+                                     "xdotool keydown Return sleep 0.3 keyup Return\n"
+                                     "sleep 1\n"
+                                     "kill $pid\n";
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
+                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(),
+                        dir);
+  ASSERT_TRUE(fs::exists(dir / "turned.json")) << r.err;
+  std::ifstream in(dir / "turned.json");
+  const nlohmann::json doc = nlohmann::json::parse(in);
+  const nlohmann::json& w = doc.at("model").at("layers").at(0).at("weight").at(0);  // [[w1, w2]]
+  EXPECT_GT(w.at(0).get<double>(), 0.5) << "w1 grew with the arrow's x";
+  EXPECT_GT(w.at(1).get<double>(), 0.8) << "w2 grew with the arrow's y";
 }
 
 TEST_F(Studio, PanelsFollowAWindowResize) {

@@ -108,6 +108,9 @@ class Trainer {
   /// The last step's loss was NaN or infinite.
   bool diverged() const { return diverged_; }
   int64_t steps() const { return steps_; }
+  /// The training examples (indices into the training set) of the last step's minibatch: all of
+  /// them with full batches, none before the first step.
+  std::vector<int64_t> last_batch() const;
   double epochs() const;
   float last_loss() const { return last_loss_; }
   void set_lr(float lr);
@@ -137,6 +140,8 @@ class Trainer {
   Tensor train_x_, train_y_;  // features and targets of the whole training set, on the device
   Tensor epoch_x_, epoch_y_;  // the same rows in this epoch's shuffled order (minibatches slice them)
   int64_t cursor_ = -1;       // next row of epoch_x_; -1 before the first shuffle
+  std::vector<int64_t> epoch_order_;  // this epoch's permutation of the training rows
+  int64_t batch_begin_ = 0, batch_size_ = 0;  // the last minibatch: rows [begin, begin + size) of epoch_order_
   int64_t steps_ = 0;
   int64_t examples_seen_ = 0;
   float last_loss_ = 0.0f;

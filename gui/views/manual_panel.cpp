@@ -1,0 +1,179 @@
+// The manual classifier (MiniTorch Module 0): a linear model with no hidden layer whose
+// separator the student moves by hand, on the canvas (drag the anchor to shift the line, the
+// arrow's tip to rotate and steepen it) or with the w1, w2 and b sliders here; the loss updates
+// live and the points are sized by their own loss. "Hand over to gradient descent" plays
+// training from where the student left the line, and the line keeps moving under the optimizer.
+#include <algorithm>
+#include <cmath>
+
+#include "flow.h"
+#include "studio_app.h"
+
+namespace bp::studio {
+
+const std::vector<float>& StudioApp::current_point_losses() {
+  const auto snap = m_.snapshot();
+  const double now = ImGui::GetTime();
+  const bool new_points = m_.points_version() != point_loss_points_;
+  if (new_points || (snap->version != point_loss_version_ && now - point_loss_at_ > 0.2)) {
+    point_loss_at_ = now;
+    point_loss_version_ = snap->version;
+    point_loss_points_ = m_.points_version();
+    try {
+      point_loss_ = point_losses(m_.config(), snap->weights, m_.points());
+    } catch (const std::exception&) {
+      point_loss_.clear();  // a network being rebuilt: no sizes until the next snapshot
+    }
+    ++point_loss_computed_;
+  }
+  return point_loss_;
+}
+
+void StudioApp::trace_worst_point() {
+  m_.pump();
+  const auto snap = m_.snapshot();
+  const std::vector<StudioPoint> pts = m_.points();
+  const int w = worst_point(point_losses(m_.config(), snap->weights, pts), pts);
+  if (w < 0) {
+    m_.set_message("No training point to trace.");
+    return;
+  }
+  trace_point(pts[static_cast<size_t>(w)]);
+  show_inspector_ = true;
+}
+
+std::optional<Separator> StudioApp::manual_line() const {
+  if (!show_manual_ || !is_linear_classifier(m_.config())) return std::nullopt;
+  const auto snap = m_.snapshot();
+  if (snap->weights.size() != 1 || snap->weights[0].weight.size() != 2 || snap->weights[0].bias.size() != 1) return std::nullopt;
+  return Separator{snap->weights[0].weight[0], snap->weights[0].weight[1], snap->weights[0].bias[0]};
+}
+
+namespace {
+// The normal arrow: this many plane units per unit of |w| (a sixth of the view's width: a
+// typical |w| of 0.3 to 3 gives an arrow from a twentieth to half of the view).
+double arrow_scale(const Region& v) { return (v.x_max - v.x_min) / 6.0; }
+}  // namespace
+
+bool StudioApp::manual_separator(const std::function<ImVec2(float, float)>& to_screen,
+                                 const std::function<std::pair<float, float>(ImVec2)>& to_plane, bool hovered) {
+  const std::optional<Separator> line = manual_line();
+  if (!line) {
+    manual_drag_ = 0;
+    return false;
+  }
+  const Region& v = s_.view;
+  const double scale = arrow_scale(v);
+  const SeparatorHandles h = separator_handles(*line, {(v.x_min + v.x_max) / 2.0, (v.y_min + v.y_max) / 2.0}, scale);
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const auto [mx, my] = to_plane(mouse);
+  auto near = [&](const std::array<double, 2>& p) {
+    const ImVec2 q = to_screen(static_cast<float>(p[0]), static_cast<float>(p[1]));
+    return std::hypot(q.x - mouse.x, q.y - mouse.y) < ImGui::GetFontSize() * 0.8f;
+  };
+  auto set = [&](const Separator& s) {
+    if (!std::isfinite(s.w1) || !std::isfinite(s.w2) || !std::isfinite(s.b)) return;
+    m_.set_weight(0, 0, 0, static_cast<float>(s.w1));
+    m_.set_weight(0, 0, 1, static_cast<float>(s.w2));
+    m_.set_weight(0, 0, -1, static_cast<float>(s.b));
+  };
+  if (manual_drag_ != 0) {
+    if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+      manual_drag_ = 0;
+      return true;
+    }
+    const ImVec2 d = ImGui::GetIO().MouseDelta;
+    if (d.x != 0 || d.y != 0) {
+      m_.pause();  // the student's hand, not the optimizer, moves the line now
+      if (manual_drag_ == 1) set(shift_to(*line, {mx, my}));
+      else set(rotate_to(manual_anchor_, {mx, my}, scale));
+    }
+    return true;
+  }
+  if (!hovered || !h.valid) return false;
+  const bool on_anchor = near(h.anchor), on_tip = near(h.tip);
+  if (on_tip) ImGui::SetTooltip("drag to turn and steepen the line: w = (w1, w2) is this arrow");
+  else if (on_anchor) ImGui::SetTooltip("drag to shift the line (its bias b)");
+  if ((on_anchor || on_tip) && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    manual_drag_ = on_tip ? 2 : 1;
+    manual_anchor_ = h.anchor;
+  }
+  return on_anchor || on_tip;
+}
+
+void StudioApp::draw_manual_separator(ImDrawList* dl, const std::function<ImVec2(float, float)>& to_screen) {
+  const std::optional<Separator> line = manual_line();
+  if (!line) return;
+  const Region& v = s_.view;
+  const double scale = arrow_scale(v);
+  const std::array<double, 2> centre{(v.x_min + v.x_max) / 2.0, (v.y_min + v.y_max) / 2.0};
+  const SeparatorHandles h = separator_handles(*line, manual_drag_ == 2 ? manual_anchor_ : centre, scale);
+  if (!h.valid) return;
+  const float em = ImGui::GetFontSize(), thick = std::max(3.0f, em * 0.2f);
+  const ImU32 ink = im_color(0.1f, 0.1f, 0.1f), white = im_color(1, 1, 1);
+  // The line across the whole view: from the anchor along (−w2, w1), far enough both ways.
+  const double reach = 2 * std::max(v.x_max - v.x_min, v.y_max - v.y_min), n = std::hypot(line->w1, line->w2);
+  const double ux = -line->w2 / n, uy = line->w1 / n;
+  auto P = [&](double x, double y) { return to_screen(static_cast<float>(x), static_cast<float>(y)); };
+  dl->AddLine(P(h.anchor[0] - ux * reach, h.anchor[1] - uy * reach), P(h.anchor[0] + ux * reach, h.anchor[1] + uy * reach), white, thick + 2);
+  dl->AddLine(P(h.anchor[0] - ux * reach, h.anchor[1] - uy * reach), P(h.anchor[0] + ux * reach, h.anchor[1] + uy * reach), ink, thick);
+  // The normal arrow w, pointing to the side the model calls class 1.
+  const ImVec2 a = P(h.anchor[0], h.anchor[1]), t = P(h.tip[0], h.tip[1]);
+  dl->AddLine(a, t, ink, thick);
+  const float dx = t.x - a.x, dy = t.y - a.y, len = std::hypot(dx, dy);
+  if (len > em) {
+    const float ex = dx / len, ey = dy / len, head = em * 0.8f;
+    dl->AddTriangleFilled(t, ImVec2(t.x - ex * head - ey * head * 0.5f, t.y - ey * head + ex * head * 0.5f),
+                          ImVec2(t.x - ex * head + ey * head * 0.5f, t.y - ey * head - ex * head * 0.5f), ink);
+  }
+  const float r = em * 0.45f;
+  dl->AddCircleFilled(a, r, white);
+  dl->AddCircle(a, r, ink, 0, 2.5f);
+  dl->AddCircleFilled(t, r * 0.8f, class_im_color(1));
+  dl->AddCircle(t, r * 0.8f, ink, 0, 2.5f);
+}
+
+void StudioApp::manual_panel() {
+  const float em = ImGui::GetFontSize();
+  const ImVec2 size(em * 19, em * 16.5f);  // bottom right of the canvas, where the axes' corner is
+  place_view_window(ImVec2(canvas_pos_.x + canvas_size_.x - size.x - em * 0.3f, canvas_pos_.y + canvas_size_.y - size.y - em * 0.3f), size);
+  if (!ImGui::Begin("Manual classifier", &show_manual_)) {
+    ImGui::End();
+    return;
+  }
+  note_window("Manual classifier");
+  const TrainConfig c = m_.config();
+  if (!is_linear_classifier(c)) {
+    ImGui::TextWrapped(c.problem == Problem::Binary
+                           ? "The manual classifier moves a straight line: a network with no hidden layer on the inputs x1 and x2."
+                           : "The manual classifier separates two classes: pick a two-class dataset.");
+    if (c.problem == Problem::Binary && ImGui::Button("Use a linear model")) apply_config(linear_classifier(c));
+    ImGui::End();
+    return;
+  }
+  const auto snap = m_.snapshot();
+  const std::optional<Separator> line = manual_line();
+  if (!line) {
+    ImGui::TextDisabled("building the model...");
+    ImGui::End();
+    return;
+  }
+  ImGui::TextWrapped("w1·x1 + w2·x2 + b = 0 is the line; its arrow points to class 1. Drag the handles on the canvas, or:");
+  float w1 = static_cast<float>(line->w1), w2 = static_cast<float>(line->w2), b = static_cast<float>(line->b);
+  ImGui::SetNextItemWidth(em * 10);
+  if (ImGui::SliderFloat("w1", &w1, -5, 5, "%.3f")) m_.pause(), m_.set_weight(0, 0, 0, w1);
+  ImGui::SetNextItemWidth(em * 10);
+  if (ImGui::SliderFloat("w2", &w2, -5, 5, "%.3f")) m_.pause(), m_.set_weight(0, 0, 1, w2);
+  ImGui::SetNextItemWidth(em * 10);
+  if (ImGui::SliderFloat("b", &b, -10, 10, "%.3f")) m_.pause(), m_.set_weight(0, 0, -1, b);
+  ImGui::TextWrapped("loss %s, accuracy %.1f %% (big points cost most)", fixed(snap->train.loss, 4).c_str(), 100.0 * snap->train.accuracy);
+  if (m_.playing()) {
+    if (ImGui::Button("Pause: take the line back")) m_.pause();
+  } else if (ImGui::Button("Hand over to gradient descent")) {
+    m_.play();
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("training plays from the line where you left it; the line keeps moving under the optimizer");
+  ImGui::End();
+}
+
+}  // namespace bp::studio

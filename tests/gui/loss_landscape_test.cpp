@@ -1,0 +1,146 @@
+// The loss landscape and the optimizer race against a network written out in double precision:
+// every cell of the slice is the loss at those weights, the random directions are normalised per
+// neuron, projections recover the coordinates, and plain SGD's path is double-precision
+// gradient descent's.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "backprop/backprop.h"
+#include "model/loss_landscape.h"
+#include "reference_mlp.h"
+
+namespace bp::studio {
+namespace {
+
+struct Fixture {
+  TrainConfig config;
+  std::vector<LayerWeights> weights;
+  Dataset train;
+  Fixture() {
+    config.hidden = {3};
+    config.activations = {Activation::Tanh};
+    config.lr = 0.3f;
+    config.batch_size = 0;
+    Rng rng(7);
+    weights = {{2, 3, {}, {}}, {3, 1, {}, {}}};
+    for (LayerWeights& l : weights) {
+      for (int64_t i = 0; i < l.in * l.out; ++i) l.weight.push_back(rng.uniform(-1.5f, 1.5f));
+      for (int64_t i = 0; i < l.out; ++i) l.bias.push_back(rng.uniform(-0.5f, 0.5f));
+    }
+    train = make_dataset("xor", 60, 0.0f, 3);
+  }
+  double loss(const std::vector<LayerWeights>& w) const { return reference::Mlp(w, config.activations).bce(train.points); }
+};
+
+TEST(LossLandscape, EveryCellOfAParameterSliceIsTheLossThere) {
+  const Fixture f;
+  LandscapeRequest req;
+  req.random_directions = false;
+  req.a = {0, 1, 0, false};
+  req.b = {1, 0, 0, true};  // the output's bias
+  req.res = 9;
+  req.span = 2;
+  const Landscape ls = loss_landscape(f.config, f.weights, f.train, req);
+  ASSERT_EQ(ls.loss.size(), 81u);
+  for (int j = 0; j < 9; ++j)
+    for (int i = 0; i < 9; ++i) {
+      std::vector<LayerWeights> w = f.weights;
+      w[0].weight[2] += static_cast<float>(ls.coordinate(i));  // w[2, 1] of layer 1: row 1, column 0
+      w[1].bias[0] += static_cast<float>(ls.coordinate(j));
+      EXPECT_NEAR(ls.loss[static_cast<size_t>(j * 9 + i)], f.loss(w), 2e-5) << i << ", " << j;
+    }
+  EXPECT_NEAR(ls.centre_loss, f.loss(f.weights), 1e-5);
+  EXPECT_DOUBLE_EQ(ls.coordinate(0), -2);
+  EXPECT_DOUBLE_EQ(ls.coordinate(8), 2);
+  EXPECT_LE(ls.lo, ls.centre_loss);
+  EXPECT_GE(ls.hi, ls.centre_loss);
+  // The same parameter twice, or one that is not there, is refused.
+  req.b = req.a;
+  EXPECT_THROW(loss_landscape(f.config, f.weights, f.train, req), ValueError);
+  req.b = {1, 0, 3, false};
+  EXPECT_THROW(loss_landscape(f.config, f.weights, f.train, req), ValueError);
+}
+
+TEST(LossLandscape, RandomDirectionsAreNormalisedPerNeuronAndTheSliceFollowsThem) {
+  const Fixture f;
+  const std::vector<double> d = filter_normalised_direction(f.weights, 4);
+  EXPECT_EQ(d, filter_normalised_direction(f.weights, 4));
+  EXPECT_NE(d, filter_normalised_direction(f.weights, 5));
+  const std::vector<LayerWeights> dw = with_values(f.weights, d);
+  for (size_t l = 0; l < dw.size(); ++l) {
+    for (int64_t o = 0; o < dw[l].out; ++o) {
+      double dn = 0, wn = 0;
+      for (int64_t i = 0; i < dw[l].in; ++i) {
+        dn += std::pow(static_cast<double>(dw[l].weight[static_cast<size_t>(o * dw[l].in + i)]), 2);
+        wn += std::pow(static_cast<double>(f.weights[l].weight[static_cast<size_t>(o * dw[l].in + i)]), 2);
+      }
+      EXPECT_NEAR(std::sqrt(dn), std::sqrt(wn), 1e-6) << "layer " << l << " neuron " << o;
+    }
+    for (float b : dw[l].bias) EXPECT_EQ(b, 0.0f);
+  }
+  LandscapeRequest req;
+  req.res = 5;
+  req.span = 0.8;
+  const Landscape ls = loss_landscape(f.config, f.weights, f.train, req);
+  for (int j = 0; j < 5; ++j)
+    for (int i = 0; i < 5; ++i)
+      EXPECT_NEAR(ls.loss[static_cast<size_t>(j * 5 + i)], f.loss(ls.weights_at(ls.coordinate(i), ls.coordinate(j))), 2e-5);
+  // Projection recovers the coordinates of a point on the slice.
+  const auto p = ls.project(ls.weights_at(0.3, -0.2));
+  EXPECT_NEAR(p[0], 0.3, 1e-5);
+  EXPECT_NEAR(p[1], -0.2, 1e-5);
+  EXPECT_EQ(flatten(with_values(f.weights, ls.centre)), ls.centre);
+}
+
+TEST(LossLandscape, PlainSgdsRaceIsDoublePrecisionGradientDescent) {
+  const Fixture f;
+  LandscapeRequest req;
+  req.random_directions = false;
+  req.a = {0, 0, 0, false};
+  req.b = {0, 0, 1, false};
+  req.res = 3;
+  const Landscape ls = loss_landscape(f.config, f.weights, f.train, req);
+  const std::vector<RacePath> race = optimizer_race(f.config, ls, f.train, 20);
+  ASSERT_EQ(race.size(), 3u);
+  EXPECT_EQ(race[0].optimizer, OptimizerKind::SGD);
+  EXPECT_EQ(race[1].optimizer, OptimizerKind::Momentum);
+  EXPECT_EQ(race[2].optimizer, OptimizerKind::Adam);
+  // θ ← θ − lr ∇L(θ) in double, the gradient by central differences.
+  std::vector<LayerWeights> w = f.weights;
+  for (int step = 0; step <= 20; ++step) {
+    SCOPED_TRACE("step " + std::to_string(step));
+    EXPECT_NEAR(race[0].points[static_cast<size_t>(step)][0], w[0].weight[0] - f.weights[0].weight[0], 1e-4);
+    EXPECT_NEAR(race[0].points[static_cast<size_t>(step)][1], w[0].weight[1] - f.weights[0].weight[1], 1e-4);
+    EXPECT_NEAR(race[0].losses[static_cast<size_t>(step)], f.loss(w), 1e-4);
+    reference::Mlp ref(w, f.config.activations);
+    const auto gw = ref.gradient(f.train.points, false), gb = ref.gradient(f.train.points, true);
+    for (size_t l = 0; l < w.size(); ++l) {
+      for (size_t i = 0; i < w[l].weight.size(); ++i) w[l].weight[i] = static_cast<float>(ref.w[l][i] - 0.3 * gw[l][i]);
+      for (size_t i = 0; i < w[l].bias.size(); ++i) w[l].bias[i] = static_cast<float>(ref.b[l][i] - 0.3 * gb[l][i]);
+    }
+  }
+  // Each optimizer lowers the loss, and they take different paths from the same start.
+  for (const RacePath& p : race) {
+    ASSERT_EQ(p.points.size(), 21u);
+    EXPECT_EQ(p.points.front()[0], 0.0);
+    EXPECT_LT(p.losses.back(), p.losses.front()) << optimizer_name(p.optimizer);
+  }
+  EXPECT_GT(std::abs(race[1].points.back()[0] - race[0].points.back()[0]) + std::abs(race[2].points.back()[0] - race[0].points.back()[0]), 1e-3);
+}
+
+TEST(LossLandscape, ACancelledSliceOrRaceStopsEarly) {
+  const Fixture f;
+  std::atomic<bool> cancel{true};
+  LandscapeRequest req;
+  EXPECT_TRUE(loss_landscape(f.config, f.weights, f.train, req, &cancel).loss.empty());
+  cancel = false;
+  req.res = 3;
+  const Landscape ls = loss_landscape(f.config, f.weights, f.train, req, &cancel);
+  cancel = true;
+  for (const RacePath& p : optimizer_race(f.config, ls, f.train, 100, &cancel)) EXPECT_EQ(p.points.size(), 1u);
+  EXPECT_THROW(loss_landscape(f.config, f.weights, Dataset{}, req), ValueError);
+}
+
+}  // namespace
+}  // namespace bp::studio
