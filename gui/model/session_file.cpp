@@ -176,29 +176,28 @@ SessionViews read_views(const json& v, const JsonReader& r) {
     if (n != "weights" && n != "gradients") r.fail("\"views\": \"links\" must be \"weights\" or \"gradients\"");
     out.link_gradients = n == "gradients";
   }
-  if (const json* t = r.optional(v, "tangent")) {
-    if (!t->is_object()) r.fail("\"views\": \"tangent\" must be an object");
-    auto get = [&](const char* key, int& field, int lo) {
-      if (const json* f = r.optional(*t, key))
-        field = static_cast<int>(r.integer(*f, std::string("\"views\": \"tangent\": \"") + key + "\"", lo, 100000));
-    };
-    get("layer", out.tangent_layer, 1);
-    get("neuron", out.tangent_neuron, 1);
-    get("input", out.tangent_input, 0);
+  // A view's settings: an object of small whole numbers (and an ε), each optional.
+  auto section = [&](const char* name) {
+    const json* o = r.optional(v, name);
+    if (o && !o->is_object()) r.fail(std::string("\"views\": \"") + name + "\" must be an object");
+    return o;
+  };
+  auto whole = [&](const json* o, const char* name, const char* key, int& field, int lo) {
+    if (const json* f = r.optional(*o, key))
+      field = static_cast<int>(r.integer(*f, std::string("\"views\": \"") + name + "\": \"" + key + "\"", lo, 100000));
+  };
+  if (const json* t = section("tangent")) {
+    whole(t, "tangent", "layer", out.tangent_layer, 1);
+    whole(t, "tangent", "neuron", out.tangent_neuron, 1);
+    whole(t, "tangent", "input", out.tangent_input, 0);
     if (const json* e = r.optional(*t, "eps")) out.tangent_eps = r.number(*e, "\"views\": \"tangent\": \"eps\"", 1e-4, 1.0);
   }
-  if (const json* h = r.optional(v, "hidden")) {
-    if (!h->is_object()) r.fail("\"views\": \"hidden\" must be an object");
-    auto get = [&](const char* key, int& field, int lo) {
-      if (const json* f = r.optional(*h, key))
-        field = static_cast<int>(r.integer(*f, std::string("\"views\": \"hidden\": \"") + key + "\"", lo, 100000));
-    };
-    get("layer", out.hidden_layer, 1);
-    get("x", out.hidden_x, 0);
-    get("y", out.hidden_y, 0);
+  if (const json* h = section("hidden")) {
+    whole(h, "hidden", "layer", out.hidden_layer, 1);
+    whole(h, "hidden", "x", out.hidden_x, 0);
+    whole(h, "hidden", "y", out.hidden_y, 0);
   }
-  if (const json* l = r.optional(v, "landscape")) {
-    if (!l->is_object()) r.fail("\"views\": \"landscape\" must be an object");
+  if (const json* l = section("landscape")) {
     if (const json* a = r.optional(*l, "axes")) {
       const std::string n = r.string(*a, "\"views\": \"landscape\": \"axes\"");
       if (n != "random" && n != "parameters") r.fail("\"views\": \"landscape\": \"axes\" must be \"random\" or \"parameters\"");

@@ -175,6 +175,9 @@ void StudioApp::inspector_graph() {
     if (n.layer >= 0 && ImGui::MenuItem("Collapse this layer")) inspector_.collapse_layer(n.layer);
     if (n.layer >= 0 && inspector_.is_collapsed(n.layer, n.neuron) && ImGui::MenuItem("Expand")) inspector_.expand(n.layer, n.neuron);
     if (inspector_.any_collapsed() && ImGui::MenuItem("Expand all")) inspector_.expand_all();
+    // A weight or bias: the loss as a function of it, with its tangent and secant.
+    if (n.kind == explain::GNode::Param && n.layer >= 0 && n.neuron >= 0 && ImGui::MenuItem("Derivative as a tangent"))
+      show_tangent({n.layer, n.neuron, std::max(0, n.index), n.index < 0}, tangent_eps_);
     ImGui::EndPopup();
   }
   if (hovered_node >= 0) {

@@ -135,8 +135,10 @@ void StudioApp::draw_manual_separator(ImDrawList* dl, const std::function<ImVec2
 
 void StudioApp::manual_panel() {
   const float em = ImGui::GetFontSize();
-  const ImVec2 size(em * 19, em * 16.5f);  // bottom right of the canvas, where the axes' corner is
-  place_view_window(ImVec2(canvas_pos_.x + canvas_size_.x - size.x - em * 0.3f, canvas_pos_.y + canvas_size_.y - size.y - em * 0.3f), size);
+  // Bottom right of the window, over the panels' lower part: the canvas, where the line is
+  // dragged, stays clear.
+  const ImVec2 display = ImGui::GetIO().DisplaySize, size(em * 21, em * 16.5f);
+  place_view_window(ImVec2(display.x - size.x, display.y - size.y), size);
   if (!ImGui::Begin("Manual classifier", &show_manual_)) {
     ImGui::End();
     return;
@@ -160,12 +162,19 @@ void StudioApp::manual_panel() {
   }
   ImGui::TextWrapped("w1·x1 + w2·x2 + b = 0 is the line; its arrow points to class 1. Drag the handles on the canvas, or:");
   float w1 = static_cast<float>(line->w1), w2 = static_cast<float>(line->w2), b = static_cast<float>(line->b);
-  ImGui::SetNextItemWidth(em * 10);
-  if (ImGui::SliderFloat("w1", &w1, -5, 5, "%.3f")) m_.pause(), m_.set_weight(0, 0, 0, w1);
-  ImGui::SetNextItemWidth(em * 10);
-  if (ImGui::SliderFloat("w2", &w2, -5, 5, "%.3f")) m_.pause(), m_.set_weight(0, 0, 1, w2);
-  ImGui::SetNextItemWidth(em * 10);
-  if (ImGui::SliderFloat("b", &b, -10, 10, "%.3f")) m_.pause(), m_.set_weight(0, 0, -1, b);
+  // Each number with its slider, and a button that opens the loss as a function of it.
+  auto row = [&](const char* name, float& value, float range, int in) {
+    ImGui::PushID(name);
+    ImGui::SetNextItemWidth(em * 10);
+    if (ImGui::SliderFloat(name, &value, -range, range, "%.3f")) m_.pause(), m_.set_weight(0, 0, in, value);
+    same_line_if_fits(button_width("tangent"));
+    if (ImGui::SmallButton("tangent")) show_tangent({0, 0, std::max(0, in), in < 0}, tangent_eps_);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("the loss as a function of %s, with its tangent (key K)", name);
+    ImGui::PopID();
+  };
+  row("w1", w1, 5, 0);
+  row("w2", w2, 5, 1);
+  row("b", b, 10, -1);
   ImGui::TextWrapped("loss %s, accuracy %.1f %% (big points cost most)", fixed(snap->train.loss, 4).c_str(), 100.0 * snap->train.accuracy);
   if (m_.playing()) {
     if (ImGui::Button("Pause: take the line back")) m_.pause();

@@ -251,9 +251,9 @@ TEST(AppTruth, HandPlacedPointsAreNeverDeletedSilently) {
 
 
 // Dead ReLUs per hidden layer from the snapshot's weights and the training points, in double
-// precision: the independent count the worker's must equal.
-std::vector<int> dead_by_hand(const Snapshot& s, const std::vector<StudioPoint>& points) {
-  std::vector<int> dead;
+// precision: the independent list (which neurons, in order) the worker's must equal.
+std::vector<std::vector<int>> dead_by_hand(const Snapshot& s, const std::vector<StudioPoint>& points) {
+  std::vector<std::vector<int>> dead;
   std::vector<std::vector<double>> rows;
   for (const StudioPoint& p : points)
     if (!p.test) rows.push_back({p.x, p.y});
@@ -270,32 +270,40 @@ std::vector<int> dead_by_hand(const Snapshot& s, const std::vector<StudioPoint>&
       }
       x = y;
     }
-    dead.push_back(static_cast<int>(std::count(alive.begin(), alive.end(), false)));
+    dead.emplace_back();
+    for (size_t j = 0; j < alive.size(); ++j)
+      if (!alive[j]) dead.back().push_back(static_cast<int>(j));
   }
   return dead;
 }
 
-TEST(AppTruth, DeadReluNeuronsAreCountedAsADoublePrecisionForwardPassCountsThem) {
+int count(const std::vector<std::vector<int>>& dead) {
+  int n = 0;
+  for (const auto& layer : dead) n += static_cast<int>(layer.size());
+  return n;
+}
+
+TEST(AppTruth, DeadReluNeuronsAreTheOnesADoublePrecisionForwardPassFindsDead) {
   AppModel m(false);
   m.load_session(BACKPROP_ASSETS_DIR "/presets/learning_rate_too_high.json");
   m.run_steps(100);
   const auto s = m.snapshot();
   ASSERT_FALSE(s->diverged);
-  const std::vector<int> expected = dead_by_hand(*s, m.points());
-  std::vector<int> reported(expected.size(), 0);
+  const std::vector<std::vector<int>> expected = dead_by_hand(*s, m.points());
+  std::vector<std::vector<int>> reported(expected.size());
   for (const auto& d : s->dead_relu) {
     ASSERT_LT(static_cast<size_t>(d.layer), reported.size());
-    reported[static_cast<size_t>(d.layer)] = d.dead;
+    reported[static_cast<size_t>(d.layer)] = d.neurons;  // the diagram crosses these out
+    EXPECT_EQ(d.dead, static_cast<int>(d.neurons.size()));
     EXPECT_EQ(d.total, s->weights[static_cast<size_t>(d.layer)].out);
   }
   EXPECT_EQ(reported, expected);
-  const int dead_before = std::accumulate(expected.begin(), expected.end(), 0);
+  const int dead_before = count(expected);
   EXPECT_GT(dead_before, 0) << "the preset's high rate kills neurons";
   // The offered fix: a reset with a tenth of the rate leaves fewer of them dead.
   m.reset_with_lower_lr();
   m.run_steps(100);
-  const std::vector<int> after = dead_by_hand(*m.snapshot(), m.points());
-  EXPECT_LT(std::accumulate(after.begin(), after.end(), 0), dead_before);
+  EXPECT_LT(count(dead_by_hand(*m.snapshot(), m.points())), dead_before);
   // Tanh networks have no dead ReLUs to report.
   AppModel t(false);
   t.run_steps(10);

@@ -13,24 +13,8 @@
 namespace bp::studio {
 namespace {
 
-struct Fixture {
-  TrainConfig config;
-  std::vector<LayerWeights> weights;
-  Dataset train;
-  Fixture() {
-    config.hidden = {3};
-    config.activations = {Activation::Tanh};
-    config.lr = 0.3f;
-    config.batch_size = 0;
-    Rng rng(7);
-    weights = {{2, 3, {}, {}}, {3, 1, {}, {}}};
-    for (LayerWeights& l : weights) {
-      for (int64_t i = 0; i < l.in * l.out; ++i) l.weight.push_back(rng.uniform(-1.5f, 1.5f));
-      for (int64_t i = 0; i < l.out; ++i) l.bias.push_back(rng.uniform(-0.5f, 0.5f));
-    }
-    train = make_dataset("xor", 60, 0.0f, 3);
-  }
-  double loss(const std::vector<LayerWeights>& w) const { return reference::Mlp(w, config.activations).bce(train.points); }
+struct Fixture : reference::SmallNet {
+  Fixture() : SmallNet(0.3f) {}
 };
 
 TEST(LossLandscape, EveryCellOfAParameterSliceIsTheLossThere) {

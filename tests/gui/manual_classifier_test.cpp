@@ -14,6 +14,15 @@ namespace {
 
 double side(const Separator& s, std::array<double, 2> p) { return s.w1 * p[0] + s.w2 * p[1] + s.b; }
 
+// The app on a linear model trained by plain SGD at rate 0.5 with minibatches of `batch` (0: all).
+void use_linear_sgd(AppModel& m, int64_t batch) {
+  TrainConfig c = linear_classifier(m.config());
+  c.optimizer = OptimizerKind::SGD;
+  c.batch_size = batch;
+  c.lr = 0.5f;
+  m.set_config(c);
+}
+
 TEST(ManualClassifier, TheHandlesShiftAndRotateTheLine) {
   const Separator s{1.5, -0.5, 2.0};
   const std::array<double, 2> centre{0.3, -0.7};
@@ -83,11 +92,7 @@ TEST(ManualClassifier, EachPointsLossIsItsShareOfTheMean) {
 
 TEST(ManualClassifier, GradientDescentTakesOverFromTheHandPlacedLine) {
   AppModel m(false);
-  TrainConfig c = linear_classifier(m.config());
-  c.optimizer = OptimizerKind::SGD;
-  c.batch_size = 0;
-  c.lr = 0.5f;
-  m.set_config(c);
+  use_linear_sgd(m, 0);
   ASSERT_TRUE(is_linear_classifier(m.config()));
   EXPECT_FALSE(is_linear_classifier(AppModel(false).config()));
   // The student's line: w = (1, -2), b = 0.5.
@@ -129,11 +134,7 @@ TEST(ManualClassifier, TheHighlightedMinibatchIsTheOneTheStepTrainedOn) {
   // Plain SGD on a minibatch of 10 moves the weights by −lr times the gradient of those ten
   // points' mean loss, computed here in double from the points the snapshot names.
   AppModel m(false);
-  TrainConfig c = linear_classifier(m.config());
-  c.optimizer = OptimizerKind::SGD;
-  c.batch_size = 10;
-  c.lr = 0.5f;
-  m.set_config(c);
+  use_linear_sgd(m, 10);
   m.pump();
   const auto before = m.snapshot();
   m.run_steps(1);

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "backprop/data.h"
+#include "backprop/init.h"
+#include "backprop/train.h"
 #include "backprop/nn.h"
 #include "model/app_model.h"
 
@@ -82,6 +84,29 @@ struct Mlp {
     }
     return g;
   }
+};
+
+/// The small network the tangent and landscape tests share: 2-3-1 tanh with fixed random
+/// weights, on 60 XOR points, learning rate `lr`, full batches.
+struct SmallNet {
+  TrainConfig config;
+  std::vector<LayerWeights> weights;
+  Dataset train;
+  explicit SmallNet(float lr) {
+    config.hidden = {3};
+    config.activations = {Activation::Tanh};
+    config.lr = lr;
+    config.batch_size = 0;
+    Rng rng(7);
+    weights = {{2, 3, {}, {}}, {3, 1, {}, {}}};
+    for (LayerWeights& l : weights) {
+      for (int64_t i = 0; i < l.in * l.out; ++i) l.weight.push_back(rng.uniform(-1.5f, 1.5f));
+      for (int64_t i = 0; i < l.out; ++i) l.bias.push_back(rng.uniform(-0.5f, 0.5f));
+    }
+    train = make_dataset("xor", 60, 0.0f, 3);
+  }
+  /// The double-precision loss with the weights `w`.
+  double loss(const std::vector<LayerWeights>& w) const { return Mlp(w, config.activations).bce(train.points); }
 };
 
 }  // namespace bp::studio::reference

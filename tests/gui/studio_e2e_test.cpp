@@ -75,6 +75,16 @@ long count_near(const Image& img, int r, int g, int b, int tol) {
   return n;
 }
 
+// The window at 1280x800 after `args` (a preset, steps, frames), as a screenshot.
+Image screenshot_of(const fs::path& dir, const std::string& args) {
+  const fs::path shot = dir / "shot.png";
+  const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " " + args +
+                            " --size 1280x800 --no-restore --no-autosave --screenshot " + shot.string(),
+                        dir);
+  EXPECT_EQ(r.status, 0) << r.err;
+  return Image(shot);
+}
+
 TEST_F(Studio, TrainsAndItsScreenshotShowsTheBoundaryAndThePoints) {
   if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
   // MiniTorch's "simple": class 1 left of x = 0.5, class 0 right of it.
@@ -200,12 +210,7 @@ TEST_F(Studio, TheVanishingGradientsLessonOpensGradientFlowAndColoursLinksByGrad
   // and turns the diagram's links purple (115, 13, 115 at full strength); a preset without views
   // shows neither.
   auto inks = [&](const std::string& preset) {
-    const fs::path shot = dir / "flow.png";
-    const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --preset " + preset +
-                              " --train-steps 300 --frames 3 --size 1280x800 --no-restore --no-autosave --screenshot " + shot.string(),
-                          dir);
-    EXPECT_EQ(r.status, 0) << r.err;
-    const Image img(shot);
+    const Image img = screenshot_of(dir, "--preset " + preset + " --train-steps 300 --frames 3");
     return std::pair<long, long>{count_near(img, 227, 119, 194, 6), count_near(img, 115, 13, 115, 20)};
   };
   const auto lesson = inks("vanishing_gradients"), plain = inks("linear_vs_xor");
@@ -220,15 +225,10 @@ TEST_F(Studio, TheHiddenSpaceLessonDrawsTheOutputsLineInTheLayersSpace) {
   // The spiral lesson opens the hidden space of its two-neuron last layer: the output's line is
   // drawn there in near-black (26, 26, 26). Closed with the same preset (--view only adds), the
   // window is gone and so is most of that ink.
-  auto dark = [&](const std::string& extra) {
-    const fs::path shot = dir / "hidden.png";
-    const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " " + extra +
-                              " --train-steps 200 --frames 3 --size 1280x800 --no-restore --no-autosave --screenshot " + shot.string(),
-                          dir);
-    EXPECT_EQ(r.status, 0) << r.err;
-    return count_near(Image(shot), 26, 26, 26, 4);
+  auto dark = [&](const std::string& preset) {
+    return count_near(screenshot_of(dir, "--preset " + preset + " --train-steps 200 --frames 3"), 26, 26, 26, 4);
   };
-  const long lesson = dark("--preset how_layers_untangle_the_spiral"), plain = dark("--preset why_depth_helps_spiral");
+  const long lesson = dark("how_layers_untangle_the_spiral"), plain = dark("why_depth_helps_spiral");
   EXPECT_GT(lesson, plain + 300) << lesson << " vs " << plain;
 }
 
@@ -237,12 +237,7 @@ TEST_F(Studio, TheOptimizerRaceLessonDrawsThreePathsOnTheLandscape) {
   // The race preset computes its slice and races off the UI thread; within 120 frames SGD's red
   // (214, 39, 40) and Adam's orange (255, 127, 14) paths and their legend swatches are drawn.
   auto inks = [&](const std::string& preset) {
-    const fs::path shot = dir / "race.png";
-    const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --preset " + preset +
-                              " --frames 120 --size 1280x800 --no-restore --no-autosave --screenshot " + shot.string(),
-                          dir);
-    EXPECT_EQ(r.status, 0) << r.err;
-    const Image img(shot);
+    const Image img = screenshot_of(dir, "--preset " + preset + " --frames 120");
     return std::pair<long, long>{count_near(img, 214, 39, 40, 6), count_near(img, 255, 127, 14, 6)};
   };
   const auto race = inks("optimizer_race_on_the_landscape"), plain = inks("linear_vs_xor");

@@ -6,43 +6,19 @@
 
 #include "backprop/backprop.h"
 #include "model/tangent_model.h"
+#include "reference_mlp.h"
 
 namespace bp::studio {
 namespace {
 
-struct Fixture {
-  TrainConfig config;
-  std::vector<LayerWeights> weights;
-  Dataset train;
-  Fixture() {
-    config.hidden = {3};
-    config.activations = {Activation::Tanh};
-    config.lr = 0.5f;
-    Rng rng(7);
-    weights = {{2, 3, {}, {}}, {3, 1, {}, {}}};
-    for (LayerWeights& l : weights) {
-      for (int64_t i = 0; i < l.in * l.out; ++i) l.weight.push_back(rng.uniform(-1.5f, 1.5f));
-      for (int64_t i = 0; i < l.out; ++i) l.bias.push_back(rng.uniform(-0.5f, 0.5f));
-    }
-    train = make_dataset("xor", 60, 0.0f, 3);
-  }
-  // The mean BCE-from-logits loss in double, with parameter p set to v.
+struct Fixture : reference::SmallNet {
+  Fixture() : SmallNet(0.5f) {}
+  // The loss in double with parameter p set to v.
   double loss(const ParameterRef& p, double v) const {
-    std::vector<std::vector<double>> w(2), b(2);
-    for (int l = 0; l < 2; ++l) {
-      w[l].assign(weights[l].weight.begin(), weights[l].weight.end());
-      b[l].assign(weights[l].bias.begin(), weights[l].bias.end());
-    }
-    if (p.bias) b[p.layer][p.out] = v;
-    else w[p.layer][p.out * weights[p.layer].in + p.in] = v;
-    double total = 0;
-    for (const Point& pt : train.points) {
-      double h[3];
-      for (int j = 0; j < 3; ++j) h[j] = std::tanh(w[0][j * 2] * pt.x + w[0][j * 2 + 1] * pt.y + b[0][j]);
-      const double z = w[1][0] * h[0] + w[1][1] * h[1] + w[1][2] * h[2] + b[1][0];
-      total += std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z))) - z * pt.label;
-    }
-    return total / static_cast<double>(train.size());
+    reference::Mlp m(weights, config.activations);
+    const int64_t in = weights[static_cast<size_t>(p.layer)].in;
+    (p.bias ? m.b : m.w)[static_cast<size_t>(p.layer)][static_cast<size_t>(p.bias ? p.out : p.out * in + p.in)] = v;
+    return m.bce(train.points);
   }
 };
 
