@@ -42,6 +42,7 @@ void StudioApp::start_landscape() {
   race_.clear();
   landscape_trail_.clear();
   landscape_error_.clear();
+  landscape_failed_at_ = 0;
   landscape_task_.start([c, train, w, req](const std::atomic<bool>& cancel) { return loss_landscape(c, w, train, req, &cancel); });
 }
 
@@ -65,6 +66,7 @@ void StudioApp::landscape_panel() {
   if (auto done = landscape_task_.poll(&landscape_error_)) {
     if (!done->loss.empty()) landscape_ = std::move(*done), ++landscape_computed_;
   }
+  if (!landscape_error_.empty() && landscape_failed_at_ == 0) landscape_failed_at_ = snap->version;
   if (auto done = race_task_.poll(&landscape_error_)) race_ = std::move(*done);
 
   LandscapeRequest& req = landscape_req_;
@@ -115,7 +117,9 @@ void StudioApp::landscape_panel() {
   bool shape_changed = landscape_ && landscape_->shape.size() != snap->weights.size();
   for (size_t l = 0; landscape_ && !shape_changed && l < snap->weights.size(); ++l)
     shape_changed = landscape_->shape[l].in != snap->weights[l].in || landscape_->shape[l].out != snap->weights[l].out;
-  if ((!landscape_ && !landscape_task_.running() && landscape_error_.empty()) || changed || recompute || shape_changed) {
+  // A slice that failed (a network being rebuilt) is tried again with the next snapshot.
+  const bool retry = !landscape_error_.empty() && snap->version != landscape_failed_at_;
+  if ((!landscape_ && !landscape_task_.running() && (landscape_error_.empty() || retry)) || changed || recompute || shape_changed) {
     if (shape_changed) landscape_.reset();
     start_landscape();
   }

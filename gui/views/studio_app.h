@@ -263,6 +263,7 @@ private:
   std::optional<Landscape> landscape_;
   uint64_t landscape_computed_ = 0;
   std::string landscape_error_;
+  uint64_t landscape_failed_at_ = 0;  ///< the snapshot a slice failed at (0: none failed)
   std::vector<RacePath> race_;
   int race_steps_ = 100;
   bool race_after_landscape_ = false;  ///< a lesson's race: starts once its slice is ready
