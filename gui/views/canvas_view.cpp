@@ -153,13 +153,13 @@ void StudioApp::canvas_panel() {
   const bool by_loss = s_.size_by_loss || manual_line().has_value();
   const std::vector<float>* losses = by_loss ? &current_point_losses() : nullptr;
   if (losses && losses->size() != pts.size()) losses = nullptr;
-  float lmax = 0;
-  if (losses)
-    for (float l : *losses) lmax = std::max(lmax, std::isfinite(l) ? l : 0.0f);
   uint64_t key = digest(digest(digest(kDigestSeed, m_.points_version()), v), ImVec2(size_w, size_h));
   key = digest(digest(digest(digest(key, r), s_.show_test), regression), canvas_pos_);
-  key = digest(key, losses ? point_loss_computed_ : ~uint64_t{0});
+  key = digest(key, losses ? point_loss_.computed : ~uint64_t{0});
   if (ImDrawList* pl = points_view_.begin(key, canvas_pos_, canvas_size_)) {
+    float lmax = 0;  // the largest loss, when the layer is drawn again
+    if (losses)
+      for (float l : *losses) lmax = std::max(lmax, std::isfinite(l) ? l : 0.0f);
     for (size_t i = 0; i < pts.size(); ++i) {
       const StudioPoint& p = pts[i];
       const ImVec2 c = to_screen(p.x, p.y);

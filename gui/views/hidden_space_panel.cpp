@@ -55,27 +55,16 @@ void StudioApp::hidden_space_panel() {
   }
 
   // Recompute at once for a new choice, and for a new snapshot at most ten times a second.
-  const double now = ImGui::GetTime();
   const bool new_choice = req.layer != hidden_for_.layer || req.x != hidden_for_.x || req.y != hidden_for_.y;
-  if (new_choice || (snap->version != hidden_version_ && now - hidden_at_ > 0.1)) {
-    hidden_at_ = now;
-    hidden_version_ = snap->version;
-    hidden_for_ = req;
-    try {
-      hidden_ = hidden_space(m_.config(), snap->weights, m_.points(), m_.data_region(), req);
-      ++hidden_computed_;
-      hidden_error_.clear();
-    } catch (const std::exception& e) {
-      hidden_.reset();
-      hidden_error_ = e.what();
-    }
-  }
-  if (!hidden_) {
-    ImGui::TextWrapped("%s", hidden_error_.c_str());
+  hidden_for_ = req;
+  hidden_.update(new_choice, snap->version, ImGui::GetTime(), 0.1,
+                 [&] { return hidden_space(m_.config(), snap->weights, m_.points(), m_.data_region(), req); });
+  if (!hidden_.value) {
+    ImGui::TextWrapped("%s", hidden_.error.c_str());
     ImGui::End();
     return;
   }
-  const HiddenSpace& hs = *hidden_;
+  const HiddenSpace& hs = *hidden_.value;
   char xname[48], yname[48];
   if (hs.pca) {
     std::snprintf(xname, sizeof xname, "PC1 (%.0f %% of the variance)", 100 * hs.explained[0]);
@@ -94,7 +83,7 @@ void StudioApp::hidden_space_panel() {
   ImGui::InvisibleButton("hidden plot", size);
   // Drawn into a cached texture: only a new map, a move or a resize draws it again (hundreds of
   // anti-aliased points and lines cost software GL several milliseconds a frame).
-  const uint64_t key = digest(digest(digest(digest(digest(kDigestSeed, hidden_computed_), p0), size), em), s_.show_test);
+  const uint64_t key = digest(digest(digest(digest(digest(kDigestSeed, hidden_.computed), p0), size), em), s_.show_test);
   ImDrawList* dl = hidden_view_.begin(key, p0, size);
   if (dl) draw_hidden_space(dl, p0, size, xname, yname);
   hidden_view_.end(ImGui::GetWindowDrawList(), ImGui::GetStyleColorVec4(ImGuiCol_WindowBg));
@@ -102,7 +91,7 @@ void StudioApp::hidden_space_panel() {
 }
 
 void StudioApp::draw_hidden_space(ImDrawList* dl, ImVec2 p0, ImVec2 size, const char* xname, const char* yname) {
-  const HiddenSpace& hs = *hidden_;
+  const HiddenSpace& hs = *hidden_.value;
   const float em = ImGui::GetFontSize();
   float lo[2] = {FLT_MAX, FLT_MAX}, hi[2] = {-FLT_MAX, -FLT_MAX};
   auto grow = [&](const std::array<float, 2>& p) {

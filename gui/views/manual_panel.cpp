@@ -12,21 +12,13 @@
 namespace bp::studio {
 
 const std::vector<float>& StudioApp::current_point_losses() {
+  static const std::vector<float> kNone;
   const auto snap = m_.snapshot();
-  const double now = ImGui::GetTime();
   const bool new_points = m_.points_version() != point_loss_points_;
-  if (new_points || (snap->version != point_loss_version_ && now - point_loss_at_ > 0.2)) {
-    point_loss_at_ = now;
-    point_loss_version_ = snap->version;
-    point_loss_points_ = m_.points_version();
-    try {
-      point_loss_ = point_losses(m_.config(), snap->weights, m_.points());
-    } catch (const std::exception&) {
-      point_loss_.clear();  // a network being rebuilt: no sizes until the next snapshot
-    }
-    ++point_loss_computed_;
-  }
-  return point_loss_;
+  point_loss_points_ = m_.points_version();
+  // (a network being rebuilt gives no sizes until the next snapshot)
+  point_loss_.update(new_points, snap->version, ImGui::GetTime(), 0.2, [&] { return point_losses(m_.config(), snap->weights, m_.points()); });
+  return point_loss_.value ? *point_loss_.value : kNone;
 }
 
 void StudioApp::trace_worst_point() {

@@ -206,13 +206,12 @@ void StudioApp::apply_lesson() {
   lessons_seen_ = loaded;
   const SessionViews v = m_.session_views();
   if (v.empty()) return;
-  const auto& names = kSessionViewNames;
-  for (const std::string& name : names)
-    if (name != "tangent") set_view_open(name, std::find(v.open.begin(), v.open.end(), name) != v.open.end());
-  if (std::find(v.open.begin(), v.open.end(), "tangent") != v.open.end())
-    show_tangent({v.tangent_layer - 1, v.tangent_neuron - 1, std::max(0, v.tangent_input - 1), v.tangent_input == 0}, v.tangent_eps);
-  else
-    show_tangent_ = false;
+  auto opens = [&](const std::string& name) { return std::find(v.open.begin(), v.open.end(), name) != v.open.end(); };
+  if (opens("tangent")) {
+    tangent_param_ = {v.tangent_layer - 1, v.tangent_neuron - 1, std::max(0, v.tangent_input - 1), v.tangent_input == 0};
+    tangent_eps_ = v.tangent_eps;
+  }
+  for (const std::string& name : kSessionViewNames) set_view_open(name, opens(name));
   s_.link_gradients = v.link_gradients;
   auto param = [](const std::array<int, 3>& p) { return ParameterRef{p[0] - 1, p[1] - 1, std::max(0, p[2] - 1), p[2] == 0}; };
   landscape_req_.random_directions = v.landscape_random;

@@ -23,6 +23,7 @@
 #include "model/background_task.h"
 #include "model/tangent_model.h"
 #include "render/cached_view.h"
+#include "snapshot_cache.h"
 #include "render/heatmap_renderer.h"
 #include "render/neuron_atlas.h"
 #include "render/point_sprites.h"
@@ -94,7 +95,6 @@ class StudioApp {
     tangent_eps_ = eps;
     show_tangent_ = true;
   }
-  void show_gradient_flow(bool on) { show_gradient_flow_ = on; }
   /// Opens the views of a lesson preset (AppModel::session_views) once per loaded session: the
   /// views it names open, the other teaching views close. frame() calls it; main calls it first
   /// so that command-line options apply after the preset's.
@@ -166,9 +166,6 @@ class StudioApp {
   const std::vector<float>& current_point_losses();
   /// Opens the inspector on the training point with the highest loss.
   void trace_worst_point();
-public:
-  void show_manual(bool on) { show_manual_ = on; }
-private:
   void draw_landscape(ImDrawList* dl, ImVec2 a, float plot);
   void inspector_panel();
   void place_inspector();
@@ -246,15 +243,14 @@ private:
   bool show_inspector_ = false;
   // The derivative as a tangent: the parameter shown, ε, and the plot of the last snapshot.
   bool show_tangent_ = false;
+  ParameterRef tangent_param_, tangent_for_;
+  float tangent_eps_ = 0.1f, tangent_eps_for_ = 0;
+  SnapshotCache<TangentPlot> tangent_;
   bool show_gradient_flow_ = false;
   // The hidden space: the layer and axes chosen, and the map of the last snapshot.
   bool show_hidden_ = false;
   HiddenSpaceRequest hidden_req_, hidden_for_{-1, -2, -2};
-  std::optional<HiddenSpace> hidden_;
-  std::string hidden_error_;
-  uint64_t hidden_version_ = ~uint64_t{0};
-  double hidden_at_ = -1;
-  uint64_t hidden_computed_ = 0;  ///< maps computed: the cached plot's key
+  SnapshotCache<HiddenSpace> hidden_;
   CachedView hidden_view_;
   // The loss landscape: the slice's settings, the slice and the race, both computed off the UI
   // thread, and the run's path projected on the slice.
@@ -276,18 +272,9 @@ private:
   bool show_manual_ = false;
   int manual_drag_ = 0;  ///< 1: the anchor (shift), 2: the tip (rotate)
   std::array<double, 2> manual_anchor_{0, 0};  ///< the anchor while the tip is dragged
-  std::vector<float> point_loss_;
-  uint64_t point_loss_version_ = ~uint64_t{0}, point_loss_points_ = ~uint64_t{0}, point_loss_computed_ = 0;
-  double point_loss_at_ = -1;
+  SnapshotCache<std::vector<float>> point_loss_;
+  uint64_t point_loss_points_ = ~uint64_t{0};  ///< the points_version() they were computed for
   uint64_t lessons_seen_ = 0;  ///< AppModel::sessions_loaded() when apply_lesson last ran
-  ParameterRef tangent_param_;
-  float tangent_eps_ = 0.1f;
-  std::optional<TangentPlot> tangent_;
-  std::string tangent_error_;
-  uint64_t tangent_version_ = ~uint64_t{0};
-  ParameterRef tangent_for_;
-  float tangent_eps_for_ = 0;
-  double tangent_at_ = -1;  ///< ImGui time of the last computation (at most a few a second)
   bool pick_mode_ = false;
   bool fit_graph_ = true;         ///< a new trace: the whole graph if readable, else zoom 1
   bool fit_whole_graph_ = false;  ///< the Fit button: the whole graph at any zoom

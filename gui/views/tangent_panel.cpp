@@ -64,28 +64,19 @@ void StudioApp::tangent_panel() {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("the secant's half-width: smaller ε, closer to the tangent, until float32 rounding takes over");
 
   // Recompute at once for a new parameter or ε, and for a new snapshot at most five times a second.
-  const double now = ImGui::GetTime();
   const bool new_choice = !(p == tangent_for_) || tangent_eps_ != tangent_eps_for_;
-  if (new_choice || (snap->version != tangent_version_ && now - tangent_at_ > 0.2)) {
-    tangent_at_ = now;
-    tangent_version_ = snap->version;
-    tangent_for_ = p;
-    tangent_eps_for_ = tangent_eps_;
-    try {
-      const TrainConfig& c = m_.config();
-      tangent_ = tangent_plot(c, w, datasets_of(m_.points(), c).train, p, tangent_eps_);
-      tangent_error_.clear();
-    } catch (const std::exception& e) {
-      tangent_.reset();
-      tangent_error_ = e.what();
-    }
-  }
-  if (!tangent_) {
-    ImGui::TextWrapped("%s", tangent_error_.c_str());
+  tangent_for_ = p;
+  tangent_eps_for_ = tangent_eps_;
+  tangent_.update(new_choice, snap->version, ImGui::GetTime(), 0.2, [&] {
+    const TrainConfig& c = m_.config();
+    return tangent_plot(c, w, datasets_of(m_.points(), c).train, p, tangent_eps_);
+  });
+  if (!tangent_.value) {
+    ImGui::TextWrapped("%s", tangent_.error.c_str());
     ImGui::End();
     return;
   }
-  const TangentPlot& t = *tangent_;
+  const TangentPlot& t = *tangent_.value;
   const bool overshoots = t.loss_after > t.loss;
   ImGui::Text("%s = %s   loss L = %s", parameter_label(t.param).c_str(), num(t.value).c_str(), num(t.loss).c_str());
   ImGui::TextColored(ImColor(kTangentInk), "tangent: backprop's slope ∂L/∂w = %s", num(t.gradient).c_str());
