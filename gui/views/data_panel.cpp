@@ -94,13 +94,13 @@ void StudioApp::data_panel() {
   int pts = static_cast<int>(d.points);
   if (d.dataset != "custom") {
     fill_but_label("points");
-    if (ImGui::SliderInt("points", &pts, 10, 2000)) {
+    if (ImGui::SliderInt("points", &pts, 10, 2000, "%d", ImGuiSliderFlags_AlwaysClamp)) {
       d.points = pts;
     }
     if (ImGui::IsItemDeactivatedAfterEdit()) changed = true;
     int noise_pct = static_cast<int>(std::lround(d.noise * 100));
     fill_but_label("noise %");
-    ImGui::SliderInt("noise %", &noise_pct, 0, 100);
+    ImGui::SliderInt("noise %", &noise_pct, 0, 100, "%d", ImGuiSliderFlags_AlwaysClamp);
     if (ImGui::IsItemDeactivatedAfterEdit()) d.noise = static_cast<float>(noise_pct) / 100.0f, changed = true;
     int seed = static_cast<int>(d.seed % 1000000);
     fill_but_label("seed");
@@ -116,14 +116,14 @@ void StudioApp::data_panel() {
     if (d.problem == Problem::MultiClass) {
       int k = std::max(3, d.num_classes);
       fill_but_label("classes");
-      if (ImGui::SliderInt("classes", &k, 3, 6)) d.num_classes = k, changed = true;
+      if (ImGui::SliderInt("classes", &k, 3, 6, "%d", ImGuiSliderFlags_AlwaysClamp)) d.num_classes = k, changed = true;
     } else {
       d.num_classes = 2;
     }
   }
   int ratio = static_cast<int>(std::lround(d.train_ratio * 100));
   fill_but_label("train %");
-  ImGui::SliderInt("train %", &ratio, 10, 100);
+  ImGui::SliderInt("train %", &ratio, 10, 100, "%d", ImGuiSliderFlags_AlwaysClamp);
   if (ImGui::IsItemDeactivatedAfterEdit()) d.train_ratio = static_cast<float>(ratio) / 100.0f, changed = true;
   if (changed) {
     try {
@@ -152,7 +152,7 @@ void StudioApp::data_panel() {
     const tools::Rgb col = tools::diverging(s_.place_value, 0.75f);
     ImGui::PushStyleColor(ImGuiCol_FrameBg, ImVec4(col.r, col.g, col.b, 1));
     ImGui::SetNextItemWidth(-1);
-    ImGui::SliderFloat("##value", &s_.place_value, -1.0f, 1.0f, "%.2f");
+    ImGui::SliderFloat("##value", &s_.place_value, -1.0f, 1.0f, "%.2f", ImGuiSliderFlags_AlwaysClamp);
     ImGui::PopStyleColor();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("shift-click or right-click adds the negative value");
   } else {

@@ -36,7 +36,7 @@ void StudioApp::hidden_space_panel() {
   const int width = static_cast<int>(snap->weights[static_cast<size_t>(req.layer)].out);
   int layer = req.layer + 1;
   ImGui::SetNextItemWidth(em * 6);
-  if (ImGui::SliderInt("layer", &layer, 1, hidden)) req.layer = layer - 1;
+  if (ImGui::SliderInt("layer", &layer, 1, hidden, "%d", ImGuiSliderFlags_AlwaysClamp)) req.layer = layer - 1;
   same_line_if_fits(labelled_width("principal components", ImGui::GetFrameHeight()) + labelled_width("neurons", ImGui::GetFrameHeight()));
   bool pca = req.x < 0;
   if (ImGui::RadioButton("principal components", pca)) req.x = req.y = -1;
@@ -48,10 +48,10 @@ void StudioApp::hidden_space_panel() {
     req.y = std::clamp(req.y, 0, width - 1);
     int x = req.x + 1, y = req.y + 1;
     ImGui::SetNextItemWidth(em * 6);
-    if (ImGui::SliderInt("x: neuron", &x, 1, width)) req.x = x - 1;
+    if (ImGui::SliderInt("x: neuron", &x, 1, width, "%d", ImGuiSliderFlags_AlwaysClamp)) req.x = x - 1;
     same_line_if_fits(labelled_width("y: neuron", em * 6));
     ImGui::SetNextItemWidth(em * 6);
-    if (ImGui::SliderInt("y: neuron", &y, 1, width)) req.y = y - 1;
+    if (ImGui::SliderInt("y: neuron", &y, 1, width, "%d", ImGuiSliderFlags_AlwaysClamp)) req.y = y - 1;
   }
 
   // Recompute at once for a new choice, and for a new snapshot at most ten times a second.

@@ -106,7 +106,7 @@ void StudioApp::inspector_panel() {
   if (ImGui::Button("End >|")) st.run_to_end();
   same_line_if_fits(ImGui::GetFontSize() * 7);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-  ImGui::SliderFloat("##rate", &inspector_.steps_per_second, 0.5f, 50.0f, "%.1f steps/s", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderFloat("##rate", &inspector_.steps_per_second, 0.5f, 50.0f, "%.1f steps/s", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
   same_line_if_fits(ImGui::GetFontSize() * 8);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   if (ImGui::InputTextWithHint("##find", "find node", search_, sizeof search_, ImGuiInputTextFlags_EnterReturnsTrue)) {

@@ -99,7 +99,7 @@ void StudioApp::landscape_panel() {
   }
   float span = static_cast<float>(req.span);
   ImGui::SetNextItemWidth(em * 7);
-  if (ImGui::SliderFloat("span", &span, 0.05f, 20.0f, "±%.2g", ImGuiSliderFlags_Logarithmic)) req.span = span;
+  if (ImGui::SliderFloat("span", &span, 0.05f, 20.0f, "±%.2g", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) req.span = span;
   changed |= ImGui::IsItemDeactivatedAfterEdit();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("how far the slice reaches along each direction");
   same_line_if_fits(button_width("Recompute here"));
@@ -111,7 +111,7 @@ void StudioApp::landscape_panel() {
     ImGui::SetTooltip("from the slice's centre, %d steps of each on the same data with learning rate %g", race_steps_, static_cast<double>(m_.config().lr));
   same_line_if_fits(labelled_width("steps", em * 5));
   ImGui::SetNextItemWidth(em * 5);
-  ImGui::SliderInt("steps", &race_steps_, 10, 2000, "%d", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderInt("steps", &race_steps_, 10, 2000, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("steps each optimizer takes in the race");
   // A new slice: at first, for new settings, for a new network shape, or on request.
   bool shape_changed = landscape_ && landscape_->shape.size() != snap->weights.size();

@@ -158,7 +158,7 @@ void StudioApp::manual_panel() {
   auto row = [&](const char* name, float& value, float range, int in) {
     ImGui::PushID(name);
     ImGui::SetNextItemWidth(em * 10);
-    if (ImGui::SliderFloat(name, &value, -range, range, "%.3f")) m_.pause(), m_.set_weight(0, 0, in, value);
+    if (ImGui::SliderFloat(name, &value, -range, range, "%.3f", ImGuiSliderFlags_AlwaysClamp)) m_.pause(), m_.set_weight(0, 0, in, value);
     same_line_if_fits(button_width("tangent"));
     if (ImGui::SmallButton("tangent")) show_tangent({0, 0, std::max(0, in), in < 0}, tangent_eps_);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("the loss as a function of %s, with its tangent (key K)", name);

@@ -155,7 +155,7 @@ void StudioApp::network_panel() {
     if (ImGui::InputFloat("##lr", &lr, 0, 0, "%g", ImGuiInputTextFlags_EnterReturnsTrue) && lr > 0) c.lr = lr, edited = true;
     if (c.optimizer == OptimizerKind::Momentum) {
       next("momentum", 8);
-      ImGui::SliderFloat("momentum", &c.momentum, 0.0f, 0.99f);
+      ImGui::SliderFloat("momentum", &c.momentum, 0.0f, 0.99f, "%.3f", ImGuiSliderFlags_AlwaysClamp);
       edited |= ImGui::IsItemDeactivatedAfterEdit();
       same_line_if_fits(labelled_width("Nesterov", ImGui::GetFrameHeight()));
       edited |= ImGui::Checkbox("Nesterov", &c.nesterov);
@@ -179,7 +179,7 @@ void StudioApp::network_panel() {
     if (ImGui::Checkbox("full batch", &full)) c.batch_size = full ? 0 : 10, edited = true;
     if (!full) {
       next("batch size", 8);
-      ImGui::SliderInt("batch size", &batch, 1, 100);
+      ImGui::SliderInt("batch size", &batch, 1, 100, "%d", ImGuiSliderFlags_AlwaysClamp);
       if (ImGui::IsItemDeactivatedAfterEdit()) c.batch_size = batch, edited = true;
     }
     next("regularization", 5);

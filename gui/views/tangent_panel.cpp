@@ -60,7 +60,7 @@ void StudioApp::tangent_panel() {
   }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(slider);
-  ImGui::SliderFloat("ε", &tangent_eps_, 1e-4f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderFloat("ε", &tangent_eps_, 1e-4f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("the secant's half-width: smaller ε, closer to the tangent, until float32 rounding takes over");
 
   // Recompute at once for a new parameter or ε, and for a new snapshot at most five times a second.

@@ -36,7 +36,7 @@ void StudioApp::training_panel() {
   if (speed > 0) {
     float sps = static_cast<float>(speed);
     ImGui::SetNextItemWidth(-1);
-    if (ImGui::SliderFloat("##speed", &sps, 1.0f, 20000.0f, "%.0f steps/s", ImGuiSliderFlags_Logarithmic)) m_.set_speed(sps);
+    if (ImGui::SliderFloat("##speed", &sps, 1.0f, 20000.0f, "%.0f steps/s", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) m_.set_speed(sps);
   }
 
   if (snap->diverged) {
