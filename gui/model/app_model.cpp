@@ -572,6 +572,11 @@ uint64_t AppModel::sessions_loaded() const {
   return sessions_loaded_;
 }
 
+void AppModel::set_session_views(SessionViews v, uint64_t loaded) {
+  std::lock_guard lock(mu_);
+  if (loaded == sessions_loaded_) views_ = std::move(v);
+}
+
 void AppModel::save_session(const std::string& path) const { write_file_atomic(path, session_to_json(session())); }
 
 void AppModel::load_session(const std::string& path) { apply_session(read_session(path)); }

@@ -188,6 +188,9 @@ class AppModel {
   /// loaded: the window applies a lesson's views once, when this count changes.
   SessionViews session_views() const;
   uint64_t sessions_loaded() const;
+  /// The views open in the window, which sessions saved from now on carry. Ignored when a
+  /// session was loaded after `loaded` (sessions_loaded()): its views have not been applied yet.
+  void set_session_views(SessionViews v, uint64_t loaded);
 
   // ---- synchronous use ----------------------------------------------------------------------------
   /// Without a worker thread: applies pending changes, runs up to `max_steps` requested steps,

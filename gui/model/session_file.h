@@ -21,7 +21,8 @@ constexpr size_t kMaxSessionFileBytes = 64u << 20;
 
 /// The teaching views a preset opens (a lesson): the app opens the views named in `open` and
 /// closes the other ones, and sets up each with the settings below. Sessions the app saves carry
-/// the views of the preset they came from.
+/// the views open when they were saved, with their settings. Views that are not empty but name
+/// no open view (links by gradient alone) still close the others.
 struct SessionViews {
   /// Of kSessionViewNames: "manual", "tangent", "gradient-flow", "hidden-space", "landscape",
   /// "diagram", "inspector".
@@ -55,7 +56,7 @@ struct SessionFile {
   int64_t step = 0;                ///< with weights: the training step and epoch they were saved at
   double epoch = 0;
   double speed = kDefaultSpeed;    ///< steps per second while playing, 0 = full speed
-  SessionViews views;              ///< a lesson's views (written only when not empty)
+  SessionViews views;              ///< the open views (written only when not empty)
 };
 
 /// Parses and validates session text; `source` names the file in messages.

@@ -132,6 +132,13 @@ void StudioApp::frame() {
       covered.emplace_back(w.rect.x + inset, w.rect.y + inset, w.rect.z - inset, w.rect.w - inset);
   }
   heatmap_.set_covered(std::move(covered));
+  // Sessions saved from now on (File → Save, the autosave at exit) carry the views open now.
+  SessionViews views = open_views();
+  if (!(views == saved_views_) || views_saved_for_ != lessons_seen_) {
+    m_.set_session_views(views, lessons_seen_);
+    saved_views_ = std::move(views);
+    views_saved_for_ = lessons_seen_;
+  }
 }
 
 ImFont* room_font(const Fonts& f, bool presenter, float display_height) {
@@ -227,6 +234,34 @@ void StudioApp::apply_lesson() {
   hidden_req_.layer = v.hidden_layer - 1;
   hidden_req_.x = v.hidden_x > 0 ? v.hidden_x - 1 : -1;
   hidden_req_.y = v.hidden_x > 0 ? std::max(0, v.hidden_y - 1) : -1;
+}
+
+SessionViews StudioApp::open_views() const {
+  SessionViews v;
+  const std::pair<const char*, bool> open[] = {{"manual", show_manual_},           {"tangent", show_tangent_},
+                                               {"gradient-flow", show_gradient_flow_}, {"hidden-space", show_hidden_},
+                                               {"landscape", show_landscape_},     {"diagram", show_big_diagram_},
+                                               {"inspector", show_inspector_}};
+  for (const auto& [name, on] : open)
+    if (on) v.open.emplace_back(name);
+  v.link_gradients = s_.link_gradients;
+  // Counted from 1, within what a session file accepts (read_views).
+  auto count = [](int64_t i, int lo) { return static_cast<int>(std::clamp<int64_t>(i + 1, lo, 100000)); };
+  v.tangent_layer = count(tangent_param_.layer, 1);
+  v.tangent_neuron = count(tangent_param_.out, 1);
+  v.tangent_input = tangent_param_.bias ? 0 : count(tangent_param_.in, 1);
+  v.tangent_eps = std::clamp(tangent_eps_, 1e-4f, 1.0f);
+  v.hidden_layer = count(hidden_req_.layer, 1);
+  const bool pca = hidden_req_.x < 0;
+  v.hidden_x = pca ? 0 : count(hidden_req_.x, 1);
+  v.hidden_y = pca ? 0 : count(hidden_req_.y, 1);
+  auto param = [&](const ParameterRef& p) { return std::array<int, 3>{count(p.layer, 1), count(p.out, 1), p.bias ? 0 : count(p.in, 1)}; };
+  v.landscape_random = landscape_req_.random_directions;
+  v.landscape_x = param(landscape_req_.a);
+  v.landscape_y = param(landscape_req_.b);
+  v.landscape_span = static_cast<float>(std::clamp(landscape_req_.span, 0.05, 20.0));
+  v.race = race_after_landscape_ || !race_.empty();
+  return v;
 }
 
 void StudioApp::set_view_open(const std::string& name, bool open) {

@@ -101,6 +101,8 @@ class StudioApp {
   void apply_lesson();
   /// Opens (or closes) a view by its session name (kSessionViewNames).
   void set_view_open(const std::string& name, bool open);
+  /// The views open now and their settings, as a session saves them (apply_lesson's inverse).
+  SessionViews open_views() const;
   InspectorModel& inspector() { return inspector_; }
   /// How many times the inspector's graph was rasterized (it is copied from a cache otherwise).
   int graph_renders() const { return graph_view_.renders(); }
@@ -275,6 +277,8 @@ class StudioApp {
   SnapshotCache<std::vector<float>> point_loss_;
   uint64_t point_loss_points_ = ~uint64_t{0};  ///< the points_version() they were computed for
   uint64_t lessons_seen_ = 0;  ///< AppModel::sessions_loaded() when apply_lesson last ran
+  SessionViews saved_views_;   ///< what open_views() gave the model last (sessions save it),
+  uint64_t views_saved_for_ = ~uint64_t{0};  ///< and lessons_seen_ then
   bool pick_mode_ = false;
   bool fit_graph_ = true;         ///< a new trace: the whole graph if readable, else zoom 1
   bool fit_whole_graph_ = false;  ///< the Fit button: the whole graph at any zoom
