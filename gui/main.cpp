@@ -81,6 +81,24 @@ std::string keep_bad_file(const std::string& path) {
   return ec ? std::string() : kept;
 }
 
+// Shrinks a window size that does not fit the primary monitor's work area (a 1024x768 projector,
+// a size remembered from a larger display) to fit it; true if it did. GLFW_SCALE_TO_MONITOR
+// multiplies the size by the monitor's content scale, so the fit is checked in unscaled units.
+bool fit_to_screen(int& width, int& height) {
+  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+  if (!monitor) return false;
+  int x = 0, y = 0, w = 0, h = 0;
+  glfwGetMonitorWorkarea(monitor, &x, &y, &w, &h);
+  float sx = 1, sy = 1;
+  glfwGetMonitorContentScale(monitor, &sx, &sy);
+  if (w <= 0 || h <= 0 || !(sx >= 1) || !(sy >= 1)) return false;
+  const int fit_w = static_cast<int>(static_cast<float>(w) / sx), fit_h = static_cast<int>(static_cast<float>(h) / sy);
+  if (width <= fit_w && height <= fit_h) return false;
+  width = std::min(width, fit_w);
+  height = std::min(height, fit_h);
+  return true;
+}
+
 int run(int argc, char** argv);
 
 }  // namespace
@@ -274,6 +292,9 @@ int run(int argc, char** argv) {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+  // Without --size, the default or remembered size, shrunk to the screen when it is smaller (the
+  // window then opens maximized, so a window manager's title bar is not pushed off the screen).
+  if (size_opt->count() == 0 && fit_to_screen(width, height)) glfwWindowHint(GLFW_MAXIMIZED, GLFW_TRUE);
   GLFWwindow* window = glfwCreateWindow(width, height, "Backprop Studio", nullptr, nullptr);
   if (!window) {
     glfwTerminate();

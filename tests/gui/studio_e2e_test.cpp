@@ -434,6 +434,18 @@ TEST_F(Studio, TheViewsOpenAtQuitComeBackWithTheirSettingsInRange) {
   EXPECT_TRUE(fs::exists(autosave)) << "the autosave was not moved aside";
 }
 
+TEST_F(Studio, WithoutASizeTheWindowFitsASmallScreen) {
+  // The default window (1400x900) on a 1024x768 projector: shrunk to the screen, not cut off.
+  const fs::path shot = dir / "shot.png";
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1024x768x24' " +
+                            std::string(BACKPROP_STUDIO) + " --frames 5 --no-autosave --screenshot " + shot.string(),
+                        dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const Image img(shot);
+  EXPECT_EQ(img.w, 1024);
+  EXPECT_EQ(img.h, 768);
+}
+
 TEST_F(Studio, PanelsFollowAWindowResize) {
   // Started at 1024x768 and resized to 1600x1000 (a window maximised on a projector): the
   // panels are placed for the new size at once, as if the app had started at that size (it once
