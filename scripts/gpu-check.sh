@@ -6,12 +6,14 @@
 #      trajectory against the CPU, bit-identical reruns) and the CLI's device tests, on cuda:0;
 #   2. compute-sanitizer memcheck, racecheck, initcheck and synccheck over the conformance suite;
 #   3. W4 (FP32 and TF32, and each matrix-multiply kernel's TFLOP/s) beside PyTorch's W4.
-# Usage: scripts/gpu-check.sh [build folder]   (default: build)
+# Usage: scripts/gpu-check.sh [build folder]   (default: build; or the folder scripts/gpu-pack.sh
+# makes, small enough to send to a GPU machine)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
 tests="$build/tests/engine_tests"
 cli="$build/tools/backprop"
+export BACKPROP_CLI=$cli  # cli_tests run this one, wherever the build was made
 # cuBLAS is loaded at run time: the toolkit's, or the one PyTorch ships.
 for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib \
          $(python3 -c 'import nvidia.cublas, os; print(os.path.join(nvidia.cublas.__path__[0], "lib"))' 2>/dev/null); do

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,13 @@
 namespace {
 
 namespace fs = std::filesystem;
+
+// The `backprop` binary: the one built beside these tests, or $BACKPROP_CLI (the tests copied to
+// another machine with it, as scripts/gpu-check.sh does).
+std::string cli_binary() {
+  const char* e = std::getenv("BACKPROP_CLI");
+  return e && *e ? e : BACKPROP_CLI;
+}
 
 struct Outcome {
   int status;
@@ -41,7 +49,7 @@ class Cli : public ::testing::Test {
 
   /// Runs the CLI with `args`, with `env` ("NAME=value ...") set for it.
   Outcome run(const std::string& args, const std::string& env = "") const {
-    const std::string cmd = (env.empty() ? "" : "env " + env + " ") + std::string(BACKPROP_CLI) + " " + args + " > " + path("stdout") +
+    const std::string cmd = (env.empty() ? "" : "env " + env + " ") + cli_binary() + " " + args + " > " + path("stdout") +
                             " 2> " + path("stderr") + " < /dev/null";
     const int raw = std::system(cmd.c_str());
     return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(path("stdout")), slurp(path("stderr"))};
@@ -53,7 +61,7 @@ class Cli : public ::testing::Test {
 // Whether this machine could train on CUDA (`backprop` says so in its auto message).
 bool cuda_available_here() {
   static const bool yes = [] {
-    const int raw = std::system((std::string(BACKPROP_CLI) + " train --steps 0 -q --device cuda > /dev/null 2>&1").c_str());
+    const int raw = std::system((cli_binary() + " train --steps 0 -q --device cuda > /dev/null 2>&1").c_str());
     return WIFEXITED(raw) && WEXITSTATUS(raw) == 0;
   }();
   return yes;
