@@ -8,11 +8,9 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -27,6 +25,7 @@
 #include "model/app_model.h"
 #include "render/gl.h"
 #include "render/heatmap_renderer.h"
+#include "state_files.h"
 #include "views/glyph_ranges.h"
 #include "views/layout_check.h"
 #include "views/studio_app.h"
@@ -52,13 +51,6 @@ std::string find_dir(const std::string& compiled_in, const std::string& name, co
   return compiled_in;
 }
 
-std::string state_dir() {
-  const char* xdg = std::getenv("XDG_STATE_HOME");
-  const char* home = std::getenv("HOME");
-  const std::string base = xdg && *xdg ? xdg : (home && *home ? std::string(home) + "/.local/state" : "/tmp");
-  return base + "/backprop-studio";
-}
-
 // A fatal error: thrown instead of calling std::exit, so that the app model (and its training
 // thread) is stopped and destroyed on the way out of run().
 struct Fatal : std::runtime_error {
@@ -66,20 +58,6 @@ struct Fatal : std::runtime_error {
 };
 
 [[noreturn]] void die(const std::string& msg) { throw Fatal(msg); }
-
-// Keeps a session file that could not be restored beside it, as <file>.bad-<time>, so that the
-// autosave at exit does not overwrite it. Returns the new name, or "" if it could not be moved.
-std::string keep_bad_file(const std::string& path) {
-  char stamp[32];
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-  const std::string kept = path + ".bad-" + stamp;
-  std::error_code ec;
-  fs::rename(path, kept, ec);
-  return ec ? std::string() : kept;
-}
 
 // Shrinks a window size that does not fit the primary monitor's work area (a 1024x768 projector,
 // a size remembered from a larger display) to fit it; true if it did. GLFW_SCALE_TO_MONITOR
@@ -209,13 +187,21 @@ int run(int argc, char** argv) {
       return 2;
     }
   const bool scripted = frames > 0;
+  // window.txt: the window size at the last exit, and the mode its panel layout was for
+  // ("1280 800 presenter"). The size is used when sane and no --size is given.
   const std::string window_file = state_dir() + "/window.txt";
-  if (!scripted && size_opt->count() == 0) {  // the last window size, when it is sane
+  int last_w = 0, last_h = 0;
+  std::string last_mode;
+  if (!scripted) {
     // Through read_file: a FIFO or device left in its place is refused instead of blocking.
-    int w = 0, h = 0;
     try {
       std::istringstream in(bp::read_file(window_file, 64));
-      if (in >> w >> h && w >= 640 && h >= 480 && w <= 8192 && h <= 8192) width = w, height = h;
+      int w = 0, h = 0;
+      if (in >> w >> h && w >= 640 && h >= 480 && w <= 8192 && h <= 8192) {
+        last_w = w, last_h = h;
+        in >> last_mode;
+        if (size_opt->count() == 0) width = w, height = h;
+      }
     } catch (const std::exception&) {
       // No window size saved (or not a file): the default size.
     }
@@ -306,18 +292,23 @@ int run(int argc, char** argv) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
-  static std::string ini;
-  if (scripted) {
-    io.IniFilename = nullptr;
-  } else {
+  // The panel layout: read and written here (state_files.h), not by ImGui, and not in scripted use.
+  io.IniFilename = nullptr;
+  std::string layout_file;
+  bool layout_loaded = false;
+  if (!scripted) {
     std::error_code ec;
     fs::create_directories(state_dir(), ec);
-    ini = state_dir() + "/layout.ini";
-    // ImGui reads it with fopen, which would block on a FIFO: only a regular file (or none).
-    std::error_code st;
-    if (!fs::exists(ini, st) || fs::is_regular_file(ini, st)) io.IniFilename = ini.c_str();
-    else io.IniFilename = nullptr;
+    layout_file = state_dir() + "/layout.ini";
+    const bool exists = fs::exists(fs::symlink_status(layout_file, ec));
+    const std::string problem = load_layout(layout_file);
+    layout_loaded = exists && problem.empty();
+    if (!problem.empty()) {
+      std::fprintf(stderr, "backprop-studio: %s\n", problem.c_str());
+      model.set_message(problem);
+    }
   }
+  bool presenter_at_exit = presenter;
   float xscale = 1, yscale = 1;
   glfwGetWindowContentScale(window, &xscale, &yscale);
   const float dpi = std::max(1.0f, xscale);
@@ -355,6 +346,14 @@ int run(int argc, char** argv) {
     if (heatmap) {
       StudioApp app(model, *heatmap, fonts, assets);
       app.settings().presenter = presenter;
+      // The panels where they were left, when the window opens at the size and in the mode they
+      // were laid out for; otherwise (and after any resize) they are placed afresh.
+      int ww = 0, wh = 0;
+      glfwGetWindowSize(window, &ww, &wh);
+      if (layout_loaded && ww == last_w && wh == last_h && last_mode == (presenter ? "presenter" : "normal")) {
+        app.settings().laid_out_for = ImVec2(static_cast<float>(ww), static_cast<float>(wh));
+        app.settings().reset_layout = false;
+      }
       app.apply_lesson();  // a lesson preset's views; the options below come after them
       if (inspector || inspector_steps > 0) {
         app.inspector().set_level(level);
@@ -426,11 +425,16 @@ int run(int argc, char** argv) {
           }
         }
         glfwSwapBuffers(window);
+        if (io.WantSaveIniSettings) {  // ImGui asks a few seconds after a panel moved
+          save_layout(layout_file);
+          io.WantSaveIniSettings = false;
+        }
         const auto now = Clock::now();
         frame_ms.push_back(std::chrono::duration<double, std::milli>(now - last).count());
         last = now;
         if (last_frame) break;
       }
+      presenter_at_exit = app.settings().presenter;
       if (report) {
         const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
         std::vector<double> sorted = frame_ms;
@@ -449,11 +453,12 @@ int run(int argc, char** argv) {
     int w = 0, h = 0;
     glfwGetWindowSize(window, &w, &h);
     try {
-      bp::write_file_atomic(window_file, std::to_string(w) + " " + std::to_string(h) + "\n");
+      bp::write_file_atomic(window_file, std::to_string(w) + " " + std::to_string(h) + (presenter_at_exit ? " presenter" : " normal") + "\n");
     } catch (const std::exception&) {
       // Not worth bothering the user at exit: the next start uses the default size.
     }
   }
+  save_layout(layout_file);  // ImGui's own save at shutdown needs IniFilename
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();

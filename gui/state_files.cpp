@@ -1,0 +1,67 @@
+#include "state_files.h"
+
+#include <imgui.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <exception>
+#include <filesystem>
+
+#include "backprop/data.h"
+
+namespace fs = std::filesystem;
+
+namespace bp::studio {
+
+std::string state_dir() {
+  const char* xdg = std::getenv("XDG_STATE_HOME");
+  const char* home = std::getenv("HOME");
+  const std::string base = xdg && *xdg ? xdg : (home && *home ? std::string(home) + "/.local/state" : "/tmp");
+  return base + "/backprop-studio";
+}
+
+std::string keep_bad_file(const std::string& path) {
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+  const std::string kept = path + ".bad-" + stamp;
+  std::error_code ec;
+  fs::rename(path, kept, ec);
+  return ec ? std::string() : kept;
+}
+
+std::string load_layout(std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(path, ec))) return "";
+  try {
+    // Not ImGui's own reader: it loads any file whole, and a large sparse one crashed the app.
+    const std::string text = read_file(path, kMaxLayoutBytes);
+    ImGui::LoadIniSettingsFromMemory(text.data(), text.size());
+    return "";
+  } catch (const std::exception& e) {
+    const std::string kept = keep_bad_file(path);
+    if (kept.empty()) {
+      const std::string why = e.what();
+      path.clear();
+      return "The panel layout could not be read (" + why + "); the default layout is used, and the file is left as it is.";
+    }
+    return std::string("The panel layout could not be read (") + e.what() + "); it was kept as " + fs::path(kept).filename().string() +
+           " and the default layout is used.";
+  }
+}
+
+bool save_layout(const std::string& path) {
+  if (path.empty()) return true;
+  size_t size = 0;
+  const char* text = ImGui::SaveIniSettingsToMemory(&size);
+  try {
+    write_file_atomic(path, std::string(text, size));
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace bp::studio

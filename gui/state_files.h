@@ -1,0 +1,30 @@
+// The files the app keeps for itself in its state folder: the autosaved session, the window
+// size and the panel layout. Each is read within a size limit (a FIFO, a device or a huge file
+// left in its place is refused, never waited on or loaded whole) and written atomically; a file
+// that cannot be read is kept aside under a new name, so that nothing is lost or overwritten.
+#pragma once
+#include <string>
+
+namespace bp::studio {
+
+/// $XDG_STATE_HOME/backprop-studio, or ~/.local/state/backprop-studio.
+std::string state_dir();
+
+/// Renames a state file that could not be read to <file>.bad-<date>-<time>, so that the app's
+/// next save does not overwrite it. Returns the new name, or "" if it could not be moved.
+std::string keep_bad_file(const std::string& path);
+
+/// The largest panel layout read: ImGui writes a few KB for the app's windows.
+constexpr size_t kMaxLayoutBytes = 1u << 20;
+
+/// Gives ImGui the panel layout in `path` (call after ImGui::CreateContext, before the first
+/// frame). Returns "" when it was read or there is none, else a sentence for the user: the file
+/// was refused and kept aside (or, if it could not be moved, left alone and `path` cleared, so
+/// that save_layout does not replace it).
+std::string load_layout(std::string& path);
+
+/// Writes ImGui's panel layout to `path` atomically (nothing when `path` is empty). Returns
+/// false if it could not be written.
+bool save_layout(const std::string& path);
+
+}  // namespace bp::studio
