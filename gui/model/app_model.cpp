@@ -556,6 +556,7 @@ SessionFile AppModel::session() const {
   if (auto m = network_with_weights(s.config, snap->weights)) {
     s.model = m;
     s.history = snap->history;
+    s.gradient_history = snap->gradient_history;
     s.step = snap->step;
     s.epoch = snap->epoch;
   }
@@ -605,6 +606,7 @@ void AppModel::apply_session(SessionFile s) {
   ++sessions_loaded_;
   worker_->adopt_model = std::move(s.model);
   worker_->adopt_history = std::move(s.history);
+  worker_->adopt_grad_history = std::move(s.gradient_history);
   worker_->adopt_step = s.step;
   worker_->adopt_epoch = s.epoch;
   worker_->net_gen++;

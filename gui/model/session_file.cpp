@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "backprop/errors.h"
 #include "backprop/json_reader.h"
@@ -15,7 +16,8 @@ using json = nlohmann::json;
 namespace {
 
 // Values a session can hold: points, history, a model of the app's largest network, settings.
-constexpr JsonLimits kSessionJsonLimits{32, kAppMaxPoints * 6 + kAppMaxHistory * 16 + 200'000};
+// (history: 2 × kAppMaxHistory entries of 6 values; gradient history: as many of at most 1 + 9.)
+constexpr JsonLimits kSessionJsonLimits{32, kAppMaxPoints * 6 + kAppMaxHistory * 36 + 200'000};
 
 std::string clean_title(const std::string& t) {
   // No control characters (they would reach the title bar and the terminal), and a bounded length.
@@ -148,6 +150,25 @@ std::vector<HistoryPoint> read_history(const json& h, const JsonReader& r) {
   return out;
 }
 
+std::vector<GradientNormPoint> read_gradient_history(const json& h, size_t layers, const JsonReader& r) {
+  if (!h.is_array() || h.size() > kAppMaxHistory * 2)
+    r.fail("\"gradient_history\" must be a list of at most " + std::to_string(kAppMaxHistory * 2) + " entries");
+  std::vector<GradientNormPoint> out;
+  for (size_t i = 0; i < h.size(); ++i) {
+    const std::string where = "gradient_history entry " + std::to_string(i);
+    const json& e = h[i];
+    if (!e.is_array() || e.size() != layers + 1)
+      r.fail(where + " must be [step, then one gradient norm for each of the model's " + std::to_string(layers) + " layers]");
+    GradientNormPoint p;
+    p.step = r.integer(e[0], where + " step", 0, INT64_MAX / 2);
+    for (size_t k = 1; k <= layers; ++k)
+      p.norms.push_back(e[k].is_null() ? NAN : r.number(e[k], where + " norm", 0.0, std::numeric_limits<float>::max()));
+    if (!out.empty() && p.step < out.back().step) r.fail(where + ": steps must not go back");
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 bool all_finite(const MLP& m) {
   for (const Tensor& p : m.parameters())
     for (float v : p.to_vector())
@@ -271,6 +292,7 @@ SessionFile parse_session(const std::string& text, const std::string& source) {
       r.fail(std::string("the saved weights are for a ") + problem_name(c.problem) + " problem with " + std::to_string(c.num_classes) +
              " classes, but the data is " + problem_name(s.data.problem) + " with " + std::to_string(classes));
     if (const json* h = r.optional(doc, "history")) s.history = read_history(*h, r);
+    if (const json* g = r.optional(doc, "gradient_history")) s.gradient_history = read_gradient_history(*g, c.hidden.size() + 1, r);
     // The step and epoch the weights were saved at (files without them: the chart's last step).
     s.step = s.history.empty() ? 0 : s.history.back().step;
     if (const json* st = r.optional(doc, "step")) s.step = r.integer(*st, "\"step\"", 0, INT64_MAX / 2);
@@ -323,6 +345,13 @@ std::string session_to_json(const SessionFile& s) {
       hist.push_back({h.step, number_or_null(h.epoch), number_or_null(h.train_loss), number_or_null(h.test_loss),
                       number_or_null(h.train_accuracy), number_or_null(h.test_accuracy)});
     doc["history"] = hist;
+    json grads = json::array();
+    for (const GradientNormPoint& g : s.gradient_history) {
+      json row = json::array({g.step});
+      for (float n : g.norms) row.push_back(number_or_null(n));
+      grads.push_back(std::move(row));
+    }
+    doc["gradient_history"] = grads;
     doc["step"] = s.step;
     doc["epoch"] = s.epoch;
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backprop/train.h"
+#include "model/gradient_flow.h"
 #include "model/settings.h"
 
 namespace bp::studio {
@@ -53,6 +54,9 @@ struct SessionFile {
   std::vector<StudioPoint> points;
   std::shared_ptr<MLP> model;      ///< saved weights (fit `config`), or null for fresh ones
   std::vector<HistoryPoint> history;  ///< only with weights; NaN losses are saved as null
+  /// Only with weights: each Linear layer's gradient norm beside `history` (the gradient-flow
+  /// chart); NaN is saved as null.
+  std::vector<GradientNormPoint> gradient_history;
   int64_t step = 0;                ///< with weights: the training step and epoch they were saved at
   double epoch = 0;
   double speed = kDefaultSpeed;    ///< steps per second while playing, 0 = full speed

@@ -94,6 +94,7 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
   TrainConfig cfg;
   std::shared_ptr<MLP> adopted;
   std::vector<HistoryPoint> adopted_history;
+  std::vector<GradientNormPoint> adopted_grad_history;
   int64_t adopted_step = 0;
   double adopted_epoch = 0;
   {
@@ -101,10 +102,12 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
     applied = changes;
     adopted = std::move(adopt_model);
     adopted_history = std::move(adopt_history);
+    adopted_grad_history = std::move(adopt_grad_history);
     adopted_step = adopt_step;
     adopted_epoch = adopt_epoch;
     adopt_model.reset();
     adopt_history.clear();
+    adopt_grad_history.clear();
     adopt_step = 0;
     adopt_epoch = 0;
     if (seen_data != data_gen) new_data = true, pts = m.points_, data = m.data_, seen_data = data_gen;
@@ -132,7 +135,7 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
     config = cfg;
     model = adopted ? adopted : std::make_shared<MLP>(config.mlp_spec());
     history = adopted_history;
-    grad_history.clear();
+    grad_history = adopted ? std::move(adopted_grad_history) : std::vector<GradientNormPoint>{};
     step = adopted ? adopted_step : 0;  // a restored session goes on from the step it saved
     epoch = adopted ? adopted_epoch : 0;
     diverged = false;

@@ -22,6 +22,7 @@ struct AppModel::Worker {
   std::vector<std::tuple<int, int64_t, int64_t, float>> weight_edits;
   std::shared_ptr<MLP> adopt_model;          // weights loaded from a session
   std::vector<HistoryPoint> adopt_history;
+  std::vector<GradientNormPoint> adopt_grad_history;
   int64_t adopt_step = 0;                    // the saved step and epoch with those weights
   double adopt_epoch = 0;
   Region view{-6, 6, -6, 6};

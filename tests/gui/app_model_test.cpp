@@ -191,6 +191,13 @@ TEST(AppModel, SessionRoundTripKeepsPointsSettingsWeightsAndHistory) {
   for (size_t i = 0; i < sa->weights.size(); ++i) EXPECT_EQ(sa->weights[i].weight, sb->weights[i].weight);
   EXPECT_EQ(sb->step, 40);
   EXPECT_EQ(sb->history.size(), sa->history.size());
+  // The gradient-flow chart's history comes back with the loss chart's.
+  ASSERT_FALSE(sa->gradient_history.empty());
+  ASSERT_EQ(sb->gradient_history.size(), sa->gradient_history.size());
+  for (size_t i = 0; i < sa->gradient_history.size(); ++i) {
+    EXPECT_EQ(sb->gradient_history[i].step, sa->gradient_history[i].step);
+    EXPECT_EQ(sb->gradient_history[i].norms, sa->gradient_history[i].norms);
+  }
   EXPECT_EQ(sb->grid, sa->grid);
 }
 

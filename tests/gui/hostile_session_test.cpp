@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "backprop/errors.h"
 #include "backprop/model_io.h"
 #include "model/app_model.h"
@@ -181,6 +183,36 @@ TEST(HostileSession, ParseWriteParseIsIdentical) {
                                << once.substr(static_cast<size_t>(std::max<long>(0, diff.first - once.begin() - 80)), 160) << "\n-- became --\n"
                                << twice.substr(static_cast<size_t>(std::max<long>(0, diff.first - once.begin() - 80)), 160);
   }
+}
+
+TEST(HostileSession, ABadGradientHistoryIsRefusedWithItsEntryNamed) {
+  AppModel a(false);
+  a.run_steps(10);
+  const nlohmann::json good = nlohmann::json::parse(session_to_json(a.session()));
+  ASSERT_EQ(good.at("gradient_history").at(0).size(), 4u) << "step and the norms of the 2-4-2-1 network's three layers";
+  EXPECT_NO_THROW(parse_session(good.dump(), "good.json"));
+  const std::vector<std::pair<nlohmann::json, std::string>> bad = {
+      {nlohmann::json::array({nlohmann::json::array({0, 1.0, 2.0})}), "gradient_history entry 0 must be [step"},  // a layer short
+      {nlohmann::json::array({nlohmann::json::array({0, 1.0, -2.0, 1.0})}), "gradient_history entry 0 norm"},
+      {nlohmann::json::array({nlohmann::json::array({5, 1, 1, 1}), nlohmann::json::array({4, 1, 1, 1})}), "steps must not go back"},
+      {nlohmann::json::array({nlohmann::json::array({-1, 1, 1, 1})}), "gradient_history entry 0 step"},
+      {nlohmann::json::object(), "\"gradient_history\" must be a list"},
+  };
+  for (const auto& [value, expected] : bad) {
+    nlohmann::json doc = good;
+    doc["gradient_history"] = value;
+    SCOPED_TRACE(value.dump());
+    try {
+      parse_session(doc.dump(), "g.json");
+      ADD_FAILURE() << "accepted";
+    } catch (const IoError& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
+  }
+  // Null norms (a step whose gradient was not a number) read as NaN.
+  nlohmann::json doc = good;
+  doc["gradient_history"] = nlohmann::json::array({nlohmann::json::array({0, nullptr, 1, 1})});
+  EXPECT_TRUE(std::isnan(parse_session(doc.dump(), "g.json").gradient_history.at(0).norms.at(0)));
 }
 
 TEST(HostileSession, ALessonsViewsSurviveASaveAndALoad) {
