@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -58,6 +59,18 @@ struct Fatal : std::runtime_error {
 };
 
 [[noreturn]] void die(const std::string& msg) { throw Fatal(msg); }
+
+// The window's size in the units glfwCreateWindow takes: GLFW_SCALE_TO_MONITOR scales the size
+// asked for by the monitor's content scale (on X11), so the size saved at exit is divided by it;
+// saved as it was, the window grew by that factor at every start on a HiDPI display.
+std::pair<int, int> unscaled_window_size(GLFWwindow* window) {
+  int w = 0, h = 0;
+  glfwGetWindowSize(window, &w, &h);
+  float sx = 1, sy = 1;
+  glfwGetWindowContentScale(window, &sx, &sy);
+  if (!(sx >= 1) || !(sy >= 1)) return {w, h};
+  return {static_cast<int>(std::lround(static_cast<float>(w) / sx)), static_cast<int>(std::lround(static_cast<float>(h) / sy))};
+}
 
 // Shrinks a window size that does not fit the primary monitor's work area (a 1024x768 projector,
 // a size remembered from a larger display) to fit it; true if it did. GLFW_SCALE_TO_MONITOR
@@ -348,8 +361,7 @@ int run(int argc, char** argv) {
       app.settings().presenter = presenter;
       // The panels where they were left, when the window opens at the size and in the mode they
       // were laid out for; otherwise (and after any resize) they are placed afresh.
-      int ww = 0, wh = 0;
-      glfwGetWindowSize(window, &ww, &wh);
+      const auto [ww, wh] = unscaled_window_size(window);
       if (layout_loaded && ww == last_w && wh == last_h && last_mode == (presenter ? "presenter" : "normal")) {
         app.settings().laid_out_for = ImVec2(static_cast<float>(ww), static_cast<float>(wh));
         app.settings().reset_layout = false;
@@ -450,8 +462,7 @@ int run(int argc, char** argv) {
     }
   }
   if (!scripted) {
-    int w = 0, h = 0;
-    glfwGetWindowSize(window, &w, &h);
+    const auto [w, h] = unscaled_window_size(window);
     try {
       bp::write_file_atomic(window_file, std::to_string(w) + " " + std::to_string(h) + (presenter_at_exit ? " presenter" : " normal") + "\n");
     } catch (const std::exception&) {

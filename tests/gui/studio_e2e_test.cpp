@@ -446,6 +446,31 @@ TEST_F(Studio, WithoutASizeTheWindowFitsASmallScreen) {
   EXPECT_EQ(img.h, 768);
 }
 
+TEST_F(Studio, OnAHiDpiDisplayTheWindowKeepsItsSizeFromStartToStart) {
+  // At Xft.dpi 192 (content scale 2) on a 3840x2160 screen, the 1400x900 default opens as
+  // 2800x1800 pixels. The size saved at exit is the unscaled one: saved as pixels, the window
+  // came back twice as large (then the whole screen) at the next start.
+  if (!have("xvfb-run") || !have("xdotool") || !have("xprop")) GTEST_SKIP() << "xvfb-run, xdotool or xprop is not installed (scripts/setup.sh --all)";
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "xprop -root -f RESOURCE_MANAGER 8s -set RESOURCE_MANAGER 'Xft.dpi: 192'\n"
+                                     "for i in 1 2; do\n"
+                                     "  \"$1\" --no-autosave &\n"
+                                     "  pid=$!\n"
+                                     "  w=$(timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' | head -1)\n"
+                                     "  sleep 1.5\n"
+                                     "  xdotool getwindowgeometry $w | grep Geometry >> \"$2\"\n"
+                                     "  xdotool mousemove 500 400 sleep 0.2 keydown ctrl+q sleep 0.4 keyup ctrl+q\n"
+                                     "  wait $pid\n"
+                                     "  cat \"$XDG_STATE_HOME/backprop-studio/window.txt\" >> \"$2\"\n"
+                                     "done\n";
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 3840x2160x24 -noreset' sh " +
+                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + (dir / "sizes").string(),
+                        dir);
+  std::ifstream in(dir / "sizes");
+  const std::string sizes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(sizes, "  Geometry: 2800x1800\n1400 900 normal\n  Geometry: 2800x1800\n1400 900 normal\n") << r.err;
+}
+
 TEST_F(Studio, PanelsFollowAWindowResize) {
   // Started at 1024x768 and resized to 1600x1000 (a window maximised on a projector): the
   // panels are placed for the new size at once, as if the app had started at that size (it once
