@@ -253,6 +253,15 @@ int run(int argc, char** argv) {
                                              " beside the autosave (" + why + ").");
       }
     }
+    if (!scripted && !no_autosave) {
+      // Said now, while the work can still be saved elsewhere, not in a terminal after the exit.
+      const std::string why = state_dir_problem();
+      if (!why.empty()) {
+        const std::string msg = "This session will not be saved on exit (" + why + "); keep your work with File > Save session.";
+        std::fprintf(stderr, "backprop-studio: %s\n", msg.c_str());
+        model.set_message(msg);
+      }
+    }
     model.set_device_choice(device_choice, false);  // an unavailable explicit device: exit 1 with the reason
   } catch (const std::exception& e) {
     die(e.what());

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "backprop/data.h"
+#include "backprop/errors.h"
 
 namespace fs = std::filesystem;
 
@@ -18,6 +19,22 @@ std::string state_dir() {
   const char* home = std::getenv("HOME");
   const std::string base = xdg && *xdg ? xdg : (home && *home ? std::string(home) + "/.local/state" : "/tmp");
   return base + "/backprop-studio";
+}
+
+std::string state_dir_problem() {
+  const std::string dir = state_dir();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return "cannot create " + quote_text(dir) + ": " + ec.message();
+  // A real write: permissions alone do not tell (root, read-only mounts, a full disk).
+  const std::string probe = dir + "/.write-check";
+  try {
+    write_file_atomic(probe, "");
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  fs::remove(probe, ec);
+  return "";
 }
 
 std::string keep_bad_file(const std::string& path) {

@@ -10,6 +10,10 @@ namespace bp::studio {
 /// $XDG_STATE_HOME/backprop-studio, or ~/.local/state/backprop-studio.
 std::string state_dir();
 
+/// Creates the state folder if needed and checks that a file can be written in it: "" if so,
+/// else why not (the app then warns at start that the session will not be saved on exit).
+std::string state_dir_problem();
+
 /// Renames a state file that could not be read to <file>.bad-<date>-<time>, so that the app's
 /// next save does not overwrite it. Returns the new name, or "" if it could not be moved.
 std::string keep_bad_file(const std::string& path);

@@ -670,6 +670,28 @@ TEST_F(Studio, APanelMovedStaysThereAtTheNextStart) {
   EXPECT_EQ(layout_pos(layout, "Training"), moved);
 }
 
+TEST_F(Studio, AStateFolderThatCannotBeWrittenIsSaidAtStartNotAfterExit) {
+  // XDG_STATE_HOME is a file, so the autosave cannot be written: the app says so when it starts
+  // (banner and stderr), while the session can still be saved elsewhere, and runs on.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  std::ofstream(dir / "not-a-folder") << "x";
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "\"$1\" --size 1024x768 &\n"
+                                     "pid=$!\n"
+                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
+                                     "sleep 1.5\n"
+                                     "xdotool mousemove 300 300 sleep 0.3 keydown ctrl+q sleep 0.4 keyup ctrl+q\n"
+                                     "wait $pid\n";
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "not-a-folder").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
+                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO,
+                        dir);
+  EXPECT_EQ(r.status, 0) << r.err;
+  const size_t warned = r.err.find("This session will not be saved on exit (cannot create");
+  const size_t failed = r.err.find("could not be saved on exit");
+  ASSERT_NE(warned, std::string::npos) << r.err;
+  EXPECT_LT(warned, failed) << "warned before the failed save at exit: " << r.err;
+}
+
 TEST_F(Studio, ARefusedAutosaveIsKeptAndQuitWorksAtFullSpeed) {
   // A real, non-scripted start: the autosave was written by a newer version, so it cannot be
   // restored. It must be kept beside it (not overwritten at exit), the app must say so, and
