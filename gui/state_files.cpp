@@ -26,7 +26,8 @@ std::string state_dir_problem() {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return "cannot create " + quote_text(dir) + ": " + ec.message();
-  // A real write: permissions alone do not tell (root, read-only mounts, a full disk).
+  // A real write: permissions alone do not tell (root, read-only mounts). A disk that fills up
+  // later is still only found at exit.
   const std::string probe = dir + "/.write-check";
   try {
     write_file_atomic(probe, "");
