@@ -331,6 +331,21 @@ int run(int argc, char** argv) {
     }
   }
   bool presenter_at_exit = presenter;
+  // The session saved on exit: "" when saved, else why not.
+  const bool autosave_on = !scripted && !no_autosave;
+  bool autosave_tried = false;
+  auto save_on_exit = [&]() -> std::string {
+    autosave_tried = true;
+    try {
+      std::error_code ec;
+      fs::create_directories(state_dir(), ec);
+      model.pause();
+      model.save_session(autosave);
+      return "";
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+  };
   float xscale = 1, yscale = 1;
   glfwGetWindowContentScale(window, &xscale, &yscale);
   const float dpi = std::max(1.0f, xscale);
@@ -398,7 +413,16 @@ int run(int argc, char** argv) {
       std::vector<double> frame_ms;
       auto last = Clock::now();
       bool checked_open_panels = false;
-      while (!glfwWindowShouldClose(window) && !app.quit_requested()) {
+      while (true) {
+        if (glfwWindowShouldClose(window) || app.quit_requested()) {
+          // Saved before the window closes: if it cannot be, the user is asked, not told afterwards.
+          if (!autosave_on || app.quit_without_saving()) break;
+          const std::string why = save_on_exit();
+          if (why.empty()) break;
+          std::fprintf(stderr, "backprop-studio: the session could not be saved on exit: %s\n", why.c_str());
+          glfwSetWindowShouldClose(window, GLFW_FALSE);
+          app.refuse_quit(why);
+        }
         key_taps_new_frame();
         glfwPollEvents();
         ImGui_ImplOpenGL3_NewFrame();
@@ -484,15 +508,9 @@ int run(int argc, char** argv) {
   ImGui::DestroyContext();
   glfwDestroyWindow(window);
   glfwTerminate();
-  if (!scripted && !no_autosave) {
-    try {
-      std::error_code ec;
-      fs::create_directories(state_dir(), ec);
-      model.pause();
-      model.save_session(autosave);
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "backprop-studio: the session could not be saved on exit: %s\n", e.what());
-    }
+  if (autosave_on && !autosave_tried) {  // the window's frame loop never ran (a shader failed)
+    const std::string why = save_on_exit();
+    if (!why.empty()) std::fprintf(stderr, "backprop-studio: the session could not be saved on exit: %s\n", why.c_str());
   }
   return status;
 }

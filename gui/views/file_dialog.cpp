@@ -36,6 +36,8 @@ DialogKind kind_of(PathAction a) {
 
 void StudioApp::ask_path(PathAction a, const char* initial) {
   path_action_ = a;
+  quit_after_save_ = false;
+  enter_released_ = false;  // an Enter that opened the dialog does not also accept its default name
   std::snprintf(path_buf_, sizeof path_buf_, "%s", initial);
   path_error_.clear();
   confirm_replace_.clear();
@@ -47,7 +49,11 @@ void StudioApp::ask_path(PathAction a, const char* initial) {
 void StudioApp::run_path_action(const std::string& p) {
   switch (path_action_) {
     case PathAction::OpenSession: m_.load_session(p); fit_view(); break;
-    case PathAction::SaveSession: m_.save_session(p); m_.set_message("Saved the session to " + p); break;
+    case PathAction::SaveSession:
+      m_.save_session(p);
+      m_.set_message("Saved the session to " + p);
+      if (quit_after_save_) quit_ = quit_anyway_ = true;  // saved instead of the autosave: quit now
+      break;
     case PathAction::ImportCsv: m_.import_csv(p); fit_view(); break;
     case PathAction::ExportCsv: m_.export_csv(p); m_.set_message("Exported the points to " + p); break;
     case PathAction::CanvasPng:
@@ -128,9 +134,10 @@ void StudioApp::file_dialog() {
     ImGui::SetKeyboardFocusHere();
     focus_path_ = false;
   }
-  if (ImGui::InputText("##path", path_buf_, sizeof path_buf_, ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll) &&
-      enter_released_)
-    accept = true;
+  if (ImGui::InputText("##path", path_buf_, sizeof path_buf_, ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll)) {
+    if (enter_released_) accept = true;
+    else focus_path_ = true;  // a held Enter's repeat took the focus off the box: give it back once released
+  }
   if (ImGui::IsItemEdited()) confirm_replace_.clear();
   if (!path_error_.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.75f, 0.1f, 0.1f, 1));
@@ -139,7 +146,10 @@ void StudioApp::file_dialog() {
   }
   if (ImGui::Button(kind.verb, ImVec2(em * 5, 0))) accept = true;
   ImGui::SameLine();
-  if (ImGui::Button("Cancel", ImVec2(em * 5, 0))) ImGui::CloseCurrentPopup();
+  if (ImGui::Button("Cancel", ImVec2(em * 5, 0))) {
+    quit_after_save_ = false;
+    ImGui::CloseCurrentPopup();
+  }
   if (accept) {
     const std::string p = browser_.resolve(path_buf_);
     std::error_code ec;

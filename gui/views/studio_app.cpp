@@ -117,6 +117,7 @@ void StudioApp::frame() {
   if (show_hidden_ && !capturing) hidden_space_panel();
   if (show_landscape_ && !capturing) landscape_panel();
   if (show_manual_ && !capturing) manual_panel();
+  if (!capturing) quit_dialog();
   if (!capturing) file_dialog();
   if (s_.show_help && !capturing) help_overlay();
   ImGui::PopFont();
@@ -287,7 +288,10 @@ void StudioApp::set_view_open(const std::string& name, bool open) {
 void StudioApp::shortcuts() {
   ImGuiIO& io = ImGui::GetIO();
   auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
-  if (io.KeyCtrl && pressed(GLFW_KEY_Q)) quit_ = true;  // also while typing in a text box
+  if (io.KeyCtrl && pressed(GLFW_KEY_Q)) {  // also while typing in a text box
+    quit_ = true;
+    if (quit_dialog_open_) quit_anyway_ = true;  // asked whether to quit without saving: yes
+  }
   if (io.WantTextInput) return;
   if (pressed(GLFW_KEY_SPACE)) m_.toggle_play();
   if (pressed(GLFW_KEY_S) && !io.KeyCtrl) m_.step_once();

@@ -78,6 +78,11 @@ class StudioApp {
   /// Set when the user asked for a canvas screenshot; main saves it after rendering.
   std::string take_canvas_screenshot_request();
   bool quit_requested() const { return quit_; }
+  /// The session could not be saved when the user quit (`why`): the app stays open and asks
+  /// whether to save it elsewhere or quit without saving (Ctrl+Q again).
+  void refuse_quit(const std::string& why);
+  /// The user chose to quit without the session saved on exit (or saved it elsewhere first).
+  bool quit_without_saving() const { return quit_anyway_; }
   /// Expands every collapsed panel next frame (presenter mode's Data and Network) and opens the
   /// enlarged network diagram and the Open dialog; --check-layout checks them open too.
   void open_panels() {
@@ -109,6 +114,7 @@ class StudioApp {
 
  private:
   void main_menu();
+  void quit_dialog();
   /// Places the panels (when reset_layout is set) and draws them.
   void normal_layout(ImVec2 display);
   /// The next panel's place and size, applied when the layout is reset (or on first use).
@@ -202,6 +208,10 @@ class StudioApp {
   std::string assets_dir_;
   ViewSettings s_;
   bool quit_ = false;
+  // The question when the session could not be saved on quitting (quit_dialog.cpp).
+  std::string quit_problem_;
+  bool open_quit_popup_ = false, quit_dialog_open_ = false, quit_anyway_ = false;
+  bool quit_after_save_ = false;  ///< the open Save dialog came from that question: quit once saved
   bool open_panels_ = false;
   bool title_in_menu_ = false;  ///< the menu bar had room for the title this frame
   std::string dismissed_title_;  ///< a title closed on the banner

@@ -670,9 +670,10 @@ TEST_F(Studio, APanelMovedStaysThereAtTheNextStart) {
   EXPECT_EQ(layout_pos(layout, "Training"), moved);
 }
 
-TEST_F(Studio, AStateFolderThatCannotBeWrittenIsSaidAtStartNotAfterExit) {
+TEST_F(Studio, AStateFolderThatCannotBeWrittenIsSaidAtStartAndQuitAsks) {
   // XDG_STATE_HOME is a file, so the autosave cannot be written: the app says so when it starts
-  // (banner and stderr), while the session can still be saved elsewhere, and runs on.
+  // (banner and stderr), while the session can still be saved elsewhere. Ctrl+Q then does not
+  // close the window: it asks (save elsewhere, or quit without saving); Ctrl+Q again quits.
   if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
   std::ofstream(dir / "not-a-folder") << "x";
   std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
@@ -680,7 +681,9 @@ TEST_F(Studio, AStateFolderThatCannotBeWrittenIsSaidAtStartNotAfterExit) {
                                      "pid=$!\n"
                                      "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
                                      "sleep 1.5\n"
-                                     "xdotool mousemove 300 300 sleep 0.3 keydown ctrl+q sleep 0.4 keyup ctrl+q\n"
+                                     "xdotool mousemove 300 300 sleep 0.3 keydown ctrl+q sleep 0.4 keyup ctrl+q sleep 1\n"
+                                     "kill -0 $pid && echo 'still open after the first Ctrl+Q' >&2\n"
+                                     "xdotool keydown ctrl+q sleep 0.4 keyup ctrl+q\n"
                                      "wait $pid\n";
   const Outcome r = run("env XDG_STATE_HOME=" + (dir / "not-a-folder").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
                             (dir / "drive.sh").string() + " " + BACKPROP_STUDIO,
@@ -690,6 +693,37 @@ TEST_F(Studio, AStateFolderThatCannotBeWrittenIsSaidAtStartNotAfterExit) {
   const size_t failed = r.err.find("could not be saved on exit");
   ASSERT_NE(warned, std::string::npos) << r.err;
   EXPECT_LT(warned, failed) << "warned before the failed save at exit: " << r.err;
+  const size_t still_open = r.err.find("still open after the first Ctrl+Q");
+  ASSERT_NE(still_open, std::string::npos) << r.err;
+  EXPECT_LT(failed, still_open) << r.err;
+}
+
+TEST_F(Studio, WhenTheSessionCannotBeSavedOnQuitEnterSavesItElsewhereAndQuits) {
+  // The same unwritable state folder: Ctrl+Q asks; Enter (Save as...) opens the Save dialog with
+  // its name box focused once Enter is released; a typed path and Enter save there, and the app
+  // quits. The file loads back.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  std::ofstream(dir / "not-a-folder") << "x";
+  const fs::path saved = dir / "kept.json";
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "\"$1\" --size 1024x768 &\n"
+                                     "pid=$!\n"
+                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
+                                     "sleep 1.5\n"
+                                     "xdotool mousemove 300 300 sleep 0.3 keydown ctrl+q sleep 0.4 keyup ctrl+q sleep 0.8\n"
+                                     "xdotool keydown Return sleep 0.3 keyup Return sleep 0.8\n"
+                                     "xdotool type --delay 30 \"$2\"\n"
+                                     "xdotool sleep 0.3 keydown Return sleep 0.3 keyup Return\n"
+                                     "for i in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done\n"
+                                     "if kill -0 $pid 2>/dev/null; then kill -9 $pid; echo 'did not quit after saving' >&2; fi\n"
+                                     "wait $pid\n";
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "not-a-folder").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
+                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + saved.string(),
+                        dir);
+  EXPECT_EQ(r.err.find("did not quit"), std::string::npos) << r.err;
+  ASSERT_TRUE(fs::exists(saved)) << r.err;
+  const Outcome again = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --session " + saved.string() + " --frames 2", dir);
+  EXPECT_EQ(again.status, 0) << again.err;
 }
 
 TEST_F(Studio, ARefusedAutosaveIsKeptAndQuitWorksAtFullSpeed) {
