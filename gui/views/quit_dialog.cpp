@@ -7,6 +7,10 @@
 namespace bp::studio {
 
 void StudioApp::refuse_quit(const std::string& why) {
+  if (quit_dialog_open_) {  // asked already: closing the window again quits without saving
+    quit_ = quit_anyway_ = true;
+    return;
+  }
   quit_ = false;
   quit_problem_ = why;
   if (!quit_dialog_open_) open_quit_popup_ = true;
@@ -27,7 +31,7 @@ void StudioApp::quit_dialog() {
   note_window(title);
   ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(("The session could not be saved on exit: " + quit_problem_).c_str());
-  ImGui::TextUnformatted("Save it to a file of your choice, or quit without saving it (Ctrl+Q again).");
+  ImGui::TextUnformatted("Save it to a file of your choice, or quit without saving it (Ctrl+Q, or close the window, again).");
   ImGui::Spacing();
   ImGui::PopTextWrapPos();
   bool close = false;

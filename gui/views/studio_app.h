@@ -79,7 +79,7 @@ class StudioApp {
   std::string take_canvas_screenshot_request();
   bool quit_requested() const { return quit_; }
   /// The session could not be saved when the user quit (`why`): the app stays open and asks
-  /// whether to save it elsewhere or quit without saving (Ctrl+Q again).
+  /// whether to save it elsewhere or quit without saving (Ctrl+Q, or closing the window, again).
   void refuse_quit(const std::string& why);
   /// The user chose to quit without the session saved on exit (or saved it elsewhere first).
   bool quit_without_saving() const { return quit_anyway_; }
