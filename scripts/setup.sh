@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(build-essential cmake pkg-config libgtest-dev nlohmann-json3-dev libcli11-dev libstb-dev)
 if [[ "${1:-}" == "--gui" || "${1:-}" == "--all" ]]; then
-  packages+=(libglfw3-dev libimgui-dev libgl-dev libglx-mesa0 libgl1-mesa-dri fonts-dejavu-core xvfb xauth xdotool x11-utils)
+  packages+=(libglfw3-dev libimgui-dev libgl-dev libglx-mesa0 libgl1-mesa-dri fonts-dejavu-core xvfb xauth xdotool x11-utils libx11-dev)
 fi
 if [[ "${1:-}" == "--all" || "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-14-dev)

@@ -726,6 +726,35 @@ TEST_F(Studio, WhenTheSessionCannotBeSavedOnQuitEnterSavesItElsewhereAndQuits) {
   EXPECT_EQ(again.status, 0) << again.err;
 }
 
+TEST_F(Studio, TheCloseButtonSavesTheSessionOrAsksLikeCtrlQ) {
+  // The window closed as a window manager's close button does (WM_DELETE_WINDOW): with a
+  // writable state folder the app saves the session and exits; with an unwritable one the first
+  // close asks and the window stays, the second quits without saving.
+#ifndef SEND_WM_DELETE
+  GTEST_SKIP() << "send_wm_delete was not built (libx11-dev missing: scripts/setup.sh --all)";
+#else
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  std::ofstream(dir / "not-a-folder") << "x";
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "for state in \"$2/state\" \"$2/not-a-folder\"; do\n"
+                                     "  XDG_STATE_HOME=$state \"$1\" --size 1024x768 &\n"
+                                     "  pid=$!\n"
+                                     "  w=$(timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' | head -1)\n"
+                                     "  sleep 1.5\n"
+                                     "  " SEND_WM_DELETE " $w; sleep 1\n"
+                                     "  kill -0 $pid 2>/dev/null && echo \"open after one close: $state\" >&2\n"
+                                     "  " SEND_WM_DELETE " $w 2>/dev/null; sleep 1\n"
+                                     "  kill -0 $pid 2>/dev/null && { echo \"open after two closes: $state\" >&2; kill -9 $pid; }\n"
+                                     "  wait $pid\n"
+                                     "done\n";
+  const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' sh " + (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(), dir);
+  EXPECT_TRUE(fs::exists(dir / "state" / "backprop-studio" / "autosave.json")) << r.err;
+  EXPECT_EQ(r.err.find("open after one close: " + (dir / "state").string()), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("open after one close: " + (dir / "not-a-folder").string()), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("open after two closes"), std::string::npos) << r.err;
+#endif
+}
+
 TEST_F(Studio, ARefusedAutosaveIsKeptAndQuitWorksAtFullSpeed) {
   // A real, non-scripted start: the autosave was written by a newer version, so it cannot be
   // restored. It must be kept beside it (not overwritten at exit), the app must say so, and
