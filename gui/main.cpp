@@ -322,16 +322,15 @@ int run(int argc, char** argv) {
     std::error_code ec;
     fs::create_directories(state_dir(), ec);
     layout_file = state_dir() + "/layout.ini";
-    const bool exists = fs::exists(fs::symlink_status(layout_file, ec));
-    const std::string problem = load_layout(layout_file);
-    layout_loaded = exists && problem.empty();
+    std::string problem;
+    layout_loaded = load_layout(layout_file, problem);
     if (!problem.empty()) {
       std::fprintf(stderr, "backprop-studio: %s\n", problem.c_str());
       model.set_message(problem);
     }
   }
   bool presenter_at_exit = presenter;
-  // The session saved on exit: "" when saved, else why not.
+  // The session saved on exit: "" when saved, else why not (also on stderr).
   const bool autosave_on = !scripted && !no_autosave;
   bool autosave_tried = false;
   auto save_on_exit = [&]() -> std::string {
@@ -343,6 +342,7 @@ int run(int argc, char** argv) {
       model.save_session(autosave);
       return "";
     } catch (const std::exception& e) {
+      std::fprintf(stderr, "backprop-studio: the session could not be saved on exit: %s\n", e.what());
       return e.what();
     }
   };
@@ -419,7 +419,6 @@ int run(int argc, char** argv) {
           if (!autosave_on || app.quit_without_saving()) break;
           const std::string why = save_on_exit();
           if (why.empty()) break;
-          std::fprintf(stderr, "backprop-studio: the session could not be saved on exit: %s\n", why.c_str());
           glfwSetWindowShouldClose(window, GLFW_FALSE);
           app.refuse_quit(why);
         }
@@ -508,10 +507,7 @@ int run(int argc, char** argv) {
   ImGui::DestroyContext();
   glfwDestroyWindow(window);
   glfwTerminate();
-  if (autosave_on && !autosave_tried) {  // the window's frame loop never ran (a shader failed)
-    const std::string why = save_on_exit();
-    if (!why.empty()) std::fprintf(stderr, "backprop-studio: the session could not be saved on exit: %s\n", why.c_str());
-  }
+  if (autosave_on && !autosave_tried) save_on_exit();  // the window's frame loop never ran (a shader failed)
   return status;
 }
 

@@ -50,35 +50,34 @@ std::string keep_bad_file(const std::string& path) {
   return ec ? std::string() : kept;
 }
 
-std::string load_layout(std::string& path) {
+bool load_layout(std::string& path, std::string& problem) {
+  problem.clear();
   std::error_code ec;
-  if (!fs::exists(fs::symlink_status(path, ec))) return "";
+  if (!fs::exists(fs::symlink_status(path, ec))) return false;
   try {
     // Not ImGui's own reader: it loads any file whole, and a large sparse one crashed the app.
     const std::string text = read_file(path, kMaxLayoutBytes);
     ImGui::LoadIniSettingsFromMemory(text.data(), text.size());
-    return "";
+    return true;
   } catch (const std::exception& e) {
+    const std::string why = e.what();
     const std::string kept = keep_bad_file(path);
-    if (kept.empty()) {
-      const std::string why = e.what();
-      path.clear();
-      return "The panel layout could not be read (" + why + "); the default layout is used, and the file is left as it is.";
-    }
-    return std::string("The panel layout could not be read (") + e.what() + "); it was kept as " + fs::path(kept).filename().string() +
-           " and the default layout is used.";
+    if (kept.empty()) path.clear();
+    problem = "The panel layout could not be read (" + why + "); " +
+              (kept.empty() ? "the default layout is used, and the file is left as it is."
+                            : "it was kept as " + fs::path(kept).filename().string() + " and the default layout is used.");
+    return false;
   }
 }
 
-bool save_layout(const std::string& path) {
-  if (path.empty()) return true;
+void save_layout(const std::string& path) {
+  if (path.empty()) return;
   size_t size = 0;
   const char* text = ImGui::SaveIniSettingsToMemory(&size);
   try {
     write_file_atomic(path, std::string(text, size));
-    return true;
   } catch (const std::exception&) {
-    return false;
+    // Not worth bothering the user (see the header).
   }
 }
 

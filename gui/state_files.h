@@ -22,13 +22,13 @@ std::string keep_bad_file(const std::string& path);
 constexpr size_t kMaxLayoutBytes = 1u << 20;
 
 /// Gives ImGui the panel layout in `path` (call after ImGui::CreateContext, before the first
-/// frame). Returns "" when it was read or there is none, else a sentence for the user: the file
-/// was refused and kept aside (or, if it could not be moved, left alone and `path` cleared, so
-/// that save_layout does not replace it).
-std::string load_layout(std::string& path);
+/// frame); true if there was one and it was read. A file that is refused is kept aside (or, if
+/// it could not be moved, left alone and `path` cleared, so that save_layout does not replace
+/// it), and `problem` says so in a sentence for the user.
+bool load_layout(std::string& path, std::string& problem);
 
-/// Writes ImGui's panel layout to `path` atomically (nothing when `path` is empty). Returns
-/// false if it could not be written.
-bool save_layout(const std::string& path);
+/// Writes ImGui's panel layout to `path` atomically (nothing when `path` is empty). A layout
+/// that cannot be written is not worth bothering the user: the next start lays the panels out.
+void save_layout(const std::string& path);
 
 }  // namespace bp::studio

@@ -13,7 +13,7 @@ void StudioApp::refuse_quit(const std::string& why) {
   }
   quit_ = false;
   quit_problem_ = why;
-  if (!quit_dialog_open_) open_quit_popup_ = true;
+  open_quit_popup_ = true;
 }
 
 void StudioApp::quit_dialog() {
