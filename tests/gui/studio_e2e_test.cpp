@@ -398,42 +398,6 @@ TEST_F(Studio, DraggingTheManualClassifiersArrowTurnsTheLine) {
   EXPECT_GT(w.at(1).get<double>(), 0.8) << "w2 grew with the arrow's y";
 }
 
-TEST_F(Studio, TheViewsOpenAtQuitComeBackWithTheirSettingsInRange) {
-  // The tangent lesson at 1280x800 (ε 0.3): ctrl+click on the ε slider at (600, 234) types 5 (the
-  // slider runs up to 1, and so does a session's ε: a typed value used to be taken as it was),
-  // then H opens the hidden space, ctrl+q quits. The autosave holds both views with the window's
-  // ε, 1, and opens again.
-  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
-  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
-                                     "\"$1\" --preset derivative_as_a_tangent --size 1280x800 &\n"
-                                     "pid=$!\n"
-                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
-                                     "sleep 1.5\n"
-                                     "xdotool mousemove 600 234 sleep 0.3 keydown Control_L sleep 0.3 click 1 sleep 0.3 keyup Control_L sleep 0.5\n"
-                                     "xdotool key --delay 100 ctrl+a BackSpace\n"
-                                     "xdotool type --delay 100 5\n"
-                                     "xdotool sleep 0.3 keydown Return sleep 0.2 keyup Return sleep 0.5\n"
-                                     "xdotool mousemove 600 720 sleep 0.3 keydown h sleep 0.2 keyup h sleep 0.8\n"
-                                     "xdotool keydown ctrl+q sleep 0.4 keyup ctrl+q\n"
-                                     "wait $pid\n";
-  const std::string env = "env XDG_STATE_HOME=" + (dir / "state").string() + " ";
-  const Outcome r = run(env + "xvfb-run -a -s '-screen 0 1280x800x24' sh " + (dir / "drive.sh").string() + " " + BACKPROP_STUDIO, dir);
-  const fs::path autosave = dir / "state" / "backprop-studio" / "autosave.json";
-  ASSERT_TRUE(fs::exists(autosave)) << r.err;
-  std::ifstream in(autosave);
-  const nlohmann::json views = nlohmann::json::parse(in).at("views");
-  const auto open = views.at("open").get<std::vector<std::string>>();
-  EXPECT_NE(std::find(open.begin(), open.end(), "tangent"), open.end()) << views.dump();
-  EXPECT_NE(std::find(open.begin(), open.end(), "hidden-space"), open.end()) << views.dump();
-  EXPECT_EQ(views.at("tangent").at("eps").get<double>(), 1.0) << "the typed 5, clamped to the slider's range";
-  // The next start restores it (a refused autosave would be moved aside with a message).
-  const Outcome again = run(env + "xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) +
-                                " --frames 20 --size 1280x800 --session " + autosave.string() + " --screenshot " + (dir / "again.png").string(),
-                            dir);
-  EXPECT_EQ(again.status, 0) << again.err;
-  EXPECT_TRUE(fs::exists(autosave)) << "the autosave was not moved aside";
-}
-
 TEST_F(Studio, WithoutASizeTheWindowFitsASmallScreen) {
   // The default window (1400x900) on a 1024x768 projector: shrunk to the screen, not cut off.
   const fs::path shot = dir / "shot.png";
@@ -554,6 +518,36 @@ nlohmann::json drive_and_quit(const fs::path& dir, const std::string& actions, c
     return {};
   }
   return nlohmann::json::parse(in);
+}
+
+TEST_F(Studio, TheViewsOpenAtQuitComeBackWithTheirSettingsInRange) {
+  // The tangent lesson at 1280x800 (ε 0.3): ctrl+click on the ε slider at (600, 234) types 5 (the
+  // slider runs up to 1, and so does a session's ε: a typed value used to be taken as it was),
+  // then H opens the hidden space, ctrl+q quits. The autosave holds both views with the window's
+  // ε, 1, and opens again.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  const nlohmann::json session =
+      drive_and_quit(dir,
+                     "xdotool mousemove 600 234 sleep 0.3 keydown Control_L sleep 0.3 click 1 sleep 0.3 keyup Control_L sleep 0.5\n"
+                     "xdotool key --delay 100 ctrl+a BackSpace\n"
+                     "xdotool type --delay 100 5\n"
+                     "xdotool sleep 0.3 keydown Return sleep 0.2 keyup Return sleep 0.5\n"
+                     "xdotool mousemove 600 720 sleep 0.3 keydown h sleep 0.2 keyup h sleep 0.8\n",
+                     "--preset derivative_as_a_tangent");
+  ASSERT_TRUE(session.contains("views")) << session.dump().substr(0, 300);
+  const nlohmann::json& views = session.at("views");
+  const auto open = views.at("open").get<std::vector<std::string>>();
+  EXPECT_NE(std::find(open.begin(), open.end(), "tangent"), open.end()) << views.dump();
+  EXPECT_NE(std::find(open.begin(), open.end(), "hidden-space"), open.end()) << views.dump();
+  EXPECT_EQ(views.at("tangent").at("eps").get<double>(), 1.0) << "the typed 5, clamped to the slider's range";
+  // The next start restores it (a refused autosave would be moved aside with a message).
+  const fs::path autosave = dir / "state" / "backprop-studio" / "autosave.json";
+  const Outcome again = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' " +
+                                std::string(BACKPROP_STUDIO) + " --frames 20 --size 1280x800 --session " + autosave.string() +
+                                " --screenshot " + (dir / "again.png").string(),
+                            dir);
+  EXPECT_EQ(again.status, 0) << again.err;
+  EXPECT_TRUE(fs::exists(autosave)) << "the autosave was not moved aside";
 }
 
 // The dataset thumbnails at 1280x800: four to a row from (33, 103), 57 pixels apart, in the
