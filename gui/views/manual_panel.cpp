@@ -130,7 +130,7 @@ void StudioApp::manual_panel() {
   // Bottom right of the window, over the panels' lower part: the canvas, where the line is
   // dragged, stays clear.
   const ImVec2 display = ImGui::GetIO().DisplaySize, size(em * 21, em * 16.5f);
-  place_view_window(ImVec2(display.x - size.x, display.y - size.y), size);
+  place_view_window("Manual classifier", ImVec2(display.x - size.x, display.y - size.y), size);
   if (!ImGui::Begin("Manual classifier", &show_manual_)) {
     ImGui::End();
     return;

@@ -102,7 +102,10 @@ void StudioApp::frame() {
   if (display.x != s_.laid_out_for.x || display.y != s_.laid_out_for.y) s_.reset_layout = true;
   s_.laid_out_for = display;
   s_.presenter ? presenter_layout(display) : normal_layout(display);
-  if (s_.reset_layout) place_inspector_ = true;  // the inspector is placed again too
+  if (s_.reset_layout) {  // the inspector and the teaching views are placed again too
+    place_inspector_ = true;
+    ++layout_generation_;
+  }
   s_.reset_layout = false;
   open_panels_ = false;
   // While a canvas image is pending, nothing floats over the canvas: the inspector, the dialog
@@ -198,14 +201,19 @@ void StudioApp::presenter_layout(ImVec2 display) {
   network_panel();
 }
 
-void StudioApp::place_view_window(ImVec2 pos, ImVec2 size) {
+void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size) {
+  // Where the user left it (this run, or the last one when the panels were kept too); at its
+  // default spot when it first appears after the panels were placed afresh.
+  int& placed = view_layout_[name];
+  const ImGuiCond cond = placed == layout_generation_ ? ImGuiCond_FirstUseEver : ImGuiCond_Always;
+  placed = layout_generation_;
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const float top = ImGui::GetFrameHeight();
   size.x = std::min(size.x, display.x), size.y = std::min(size.y, display.y - top);
   pos.x = std::clamp(pos.x, 0.0f, display.x - size.x);
   pos.y = std::clamp(pos.y, top, display.y - size.y);
-  ImGui::SetNextWindowSize(size, ImGuiCond_Appearing);
-  ImGui::SetNextWindowPos(pos, ImGuiCond_Appearing);
+  ImGui::SetNextWindowSize(size, cond);
+  ImGui::SetNextWindowPos(pos, cond);
 }
 
 void StudioApp::apply_lesson() {

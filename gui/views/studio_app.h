@@ -156,9 +156,11 @@ class StudioApp {
   /// The loss landscape and the optimizer race (landscape_panel.cpp). Key O.
   void landscape_panel();
   void start_landscape();
-  /// Places a teaching view's window when it appears: `size`, its top-left at `pos`, moved so
-  /// that it lies on the display below the menu bar.
-  void place_view_window(ImVec2 pos, ImVec2 size);
+  /// Places the teaching view window `name` (the title it is begun with): `size`, its top-left
+  /// at `pos`, moved so that it lies on the display below the menu bar, when it is first drawn
+  /// after the panels were placed afresh (a start with another window size or mode, a resize,
+  /// Reset panel layout); otherwise it stays where it was left, as the panels do.
+  void place_view_window(const char* name, ImVec2 pos, ImVec2 size);
   /// The manual classifier (manual_panel.cpp): w1, w2, b by hand, the loss live, and the hand-over
   /// to gradient descent; its separator and handles are drawn and dragged on the canvas. Key M.
   void manual_panel();
@@ -213,6 +215,8 @@ class StudioApp {
   bool open_quit_popup_ = false, quit_dialog_open_ = false, quit_anyway_ = false;
   bool quit_after_save_ = false;  ///< the open Save dialog came from that question: quit once saved
   bool open_panels_ = false;
+  int layout_generation_ = 0;             ///< how many times the panels were placed afresh
+  std::map<std::string, int> view_layout_;  ///< a view's layout_generation_ when last placed
   bool title_in_menu_ = false;  ///< the menu bar had room for the title this frame
   std::string dismissed_title_;  ///< a title closed on the banner
   struct Placed {

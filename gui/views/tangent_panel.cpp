@@ -27,8 +27,8 @@ std::string num(double v) {
 void StudioApp::tangent_panel() {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const float em = ImGui::GetFontSize();
-  ImGui::SetNextWindowSize(ImVec2(std::min(display.x * 0.9f, em * 34), std::min(display.y * 0.85f, em * 30)), ImGuiCond_Appearing);
-  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  const ImVec2 win(std::min(display.x * 0.9f, em * 34), std::min(display.y * 0.85f, em * 30));
+  place_view_window("Derivative as a tangent", ImVec2((display.x - win.x) / 2, (display.y - win.y) / 2), win);  // centred
   if (!ImGui::Begin("Derivative as a tangent", &show_tangent_)) {
     ImGui::End();
     return;

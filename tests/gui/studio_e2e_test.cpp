@@ -664,6 +664,31 @@ TEST_F(Studio, APanelMovedStaysThereAtTheNextStart) {
   EXPECT_EQ(layout_pos(layout, "Training"), moved);
 }
 
+TEST_F(Studio, AViewMovedStaysThereWhenClosedAndReopenedAndAtTheNextStart) {
+  // The hidden space view dragged by its title from (600, 72) 300 pixels left and 100 down, then
+  // closed and opened again (H, H): it stays where it was left, and so at the next start in the
+  // same window size and mode (views used to be put back at their default spot each time they
+  // appeared, and several restored at once covered each other).
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  const fs::path layout = dir / "state" / "backprop-studio" / "layout.ini";
+  drive_and_quit(dir, "", "--view hidden-space");
+  const std::string placed = layout_pos(layout, "Hidden space");
+  EXPECT_NE(placed, "") << "the view was in the saved layout";
+  drive_and_quit(dir,
+                 "xdotool mousemove 600 72 mousedown 1 sleep 0.2\n"
+                 "for i in 1 2 3 4 5 6 7 8 9 10; do xdotool mousemove $((600 - i * 30)) $((72 + i * 10)) sleep 0.05; done\n"
+                 "xdotool mouseup 1 sleep 0.5\n"
+                 "xdotool mousemove 600 760 sleep 0.3 key --delay 400 h h sleep 0.8\n",
+                 "--view hidden-space");
+  const std::string moved = layout_pos(layout, "Hidden space");
+  EXPECT_NE(moved, placed) << "the drag, or the view closed and opened again, left it at its default place";
+  drive_and_quit(dir, "", "--view hidden-space");
+  EXPECT_EQ(layout_pos(layout, "Hidden space"), moved);
+  // A resize places the panels afresh, and the view at its default spot with them.
+  drive_and_quit(dir, "xdotool search --name 'Backprop Studio' windowsize 1100 700 sleep 1\n", "--view hidden-space");
+  EXPECT_NE(layout_pos(layout, "Hidden space"), moved);
+}
+
 TEST_F(Studio, AStateFolderThatCannotBeWrittenIsSaidAtStartAndQuitAsks) {
   // XDG_STATE_HOME is a file, so the autosave cannot be written: the app says so when it starts
   // (banner and stderr), while the session can still be saved elsewhere. Ctrl+Q then does not
