@@ -338,8 +338,7 @@ int run(int argc, char** argv) {
     try {
       std::error_code ec;
       fs::create_directories(state_dir(), ec);
-      model.pause();
-      model.save_session(autosave);
+      model.save_session_to_quit(autosave);
       return "";
     } catch (const std::exception& e) {
       std::fprintf(stderr, "backprop-studio: the session could not be saved on exit: %s\n", e.what());

@@ -580,6 +580,17 @@ void AppModel::set_session_views(SessionViews v, uint64_t loaded) {
 
 void AppModel::save_session(const std::string& path) const { write_file_atomic(path, session_to_json(session())); }
 
+void AppModel::save_session_to_quit(const std::string& path) {
+  const bool was_playing = playing_;
+  pause();
+  try {
+    save_session(path);
+  } catch (...) {
+    if (was_playing) play();
+    throw;
+  }
+}
+
 void AppModel::load_session(const std::string& path) { apply_session(read_session(path)); }
 
 void AppModel::apply_session(SessionFile s) {

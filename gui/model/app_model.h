@@ -177,6 +177,9 @@ class AppModel {
   SessionFile session() const;
   /// Points, settings, weights and history as JSON (atomic write).
   void save_session(const std::string& path) const;
+  /// The save on quitting: training pauses, then the session is saved; when that fails (it
+  /// throws, as save_session does) a run that was playing goes on while the user is asked.
+  void save_session_to_quit(const std::string& path);
   /// A session or a preset (a session without points or weights: those are generated). A file
   /// that is refused (IoError) changes nothing.
   void load_session(const std::string& path);

@@ -201,6 +201,26 @@ TEST(AppModel, SessionRoundTripKeepsPointsSettingsWeightsAndHistory) {
   EXPECT_EQ(sb->grid, sa->grid);
 }
 
+TEST(AppModel, TheSaveOnQuittingPausesAndATrainingRunGoesOnWhenItFails) {
+  // A failed save on quitting leaves the user asked what to do: the run goes on meanwhile, as
+  // it was (it used to stay paused after "Stay"). A save that works leaves training paused.
+  TempDir dir;
+  AppModel m(false);
+  m.set_data_settings(simple_data());
+  m.play();
+  std::ofstream(dir.file("a-file")) << "x";
+  EXPECT_THROW(m.save_session_to_quit(dir.file("a-file") + "/autosave.json"), IoError);
+  EXPECT_TRUE(m.playing());
+  m.pause();
+  EXPECT_THROW(m.save_session_to_quit(dir.file("a-file") + "/autosave.json"), IoError);
+  EXPECT_FALSE(m.playing()) << "a paused run stays paused";
+  m.play();
+  m.save_session_to_quit(dir.file("autosave.json"));
+  EXPECT_FALSE(m.playing());
+  AppModel b(false);
+  b.load_session(dir.file("autosave.json"));
+}
+
 TEST(AppModel, BadSessionFilesAreRefusedAndChangeNothing) {
   TempDir dir;
   AppModel m(false);
