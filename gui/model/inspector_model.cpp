@@ -192,6 +192,23 @@ std::vector<int> InspectorModel::representatives() const {
 
 int InspectorModel::focus() const { return selected_ >= 0 ? selected_ : (stepper_ ? stepper_->current() : -1); }
 
+std::vector<std::string> InspectorModel::node_tip(int node) const {
+  if (!graph_ || !stepper_ || node < 0 || node >= static_cast<int>(graph_->nodes.size())) return {};
+  const explain::GNode& n = graph_->nodes[static_cast<size_t>(node)];
+  const explain::Stepper& st = *stepper_;
+  std::vector<std::string> lines{n.label + (n.op.empty() ? "" : "  [" + n.op + "]")};
+  const char* not_yet = "value ? (the forward pass has not reached it)";
+  if (graph_->level == explain::Level::Tensor) {
+    lines.push_back(n.shape);
+    lines.emplace_back(st.computed(node) ? "value " + n.value_text : not_yet);
+    if (st.has_grad(node) && !n.grad_text.empty() && n.grad_text != "-") lines.push_back("grad " + n.grad_text);
+    return lines;
+  }
+  lines.emplace_back(!st.computed(node) ? not_yet : n.scalar ? scalar::forward_formula(*n.scalar) : "value " + explain::format_number(n.value));
+  if (st.has_grad(node)) lines.push_back("d loss / d " + n.label + " = " + explain::format_number(st.grad(node)));
+  return lines;
+}
+
 int InspectorModel::find(const std::string& text, int after) const {
   if (!graph_ || text.empty()) return -1;
   const int n = static_cast<int>(graph_->nodes.size());

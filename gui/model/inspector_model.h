@@ -47,6 +47,11 @@ class InspectorModel {
   int selected() const { return selected_; }
   /// First node whose label contains `text` (case-sensitive), after `after`.
   int find(const std::string& text, int after = -1) const;
+  /// What the graph's tooltip says of a node, only as far as the stepper has gone (as its box and
+  /// the side panel do): its label and op; its value (a formula with numbers) once the forward
+  /// pass reached it, "value ?" before; d loss / d it once the backward pass reached it, as
+  /// accumulated so far (the tensor level: its shape, value and gradient summaries).
+  std::vector<std::string> node_tip(int node) const;
 
   /// For a parameter node at the scalar level: the central-difference gradient and its
   /// relative error against the stepper's (or the engine's) gradient.

@@ -181,15 +181,8 @@ void StudioApp::inspector_graph() {
     ImGui::EndPopup();
   }
   if (hovered_node >= 0) {
-    const explain::GNode& n = g.nodes[static_cast<size_t>(hovered_node)];
-    std::string tip = n.label + (n.op.empty() ? "" : "  [" + n.op + "]");
-    for (const std::string& part : g.level == explain::Level::Tensor
-                                       ? std::vector<std::string>{n.shape, "value " + n.value_text, "grad " + n.grad_text}
-                                   : n.scalar ? std::vector<std::string>{scalar::forward_formula(*n.scalar), "d loss / d " + n.label + " = " + num(n.grad)}
-                                              : std::vector<std::string>{}) {
-      tip += '\n';
-      tip += part;
-    }
+    std::string tip;
+    for (const std::string& line : inspector_.node_tip(hovered_node)) tip += (tip.empty() ? "" : "\n") + line;
     ImGui::SetTooltip("%s", tip.c_str());
     if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && io.MouseDragMaxDistanceSqr[0] < 9) inspector_.select(hovered_node);
   }

@@ -48,6 +48,52 @@ TEST(Inspector, TracesAPointAtEveryLevel) {
   EXPECT_LT(in.layout_ms(), 100.0);
 }
 
+// The last line of a node's tooltip that starts with `prefix` ("" when none does).
+std::string tip_line(const InspectorModel& in, int node, const std::string& prefix) {
+  for (const std::string& line : in.node_tip(node))
+    if (line.rfind(prefix, 0) == 0) return line;
+  return "";
+}
+
+TEST(Inspector, ANodesTooltipSaysOnlyWhatTheStepperHasComputed) {
+  // Hovering a box used to show its final value and gradient while the box itself said
+  // "value ?" (a spoiler mid-forward) or a gradient still being accumulated (two numbers for one
+  // node mid-backward).
+  AppModel m(false);
+  small_model(m);
+  InspectorModel in;
+  in.trace(m.points()[5], *m.snapshot(), m.config());
+  const explain::Graph& g = in.graph();
+  const int loss = g.root, x1 = in.find("x1");
+  ASSERT_GE(x1, 0);
+  in.stepper().step();
+  EXPECT_EQ(in.node_tip(loss).front(), g.nodes[static_cast<size_t>(loss)].label + "  [" + g.nodes[static_cast<size_t>(loss)].op + "]");
+  EXPECT_EQ(tip_line(in, loss, "value ?"), "value ? (the forward pass has not reached it)");
+  EXPECT_EQ(tip_line(in, loss, "d loss"), "");
+  // x1 feeds three products: its gradient is complete only once all three have passed theirs
+  // back. Until then the tooltip shows what has been accumulated, as the box does.
+  bool partial_seen = false;
+  while (in.stepper().step()) {
+    if (!in.stepper().has_grad(x1)) {
+      EXPECT_EQ(tip_line(in, x1, "d loss"), "");
+      continue;
+    }
+    const double so_far = in.stepper().grad(x1);
+    EXPECT_EQ(tip_line(in, x1, "d loss"), "d loss / d x1 = " + explain::format_number(so_far));
+    partial_seen |= std::abs(so_far - g.nodes[static_cast<size_t>(x1)].grad) > 1e-9;
+  }
+  EXPECT_TRUE(partial_seen) << "x1's gradient was never seen part-way accumulated";
+  EXPECT_EQ(tip_line(in, x1, "d loss"), "d loss / d x1 = " + explain::format_number(g.nodes[static_cast<size_t>(x1)].grad));
+  EXPECT_EQ(tip_line(in, loss, "value ?"), "");
+  // The tensor level: the loss's value only once computed.
+  in.set_level(explain::Level::Tensor);
+  const int tloss = in.graph().root;
+  EXPECT_EQ(tip_line(in, tloss, "value"), "value ? (the forward pass has not reached it)");
+  in.stepper().run_to_end();
+  EXPECT_EQ(tip_line(in, tloss, "value"), "value " + in.graph().nodes[static_cast<size_t>(tloss)].value_text);
+  EXPECT_TRUE(in.node_tip(-1).empty());
+}
+
 TEST(Inspector, DerivativeCheckAgrees) {
   AppModel m(false);
   small_model(m);
