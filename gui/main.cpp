@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <sstream>
@@ -27,6 +28,7 @@
 #include "render/gl.h"
 #include "render/heatmap_renderer.h"
 #include "state_files.h"
+#include "stop_signals.h"
 #include "views/glyph_ranges.h"
 #include "views/layout_check.h"
 #include "views/studio_app.h"
@@ -412,7 +414,16 @@ int run(int argc, char** argv) {
       std::vector<double> frame_ms;
       auto last = Clock::now();
       bool checked_open_panels = false;
+      catch_stop_signals();
       while (true) {
+        if (const int sig = stop_signal()) {
+          // A logout, kill or Ctrl+C: saved as on quitting, but nobody is left to ask on failure.
+          std::fprintf(stderr, "backprop-studio: %s: %s\n", strsignal(sig),
+                       autosave_on ? "saving the session and quitting" : "quitting");
+          if (autosave_on) save_on_exit();  // prints why when it cannot
+          status = 128 + sig;
+          break;
+        }
         if (glfwWindowShouldClose(window) || app.quit_requested()) {
           // Saved before the window closes: if it cannot be, the user is asked, not told afterwards.
           if (!autosave_on || app.quit_without_saving()) break;

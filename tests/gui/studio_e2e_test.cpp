@@ -774,6 +774,38 @@ TEST_F(Studio, TheCloseButtonSavesTheSessionOrAsksLikeCtrlQ) {
 #endif
 }
 
+TEST_F(Studio, ATerminateOrHangupSignalSavesTheSessionAndQuits) {
+  // kill, a logout or a closed terminal (SIGTERM, SIGHUP) used to end the app on the spot, and
+  // the session since the last start was lost. Now it is saved as on quitting, and the app exits
+  // with 128 + the signal; where it cannot be saved the app says why and still exits (nobody
+  // is left to ask). A second signal would end it at once.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  std::ofstream(dir / "not-a-folder") << "x";
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "for case in \"TERM state\" \"HUP not-a-folder\"; do\n"
+                                     "  set -- \"$1\" \"$2\" $case\n"
+                                     "  XDG_STATE_HOME=\"$2/$4\" \"$1\" --size 1024x768 --no-restore --train-steps 40 &\n"
+                                     "  pid=$!\n"
+                                     "  timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
+                                     "  sleep 1\n"
+                                     "  kill -$3 $pid\n"
+                                     "  for i in $(seq 60); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done\n"
+                                     "  if kill -0 $pid 2>/dev/null; then kill -9 $pid; echo \"$3: still running after 6 s\" >&2; fi\n"
+                                     "  wait $pid\n"
+                                     "  echo \"$3 exit $?\" >&2\n"
+                                     "done\n";
+  const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' sh " + (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(), dir);
+  EXPECT_EQ(r.err.find("still running"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("TERM exit 143"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("HUP exit 129"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("saving the session and quitting"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("could not be saved on exit"), std::string::npos) << "the unwritable folder's case says so: " << r.err;
+  std::ifstream in(dir / "state" / "backprop-studio" / "autosave.json");
+  ASSERT_TRUE(in) << "the session was not saved: " << r.err;
+  const nlohmann::json session = nlohmann::json::parse(in);
+  EXPECT_EQ(session.at("step").get<int>(), 40) << "the 40 steps trained before the signal";
+}
+
 TEST_F(Studio, ARefusedAutosaveIsKeptAndQuitWorksAtFullSpeed) {
   // A real, non-scripted start: the autosave was written by a newer version, so it cannot be
   // restored. It must be kept beside it (not overwritten at exit), the app must say so, and
