@@ -22,13 +22,13 @@
 #include "backprop/data.h"
 #include "backprop/errors.h"
 #include "backprop/explain.h"
+#include "backprop/stop_signals.h"
 #include "backprop/threads.h"
 #include "key_taps.h"
 #include "model/app_model.h"
 #include "render/gl.h"
 #include "render/heatmap_renderer.h"
 #include "state_files.h"
-#include "stop_signals.h"
 #include "views/glyph_ranges.h"
 #include "views/layout_check.h"
 #include "views/studio_app.h"
@@ -414,9 +414,9 @@ int run(int argc, char** argv) {
       std::vector<double> frame_ms;
       auto last = Clock::now();
       bool checked_open_panels = false;
-      catch_stop_signals();
+      bp::catch_stop_signals();
       while (true) {
-        if (const int sig = stop_signal()) {
+        if (const int sig = bp::stop_signal()) {
           // A logout, kill or Ctrl+C: saved as on quitting, but nobody is left to ask on failure.
           std::fprintf(stderr, "backprop-studio: %s: %s\n", strsignal(sig),
                        autosave_on ? "saving the session and quitting" : "quitting");

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -255,6 +256,29 @@ TEST_F(Cli, DivergingRunFailsAndKeepsTheOldModel) {
   EXPECT_NE(r.err.find("diverged"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("--lr"), std::string::npos) << r.err;
   EXPECT_EQ(slurp(path("m.json")), before);
+}
+
+TEST_F(Cli, ATerminatedRunStopsAfterItsStepAndWritesWhatWasTrained) {
+  // kill or Ctrl+C used to end a long run with nothing written. It now stops after the step
+  // under way: the model, log and plot asked for hold the steps trained, the message says how
+  // many, and the exit status is 128 + the signal.
+  const std::string cmd = "timeout --preserve-status -s TERM 2 " + cli_binary() + " train --steps 100000000 --hidden 4 --save " +
+                          path("m.json") + " --log " + path("log.csv") + " > " + path("stdout") + " 2> " + path("stderr") + " < /dev/null";
+  const int raw = std::system(cmd.c_str());
+  const std::string err = slurp(path("stderr"));
+  ASSERT_TRUE(WIFEXITED(raw)) << err;
+  EXPECT_EQ(WEXITSTATUS(raw), 128 + SIGTERM) << err;
+  const double stopped = field_after(err, "stopped after step ");
+  EXPECT_GT(stopped, 0);
+  EXPECT_NE(err.find("of 100000000; what was trained is reported, and written as asked"), std::string::npos) << err;
+  EXPECT_NE(slurp(path("stdout")).find("final  train loss"), std::string::npos);
+  // The log ends at that step, and the model loads and evaluates.
+  const std::string log = slurp(path("log.csv"));
+  const size_t last = log.rfind('\n', log.size() - 2);
+  ASSERT_NE(last, std::string::npos) << log;
+  EXPECT_EQ(std::stod(log.substr(last + 1)), stopped) << log;
+  const Outcome e = run("eval -m " + path("m.json"));
+  EXPECT_EQ(e.status, 0) << e.err;
 }
 
 TEST_F(Cli, PlotIsAPngOfTheRequestedSizeShowingBothClasses) {

@@ -1,5 +1,6 @@
 // backprop: train, evaluate, export, plot and benchmark without a display.
-// Exit status: 0 success, 1 failure (files, devices, a diverging run), 2 usage error.
+// Exit status: 0 success, 1 failure (files, devices, a diverging run), 2 usage error; a train run
+// stopped by a signal writes what it trained and exits 128 + the signal.
 #include "cli/backprop_cli.h"
 #include "backprop/errors.h"
 
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -16,6 +18,7 @@
 #include <CLI/CLI.hpp>
 
 #include "backprop/backprop.h"
+#include "backprop/stop_signals.h"
 #include "common/graph_image.h"
 #include "common/plot.h"
 #include "common/workloads.h"
@@ -435,9 +438,18 @@ struct TrainCommand {
     trainer.record();
     const auto t0 = std::chrono::steady_clock::now();
     auto last_print = t0;
+    // Ctrl+C, kill or a closed terminal stop the run after the step under way: what was trained
+    // is reported, logged, saved and plotted as asked, and the exit status says it stopped.
+    catch_stop_signals();
+    int64_t stopped_at = -1;
     for (int64_t s = 1; s <= steps; ++s) {
       trainer.step();
       if (trainer.diverged()) break;
+      if (stop_signal() && s < steps) {
+        stopped_at = s;
+        trainer.record();
+        break;
+      }
       if (s % every == 0 || s == steps) {
         const HistoryPoint& h = trainer.record();
         const auto now = std::chrono::steady_clock::now();
@@ -457,6 +469,10 @@ struct TrainCommand {
       }
     }
     if (tty) std::fprintf(stderr, "\n");
+    if (stopped_at >= 0)
+      std::fprintf(stderr, "backprop train: %s: stopped after step %lld of %lld; what was trained is reported%s\n", strsignal(stop_signal()),
+                   static_cast<long long>(stopped_at), static_cast<long long>(steps),
+                   save.empty() && log.empty() && plot.empty() ? "" : ", and written as asked");
     if (!log.empty()) {
       std::string csv = "step,train_loss,test_loss,train_accuracy,test_accuracy\n";
       char row[200];
@@ -492,7 +508,7 @@ struct TrainCommand {
       tools::render_training_plot(trainer, po).save_png(plot);
       if (!quiet) std::printf("saved plot to %s\n", plot.c_str());
     }
-    return 0;
+    return stop_signal() ? 128 + stop_signal() : 0;
   }
 };
 

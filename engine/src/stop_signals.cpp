@@ -1,9 +1,9 @@
-#include "stop_signals.h"
+#include "backprop/stop_signals.h"
 
 #include <csignal>
 #include <initializer_list>
 
-namespace bp::studio {
+namespace bp {
 namespace {
 
 volatile std::sig_atomic_t received = 0;
@@ -16,7 +16,7 @@ void catch_stop_signals() {
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
-  // The default action again after the first: a second signal ends the app at once. Calls the
+  // The default action again after the first: a second signal ends the program at once. Calls the
   // signal interrupts in other threads (a read, a wait) carry on.
   sa.sa_flags = SA_RESETHAND | SA_RESTART;
   for (int sig : {SIGTERM, SIGINT, SIGHUP}) {
@@ -29,4 +29,4 @@ void catch_stop_signals() {
 
 int stop_signal() { return received; }
 
-}  // namespace bp::studio
+}  // namespace bp

@@ -1,0 +1,51 @@
+// The stop signals: recorded, not fatal, the first time; fatal the second; left alone where the
+// program was started with them ignored. Each case runs in a death-test child, so this process's
+// own signal handling is untouched.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <cstdlib>
+
+#include "backprop/stop_signals.h"
+
+namespace bp {
+namespace {
+
+TEST(StopSignals, TheFirstIsRecordedAndTheSecondEndsTheProgram) {
+  EXPECT_EXIT(
+      {
+        catch_stop_signals();
+        if (stop_signal() != 0) std::_Exit(10);
+        std::raise(SIGTERM);
+        if (stop_signal() != SIGTERM) std::_Exit(11);  // alive, and the signal is known
+        std::raise(SIGTERM);                             // the default action again
+        std::_Exit(12);
+      },
+      ::testing::KilledBySignal(SIGTERM), "");
+}
+
+TEST(StopSignals, InterruptAndHangupAreRecordedToo) {
+  for (int sig : {SIGINT, SIGHUP})
+    EXPECT_EXIT(
+        {
+          catch_stop_signals();
+          std::raise(sig);
+          std::_Exit(stop_signal() == sig ? 0 : 1);
+        },
+        ::testing::ExitedWithCode(0), "")
+        << sig;
+}
+
+TEST(StopSignals, ASignalStartedIgnoredStaysIgnored) {
+  EXPECT_EXIT(
+      {
+        std::signal(SIGHUP, SIG_IGN);  // as nohup starts a program
+        catch_stop_signals();
+        std::raise(SIGHUP);
+        std::_Exit(stop_signal() == 0 ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
+}
+
+}  // namespace
+}  // namespace bp
