@@ -229,10 +229,23 @@ int run(int argc, char** argv) {
   }
   const std::string assets = find_dir(BACKPROP_ASSETS_DIR, "assets", "presets");
   const std::string shaders = find_dir(BACKPROP_SHADERS_DIR, "shaders", "heatmap.frag");
-  const std::string autosave = state_dir() + "/autosave.json";
+  // Windows open at once each keep their own autosave (state_files.h); a window that does not
+  // save reads the first's.
+  AutosaveSlot slot{state_dir() + "/autosave.json", 1};
+  if (!scripted && !no_autosave) slot = claim_autosave_slot();
+  const std::string autosave = slot.path;
 
   // ---- the model first: bad files fail before a window opens -----------------------------------
   AppModel model;
+  if (slot.number != 1) {
+    const std::string msg =
+        slot.number == 0 ? "Backprop Studio is open in " + std::to_string(kMaxAutosaveSlots) +
+                               " other windows: this one's session will not be saved on exit; keep your work with File > Save session."
+                         : "Another Backprop Studio window is open, so this one keeps its own session, in " +
+                               fs::path(autosave).filename().string() + " beside the autosave.";
+    std::fprintf(stderr, "backprop-studio: %s\n", msg.c_str());
+    model.set_message(msg);
+  }
   try {
     if (!preset.empty()) {
       const std::string p = fs::exists(preset) ? preset : assets + "/presets/" + preset + ".json";
@@ -255,7 +268,7 @@ int run(int argc, char** argv) {
                                              " beside the autosave (" + why + ").");
       }
     }
-    if (!scripted && !no_autosave) {
+    if (!scripted && !no_autosave && slot.number != 0) {
       // Said now, while the work can still be saved elsewhere, not in a terminal after the exit.
       const std::string why = state_dir_problem();
       if (!why.empty()) {
@@ -333,7 +346,7 @@ int run(int argc, char** argv) {
   }
   bool presenter_at_exit = presenter;
   // The session saved on exit: "" when saved, else why not (also on stderr).
-  const bool autosave_on = !scripted && !no_autosave;
+  const bool autosave_on = !scripted && !no_autosave && !autosave.empty();
   bool autosave_tried = false;
   auto save_on_exit = [&]() -> std::string {
     autosave_tried = true;

@@ -1,7 +1,11 @@
 #include "state_files.h"
 
+#include <fcntl.h>
 #include <imgui.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <ctime>
 #include <exception>
@@ -19,6 +23,23 @@ std::string state_dir() {
   const char* home = std::getenv("HOME");
   const std::string base = xdg && *xdg ? xdg : (home && *home ? std::string(home) + "/.local/state" : "/tmp");
   return base + "/backprop-studio";
+}
+
+AutosaveSlot claim_autosave_slot() {
+  const std::string dir = state_dir();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  for (int n = 1; n <= kMaxAutosaveSlots; ++n) {
+    const std::string path = dir + (n == 1 ? "/autosave.json" : "/autosave-" + std::to_string(n) + ".json");
+    // O_NONBLOCK: a FIFO or device left at the lock's name never blocks the start.
+    const int fd = ::open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0644);
+    if (fd < 0) return {dir + "/autosave.json", 1};  // no lock here: nobody to coordinate with
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return {path, n};  // fd stays open: the lock is held until exit
+    const int err = errno;
+    ::close(fd);
+    if (err != EWOULDBLOCK) return {dir + "/autosave.json", 1};
+  }
+  return {"", 0};
 }
 
 std::string state_dir_problem() {

@@ -10,6 +10,20 @@ namespace bp::studio {
 /// $XDG_STATE_HOME/backprop-studio, or ~/.local/state/backprop-studio.
 std::string state_dir();
 
+/// The session file this window autosaves to. Windows open at the same time each keep their own
+/// session, so that the last one closed does not overwrite the others': the first takes
+/// autosave.json, the next autosave-2.json, and so on. A window holds its file by a lock on
+/// <file>.lock until it exits (the system releases it if the app crashes).
+struct AutosaveSlot {
+  std::string path;  ///< the session file to restore and save
+  int number = 1;    ///< 1 for autosave.json; 0 when every slot is taken (nothing is saved)
+};
+constexpr int kMaxAutosaveSlots = 9;
+/// Takes the first free slot (call once; the lock is kept for the process's life). Where the
+/// state folder cannot be written, or a lock cannot be taken, slot 1 is returned: there is no
+/// other window to coordinate with that could be found.
+AutosaveSlot claim_autosave_slot();
+
 /// Creates the state folder if needed and checks that a file can be written in it: "" if so,
 /// else why not (the app then warns at start that the session will not be saved on exit).
 std::string state_dir_problem();

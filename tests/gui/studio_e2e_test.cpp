@@ -806,6 +806,39 @@ TEST_F(Studio, ATerminateOrHangupSignalSavesTheSessionAndQuits) {
   EXPECT_EQ(session.at("step").get<int>(), 40) << "the 40 steps trained before the signal";
 }
 
+TEST_F(Studio, TwoWindowsOpenAtOnceEachKeepTheirOwnSession) {
+  // Two windows of the app at once (two networks side by side): each used to save its session
+  // to autosave.json on exit, and the one closed last overwrote the other's. The second window
+  // now says that it keeps its own, in autosave-2.json; the first closed (40 steps) is in
+  // autosave.json, the second (70 steps) beside it.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "XDG_STATE_HOME=\"$2/state\" \"$1\" --size 1024x768 --no-restore --train-steps 40 2> \"$2/a.err\" &\n"
+                                     "a=$!\n"
+                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
+                                     "XDG_STATE_HOME=\"$2/state\" \"$1\" --size 1024x768 --no-restore --train-steps 70 2> \"$2/b.err\" &\n"
+                                     "b=$!\n"
+                                     "for i in $(seq 300); do\n"
+                                     "  [ \"$(xdotool search --onlyvisible --name 'Backprop Studio' | wc -l)\" -ge 2 ] && break; sleep 0.1\n"
+                                     "done\n"
+                                     "sleep 1\n"
+                                     "kill -TERM $a; wait $a\n"
+                                     "kill -TERM $b; wait $b\n";
+  const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' sh " + (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(), dir);
+  std::ifstream b_err(dir / "b.err");
+  const std::string second((std::istreambuf_iterator<char>(b_err)), std::istreambuf_iterator<char>());
+  EXPECT_NE(second.find("Another Backprop Studio window is open, so this one keeps its own session, in autosave-2.json"), std::string::npos)
+      << second << r.err;
+  const fs::path state = dir / "state" / "backprop-studio";
+  auto step_in = [&](const char* name) {
+    std::ifstream in(state / name);
+    if (!in) return -1;
+    return nlohmann::json::parse(in).at("step").get<int>();
+  };
+  EXPECT_EQ(step_in("autosave.json"), 40) << "the first window's session";
+  EXPECT_EQ(step_in("autosave-2.json"), 70) << "the second window's session";
+}
+
 TEST_F(Studio, ARefusedAutosaveIsKeptAndQuitWorksAtFullSpeed) {
   // A real, non-scripted start: the autosave was written by a newer version, so it cannot be
   // restored. It must be kept beside it (not overwritten at exit), the app must say so, and
