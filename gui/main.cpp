@@ -26,6 +26,7 @@
 #include "backprop/threads.h"
 #include "key_taps.h"
 #include "model/app_model.h"
+#include "model/autosaver.h"
 #include "render/gl.h"
 #include "render/heatmap_renderer.h"
 #include "state_files.h"
@@ -134,6 +135,9 @@ int run(int argc, char** argv) {
   cli.add_flag("--presenter", presenter, "start in presenter mode (large fonts, high contrast)");
   cli.add_flag("--no-restore", no_restore, "do not restore the last session");
   cli.add_flag("--no-autosave", no_autosave, "do not save the session on exit");
+  double autosave_every = 30;
+  cli.add_option("--autosave-every", autosave_every, "while the app runs, save the session every this many seconds when it changed (0: only on exit)")
+      ->capture_default_str();
   cli.add_flag("--check-layout", check_layout_flag,
                "after the last frame, list text that is cut off or windows off the display; exit 3 if any (with --frames)");
   cli.add_flag("--report-fps", report, "print frame rate and boundary updates per second on exit");
@@ -167,6 +171,10 @@ int run(int argc, char** argv) {
   if (frames < 0 || train_steps < 0 || train_steps > kMaxTrainSteps) {
     std::fprintf(stderr, "backprop-studio: error: --frames must be >= 0 and --train-steps in 0..%lld (for longer runs use 'backprop train')\n",
                  static_cast<long long>(kMaxTrainSteps));
+    return 2;
+  }
+  if (!(autosave_every >= 0 && autosave_every <= 86400)) {
+    std::fprintf(stderr, "backprop-studio: error: --autosave-every: expected 0 (only on exit) to 86400 seconds\n");
     return 2;
   }
   if (speed && !(*speed >= 0 && *speed <= kAppMaxSpeed)) {
@@ -262,7 +270,7 @@ int run(int argc, char** argv) {
         std::string why = e.what();
         if (why.rfind(autosave + ": ", 0) == 0) why.erase(0, autosave.size() + 2);
         std::fprintf(stderr, "backprop-studio: the last session could not be restored (%s); %s\n", e.what(),
-                     kept.empty() ? "it could not be moved aside and will be overwritten at exit" : ("it was kept as " + kept).c_str());
+                     kept.empty() ? "it could not be moved aside and will be overwritten when this session is saved" : ("it was kept as " + kept).c_str());
         model.set_message(kept.empty() ? "Could not restore the last session (" + why + ")."
                                        : "Could not restore the last session; kept it as " + fs::path(kept).filename().string() +
                                              " beside the autosave (" + why + ").");
@@ -348,8 +356,12 @@ int run(int argc, char** argv) {
   // The session saved on exit: "" when saved, else why not (also on stderr).
   const bool autosave_on = !scripted && !no_autosave && !autosave.empty();
   bool autosave_tried = false;
+  // Saves while the app runs too: a crash or a SIGKILL loses at most autosave_every seconds.
+  Autosaver autosaver(model, autosave_on ? autosave : "", std::chrono::milliseconds(static_cast<int64_t>(autosave_every * 1000)),
+                      std::chrono::steady_clock::now());
   auto save_on_exit = [&]() -> std::string {
     autosave_tried = true;
+    autosaver.finish();  // a save under way ends first: the one on exit is the last word
     try {
       std::error_code ec;
       fs::create_directories(state_dir(), ec);
@@ -444,6 +456,10 @@ int run(int argc, char** argv) {
           if (why.empty()) break;
           glfwSetWindowShouldClose(window, GLFW_FALSE);
           app.refuse_quit(why);
+        }
+        if (const std::string problem = autosaver.tick(Clock::now()); !problem.empty()) {
+          std::fprintf(stderr, "backprop-studio: %s\n", problem.c_str());
+          model.set_message(problem);
         }
         key_taps_new_frame();
         glfwPollEvents();

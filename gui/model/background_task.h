@@ -40,6 +40,10 @@ class BackgroundTask {
       return std::nullopt;
     }
   }
+  /// Waits for the computation to finish (its result is then ready for poll).
+  void wait() const {
+    if (future_.valid()) future_.wait();
+  }
   /// Asks the computation to stop and waits for it.
   void cancel() {
     if (!future_.valid()) return;

@@ -12,6 +12,7 @@
 #include "backprop/errors.h"
 
 #include "model/app_model.h"
+#include "model/autosaver.h"
 
 namespace bp::studio {
 namespace {
@@ -219,6 +220,68 @@ TEST(AppModel, TheSaveOnQuittingPausesAndATrainingRunGoesOnWhenItFails) {
   EXPECT_FALSE(m.playing());
   AppModel b(false);
   b.load_session(dir.file("autosave.json"));
+}
+
+TEST(AppModel, TheAutosaverWritesAChangedSessionWhenDueAndOffTheUiThread) {
+  // Only the exit used to save the session: a crash or a SIGKILL lost everything since the start.
+  TempDir dir;
+  AppModel m(false);
+  m.set_data_settings(simple_data());
+  m.pump();
+  using namespace std::chrono_literals;
+  const auto t0 = Autosaver::Clock::now();
+  Autosaver saver(m, dir.file("autosave.json"), 30s, t0);
+  EXPECT_EQ(saver.tick(t0 + 29s), "");
+  EXPECT_EQ(saver.finish(), "");
+  EXPECT_FALSE(fs::exists(dir.file("autosave.json"))) << "not due yet";
+  saver.tick(t0 + 30s);
+  EXPECT_EQ(saver.finish(), "");
+  ASSERT_EQ(saver.saves(), 1);
+  AppModel b(false);
+  b.load_session(dir.file("autosave.json"));
+  EXPECT_EQ(b.points(), m.points());
+  // Unchanged: due again, but not written again.
+  const auto written = fs::last_write_time(dir.file("autosave.json"));
+  saver.tick(t0 + 61s);
+  saver.finish();
+  EXPECT_EQ(saver.saves(), 1);
+  EXPECT_EQ(fs::last_write_time(dir.file("autosave.json")), written);
+  // A point added and 40 steps trained: written at the next due time, not before.
+  m.add_point(0.3f, -0.4f, 1);
+  m.run_steps(40);
+  saver.tick(t0 + 70s);
+  saver.finish();
+  EXPECT_EQ(saver.saves(), 1);
+  saver.tick(t0 + 91s);
+  saver.finish();
+  EXPECT_EQ(saver.saves(), 2);
+  AppModel c(false);
+  c.load_session(dir.file("autosave.json"));
+  c.pump();
+  EXPECT_EQ(c.points(), m.points());
+  EXPECT_EQ(c.snapshot()->step, 40);
+}
+
+TEST(AppModel, AFailingAutosaveIsSaidOnceUntilOneWorksAndZeroNeverSaves) {
+  TempDir dir;
+  AppModel m(false);
+  m.set_data_settings(simple_data());
+  using namespace std::chrono_literals;
+  std::ofstream(dir.file("a-file")) << "x";
+  const auto t0 = Autosaver::Clock::now();
+  Autosaver failing(m, dir.file("a-file") + "/autosave.json", 10s, t0);
+  failing.tick(t0 + 10s);
+  const std::string said = failing.finish();
+  EXPECT_NE(said.find("The session could not be autosaved ("), std::string::npos) << said;
+  EXPECT_NE(said.find("a-file"), std::string::npos) << said;
+  EXPECT_NE(said.find("tried again every 10 s"), std::string::npos) << said;
+  failing.tick(t0 + 20s);
+  EXPECT_EQ(failing.finish(), "") << "said once";
+  EXPECT_EQ(failing.saves(), 0);
+  Autosaver never(m, dir.file("never.json"), 0s, t0);
+  never.tick(t0 + 100000s);
+  never.finish();
+  EXPECT_FALSE(fs::exists(dir.file("never.json")));
 }
 
 TEST(AppModel, BadSessionFilesAreRefusedAndChangeNothing) {
