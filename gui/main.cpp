@@ -289,6 +289,9 @@ int run(int argc, char** argv) {
   } catch (const std::exception& e) {
     die(e.what());
   }
+  // From here on a stop signal ends the app as a quit does (the frame loop saves the session):
+  // one during --train-steps stops that training after its chunk.
+  bp::catch_stop_signals();
   if (train_steps > 0) {
     // In chunks, with progress on a terminal: a long run before the window opens is not a hang.
     const auto t0 = std::chrono::steady_clock::now();
@@ -303,7 +306,7 @@ int run(int argc, char** argv) {
                      static_cast<long long>(train_steps));
         printed = true;
       }
-      if (model.snapshot()->diverged) break;
+      if (model.snapshot()->diverged || bp::stop_signal()) break;
     }
     if (printed) std::fprintf(stderr, "\n");
   }
@@ -439,7 +442,6 @@ int run(int argc, char** argv) {
       std::vector<double> frame_ms;
       auto last = Clock::now();
       bool checked_open_panels = false;
-      bp::catch_stop_signals();
       while (true) {
         if (const int sig = bp::stop_signal()) {
           // A logout, kill or Ctrl+C: saved as on quitting, but nobody is left to ask on failure.
