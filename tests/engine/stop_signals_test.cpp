@@ -1,6 +1,7 @@
 // The stop signals: recorded, not fatal, the first time; fatal the second; left alone where the
 // program was started with them ignored. Each case runs in a death-test child, so this process's
-// own signal handling is untouched.
+// own signal handling is untouched; "threadsafe" children start afresh rather than fork a process
+// whose other tests left threads running.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -11,7 +12,12 @@
 namespace bp {
 namespace {
 
-TEST(StopSignals, TheFirstIsRecordedAndTheSecondEndsTheProgram) {
+class StopSignals : public ::testing::Test {
+ protected:
+  void SetUp() override { GTEST_FLAG_SET(death_test_style, "threadsafe"); }
+};
+
+TEST_F(StopSignals, TheFirstIsRecordedAndTheSecondEndsTheProgram) {
   EXPECT_EXIT(
       {
         catch_stop_signals();
@@ -24,7 +30,7 @@ TEST(StopSignals, TheFirstIsRecordedAndTheSecondEndsTheProgram) {
       ::testing::KilledBySignal(SIGTERM), "");
 }
 
-TEST(StopSignals, InterruptAndHangupAreRecordedToo) {
+TEST_F(StopSignals, InterruptAndHangupAreRecordedToo) {
   for (int sig : {SIGINT, SIGHUP})
     EXPECT_EXIT(
         {
@@ -36,7 +42,7 @@ TEST(StopSignals, InterruptAndHangupAreRecordedToo) {
         << sig;
 }
 
-TEST(StopSignals, ASignalStartedIgnoredStaysIgnored) {
+TEST_F(StopSignals, ASignalStartedIgnoredStaysIgnored) {
   EXPECT_EXIT(
       {
         std::signal(SIGHUP, SIG_IGN);  // as nohup starts a program
