@@ -250,7 +250,7 @@ int run(int argc, char** argv) {
         slot.number == 0 ? "Backprop Studio is open in " + std::to_string(kMaxAutosaveSlots) +
                                " other windows: this one's session will not be saved on exit; keep your work with File > Save session."
                          : "Another Backprop Studio window is open, so this one keeps its own session, in " +
-                               fs::path(autosave).filename().string() + " beside the autosave.";
+                               fs::path(autosave).filename().string() + " (File > Open autosaved session).";
     std::fprintf(stderr, "backprop-studio: %s\n", msg.c_str());
     model.set_message(msg);
   }
@@ -412,6 +412,7 @@ int run(int argc, char** argv) {
     if (heatmap) {
       StudioApp app(model, *heatmap, fonts, assets);
       app.settings().presenter = presenter;
+      if (!scripted) app.settings().autosave_folder = state_dir();
       // The panels where they were left, when the window opens at the size and in the mode they
       // were laid out for; otherwise (and after any resize) they are placed afresh.
       const auto [ww, wh] = unscaled_window_size(window);

@@ -34,15 +34,15 @@ DialogKind kind_of(PathAction a) {
 
 }  // namespace
 
-void StudioApp::ask_path(PathAction a, const char* initial) {
+void StudioApp::ask_path(PathAction a, const char* initial, const std::string& folder) {
   path_action_ = a;
   quit_after_save_ = false;
   enter_released_ = false;  // an Enter that opened the dialog does not also accept its default name
   std::snprintf(path_buf_, sizeof path_buf_, "%s", initial);
   path_error_.clear();
   confirm_replace_.clear();
-  // The folder of the last dialog (the working folder at first), listed afresh.
-  browser_.list(browser_.folder(), kind_of(a).extensions);
+  // The folder asked for, else that of the last dialog (the working folder at first), listed afresh.
+  browser_.list(folder.empty() ? browser_.folder() : folder, kind_of(a).extensions);
   open_path_popup_ = true;
 }
 

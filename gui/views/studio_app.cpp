@@ -338,6 +338,8 @@ void StudioApp::main_menu() {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open session...")) ask_path(PathAction::OpenSession, "session.json");
+    if (!s_.autosave_folder.empty() && ImGui::MenuItem("Open autosaved session..."))
+      ask_path(PathAction::OpenSession, "autosave.json", s_.autosave_folder);
     if (ImGui::MenuItem("Save session...")) ask_path(PathAction::SaveSession, "session.json");
     ImGui::Separator();
     if (ImGui::MenuItem("Import points (CSV)...")) ask_path(PathAction::ImportCsv, "points.csv");

@@ -48,6 +48,9 @@ struct ViewSettings {
   Region view{-6, 6, -6, 6};   ///< the plane shown on the canvas (pan and zoom)
   bool reset_layout = true;    ///< place the panels at their default positions this frame
   ImVec2 laid_out_for{0, 0};   ///< the display size the panels were last placed for
+  /// The folder of the autosaved sessions (one per window open at once), offered by File > Open
+  /// autosaved session; "" for none.
+  std::string autosave_folder;
 };
 
 /// The UI font at three sizes (main.cpp bakes them): normal text, presenter mode, and presenter
@@ -182,8 +185,9 @@ class StudioApp {
   void inspector_graph();    ///< inspector_graph.cpp
   void inspector_details();  ///< inspector_details.cpp
   void neuron_table(const InspectorModel::NeuronDetail& d, const std::string& name, bool grads);
-  /// File dialogs (file_dialog.cpp): ask_path opens one for `a`, with `initial` as the name.
-  void ask_path(PathAction a, const char* initial);
+  /// File dialogs (file_dialog.cpp): ask_path opens one for `a`, with `initial` as the name, in
+  /// `folder` (default: the last dialog's).
+  void ask_path(PathAction a, const char* initial, const std::string& folder = "");
   void file_dialog();
   /// Carries out the dialog's action on `path`; throws when it cannot (the dialog shows why).
   void run_path_action(const std::string& path);

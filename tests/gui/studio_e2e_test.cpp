@@ -308,7 +308,7 @@ TEST_F(Studio, SaveCanvasAsPngFromTheMenuSavesTheCanvasAlone) {
                                      "pid=$!\n"
                                      "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"  // the window is up
                                      "sleep 1.5\n"
-                                     "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 80 133 click 1 sleep 0.7\n"
+                                     "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 80 155 click 1 sleep 0.7\n"
                                      "xdotool type --delay 30 \"$2\"\n"  // the path box has the focus, its text selected
                                      "sleep 0.3\n"
                                      "xdotool keydown Return sleep 0.3 keyup Return\n"
@@ -346,7 +346,7 @@ TEST_F(Studio, SavingOverAFileAsksFirstAndEnterConfirms) {
                                      "pid=$!\n"
                                      "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
                                      "sleep 1.5\n"
-                                     "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 60 62 click 1 sleep 0.7\n"  // Save session...
+                                     "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 60 84 click 1 sleep 0.7\n"  // Save session...
                                      "xdotool type --delay 30 keep.json\n"
                                      "sleep 0.3\n"
                                      "xdotool keydown Return sleep 0.3 keyup Return\n"
@@ -386,7 +386,7 @@ TEST_F(Studio, DraggingTheManualClassifiersArrowTurnsTheLine) {
                                      "xdotool mousemove 662 270 sleep 0.3 mousedown 1\n"
                                      "for i in 1 2 3 4 5 6 7 8 9 10; do xdotool mousemove $((662 + i * 6)) $((270 - i * 10)) sleep 0.05; done\n"
                                      "xdotool mouseup 1 sleep 0.5\n"
-                                     "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 60 62 click 1 sleep 0.7\n"  // Save session...
+                                     "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 60 84 click 1 sleep 0.7\n"  // Save session...
                                      "xdotool type --delay 30 turned.json\n"
                                      "sleep 0.3\n"
                                      "xdotool keydown Return sleep 0.3 keyup Return\n"
@@ -862,6 +862,23 @@ TEST_F(Studio, TwoWindowsOpenAtOnceEachKeepTheirOwnSession) {
   };
   EXPECT_EQ(step_in("autosave.json"), 40) << "the first window's session";
   EXPECT_EQ(step_in("autosave-2.json"), 70) << "the second window's session";
+}
+
+TEST_F(Studio, FileOpenAutosavedSessionListsTheStateFolder) {
+  // Another window's session (autosave-2.json) sits in a hidden folder; File > Open autosaved
+  // session opens the dialog there. Here it holds the regression preset: opened by name, it is
+  // the session this window then saves on quitting.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  const fs::path state = dir / "state" / "backprop-studio";
+  fs::create_directories(state);
+  fs::copy_file(fs::path(BACKPROP_ASSETS_DIR) / "presets" / "regression_bumps.json", state / "autosave-2.json");
+  const nlohmann::json session = drive_and_quit(dir,
+                                                "xdotool mousemove 22 12 click 1 sleep 0.6 mousemove 90 62 click 1 sleep 0.8\n"
+                                                "xdotool key --delay 100 ctrl+a BackSpace\n"
+                                                "xdotool type --delay 50 autosave-2.json\n"
+                                                "xdotool sleep 0.3 keydown Return sleep 0.2 keyup Return sleep 0.8\n");
+  ASSERT_TRUE(session.contains("data")) << session.dump().substr(0, 300);
+  EXPECT_EQ(session.at("data").at("dataset"), "pg-multigauss") << "the session opened from the state folder";
 }
 
 TEST_F(Studio, ARefusedAutosaveIsKeptAndQuitWorksAtFullSpeed) {
