@@ -242,6 +242,8 @@ int run(int argc, char** argv) {
   AutosaveSlot slot{state_dir() + "/autosave.json", 1};
   if (!scripted && !no_autosave) slot = claim_autosave_slot();
   const std::string autosave = slot.path;
+  // The session saved on exit and while the app runs (none when every slot is taken).
+  const bool autosave_on = !scripted && !no_autosave && !autosave.empty();
 
   // ---- the model first: bad files fail before a window opens -----------------------------------
   AppModel model;
@@ -276,7 +278,7 @@ int run(int argc, char** argv) {
                                              " beside the autosave (" + why + ").");
       }
     }
-    if (!scripted && !no_autosave && slot.number != 0) {
+    if (autosave_on) {
       // Said now, while the work can still be saved elsewhere, not in a terminal after the exit.
       const std::string why = state_dir_problem();
       if (!why.empty()) {
@@ -356,12 +358,11 @@ int run(int argc, char** argv) {
     }
   }
   bool presenter_at_exit = presenter;
-  // The session saved on exit: "" when saved, else why not (also on stderr).
-  const bool autosave_on = !scripted && !no_autosave && !autosave.empty();
   bool autosave_tried = false;
   // Saves while the app runs too: a crash or a SIGKILL loses at most autosave_every seconds.
   Autosaver autosaver(model, autosave_on ? autosave : "", std::chrono::milliseconds(static_cast<int64_t>(autosave_every * 1000)),
                       std::chrono::steady_clock::now());
+  // The session saved on exit: "" when saved, else why not (also on stderr).
   auto save_on_exit = [&]() -> std::string {
     autosave_tried = true;
     autosaver.finish();  // a save under way ends first: the one on exit is the last word
