@@ -102,9 +102,8 @@ void StudioApp::data_panel() {
     fill_but_label("noise %");
     ImGui::SliderInt("noise %", &noise_pct, 0, 100, "%d", ImGuiSliderFlags_AlwaysClamp);
     if (ImGui::IsItemDeactivatedAfterEdit()) d.noise = static_cast<float>(noise_pct) / 100.0f, changed = true;
-    int seed = static_cast<int>(d.seed % 1000000);
     fill_but_label("seed");
-    if (ImGui::InputInt("seed", &seed)) d.seed = static_cast<uint64_t>(std::max(0, seed)), changed = true;
+    changed |= seed_input("seed", d.seed);
     if (ImGui::Button("Regenerate (G)")) {
       m_.regenerate();
       fit_view();

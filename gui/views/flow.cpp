@@ -14,6 +14,23 @@ float button_width(const char* label) {
   return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
 }
 
+float combo_width(const std::vector<std::string>& names) {
+  float widest = 0;
+  for (const std::string& n : names) widest = std::max(widest, ImGui::CalcTextSize(n.c_str(), nullptr, true).x);
+  return widest + 2 * ImGui::GetStyle().FramePadding.x + ImGui::GetFrameHeight();  // the arrow button is square
+}
+
+float stepper_width(const char* widest) {
+  // ImGui::InputInt draws the text field, then two square buttons, each after ItemInnerSpacing.
+  const ImGuiStyle& s = ImGui::GetStyle();
+  return ImGui::CalcTextSize(widest).x + 2 * s.FramePadding.x + 2 * (ImGui::GetFrameHeight() + s.ItemInnerSpacing.x);
+}
+
+bool seed_input(const char* label, uint64_t& seed) {
+  const uint64_t one = 1, ten = 10;  // ImGui clamps the buttons' steps at the type's limits
+  return ImGui::InputScalar(label, ImGuiDataType_U64, &seed, &one, &ten, "%llu");
+}
+
 float labelled_width(const char* label, float control_w) {
   const float text = ImGui::CalcTextSize(label, nullptr, true).x;
   return control_w + (text > 0 ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0);

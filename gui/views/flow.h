@@ -4,12 +4,23 @@
 #pragma once
 #include <imgui.h>
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 namespace bp::studio {
 
 /// Before an item `width` pixels wide that follows another: the same row when it fits.
 void same_line_if_fits(float width);
 /// A button's width for its label (the text before any "##").
 float button_width(const char* label);
+/// A combo box wide enough to show the widest of `names` in full, beside its arrow button.
+float combo_width(const std::vector<std::string>& names);
+/// An integer field with its - and + buttons, wide enough to show `widest` (e.g. "99999") in full.
+float stepper_width(const char* widest);
+/// A random seed's field, with - and + buttons: it shows the whole seed (any 64-bit value a
+/// session holds), and the buttons stop at 0 and at the largest. True when the seed changed.
+bool seed_input(const char* label, uint64_t& seed);
 /// A framed control `control_w` wide with its label on the right, as ImGui draws them.
 float labelled_width(const char* label, float control_w);
 /// The next framed control fills the rest of the row but for its label, to its right, and

@@ -55,7 +55,7 @@ void StudioApp::inspector_panel() {
   }
   // ---- toolbar -----------------------------------------------------------------------------
   int level = static_cast<int>(inspector_.level());
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+  ImGui::SetNextItemWidth(combo_width({"scalar", "neuron", "tensor"}));
   if (ImGui::Combo("level", &level, "scalar\0neuron\0tensor\0")) {
     inspector_.set_level(static_cast<explain::Level>(level));
     fit_graph_ = true;

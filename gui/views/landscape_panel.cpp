@@ -82,9 +82,16 @@ void StudioApp::landscape_panel() {
       for (int64_t i = 0; i < snap->weights[l].in; ++i) params.push_back({static_cast<int>(l), o, i, false});
       params.push_back({static_cast<int>(l), o, 0, true});
     }
+  // As wide as the longest name (DejaVu's digits are all one width, so that is the widest).
+  std::string longest;
+  for (const ParameterRef& q : params) {
+    std::string name = parameter_label(q);
+    if (name.size() > longest.size()) longest = std::move(name);
+  }
+  const float combo_w = combo_width({longest});
   auto param_combo = [&](const char* label, ParameterRef& p) {
     if (std::find(params.begin(), params.end(), p) == params.end()) p = params.front(), changed = true;
-    ImGui::SetNextItemWidth(em * 9);
+    ImGui::SetNextItemWidth(combo_w);
     if (ImGui::BeginCombo(label, parameter_label(p).c_str())) {
       for (const ParameterRef& q : params)
         if (ImGui::Selectable(parameter_label(q).c_str(), q == p)) p = q, changed = true;
@@ -93,7 +100,7 @@ void StudioApp::landscape_panel() {
   };
   if (!req.random_directions) {
     param_combo("x axis", req.a);
-    same_line_if_fits(labelled_width("y axis", em * 9));
+    same_line_if_fits(labelled_width("y axis", combo_w));
     if (req.b == req.a) req.b = params.size() > 1 ? params[1] : params.front();
     param_combo("y axis", req.b);
   }

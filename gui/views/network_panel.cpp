@@ -47,6 +47,25 @@ bool enum_combo(const char* label, E& value, const std::vector<E>& options, Name
   return changed;
 }
 
+// The width of a combo box offering `options`: the widest name shows in full.
+template <class E, class Names>
+float options_width(const std::vector<E>& options, Names name) {
+  std::vector<std::string> names;
+  for (E o : options) names.emplace_back(name(o));
+  return combo_width(names);
+}
+
+// The width of a learning-rate combo offering `list`.
+float rates_width(const float* list, size_t n) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < n; ++i) {
+    char item[32];
+    std::snprintf(item, sizeof item, "%g", static_cast<double>(list[i]));
+    names.emplace_back(item);
+  }
+  return combo_width(names);
+}
+
 float dist_to_segment(ImVec2 p, ImVec2 a, ImVec2 b) {
   const float dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
   const float t = len2 > 0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0f, 1.0f) : 0.0f;
@@ -94,8 +113,9 @@ void StudioApp::network_panel() {
     ImGui::Text("%2lld", static_cast<long long>(c.hidden[i]));
     ImGui::SameLine();
     if (ImGui::SmallButton("+") && c.hidden[i] < kAppMaxHiddenWidth) c.hidden[i]++, edited = true;
-    same_line_if_fits(ImGui::GetFontSize() * 4.5f);
-    fill_but_label("##act", ImGui::GetFontSize() * 4.5f);
+    const float act_w = options_width(all_activations(), activation_name);
+    same_line_if_fits(act_w);
+    fill_but_label("##act", act_w);
     if (enum_combo("##act", per_layer[i], all_activations(), activation_name)) {
       c.activations = per_layer;
       edited = true;
@@ -131,45 +151,45 @@ void StudioApp::network_panel() {
   ImGui::EndChild();
 
   if (ImGui::CollapsingHeader("Optimizer and loss", ImGuiTreeNodeFlags_DefaultOpen)) {
-    // Each control continues the row while it fits; `width` is the control alone, in ems.
+    // Each control continues the row while it fits; `w` is the control alone, in pixels: a combo
+    // box is as wide as its widest option, a field as wide as its largest value.
+    const float em = ImGui::GetFontSize();
     bool first = true;
-    auto next = [&](const char* label, float width) {
-      const float w = ImGui::GetFontSize() * width;
+    auto next = [&](const char* label, float w) {
       if (!first) same_line_if_fits(labelled_width(label, w));
       first = false;
       ImGui::SetNextItemWidth(std::min(w, ImGui::GetContentRegionAvail().x - labelled_width(label, 0)));
     };
-    std::vector<LossKind> losses = c.problem == Problem::Binary ? std::vector<LossKind>{LossKind::BCE, LossKind::Hinge, LossKind::MSE}
-                                   : c.problem == Problem::MultiClass ? std::vector<LossKind>{LossKind::SoftmaxCE}
-                                                                      : std::vector<LossKind>{LossKind::MSE};
-    next("loss", 7);
+    const std::vector<LossKind> losses = c.problem == Problem::Binary       ? std::vector<LossKind>{LossKind::BCE, LossKind::Hinge, LossKind::MSE}
+                                         : c.problem == Problem::MultiClass ? std::vector<LossKind>{LossKind::SoftmaxCE}
+                                                                            : std::vector<LossKind>{LossKind::MSE};
+    next("loss", options_width(losses, loss_name));
     edited |= enum_combo("loss", c.loss, losses, loss_name);
-    next("optimizer", 7);
-    edited |= enum_combo("optimizer", c.optimizer,
-                         std::vector<OptimizerKind>{OptimizerKind::SGD, OptimizerKind::Momentum, OptimizerKind::Adam, OptimizerKind::AdamW},
-                         optimizer_name);
+    const std::vector<OptimizerKind> optimizers{OptimizerKind::SGD, OptimizerKind::Momentum, OptimizerKind::Adam, OptimizerKind::AdamW};
+    next("optimizer", options_width(optimizers, optimizer_name));
+    edited |= enum_combo("optimizer", c.optimizer, optimizers, optimizer_name);
     float lr = c.lr;
-    next("learning rate", 6);
+    next("learning rate", rates_width(kRates, std::size(kRates)));
     if (rate_combo("learning rate", lr, kRates, std::size(kRates))) c.lr = lr, edited = true;
-    next("##lr", 5);
+    next("##lr", 5 * em);
     if (ImGui::InputFloat("##lr", &lr, 0, 0, "%g", ImGuiInputTextFlags_EnterReturnsTrue) && lr > 0) c.lr = lr, edited = true;
     if (c.optimizer == OptimizerKind::Momentum) {
-      next("momentum", 8);
+      next("momentum", 8 * em);
       ImGui::SliderFloat("momentum", &c.momentum, 0.0f, 0.99f, "%.3f", ImGuiSliderFlags_AlwaysClamp);
       edited |= ImGui::IsItemDeactivatedAfterEdit();
       same_line_if_fits(labelled_width("Nesterov", ImGui::GetFrameHeight()));
       edited |= ImGui::Checkbox("Nesterov", &c.nesterov);
     }
     if (c.optimizer == OptimizerKind::Adam || c.optimizer == OptimizerKind::AdamW) {
-      next("beta1", 6);
+      next("beta1", 6 * em);
       ImGui::InputFloat("beta1", &c.beta1, 0, 0, "%.3f");
       edited |= ImGui::IsItemDeactivatedAfterEdit();
-      next("beta2", 6);
+      next("beta2", 6 * em);
       ImGui::InputFloat("beta2", &c.beta2, 0, 0, "%.4f");
       edited |= ImGui::IsItemDeactivatedAfterEdit();
     }
     if (c.optimizer != OptimizerKind::SGD) {
-      next("weight decay", 6);
+      next("weight decay", 6 * em);
       ImGui::InputFloat("weight decay", &c.weight_decay, 0, 0, "%g");
       edited |= ImGui::IsItemDeactivatedAfterEdit();
     }
@@ -178,36 +198,35 @@ void StudioApp::network_panel() {
     if (!first) same_line_if_fits(labelled_width("full batch", ImGui::GetFrameHeight()));
     if (ImGui::Checkbox("full batch", &full)) c.batch_size = full ? 0 : 10, edited = true;
     if (!full) {
-      next("batch size", 8);
+      next("batch size", 8 * em);
       ImGui::SliderInt("batch size", &batch, 1, 100, "%d", ImGuiSliderFlags_AlwaysClamp);
       if (ImGui::IsItemDeactivatedAfterEdit()) c.batch_size = batch, edited = true;
     }
-    next("regularization", 5);
-    edited |= enum_combo("regularization", c.regularization.kind,
-                         std::vector<Regularization::Kind>{Regularization::None, Regularization::L1, Regularization::L2}, regularization_name);
+    const std::vector<Regularization::Kind> regularizations{Regularization::None, Regularization::L1, Regularization::L2};
+    next("regularization", options_width(regularizations, regularization_name));
+    edited |= enum_combo("regularization", c.regularization.kind, regularizations, regularization_name);
     if (c.regularization.kind != Regularization::None) {
-      next("rate", 6);
+      next("rate", rates_width(kRegRates, std::size(kRegRates)));
       edited |= rate_combo("rate", c.regularization.rate, kRegRates, std::size(kRegRates));
     }
-    next("schedule", 6);
-    edited |= enum_combo("schedule", c.schedule.kind, std::vector<LrSchedule::Kind>{LrSchedule::Constant, LrSchedule::Step, LrSchedule::Cosine},
-                         schedule_name);
+    const std::vector<LrSchedule::Kind> schedules{LrSchedule::Constant, LrSchedule::Step, LrSchedule::Cosine};
+    next("schedule", options_width(schedules, schedule_name));
+    edited |= enum_combo("schedule", c.schedule.kind, schedules, schedule_name);
     if (c.schedule.kind == LrSchedule::Cosine) {  // the run's length: min lr at its end
       int span = static_cast<int>(std::min<int64_t>(c.schedule.total_steps, kAppMaxCosineSteps));
-      next("steps to min lr", 6);
+      next("steps to min lr", stepper_width(std::to_string(kAppMaxCosineSteps).c_str()));
       if (ImGui::InputInt("steps to min lr", &span, 100, 1000)) {
         c.schedule.total_steps = std::clamp<int64_t>(span, 1, kAppMaxCosineSteps);
         edited = true;
       }
     }
-    next("init", 8);
-    edited |= enum_combo("init", c.init,
-                         std::vector<Init>{Init::Default, Init::Uniform, Init::XavierUniform, Init::XavierNormal, Init::KaimingUniform,
-                                           Init::KaimingNormal, Init::Zeros},
-                         init_name);
-    int seed = static_cast<int>(c.seed % 100000);
-    next("seed", 5);
-    if (ImGui::InputInt("seed", &seed, 1, 10)) c.seed = static_cast<uint64_t>(std::max(0, seed)), edited = true;
+    const std::vector<Init> inits{Init::Default,      Init::Uniform,       Init::XavierUniform, Init::XavierNormal,
+                                  Init::KaimingUniform, Init::KaimingNormal, Init::Zeros};
+    next("init", options_width(inits, init_name));
+    edited |= enum_combo("init", c.init, inits, init_name);
+    const std::string seed_text = std::to_string(c.seed);
+    next("seed", stepper_width(seed_text.size() > 5 ? seed_text.c_str() : "99999"));
+    edited |= seed_input("seed", c.seed);
     device_combo(next);
   }
   if (edited) apply_config(c);  // when new weights were needed, the message bar says so
@@ -219,7 +238,7 @@ void StudioApp::device_combo(const std::function<void(const char*, float)>& next
   // usable device describes it (the GPU's name, compute capability and matrix-multiply kernel).
   const DeviceChoice now = m_.device_choice();
   const std::string preview = now.automatic ? "auto" : now.device.str();
-  next("device", 5);
+  next("device", combo_width({"auto", "cpu", "cuda:0"}));
   if (!ImGui::BeginCombo("device", preview.c_str())) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", m_.device_note().c_str());
     return;

@@ -3,9 +3,12 @@
 // where everything fits. Runs ImGui headless: no window, no GL.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <string>
 
+#include "views/flow.h"
 #include "views/glyph_ranges.h"
 #include "views/layout_check.h"
 
@@ -119,6 +122,78 @@ TEST_F(LayoutCheck, TextBelowTheFoldOfAScrollingWindowIsNotAFinding) {
     ImGui::End();
   });
   EXPECT_TRUE(p.empty()) << describe(p);
+}
+
+// flow.h's widths, checked by the layout check: a combo box as wide as combo_width shows each of
+// its options in full, and 8 pixels less cuts the widest; a seed field as wide as stepper_width
+// shows the whole 64-bit seed (not a remainder of it), and its buttons stop at the type's limits.
+TEST_F(LayoutCheck, AComboBoxAsWideAsComboWidthShowsEveryOption) {
+  const std::vector<std::string> names{"bce", "cross_entropy", "kaiming_uniform", "mse"};
+  auto combo = [&](const std::string& shown, float less) {
+    return check([&] {
+      panel("Combo", ImVec2(10, 10), ImVec2(500, 100));
+      ImGui::SetNextItemWidth(combo_width(names) - less);
+      if (ImGui::BeginCombo("##c", shown.c_str())) ImGui::EndCombo();
+      ImGui::End();
+    });
+  };
+  for (const std::string& n : names) EXPECT_TRUE(combo(n, 0).empty()) << n << ": " << describe(combo(n, 0));
+  const auto cut = combo("kaiming_uniform", 8);
+  EXPECT_TRUE(found(cut, "Combo", "kaiming", "cut at the right")) << describe(cut);
+}
+
+class SeedField : public LayoutCheck {
+ protected:
+  // Draws the field `width` wide (0: stepper_width of the seed's digits) with the mouse at
+  // `mouse`, pressed or not; returns the layout check's findings.
+  std::vector<LayoutProblem> draw(uint64_t& seed, float width = 0, ImVec2 mouse = ImVec2(-1, -1), bool down = false) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = mouse;
+    io.MouseDown[0] = down;
+    ImGui::NewFrame();
+    panel("Seed", ImVec2(10, 10), ImVec2(700, 100));
+    const std::string digits = std::to_string(seed);
+    field_x_ = ImGui::GetCursorScreenPos().x;
+    field_y_ = ImGui::GetCursorScreenPos().y;
+    field_w_ = width > 0 ? width : stepper_width(digits.c_str());
+    ImGui::SetNextItemWidth(field_w_);
+    seed_input("seed", seed);
+    button_ = ImGui::GetFrameHeight();
+    inner_ = ImGui::GetStyle().ItemInnerSpacing.x;
+    ImGui::End();
+    ImGui::Render();
+    return check_layout(*ImGui::GetDrawData());
+  }
+  // Clicks the field's - or + button (press, then release over it).
+  void click(uint64_t& seed, bool plus) {
+    draw(seed);  // lays the field out for this seed
+    const float right = field_x_ + field_w_;
+    const ImVec2 at(plus ? right - button_ / 2 : right - button_ - inner_ - button_ / 2, field_y_ + button_ / 2);
+    draw(seed, 0, at, false);
+    draw(seed, 0, at, true);
+    draw(seed, 0, at, false);
+  }
+  float field_x_ = 0, field_y_ = 0, field_w_ = 0, button_ = 0, inner_ = 0;
+};
+
+TEST_F(SeedField, ShowsTheWholeSeedAndItsButtonsStopAtTheLimits) {
+  uint64_t seed = UINT64_MAX;
+  for (int frame = 0; frame < 2; ++frame) draw(seed);
+  const auto whole = draw(seed);
+  EXPECT_TRUE(whole.empty()) << describe(whole);
+  const auto narrow = draw(seed, stepper_width("99999"));
+  EXPECT_TRUE(found(narrow, "Seed", "184467", "cut at the right")) << describe(narrow);
+
+  click(seed, true);
+  EXPECT_EQ(seed, UINT64_MAX);  // + stops at the largest
+  seed = 41;
+  click(seed, true);
+  EXPECT_EQ(seed, 42u);  // the click lands on +
+  click(seed, false);
+  EXPECT_EQ(seed, 41u);  // and on -
+  seed = 0;
+  click(seed, false);
+  EXPECT_EQ(seed, 0u);  // - stops at 0
 }
 
 }  // namespace

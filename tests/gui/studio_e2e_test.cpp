@@ -935,10 +935,23 @@ struct Room {
   bool presenter;
   bool inspector;      ///< open, tracing a point, 30 steps into the backward pass
   bool neuron = false;  ///< at the neuron level (its weights table)
+  bool widest = false;  ///< a session whose every choice is its control's longest option
 };
 
+// Four classes (cross_entropy, the longest loss), momentum (its slider and Nesterov), the
+// smallest learning rate, L2 and its rate, the cosine schedule (its steps field), kaiming_uniform
+// (the longest initializer), leaky_relu (the longest activation) and a 12-digit seed.
+constexpr const char* kWidestSession = R"({
+  "format": "backprop-studio-session", "version": 1,
+  "data": {"dataset": "blobs4", "points": 200, "noise": 0.15, "seed": 1, "train_ratio": 0.7},
+  "network": {"hidden": [8, 8], "activations": ["leaky_relu", "sigmoid"], "features": ["x1", "x2"]},
+  "training": {"optimizer": "momentum", "lr": 0.00001, "batch_size": 10, "seed": 123456789012, "init": "kaiming_uniform",
+               "schedule": "cosine", "total_steps": 10000000, "regularization": "l2", "regularization_rate": 0.003}
+})";
+
 void PrintTo(const Room& r, std::ostream* os) {
-  *os << r.size << (r.presenter ? " presenter" : " normal") << (r.inspector ? " with the inspector" : "") << (r.neuron ? " at neuron level" : "");
+  *os << r.size << (r.presenter ? " presenter" : " normal") << (r.inspector ? " with the inspector" : "") << (r.neuron ? " at neuron level" : "")
+      << (r.widest ? " with the widest settings" : "");
 }
 
 class StudioRoom : public Studio, public ::testing::WithParamInterface<Room> {};
@@ -947,8 +960,10 @@ TEST_P(StudioRoom, NoLabelIsClippedAndNothingLeavesTheWindow) {
   if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
   const Room room = GetParam();
   const std::string size = room.size;
-  const Outcome r = run("xvfb-run -a -s '-screen 0 " + size + "x24' " + std::string(BACKPROP_STUDIO) +
-                            " --preset linear_vs_xor --train-steps 200 --frames 3 --check-layout --size " + size +
+  if (room.widest) std::ofstream(dir / "widest.json") << kWidestSession;
+  const std::string session = room.widest ? " --session " + (dir / "widest.json").string() : " --preset linear_vs_xor";
+  const Outcome r = run("xvfb-run -a -s '-screen 0 " + size + "x24' " + std::string(BACKPROP_STUDIO) + session +
+                            " --train-steps 200 --frames 3 --check-layout --size " + size +
                             (room.presenter ? " --presenter" : "") + (room.inspector ? " --inspector --inspector-steps 30" : "") +
                             (room.neuron ? " --inspector-level neuron" : ""),
                         dir);
@@ -964,10 +979,13 @@ INSTANTIATE_TEST_SUITE_P(Sizes, StudioRoom,
                                            Room{"1920x1080", false, false}, Room{"1920x1080", true, false},
                                            Room{"3840x2160", false, false}, Room{"3840x2160", true, false},
                                            Room{"1280x800", false, true}, Room{"1024x768", true, true}, Room{"1920x1080", true, true},
-                                           Room{"1024x768", false, true, true}, Room{"1366x768", true, true, true}),
+                                           Room{"1024x768", false, true, true}, Room{"1366x768", true, true, true},
+                                           Room{"1024x768", false, false, false, true}, Room{"1024x768", true, false, false, true},
+                                           Room{"1920x1080", false, false, false, true}, Room{"1920x1080", true, false, false, true}),
                          [](const ::testing::TestParamInfo<Room>& i) {
                            std::string n = std::string(i.param.size) + (i.param.presenter ? "_presenter" : "_normal") +
-                                           (i.param.inspector ? "_inspector" : "") + (i.param.neuron ? "_neuron" : "");
+                                           (i.param.inspector ? "_inspector" : "") + (i.param.neuron ? "_neuron" : "") +
+                                           (i.param.widest ? "_widest_settings" : "");
                            for (char& c : n)
                              if (c == 'x') c = '_';
                            return n;
