@@ -475,7 +475,7 @@ int run(int argc, char** argv) {
         ++frame;
         const bool last_frame = scripted && frame >= frames;
         if (last_frame && check_layout_flag) {
-          const std::vector<LayoutProblem> problems = check_layout(*ImGui::GetDrawData());
+          const std::vector<LayoutProblem> problems = check_layout(*ImGui::GetDrawData(), StudioApp::floating_windows());
           std::printf("%s", describe(problems).c_str());
           if (!problems.empty()) status = 3;
           if (!checked_open_panels) {  // then again with every panel open (presenter mode's too)

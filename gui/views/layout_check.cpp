@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "model/view_spot.h"
+
 namespace bp::studio {
 namespace {
 
@@ -98,9 +100,34 @@ std::string fmt(const char* f, double a, double b = 0) {
   return buf;
 }
 
+// The windows in front of `name` when they leave too little of its title bar showing
+// (title_bar_shows), or ""
+// when enough shows (or the window is not open). Popups, menus and tooltips do not count.
+std::string title_bar_covered_by(const std::string& name) {
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  const ImGuiWindow* w = ImGui::FindWindowByName(name.c_str());
+  if (!w || !w->Active || w->Hidden) return "";
+  const int at = g.Windows.index_from_ptr(std::find(g.Windows.begin(), g.Windows.end(), w));
+  // The bar's height as drawn (TitleBarHeight() would use the font current now, after the frame).
+  const float bar = w->Collapsed ? w->Size.y : w->InnerRect.Min.y - w->Pos.y;
+  const float mid_y = w->Pos.y + bar / 2;
+  std::vector<std::pair<float, float>> covering;  // along the title bar's middle
+  std::string covers;
+  for (int i = at + 1; i < g.Windows.Size; ++i) {
+    const ImGuiWindow* f = g.Windows[i];
+    const ImGuiWindowFlags transient = ImGuiWindowFlags_Popup | ImGuiWindowFlags_Modal | ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_ChildMenu;
+    if (!f->Active || f->Hidden || f->ParentWindow || (f->Flags & transient)) continue;
+    if (mid_y < f->Pos.y || mid_y > f->Pos.y + f->Size.y) continue;
+    if (f->Pos.x >= w->Pos.x + w->Size.x || f->Pos.x + f->Size.x <= w->Pos.x) continue;
+    covering.emplace_back(f->Pos.x, f->Pos.x + f->Size.x);
+    covers += std::string(covers.empty() ? "'" : ", '") + f->Name + "'";
+  }
+  return title_bar_shows(w->Pos.x, w->Pos.x + w->Size.x, covering, bar) ? "" : covers;
+}
+
 }  // namespace
 
-std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data) {
+std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::vector<std::string>& floating) {
   std::vector<LayoutProblem> out;
   const ImGuiIO& io = ImGui::GetIO();
   const std::vector<GlyphUv> glyphs = atlas_glyphs();
@@ -143,6 +170,10 @@ std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data) {
     const float off = std::max({-w->Pos.x, -w->Pos.y, w->Pos.x + w->Size.x - io.DisplaySize.x, w->Pos.y + w->Size.y - io.DisplaySize.y});
     if (off > 1.0f) out.push_back({w->Name, "", fmt("lies %.0f px outside the %.0f-pixel-wide display", static_cast<double>(off),
                                                     static_cast<double>(io.DisplaySize.x))});
+  }
+  for (const std::string& name : floating) {
+    const std::string covers = title_bar_covered_by(name);
+    if (!covers.empty()) out.push_back({name, "", "has its title bar hidden under " + covers});
   }
   return out;
 }

@@ -19,8 +19,11 @@ struct LayoutProblem {
 
 /// Checks the frame just rendered (call after ImGui::Render, with the current context).
 /// Glyphs cut at the top or bottom of a window that scrolls vertically are not findings: the
-/// rest of the panel is a scroll away.
-std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data);
+/// rest of the panel is a scroll away. `floating` names the windows that float over others
+/// (the app's teaching views): each one's title bar must show its left end, five times as long
+/// as the bar is tall (or all of it), uncovered by the windows in front of it (popups, menus and
+/// tooltips aside), so it can be told apart and dragged (model/view_spot.h).
+std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::vector<std::string>& floating = {});
 
 /// One line per problem, for the console and test failures.
 std::string describe(const std::vector<LayoutProblem>& problems);

@@ -131,11 +131,7 @@ void StudioApp::manual_panel() {
   // dragged, stays clear.
   const ImVec2 display = ImGui::GetIO().DisplaySize, size(em * 21, em * 16.5f);
   place_view_window("Manual classifier", ImVec2(display.x - size.x, display.y - size.y), size);
-  if (!ImGui::Begin("Manual classifier", &show_manual_)) {
-    ImGui::End();
-    return;
-  }
-  note_window("Manual classifier");
+  if (!begin_view("Manual classifier", &show_manual_)) return;
   const TrainConfig c = m_.config();
   if (!is_linear_classifier(c)) {
     ImGui::TextWrapped(c.problem == Problem::Binary

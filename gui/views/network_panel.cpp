@@ -275,10 +275,8 @@ std::string StudioApp::neuron_name(size_t layer, size_t index, size_t layers) co
 void StudioApp::diagram_window() {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   place_view_window("Network diagram", ImVec2(display.x * 0.2f, display.y * 0.2f), ImVec2(display.x * 0.6f, display.y * 0.6f));  // centred
-  if (ImGui::Begin("Network diagram", &show_big_diagram_, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
-    note_window("Network diagram");
-    network_diagram(*m_.snapshot(), big_diagram_view_);
-  }
+  if (!begin_view("Network diagram", &show_big_diagram_, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) return;
+  network_diagram(*m_.snapshot(), big_diagram_view_);
   ImGui::End();
 }
 

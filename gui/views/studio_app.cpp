@@ -8,6 +8,7 @@
 
 #include "backprop/errors.h"
 #include "common/palette.h"
+#include "model/view_spot.h"
 
 namespace bp::studio {
 
@@ -81,6 +82,13 @@ bool StudioApp::begin_panel(const char* name, ImGuiWindowFlags flags) {
   note_window(name);
   if (!open) ImGui::End();  // folded: nothing to draw
   return open;
+}
+
+bool StudioApp::begin_view(const char* name, bool* open, ImGuiWindowFlags flags) {
+  const bool expanded = ImGui::Begin(name, open, flags);
+  note_window(name);  // folded too: its title bar still floats over the panels
+  if (!expanded) ImGui::End();
+  return expanded;
 }
 
 void StudioApp::note_window(const char* name) {
@@ -201,17 +209,38 @@ void StudioApp::presenter_layout(ImVec2 display) {
   network_panel();
 }
 
+const std::vector<std::string>& StudioApp::floating_windows() {
+  static const std::vector<std::string> names{"Network diagram", "Graph inspector", "Derivative as a tangent", "Gradient flow",
+                                              "Hidden space",    "Loss landscape",  "Manual classifier"};
+  return names;
+}
+
 void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size) {
   // Where the user left it (this run, or the last one when the panels were kept too); at its
   // default spot when it first appears after the panels were placed afresh.
   int& placed = view_layout_[name];
-  const ImGuiCond cond = placed == layout_generation_ ? ImGuiCond_FirstUseEver : ImGuiCond_Always;
+  const bool afresh = placed != layout_generation_;
   placed = layout_generation_;
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const float top = ImGui::GetFrameHeight();
   size.x = std::min(size.x, display.x), size.y = std::min(size.y, display.y - top);
   pos.x = std::clamp(pos.x, 0.0f, display.x - size.x);
   pos.y = std::clamp(pos.y, top, display.y - size.y);
+  if (afresh) {
+    // It appears in front of the other floating windows (drawn earlier this frame, or else
+    // last frame): where its default spot would hide one's title bar, it goes beside it.
+    std::vector<Box> others;
+    for (const std::string& other : floating_windows()) {
+      if (other == name) continue;
+      auto w = windows_.find(other);
+      if (w == windows_.end()) w = last_windows_.find(other);
+      if (w != last_windows_.end()) others.push_back({w->second.rect.x, w->second.rect.y, w->second.rect.z, w->second.rect.w, w->second.order});
+    }
+    const Box spot = clear_spot({pos.x, pos.y, pos.x + size.x, pos.y + size.y}, others, top, top, display.x, display.y);
+    pos = ImVec2(spot.x0, spot.y0), size = ImVec2(spot.x1 - spot.x0, spot.y1 - spot.y0);
+    ImGui::SetNextWindowFocus();  // in front, as clear_spot assumed (views placed again after a resize too)
+  }
+  const ImGuiCond cond = afresh ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   ImGui::SetNextWindowSize(size, cond);
   ImGui::SetNextWindowPos(pos, cond);
 }

@@ -92,6 +92,9 @@ class StudioApp {
     open_panels_ = show_big_diagram_ = true;
     ask_path(PathAction::OpenSession, "session.json");
   }
+  /// The windows that float over the panels: the teaching views, the graph inspector and the
+  /// enlarged network diagram (--check-layout checks that each one's title bar shows).
+  static const std::vector<std::string>& floating_windows();
   /// Lists the preset files in assets/presets.
   std::vector<std::string> presets() const;
   /// Opens the graph inspector tracing `p`.
@@ -162,7 +165,9 @@ class StudioApp {
   /// Places the teaching view window `name` (the title it is begun with): `size`, its top-left
   /// at `pos`, moved so that it lies on the display below the menu bar, when it is first drawn
   /// after the panels were placed afresh (a start with another window size or mode, a resize,
-  /// Reset panel layout); otherwise it stays where it was left, as the panels do.
+  /// Reset panel layout); otherwise it stays where it was left, as the panels do. Placed afresh,
+  /// it comes to the front, and where `pos` would hide another floating window's title bar it
+  /// goes beside it instead (clear_spot, model/view_spot.h).
   void place_view_window(const char* name, ImVec2 pos, ImVec2 size);
   /// The manual classifier (manual_panel.cpp): w1, w2, b by hand, the loss live, and the hand-over
   /// to gradient descent; its separator and handles are drawn and dragged on the canvas. Key M.
@@ -199,6 +204,9 @@ class StudioApp {
   /// with the window already ended, while the panel is folded (draw nothing then: a view drawn
   /// in a folded panel would still use its cache).
   bool begin_panel(const char* name, ImGuiWindowFlags flags = 0);
+  /// Begins a floating view's window (one of floating_windows(), placed by place_view_window)
+  /// and records its rectangle, folded or not; false when folded (then it has been ended).
+  bool begin_view(const char* name, bool* open, ImGuiWindowFlags flags = 0);
   /// Records the current window's rectangle for begin_panel's overlap test next frame.
   void note_window(const char* name);
   void fit_view();

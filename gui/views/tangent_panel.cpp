@@ -29,10 +29,7 @@ void StudioApp::tangent_panel() {
   const float em = ImGui::GetFontSize();
   const ImVec2 win(std::min(display.x * 0.9f, em * 34), std::min(display.y * 0.85f, em * 30));
   place_view_window("Derivative as a tangent", ImVec2((display.x - win.x) / 2, (display.y - win.y) / 2), win);  // centred
-  if (!ImGui::Begin("Derivative as a tangent", &show_tangent_)) {
-    ImGui::End();
-    return;
-  }
+  if (!begin_view("Derivative as a tangent", &show_tangent_)) return;
   const auto snap = m_.snapshot();
   const auto& w = snap->weights;
   if (w.empty()) {

@@ -124,6 +124,35 @@ TEST_F(LayoutCheck, TextBelowTheFoldOfAScrollingWindowIsNotAFinding) {
   EXPECT_TRUE(p.empty()) << describe(p);
 }
 
+TEST_F(LayoutCheck, FindsAFloatingWindowsTitleBarHiddenUnderAnotherInFrontOfIt) {
+  // "Back" is drawn first, "Front" over it, focused last: a popup aside, only the windows named
+  // as floating are checked, and only for what lies in front of them.
+  auto frame = [&](float front_x) {
+    for (int f = 0; f < 3; ++f) {
+      ImGui::NewFrame();
+      panel("Back", ImVec2(10, 10), ImVec2(400, 300));
+      ImGui::TextUnformatted("x");
+      ImGui::End();
+      ImGui::SetNextWindowFocus();
+      panel("Front", ImVec2(front_x, 5), ImVec2(300, 300));
+      ImGui::TextUnformatted("y");
+      ImGui::End();
+      ImGui::Render();
+    }
+    return check_layout(*ImGui::GetDrawData(), {"Back", "Front"});
+  };
+  const auto hidden = frame(0);
+  EXPECT_TRUE(found(hidden, "Back", "", "title bar hidden under 'Front'")) << describe(hidden);
+  EXPECT_FALSE(found(hidden, "Front", "", "title bar")) << describe(hidden);
+  const auto beside = frame(200);  // leaves 190 pixels of Back's bar at its left end: its name shows
+  EXPECT_FALSE(found(beside, "Back", "", "title bar")) << describe(beside);
+  const auto unnamed = [&] {
+    frame(0);
+    return check_layout(*ImGui::GetDrawData());
+  }();
+  EXPECT_FALSE(found(unnamed, "Back", "", "title bar")) << describe(unnamed);
+}
+
 // flow.h's widths, checked by the layout check: a combo box as wide as combo_width shows each of
 // its options in full, and 8 pixels less cuts the widest; a seed field as wide as stepper_width
 // shows the whole 64-bit seed (not a remainder of it), and its buttons stop at the type's limits.

@@ -7,8 +7,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -475,6 +478,31 @@ TEST_F(Studio, PanelsFollowAWindowResize) {
   EXPECT_LT(mean_difference(a, b, w - 400, 0, w - 20, h), 3.0) << "the right-hand panels are not where a 1600-pixel start puts them";
 }
 
+TEST_F(Studio, ViewsOpenTogetherKeepTheirTitleBarsInViewAfterAResize) {
+  // Three teaching views open at 1280x800, then the window shrinks to 1024x768: the panels and
+  // the views are placed again for the new size, and no view hides another's title bar (they
+  // all went back to their default spots, where the landscape covered the other two).
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  const fs::path shot = dir / "resized.png";
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "\"$1\" --preset linear_vs_xor --size 1280x800 --no-autosave --no-restore --frames 400 --check-layout"
+                                     " --view gradient-flow --view hidden-space --view landscape --screenshot \"$2\" &\n"
+                                     "pid=$!\n"
+                                     "w=$(timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' | head -1)\n"
+                                     "sleep 1\n"
+                                     "xdotool windowsize $w 1024 768\n"
+                                     "wait $pid\n";
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
+                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + shot.string(),
+                        dir);
+  std::ifstream in(dir / "out");
+  const std::string findings((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(r.status, 0) << findings << r.err;
+  EXPECT_EQ(findings, "");
+  const Image a(shot);
+  EXPECT_EQ(a.w, 1024) << "the window was not resized";
+}
+
 TEST_F(Studio, PresenterModeShowsTheNetworkDiagramBesideTheCanvas) {
   // Presenter mode closes the Network panel and draws its diagram in the Training panel, right
   // of the canvas (it was once an empty frame: one cache drawn in two places a frame).
@@ -928,14 +956,16 @@ TEST_F(Studio, ARefusedAutosaveIsKeptAndQuitWorksAtFullSpeed) {
 // Every room: at each projector size, normal and presenter mode, the real app renders a frame
 // in which no text is cut off, no label is shortened with "…", no panel's widgets reach past its
 // edge and no window leaves the display (views/layout_check.h reads what ImGui drew); then the
-// same with every panel open (presenter mode collapses Data and Network). The layout check's
-// own tests show that it finds each of those.
+// same with every panel open (presenter mode collapses Data and Network). Some rooms load a
+// session of the widest settings, some open several teaching views at once: each view's title
+// bar must show beside the others. The layout check's own tests show that it finds each of those.
 struct Room {
   const char* size;
   bool presenter;
   bool inspector;      ///< open, tracing a point, 30 steps into the backward pass
   bool neuron = false;  ///< at the neuron level (its weights table)
   bool widest = false;  ///< a session whose every choice is its control's longest option
+  const char* views = "";  ///< teaching views open at once (each one's title bar must show)
 };
 
 // Four classes (cross_entropy, the longest loss), momentum (its slider and Nesterov), the
@@ -951,7 +981,7 @@ constexpr const char* kWidestSession = R"({
 
 void PrintTo(const Room& r, std::ostream* os) {
   *os << r.size << (r.presenter ? " presenter" : " normal") << (r.inspector ? " with the inspector" : "") << (r.neuron ? " at neuron level" : "")
-      << (r.widest ? " with the widest settings" : "");
+      << (r.widest ? " with the widest settings" : "") << (*r.views ? std::string(" with views ") + r.views : "");
 }
 
 class StudioRoom : public Studio, public ::testing::WithParamInterface<Room> {};
@@ -961,7 +991,9 @@ TEST_P(StudioRoom, NoLabelIsClippedAndNothingLeavesTheWindow) {
   const Room room = GetParam();
   const std::string size = room.size;
   if (room.widest) std::ofstream(dir / "widest.json") << kWidestSession;
-  const std::string session = room.widest ? " --session " + (dir / "widest.json").string() : " --preset linear_vs_xor";
+  std::string session = room.widest ? " --session " + (dir / "widest.json").string() : " --preset linear_vs_xor";
+  std::istringstream views(room.views);
+  for (std::string v; views >> v;) session += " --view " + v;
   const Outcome r = run("xvfb-run -a -s '-screen 0 " + size + "x24' " + std::string(BACKPROP_STUDIO) + session +
                             " --train-steps 200 --frames 3 --check-layout --size " + size +
                             (room.presenter ? " --presenter" : "") + (room.inspector ? " --inspector --inspector-steps 30" : "") +
@@ -981,11 +1013,16 @@ INSTANTIATE_TEST_SUITE_P(Sizes, StudioRoom,
                                            Room{"1280x800", false, true}, Room{"1024x768", true, true}, Room{"1920x1080", true, true},
                                            Room{"1024x768", false, true, true}, Room{"1366x768", true, true, true},
                                            Room{"1024x768", false, false, false, true}, Room{"1024x768", true, false, false, true},
-                                           Room{"1920x1080", false, false, false, true}, Room{"1920x1080", true, false, false, true}),
+                                           Room{"1920x1080", false, false, false, true}, Room{"1920x1080", true, false, false, true},
+                                           Room{"1024x768", false, false, false, false, "gradient-flow hidden-space landscape"},
+                                           Room{"1280x800", true, false, false, false, "gradient-flow hidden-space landscape"},
+                                           Room{"1920x1080", true, false, false, false, "tangent gradient-flow hidden-space landscape manual"},
+                                           Room{"1920x1080", false, false, false, false, "manual tangent gradient-flow hidden-space landscape diagram inspector"}),
                          [](const ::testing::TestParamInfo<Room>& i) {
                            std::string n = std::string(i.param.size) + (i.param.presenter ? "_presenter" : "_normal") +
                                            (i.param.inspector ? "_inspector" : "") + (i.param.neuron ? "_neuron" : "") +
-                                           (i.param.widest ? "_widest_settings" : "");
+                                           (i.param.widest ? "_widest_settings" : "") +
+                                           (*i.param.views ? "_" + std::to_string(std::count(i.param.views, i.param.views + std::strlen(i.param.views), ' ') + 1) + "_views" : "");
                            for (char& c : n)
                              if (c == 'x') c = '_';
                            return n;

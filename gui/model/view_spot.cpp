@@ -1,0 +1,71 @@
+#include "model/view_spot.h"
+
+#include <algorithm>
+#include <climits>
+#include <tuple>
+
+namespace bp::studio {
+
+bool title_bar_shows(float x0, float x1, const std::vector<std::pair<float, float>>& covering, float bar) {
+  float shown = x1;  // the uncovered stretch from x0 ends where the first window over it starts
+  for (const auto& [a, b] : covering)
+    if (b > x0 && a < shown) shown = std::max(a, x0);
+  return shown - x0 >= std::min(x1 - x0, 5 * bar);
+}
+
+namespace {
+
+// Whether the box crosses the horizontal line at y.
+bool spans(const Box& b, float y) { return b.y0 <= y && y <= b.y1; }
+
+}  // namespace
+
+int title_bars_covered(const Box& view, const std::vector<Box>& others, float bar) {
+  int n = 0;
+  for (const Box& o : others) {
+    const float mid = o.y0 + bar / 2;
+    std::vector<std::pair<float, float>> covering;
+    for (const Box& f : others)
+      if (f.order > o.order && spans(f, mid)) covering.emplace_back(f.x0, f.x1);
+    if (spans(view, mid)) covering.emplace_back(view.x0, view.x1);
+    n += !title_bar_shows(o.x0, o.x1, covering, bar);
+  }
+  return n;
+}
+
+Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, float display_w, float display_h) {
+  const float w = std::min(home.x1 - home.x0, display_w), h = std::min(home.y1 - home.y0, display_h - top);
+  auto box = [&](float x, float y, float height) {
+    x = std::clamp(x, 0.0f, display_w - w);
+    y = std::clamp(y, top, display_h - height);
+    return Box{x, y, x + w, y + height, home.order};
+  };
+  home = box(home.x0, home.y0, h);
+  const int before = title_bars_covered(Box{}, others, bar);  // covered already, whatever the view does
+  if (title_bars_covered(home, others, bar) == before) return home;
+  // Candidate edges: clear of each bar, or leaving enough of its left end showing.
+  std::vector<float> xs{home.x0}, ys{home.y0};
+  for (const Box& o : others) {
+    xs.insert(xs.end(), {o.x1, o.x0 - w, o.x0 + 5 * bar});
+    ys.insert(ys.end(), {o.y0 + bar, o.y0 - h});
+  }
+  // Fewest title bars covered, then the least shortened, then the nearest the default spot.
+  Box best = home;
+  std::tuple<int, float, float> best_score{INT_MAX, 0.0f, 0.0f};
+  auto consider = [&](const Box& b) {
+    const float dx = b.x0 - home.x0, dy = b.y0 - home.y0;
+    const std::tuple<int, float, float> score{title_bars_covered(b, others, bar), h - (b.y1 - b.y0), dx * dx + dy * dy};
+    if (score < best_score) best_score = score, best = b;
+  };
+  for (float x : xs)
+    for (float y : ys) consider(box(x, y, h));
+  if (std::get<0>(best_score) > before)  // shorter, below a bar
+    for (const Box& o : others) {
+      const float y = o.y0 + bar, height = display_h - y;
+      if (height >= 0.6f * h && height < h)
+        for (float x : xs) consider(box(x, y, height));
+    }
+  return best;
+}
+
+}  // namespace bp::studio

@@ -1,0 +1,32 @@
+// Where a teaching view goes when it appears at its default spot in front of other floating
+// windows: somewhere near that spot that leaves every other window's title bar showing, so each
+// can still be seen, dragged and closed. Plain geometry, no ImGui: the app places the views with
+// it, the layout check measures title bars with longest_uncovered, and tests drive both.
+#pragma once
+#include <utility>
+#include <vector>
+
+namespace bp::studio {
+
+struct Box {
+  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  int order = 0;  ///< stacking: higher is in front
+};
+
+/// Whether a title bar from x0 to x1, `bar` tall, shows enough beside the windows in front of it
+/// (`covering`: the intervals [a, b] they cover along it) to be known and grabbed: its left end,
+/// with the fold arrow and the start of the name, for five times its height (or all of it).
+bool title_bar_shows(float x0, float x1, const std::vector<std::pair<float, float>>& covering, float bar);
+
+/// How many of `others`' title bars (each `bar` tall) do not show (title_bar_shows) once `view`
+/// lies in front of everything (windows in front of a bar cover it too).
+int title_bars_covered(const Box& view, const std::vector<Box>& others, float bar);
+
+/// The spot for a view of `home`'s size appearing in front of `others`, inside the area from
+/// (0, top) to (display_w, display_h): `home` when it covers no title bar there, else the
+/// nearest spot just beside the bars that covers none; failing that, the view is made shorter
+/// (to no less than 60% of its height) to fit below a bar; failing that too, the nearest spot
+/// that covers fewest.
+Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, float display_w, float display_h);
+
+}  // namespace bp::studio

@@ -1,0 +1,83 @@
+// Where a teaching view goes in front of other floating windows (model/view_spot.h): every
+// other window's title bar keeps its left end showing, the view stays as near its default spot
+// as that allows, and it is made shorter only when no spot of its full height will do.
+#include <gtest/gtest.h>
+
+#include "model/view_spot.h"
+
+namespace bp::studio {
+namespace {
+
+constexpr float kBar = 20, kTop = 20, kW = 1000, kH = 800;
+
+Box box(float x, float y, float w, float h, int order = 0) { return Box{x, y, x + w, y + h, order}; }
+
+TEST(TitleBarShows, ItsLeftEndForFiveBarsOrAllOfIt) {
+  EXPECT_TRUE(title_bar_shows(0, 400, {}, kBar));
+  EXPECT_TRUE(title_bar_shows(0, 400, {{100, 400}}, kBar));   // 100 of it shows at the left: the name
+  EXPECT_TRUE(title_bar_shows(0, 400, {{500, 900}}, kBar));   // beside it
+  EXPECT_FALSE(title_bar_shows(0, 400, {{99, 400}}, kBar));   // less than five bars at the left
+  EXPECT_FALSE(title_bar_shows(0, 400, {{-10, 60}}, kBar));   // its left end covered, however much shows right
+  EXPECT_FALSE(title_bar_shows(0, 400, {{50, 60}, {0, 20}}, kBar));
+  EXPECT_TRUE(title_bar_shows(0, 80, {{80, 200}}, kBar));     // a short bar: all of it
+  EXPECT_FALSE(title_bar_shows(0, 80, {{79, 200}}, kBar));
+}
+
+TEST(TitleBarsCovered, CountsWindowsInFrontTooAndOnlyTheBarsLine) {
+  const std::vector<Box> others{box(100, 100, 400, 300, 0), box(600, 100, 300, 300, 1)};
+  EXPECT_EQ(title_bars_covered(box(100, 140, 400, 200), others, kBar), 0);  // below both bars
+  EXPECT_EQ(title_bars_covered(box(50, 50, 200, 200), others, kBar), 1);    // over the first's left end
+  EXPECT_EQ(title_bars_covered(box(50, 50, 900, 200), others, kBar), 2);
+  // A window in front of the first already covers its left end: covered whatever the view does.
+  const std::vector<Box> stacked{box(100, 100, 400, 300, 0), box(90, 90, 200, 200, 1)};
+  EXPECT_EQ(title_bars_covered(Box{}, stacked, kBar), 1);
+}
+
+TEST(ClearSpot, TheDefaultSpotWhenItHidesNoTitleBar) {
+  const Box home = box(100, 100, 300, 300);
+  const Box s = clear_spot(home, {box(600, 100, 300, 300)}, kBar, kTop, kW, kH);
+  EXPECT_FLOAT_EQ(s.x0, 100);
+  EXPECT_FLOAT_EQ(s.y0, 100);
+  EXPECT_FLOAT_EQ(s.y1 - s.y0, 300);
+}
+
+TEST(ClearSpot, ElseTheNearestSpotBesideTheBars) {
+  // A view whose default spot covers another's title bar goes just below that bar, its size kept.
+  const std::vector<Box> others{box(100, 300, 400, 300)};
+  const Box s = clear_spot(box(100, 100, 300, 400), others, kBar, kTop, kW, kH);
+  EXPECT_EQ(title_bars_covered(s, others, kBar), 0);
+  EXPECT_FLOAT_EQ(s.x1 - s.x0, 300);
+  EXPECT_FLOAT_EQ(s.y1 - s.y0, 400);
+  // The nearest such spot: moved right by five bars (100), leaving the name showing, rather
+  // than below the bar (220) or above it (clamped at the top, still covering).
+  EXPECT_FLOAT_EQ(s.x0, 200);
+  EXPECT_FLOAT_EQ(s.y0, 100);
+}
+
+TEST(ClearSpot, StaysInsideTheDisplay) {
+  const std::vector<Box> others{box(0, 20, 1000, 100), box(0, 700, 1000, 100, 1)};
+  const Box s = clear_spot(box(-50, 500, 400, 300), others, kBar, kTop, kW, kH);
+  EXPECT_GE(s.x0, 0);
+  EXPECT_GE(s.y0, kTop);
+  EXPECT_LE(s.x1, kW);
+  EXPECT_LE(s.y1, kH);
+  EXPECT_EQ(title_bars_covered(s, others, kBar), 0);
+}
+
+TEST(ClearSpot, ShorterBelowABarWhenNoSpotOfItsHeightWillDo) {
+  // Full-width windows at the top of the display: a 750-tall view fits nowhere below their bars
+  // at full height; it is made shorter (to no less than 60%) to sit below the lower one.
+  const std::vector<Box> others{box(0, 20, 1000, 780, 0), box(0, 60, 1000, 740, 1)};
+  const Box s = clear_spot(box(0, 20, 1000, 750), others, kBar, kTop, kW, kH);
+  EXPECT_EQ(title_bars_covered(s, others, kBar), 0);
+  EXPECT_FLOAT_EQ(s.y0, 80);
+  EXPECT_FLOAT_EQ(s.y1, kH);
+  // Too short: at 60% it would still not fit, so it covers as few as it can.
+  const std::vector<Box> low{box(0, 400, 1000, 400)};
+  const Box t = clear_spot(box(0, 20, 1000, 700), low, kBar, kTop, kW, kH);
+  EXPECT_FLOAT_EQ(t.y1 - t.y0, 700);
+  EXPECT_EQ(title_bars_covered(t, low, kBar), 1);
+}
+
+}  // namespace
+}  // namespace bp::studio
