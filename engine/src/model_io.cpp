@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "backprop/data.h"
 #include "backprop/errors.h"
 #include "backprop/init.h"
 #include "backprop/json_reader.h"
@@ -70,7 +71,7 @@ void apply_training(const json& t, TrainConfig& c, const JsonReader& r) {
 
 }  // namespace
 
-std::string model_to_json(const MLP& model, const TrainConfig& config) {
+std::string model_to_json(const MLP& model, const TrainConfig& config, const std::optional<DataRecord>& data) {
   json layers = json::array();
   const auto linears = model.linears();
   const auto acts = model.layer_activations();
@@ -92,10 +93,38 @@ std::string model_to_json(const MLP& model, const TrainConfig& config) {
                  {"num_classes", config.num_classes},
                  {"layers", layers},
                  {"training", training_json(config)}};
-  return doc.dump(1) + "\n";
+  if (!data) return doc.dump(1) + "\n";
+  json with_data = doc;
+  json& d = with_data["data"] = data->dataset.empty() ? json{{"csv", data->csv}}
+                                                      : json{{"dataset", data->dataset}, {"points", data->points}, {"noise", data->noise}};
+  d["seed"] = data->seed;
+  d["train_ratio"] = data->train_ratio;
+  return with_data.dump(1) + "\n";
 }
 
 namespace {
+
+DataRecord read_data_record(const json& d, const TrainConfig& c, const JsonReader& r) {
+  if (!d.is_object()) r.fail("\"data\" must be an object");
+  DataRecord rec;
+  if (const json* csv = r.optional(d, "csv")) {
+    rec.csv = r.string(*csv, "\"data\": \"csv\"");
+    if (rec.csv.empty() || rec.csv.size() > 4096) r.fail("\"data\": \"csv\" must be a file path of 1..4096 characters");
+  } else {
+    rec.dataset = r.string(r.field(d, "dataset", "\"data\""), "\"data\": \"dataset\"");
+    const DatasetInfo* info = find_dataset(rec.dataset);
+    if (!info) r.fail("\"data\": unknown dataset " + quote_text(rec.dataset));
+    if (info->problem != c.problem)
+      r.fail("\"data\": dataset " + quote_text(rec.dataset) + " is a " + problem_name(info->problem) + " dataset, but the model is " +
+             problem_name(c.problem));
+    rec.points = r.integer(r.field(d, "points", "\"data\""), "\"data\": \"points\"", 1, kMaxPoints);
+    rec.noise = r.number(r.field(d, "noise", "\"data\""), "\"data\": \"noise\"", 0.0, 1.0);
+  }
+  if (const json* v = r.optional(d, "seed")) rec.seed = r.unsigned_integer(*v, "\"data\": \"seed\"");
+  if (const json* v = r.optional(d, "train_ratio")) rec.train_ratio = r.number(*v, "\"data\": \"train_ratio\"", 0.0, 1.0);
+  if (!(rec.train_ratio > 0)) r.fail("\"data\": \"train_ratio\" must be in (0, 1]");
+  return rec;
+}
 
 ModelFile model_from_doc(const json& doc, const JsonReader& r) {
   if (!doc.is_object()) r.fail("expected a JSON object at the top");
@@ -193,7 +222,8 @@ ModelFile model_from_doc(const json& doc, const JsonReader& r) {
   } catch (const ValueError& e) {
     r.fail(e.what());
   }
-  ModelFile mf{c, std::make_shared<MLP>(c.mlp_spec())};
+  ModelFile mf{c, std::make_shared<MLP>(c.mlp_spec()), std::nullopt};
+  if (const json* d = r.optional(doc, "data")) mf.data = read_data_record(*d, c, r);
   const auto lin = mf.model->linears();
   for (size_t i = 0; i < lin.size(); ++i) {
     assign_(lin[i]->weight(), linears[i].w);
@@ -218,8 +248,8 @@ TrainConfig training_from_json(const nlohmann::json& block, const std::string& s
   return base;
 }
 
-void save_model(const std::string& path, const MLP& model, const TrainConfig& config) {
-  write_file_atomic(path, model_to_json(model, config));
+void save_model(const std::string& path, const MLP& model, const TrainConfig& config, const std::optional<DataRecord>& data) {
+  write_file_atomic(path, model_to_json(model, config, data));
 }
 
 ModelFile load_model(const std::string& path) { return model_from_json(read_file(path, kMaxModelFileBytes), path); }

@@ -87,6 +87,36 @@ TEST_F(Cli, TrainSaveEvalRoundTrip) {
   EXPECT_NE(e.out.find("confusion matrix"), std::string::npos);
 }
 
+TEST_F(Cli, EvalWithNoDataNamedUsesTheDataTheModelWasTrainedOn) {
+  // It used to fall back to pg-circle: a spiral model scored as if it were guessing.
+  ASSERT_EQ(run("train -d spiral -n 300 --noise 0.1 --data-seed 7 --hidden 16,16 --steps 300 -q --save " + path("m.json")).status, 0);
+  const Outcome own = run("eval -m " + path("m.json"));
+  ASSERT_EQ(own.status, 0) << own.err;
+  EXPECT_NE(own.out.find("on spiral (300 points, the data it was trained on)"), std::string::npos) << own.out;
+  // The same numbers as naming that data in full.
+  const Outcome named = run("eval -m " + path("m.json") + " -d spiral -n 300 --noise 0.1 --data-seed 7");
+  ASSERT_EQ(named.status, 0) << named.err;
+  EXPECT_EQ(field_after(own.out, "accuracy "), field_after(named.out, "accuracy "));
+  EXPECT_EQ(field_after(own.out, "loss "), field_after(named.out, "loss "));
+  EXPECT_EQ(named.out.find("the data it was trained on"), std::string::npos);
+  // A flag changes only what it names; -d names other data outright.
+  EXPECT_NE(run("eval -m " + path("m.json") + " -n 50").out.find("on spiral (50 points, the data it was trained on)"), std::string::npos);
+  EXPECT_NE(run("eval -m " + path("m.json") + " -d pg-xor").out.find("on pg-xor (400 points)"), std::string::npos);
+
+  // A CSV file is recorded by its absolute path; gone, eval says which file and what to do.
+  ASSERT_EQ(run("datasets --export xor -n 100 --out " + path("x.csv")).status, 0);
+  ASSERT_EQ(run("train --data " + path("x.csv") + " --steps 50 -q --save " + path("c.json")).status, 0);
+  const Outcome csv = run("eval -m " + path("c.json"));
+  ASSERT_EQ(csv.status, 0) << csv.err;
+  EXPECT_NE(csv.out.find("(100 points, the data it was trained on)"), std::string::npos) << csv.out;
+  fs::rename(path("x.csv"), path("y.csv"));
+  const Outcome gone = run("eval -m " + path("c.json"));
+  EXPECT_EQ(gone.status, 1);
+  EXPECT_NE(gone.err.find("x.csv"), std::string::npos) << gone.err;
+  EXPECT_NE(gone.err.find("name other data with -d or --data"), std::string::npos) << gone.err;
+  EXPECT_EQ(run("eval -m " + path("c.json") + " --data " + path("y.csv")).status, 0);
+}
+
 TEST_F(Cli, TheCosineScheduleSpansTheRun) {
   // As PyTorch's CosineAnnealingLR(T_max = the run's length): --min-lr is reached at the last
   // step of --steps, or of --epochs (it once decayed over a fixed 1000 steps whatever the run).

@@ -97,5 +97,35 @@ TEST(ModelFile, ValidationNamesTheProblem) {
   EXPECT_EQ(load_error(kHandWritten), "");
 }
 
+TEST(ModelFile, TheDataItWasTrainedOnRoundTripsAndIsValidated) {
+  // A generated dataset and a CSV file, each written and read back as it was.
+  const ModelFile hand = model_from_json(kHandWritten, "hand.json");
+  EXPECT_FALSE(hand.data.has_value());  // no "data" block: nothing recorded
+  const DataRecord generated{"spiral", 300, 0.1f, "", 7, 0.75f};
+  const DataRecord csv{"", 0, 0, "/data/points.csv", 12345678901234ull, 1.0f};
+  for (const DataRecord& rec : {generated, csv}) {
+    const ModelFile back = model_from_json(model_to_json(*hand.model, hand.config, rec), "m.json");
+    ASSERT_TRUE(back.data.has_value());
+    EXPECT_EQ(*back.data, rec);
+  }
+  // And without one, none is written.
+  EXPECT_EQ(model_to_json(*hand.model, hand.config).find("\"data\""), std::string::npos);
+
+  auto with_data = [](const std::string& block) {
+    std::string s = kHandWritten;
+    return s.insert(s.rfind('}'), ", \"data\": " + block);
+  };
+  EXPECT_EQ(load_error(with_data(R"({"dataset": "xor", "points": 100, "noise": 0})")), "");
+  EXPECT_NE(load_error(with_data("[]")).find("\"data\" must be an object"), std::string::npos);
+  EXPECT_NE(load_error(with_data(R"({"dataset": "nope", "points": 100, "noise": 0})")).find("unknown dataset"), std::string::npos);
+  EXPECT_NE(load_error(with_data(R"({"dataset": "blobs4", "points": 100, "noise": 0})")).find("is a multiclass dataset"), std::string::npos);
+  EXPECT_NE(load_error(with_data(R"({"dataset": "xor", "points": 0, "noise": 0})")).find("\"points\""), std::string::npos);
+  EXPECT_NE(load_error(with_data(R"({"dataset": "xor", "points": 100, "noise": 2})")).find("\"noise\""), std::string::npos);
+  EXPECT_NE(load_error(with_data(R"({"dataset": "xor", "noise": 0})")).find("points"), std::string::npos);
+  EXPECT_NE(load_error(with_data(R"({"csv": ""})")).find("1..4096 characters"), std::string::npos);
+  EXPECT_NE(load_error(with_data(R"({"csv": "a.csv", "train_ratio": 0})")).find("(0, 1]"), std::string::npos);
+  EXPECT_NE(load_error(with_data(R"({"csv": "a.csv", "seed": -1})")).find("seed"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bp

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -145,14 +146,46 @@ struct DataOptions {
   float train_ratio = 0.8f;
   std::string problem;
 
+  CLI::Option *dataset_opt = nullptr, *csv_opt = nullptr, *points_opt = nullptr, *noise_opt = nullptr, *seed_opt = nullptr;
+
   void add(CLI::App& app) {
-    app.add_option("-d,--dataset", dataset, "dataset name (see `backprop datasets`)")->capture_default_str();
-    app.add_option("--data", csv, "points CSV with header x,y,label (instead of --dataset)")->type_name("FILE");
-    app.add_option("-n,--points", points, "number of points to generate")->capture_default_str();
-    app.add_option("--noise", noise, "noise of the generated dataset, 0..1 (default: the dataset's own)");
-    app.add_option("--data-seed", data_seed_text, "seed of the generated points and of the train/test split")->capture_default_str();
+    dataset_opt = app.add_option("-d,--dataset", dataset, "dataset name (see `backprop datasets`)")->capture_default_str();
+    csv_opt = app.add_option("--data", csv, "points CSV with header x,y,label (instead of --dataset)")->type_name("FILE");
+    points_opt = app.add_option("-n,--points", points, "number of points to generate")->capture_default_str();
+    noise_opt = app.add_option("--noise", noise, "noise of the generated dataset, 0..1 (default: the dataset's own)");
+    seed_opt = app.add_option("--data-seed", data_seed_text, "seed of the generated points and of the train/test split")->capture_default_str();
     app.add_option("--train-ratio", train_ratio, "fraction of points used for training, in (0, 1]")->capture_default_str();
     app.add_option("--problem", problem, "binary, multiclass or regression (default: from the dataset)");
+  }
+
+  /// Whether the command line names the data (-d or --data).
+  bool named() const { return dataset_opt->count() > 0 || csv_opt->count() > 0; }
+
+  /// The data as a model file records it (after load: the noise as used, a CSV file's absolute path).
+  DataRecord record() const {
+    DataRecord r;
+    if (!csv.empty()) {
+      std::error_code ec;
+      const std::filesystem::path abs = std::filesystem::absolute(csv, ec);
+      r.csv = ec ? csv : abs.lexically_normal().string();
+    } else {
+      const DatasetInfo* info = find_dataset(dataset);
+      r.dataset = dataset;
+      r.points = points;
+      r.noise = noise.value_or(info ? info->default_noise : 0.0f);
+    }
+    r.seed = data_seed;
+    r.train_ratio = train_ratio;
+    return r;
+  }
+
+  /// No data named: the data a model was trained on, except what -n, --noise or --data-seed say.
+  void use_record(const DataRecord& r) {
+    csv = r.csv;
+    if (!r.dataset.empty()) dataset = r.dataset;
+    if (points_opt->count() == 0 && r.points > 0) points = r.points;
+    if (noise_opt->count() == 0 && r.csv.empty()) noise = r.noise;
+    if (seed_opt->count() == 0) data_seed_text = std::to_string(r.seed);
   }
 
   // The seed and the problem named by the flags (shared by load and stub).
@@ -495,7 +528,7 @@ struct TrainCommand {
     std::printf("final  train loss %s  test loss %s  train accuracy %s  test accuracy %s\n", fmt(tr.loss, "%.6f").c_str(),
                 fmt(te.loss, "%.6f").c_str(), fmt(tr.accuracy, "%.4f").c_str(), fmt(te.accuracy, "%.4f").c_str());
     if (!save.empty()) {
-      save_model(save, trainer.model(), trainer.config());
+      save_model(save, trainer.model(), trainer.config(), data.record());
       if (!quiet) std::printf("saved model to %s\n", save.c_str());
     }
     if (!plot.empty()) {
@@ -531,12 +564,22 @@ struct EvalCommand {
       return 0;
     }
     ModelFile mf = load_model(model_path);
-    const Dataset d = data.load();
+    // No data named: the data the model was trained on, when its file says (all of its points).
+    const bool recorded = !data.named() && mf.data;
+    if (recorded) data.use_record(*mf.data);
+    Dataset d;
+    try {
+      d = data.load();
+    } catch (const IoError& e) {
+      if (!recorded) throw;
+      throw IoError(std::string(e.what()) + " (the data " + model_path + " was trained on; name other data with -d or --data)");
+    }
     check_model_fits_data("--model", mf.config, d);
     mf.config.device = on;
     Trainer t(mf.config, d, Dataset{}, mf.model);
     const Metrics m = t.evaluate(d);
-    std::printf("model %s on %s (%lld points)\n", mf.model->describe().c_str(), d.name.c_str(), static_cast<long long>(d.size()));
+    std::printf("model %s on %s (%lld points%s)\n", mf.model->describe().c_str(), d.name.c_str(), static_cast<long long>(d.size()),
+                recorded ? ", the data it was trained on" : "");
     std::printf("loss %s\n", fmt(m.loss, "%.6f").c_str());
     if (mf.config.problem == Problem::Regression) return 0;
     std::printf("accuracy %s\n", fmt(m.accuracy, "%.4f").c_str());

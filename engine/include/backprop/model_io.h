@@ -1,9 +1,11 @@
 // The model file (JSON): format id and version, input features, problem type, the layers in
 // order (linear layers with in, out, weight as out × in rows and bias; activations by name) and
-// the training settings used. Floats are written so that reading them back gives the same bits.
+// the training settings used; optionally the data it was trained on. Floats are written so that reading them back gives the same bits.
 // Loading validates everything and throws IoError naming the file and the problem.
 #pragma once
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json_fwd.hpp>
@@ -19,13 +21,27 @@ constexpr int kModelVersion = 1;
 /// exponent, comma) fits with room to spare.
 constexpr size_t kMaxModelFileBytes = static_cast<size_t>(kMaxParameters) * 40 + (1u << 20);
 
+/// The data a model was trained on, as `backprop train --save` records it (the optional "data"
+/// block): a generated dataset and how it was made, or a CSV file; and the train/test split.
+/// `backprop eval` uses it when no data is named.
+struct DataRecord {
+  std::string dataset;  ///< a generated dataset's name; empty for a CSV file
+  int64_t points = 0;   ///< generated: how many points
+  float noise = 0;      ///< generated: its noise
+  std::string csv;      ///< a CSV file's absolute path (when dataset is empty)
+  uint64_t seed = 1;    ///< the points' and the split's seed
+  float train_ratio = 1;
+  bool operator==(const DataRecord&) const = default;
+};
+
 struct ModelFile {
   TrainConfig config;  ///< network shape, features, problem and training settings
   std::shared_ptr<MLP> model;
+  std::optional<DataRecord> data;  ///< the data it was trained on, when recorded
 };
 
-/// The model as JSON text.
-std::string model_to_json(const MLP& model, const TrainConfig& config);
+/// The model as JSON text; with `data`, a "data" block records what it was trained on.
+std::string model_to_json(const MLP& model, const TrainConfig& config, const std::optional<DataRecord>& data = std::nullopt);
 /// Parses and validates; `source` names the file in error messages.
 ModelFile model_from_json(const std::string& text, const std::string& source);
 /// The same from a parsed document (a model embedded in a session file).
@@ -38,7 +54,7 @@ std::string training_to_json(const TrainConfig& config);
 TrainConfig training_from_json(const nlohmann::json& block, const std::string& source, TrainConfig base);
 
 /// Writes atomically.
-void save_model(const std::string& path, const MLP& model, const TrainConfig& config);
+void save_model(const std::string& path, const MLP& model, const TrainConfig& config, const std::optional<DataRecord>& data = std::nullopt);
 ModelFile load_model(const std::string& path);
 
 }  // namespace bp
