@@ -117,6 +117,17 @@ TEST_F(Cli, EvalWithNoDataNamedUsesTheDataTheModelWasTrainedOn) {
   EXPECT_EQ(run("eval -m " + path("c.json") + " --data " + path("y.csv")).status, 0);
 }
 
+TEST_F(Cli, ResumingWithNoDataNamedTrainsOnTheDataAndSplitTheModelWasTrainedOn) {
+  ASSERT_EQ(run("train -d spiral -n 300 --train-ratio 0.7 --data-seed 3 --hidden 16,16 --steps 100 -q --save " + path("m.json")).status, 0);
+  const Outcome resumed = run("train --init " + path("m.json") + " --steps 100");
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("on spiral (cpu; the data it was trained on): 210 train / 90 test points"), std::string::npos) << resumed.out;
+  const Outcome named = run("train --init " + path("m.json") + " --steps 100 -d spiral -n 300 --train-ratio 0.7 --data-seed 3");
+  ASSERT_EQ(named.status, 0) << named.err;
+  EXPECT_EQ(field_after(resumed.out, "test loss "), field_after(named.out, "test loss "));
+  EXPECT_EQ(named.out.find("the data it was trained on"), std::string::npos);
+}
+
 TEST_F(Cli, TheCosineScheduleSpansTheRun) {
   // As PyTorch's CosineAnnealingLR(T_max = the run's length): --min-lr is reached at the last
   // step of --steps, or of --epochs (it once decayed over a fixed 1000 steps whatever the run).

@@ -146,7 +146,8 @@ struct DataOptions {
   float train_ratio = 0.8f;
   std::string problem;
 
-  CLI::Option *dataset_opt = nullptr, *csv_opt = nullptr, *points_opt = nullptr, *noise_opt = nullptr, *seed_opt = nullptr;
+  CLI::Option *dataset_opt = nullptr, *csv_opt = nullptr, *points_opt = nullptr, *noise_opt = nullptr, *seed_opt = nullptr,
+              *ratio_opt = nullptr;
 
   void add(CLI::App& app) {
     dataset_opt = app.add_option("-d,--dataset", dataset, "dataset name (see `backprop datasets`)")->capture_default_str();
@@ -154,7 +155,7 @@ struct DataOptions {
     points_opt = app.add_option("-n,--points", points, "number of points to generate")->capture_default_str();
     noise_opt = app.add_option("--noise", noise, "noise of the generated dataset, 0..1 (default: the dataset's own)");
     seed_opt = app.add_option("--data-seed", data_seed_text, "seed of the generated points and of the train/test split")->capture_default_str();
-    app.add_option("--train-ratio", train_ratio, "fraction of points used for training, in (0, 1]")->capture_default_str();
+    ratio_opt = app.add_option("--train-ratio", train_ratio, "fraction of points used for training, in (0, 1]")->capture_default_str();
     app.add_option("--problem", problem, "binary, multiclass or regression (default: from the dataset)");
   }
 
@@ -179,13 +180,25 @@ struct DataOptions {
     return r;
   }
 
-  /// No data named: the data a model was trained on, except what -n, --noise or --data-seed say.
-  void use_record(const DataRecord& r) {
+  /// No data named: the data a model was trained on, except what -n, --noise or --data-seed say
+  /// (and, with `split`, its train/test split unless --train-ratio says).
+  void use_record(const DataRecord& r, bool split) {
     csv = r.csv;
     if (!r.dataset.empty()) dataset = r.dataset;
     if (points_opt->count() == 0 && r.points > 0) points = r.points;
     if (noise_opt->count() == 0 && r.csv.empty()) noise = r.noise;
     if (seed_opt->count() == 0) data_seed_text = std::to_string(r.seed);
+    if (split && ratio_opt->count() == 0) train_ratio = r.train_ratio;
+  }
+
+  /// Loads the data, the recorded data of `model_path` when `recorded`: an error then says so.
+  Dataset load_for(bool recorded, const std::string& model_path) {
+    try {
+      return load();
+    } catch (const IoError& e) {
+      if (!recorded) throw;
+      throw IoError(std::string(e.what()) + " (the data " + model_path + " was trained on; name other data with -d or --data)");
+    }
   }
 
   // The seed and the problem named by the flags (shared by load and stub).
@@ -346,12 +359,12 @@ struct NetOptions {
 // The settings (and, with --init, the weights) of the network for `data`: from the model file
 // (its shape fixed, the training flags applied on top), or from the flags. Returns the loaded
 // model, or null for fresh weights.
-std::shared_ptr<MLP> network_for(const std::string& init_model, const NetOptions& net, const Dataset& data, TrainConfig& config) {
-  if (init_model.empty()) {
+std::shared_ptr<MLP> network_for(const std::optional<ModelFile>& init, const NetOptions& net, const Dataset& data, TrainConfig& config) {
+  if (!init) {
     net.apply(config, data, true);
     return nullptr;
   }
-  ModelFile mf = load_model(init_model);
+  const ModelFile& mf = *init;
   config = mf.config;
   check_model_fits_data("--init", config, data);
   net.apply(config, data, false);
@@ -445,10 +458,15 @@ struct TrainCommand {
     }
     // Refuse an output that cannot be a file before training, not after it.
     for (const std::string* out : {&save, &log, &plot}) check_save_target(*out);
-    const Dataset all = data.load();
+    // Resuming with no data named: the data, and the split, the model was trained on.
+    std::optional<ModelFile> init;
+    if (!init_model.empty()) init = load_model(init_model);
+    const bool recorded = init && !data.named() && init->data;
+    if (recorded) data.use_record(*init->data, true);
+    const Dataset all = data.load_for(recorded, init_model);
     Split split = data.split(all);
     TrainConfig config;
-    std::shared_ptr<MLP> model = network_for(init_model, net, all, config);
+    std::shared_ptr<MLP> model = network_for(init, net, all, config);
     if (epochs) {
       const int64_t per_epoch = config.batch_size == 0 ? 1 : (split.train.size() + config.batch_size - 1) / config.batch_size;
       steps = static_cast<int64_t>(std::ceil(*epochs * static_cast<double>(per_epoch)));
@@ -461,8 +479,9 @@ struct TrainCommand {
     const int64_t every = log_every > 0 ? log_every : std::max<int64_t>(1, steps / 100);
     const bool tty = isatty(STDERR_FILENO) && !quiet;
     if (!quiet)
-      std::printf("training %s on %s (%s): %lld train / %lld test points, %s lr %g, %s, %lld steps\n",
-                  trainer.model().describe().c_str(), all.name.c_str(), on.str().c_str(), static_cast<long long>(split.train.size()),
+      std::printf("training %s on %s (%s%s): %lld train / %lld test points, %s lr %g, %s, %lld steps\n",
+                  trainer.model().describe().c_str(), all.name.c_str(), on.str().c_str(), recorded ? "; the data it was trained on" : "",
+                  static_cast<long long>(split.train.size()),
                   static_cast<long long>(split.test.size()), optimizer_name(config.optimizer), static_cast<double>(config.lr),
                   config.batch_size ? ("batch " + std::to_string(config.batch_size)).c_str() : "full batch",
                   static_cast<long long>(steps));
@@ -566,14 +585,8 @@ struct EvalCommand {
     ModelFile mf = load_model(model_path);
     // No data named: the data the model was trained on, when its file says (all of its points).
     const bool recorded = !data.named() && mf.data;
-    if (recorded) data.use_record(*mf.data);
-    Dataset d;
-    try {
-      d = data.load();
-    } catch (const IoError& e) {
-      if (!recorded) throw;
-      throw IoError(std::string(e.what()) + " (the data " + model_path + " was trained on; name other data with -d or --data)");
-    }
+    if (recorded) data.use_record(*mf.data, false);
+    const Dataset d = data.load_for(recorded, model_path);
     check_model_fits_data("--model", mf.config, d);
     mf.config.device = on;
     Trainer t(mf.config, d, Dataset{}, mf.model);
@@ -705,7 +718,9 @@ struct GraphCommand {
     if (out != "-") check_save_target(out);
     const Dataset all = data.load();
     TrainConfig config;
-    std::shared_ptr<MLP> model = network_for(init_model, net, all, config);
+    std::optional<ModelFile> init;
+    if (!init_model.empty()) init = load_model(init_model);
+    std::shared_ptr<MLP> model = network_for(init, net, all, config);
     if (!model) model = std::make_shared<MLP>(config.mlp_spec());
     double px = all.points[0].x, py = all.points[0].y, pl = all.points[0].label;
     if (!point.empty()) {
