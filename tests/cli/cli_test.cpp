@@ -115,6 +115,12 @@ TEST_F(Cli, EvalWithNoDataNamedUsesTheDataTheModelWasTrainedOn) {
   EXPECT_NE(gone.err.find("x.csv"), std::string::npos) << gone.err;
   EXPECT_NE(gone.err.find("name other data with -d or --data"), std::string::npos) << gone.err;
   EXPECT_EQ(run("eval -m " + path("c.json") + " --data " + path("y.csv")).status, 0);
+  // A k-class CSV file's labels are read as the model's problem.
+  ASSERT_EQ(run("datasets --export blobs4 -n 120 --out " + path("b.csv")).status, 0);
+  ASSERT_EQ(run("train --data " + path("b.csv") + " --problem multiclass --steps 50 -q --save " + path("k.json")).status, 0);
+  const Outcome k = run("eval -m " + path("k.json"));
+  EXPECT_EQ(k.status, 0) << k.err;
+  EXPECT_NE(k.out.find("(120 points, the data it was trained on)"), std::string::npos) << k.out;
 }
 
 TEST_F(Cli, ResumingWithNoDataNamedTrainsOnTheDataAndSplitTheModelWasTrainedOn) {

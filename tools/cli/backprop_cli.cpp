@@ -180,10 +180,11 @@ struct DataOptions {
     return r;
   }
 
-  /// No data named: the data a model was trained on, except what -n, --noise or --data-seed say
-  /// (and, with `split`, its train/test split unless --train-ratio says).
-  void use_record(const DataRecord& r, bool split) {
+  /// No data named: the data a model of problem `p` was trained on, except what -n, --noise or
+  /// --data-seed say (and, with `split`, its train/test split unless --train-ratio says).
+  void use_record(const DataRecord& r, Problem p, bool split) {
     csv = r.csv;
+    if (!csv.empty() && problem.empty()) problem = problem_name(p);  // a CSV file's labels are read as the model's
     if (!r.dataset.empty()) dataset = r.dataset;
     if (points_opt->count() == 0 && r.points > 0) points = r.points;
     if (noise_opt->count() == 0 && r.csv.empty()) noise = r.noise;
@@ -462,7 +463,7 @@ struct TrainCommand {
     std::optional<ModelFile> init;
     if (!init_model.empty()) init = load_model(init_model);
     const bool recorded = init && !data.named() && init->data;
-    if (recorded) data.use_record(*init->data, true);
+    if (recorded) data.use_record(*init->data, init->config.problem, true);
     const Dataset all = data.load_for(recorded, init_model);
     Split split = data.split(all);
     TrainConfig config;
@@ -585,7 +586,7 @@ struct EvalCommand {
     ModelFile mf = load_model(model_path);
     // No data named: the data the model was trained on, when its file says (all of its points).
     const bool recorded = !data.named() && mf.data;
-    if (recorded) data.use_record(*mf.data, false);
+    if (recorded) data.use_record(*mf.data, mf.config.problem, false);
     const Dataset d = data.load_for(recorded, model_path);
     check_model_fits_data("--model", mf.config, d);
     mf.config.device = on;
