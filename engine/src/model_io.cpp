@@ -86,20 +86,20 @@ std::string model_to_json(const MLP& model, const TrainConfig& config, const std
   }
   json features = json::array();
   for (Feature f : config.features) features.push_back(feature_name(f));
-  const json doc{{"format", kModelFormat},
+  json doc{{"format", kModelFormat},
                  {"version", kModelVersion},
                  {"features", features},
                  {"problem", problem_name(config.problem)},
                  {"num_classes", config.num_classes},
                  {"layers", layers},
                  {"training", training_json(config)}};
-  if (!data) return doc.dump(1) + "\n";
-  json with_data = doc;
-  json& d = with_data["data"] = data->dataset.empty() ? json{{"csv", data->csv}}
-                                                      : json{{"dataset", data->dataset}, {"points", data->points}, {"noise", data->noise}};
-  d["seed"] = data->seed;
-  d["train_ratio"] = data->train_ratio;
-  return with_data.dump(1) + "\n";
+  if (data) {
+    json& d = doc["data"] = data->dataset.empty() ? json{{"csv", data->csv}}
+                                                  : json{{"dataset", data->dataset}, {"points", data->points}, {"noise", data->noise}};
+    d["seed"] = data->seed;
+    d["train_ratio"] = data->train_ratio;
+  }
+  return doc.dump(1) + "\n";
 }
 
 namespace {

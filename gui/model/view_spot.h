@@ -1,7 +1,7 @@
 // Where a teaching view goes when it appears at its default spot in front of other floating
 // windows: somewhere near that spot that leaves every other window's title bar showing, so each
 // can still be seen, dragged and closed. Plain geometry, no ImGui: the app places the views with
-// it, the layout check measures title bars with longest_uncovered, and tests drive both.
+// it, the layout check measures title bars with title_bar_shows, and tests drive both.
 #pragma once
 #include <utility>
 #include <vector>

@@ -78,10 +78,11 @@ void StudioApp::landscape_panel() {
       for (int64_t i = 0; i < snap->weights[l].in; ++i) params.push_back({static_cast<int>(l), o, i, false});
       params.push_back({static_cast<int>(l), o, 0, true});
     }
-  // As wide as the longest name (DejaVu's digits are all one width, so that is the widest).
+  // As wide as the longest name: each layer's last weight has its most digits (DejaVu's digits
+  // are all one width, so the longest is the widest).
   std::string longest;
-  for (const ParameterRef& q : params) {
-    std::string name = parameter_label(q);
+  for (size_t l = 0; l < snap->weights.size(); ++l) {
+    std::string name = parameter_label({static_cast<int>(l), snap->weights[l].out - 1, snap->weights[l].in - 1, false});
     if (name.size() > longest.size()) longest = std::move(name);
   }
   const float combo_w = combo_width({longest});

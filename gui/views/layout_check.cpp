@@ -101,8 +101,8 @@ std::string fmt(const char* f, double a, double b = 0) {
 }
 
 // The windows in front of `name` when they leave too little of its title bar showing
-// (title_bar_shows), or ""
-// when enough shows (or the window is not open). Popups, menus and tooltips do not count.
+// (title_bar_shows), or "" when enough shows (or the window is not open). Popups, menus and
+// tooltips do not count.
 std::string title_bar_covered_by(const std::string& name) {
   const ImGuiContext& g = *ImGui::GetCurrentContext();
   const ImGuiWindow* w = ImGui::FindWindowByName(name.c_str());

@@ -21,16 +21,18 @@ namespace {
 constexpr float kRates[] = {0.00001f, 0.0001f, 0.001f, 0.003f, 0.01f, 0.03f, 0.1f, 0.3f, 1.0f, 3.0f, 10.0f};
 constexpr float kRegRates[] = {0.0f, 0.001f, 0.003f, 0.01f, 0.03f, 0.1f, 0.3f, 1.0f, 3.0f, 10.0f};
 
+// A rate as its combo box shows it.
+std::string rate_text(float v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", static_cast<double>(v));
+  return buf;
+}
+
 bool rate_combo(const char* label, float& value, const float* list, size_t n) {
   bool changed = false;
-  char preview[32];
-  std::snprintf(preview, sizeof preview, "%g", static_cast<double>(value));
-  if (ImGui::BeginCombo(label, preview)) {
-    for (size_t i = 0; i < n; ++i) {
-      char item[32];
-      std::snprintf(item, sizeof item, "%g", static_cast<double>(list[i]));
-      if (ImGui::Selectable(item, list[i] == value)) value = list[i], changed = true;
-    }
+  if (ImGui::BeginCombo(label, rate_text(value).c_str())) {
+    for (size_t i = 0; i < n; ++i)
+      if (ImGui::Selectable(rate_text(list[i]).c_str(), list[i] == value)) value = list[i], changed = true;
     ImGui::EndCombo();
   }
   return changed;
@@ -58,11 +60,7 @@ float options_width(const std::vector<E>& options, Names name) {
 // The width of a learning-rate combo offering `list`.
 float rates_width(const float* list, size_t n) {
   std::vector<std::string> names;
-  for (size_t i = 0; i < n; ++i) {
-    char item[32];
-    std::snprintf(item, sizeof item, "%g", static_cast<double>(list[i]));
-    names.emplace_back(item);
-  }
+  for (size_t i = 0; i < n; ++i) names.push_back(rate_text(list[i]));
   return combo_width(names);
 }
 
@@ -104,6 +102,7 @@ void StudioApp::network_panel() {
   // One row per hidden layer: width and activation.
   std::vector<Activation> per_layer(c.hidden.size(), c.activations.empty() ? Activation::Tanh : c.activations[0]);
   for (size_t i = 0; i < c.hidden.size() && c.activations.size() == c.hidden.size(); ++i) per_layer[i] = c.activations[i];
+  const float act_w = options_width(all_activations(), activation_name);
   for (size_t i = 0; i < c.hidden.size(); ++i) {
     ImGui::PushID(static_cast<int>(i));
     ImGui::Text("layer %zu:", i + 1);
@@ -113,7 +112,6 @@ void StudioApp::network_panel() {
     ImGui::Text("%2lld", static_cast<long long>(c.hidden[i]));
     ImGui::SameLine();
     if (ImGui::SmallButton("+") && c.hidden[i] < kAppMaxHiddenWidth) c.hidden[i]++, edited = true;
-    const float act_w = options_width(all_activations(), activation_name);
     same_line_if_fits(act_w);
     fill_but_label("##act", act_w);
     if (enum_combo("##act", per_layer[i], all_activations(), activation_name)) {

@@ -170,10 +170,9 @@ struct DataOptions {
       const std::filesystem::path abs = std::filesystem::absolute(csv, ec);
       r.csv = ec ? csv : abs.lexically_normal().string();
     } else {
-      const DatasetInfo* info = find_dataset(dataset);
       r.dataset = dataset;
       r.points = points;
-      r.noise = noise.value_or(info ? info->default_noise : 0.0f);
+      r.noise = noise_used();
     }
     r.seed = data_seed;
     r.train_ratio = train_ratio;
@@ -202,6 +201,12 @@ struct DataOptions {
     }
   }
 
+  // The noise the generated points are made with: --noise, else the dataset's own.
+  float noise_used() const {
+    const DatasetInfo* info = find_dataset(dataset);
+    return noise.value_or(info ? info->default_noise : 0.0f);
+  }
+
   // The seed and the problem named by the flags (shared by load and stub).
   std::optional<Problem> parse_flags() {
     data_seed = parse_seed("--data-seed", data_seed_text);
@@ -212,10 +217,7 @@ struct DataOptions {
   Dataset load() {
     const std::optional<Problem> p = parse_flags();
     if (!csv.empty()) return read_points_csv(csv, p.value_or(Problem::Binary));
-    const DatasetInfo* info = find_dataset(dataset);
-    Dataset d = for_flag("--dataset", [&] {
-      return make_dataset(dataset, points, noise.value_or(info ? info->default_noise : 0.0f), data_seed);
-    });
+    Dataset d = for_flag("--dataset", [&] { return make_dataset(dataset, points, noise_used(), data_seed); });
     if (p && *p != d.problem)
       throw UsageError(std::string("--problem: dataset '") + dataset + "' is a " + problem_name(d.problem) + " dataset");
     return d;
@@ -357,6 +359,12 @@ struct NetOptions {
   }
 };
 
+// The model file named by --init, or none.
+std::optional<ModelFile> load_init(const std::string& init_model) {
+  if (init_model.empty()) return std::nullopt;
+  return load_model(init_model);
+}
+
 // The settings (and, with --init, the weights) of the network for `data`: from the model file
 // (its shape fixed, the training flags applied on top), or from the flags. Returns the loaded
 // model, or null for fresh weights.
@@ -460,8 +468,7 @@ struct TrainCommand {
     // Refuse an output that cannot be a file before training, not after it.
     for (const std::string* out : {&save, &log, &plot}) check_save_target(*out);
     // Resuming with no data named: the data, and the split, the model was trained on.
-    std::optional<ModelFile> init;
-    if (!init_model.empty()) init = load_model(init_model);
+    const std::optional<ModelFile> init = load_init(init_model);
     const bool recorded = init && !data.named() && init->data;
     if (recorded) data.use_record(*init->data, init->config.problem, true);
     const Dataset all = data.load_for(recorded, init_model);
@@ -719,8 +726,7 @@ struct GraphCommand {
     if (out != "-") check_save_target(out);
     const Dataset all = data.load();
     TrainConfig config;
-    std::optional<ModelFile> init;
-    if (!init_model.empty()) init = load_model(init_model);
+    const std::optional<ModelFile> init = load_init(init_model);
     std::shared_ptr<MLP> model = network_for(init, net, all, config);
     if (!model) model = std::make_shared<MLP>(config.mlp_spec());
     double px = all.points[0].x, py = all.points[0].y, pl = all.points[0].label;

@@ -1,6 +1,7 @@
 // The model file (JSON): format id and version, input features, problem type, the layers in
 // order (linear layers with in, out, weight as out × in rows and bias; activations by name) and
-// the training settings used; optionally the data it was trained on. Floats are written so that reading them back gives the same bits.
+// the training settings used; optionally the data it was trained on. Floats are written so that
+// reading them back gives the same bits.
 // Loading validates everything and throws IoError naming the file and the problem.
 #pragma once
 #include <cstdint>
