@@ -443,22 +443,32 @@ TEST_F(Studio, OnAHiDpiDisplayTheWindowKeepsItsSizeFromStartToStart) {
   EXPECT_EQ(sizes, "  Geometry: 2800x1800\n1400 900 normal\n  Geometry: 2800x1800\n1400 900 normal\n") << r.err;
 }
 
+// Starts the app with `args` on an Xvfb screen of `screen` (WxH) pixels, a second after its
+// window shows runs `xdotool windowsize <window> <to>` (the new size, then any further xdotool
+// commands), and waits for it to end: its screenshot goes to `shot`, its standard output to
+// dir/out.
+Outcome run_and_resize(const fs::path& dir, const std::string& args, const std::string& screen, const std::string& to,
+                       const fs::path& shot) {
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                  << "\"$1\" " << args << " --screenshot \"$2\" &\n"
+                                  << "pid=$!\n"
+                                     "w=$(timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' | head -1)\n"
+                                     "sleep 1\n"
+                                  << "xdotool windowsize $w " << to << "\n"
+                                  << "wait $pid\n";
+  return run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 " + screen + "x24' sh " +
+                 (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + shot.string(),
+             dir);
+}
+
 TEST_F(Studio, PanelsFollowAWindowResize) {
   // Started at 1024x768 and resized to 1600x1000 (a window maximised on a projector): the
   // panels are placed for the new size at once, as if the app had started at that size (it once
   // left a third of the window empty until View → Reset panel layout).
   if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
   const fs::path resized = dir / "resized.png", direct = dir / "direct.png";
-  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
-                                     "\"$1\" --preset linear_vs_xor --size 1024x768 --no-autosave --no-restore --frames 400 --screenshot \"$2\" &\n"
-                                     "pid=$!\n"
-                                     "w=$(timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' | head -1)\n"
-                                     "sleep 1\n"
-                                     "xdotool windowsize $w 1600 1000 mousemove 1599 999\n"
-                                     "wait $pid\n";
-  Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1600x1000x24' sh " +
-                      (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + resized.string(),
-                  dir);
+  Outcome r = run_and_resize(dir, "--preset linear_vs_xor --size 1024x768 --no-autosave --no-restore --frames 400", "1600x1000",
+                             "1600 1000 mousemove 1599 999", resized);
   ASSERT_TRUE(fs::exists(resized)) << r.err;
   r = run("xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(BACKPROP_STUDIO) +
               " --preset linear_vs_xor --frames 3 --size 1600x1000 --no-autosave --no-restore --screenshot " + direct.string(),
@@ -484,17 +494,10 @@ TEST_F(Studio, ViewsOpenTogetherKeepTheirTitleBarsInViewAfterAResize) {
   // all went back to their default spots, where the landscape covered the other two).
   if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
   const fs::path shot = dir / "resized.png";
-  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
-                                     "\"$1\" --preset linear_vs_xor --size 1280x800 --no-autosave --no-restore --frames 400 --check-layout"
-                                     " --view gradient-flow --view hidden-space --view landscape --screenshot \"$2\" &\n"
-                                     "pid=$!\n"
-                                     "w=$(timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' | head -1)\n"
-                                     "sleep 1\n"
-                                     "xdotool windowsize $w 1024 768\n"
-                                     "wait $pid\n";
-  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
-                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + shot.string(),
-                        dir);
+  const Outcome r = run_and_resize(dir,
+                                   "--preset linear_vs_xor --size 1280x800 --no-autosave --no-restore --frames 400 --check-layout"
+                                   " --view gradient-flow --view hidden-space --view landscape",
+                                   "1280x800", "1024 768", shot);
   std::ifstream in(dir / "out");
   const std::string findings((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(r.status, 0) << findings << r.err;
