@@ -134,6 +134,24 @@ TEST_F(Cli, ResumingWithNoDataNamedTrainsOnTheDataAndSplitTheModelWasTrainedOn) 
   EXPECT_EQ(named.out.find("the data it was trained on"), std::string::npos);
 }
 
+TEST_F(Cli, GraphOfAModelWithNoDataNamedDrawsTheDataItWasTrainedOn) {
+  // It drew pg-circle's first point: a 3-class model failed ("the data is binary").
+  ASSERT_EQ(run("train -d blobs3 -n 90 --noise 0.2 --data-seed 5 --hidden 4 --steps 20 -q --save " + path("m.json")).status, 0);
+  for (const char* level : {"neuron", "scalar", "tensor"}) {
+    const std::string args = std::string("graph --init ") + path("m.json") + " --level " + level;
+    const Outcome own = run(args);
+    ASSERT_EQ(own.status, 0) << level << ": " << own.err;
+    const Outcome named = run(args + " -d blobs3 -n 90 --noise 0.2 --data-seed 5");
+    ASSERT_EQ(named.status, 0) << named.err;
+    EXPECT_EQ(own.out, named.out) << level;  // the same example (and batch), so the same graph
+    EXPECT_NE(own.out, run(args + " -d blobs3 -n 90 --noise 0.2 --data-seed 6").out) << level;  // which another seed changes
+  }
+  // Other data named outright is used as before, and is still checked against the model.
+  const Outcome other = run("graph --init " + path("m.json") + " -d pg-xor");
+  EXPECT_EQ(other.status, 2);
+  EXPECT_NE(other.err.find("the model is for a multiclass problem, but the data is binary"), std::string::npos) << other.err;
+}
+
 TEST_F(Cli, TheCosineScheduleSpansTheRun) {
   // As PyTorch's CosineAnnealingLR(T_max = the run's length): --min-lr is reached at the last
   // step of --steps, or of --epochs (it once decayed over a fixed 1000 steps whatever the run).

@@ -708,7 +708,8 @@ struct GraphCommand {
     data.points = 8;
     net.add(app);
     net.hidden = "3";
-    app.add_option("--init", init_model, "model file to draw (default: a fresh network from the flags)")->type_name("FILE");
+    app.add_option("--init", init_model, "model file to draw (default: a fresh network from the flags); with no -d or --data, "
+                                       "on the data it was trained on")->type_name("FILE");
     app.add_option("--level", level, "scalar (every multiply and add of one example), neuron (one node per neuron), "
                                      "or tensor (the engine's graph of one training step)")->capture_default_str();
     app.add_option("--point", point, "the example for the scalar and neuron levels: x,y,label (default: the first data point)");
@@ -724,9 +725,13 @@ struct GraphCommand {
       return 0;
     }
     if (out != "-") check_save_target(out);
-    const Dataset all = data.load();
-    TrainConfig config;
+    // With --init and no data named: the data the model was trained on (its first point, its
+    // first --batch-points points), as eval does; a k-class model once failed against pg-circle.
     const std::optional<ModelFile> init = load_init(init_model);
+    const bool recorded = init && !data.named() && init->data;
+    if (recorded) data.use_record(*init->data, init->config.problem, false);
+    const Dataset all = data.load_for(recorded, init_model);
+    TrainConfig config;
     std::shared_ptr<MLP> model = network_for(init, net, all, config);
     if (!model) model = std::make_shared<MLP>(config.mlp_spec());
     double px = all.points[0].x, py = all.points[0].y, pl = all.points[0].label;
