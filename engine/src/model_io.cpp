@@ -223,6 +223,7 @@ ModelFile model_from_doc(const json& doc, const JsonReader& r) {
     r.fail(e.what());
   }
   ModelFile mf{c, std::make_shared<MLP>(c.mlp_spec()), std::nullopt};
+  mf.training = r.optional(doc, "training") != nullptr;
   if (const json* d = r.optional(doc, "data")) mf.data = read_data_record(*d, c, r);
   const auto lin = mf.model->linears();
   for (size_t i = 0; i < lin.size(); ++i) {

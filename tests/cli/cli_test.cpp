@@ -179,6 +179,34 @@ TEST_F(Cli, InitResumesExactly) {
   EXPECT_EQ(a["layers"], b["layers"]);  // the same bits, after 20 + 30 steps and after 50
 }
 
+TEST_F(Cli, ResumingKeepsTheModelsTrainingSettingsButForTheFlagsGiven) {
+  // --init once took the training settings from the flags' defaults: a model trained (or
+  // exported from the app) with SGD, lr 0.3, batches of 16 went on with Adam, lr 0.03, full batch.
+  const std::string settings = " --optimizer momentum --lr 0.3 --momentum 0.8 --batch 16 --reg l2 --reg-rate 0.001 --seed 5";
+  ASSERT_EQ(run("train -d xor -n 100 --hidden 5 --steps 20 -q" + settings + " --save " + path("first.json")).status, 0);
+  const Outcome own = run("train --init " + path("first.json") + " --steps 30 --save " + path("own.json"));
+  ASSERT_EQ(own.status, 0) << own.err;
+  EXPECT_NE(own.out.find("momentum lr 0.3, batch 16, 30 steps"), std::string::npos) << own.out;
+  ASSERT_EQ(run("train --init " + path("first.json") + " --steps 30 -q" + settings + " --save " + path("named.json")).status, 0);
+  const auto a = nlohmann::json::parse(slurp(path("own.json"))), b = nlohmann::json::parse(slurp(path("named.json")));
+  EXPECT_EQ(a["layers"], b["layers"]);  // the same run as naming every setting
+  EXPECT_EQ(a["training"], b["training"]);
+  // A flag changes just what it names.
+  const Outcome lr = run("train --init " + path("first.json") + " --steps 1 --lr 0.05");
+  EXPECT_NE(lr.out.find("momentum lr 0.05, batch 16"), std::string::npos) << lr.out;
+  const Outcome full = run("train --init " + path("first.json") + " --steps 1 --batch full --save " + path("full.json"));
+  EXPECT_NE(full.out.find("momentum lr 0.3, full batch"), std::string::npos) << full.out;
+  EXPECT_EQ(nlohmann::json::parse(slurp(path("full.json")))["training"]["momentum"], a["training"]["momentum"]);
+  // A model file without training settings (written by hand, or from PyTorch) trains with the
+  // flags' defaults, as before.
+  auto bare = nlohmann::json::parse(slurp(path("first.json")));
+  bare.erase("training");
+  write("bare.json", bare.dump());
+  const Outcome defaults = run("train --init " + path("bare.json") + " --steps 1");
+  ASSERT_EQ(defaults.status, 0) << defaults.err;
+  EXPECT_NE(defaults.out.find("adam lr 0.03, full batch"), std::string::npos) << defaults.out;
+}
+
 TEST_F(Cli, UsageErrorsExitWith2AndNameTheFlag) {
   struct Case {
     std::string args, message;

@@ -51,6 +51,7 @@ TEST(ModelFile, RoundTripKeepsEveryBitAndSetting) {
   EXPECT_EQ(back.config.schedule.total_steps, 777);
   EXPECT_EQ(back.config.batch_size, 16);
   EXPECT_EQ(back.config.seed, 99u);
+  EXPECT_TRUE(back.training);  // the settings are the file's (train --init keeps them)
 }
 
 // What a user writes by hand from a PyTorch state_dict (the README's example).
@@ -71,6 +72,7 @@ TEST(ModelFile, HandWrittenFileComputesWhatItSays) {
   const double h0 = std::tanh(0.5 * 1 - 1.0 * 2 + 0.1), h1 = std::tanh(2.0 * 1 + 0.25 * 2 - 0.2);
   EXPECT_NEAR(out, 1.5 * h0 - 0.5 * h1 + 0.3, 1e-6);
   EXPECT_EQ(mf.config.loss, LossKind::BCE);  // no "training" block: defaults
+  EXPECT_FALSE(mf.training);
 }
 
 TEST(ModelFile, ValidationNamesTheProblem) {

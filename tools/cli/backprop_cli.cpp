@@ -271,8 +271,10 @@ struct NetOptions {
   std::string weight_init = "default";
   std::string seed_text = "1";
   std::vector<CLI::Option*> shape_flags;  // flags that a --init model fixes
+  CLI::App* app_ = nullptr;
 
   void add(CLI::App& app) {
+    app_ = &app;
     shape_flags.push_back(app.add_option("--hidden", hidden, "hidden layer widths, e.g. 8,8 (\"none\" for no hidden layer)")->capture_default_str());
     shape_flags.push_back(app.add_option("--activation", activation, "activation for all hidden layers, or one per layer: relu,tanh")->capture_default_str());
     shape_flags.push_back(app.add_option("--features", features, "input features: x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2)")->capture_default_str());
@@ -305,8 +307,9 @@ struct NetOptions {
     return false;
   }
 
-  // Settings from flags; the network part only when `with_shape`.
-  void apply(TrainConfig& c, const Dataset& data, bool with_shape) const {
+  // Settings from flags; the network part only when `with_shape`; with `keep_unset`, only the
+  // training settings whose flags are given.
+  void apply(TrainConfig& c, const Dataset& data, bool with_shape, bool keep_unset = false) const {
     if (with_shape) {
       c.hidden.clear();
       if (hidden != "none")
@@ -329,22 +332,26 @@ struct NetOptions {
       c.problem = data.problem;
       c.num_classes = data.problem == Problem::Regression ? 0 : data.num_classes;
     }
-    c.seed = parse_seed("--seed", seed_text);
-    c.loss = loss.empty() ? default_loss(c.problem) : for_flag("--loss", [&] { return parse_loss(loss); });
-    c.optimizer = for_flag("--optimizer", [&] { return parse_optimizer(optimizer); });
-    c.lr = lr;
-    c.momentum = momentum;
-    c.nesterov = nesterov;
-    c.beta1 = beta1;
-    c.beta2 = beta2;
-    c.eps = eps;
-    c.weight_decay = weight_decay;
-    c.regularization = {for_flag("--reg", [&] { return parse_regularization(reg); }), reg_rate};
-    c.schedule.kind = for_flag("--schedule", [&] { return parse_schedule(schedule); });
-    c.schedule.step_size = step_size;
-    c.schedule.gamma = gamma;
-    c.schedule.min_lr = min_lr;
-    if (batch == "full") {
+    // With `keep_unset`, a setting whose flag is not given keeps its value in `c` (a model file's).
+    auto set = [&](const char* flag) { return !keep_unset || app_->get_option(flag)->count() > 0; };
+    if (set("--seed")) c.seed = parse_seed("--seed", seed_text);
+    if (set("--loss")) c.loss = loss.empty() ? default_loss(c.problem) : for_flag("--loss", [&] { return parse_loss(loss); });
+    if (set("--optimizer")) c.optimizer = for_flag("--optimizer", [&] { return parse_optimizer(optimizer); });
+    if (set("--lr")) c.lr = lr;
+    if (set("--momentum")) c.momentum = momentum;
+    if (set("--nesterov")) c.nesterov = nesterov;
+    if (set("--beta1")) c.beta1 = beta1;
+    if (set("--beta2")) c.beta2 = beta2;
+    if (set("--eps")) c.eps = eps;
+    if (set("--weight-decay")) c.weight_decay = weight_decay;
+    if (set("--reg")) c.regularization.kind = for_flag("--reg", [&] { return parse_regularization(reg); });
+    if (set("--reg-rate")) c.regularization.rate = reg_rate;
+    if (set("--schedule")) c.schedule.kind = for_flag("--schedule", [&] { return parse_schedule(schedule); });
+    if (set("--step-size")) c.schedule.step_size = step_size;
+    if (set("--gamma")) c.schedule.gamma = gamma;
+    if (set("--min-lr")) c.schedule.min_lr = min_lr;
+    if (!set("--batch")) {
+    } else if (batch == "full") {
       c.batch_size = 0;
     } else {
       try {
@@ -366,7 +373,8 @@ std::optional<ModelFile> load_init(const std::string& init_model) {
 }
 
 // The settings (and, with --init, the weights) of the network for `data`: from the model file
-// (its shape fixed, the training flags applied on top), or from the flags. Returns the loaded
+// (its shape fixed; its training settings, where it holds them, but for the flags given), or
+// from the flags. Returns the loaded
 // model, or null for fresh weights.
 std::shared_ptr<MLP> network_for(const std::optional<ModelFile>& init, const NetOptions& net, const Dataset& data, TrainConfig& config) {
   if (!init) {
@@ -376,7 +384,7 @@ std::shared_ptr<MLP> network_for(const std::optional<ModelFile>& init, const Net
   const ModelFile& mf = *init;
   config = mf.config;
   check_model_fits_data("--init", config, data);
-  net.apply(config, data, false);
+  net.apply(config, data, false, mf.training);  // the file's training settings, but for the flags given
   return mf.model;
 }
 
@@ -435,7 +443,8 @@ struct TrainCommand {
     net.add(app);
     app.add_option("--steps", steps, "optimizer steps")->capture_default_str();
     app.add_option("--epochs", epochs, "train for this many passes over the training set (instead of --steps)");
-    app.add_option("--init", init_model, "start from the weights (and network) of a saved model file")->type_name("FILE");
+    app.add_option("--init", init_model, "start from the weights, network and training settings of a saved model file "
+                                        "(training flags given change what they name)")->type_name("FILE");
     app.add_option("--save", save, "write the trained model (JSON) here")->type_name("FILE");
     app.add_option("--log", log, "write step,train_loss,test_loss,train_accuracy,test_accuracy rows (CSV) here")->type_name("FILE");
     app.add_option("--log-every", log_every, "steps between logged rows (default: steps/100)");

@@ -39,6 +39,7 @@ struct ModelFile {
   TrainConfig config;  ///< network shape, features, problem and training settings
   std::shared_ptr<MLP> model;
   std::optional<DataRecord> data;  ///< the data it was trained on, when recorded
+  bool training = false;           ///< the file holds the training settings ("training")
 };
 
 /// The model as JSON text; with `data`, a "data" block records what it was trained on.
