@@ -11,6 +11,7 @@
 #include "backprop/explain.h"
 #include "backprop/features.h"
 #include "backprop/grid.h"
+#include "backprop/model_io.h"
 #include "backprop/ops.h"
 #include "model/training_worker.h"
 
@@ -339,6 +340,26 @@ void AppModel::export_csv(const std::string& path) const {
   Dataset d;
   for (const StudioPoint& p : points()) d.points.push_back({p.x, p.y, p.label});
   write_points_csv(path, d);
+}
+
+std::string AppModel::export_model(const std::string& path) const {
+  const SessionFile s = session();
+  if (!s.model) throw ValueError("there are no weights to export yet: the new network is being built (try again in a moment)");
+  if (!all_finite(*s.model)) throw ValueError("the weights are not finite numbers (the run diverged): Reset, train, then export");
+  // The data is recorded only when regenerating it from the settings gives these very points, in
+  // this order and split: what `backprop` would train and evaluate on is then what the app shows.
+  std::optional<DataRecord> record;
+  if (s.data.dataset != "custom") {
+    std::vector<StudioPoint> generated;
+    Region region;
+    generated_points(s.data, generated, region);
+    if (generated == s.points)
+      record = DataRecord{s.data.dataset, s.data.points, s.data.noise, "", s.data.seed, s.data.train_ratio};
+  }
+  save_model(path, *s.model, s.config, record);
+  if (record) return "Exported the model to " + path + ", with its data (" + s.data.dataset + ", " + std::to_string(s.data.points) + " points)";
+  return "Exported the model to " + path + ". Its points are placed, imported or edited, so it records no data: File → Export points " +
+         "writes them, for backprop's --data";
 }
 
 bool AppModel::undo() {

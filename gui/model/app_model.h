@@ -121,6 +121,13 @@ class AppModel {
   void set_data_settings(const DataSettings& d);
   void import_csv(const std::string& path);
   void export_csv(const std::string& path) const;
+  /// Writes the network as a model file (model_io.h, atomically) for `backprop eval`, `train
+  /// --init`, `graph --init` and PyTorch. While the points are still the generated dataset its
+  /// data settings make, the file records that data and its train/test split (the CLI then uses
+  /// exactly these points); hand-placed, imported or edited points are not recorded. Returns a
+  /// sentence for the banner that says which. Throws ValueError when there are no weights to
+  /// write (a new network not yet built, a diverged run), writing nothing.
+  std::string export_model(const std::string& path) const;
   bool undo();
   bool redo();
   bool can_undo() const { return undo_pos_ > 0; }

@@ -169,13 +169,6 @@ std::vector<GradientNormPoint> read_gradient_history(const json& h, size_t layer
   return out;
 }
 
-bool all_finite(const MLP& m) {
-  for (const Tensor& p : m.parameters())
-    for (float v : p.to_vector())
-      if (!std::isfinite(v)) return false;
-  return true;
-}
-
 SessionViews read_views(const json& v, const JsonReader& r) {
   if (!v.is_object()) r.fail("\"views\" must be an object");
   SessionViews out;
@@ -359,5 +352,12 @@ std::string session_to_json(const SessionFile& s) {
 }
 
 SessionFile read_session(const std::string& path) { return parse_session(read_file(path, kMaxSessionFileBytes), path); }
+
+bool all_finite(const MLP& m) {
+  for (const Tensor& p : m.parameters())
+    for (float v : p.to_vector())
+      if (!std::isfinite(v)) return false;
+  return true;
+}
 
 }  // namespace bp::studio

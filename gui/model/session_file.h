@@ -73,5 +73,7 @@ SessionFile read_session(const std::string& path);
 
 /// Checks a network shape against what the app builds; throws ValueError.
 void check_app_network(const TrainConfig& c);
+/// Whether every weight and bias is finite: what session and model files hold.
+bool all_finite(const MLP& m);
 
 }  // namespace bp::studio

@@ -27,6 +27,7 @@ DialogKind kind_of(PathAction a) {
     case PathAction::ExportCsv: return {"Export points", "Export", "points (.csv: x, y, label)", {".csv"}, true};
     case PathAction::CanvasPng: return {"Save canvas as PNG", "Save", "images (.png)", {".png"}, true};
     case PathAction::ExportGraph: return {"Export graph", "Export", "graphs (.dot, .gv, .svg, .png)", {".dot", ".gv", ".svg", ".png"}, true};
+    case PathAction::ExportModel: return {"Export model", "Export", "models (.json)", {".json"}, true};
     case PathAction::None: break;
   }
   return {"File", "OK", "files", {}, false};
@@ -71,6 +72,7 @@ void StudioApp::run_path_action(const std::string& p) {
       m_.set_message("Saved the graph to " + p);
       break;
     }
+    case PathAction::ExportModel: m_.set_message(m_.export_model(p)); break;
     case PathAction::None: break;
   }
 }

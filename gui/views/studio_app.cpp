@@ -374,6 +374,8 @@ void StudioApp::main_menu() {
     if (ImGui::MenuItem("Import points (CSV)...")) ask_path(PathAction::ImportCsv, "points.csv");
     if (ImGui::MenuItem("Export points (CSV)...")) ask_path(PathAction::ExportCsv, "points.csv");
     if (ImGui::MenuItem("Save canvas as PNG...")) ask_path(PathAction::CanvasPng, "canvas.png");
+    if (ImGui::MenuItem("Export model...")) ask_path(PathAction::ExportModel, "model.json");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("the network as a model file, for backprop eval, train --init and graph --init");
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
     ImGui::EndMenu();

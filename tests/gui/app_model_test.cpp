@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "backprop/errors.h"
+#include "backprop/model_io.h"
 
 #include "model/app_model.h"
 #include "model/autosaver.h"
@@ -326,6 +327,81 @@ TEST(AppModel, CsvImportExport) {
   std::ofstream(dir.file("bad.csv")) << "x,y,label\n1,2,zz\n";
   EXPECT_THROW(n.import_csv(dir.file("bad.csv")), IoError);
   EXPECT_EQ(n.points().size(), m.points().size());
+}
+
+TEST(AppModel, ExportedModelsHoldTheWeightsShownAndTheirDataWhileTheDataIsGenerated) {
+  TempDir dir;
+  AppModel m(false);
+  DataSettings d;
+  d.dataset = "spiral";
+  d.points = 150;
+  d.noise = 0.1f;
+  d.seed = 9;
+  d.train_ratio = 0.6f;
+  m.set_data_settings(d);
+  TrainConfig c = m.config();
+  c.hidden = {6, 5};
+  c.features = {Feature::X1, Feature::X2, Feature::X1X2};
+  m.set_config(c);
+  m.play();
+  m.run_steps(40);
+  m.pause();
+  m.pump();
+  const auto snap = m.snapshot();
+  const std::string said = m.export_model(dir.file("m.json"));
+  EXPECT_NE(said.find("with its data (spiral, 150 points)"), std::string::npos) << said;
+
+  const ModelFile mf = load_model(dir.file("m.json"));
+  EXPECT_EQ(mf.config.hidden, c.hidden);
+  EXPECT_EQ(mf.config.features, c.features);
+  const auto lin = mf.model->linears();
+  ASSERT_EQ(lin.size(), snap->weights.size());
+  for (size_t i = 0; i < lin.size(); ++i) {
+    EXPECT_EQ(lin[i]->weight().to_vector(), snap->weights[i].weight) << "layer " << i;  // the bits shown
+    EXPECT_EQ(lin[i]->bias().to_vector(), snap->weights[i].bias) << "layer " << i;
+  }
+  ASSERT_TRUE(mf.data.has_value());
+  EXPECT_EQ(*mf.data, (DataRecord{"spiral", 150, 0.1f, "", 9, 0.6f}));
+  // What the CLI makes of the record (generate, split) is the app's training and test points:
+  // the exported model scores on them what the app's chart says.
+  const Split split = train_test_split(make_dataset(mf.data->dataset, mf.data->points, mf.data->noise, mf.data->seed),
+                                       mf.data->train_ratio, mf.data->seed);
+  Trainer t(mf.config, split.train, split.test, mf.model);
+  EXPECT_EQ(t.train_metrics().loss, snap->train.loss);
+  EXPECT_EQ(t.train_metrics().accuracy, snap->train.accuracy);
+  EXPECT_EQ(t.test_metrics().loss, snap->test.loss);
+  EXPECT_EQ(split.train.size(), 90);
+
+  // One point added: the points are no longer what the settings generate, and nothing claims so.
+  m.add_point(0.1f, 0.2f, 1);
+  m.pump();
+  const std::string edited = m.export_model(dir.file("edited.json"));
+  EXPECT_NE(edited.find("records no data"), std::string::npos) << edited;
+  EXPECT_FALSE(load_model(dir.file("edited.json")).data.has_value());
+  m.undo();  // back to the generated points: recorded again
+  m.pump();
+  m.export_model(dir.file("again.json"));
+  EXPECT_TRUE(load_model(dir.file("again.json")).data.has_value());
+  // A regenerated set with a new seed is recorded with that seed.
+  m.regenerate();
+  m.pump();
+  m.export_model(dir.file("regenerated.json"));
+  const ModelFile r = load_model(dir.file("regenerated.json"));
+  ASSERT_TRUE(r.data.has_value());
+  EXPECT_EQ(r.data->seed, m.data_settings().seed);
+  EXPECT_NE(r.data->seed, 9u);
+  // Custom points: no data; an unwritable path throws and writes nothing.
+  AppModel custom(false);
+  DataSettings cd;
+  cd.dataset = "custom";
+  custom.set_data_settings(cd);
+  custom.add_point(0.5f, 0.5f, 1);
+  custom.add_point(-0.5f, -0.5f, 0);
+  custom.pump();
+  EXPECT_NE(custom.export_model(dir.file("custom.json")).find("records no data"), std::string::npos);
+  EXPECT_FALSE(load_model(dir.file("custom.json")).data.has_value());
+  EXPECT_THROW(custom.export_model(dir.file("no/such/folder/m.json")), IoError);
+  EXPECT_FALSE(fs::exists(dir.file("no/such/folder")));
 }
 
 TEST(AppModel, WorkerThreadTrainsWhilePlayingAndStops) {

@@ -375,6 +375,50 @@ TEST_F(Studio, SavingOverAFileAsksFirstAndEnterConfirms) {
   EXPECT_EQ(load.status, 0) << load.err;
 }
 
+TEST_F(Studio, ExportModelFromTheMenuWritesWhatTheCliEvaluatesOnTheSameData) {
+  // Trained in the window, File → Export model..., a name, Enter; then File → Save session...:
+  // the model file holds the session's weights and settings and records its generated data, and
+  // `backprop eval` with no data named evaluates it on those points.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "cd \"$2\"\n"
+                                     "\"$1\" --preset linear_vs_xor --train-steps 60 --size 1280x800 --no-autosave --no-restore &\n"
+                                     "pid=$!\n"
+                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
+                                     "sleep 1.5\n"
+                                     "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 80 178 click 1 sleep 0.7\n"  // Export model...
+                                     "xdotool type --delay 30 exported.json\n"
+                                     "sleep 0.3\n"
+                                     "xdotool keydown Return sleep 0.3 keyup Return\n"
+                                     "sleep 1\n"
+                                     "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 60 84 click 1 sleep 0.7\n"  // Save session...
+                                     "xdotool type --delay 30 session.json\n"
+                                     "sleep 0.3\n"
+                                     "xdotool keydown Return sleep 0.3 keyup Return\n"
+                                     "sleep 1\n"
+                                     "kill $pid\n";
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
+                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(),
+                        dir);
+  ASSERT_TRUE(fs::exists(dir / "exported.json")) << "the menu, dialog and Enter exported nothing: " << r.err;
+  ASSERT_TRUE(fs::exists(dir / "session.json")) << r.err;
+  const nlohmann::json model = nlohmann::json::parse(std::ifstream(dir / "exported.json"));
+  const nlohmann::json session = nlohmann::json::parse(std::ifstream(dir / "session.json"));
+  EXPECT_EQ(model.at("format"), "backprop-studio-model");
+  EXPECT_EQ(model.at("layers"), session.at("model").at("layers"));  // the weights the window shows
+  EXPECT_EQ(model.at("training"), session.at("model").at("training"));
+  const nlohmann::json& data = model.at("data");
+  EXPECT_EQ(data.at("dataset"), session.at("data").at("dataset"));
+  EXPECT_EQ(data.at("points"), session.at("data").at("points"));
+  EXPECT_EQ(data.at("seed"), session.at("data").at("seed"));
+  EXPECT_EQ(data.at("train_ratio"), session.at("data").at("train_ratio"));
+  const Outcome eval = run(std::string(BACKPROP_CLI) + " eval -m " + (dir / "exported.json").string(), dir);
+  EXPECT_EQ(eval.status, 0) << eval.err;
+  std::ifstream out(dir / "out");
+  const std::string said((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+  EXPECT_NE(said.find("on pg-xor (300 points, the data it was trained on)"), std::string::npos) << said;
+}
+
 TEST_F(Studio, DraggingTheManualClassifiersArrowTurnsTheLine) {
   // The manual-classifier lesson at 1280x800: the arrow's tip starts at (662, 270) (w = (0.27,
   // 0.20)); dragged up and right to (722, 170) it turns and steepens the line, and the saved
