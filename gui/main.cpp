@@ -110,7 +110,7 @@ namespace {
 
 int run(int argc, char** argv) {
   CLI::App cli{"Backprop Studio: watch a neural network learn to classify points in the plane"};
-  std::string preset, session, screenshot, canvas_shot, size = "1400x900";
+  std::string preset, session, model_file, screenshot, canvas_shot, size = "1400x900";
   int frames = 0, threads = 1;
   int64_t train_steps = 0;
   bool train = false, presenter = false, no_restore = false, no_autosave = false, report = false, inspector = false;
@@ -124,6 +124,7 @@ int run(int argc, char** argv) {
   bool link_gradients = false;
   cli.add_option("--preset", preset, "open a preset: a name from assets/presets (e.g. linear_vs_xor) or a file");
   cli.add_option("--session", session, "open a saved session file");
+  cli.add_option("--model", model_file, "open a model file (backprop train --save, File > Export model) on the data it was trained on");
   cli.add_flag("--train", train, "start training at once");
   std::optional<double> speed;
   cli.add_option("--speed", speed, "training speed in steps per second (0: full speed; default: the session's, else 300)");
@@ -204,7 +205,7 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "backprop-studio: error: --device: %s\n", e.what());
     return 2;
   }
-  for (const char* flag : {"--preset", "--session", "--screenshot", "--canvas-screenshot"})
+  for (const char* flag : {"--preset", "--session", "--model", "--screenshot", "--canvas-screenshot"})
     if (cli.count(flag) > 0 && cli[flag]->as<std::string>().empty()) {
       std::fprintf(stderr, "backprop-studio: error: %s: the file name is empty\n", flag);
       return 2;
@@ -263,7 +264,7 @@ int run(int argc, char** argv) {
       model.load_session(p);
     } else if (!session.empty()) {
       model.load_session(session);
-    } else if (!scripted && !no_restore && fs::exists(autosave)) {
+    } else if (!scripted && !no_restore && model_file.empty() && fs::exists(autosave)) {
       try {
         model.load_session(autosave);
       } catch (const std::exception& e) {
@@ -278,6 +279,7 @@ int run(int argc, char** argv) {
                                              " beside the autosave (" + why + ").");
       }
     }
+    if (!model_file.empty()) model.set_message(model.open_model(model_file));  // on the preset or session, if one is named
     if (autosave_on) {
       // Said now, while the work can still be saved elsewhere, not in a terminal after the exit.
       const std::string why = state_dir_problem();

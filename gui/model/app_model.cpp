@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 
 #include "backprop/autograd.h"
 #include "backprop/errors.h"
@@ -303,14 +304,12 @@ void AppModel::change_custom_settings(const DataSettings& next) {
   points_changed();
 }
 
-void AppModel::import_csv(const std::string& path) {
-  Problem p;
-  {
-    std::lock_guard lock(mu_);
-    p = config_.problem;
-  }
-  Dataset d = read_points_csv(path, p == Problem::Binary ? Problem::MultiClass : p);
-  if (p != Problem::Regression && d.num_classes > kAppMaxClasses)
+namespace {
+
+// A points CSV read as `problem` and checked against what the app takes; throws IoError.
+Dataset read_app_csv(const std::string& path, Problem problem) {
+  Dataset d = read_points_csv(path, problem);
+  if (problem != Problem::Regression && d.num_classes > kAppMaxClasses)
     throw IoError(path + ": has " + std::to_string(d.num_classes) + " classes; the app shows at most " + std::to_string(kAppMaxClasses));
   if (d.points.size() > kAppMaxPoints)
     throw IoError(path + ": has " + std::to_string(d.points.size()) + " points; the app takes at most " + std::to_string(kAppMaxPoints) +
@@ -320,6 +319,18 @@ void AppModel::import_csv(const std::string& path) {
     if (std::fabs(pt.x) > kAppMaxCoordinate || std::fabs(pt.y) > kAppMaxCoordinate || std::fabs(pt.label) > kAppMaxCoordinate)
       throw IoError(path + ": point " + std::to_string(i + 1) + " has a coordinate or target beyond ±1e6; the app takes points within it");
   }
+  return d;
+}
+
+}  // namespace
+
+void AppModel::import_csv(const std::string& path) {
+  Problem p;
+  {
+    std::lock_guard lock(mu_);
+    p = config_.problem;
+  }
+  Dataset d = read_app_csv(path, p == Problem::Binary ? Problem::MultiClass : p);
   std::lock_guard lock(mu_);
   data_.dataset = "custom";
   data_.problem = d.num_classes > 2 && p != Problem::Regression ? Problem::MultiClass : p;
@@ -360,6 +371,70 @@ std::string AppModel::export_model(const std::string& path) const {
   if (record) return "Exported the model to " + path + ", with its data (" + s.data.dataset + ", " + std::to_string(s.data.points) + " points)";
   return "Exported the model to " + path + ". Its points are placed, imported or edited, so it records no data: File → Export points " +
          "writes them, for backprop's --data";
+}
+
+std::string AppModel::open_model(const std::string& path) {
+  const ModelFile mf = load_model(path);
+  const TrainConfig& c = mf.config;
+  try {
+    check_app_network(c);
+    if (c.problem == Problem::MultiClass && c.num_classes > kAppMaxClasses)
+      throw ValueError("it has " + std::to_string(c.num_classes) + " classes; the app shows at most " + std::to_string(kAppMaxClasses));
+  } catch (const ValueError& e) {
+    throw IoError(path + ": " + e.what() + " (the command-line tool 'backprop' takes this model)");
+  }
+  SessionFile s = session();  // the points shown and the speed stay; the open views too (none named)
+  s.title = std::filesystem::path(path).filename().string();
+  s.views = {};
+  s.config = c;
+  s.model = mf.model;
+  s.history.clear();
+  s.gradient_history.clear();
+  s.step = 0;
+  s.epoch = 0;
+  const int classes = c.problem == Problem::Regression ? 0 : c.num_classes;
+  DataSettings custom = s.data;
+  custom.dataset = "custom";
+  custom.problem = c.problem;
+  custom.num_classes = classes;
+  std::string on;
+  if (mf.data && !mf.data->dataset.empty()) {
+    const DataRecord& r = *mf.data;
+    s.data = DataSettings{r.dataset, std::min(r.points, kAppMaxGeneratedPoints), r.noise, r.seed, r.train_ratio, c.problem, classes};
+    s.has_points = false;  // generated from the settings, as the CLI generates them
+    on = "on the data it was trained on (" + r.dataset + ", " +
+         (r.points > kAppMaxGeneratedPoints ? std::to_string(kAppMaxGeneratedPoints) + " of its " + std::to_string(r.points) +
+                                                  " points: the app's most)"
+                                            : std::to_string(r.points) + " points)");
+  } else if (mf.data) {
+    const DataRecord& r = *mf.data;
+    Dataset d;
+    try {
+      d = read_app_csv(r.csv, c.problem);
+    } catch (const IoError& e) {
+      throw IoError(std::string(e.what()) + " (the data " + path + " was trained on)");
+    }
+    const Split split = train_test_split(d, r.train_ratio, r.seed);  // the split `backprop train` makes
+    s.data = custom;
+    s.data.seed = r.seed;
+    s.data.train_ratio = r.train_ratio;
+    s.points.clear();
+    for (const Point& p : split.train.points) s.points.push_back({p.x, p.y, p.label, false});
+    for (const Point& p : split.test.points) s.points.push_back({p.x, p.y, p.label, true});
+    s.has_points = true;
+    on = "on the data it was trained on (" + std::filesystem::path(r.csv).filename().string() + ", " + std::to_string(d.size()) + " points)";
+  } else if (s.config.problem == s.data.problem && classes == (s.data.problem == Problem::Regression ? 0 : s.data.num_classes)) {
+    on = "on the points shown (the file records no data)";
+  } else {
+    s.data = custom;
+    s.points.clear();
+    on = std::string("on no points: the file records no data; place some (a ") + problem_name(c.problem) + " problem" +
+         (c.problem == Problem::MultiClass ? " of " + std::to_string(c.num_classes) + " classes" : std::string()) + ")";
+  }
+  // Checked as a session file is (the app's limits on networks, classes, points and settings),
+  // before anything changes.
+  apply_session(parse_session(session_to_json(s), path));
+  return "Opened " + path + ", " + mf.model->describe() + ", " + on;
 }
 
 bool AppModel::undo() {

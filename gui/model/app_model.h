@@ -128,6 +128,15 @@ class AppModel {
   /// sentence for the banner that says which. Throws ValueError when there are no weights to
   /// write (a new network not yet built, a diverged run), writing nothing.
   std::string export_model(const std::string& path) const;
+  /// Opens a model file (`backprop train --save`, export_model, or written by hand) as a new
+  /// session: its network, weights and training settings, on the data it records (a generated
+  /// dataset, the app's most points at most; a CSV file with the same train/test split as
+  /// `backprop`), else on the points shown when they pose the model's problem, else on no points
+  /// (custom, the model's problem: place some). The session is checked as a session file is:
+  /// a file the app cannot show (a network wider than the Network panel builds, more classes or
+  /// points than it takes, a recorded CSV file that is gone) throws IoError naming it and
+  /// changes nothing. Returns a sentence for the banner saying which data it is shown on.
+  std::string open_model(const std::string& path);
   bool undo();
   bool redo();
   bool can_undo() const { return undo_pos_ > 0; }

@@ -27,6 +27,7 @@ DialogKind kind_of(PathAction a) {
     case PathAction::ExportCsv: return {"Export points", "Export", "points (.csv: x, y, label)", {".csv"}, true};
     case PathAction::CanvasPng: return {"Save canvas as PNG", "Save", "images (.png)", {".png"}, true};
     case PathAction::ExportGraph: return {"Export graph", "Export", "graphs (.dot, .gv, .svg, .png)", {".dot", ".gv", ".svg", ".png"}, true};
+    case PathAction::OpenModel: return {"Open model", "Open", "models (.json)", {".json"}, false};
     case PathAction::ExportModel: return {"Export model", "Export", "models (.json)", {".json"}, true};
     case PathAction::None: break;
   }
@@ -70,6 +71,12 @@ void StudioApp::run_path_action(const std::string& p) {
       if (!format) throw ValueError("use a file name ending in .dot, .svg or .png");
       tools::write_graph(p, inspector_.graph(), *format, &inspector_.layout());
       m_.set_message("Saved the graph to " + p);
+      break;
+    }
+    case PathAction::OpenModel: {
+      const std::string said = m_.open_model(p);
+      fit_view();
+      m_.set_message(said);
       break;
     }
     case PathAction::ExportModel: m_.set_message(m_.export_model(p)); break;

@@ -374,6 +374,9 @@ void StudioApp::main_menu() {
     if (ImGui::MenuItem("Import points (CSV)...")) ask_path(PathAction::ImportCsv, "points.csv");
     if (ImGui::MenuItem("Export points (CSV)...")) ask_path(PathAction::ExportCsv, "points.csv");
     if (ImGui::MenuItem("Save canvas as PNG...")) ask_path(PathAction::CanvasPng, "canvas.png");
+    ImGui::Separator();
+    if (ImGui::MenuItem("Open model...")) ask_path(PathAction::OpenModel, "model.json");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("a model file (backprop train --save), on the data it was trained on");
     if (ImGui::MenuItem("Export model...")) ask_path(PathAction::ExportModel, "model.json");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("the network as a model file, for backprop eval, train --init and graph --init");
     ImGui::Separator();

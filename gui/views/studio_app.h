@@ -67,7 +67,7 @@ struct Fonts {
 ImFont* room_font(const Fonts& f, bool presenter, float display_height);
 
 /// What a file dialog is for.
-enum class PathAction { None, OpenSession, SaveSession, ImportCsv, ExportCsv, CanvasPng, ExportGraph, ExportModel };
+enum class PathAction { None, OpenSession, SaveSession, ImportCsv, ExportCsv, CanvasPng, ExportGraph, OpenModel, ExportModel };
 
 class StudioApp {
  public:

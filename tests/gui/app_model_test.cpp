@@ -404,6 +404,128 @@ TEST(AppModel, ExportedModelsHoldTheWeightsShownAndTheirDataWhileTheDataIsGenera
   EXPECT_FALSE(fs::exists(dir.file("no/such/folder")));
 }
 
+// A model trained by the engine as `backprop train` trains it, saved with the data it recorded.
+struct CliModel {
+  TrainConfig config;
+  Split split;
+  std::shared_ptr<MLP> model;
+};
+CliModel train_like_the_cli(const std::string& dataset, int64_t points, float noise, uint64_t seed, float ratio, const std::vector<int64_t>& hidden) {
+  CliModel m;
+  const Dataset all = make_dataset(dataset, points, noise, seed);
+  m.split = train_test_split(all, ratio, seed);
+  m.config.hidden = hidden;
+  m.config.problem = all.problem;
+  m.config.num_classes = all.problem == Problem::Regression ? 0 : all.num_classes;
+  m.config.loss = default_loss(all.problem);
+  m.config.optimizer = OptimizerKind::Adam;
+  m.config.lr = 0.03f;
+  Trainer t(m.config, m.split.train, m.split.test);
+  for (int i = 0; i < 30; ++i) t.step();
+  m.model = t.model_ptr();
+  return m;
+}
+
+TEST(AppModel, OpenedModelsShowTheirWeightsOnTheDataTheyWereTrainedOn) {
+  TempDir dir;
+  const CliModel cli = train_like_the_cli("blobs3", 240, 0.2f, 4, 0.75f, {6});
+  save_model(dir.file("m.json"), *cli.model, cli.config, DataRecord{"blobs3", 240, 0.2f, "", 4, 0.75f});
+  AppModel m(false);
+  const std::string said = m.open_model(dir.file("m.json"));
+  EXPECT_NE(said.find("MLP(2-6-3), on the data it was trained on (blobs3, 240 points)"), std::string::npos) << said;
+  m.pump(0);
+  // The points: the CLI's training and test points, in its order; the network and the settings.
+  const std::vector<StudioPoint> pts = m.points();
+  ASSERT_EQ(pts.size(), 240u);
+  for (size_t i = 0; i < cli.split.train.points.size(); ++i) {
+    EXPECT_EQ(pts[i].x, cli.split.train.points[i].x);
+    EXPECT_FALSE(pts[i].test);
+  }
+  EXPECT_TRUE(pts.back().test);
+  EXPECT_EQ(m.config().hidden, cli.config.hidden);
+  EXPECT_EQ(m.config().optimizer, OptimizerKind::Adam);
+  EXPECT_EQ(m.num_classes(), 3);
+  EXPECT_EQ(m.title(), "m.json");
+  // The weights, and what the chart says they score: the engine's own evaluation of the file.
+  const auto snap = m.snapshot();
+  EXPECT_EQ(snap->step, 0);
+  const auto lin = cli.model->linears();
+  ASSERT_EQ(snap->weights.size(), lin.size());
+  for (size_t i = 0; i < lin.size(); ++i) EXPECT_EQ(snap->weights[i].weight, lin[i]->weight().to_vector());
+  Trainer check(cli.config, cli.split.train, cli.split.test, cli.model);
+  EXPECT_EQ(snap->train.loss, check.train_metrics().loss);
+  EXPECT_EQ(snap->test.accuracy, check.test_metrics().accuracy);
+  // Exported again, it is the same model on the same data.
+  m.export_model(dir.file("again.json"));
+  const ModelFile again = load_model(dir.file("again.json"));
+  ASSERT_TRUE(again.data.has_value());
+  EXPECT_EQ(*again.data, (DataRecord{"blobs3", 240, 0.2f, "", 4, 0.75f}));
+  EXPECT_EQ(again.model->linears()[0]->weight().to_vector(), lin[0]->weight().to_vector());
+}
+
+TEST(AppModel, OpenedModelsOnACsvFileOrNoDataAndTheOnesTheAppCannotShow) {
+  TempDir dir;
+  const CliModel cli = train_like_the_cli("xor", 120, 0.1f, 2, 0.5f, {4});
+  // A recorded CSV file: its points, split as `backprop train` splits them.
+  write_points_csv(dir.file("x.csv"), make_dataset("xor", 120, 0.1f, 2));
+  save_model(dir.file("csv.json"), *cli.model, cli.config, DataRecord{"", 0, 0, dir.file("x.csv"), 2, 0.5f});
+  AppModel m(false);
+  EXPECT_NE(m.open_model(dir.file("csv.json")).find("on the data it was trained on (x.csv, 120 points)"), std::string::npos);
+  EXPECT_EQ(m.data_settings().dataset, "custom");
+  auto pts = m.points();
+  ASSERT_EQ(pts.size(), 120u);
+  EXPECT_EQ(std::count_if(pts.begin(), pts.end(), [](const StudioPoint& p) { return p.test; }), 60);
+  for (size_t i = 0; i < 60; ++i) EXPECT_EQ(pts[i].y, cli.split.train.points[i].y);
+  // No data recorded: the points shown stay when they pose the model's problem...
+  save_model(dir.file("bare.json"), *cli.model, cli.config);
+  m.set_data_settings(simple_data());
+  EXPECT_NE(m.open_model(dir.file("bare.json")).find("on the points shown"), std::string::npos);
+  EXPECT_EQ(m.points().size(), 100u);
+  // ...and a k-class model on a two-class set gets no points, of its problem.
+  const CliModel k = train_like_the_cli("blobs4", 80, 0.1f, 1, 1.0f, {3});
+  save_model(dir.file("k.json"), *k.model, k.config);
+  EXPECT_NE(m.open_model(dir.file("k.json")).find("on no points"), std::string::npos);
+  EXPECT_TRUE(m.points().empty());
+  EXPECT_EQ(m.num_classes(), 4);
+  EXPECT_EQ(m.data_settings().dataset, "custom");
+
+  // Refused, naming the file and why, with nothing changed.
+  m.set_data_settings(simple_data());
+  const std::vector<StudioPoint> before = m.points();
+  const TrainConfig config_before = m.config();
+  auto refused = [&](const std::string& file) {
+    try {
+      m.open_model(file);
+    } catch (const IoError& e) {
+      EXPECT_EQ(m.points(), before);
+      EXPECT_EQ(m.config(), config_before);
+      return std::string(e.what());
+    }
+    return std::string("opened");
+  };
+  const CliModel wide = train_like_the_cli("xor", 50, 0, 1, 1.0f, {64});
+  save_model(dir.file("wide.json"), *wide.model, wide.config);
+  const std::string wide_said = refused(dir.file("wide.json"));
+  EXPECT_NE(wide_said.find("at most 32 neurons, not 64"), std::string::npos) << wide_said;
+  TrainConfig eight;
+  eight.hidden = {4};
+  eight.problem = Problem::MultiClass;
+  eight.num_classes = 8;
+  eight.loss = default_loss(Problem::MultiClass);
+  save_model(dir.file("eight.json"), MLP(eight.mlp_spec()), eight);
+  EXPECT_NE(refused(dir.file("eight.json")).find("it has 8 classes; the app shows at most 6"), std::string::npos);
+  std::filesystem::remove(dir.file("x.csv"));
+  const std::string gone = refused(dir.file("csv.json"));
+  EXPECT_NE(gone.find("x.csv"), std::string::npos) << gone;
+  EXPECT_NE(gone.find("was trained on"), std::string::npos) << gone;
+  std::ofstream(dir.file("session.json")) << R"({"format": "backprop-studio-session", "version": 1})";
+  EXPECT_NE(refused(dir.file("session.json")).find("not a Backprop Studio model file"), std::string::npos);
+  // Recorded with more points than the app generates: the app's most, and it says so.
+  save_model(dir.file("many.json"), *cli.model, cli.config, DataRecord{"xor", 9000, 0.1f, "", 2, 0.5f});
+  EXPECT_NE(m.open_model(dir.file("many.json")).find("5000 of its 9000 points"), std::string::npos);
+  EXPECT_EQ(m.points().size(), 5000u);
+}
+
 TEST(AppModel, WorkerThreadTrainsWhilePlayingAndStops) {
   AppModel m(true);
   m.set_data_settings(simple_data());

@@ -375,48 +375,52 @@ TEST_F(Studio, SavingOverAFileAsksFirstAndEnterConfirms) {
   EXPECT_EQ(load.status, 0) << load.err;
 }
 
-TEST_F(Studio, ExportModelFromTheMenuWritesWhatTheCliEvaluatesOnTheSameData) {
-  // Trained in the window, File → Export model..., a name, Enter; then File → Save session...:
-  // the model file holds the session's weights and settings and records its generated data, and
-  // `backprop eval` with no data named evaluates it on those points.
+TEST_F(Studio, ModelFilesGoBetweenTheAppAndTheCliThroughTheFileMenu) {
+  // Trained in the window, File → Export model..., a name, Enter; File → Save session...; then
+  // File → Open model... a model `backprop train` saved, and Save session... again. The exported
+  // file holds the session's weights and settings and records its generated data, which `backprop
+  // eval` then uses; the opened model is the session's network, on the data it was trained on.
   if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  const Outcome trained = run(std::string(BACKPROP_CLI) + " train -d spiral -n 200 --noise 0.1 --data-seed 3 --hidden 8,8 --steps 200 -q --save " +
+                                  (dir / "cli.json").string(),
+                              dir);
+  ASSERT_EQ(trained.status, 0) << trained.err;
+  auto menu = [](const char* item_y, const char* name) {
+    return std::string("xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 60 ") + item_y + " click 1 sleep 0.7\n" +
+           "xdotool type --delay 30 " + name + "\nsleep 0.3\nxdotool keydown Return sleep 0.3 keyup Return\nsleep 1\n";
+  };
   std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
                                      "cd \"$2\"\n"
                                      "\"$1\" --preset linear_vs_xor --train-steps 60 --size 1280x800 --no-autosave --no-restore &\n"
                                      "pid=$!\n"
                                      "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
                                      "sleep 1.5\n"
-                                     "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 80 178 click 1 sleep 0.7\n"  // Export model...
-                                     "xdotool type --delay 30 exported.json\n"
-                                     "sleep 0.3\n"
-                                     "xdotool keydown Return sleep 0.3 keyup Return\n"
-                                     "sleep 1\n"
-                                     "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 60 84 click 1 sleep 0.7\n"  // Save session...
-                                     "xdotool type --delay 30 session.json\n"
-                                     "sleep 0.3\n"
-                                     "xdotool keydown Return sleep 0.3 keyup Return\n"
-                                     "sleep 1\n"
-                                     "kill $pid\n";
+                                  << menu("207", "exported.json") << menu("84", "trained.json")  // Export model..., Save session...
+                                  << menu("184", "cli.json") << menu("84", "opened.json")        // Open model..., Save session...
+                                  << "kill $pid\n";
   const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
                             (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(),
                         dir);
-  ASSERT_TRUE(fs::exists(dir / "exported.json")) << "the menu, dialog and Enter exported nothing: " << r.err;
-  ASSERT_TRUE(fs::exists(dir / "session.json")) << r.err;
-  const nlohmann::json model = nlohmann::json::parse(std::ifstream(dir / "exported.json"));
-  const nlohmann::json session = nlohmann::json::parse(std::ifstream(dir / "session.json"));
-  EXPECT_EQ(model.at("format"), "backprop-studio-model");
-  EXPECT_EQ(model.at("layers"), session.at("model").at("layers"));  // the weights the window shows
-  EXPECT_EQ(model.at("training"), session.at("model").at("training"));
-  const nlohmann::json& data = model.at("data");
-  EXPECT_EQ(data.at("dataset"), session.at("data").at("dataset"));
-  EXPECT_EQ(data.at("points"), session.at("data").at("points"));
-  EXPECT_EQ(data.at("seed"), session.at("data").at("seed"));
-  EXPECT_EQ(data.at("train_ratio"), session.at("data").at("train_ratio"));
+  for (const char* f : {"exported.json", "trained.json", "opened.json"}) ASSERT_TRUE(fs::exists(dir / f)) << f << " was not written: " << r.err;
+  auto parse = [&](const char* f) { return nlohmann::json::parse(std::ifstream(dir / f)); };
+  const nlohmann::json exported = parse("exported.json"), trained_session = parse("trained.json");
+  EXPECT_EQ(exported.at("format"), "backprop-studio-model");
+  EXPECT_EQ(exported.at("layers"), trained_session.at("model").at("layers"));  // the weights the window showed
+  EXPECT_EQ(exported.at("training"), trained_session.at("model").at("training"));
+  const nlohmann::json& data = exported.at("data");
+  for (const char* key : {"dataset", "points", "seed", "train_ratio"}) EXPECT_EQ(data.at(key), trained_session.at("data").at(key)) << key;
   const Outcome eval = run(std::string(BACKPROP_CLI) + " eval -m " + (dir / "exported.json").string(), dir);
   EXPECT_EQ(eval.status, 0) << eval.err;
   std::ifstream out(dir / "out");
   const std::string said((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
   EXPECT_NE(said.find("on pg-xor (300 points, the data it was trained on)"), std::string::npos) << said;
+
+  const nlohmann::json cli = parse("cli.json"), opened = parse("opened.json");
+  EXPECT_EQ(opened.at("model").at("layers"), cli.at("layers"));
+  EXPECT_EQ(opened.at("data").at("dataset"), "spiral");
+  EXPECT_EQ(opened.at("data").at("points"), 200);
+  EXPECT_EQ(opened.at("data").at("seed"), 3);
+  EXPECT_EQ(opened.at("points").size(), 200u);
 }
 
 TEST_F(Studio, DraggingTheManualClassifiersArrowTurnsTheLine) {
