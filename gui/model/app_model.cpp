@@ -102,6 +102,21 @@ void generated_points(const DataSettings& d, std::vector<StudioPoint>& points, R
   region = data.region;
 }
 
+// The region `r` grown to show every point with a margin (a tenth of their span), when some
+// lie outside it: custom points imported at another scale keep their view when a session with
+// them is opened again (hand-placed points leave the canvas's ±6 as it is).
+Region covering(Region r, const std::vector<StudioPoint>& points) {
+  if (points.empty()) return r;
+  float x0 = points[0].x, x1 = x0, y0 = points[0].y, y1 = y0;
+  for (const StudioPoint& p : points) {
+    x0 = std::min(x0, p.x), x1 = std::max(x1, p.x);
+    y0 = std::min(y0, p.y), y1 = std::max(y1, p.y);
+  }
+  if (x0 >= r.x_min && x1 <= r.x_max && y0 >= r.y_min && y1 <= r.y_max) return r;
+  const float px = 0.1f * (x1 - x0), py = 0.1f * (y1 - y0);
+  return {std::min(r.x_min, x0 - px), std::max(r.x_max, x1 + px), std::min(r.y_min, y0 - py), std::max(r.y_max, y1 + py)};
+}
+
 }  // namespace
 
 void AppModel::generate_points() {
@@ -699,6 +714,7 @@ void AppModel::apply_session(SessionFile s) {
     throw IoError(std::string("the session's data settings: ") + e.what());
   }
   if (s.has_points) pts = std::move(s.points);
+  if (s.data.dataset == "custom") region = covering(region, pts);
   std::lock_guard lock(mu_);
   playing_ = false;
   data_ = s.data;

@@ -526,6 +526,38 @@ TEST(AppModel, OpenedModelsOnACsvFileOrNoDataAndTheOnesTheAppCannotShow) {
   EXPECT_EQ(m.points().size(), 5000u);
 }
 
+TEST(AppModel, ASessionOfPointsAtAnotherScaleOpensWithThemInView) {
+  // Points imported at ±100, saved, opened again: the view once stayed at the custom ±6, with
+  // two of 200 points on the canvas.
+  TempDir dir;
+  Dataset big;
+  for (int i = 0; i < 200; ++i) big.points.push_back({-100.0f + static_cast<float>(i), 50.0f - 0.5f * static_cast<float>(i), float(i % 2)});
+  write_points_csv(dir.file("big.csv"), big);
+  AppModel m(false);
+  m.import_csv(dir.file("big.csv"));
+  m.save_session(dir.file("s.json"));
+  AppModel back(false);
+  back.load_session(dir.file("s.json"));
+  const Region r = back.data_region();
+  EXPECT_LE(r.x_min, -100.0f);
+  EXPECT_GE(r.x_max, 99.0f);
+  EXPECT_LE(r.y_min, -49.5f);
+  EXPECT_GE(r.y_max, 50.0f);
+  EXPECT_LT(r.x_max, 130.0f);  // with a margin, not more
+  // Hand-placed points keep the custom canvas as it was.
+  AppModel hand(false);
+  DataSettings d;
+  d.dataset = "custom";
+  hand.set_data_settings(d);
+  hand.add_point(1, 2, 1);
+  hand.add_point(-5, 5.5f, 0);
+  hand.save_session(dir.file("hand.json"));
+  AppModel hand_back(false);
+  hand_back.load_session(dir.file("hand.json"));
+  EXPECT_EQ(hand_back.data_region().x_min, -6.0f);
+  EXPECT_EQ(hand_back.data_region().y_max, 6.0f);
+}
+
 TEST(AppModel, WorkerThreadTrainsWhilePlayingAndStops) {
   AppModel m(true);
   m.set_data_settings(simple_data());
