@@ -1,6 +1,7 @@
 // The app model driven headlessly: point edits with undo/redo, settings that do and do not
 // reset, training steps, divergence, sessions and presets, and the threaded worker.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -518,6 +519,9 @@ TEST(AppModel, OpenedModelsOnACsvFileOrNoDataAndTheOnesTheAppCannotShow) {
   const std::string gone = refused(dir.file("csv.json"));
   EXPECT_NE(gone.find("x.csv"), std::string::npos) << gone;
   EXPECT_NE(gone.find("was trained on"), std::string::npos) << gone;
+  EXPECT_NE(refused("/dev/zero").find("a character device, not a regular file"), std::string::npos);
+  ASSERT_EQ(::mkfifo(dir.file("fifo.json").c_str(), 0600), 0);
+  EXPECT_NE(refused(dir.file("fifo.json")).find("FIFO"), std::string::npos);  // refused, not waited on
   std::ofstream(dir.file("session.json")) << R"({"format": "backprop-studio-session", "version": 1})";
   EXPECT_NE(refused(dir.file("session.json")).find("not a Backprop Studio model file"), std::string::npos);
   // Recorded with more points than the app generates: the app's most, and it says so.
