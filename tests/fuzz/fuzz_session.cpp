@@ -1,6 +1,7 @@
 // Fuzz target: the app's session/preset file. An accepted session writes back to text that
 // parses to the same session; loading it into the app model then trains a step. A refused one
-// throws IoError and leaves the app model exactly as it was.
+// throws IoError and leaves the app model exactly as it was. The same bytes opened as a model
+// file (File > Open model) likewise: shown and trained a step, or refused changing nothing.
 #include <unistd.h>
 
 #include <fstream>
@@ -55,5 +56,12 @@ BP_FUZZ_TARGET(session) {
   } catch (const IoError&) {
     BP_FUZZ_CHECK(!parsed, "load_session refuses only what parse_session refuses");
     BP_FUZZ_CHECK(state(model) == before, "a refused session changes nothing");
+  }
+  const State before_model = state(model);
+  try {
+    model.open_model(path);
+    model.run_steps(1);
+  } catch (const IoError&) {
+    BP_FUZZ_CHECK(state(model) == before_model, "a refused model changes nothing");
   }
 }
