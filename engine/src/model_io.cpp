@@ -128,7 +128,11 @@ DataRecord read_data_record(const json& d, const TrainConfig& c, const JsonReade
 
 ModelFile model_from_doc(const json& doc, const JsonReader& r) {
   if (!doc.is_object()) r.fail("expected a JSON object at the top");
-  if (r.string(r.field(doc, "format", "the file"), "\"format\"") != kModelFormat)
+  const std::string format = r.string(r.field(doc, "format", "the file"), "\"format\"");
+  if (format == "backprop-studio-session")  // the app's session file: it holds a model, but is not one
+    r.fail("this is a Backprop Studio session, not a model file (the app opens it with File > Open session, and writes its "
+           "model with File > Export model)");
+  if (format != kModelFormat)
     r.fail(std::string("\"format\" is not \"") + kModelFormat + "\"; this is not a Backprop Studio model file");
   const int64_t version = r.integer(r.field(doc, "version", "the file"), "\"version\"", 1, INT64_MAX);
   if (version > kModelVersion)

@@ -288,6 +288,7 @@ TEST_F(Cli, HostileFlagsAndFilesGetOneSentenceNamingTheFlagOrFile) {
   write("ok.csv", "x,y,label\n0,0,0\n1,1,1\n2,2,5\n");
   write("control.csv", "x,y,label\n1,2,\x1b[2J" + std::string(5000, 'A') + "\n");
   ASSERT_EQ(run("train -q --steps 2 --save " + path("m.json")).status, 0);
+  write("session.json", R"({"format": "backprop-studio-session", "version": 1, "model": {}})");
   struct Case {
     std::string args;
     int status;
@@ -297,6 +298,7 @@ TEST_F(Cli, HostileFlagsAndFilesGetOneSentenceNamingTheFlagOrFile) {
       {"train --data " + path("fifo"), 1, "FIFO"},
       {"eval -m " + path("fifo") + " -d xor", 1, "FIFO"},
       {"train --init " + path("fifo"), 1, "FIFO"},
+      {"eval -m " + path("session.json"), 1, "this is a Backprop Studio session, not a model file (the app opens it"},
       {"train --data " + dir.string(), 1, "is a folder"},
       {"train --data /dev/zero", 1, "character device"},
       {"train --data ''", 2, "--data: the file name is empty"},

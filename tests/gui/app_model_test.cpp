@@ -523,7 +523,7 @@ TEST(AppModel, OpenedModelsOnACsvFileOrNoDataAndTheOnesTheAppCannotShow) {
   ASSERT_EQ(::mkfifo(dir.file("fifo.json").c_str(), 0600), 0);
   EXPECT_NE(refused(dir.file("fifo.json")).find("FIFO"), std::string::npos);  // refused, not waited on
   std::ofstream(dir.file("session.json")) << R"({"format": "backprop-studio-session", "version": 1})";
-  EXPECT_NE(refused(dir.file("session.json")).find("not a Backprop Studio model file"), std::string::npos);
+  EXPECT_NE(refused(dir.file("session.json")).find("this is a Backprop Studio session, not a model file"), std::string::npos);
   // Recorded with more points than the app generates: the app's most, and it says so.
   save_model(dir.file("many.json"), *cli.model, cli.config, DataRecord{"xor", 9000, 0.1f, "", 2, 0.5f});
   EXPECT_NE(m.open_model(dir.file("many.json")).find("5000 of its 9000 points"), std::string::npos);
