@@ -389,7 +389,13 @@ std::string AppModel::export_model(const std::string& path) const {
 }
 
 std::string AppModel::open_model(const std::string& path) {
-  const ModelFile mf = load_model(path);
+  // Read within what the app could show, so that a huge model is refused at once, not after
+  // seconds of parsing on the UI thread.
+  std::error_code ec;
+  if (const auto bytes = std::filesystem::file_size(path, ec); !ec && bytes > kAppMaxModelFileBytes)
+    throw IoError(path + ": is " + std::to_string(bytes >> 20) + " MB; the app opens model files of at most " +
+                  std::to_string(kAppMaxModelFileBytes >> 20) + " MB, as its networks are smaller (the command-line tool 'backprop' takes it)");
+  const ModelFile mf = model_from_json(read_file(path, kAppMaxModelFileBytes), path);
   const TrainConfig& c = mf.config;
   try {
     check_app_network(c);

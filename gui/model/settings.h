@@ -14,6 +14,7 @@ constexpr int kAppMaxClasses = 6;                ///< class colours and buttons
 constexpr int64_t kAppMaxGeneratedPoints = 5000;  ///< a generated dataset
 constexpr int64_t kAppMaxCosineSteps = 10'000'000;  ///< the cosine schedule's span in the app
 constexpr size_t kAppMaxPoints = 100'000;         ///< points in a session or an imported CSV
+constexpr size_t kAppMaxModelFileBytes = 16u << 20;  ///< a model file the app opens (its networks take under 1 MB)
 constexpr float kAppMaxCoordinate = 1e6f;         ///< |x|, |y| and |regression target|
 constexpr size_t kAppMaxHiddenLayers = 8;         ///< what the Network panel builds
 constexpr int64_t kAppMaxHiddenWidth = 32;

@@ -520,6 +520,9 @@ TEST(AppModel, OpenedModelsOnACsvFileOrNoDataAndTheOnesTheAppCannotShow) {
   EXPECT_NE(gone.find("x.csv"), std::string::npos) << gone;
   EXPECT_NE(gone.find("was trained on"), std::string::npos) << gone;
   EXPECT_NE(refused("/dev/zero").find("a character device, not a regular file"), std::string::npos);
+  std::filesystem::copy_file(dir.file("wide.json"), dir.file("huge.json"));
+  std::filesystem::resize_file(dir.file("huge.json"), 100u << 20);  // sparse: refused by its size, unread
+  EXPECT_NE(refused(dir.file("huge.json")).find("is 100 MB; the app opens model files of at most 16 MB"), std::string::npos);
   ASSERT_EQ(::mkfifo(dir.file("fifo.json").c_str(), 0600), 0);
   EXPECT_NE(refused(dir.file("fifo.json")).find("FIFO"), std::string::npos);  // refused, not waited on
   std::ofstream(dir.file("session.json")) << R"({"format": "backprop-studio-session", "version": 1})";
