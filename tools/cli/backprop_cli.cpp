@@ -307,6 +307,19 @@ struct NetOptions {
     return false;
   }
 
+  // --batch: a minibatch size, or 0 for "full".
+  int64_t parse_batch() const {
+    if (batch == "full") return 0;
+    try {
+      size_t used = 0;
+      const int64_t n = std::stoll(batch, &used);
+      if (used != batch.size() || n < 1) throw std::invalid_argument(batch);
+      return n;
+    } catch (const std::exception&) {
+      throw UsageError("--batch: '" + batch + "' is not a positive whole number or \"full\"");
+    }
+  }
+
   // Settings from flags; the network part only when `with_shape`; with `keep_unset`, only the
   // training settings whose flags are given.
   void apply(TrainConfig& c, const Dataset& data, bool with_shape, bool keep_unset = false) const {
@@ -350,18 +363,7 @@ struct NetOptions {
     if (set("--step-size")) c.schedule.step_size = step_size;
     if (set("--gamma")) c.schedule.gamma = gamma;
     if (set("--min-lr")) c.schedule.min_lr = min_lr;
-    if (!set("--batch")) {
-    } else if (batch == "full") {
-      c.batch_size = 0;
-    } else {
-      try {
-        size_t used = 0;
-        c.batch_size = std::stoll(batch, &used);
-        if (used != batch.size() || c.batch_size < 1) throw std::invalid_argument(batch);
-      } catch (const std::exception&) {
-        throw UsageError("--batch: '" + batch + "' is not a positive whole number or \"full\"");
-      }
-    }
+    if (set("--batch")) c.batch_size = parse_batch();
     validate_settings(c);
   }
 };
@@ -374,8 +376,7 @@ std::optional<ModelFile> load_init(const std::string& init_model) {
 
 // The settings (and, with --init, the weights) of the network for `data`: from the model file
 // (its shape fixed; its training settings, where it holds them, but for the flags given), or
-// from the flags. Returns the loaded
-// model, or null for fresh weights.
+// from the flags. Returns the loaded model, or null for fresh weights.
 std::shared_ptr<MLP> network_for(const std::optional<ModelFile>& init, const NetOptions& net, const Dataset& data, TrainConfig& config) {
   if (!init) {
     net.apply(config, data, true);
