@@ -197,14 +197,21 @@ TEST_F(Cli, ResumingKeepsTheModelsTrainingSettingsButForTheFlagsGiven) {
   const Outcome full = run("train --init " + path("first.json") + " --steps 1 --batch full --save " + path("full.json"));
   EXPECT_NE(full.out.find("momentum lr 0.3, full batch"), std::string::npos) << full.out;
   EXPECT_EQ(nlohmann::json::parse(slurp(path("full.json")))["training"]["momentum"], a["training"]["momentum"]);
-  // A model file without training settings (written by hand, or from PyTorch) trains with the
-  // flags' defaults, as before.
+  // A model file without training settings or data (written by hand, or from PyTorch) trains
+  // with the flags' defaults, as before, and says the data is the default.
   auto bare = nlohmann::json::parse(slurp(path("first.json")));
   bare.erase("training");
+  bare.erase("data");
   write("bare.json", bare.dump());
   const Outcome defaults = run("train --init " + path("bare.json") + " --steps 1");
   ASSERT_EQ(defaults.status, 0) << defaults.err;
+  EXPECT_NE(defaults.out.find("on pg-circle (cpu; the default data: the model records none)"), std::string::npos) << defaults.out;
   EXPECT_NE(defaults.out.find("adam lr 0.03, full batch"), std::string::npos) << defaults.out;
+  const Outcome eval = run("eval -m " + path("bare.json"));
+  EXPECT_NE(eval.out.find("on pg-circle (400 points, the default data: the model records none; name some with -d or --data)"),
+            std::string::npos)
+      << eval.out;
+  EXPECT_EQ(run("eval -m " + path("bare.json") + " -d pg-circle").out.find("default"), std::string::npos);
 }
 
 TEST_F(Cli, UsageErrorsExitWith2AndNameTheFlag) {

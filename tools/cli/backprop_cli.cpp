@@ -498,7 +498,7 @@ struct TrainCommand {
     const bool tty = isatty(STDERR_FILENO) && !quiet;
     if (!quiet)
       std::printf("training %s on %s (%s%s): %lld train / %lld test points, %s lr %g, %s, %lld steps\n",
-                  trainer.model().describe().c_str(), all.name.c_str(), on.str().c_str(), recorded ? "; the data it was trained on" : "",
+                  trainer.model().describe().c_str(), all.name.c_str(), on.str().c_str(), recorded ? "; the data it was trained on" : init && !data.named() ? "; the default data: the model records none" : "",
                   static_cast<long long>(split.train.size()),
                   static_cast<long long>(split.test.size()), optimizer_name(config.optimizer), static_cast<double>(config.lr),
                   config.batch_size ? ("batch " + std::to_string(config.batch_size)).c_str() : "full batch",
@@ -610,7 +610,7 @@ struct EvalCommand {
     Trainer t(mf.config, d, Dataset{}, mf.model);
     const Metrics m = t.evaluate(d);
     std::printf("model %s on %s (%lld points%s)\n", mf.model->describe().c_str(), d.name.c_str(), static_cast<long long>(d.size()),
-                recorded ? ", the data it was trained on" : "");
+                recorded ? ", the data it was trained on" : data.named() ? "" : ", the default data: the model records none; name some with -d or --data");
     std::printf("loss %s\n", fmt(m.loss, "%.6f").c_str());
     if (mf.config.problem == Problem::Regression) return 0;
     std::printf("accuracy %s\n", fmt(m.accuracy, "%.4f").c_str());
