@@ -464,6 +464,30 @@ TEST(AppModel, OpenedModelsShowTheirWeightsOnTheDataTheyWereTrainedOn) {
   EXPECT_EQ(again.model->linears()[0]->weight().to_vector(), lin[0]->weight().to_vector());
 }
 
+TEST(AppModel, AModelOpenedWhileTheWorkerTrainsStopsTheRunAndShowsItsWeights) {
+  TempDir dir;
+  const CliModel cli = train_like_the_cli("moons", 100, 0.1f, 3, 0.8f, {5, 5});
+  save_model(dir.file("m.json"), *cli.model, cli.config, DataRecord{"moons", 100, 0.1f, "", 3, 0.8f});
+  AppModel m(true);
+  m.set_data_settings(simple_data());
+  m.set_speed(0);
+  m.play();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  m.open_model(dir.file("m.json"));
+  EXPECT_FALSE(m.playing());
+  m.pump();
+  const auto snap = m.snapshot();
+  EXPECT_EQ(snap->step, 0);
+  ASSERT_EQ(snap->weights.size(), 3u);
+  EXPECT_EQ(snap->weights[1].weight, cli.model->linears()[1]->weight().to_vector());
+  EXPECT_EQ(m.points().size(), 100u);
+  m.play();  // and it trains on from there
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  m.pause();
+  m.pump();
+  EXPECT_GT(m.snapshot()->step, 0);
+}
+
 TEST(AppModel, OpenedModelsOnACsvFileOrNoDataAndTheOnesTheAppCannotShow) {
   TempDir dir;
   const CliModel cli = train_like_the_cli("xor", 120, 0.1f, 2, 0.5f, {4});
