@@ -266,6 +266,15 @@ TEST_F(Studio, BadArgumentsAndFilesAreReported) {
   r = run(std::string(BACKPROP_STUDIO) + " --session " + (dir / "bad.json").string(), dir);
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("bad.json"), std::string::npos) << r.err;
+  r = run(std::string(BACKPROP_STUDIO) + " --no-restore --model " + (dir / "bad.json").string(), dir);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("bad.json"), std::string::npos) << r.err;
+  r = run(std::string(BACKPROP_STUDIO) + " --no-restore --model /dev/zero", dir);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("character device"), std::string::npos) << r.err;
+  r = run(std::string(BACKPROP_STUDIO) + " --model ''", dir);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--model: the file name is empty"), std::string::npos) << r.err;
 }
 
 TEST_F(Studio, DeviceFlagTrainsThereOrSaysWhyNot) {
