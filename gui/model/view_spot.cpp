@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <tuple>
 
 namespace bp::studio {
@@ -17,6 +18,14 @@ namespace {
 
 // Whether the box crosses the horizontal line at y.
 bool spans(const Box& b, float y) { return b.y0 <= y && y <= b.y1; }
+
+// How much of the windows the box covers (the sum of the overlaps).
+float covered_area(const Box& b, const std::vector<Box>& windows) {
+  float a = 0;
+  for (const Box& o : windows)
+    a += std::max(0.0f, std::min(b.x1, o.x1) - std::max(b.x0, o.x0)) * std::max(0.0f, std::min(b.y1, o.y1) - std::max(b.y0, o.y0));
+  return a;
+}
 
 }  // namespace
 
@@ -42,7 +51,21 @@ Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, f
   };
   home = box(home.x0, home.y0, h);
   const int before = title_bars_covered(Box{}, others, bar);  // covered already, whatever the view does
-  if (title_bars_covered(home, others, bar) == before) return home;
+  if (title_bars_covered(home, others, bar) == before) {
+    // Straight above or below a window instead, its size kept, where it covers less of them and
+    // hides no title bar: the least covered, then the nearest (a view opened with the graph
+    // inspector docked below the canvas sits above it, clear of it when there is room, instead
+    // of over its graph).
+    Box best = home;
+    std::pair<float, float> best_score{covered_area(home, others), 0.0f};
+    for (const Box& o : others)
+      for (float y : {o.y0 - h, o.y1}) {
+        const Box b = box(home.x0, y, h);
+        const std::pair<float, float> score{covered_area(b, others), std::fabs(b.y0 - home.y0)};
+        if (score < best_score && title_bars_covered(b, others, bar) == before) best_score = score, best = b;
+      }
+    return best;
+  }
   // Candidate edges: clear of each bar, or leaving enough of its left end showing.
   std::vector<float> xs{home.x0}, ys{home.y0};
   for (const Box& o : others) {

@@ -1,6 +1,7 @@
-// Where a teaching view goes in front of other floating windows (model/view_spot.h): every
-// other window's title bar keeps its left end showing, the view stays as near its default spot
-// as that allows, and it is made shorter only when no spot of its full height will do.
+// Where a teaching view goes in front of other floating windows (model/view_spot.h): clear of
+// them straight above or below when it fits there; else every other window's title bar keeps
+// its left end showing, the view stays as near its default spot as that allows, and it is made
+// shorter only when no spot of its full height will do.
 #include <gtest/gtest.h>
 
 #include "model/view_spot.h"
@@ -39,6 +40,31 @@ TEST(ClearSpot, TheDefaultSpotWhenItHidesNoTitleBar) {
   EXPECT_FLOAT_EQ(s.x0, 100);
   EXPECT_FLOAT_EQ(s.y0, 100);
   EXPECT_FLOAT_EQ(s.y1 - s.y0, 300);
+}
+
+TEST(ClearSpot, StraightAboveOrBelowWhereThatCoversLessOfTheWindows) {
+  // The graph inspector docked along the bottom: a view whose default spot covers its graph (not
+  // its title's left end) goes straight above it when it fits there, its size kept.
+  const std::vector<Box> inspector{box(0, 430, 1000, 370)};
+  const Box s = clear_spot(box(300, 175, 400, 400), inspector, kBar, kTop, kW, kH);
+  EXPECT_FLOAT_EQ(s.x0, 300);
+  EXPECT_FLOAT_EQ(s.y0, 30);
+  EXPECT_FLOAT_EQ(s.y1, 430);
+  // Too tall to fit above it: as high as it goes, over the inspector's title bar but not its
+  // left end, covering 90 of its rows instead of 245.
+  const Box t = clear_spot(box(300, 175, 400, 500), inspector, kBar, kTop, kW, kH);
+  EXPECT_FLOAT_EQ(t.y0, kTop);
+  EXPECT_FLOAT_EQ(t.y1 - t.y0, 500);
+  EXPECT_EQ(title_bars_covered(t, inspector, kBar), 0);
+  // A default spot over the title's left end: moved right of the name, as before.
+  const Box v = clear_spot(box(50, 175, 400, 500), inspector, kBar, kTop, kW, kH);
+  EXPECT_FLOAT_EQ(v.y0, 175);
+  EXPECT_FLOAT_EQ(v.x0, 100);
+  // Below a window at the top, when that is nearer than above it (which does not fit).
+  const std::vector<Box> high{box(200, 20, 600, 200)};
+  const Box u = clear_spot(box(300, 150, 400, 300), high, kBar, kTop, kW, kH);
+  EXPECT_FLOAT_EQ(u.y0, 220);
+  EXPECT_FLOAT_EQ(u.x0, 300);
 }
 
 TEST(ClearSpot, ElseTheNearestSpotBesideTheBars) {
