@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <optional>
 #include <tuple>
 
 namespace bp::studio {
@@ -42,7 +43,8 @@ int title_bars_covered(const Box& view, const std::vector<Box>& others, float ba
   return n;
 }
 
-Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, float display_w, float display_h) {
+Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, float display_w, float display_h,
+               const std::optional<Box>& column_area) {
   const float w = std::min(home.x1 - home.x0, display_w), h = std::min(home.y1 - home.y0, display_h - top);
   auto box = [&](float x, float y, float height) {
     x = std::clamp(x, 0.0f, display_w - w);
@@ -50,20 +52,34 @@ Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, f
     return Box{x, y, x + w, y + height, home.order};
   };
   home = box(home.x0, home.y0, h);
+  const float home_covers = covered_area(home, others);
+  if (home_covers == 0) return home;
+  // Straight above or below a window, its size kept (a view opened with the graph inspector
+  // docked below the canvas sits above it when there is room, instead of over its graph).
+  std::vector<Box> column;
+  auto inside = [&](const Box& b) {
+    const Box& a = *column_area;
+    return b.x0 >= a.x0 - 1 && b.x1 <= a.x1 + 1 && b.y0 >= a.y0 - 1 && b.y1 <= a.y1 + 1;
+  };
+  if (column_area)
+    for (const Box& o : others)
+      for (float y : {o.y0 - h, o.y1})
+        if (const Box b = box(home.x0, y, h); inside(b)) column.push_back(b);
+  auto nearest = [&](const Box& a, const Box& b) { return std::fabs(a.y0 - home.y0) < std::fabs(b.y0 - home.y0); };
+  std::optional<Box> clear;  // the nearest that covers none of them
+  for (const Box& b : column)
+    if (covered_area(b, others) == 0 && (!clear || nearest(b, *clear))) clear = b;
+  if (clear) return *clear;
   const int before = title_bars_covered(Box{}, others, bar);  // covered already, whatever the view does
   if (title_bars_covered(home, others, bar) == before) {
-    // Straight above or below a window instead, its size kept, where it covers less of them and
-    // hides no title bar: the least covered, then the nearest (a view opened with the graph
-    // inspector docked below the canvas sits above it, clear of it when there is room, instead
-    // of over its graph).
+    // Where one covers less of them and hides no title bar either: the least covering, then
+    // the nearest.
     Box best = home;
-    std::pair<float, float> best_score{covered_area(home, others), 0.0f};
-    for (const Box& o : others)
-      for (float y : {o.y0 - h, o.y1}) {
-        const Box b = box(home.x0, y, h);
-        const std::pair<float, float> score{covered_area(b, others), std::fabs(b.y0 - home.y0)};
-        if (score < best_score && title_bars_covered(b, others, bar) == before) best_score = score, best = b;
-      }
+    std::pair<float, float> best_score{home_covers, 0.0f};
+    for (const Box& b : column) {
+      const std::pair<float, float> score{covered_area(b, others), std::fabs(b.y0 - home.y0)};
+      if (score < best_score && title_bars_covered(b, others, bar) == before) best_score = score, best = b;
+    }
     return best;
   }
   // Candidate edges: clear of each bar, or leaving enough of its left end showing.

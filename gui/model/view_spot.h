@@ -4,6 +4,7 @@
 // of them. Plain geometry, no ImGui: the app places the views with
 // it, the layout check measures title bars with title_bar_shows, and tests drive both.
 #pragma once
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -24,12 +25,15 @@ bool title_bar_shows(float x0, float x1, const std::vector<std::pair<float, floa
 int title_bars_covered(const Box& view, const std::vector<Box>& others, float bar);
 
 /// The spot for a view of `home`'s size appearing in front of `others`, inside the area from
-/// (0, top) to (display_w, display_h). Where `home` covers no title bar there: of `home` and the
-/// spots straight above and below each window (the same column and size) that cover no title
-/// bar either, the one that covers least of the windows, then the nearest. Else the nearest spot
-/// just beside the bars that covers none; failing that, the view is made shorter (to no less
-/// than 60% of its height) to fit below a bar; failing that too, the nearest spot that covers
-/// fewest.
-Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, float display_w, float display_h);
+/// (0, top) to (display_w, display_h): `home` when it covers none of them; else the nearest
+/// spot straight above or below one of them (the same column and size) inside `column_area`
+/// (the canvas: a view is not moved over the panels) that covers none of them. Else, where
+/// `home` covers no title bar: of `home` and those spots that cover no title bar either, the one
+/// that covers least of the windows, then the nearest. Else the nearest
+/// spot just beside the bars that covers none; failing that, the view is made shorter (to no
+/// less than 60% of its height) to fit below a bar; failing that too, the nearest spot that
+/// covers fewest.
+Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, float display_w, float display_h,
+               const std::optional<Box>& column_area = std::nullopt);
 
 }  // namespace bp::studio

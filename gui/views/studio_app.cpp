@@ -236,7 +236,10 @@ void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size) {
       if (w == windows_.end()) w = last_windows_.find(other);
       if (w != last_windows_.end()) others.push_back({w->second.rect.x, w->second.rect.y, w->second.rect.z, w->second.rect.w, w->second.order});
     }
-    const Box spot = clear_spot({pos.x, pos.y, pos.x + size.x, pos.y + size.y}, others, top, top, display.x, display.y);
+    // It may move straight up or down over the canvas (below its title), not over the panels.
+    std::optional<Box> canvas;
+    if (auto c = windows_.find("Canvas"); c != windows_.end()) canvas = Box{c->second.rect.x, c->second.rect.y + top, c->second.rect.z, c->second.rect.w};
+    const Box spot = clear_spot({pos.x, pos.y, pos.x + size.x, pos.y + size.y}, others, top, top, display.x, display.y, canvas);
     pos = ImVec2(spot.x0, spot.y0), size = ImVec2(spot.x1 - spot.x0, spot.y1 - spot.y0);
     ImGui::SetNextWindowFocus();  // in front, as clear_spot assumed (views placed again after a resize too)
   }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -780,6 +781,44 @@ TEST_F(Studio, AViewMovedStaysThereWhenClosedAndReopenedAndAtTheNextStart) {
   // A resize places the panels afresh, and the view at its default spot with them.
   drive_and_quit(dir, "xdotool search --name 'Backprop Studio' windowsize 1100 700 sleep 1\n", "--view hidden-space");
   EXPECT_NE(layout_pos(layout, "Hidden space"), moved);
+}
+
+TEST_F(Studio, AViewOpenedWithTheInspectorSitsAboveItWhereThereIsRoom) {
+  // At 1920x1080 the gradient-flow view went over the graph inspector's nodes, docked along the
+  // bottom, while the canvas above had room for it. The layout saved at the quit says where
+  // each window was.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "\"$1\" --size 1920x1080 --no-restore --preset linear_vs_xor --view inspector --view gradient-flow &\n"
+                                     "pid=$!\n"
+                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
+                                     "sleep 1.5\n"
+                                     "xdotool key --delay 0 ctrl+q\n"
+                                     "for i in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done\n"
+                                     "kill -9 $pid 2>/dev/null\n"
+                                     "wait $pid\n";
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1920x1080x24' sh " +
+                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO,
+                        dir);
+  // A window's Pos= and Size= lines in layout.ini: {x, y, w, h}.
+  auto rect = [&](const std::string& window) {
+    std::ifstream in(dir / "state" / "backprop-studio" / "layout.ini");
+    std::string line;
+    bool inside = false;
+    std::array<int, 4> out{-1, -1, -1, -1};
+    while (std::getline(in, line)) {
+      if (!line.empty() && line[0] == '[') inside = line == "[Window][" + window + "]";
+      else if (inside && line.rfind("Pos=", 0) == 0) std::sscanf(line.c_str(), "Pos=%d,%d", &out[0], &out[1]);
+      else if (inside && line.rfind("Size=", 0) == 0) std::sscanf(line.c_str(), "Size=%d,%d", &out[2], &out[3]);
+    }
+    return out;
+  };
+  const auto view = rect("Gradient flow"), inspector = rect("Graph inspector");
+  ASSERT_GE(view[3], 0) << "the layout was saved: " << r.err;
+  ASSERT_GE(inspector[3], 0);
+  EXPECT_LE(view[1] + view[3], inspector[1]) << "the view (y " << view[1] << ", height " << view[3]
+                                             << ") covers the inspector, which starts at y " << inspector[1];
+  EXPECT_GE(view[3], 300) << "at its full height";
 }
 
 TEST_F(Studio, AStateFolderThatCannotBeWrittenIsSaidAtStartAndQuitAsks) {

@@ -46,25 +46,37 @@ TEST(ClearSpot, StraightAboveOrBelowWhereThatCoversLessOfTheWindows) {
   // The graph inspector docked along the bottom: a view whose default spot covers its graph (not
   // its title's left end) goes straight above it when it fits there, its size kept.
   const std::vector<Box> inspector{box(0, 430, 1000, 370)};
-  const Box s = clear_spot(box(300, 175, 400, 400), inspector, kBar, kTop, kW, kH);
+  const Box canvas = box(200, 20, 700, 780);  // where it may move: not over the panels beside
+  const Box s = clear_spot(box(300, 175, 400, 400), inspector, kBar, kTop, kW, kH, canvas);
   EXPECT_FLOAT_EQ(s.x0, 300);
   EXPECT_FLOAT_EQ(s.y0, 30);
   EXPECT_FLOAT_EQ(s.y1, 430);
   // Too tall to fit above it: as high as it goes, over the inspector's title bar but not its
   // left end, covering 90 of its rows instead of 245.
-  const Box t = clear_spot(box(300, 175, 400, 500), inspector, kBar, kTop, kW, kH);
+  const Box t = clear_spot(box(300, 175, 400, 500), inspector, kBar, kTop, kW, kH, canvas);
   EXPECT_FLOAT_EQ(t.y0, kTop);
   EXPECT_FLOAT_EQ(t.y1 - t.y0, 500);
   EXPECT_EQ(title_bars_covered(t, inspector, kBar), 0);
-  // A default spot over the title's left end: moved right of the name, as before.
-  const Box v = clear_spot(box(50, 175, 400, 500), inspector, kBar, kTop, kW, kH);
-  EXPECT_FLOAT_EQ(v.y0, 175);
-  EXPECT_FLOAT_EQ(v.x0, 100);
+  // A default spot over the title's left end too: straight above it when it fits there...
+  const Box v = clear_spot(box(50, 175, 400, 400), inspector, kBar, kTop, kW, kH, box(0, 20, 1000, 780));
+  EXPECT_FLOAT_EQ(v.x0, 50);
+  EXPECT_FLOAT_EQ(v.y0, 30);
+  // ...else moved right of the name, as before.
+  const Box w = clear_spot(box(50, 175, 400, 500), inspector, kBar, kTop, kW, kH, box(0, 20, 1000, 780));
+  EXPECT_FLOAT_EQ(w.y0, 175);
+  EXPECT_FLOAT_EQ(w.x0, 100);
   // Below a window at the top, when that is nearer than above it (which does not fit).
   const std::vector<Box> high{box(200, 20, 600, 200)};
-  const Box u = clear_spot(box(300, 150, 400, 300), high, kBar, kTop, kW, kH);
+  const Box u = clear_spot(box(300, 150, 400, 300), high, kBar, kTop, kW, kH, box(0, 20, 1000, 780));
   EXPECT_FLOAT_EQ(u.y0, 220);
   EXPECT_FLOAT_EQ(u.x0, 300);
+  // Not out of the canvas onto the panels: a view at the right edge of the display, over the
+  // inspector, stays where it is (its default spot hides no title bar).
+  const Box r = clear_spot(box(700, 560, 300, 240), inspector, kBar, kTop, kW, kH, canvas);
+  EXPECT_FLOAT_EQ(r.x0, 700);
+  EXPECT_FLOAT_EQ(r.y0, 560);
+  // Nor without a canvas to move over.
+  EXPECT_FLOAT_EQ(clear_spot(box(300, 175, 400, 400), inspector, kBar, kTop, kW, kH).y0, 175);
 }
 
 TEST(ClearSpot, ElseTheNearestSpotBesideTheBars) {
