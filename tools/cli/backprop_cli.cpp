@@ -191,8 +191,13 @@ struct DataOptions {
     if (split && ratio_opt->count() == 0) train_ratio = r.train_ratio;
   }
 
-  /// Loads the data, the recorded data of `model_path` when `recorded`: an error then says so.
-  Dataset load_for(bool recorded, const std::string& model_path) {
+  /// The data for the model of `model_path` (`mf`; none: a fresh network): with no data named,
+  /// the data the model was trained on (and, with `split`, its split) when its file records it,
+  /// which `recorded` then says; an error loading it says whose data it is.
+  bool recorded = false;
+  Dataset load_for(const ModelFile* mf, const std::string& model_path, bool split) {
+    recorded = mf && !named() && mf->data;
+    if (recorded) use_record(*mf->data, mf->config.problem, split);
     try {
       return load();
     } catch (const IoError& e) {
@@ -479,9 +484,7 @@ struct TrainCommand {
     for (const std::string* out : {&save, &log, &plot}) check_save_target(*out);
     // Resuming with no data named: the data, and the split, the model was trained on.
     const std::optional<ModelFile> init = load_init(init_model);
-    const bool recorded = init && !data.named() && init->data;
-    if (recorded) data.use_record(*init->data, init->config.problem, true);
-    const Dataset all = data.load_for(recorded, init_model);
+    const Dataset all = data.load_for(init ? &*init : nullptr, init_model, true);
     Split split = data.split(all);
     TrainConfig config;
     std::shared_ptr<MLP> model = network_for(init, net, all, config);
@@ -498,7 +501,7 @@ struct TrainCommand {
     const bool tty = isatty(STDERR_FILENO) && !quiet;
     if (!quiet)
       std::printf("training %s on %s (%s%s): %lld train / %lld test points, %s lr %g, %s, %lld steps\n",
-                  trainer.model().describe().c_str(), all.name.c_str(), on.str().c_str(), recorded ? "; the data it was trained on" : init && !data.named() ? "; the default data: the model records none" : "",
+                  trainer.model().describe().c_str(), all.name.c_str(), on.str().c_str(), data.recorded ? "; the data it was trained on" : init && !data.named() ? "; the default data: the model records none" : "",
                   static_cast<long long>(split.train.size()),
                   static_cast<long long>(split.test.size()), optimizer_name(config.optimizer), static_cast<double>(config.lr),
                   config.batch_size ? ("batch " + std::to_string(config.batch_size)).c_str() : "full batch",
@@ -602,15 +605,13 @@ struct EvalCommand {
     }
     ModelFile mf = load_model(model_path);
     // No data named: the data the model was trained on, when its file says (all of its points).
-    const bool recorded = !data.named() && mf.data;
-    if (recorded) data.use_record(*mf.data, mf.config.problem, false);
-    const Dataset d = data.load_for(recorded, model_path);
+    const Dataset d = data.load_for(&mf, model_path, false);
     check_model_fits_data("--model", mf.config, d);
     mf.config.device = on;
     Trainer t(mf.config, d, Dataset{}, mf.model);
     const Metrics m = t.evaluate(d);
     std::printf("model %s on %s (%lld points%s)\n", mf.model->describe().c_str(), d.name.c_str(), static_cast<long long>(d.size()),
-                recorded ? ", the data it was trained on" : data.named() ? "" : ", the default data: the model records none; name some with -d or --data");
+                data.recorded ? ", the data it was trained on" : data.named() ? "" : ", the default data: the model records none; name some with -d or --data");
     std::printf("loss %s\n", fmt(m.loss, "%.6f").c_str());
     if (mf.config.problem == Problem::Regression) return 0;
     std::printf("accuracy %s\n", fmt(m.accuracy, "%.4f").c_str());
@@ -738,9 +739,7 @@ struct GraphCommand {
     // With --init and no data named: the data the model was trained on (its first point, its
     // first --batch-points points), as eval does; a k-class model once failed against pg-circle.
     const std::optional<ModelFile> init = load_init(init_model);
-    const bool recorded = init && !data.named() && init->data;
-    if (recorded) data.use_record(*init->data, init->config.problem, false);
-    const Dataset all = data.load_for(recorded, init_model);
+    const Dataset all = data.load_for(init ? &*init : nullptr, init_model, false);
     TrainConfig config;
     std::shared_ptr<MLP> model = network_for(init, net, all, config);
     if (!model) model = std::make_shared<MLP>(config.mlp_spec());
