@@ -589,10 +589,11 @@ TEST_F(Studio, PresenterModeShowsTheNetworkDiagramBesideTheCanvas) {
 
 // Clicks and keys for xdotool on a fresh start at 1280x800 (no restored session, the default
 // layout), then Ctrl+Q; returns the session saved on exit.
-nlohmann::json drive_and_quit(const fs::path& dir, const std::string& actions, const std::string& app_args = "") {
+nlohmann::json drive_and_quit(const fs::path& dir, const std::string& actions, const std::string& app_args = "",
+                              const std::string& size = "1280x800") {
   const fs::path state = dir / "state";
   std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
-                                     "\"$1\" --size 1280x800 --no-restore "
+                                     "\"$1\" --size " << size << " --no-restore "
                                   << app_args
                                   << " &\n"
                                      "pid=$!\n"
@@ -603,7 +604,7 @@ nlohmann::json drive_and_quit(const fs::path& dir, const std::string& actions, c
                                      "for i in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done\n"
                                      "kill -9 $pid 2>/dev/null\n"
                                      "wait $pid\n";
-  const Outcome r = run("env XDG_STATE_HOME=" + state.string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " + (dir / "drive.sh").string() +
+  const Outcome r = run("env XDG_STATE_HOME=" + state.string() + " xvfb-run -a -s '-screen 0 " + size + "x24' sh " + (dir / "drive.sh").string() +
                             " " + BACKPROP_STUDIO,
                         dir);
   std::ifstream in(state / "backprop-studio" / "autosave.json");
@@ -731,16 +732,19 @@ TEST_F(Studio, AHugePanelLayoutFileIsKeptAsideAndANewOneWritten) {
 }
 
 // The Pos= line of a window in ImGui's layout file.
-std::string layout_pos(const fs::path& layout, const std::string& window) {
+// A window's line starting with `key` ("Pos=", "Size=") in the layout file, or "".
+std::string layout_line(const fs::path& layout, const std::string& window, const std::string& key) {
   std::ifstream in(layout);
   std::string line;
   bool inside = false;
   while (std::getline(in, line)) {
     if (!line.empty() && line[0] == '[') inside = line == "[Window][" + window + "]";
-    else if (inside && line.rfind("Pos=", 0) == 0) return line;
+    else if (inside && line.rfind(key, 0) == 0) return line;
   }
   return "";
 }
+
+std::string layout_pos(const fs::path& layout, const std::string& window) { return layout_line(layout, window, "Pos="); }
 
 TEST_F(Studio, APanelMovedStaysThereAtTheNextStart) {
   // The Training panel dragged by its title from (1000, 36) 300 pixels left and 200 down; at the
@@ -788,33 +792,17 @@ TEST_F(Studio, AViewOpenedWithTheInspectorSitsAboveItWhereThereIsRoom) {
   // bottom, while the canvas above had room for it. The layout saved at the quit says where
   // each window was.
   if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
-  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
-                                     "\"$1\" --size 1920x1080 --no-restore --preset linear_vs_xor --view inspector --view gradient-flow &\n"
-                                     "pid=$!\n"
-                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
-                                     "sleep 1.5\n"
-                                     "xdotool key --delay 0 ctrl+q\n"
-                                     "for i in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done\n"
-                                     "kill -9 $pid 2>/dev/null\n"
-                                     "wait $pid\n";
-  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1920x1080x24' sh " +
-                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO,
-                        dir);
-  // A window's Pos= and Size= lines in layout.ini: {x, y, w, h}.
+  drive_and_quit(dir, "", "--preset linear_vs_xor --view inspector --view gradient-flow", "1920x1080");
+  // A window's Pos= and Size= in the layout file: {x, y, w, h}.
+  const fs::path layout = dir / "state" / "backprop-studio" / "layout.ini";
   auto rect = [&](const std::string& window) {
-    std::ifstream in(dir / "state" / "backprop-studio" / "layout.ini");
-    std::string line;
-    bool inside = false;
     std::array<int, 4> out{-1, -1, -1, -1};
-    while (std::getline(in, line)) {
-      if (!line.empty() && line[0] == '[') inside = line == "[Window][" + window + "]";
-      else if (inside && line.rfind("Pos=", 0) == 0) std::sscanf(line.c_str(), "Pos=%d,%d", &out[0], &out[1]);
-      else if (inside && line.rfind("Size=", 0) == 0) std::sscanf(line.c_str(), "Size=%d,%d", &out[2], &out[3]);
-    }
+    std::sscanf(layout_line(layout, window, "Pos=").c_str(), "Pos=%d,%d", &out[0], &out[1]);
+    std::sscanf(layout_line(layout, window, "Size=").c_str(), "Size=%d,%d", &out[2], &out[3]);
     return out;
   };
   const auto view = rect("Gradient flow"), inspector = rect("Graph inspector");
-  ASSERT_GE(view[3], 0) << "the layout was saved: " << r.err;
+  ASSERT_GE(view[3], 0) << "the layout was saved";
   ASSERT_GE(inspector[3], 0);
   EXPECT_LE(view[1] + view[3], inspector[1]) << "the view (y " << view[1] << ", height " << view[3]
                                              << ") covers the inspector, which starts at y " << inspector[1];
