@@ -59,6 +59,15 @@ double mean_difference(const Image& a, const Image& b, int x0, int y0, int x1, i
   return sum / (3.0 * (x1 - x0) * (y1 - y0));
 }
 
+// The end of a drive script: asks the app to quit (SIGTERM saves and quits), waits up to 6 s,
+// then kills it, and waits for it, so that nothing the app writes outlives the script (an app
+// still writing its layout while TearDown removes the folder failed a run).
+constexpr const char* kStopApp =
+    "kill $pid\n"
+    "for i in $(seq 60); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done\n"
+    "kill -9 $pid 2>/dev/null\n"
+    "wait $pid\n";
+
 class Studio : public ::testing::Test {
  protected:
   fs::path dir = fs::temp_directory_path() / ("bp_studio_" + std::to_string(::getpid()));
@@ -66,7 +75,11 @@ class Studio : public ::testing::Test {
     if (!fs::exists(BACKPROP_STUDIO)) GTEST_SKIP() << "backprop-studio was not built (GLFW/ImGui missing)";
     fs::create_directories(dir);
   }
-  void TearDown() override { fs::remove_all(dir); }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    EXPECT_FALSE(ec) << "could not remove " << dir << ": " << ec.message();
+  }
 };
 
 // Pixels within `tol` of (r, g, b) in each channel.
@@ -326,7 +339,7 @@ TEST_F(Studio, SaveCanvasAsPngFromTheMenuSavesTheCanvasAlone) {
                                      "sleep 0.3\n"
                                      "xdotool keydown Return sleep 0.3 keyup Return\n"
                                      "sleep 1.5\n"
-                                     "kill $pid\n";
+                                  << kStopApp;
   Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
                       (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + shot.string(),
                   dir);
@@ -367,7 +380,7 @@ TEST_F(Studio, SavingOverAFileAsksFirstAndEnterConfirms) {
                                      "cp keep.json after_first_enter\n"
                                      "xdotool keydown Return sleep 0.3 keyup Return\n"
                                      "sleep 1.5\n"
-                                     "kill $pid\n";
+                                  << kStopApp;
   const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
                             (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(),
                         dir);
@@ -407,7 +420,7 @@ TEST_F(Studio, ModelFilesGoBetweenTheAppAndTheCliThroughTheFileMenu) {
                                      "sleep 1.5\n"
                                   << menu("207", "exported.json") << menu("84", "trained.json")  // Export model..., Save session...
                                   << menu("184", "cli.json") << menu("84", "opened.json")        // Open model..., Save session...
-                                  << "kill $pid\n";
+                                  << kStopApp;
   const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
                             (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(),
                         dir);
@@ -452,7 +465,7 @@ TEST_F(Studio, DraggingTheManualClassifiersArrowTurnsTheLine) {
                                      "sleep 0.3\n"
                                      "xdotool keydown Return sleep 0.3 keyup Return\n"
                                      "sleep 1\n"
-                                     "kill $pid\n";
+                                  << kStopApp;
   const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
                             (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(),
                         dir);
