@@ -279,7 +279,12 @@ int run(int argc, char** argv) {
                                              " beside the autosave (" + why + ").");
       }
     }
-    if (!model_file.empty()) model.set_message(model.open_model(model_file));  // on the preset or session, if one is named
+    if (!model_file.empty()) {
+      // On the preset or session, if one is named, whose lesson views open over the model.
+      const SessionViews lesson = model.session_views();
+      model.set_message(model.open_model(model_file));
+      model.set_session_views(lesson, model.sessions_loaded());
+    }
     if (autosave_on) {
       // Said now, while the work can still be saved elsewhere, not in a terminal after the exit.
       const std::string why = state_dir_problem();

@@ -658,6 +658,22 @@ TEST_F(Studio, TheViewsOpenAtQuitComeBackWithTheirSettingsInRange) {
   EXPECT_TRUE(fs::exists(autosave)) << "the autosave was not moved aside";
 }
 
+TEST_F(Studio, APresetsLessonViewsOpenOverAModelNamedWithIt) {
+  // --preset how_layers_untangle_the_spiral --model m.json: the lecturer's trained model, shown
+  // in the lesson's hidden-space view (its last hidden layer). The preset's views used to be
+  // dropped when the model was opened over it.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  const fs::path model = dir / "spiral.json";
+  const Outcome trained = run(std::string(BACKPROP_CLI) + " train -d pg-spiral -n 200 --hidden 10,10,2 --steps 50 -q --save " + model.string(), dir);
+  ASSERT_EQ(trained.status, 0) << trained.err;
+  const nlohmann::json session = drive_and_quit(dir, "sleep 0.5\n", "--preset how_layers_untangle_the_spiral --model " + model.string());
+  ASSERT_TRUE(session.contains("views")) << session.dump().substr(0, 300);
+  const auto open = session.at("views").at("open").get<std::vector<std::string>>();
+  EXPECT_EQ(open, std::vector<std::string>{"hidden-space"});
+  EXPECT_EQ(session.at("views").at("hidden").at("layer"), 3);
+  EXPECT_EQ(session.at("model").at("layers"), nlohmann::json::parse(std::ifstream(model)).at("layers")) << "the model's weights, not the preset's";
+}
+
 // The dataset thumbnails at 1280x800: four to a row from (33, 103), 57 pixels apart, in the
 // catalog's order (blobs3 is the 14th, spiral3 the 18th, custom the 19th).
 std::string click_thumbnail(int index) {
