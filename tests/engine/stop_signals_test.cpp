@@ -1,11 +1,12 @@
-// The stop signals: recorded, not fatal, the first time; fatal the second; left alone where the
-// program was started with them ignored. Each case runs in a death-test child, so this process's
-// own signal handling is untouched; "threadsafe" children start afresh rather than fork a process
-// whose other tests left threads running.
+// The stop signals: recorded, not fatal, the first time (and a repeat within a second); fatal
+// a second time later; left alone where the program was started with them ignored. Each case runs
+// in a death-test child, so this process's own signal handling is untouched; "threadsafe" children
+// start afresh rather than fork a process whose other tests left threads running.
 #include <gtest/gtest.h>
 
 #include <csignal>
 #include <cstdlib>
+#include <ctime>
 
 #include "backprop/stop_signals.h"
 
@@ -17,17 +18,35 @@ class StopSignals : public ::testing::Test {
   void SetUp() override { GTEST_FLAG_SET(death_test_style, "threadsafe"); }
 };
 
-TEST_F(StopSignals, TheFirstIsRecordedAndTheSecondEndsTheProgram) {
+TEST_F(StopSignals, TheFirstIsRecordedAndASecondASecondLaterEndsTheProgram) {
   EXPECT_EXIT(
       {
         catch_stop_signals();
         if (stop_signal() != 0) std::_Exit(10);
         std::raise(SIGTERM);
         if (stop_signal() != SIGTERM) std::_Exit(11);  // alive, and the signal is known
-        std::raise(SIGTERM);                             // the default action again
+        timespec wait{};
+        wait.tv_sec = 1;
+        wait.tv_nsec = 200000000;
+        nanosleep(&wait, nullptr);
+        std::raise(SIGINT);  // another request, 1.2 s later: the default action
         std::_Exit(12);
       },
-      ::testing::KilledBySignal(SIGTERM), "");
+      ::testing::KilledBySignal(SIGINT), "");
+}
+
+TEST_F(StopSignals, ARepeatWithinASecondIsTheSameRequest) {
+  // `timeout` sends SIGTERM to the program and then to its process group: two at once. The
+  // second used to end `timeout 60 backprop train` before it wrote what it had trained.
+  EXPECT_EXIT(
+      {
+        catch_stop_signals();
+        std::raise(SIGTERM);
+        std::raise(SIGTERM);
+        std::raise(SIGHUP);
+        std::_Exit(stop_signal() == SIGTERM ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 TEST_F(StopSignals, InterruptAndHangupAreRecordedToo) {

@@ -2,7 +2,8 @@
 // a long-running program the way it chooses, not abruptly: the handler only records the signal,
 // and the program's loop asks for it — the app saves the session and closes the window,
 // `backprop train` stops after the step under way and saves what it has. A second signal while
-// that runs ends the program at once.
+// that runs ends the program at once, unless it comes within a second of the first: that is the
+// same request sent twice (`timeout` signals the program and then its process group).
 #pragma once
 
 namespace bp {
