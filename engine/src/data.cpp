@@ -26,6 +26,10 @@ constexpr double kPi = 3.14159265358979323846;
 
 using Generator = std::function<Dataset(int64_t n, float noise, Rng& rng)>;
 
+// Class c's share of n points over k classes: n/k each, the remainder going to the last classes,
+// so that every generator makes exactly n points (n/k each dropped up to k-1 of them).
+int64_t share(int64_t n, int k, int c) { return n * (c + 1) / k - n * c / k; }
+
 Dataset make(std::string name, Problem problem, int classes, Region region) {
   Dataset d;
   d.name = std::move(name);
@@ -55,8 +59,8 @@ Dataset minitorch(const std::string& name, int64_t n, float noise, Rng& rng,
 
 Dataset minitorch_spiral(int64_t n, float noise, Rng& rng) {
   Dataset d = make("spiral", Problem::Binary, 2, {0.0f, 1.0f, 0.0f, 1.0f});
-  const int64_t m = n / 2;
   for (int c = 0; c < 2; ++c) {
+    const int64_t m = share(n, 2, c);
     for (int64_t i = 5; i < m + 5; ++i) {
       const double t = 10.0 * static_cast<double>(i) / static_cast<double>(m);
       const double a = t * std::cos(t) / 20.0, b = t * std::sin(t) / 20.0;
@@ -81,8 +85,8 @@ constexpr Region kPlaygroundRegion{-6.0f, 6.0f, -6.0f, 6.0f};
 Dataset pg_circle(int64_t n, float noise, Rng& rng) {
   Dataset d = make("pg-circle", Problem::Binary, 2, kPlaygroundRegion);
   const float radius = 5.0f;
-  auto add = [&](float r_lo, float r_hi) {
-    for (int64_t i = 0; i < n / 2; ++i) {
+  auto add = [&](float r_lo, float r_hi, int64_t count) {
+    for (int64_t i = 0; i < count; ++i) {
       const float r = rng.uniform(r_lo, r_hi);
       const float angle = rng.uniform(0.0f, static_cast<float>(2 * kPi));
       const float x = r * std::sin(angle), y = r * std::cos(angle);
@@ -91,8 +95,8 @@ Dataset pg_circle(int64_t n, float noise, Rng& rng) {
       d.points.push_back({x, y, inside ? 1.0f : 0.0f});
     }
   };
-  add(0.0f, radius * 0.5f);
-  add(radius * 0.7f, radius);
+  add(0.0f, radius * 0.5f, share(n, 2, 0));
+  add(radius * 0.7f, radius, share(n, 2, 1));
   return d;
 }
 
@@ -114,19 +118,18 @@ Dataset pg_gauss(int64_t n, float noise, Rng& rng) {
   Dataset d = make("pg-gauss", Problem::Binary, 2, kPlaygroundRegion);
   // Variance grows linearly from 0.5 (noise 0) to 4 (noise 0.5), as in Playground.
   const float stddev = std::sqrt(0.5f + noise * 7.0f);
-  auto add = [&](float cx, float cy, float label) {
-    for (int64_t i = 0; i < n / 2; ++i)
+  auto add = [&](float cx, float cy, float label, int64_t count) {
+    for (int64_t i = 0; i < count; ++i)
       d.points.push_back({rng.normal(cx, stddev), rng.normal(cy, stddev), label});
   };
-  add(2.0f, 2.0f, 1.0f);
-  add(-2.0f, -2.0f, 0.0f);
+  add(2.0f, 2.0f, 1.0f, share(n, 2, 0));
+  add(-2.0f, -2.0f, 0.0f, share(n, 2, 1));
   return d;
 }
 
 Dataset pg_spiral(int64_t n, float noise, Rng& rng) {
   Dataset d = make("pg-spiral", Problem::Binary, 2, kPlaygroundRegion);
-  const int64_t m = n / 2;
-  auto add = [&](double delta, float label) {
+  auto add = [&](double delta, float label, int64_t m) {
     for (int64_t i = 0; i < m; ++i) {
       const double r = static_cast<double>(i) / static_cast<double>(m) * 5.0;
       const double t = 1.75 * static_cast<double>(i) / static_cast<double>(m) * 2.0 * kPi + delta;
@@ -135,8 +138,8 @@ Dataset pg_spiral(int64_t n, float noise, Rng& rng) {
       d.points.push_back({x, y, label});
     }
   };
-  add(0.0, 1.0f);
-  add(kPi, 0.0f);
+  add(0.0, 1.0f, share(n, 2, 0));
+  add(kPi, 0.0f, share(n, 2, 1));
   return d;
 }
 
@@ -199,8 +202,8 @@ Dataset blobs(int k, int64_t n, float noise, Rng& rng) {
 Dataset spiral3(int64_t n, float noise, Rng& rng) {
   const int k = 3;
   Dataset d = make("spiral3", Problem::MultiClass, k, {-1.2f, 1.2f, -1.2f, 1.2f});
-  const int64_t per = n / k;
   for (int c = 0; c < k; ++c) {
+    const int64_t per = share(n, k, c);
     for (int64_t i = 0; i < per; ++i) {
       const double r = per > 1 ? static_cast<double>(i) / static_cast<double>(per - 1) : 0.0;
       const double t = 4.0 * c + 4.0 * r + static_cast<double>(rng.normal(0.0f, noise));
@@ -334,9 +337,9 @@ Dataset make_dataset(const std::string& name, int64_t n, float noise, uint64_t s
 
 Dataset spiral_bench(int64_t n) {
   Dataset d = make("bench-spiral", Problem::Binary, 2, {-1.0f, 1.0f, -1.0f, 1.0f});
-  const int64_t half = n / 2;
   const double T = 1.75 * kPi + 0.3;
   for (int c = 0; c < 2; ++c) {
+    const int64_t half = share(n, 2, c);
     for (int64_t i = 0; i < half; ++i) {
       const double t = static_cast<double>(i) / static_cast<double>(half) * 1.75 * kPi + 0.3;
       const double r = t / T, angle = t + c * kPi;

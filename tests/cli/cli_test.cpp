@@ -227,7 +227,11 @@ TEST_F(Cli, UsageErrorsExitWith2AndNameTheFlag) {
       {"train --lr -1", "learning rate"},
       {"train --lr abc", "--lr"},
       {"train --batch 0", "--batch"},
-      {"train --points 0", "dataset size"},
+      {"train --points 0", "--points: dataset size"},
+      {"train --noise 2", "--noise must be in [0, 1], got 2"},
+      {"graph --noise nan", "--noise must be in [0, 1], got nan"},
+      {"datasets --export spiral -n 0 -o x.csv", "--points: dataset size"},
+      {"datasets --export spiral --noise -1 -o x.csv", "--noise must be in [0, 1], got -1"},
       {"train --threads 0", "--threads"},
       {"train --features x1,x1", "listed twice"},
       {"train -d blobs3 --loss bce", "does not fit a multiclass"},
@@ -460,6 +464,15 @@ TEST_F(Cli, DatasetsListAndExport) {
   const std::string csv = slurp(path("moons.csv"));
   EXPECT_EQ(csv.rfind("x,y,label\n", 0), 0u);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 51);
+  // Exactly the points asked for: the spirals made n/2 or n/3 a class, so -n 1 wrote no point.
+  for (const char* args : {"spiral3 -n 1", "pg-spiral -n 401", "spiral -n 7"}) {
+    r = run(std::string("datasets --export ") + args + " -o " + path("s.csv"));
+    ASSERT_EQ(r.status, 0) << r.err;
+    const std::string n = std::string(args).substr(std::string(args).find("-n ") + 3);
+    EXPECT_NE(r.out.find("wrote " + n + " points"), std::string::npos) << r.out;
+    const std::string s = slurp(path("s.csv"));
+    EXPECT_EQ(std::count(s.begin(), s.end(), '\n'), std::stoi(n) + 1) << args;
+  }
 }
 
 TEST_F(Cli, GraphWritesDotOfOneTrainingStep) {

@@ -72,7 +72,7 @@ TEST(Datasets, EveryCatalogEntryGeneratesWithinItsRegion) {
   for (const DatasetInfo& info : dataset_catalog()) {
     SCOPED_TRACE(info.name);
     Dataset d = make_dataset(info.name, 300, info.default_noise, 5);
-    EXPECT_GE(d.size(), 298);
+    EXPECT_EQ(d.size(), 300);
     EXPECT_EQ(d.problem, info.problem);
     EXPECT_EQ(d.num_classes, info.num_classes);
     int inside = 0;
@@ -89,6 +89,29 @@ TEST(Datasets, EveryCatalogEntryGeneratesWithinItsRegion) {
     Dataset again = make_dataset(info.name, 300, info.default_noise, 5);
     EXPECT_EQ(again.points[11].x, d.points[11].x);
   }
+}
+
+TEST(Datasets, EveryCatalogEntryMakesExactlyThePointsAskedFor) {
+  // The two-arm and three-arm sets made n/2 or n/3 points a class and dropped the rest:
+  // `backprop datasets --export spiral3 -n 1` wrote an empty file, -n 401 gave 400 points.
+  for (const DatasetInfo& info : dataset_catalog())
+    for (int64_t n : {1, 2, 3, 5, 7, 401, 1001}) {
+      SCOPED_TRACE(info.name + " n=" + std::to_string(n));
+      EXPECT_EQ(make_dataset(info.name, n, 0.0f, 3).size(), n);
+    }
+  // The remainder goes to the last classes: a class never has more than one point more.
+  auto per_class = [](const Dataset& d) {
+    std::vector<int> n(static_cast<size_t>(d.num_classes), 0);
+    for (const Point& p : d.points) ++n[static_cast<size_t>(p.label)];
+    return n;
+  };
+  EXPECT_EQ(per_class(make_dataset("spiral3", 5, 0.0f, 1)), (std::vector<int>{1, 2, 2}));
+  EXPECT_EQ(per_class(make_dataset("pg-spiral", 7, 0.0f, 1)), (std::vector<int>{4, 3}));  // label 0 is the second arm
+  EXPECT_EQ(per_class(make_dataset("pg-gauss", 401, 0.0f, 1)), (std::vector<int>{201, 200}));
+  EXPECT_EQ(per_class(spiral_bench(3)), (std::vector<int>{1, 2}));
+  // An even count is made as before: the arms keep their n/2 points on the same curve.
+  const Dataset odd = make_dataset("pg-spiral", 401, 0.0f, 1), even = make_dataset("pg-spiral", 400, 0.0f, 1);
+  for (size_t i = 0; i < 200; ++i) EXPECT_EQ(odd.points[i].x, even.points[i].x) << i;
 }
 
 TEST(Datasets, PlaygroundNoiseFlipsLabelsNearTheBoundary) {

@@ -134,6 +134,31 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
+// ---- generated points (train, eval, graph and datasets --export) ----------------------------
+
+// -n and --noise checked, each error naming its flag (the engine's own checks name none).
+void check_points_and_noise(int64_t points, std::optional<float> noise) {
+  if (points < 1 || points > kMaxPoints)
+    throw UsageError("--points: dataset size must be in 1.." + std::to_string(kMaxPoints) + ", got " + std::to_string(points));
+  if (noise && !(*noise >= 0.0f && *noise <= 1.0f)) {
+    char got[32];
+    std::snprintf(got, sizeof got, "%g", static_cast<double>(*noise));
+    throw UsageError(std::string("--noise must be in [0, 1], got ") + got);
+  }
+}
+
+// The noise points of `dataset` are made with: `noise` when given, else the dataset's own.
+float noise_or_default(const std::string& dataset, std::optional<float> noise) {
+  const DatasetInfo* info = find_dataset(dataset);
+  return noise.value_or(info ? info->default_noise : 0.0f);
+}
+
+// The points of `dataset` named by the flag `name_flag` (-d or --export), checked as above.
+Dataset generate(const std::string& dataset, const char* name_flag, int64_t points, std::optional<float> noise, uint64_t seed) {
+  check_points_and_noise(points, noise);
+  return for_flag(name_flag, [&] { return make_dataset(dataset, points, noise_or_default(dataset, noise), seed); });
+}
+
 // ---- options shared by train, eval and graph ------------------------------------------------
 
 struct DataOptions {
@@ -207,10 +232,7 @@ struct DataOptions {
   }
 
   // The noise the generated points are made with: --noise, else the dataset's own.
-  float noise_used() const {
-    const DatasetInfo* info = find_dataset(dataset);
-    return noise.value_or(info ? info->default_noise : 0.0f);
-  }
+  float noise_used() const { return noise_or_default(dataset, noise); }
 
   // The seed and the problem named by the flags (shared by load and stub).
   std::optional<Problem> parse_flags() {
@@ -222,7 +244,7 @@ struct DataOptions {
   Dataset load() {
     const std::optional<Problem> p = parse_flags();
     if (!csv.empty()) return read_points_csv(csv, p.value_or(Problem::Binary));
-    Dataset d = for_flag("--dataset", [&] { return make_dataset(dataset, points, noise_used(), data_seed); });
+    Dataset d = generate(dataset, "--dataset", points, noise, data_seed);
     if (p && *p != d.problem)
       throw UsageError(std::string("--problem: dataset '") + dataset + "' is a " + problem_name(d.problem) + " dataset");
     return d;
@@ -239,8 +261,7 @@ struct DataOptions {
       d.num_classes = d.problem == Problem::Regression ? 0 : d.problem == Problem::Binary ? 2 : kMaxClasses;
       return d;
     }
-    if (points < 1 || points > kMaxPoints) throw UsageError("--points: dataset size must be in 1.." + std::to_string(kMaxPoints));
-    if (noise && !(*noise >= 0.0f && *noise <= 1.0f)) throw UsageError("--noise must be in [0, 1]");
+    check_points_and_noise(points, noise);
     const DatasetInfo* info = find_dataset(dataset);
     if (!info) throw UsageError("--dataset: unknown dataset " + quote_text(dataset));
     if (p && *p != info->problem)
@@ -647,6 +668,7 @@ struct DatasetsCommand {
       parse_seed("--seed", seed);
       if (!export_name.empty() && out.empty()) throw UsageError("--export needs --out FILE");
       if (!export_name.empty() && !find_dataset(export_name)) throw UsageError("--export: unknown dataset " + quote_text(export_name));
+      check_points_and_noise(points, noise);
       return 0;
     }
     if (export_name.empty()) {
@@ -655,10 +677,7 @@ struct DatasetsCommand {
       return 0;
     }
     if (out.empty()) throw UsageError("--export needs --out FILE");
-    const DatasetInfo* info = find_dataset(export_name);
-    const Dataset d = for_flag("--export", [&] {
-      return make_dataset(export_name, points, noise.value_or(info ? info->default_noise : 0.0f), parse_seed("--seed", seed));
-    });
+    const Dataset d = generate(export_name, "--export", points, noise, parse_seed("--seed", seed));
     write_points_csv(out, d);
     std::printf("wrote %lld points of %s to %s\n", static_cast<long long>(d.size()), d.name.c_str(), out.c_str());
     return 0;
