@@ -244,6 +244,7 @@ TEST_F(Cli, UsageErrorsExitWith2AndNameTheFlag) {
     EXPECT_EQ(r.status, 2) << c.args << "\n" << r.err;
     EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << " gave: " << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n') <= 2, true) << "one clear sentence: " << r.err;
+    EXPECT_EQ(r.err.find("device auto"), std::string::npos) << "said before the error: " << r.err;
   }
 }
 

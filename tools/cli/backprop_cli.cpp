@@ -834,11 +834,14 @@ int run_backprop(int argc, char** argv, bool check_only) {
   }
   try {
     for (const CLI::App* sub : app.get_subcommands()) check_file_flags(*sub);
-    if (app.got_subcommand("train")) return train.run(check_only);
-    if (app.got_subcommand("eval")) return eval.run(check_only);
-    if (app.got_subcommand("datasets")) return datasets.run(check_only);
-    if (app.got_subcommand("bench")) return bench.run(check_only);
-    if (app.got_subcommand("graph")) return graph.run(check_only);
+    // Every flag is checked before the command says or does anything (the device it chose, a
+    // header), so that a usage error is the only line printed.
+    auto go = [&](auto& command) { return check_only ? command.run(true) : (command.run(true), command.run(false)); };
+    if (app.got_subcommand("train")) return go(train);
+    if (app.got_subcommand("eval")) return go(eval);
+    if (app.got_subcommand("datasets")) return go(datasets);
+    if (app.got_subcommand("bench")) return go(bench);
+    if (app.got_subcommand("graph")) return go(graph);
   } catch (const UsageError& e) {
     std::fprintf(stderr, "%s: error: %s\n", prefix.c_str(), e.what());
     return 2;
