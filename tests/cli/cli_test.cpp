@@ -388,6 +388,27 @@ TEST_F(Cli, ATerminatedRunStopsAfterItsStepAndWritesWhatWasTrained) {
   EXPECT_EQ(e.status, 0) << e.err;
 }
 
+TEST_F(Cli, ARunWhoseOutputIsClosedStopsAndWritesWhatWasTrained) {
+  // `backprop train ... | head -2`: SIGPIPE used to end the run at the next progress line with
+  // nothing saved. It now stops as a signal stops it: the model and the log hold the steps
+  // trained, stderr says why, and the status is 128 + SIGPIPE.
+  const std::string cmd = "(" + cli_binary() + " train --steps 100000000 --log-every 10 --hidden 4 --save " + path("m.json") + " --log " +
+                          path("log.csv") + " 2> " + path("stderr") + " < /dev/null; echo $? > " + path("status") + ") | head -2 > " +
+                          path("stdout");
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string err = slurp(path("stderr"));
+  EXPECT_EQ(std::stoi(slurp(path("status"))), 128 + SIGPIPE) << err;
+  EXPECT_NE(err.find("the output was closed (its reader ended): stopped after step "), std::string::npos) << err;
+  const double stopped = field_after(err, "stopped after step ");
+  EXPECT_GT(stopped, 0);
+  const std::string log = slurp(path("log.csv"));
+  const size_t last = log.rfind('\n', log.size() - 2);
+  ASSERT_NE(last, std::string::npos) << log;
+  EXPECT_EQ(std::stod(log.substr(last + 1)), stopped) << log;
+  const Outcome e = run("eval -m " + path("m.json"));
+  EXPECT_EQ(e.status, 0) << e.err;
+}
+
 TEST_F(Cli, PlotIsAPngOfTheRequestedSizeShowingBothClasses) {
   const Outcome r = run("train -d simple -n 200 --steps 200 -q --plot " + path("p.png") + " --plot-size 640x320 --log " + path("log.csv"));
   ASSERT_EQ(r.status, 0) << r.err;

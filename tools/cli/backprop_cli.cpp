@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <csignal>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -535,11 +536,15 @@ struct TrainCommand {
     // Ctrl+C, kill or a closed terminal stop the run after the step under way: what was trained
     // is reported, logged, saved and plotted as asked, and the exit status says it stopped.
     catch_stop_signals();
+    // So does the end of whoever reads the output (`| head`): SIGPIPE no longer kills the run
+    // with nothing written; the failed write is noticed instead.
+    std::signal(SIGPIPE, SIG_IGN);
+    bool output_closed = false;
     int64_t stopped_at = -1;
     for (int64_t s = 1; s <= steps; ++s) {
       trainer.step();
       if (trainer.diverged()) break;
-      if (stop_signal() && s < steps) {
+      if ((stop_signal() || output_closed) && s < steps) {
         stopped_at = s;
         trainer.record();
         break;
@@ -554,19 +559,20 @@ struct TrainCommand {
                        std::string(static_cast<size_t>(width - filled), '.').c_str(), static_cast<long long>(s),
                        static_cast<long long>(steps), s / std::max(elapsed, 1e-9), fmt(h.train_loss).c_str());
           last_print = now;
+          output_closed = std::fflush(stderr) != 0;
         } else if (!tty && !quiet && (s % (every * 10) == 0 || s == steps)) {
           std::printf("step %lld  train loss %s  test loss %s  train acc %s  test acc %s  (%.0f steps/s)\n",
                       static_cast<long long>(s), fmt(h.train_loss).c_str(), fmt(h.test_loss).c_str(),
                       fmt(h.train_accuracy, "%.3f").c_str(), fmt(h.test_accuracy, "%.3f").c_str(), s / std::max(elapsed, 1e-9));
-          std::fflush(stdout);
+          output_closed = std::fflush(stdout) != 0;
         }
       }
     }
     if (tty) std::fprintf(stderr, "\n");
     if (stopped_at >= 0)
-      std::fprintf(stderr, "backprop train: %s: stopped after step %lld of %lld; what was trained is reported%s\n", strsignal(stop_signal()),
-                   static_cast<long long>(stopped_at), static_cast<long long>(steps),
-                   save.empty() && log.empty() && plot.empty() ? "" : ", and written as asked");
+      std::fprintf(stderr, "backprop train: %s: stopped after step %lld of %lld; what was trained is reported%s\n",
+                   stop_signal() ? strsignal(stop_signal()) : "the output was closed (its reader ended)", static_cast<long long>(stopped_at),
+                   static_cast<long long>(steps), save.empty() && log.empty() && plot.empty() ? "" : ", and written as asked");
     if (!log.empty()) {
       std::string csv = "step,train_loss,test_loss,train_accuracy,test_accuracy\n";
       char row[200];
@@ -602,7 +608,7 @@ struct TrainCommand {
       tools::render_training_plot(trainer, po).save_png(plot);
       if (!quiet) std::printf("saved plot to %s\n", plot.c_str());
     }
-    return stop_signal() ? 128 + stop_signal() : 0;
+    return stop_signal() ? 128 + stop_signal() : output_closed ? 128 + SIGPIPE : 0;
   }
 };
 
