@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <random>
@@ -425,9 +426,23 @@ std::string read_file(const std::string& path, size_t max_bytes) {
 }
 
 void check_save_target(const std::string& path) {
+  if (path.empty()) return;
   struct stat st {};
-  if (!path.empty() && ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-    throw IoError("cannot write '" + path + "': it is " + file_kind(st.st_mode) + ", not a regular file; choose a file name");
+  if (::stat(path.c_str(), &st) == 0) {
+    if (!S_ISREG(st.st_mode))
+      throw IoError("cannot write '" + path + "': it is " + file_kind(st.st_mode) + ", not a regular file; choose a file name");
+    return;
+  }
+  // A new file: its folder must be there to hold it, said before the work it is to keep.
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  struct stat ds {};
+  if (::stat(dir.c_str(), &ds) != 0)
+    throw IoError("cannot write '" + path + "': its folder '" + dir + "' " + (errno == ENOENT ? "does not exist" : std::strerror(errno)));
+  if (!S_ISDIR(ds.st_mode))
+    throw IoError("cannot write '" + path + "': '" + dir + "' is " + (S_ISREG(ds.st_mode) ? "a file" : file_kind(ds.st_mode)) + ", not a folder");
+  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    throw IoError("cannot write '" + path + "': its folder '" + dir + "' cannot be written to (" + std::strerror(errno) + ")");
 }
 
 void write_file_atomic(const std::string& path, const std::string& content) {

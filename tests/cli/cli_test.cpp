@@ -292,6 +292,13 @@ TEST_F(Cli, FileAndDeviceFailuresExitWith1AndNameTheFile) {
   r = run("train -q --steps 5 --save " + path("no/such/dir/m.json"));
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("no/such/dir/m.json"), std::string::npos) << r.err;
+  // Said before training, not after it: a hundred million steps would take minutes.
+  for (const char* flag : {"--save", "--log", "--plot"}) {
+    r = run(std::string("train --steps 100000000 ") + flag + " " + path("no/such/dir/out"));
+    EXPECT_EQ(r.status, 1) << flag;
+    EXPECT_NE(r.err.find("its folder '" + path("no/such/dir") + "' does not exist"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find("training MLP"), std::string::npos) << flag << ": it trained first";
+  }
 }
 
 TEST_F(Cli, HostileFlagsAndFilesGetOneSentenceNamingTheFlagOrFile) {

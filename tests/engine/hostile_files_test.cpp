@@ -76,6 +76,19 @@ TEST_F(HostileFiles, SavesRefuseDevicesAndFolders) {
   EXPECT_EQ(files_in_dir(), 0) << "no temporary file is left behind";
 }
 
+TEST_F(HostileFiles, ASaveIntoAFolderThatIsNotThereIsRefusedBeforeTheWork) {
+  // `backprop train --save missing/m.json` trained to the end and then failed to save: callers
+  // check first, and the check now says what is wrong with the folder.
+  EXPECT_NE(error_of([&] { check_save_target(path("missing/m.json")); }).find("its folder '" + path("missing") + "' does not exist"),
+            std::string::npos);
+  write_file_atomic(path("file"), "x");
+  EXPECT_NE(error_of([&] { check_save_target(path("file/m.json")); }).find("'" + path("file") + "' is a file, not a folder"), std::string::npos);
+  EXPECT_NE(error_of([&] { write_file_atomic(path("missing/m.json"), "x"); }).find("does not exist"), std::string::npos);
+  EXPECT_EQ(error_of([&] { check_save_target(path("new.json")); }), "") << "a new file in a folder that is there";
+  EXPECT_EQ(error_of([&] { check_save_target("relative-name.json"); }), "") << "in the working folder";
+  EXPECT_EQ(error_of([&] { check_save_target(path("file")); }), "") << "an existing file";
+}
+
 TEST_F(HostileFiles, SavesWriteThroughSymlinksAndKeepPermissions) {
   const std::string real = path("real.json"), link = path("link.json");
   write_file_atomic(real, "old");

@@ -83,8 +83,9 @@ std::string points_csv_text(const Dataset& data);
 void write_points_csv(const std::string& path, const Dataset& data);
 
 /// Throws IoError if `path` exists and is not a regular file (or a link to one): a save never
-/// replaces a device, FIFO or folder. write_file_atomic checks it; callers may check before
-/// doing the work whose result they will save.
+/// replaces a device, FIFO or folder; or if it does not exist and its folder is missing, not a
+/// folder or not writable. write_file_atomic checks it; callers may check before doing the work
+/// whose result they will save.
 void check_save_target(const std::string& path);
 /// Writes `content` to `path` through a temporary file in the same folder and a rename, so a
 /// crash never leaves a half-written file. Throws IoError.
