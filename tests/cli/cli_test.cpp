@@ -416,6 +416,18 @@ TEST_F(Cli, ARunWhoseOutputIsClosedStopsAndWritesWhatWasTrained) {
   EXPECT_EQ(e.status, 0) << e.err;
 }
 
+TEST_F(Cli, OutputThatCannotBeWrittenIsAnError) {
+  // To a full disk (/dev/full): exit 1 with the reason, not 0 with the output lost.
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full here";
+  for (const std::string args : {"datasets", "graph -d xor --hidden 2", "train --steps 20 -q"}) {
+    const int raw = std::system((cli_binary() + " " + args + " > /dev/full 2> " + path("stderr")).c_str());
+    ASSERT_TRUE(WIFEXITED(raw)) << args;
+    EXPECT_EQ(WEXITSTATUS(raw), 1) << args;
+    EXPECT_NE(slurp(path("stderr")).find("error: could not write the output: No space left on device"), std::string::npos)
+        << args << ": " << slurp(path("stderr"));
+  }
+}
+
 TEST_F(Cli, PlotIsAPngOfTheRequestedSizeShowingBothClasses) {
   const Outcome r = run("train -d simple -n 200 --steps 200 -q --plot " + path("p.png") + " --plot-size 640x320 --log " + path("log.csv"));
   ASSERT_EQ(r.status, 0) << r.err;

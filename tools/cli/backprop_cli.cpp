@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <csignal>
 #include <chrono>
@@ -540,6 +541,7 @@ struct TrainCommand {
     // with nothing written; the failed write is noticed instead.
     std::signal(SIGPIPE, SIG_IGN);
     bool output_closed = false;
+    auto reader_gone = [](std::FILE* f) { return std::fflush(f) != 0 && errno == EPIPE; };  // other errors: said at the end
     int64_t stopped_at = -1;
     for (int64_t s = 1; s <= steps; ++s) {
       trainer.step();
@@ -559,12 +561,12 @@ struct TrainCommand {
                        std::string(static_cast<size_t>(width - filled), '.').c_str(), static_cast<long long>(s),
                        static_cast<long long>(steps), s / std::max(elapsed, 1e-9), fmt(h.train_loss).c_str());
           last_print = now;
-          output_closed = std::fflush(stderr) != 0;
+          output_closed = reader_gone(stderr);
         } else if (!tty && !quiet && (s % (every * 10) == 0 || s == steps)) {
           std::printf("step %lld  train loss %s  test loss %s  train acc %s  test acc %s  (%.0f steps/s)\n",
                       static_cast<long long>(s), fmt(h.train_loss).c_str(), fmt(h.test_loss).c_str(),
                       fmt(h.train_accuracy, "%.3f").c_str(), fmt(h.test_accuracy, "%.3f").c_str(), s / std::max(elapsed, 1e-9));
-          output_closed = std::fflush(stdout) != 0;
+          output_closed = reader_gone(stdout);
         }
       }
     }
@@ -842,7 +844,17 @@ int run_backprop(int argc, char** argv, bool check_only) {
     for (const CLI::App* sub : app.get_subcommands()) check_file_flags(*sub);
     // Every flag is checked before the command says or does anything (the device it chose, a
     // header), so that a usage error is the only line printed.
-    auto go = [&](auto& command) { return check_only ? command.run(true) : (command.run(true), command.run(false)); };
+    // Output that could not be written (a full disk) is an error, not a silent success.
+    auto go = [&](auto& command) {
+      if (check_only) return command.run(true);
+      command.run(true);
+      const int status = command.run(false);
+      if (status == 0 && (std::fflush(stdout) != 0 || std::ferror(stdout))) {
+        std::fprintf(stderr, "%s: error: could not write the output: %s\n", prefix.c_str(), std::strerror(errno));
+        return 1;
+      }
+      return status;
+    };
     if (app.got_subcommand("train")) return go(train);
     if (app.got_subcommand("eval")) return go(eval);
     if (app.got_subcommand("datasets")) return go(datasets);
