@@ -34,6 +34,12 @@ struct Outcome {
   std::string out, err;
 };
 
+double field_after(const std::string& text, const std::string& key) {
+  const size_t at = text.rfind(key);
+  EXPECT_NE(at, std::string::npos) << key << " not in: " << text;
+  return at == std::string::npos ? -1 : std::stod(text.substr(at + key.size()));
+}
+
 class Cli : public ::testing::Test {
  protected:
   fs::path dir = fs::temp_directory_path() / ("bp_cli_" + std::to_string(::getpid()) + "_" +
@@ -57,6 +63,19 @@ class Cli : public ::testing::Test {
   }
 
   void write(const std::string& name, const std::string& text) const { std::ofstream(path(name)) << text; }
+
+  /// A train run with --save m.json --log log.csv that `err` says stopped early: the log ends at
+  /// that step, and the model loads and evaluates.
+  void expect_written_as_stopped(const std::string& err) const {
+    const double stopped = field_after(err, "stopped after step ");
+    EXPECT_GT(stopped, 0) << err;
+    const std::string log = slurp(path("log.csv"));
+    const size_t last = log.rfind('\n', log.size() - 2);
+    ASSERT_NE(last, std::string::npos) << log;
+    EXPECT_EQ(std::stod(log.substr(last + 1)), stopped) << log;
+    const Outcome e = run("eval -m " + path("m.json"));
+    EXPECT_EQ(e.status, 0) << e.err;
+  }
 };
 
 // Whether this machine could train on CUDA (`backprop` says so in its auto message).
@@ -66,12 +85,6 @@ bool cuda_available_here() {
     return WIFEXITED(raw) && WEXITSTATUS(raw) == 0;
   }();
   return yes;
-}
-
-double field_after(const std::string& text, const std::string& key) {
-  const size_t at = text.rfind(key);
-  EXPECT_NE(at, std::string::npos) << key << " not in: " << text;
-  return at == std::string::npos ? -1 : std::stod(text.substr(at + key.size()));
 }
 
 TEST_F(Cli, TrainSaveEvalRoundTrip) {
@@ -382,17 +395,9 @@ TEST_F(Cli, ATerminatedRunStopsAfterItsStepAndWritesWhatWasTrained) {
   const std::string err = slurp(path("stderr"));
   ASSERT_TRUE(WIFEXITED(raw)) << err;
   EXPECT_EQ(WEXITSTATUS(raw), 128 + SIGTERM) << err;
-  const double stopped = field_after(err, "stopped after step ");
-  EXPECT_GT(stopped, 0);
   EXPECT_NE(err.find("of 100000000; what was trained is reported, and written as asked"), std::string::npos) << err;
   EXPECT_NE(slurp(path("stdout")).find("final  train loss"), std::string::npos);
-  // The log ends at that step, and the model loads and evaluates.
-  const std::string log = slurp(path("log.csv"));
-  const size_t last = log.rfind('\n', log.size() - 2);
-  ASSERT_NE(last, std::string::npos) << log;
-  EXPECT_EQ(std::stod(log.substr(last + 1)), stopped) << log;
-  const Outcome e = run("eval -m " + path("m.json"));
-  EXPECT_EQ(e.status, 0) << e.err;
+  expect_written_as_stopped(err);
 }
 
 TEST_F(Cli, ARunWhoseOutputIsClosedStopsAndWritesWhatWasTrained) {
@@ -406,14 +411,7 @@ TEST_F(Cli, ARunWhoseOutputIsClosedStopsAndWritesWhatWasTrained) {
   const std::string err = slurp(path("stderr"));
   EXPECT_EQ(std::stoi(slurp(path("status"))), 128 + SIGPIPE) << err;
   EXPECT_NE(err.find("the output was closed (its reader ended): stopped after step "), std::string::npos) << err;
-  const double stopped = field_after(err, "stopped after step ");
-  EXPECT_GT(stopped, 0);
-  const std::string log = slurp(path("log.csv"));
-  const size_t last = log.rfind('\n', log.size() - 2);
-  ASSERT_NE(last, std::string::npos) << log;
-  EXPECT_EQ(std::stod(log.substr(last + 1)), stopped) << log;
-  const Outcome e = run("eval -m " + path("m.json"));
-  EXPECT_EQ(e.status, 0) << e.err;
+  expect_written_as_stopped(err);
 }
 
 TEST_F(Cli, OutputThatCannotBeWrittenIsAnError) {
