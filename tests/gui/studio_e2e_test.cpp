@@ -96,7 +96,7 @@ long count_near(const Image& img, int r, int g, int b, int tol) {
 // The window at 1280x800 after `args` (a preset, steps, frames), as a screenshot.
 Image screenshot_of(const fs::path& dir, const std::string& args) {
   const fs::path shot = dir / "shot.png";
-  const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " " + args +
+  const Outcome r = run(XVFB_RUN " -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " " + args +
                             " --size 1280x800 --no-restore --no-autosave --screenshot " + shot.string(),
                         dir);
   EXPECT_EQ(r.status, 0) << r.err;
@@ -111,7 +111,7 @@ TEST_F(Studio, TrainsAndItsScreenshotShowsTheBoundaryAndThePoints) {
     "network": {"hidden": [4], "activations": ["tanh"], "features": ["x1", "x2"]},
     "training": {"optimizer": "adam", "lr": 0.05, "batch_size": 0, "seed": 1}})";
   const fs::path shot = dir / "canvas.png", window = dir / "window.png";
-  const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --session " +
+  const Outcome r = run(XVFB_RUN " -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --session " +
                             (dir / "simple.json").string() + " --train-steps 400 --train --frames 4 --size 1280x800 --canvas-screenshot " +
                             shot.string() + " --screenshot " + window.string(),
                         dir);
@@ -160,7 +160,7 @@ TEST_F(Studio, TrainsAndItsScreenshotShowsTheBoundaryAndThePoints) {
 TEST_F(Studio, InspectorRendersTheGraphMidBackwardPass) {
   if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
   const fs::path shot = dir / "inspector.png";
-  const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) +
+  const Outcome r = run(XVFB_RUN " -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) +
                             " --preset step_through_backprop --frames 3 --size 1280x800 --inspector --inspector-steps 16 --screenshot " +
                             shot.string(),
                         dir);
@@ -198,7 +198,7 @@ TEST_F(Studio, TheTangentViewDrawsTheLossCurveItsTangentAndTheSecant) {
   // view open, and not without it.
   auto inks = [&](const std::string& extra) {
     const fs::path shot = dir / "tangent.png";
-    const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) +
+    const Outcome r = run(XVFB_RUN " -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) +
                               " --preset linear_vs_xor --train-steps 100 --frames 3 --size 1280x800 --no-restore --no-autosave " + extra +
                               " --screenshot " + shot.string(),
                           dir);
@@ -298,7 +298,7 @@ TEST_F(Studio, DeviceFlagTrainsThereOrSaysWhyNot) {
   r = run(std::string(BACKPROP_STUDIO) + " --device reference --no-restore", dir);
   EXPECT_EQ(r.status, 2) << "the reference device is for tests only";
   if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
-  const std::string cuda = "xvfb-run -a -s '-screen 0 1024x768x24' " + std::string(BACKPROP_STUDIO) + " --device cuda --frames 1 --no-restore";
+  const std::string cuda = XVFB_RUN " -s '-screen 0 1024x768x24' " + std::string(BACKPROP_STUDIO) + " --device cuda --frames 1 --no-restore";
   r = run(cuda, dir);
   if (r.status != 0) {  // no usable GPU here: exit 1 with the reason, before a window opens
     EXPECT_EQ(r.status, 1);
@@ -311,7 +311,7 @@ TEST_F(Studio, DeviceFlagTrainsThereOrSaysWhyNot) {
     "network": {"hidden": [6], "activations": ["tanh"], "features": ["x1", "x2"]},
     "training": {"optimizer": "adam", "lr": 0.05, "batch_size": 16, "seed": 1}})";
   for (const char* device : {"cpu", "reference"}) {
-    r = run("env BACKPROP_TEST_DEVICES=1 xvfb-run -a -s '-screen 0 1024x768x24' " + std::string(BACKPROP_STUDIO) + " --session " +
+    r = run("env BACKPROP_TEST_DEVICES=1 " XVFB_RUN " -s '-screen 0 1024x768x24' " + std::string(BACKPROP_STUDIO) + " --session " +
                 (dir / "xor.json").string() + " --device " + device + " --train-steps 150 --frames 3 --size 1024x768 --no-autosave" +
                 " --canvas-screenshot " + (dir / (std::string(device) + ".png")).string(),
             dir);
@@ -340,11 +340,11 @@ TEST_F(Studio, SaveCanvasAsPngFromTheMenuSavesTheCanvasAlone) {
                                      "xdotool keydown Return sleep 0.3 keyup Return\n"
                                      "sleep 1.5\n"
                                   << kStopApp;
-  Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
+  Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " +
                       (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + shot.string(),
                   dir);
   ASSERT_TRUE(fs::exists(shot)) << "the menu, dialog and Enter saved nothing: " << r.err;
-  r = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) +
+  r = run(XVFB_RUN " -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) +
               " --preset step_through_backprop --frames 3 --size 1280x800 --canvas-screenshot " + ref.string(),
           dir);
   ASSERT_EQ(r.status, 0) << r.err;
@@ -381,7 +381,7 @@ TEST_F(Studio, SavingOverAFileAsksFirstAndEnterConfirms) {
                                      "xdotool keydown Return sleep 0.3 keyup Return\n"
                                      "sleep 1.5\n"
                                   << kStopApp;
-  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " +
                             (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(),
                         dir);
   auto slurp = [](const fs::path& p) {
@@ -392,7 +392,7 @@ TEST_F(Studio, SavingOverAFileAsksFirstAndEnterConfirms) {
   EXPECT_EQ(slurp(dir / "after_first_enter"), "precious") << "the first Enter must only ask";
   const std::string saved = slurp(target);
   EXPECT_NE(saved.find("backprop-studio-session"), std::string::npos) << "the second Enter replaces it: " << saved.substr(0, 80);
-  const Outcome load = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --session " + target.string() +
+  const Outcome load = run(XVFB_RUN " -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --session " + target.string() +
                                " --frames 2 --size 1024x768 --no-autosave",
                            dir);
   EXPECT_EQ(load.status, 0) << load.err;
@@ -421,7 +421,7 @@ TEST_F(Studio, ModelFilesGoBetweenTheAppAndTheCliThroughTheFileMenu) {
                                   << menu("207", "exported.json") << menu("84", "trained.json")  // Export model..., Save session...
                                   << menu("184", "cli.json") << menu("84", "opened.json")        // Open model..., Save session...
                                   << kStopApp;
-  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " +
                             (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(),
                         dir);
   for (const char* f : {"exported.json", "trained.json", "opened.json"}) ASSERT_TRUE(fs::exists(dir / f)) << f << " was not written: " << r.err;
@@ -466,7 +466,7 @@ TEST_F(Studio, DraggingTheManualClassifiersArrowTurnsTheLine) {
                                      "xdotool keydown Return sleep 0.3 keyup Return\n"
                                      "sleep 1\n"
                                   << kStopApp;
-  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " +
                             (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(),
                         dir);
   ASSERT_TRUE(fs::exists(dir / "turned.json")) << r.err;
@@ -480,7 +480,7 @@ TEST_F(Studio, DraggingTheManualClassifiersArrowTurnsTheLine) {
 TEST_F(Studio, WithoutASizeTheWindowFitsASmallScreen) {
   // The default window (1400x900) on a 1024x768 projector: shrunk to the screen, not cut off.
   const fs::path shot = dir / "shot.png";
-  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1024x768x24' " +
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1024x768x24' " +
                             std::string(BACKPROP_STUDIO) + " --frames 5 --no-autosave --screenshot " + shot.string(),
                         dir);
   ASSERT_EQ(r.status, 0) << r.err;
@@ -506,7 +506,7 @@ TEST_F(Studio, OnAHiDpiDisplayTheWindowKeepsItsSizeFromStartToStart) {
                                      "  wait $pid\n"
                                      "  cat \"$XDG_STATE_HOME/backprop-studio/window.txt\" >> \"$2\"\n"
                                      "done\n";
-  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 3840x2160x24 -noreset' sh " +
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 3840x2160x24 -noreset' sh " +
                             (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + (dir / "sizes").string(),
                         dir);
   std::ifstream in(dir / "sizes");
@@ -527,7 +527,7 @@ Outcome run_and_resize(const fs::path& dir, const std::string& args, const std::
                                      "sleep 1\n"
                                   << "xdotool windowsize $w " << to << "\n"
                                   << "wait $pid\n";
-  return run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 " + screen + "x24' sh " +
+  return run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 " + screen + "x24' sh " +
                  (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + shot.string(),
              dir);
 }
@@ -541,7 +541,7 @@ TEST_F(Studio, PanelsFollowAWindowResize) {
   Outcome r = run_and_resize(dir, "--preset linear_vs_xor --size 1024x768 --no-autosave --no-restore --frames 400", "1600x1000",
                              "1600 1000 mousemove 1599 999", resized);
   ASSERT_TRUE(fs::exists(resized)) << r.err;
-  r = run("xvfb-run -a -s '-screen 0 1600x1000x24' " + std::string(BACKPROP_STUDIO) +
+  r = run(XVFB_RUN " -s '-screen 0 1600x1000x24' " + std::string(BACKPROP_STUDIO) +
               " --preset linear_vs_xor --frames 3 --size 1600x1000 --no-autosave --no-restore --screenshot " + direct.string(),
           dir);
   ASSERT_EQ(r.status, 0) << r.err;
@@ -582,7 +582,7 @@ TEST_F(Studio, PresenterModeShowsTheNetworkDiagramBesideTheCanvas) {
   // of the canvas (it was once an empty frame: one cache drawn in two places a frame).
   if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
   const fs::path shot = dir / "presenter.png";
-  const Outcome r = run("xvfb-run -a -s '-screen 0 1400x900x24' " + std::string(BACKPROP_STUDIO) +
+  const Outcome r = run(XVFB_RUN " -s '-screen 0 1400x900x24' " + std::string(BACKPROP_STUDIO) +
                             " --frames 3 --size 1400x900 --presenter --no-autosave --no-restore --screenshot " + shot.string(),
                         dir);
   ASSERT_EQ(r.status, 0) << r.err;
@@ -617,7 +617,7 @@ nlohmann::json drive_and_quit(const fs::path& dir, const std::string& actions, c
                                      "for i in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done\n"
                                      "kill -9 $pid 2>/dev/null\n"
                                      "wait $pid\n";
-  const Outcome r = run("env XDG_STATE_HOME=" + state.string() + " xvfb-run -a -s '-screen 0 " + size + "x24' sh " + (dir / "drive.sh").string() +
+  const Outcome r = run("env XDG_STATE_HOME=" + state.string() + " " XVFB_RUN " -s '-screen 0 " + size + "x24' sh " + (dir / "drive.sh").string() +
                             " " + BACKPROP_STUDIO,
                         dir);
   std::ifstream in(state / "backprop-studio" / "autosave.json");
@@ -650,7 +650,7 @@ TEST_F(Studio, TheViewsOpenAtQuitComeBackWithTheirSettingsInRange) {
   EXPECT_EQ(views.at("tangent").at("eps").get<double>(), 1.0) << "the typed 5, clamped to the slider's range";
   // The next start restores it (a refused autosave would be moved aside with a message).
   const fs::path autosave = dir / "state" / "backprop-studio" / "autosave.json";
-  const Outcome again = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' " +
+  const Outcome again = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' " +
                                 std::string(BACKPROP_STUDIO) + " --frames 20 --size 1280x800 --session " + autosave.string() +
                                 " --screenshot " + (dir / "again.png").string(),
                             dir);
@@ -731,7 +731,7 @@ TEST_F(Studio, QuickKeyTapsAreNotLost) {
                                      "for i in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done\n"
                                      "if kill -0 $pid 2>/dev/null; then kill -9 $pid; echo 'a tap of Ctrl+Q did not quit' >&2; exit 3; fi\n"
                                      "wait $pid\n";
-  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1024x768x24' sh " +
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1024x768x24' sh " +
                             (dir / "drive.sh").string() + " " + BACKPROP_STUDIO,
                         dir);
   ASSERT_EQ(r.status, 0) << r.err;
@@ -853,7 +853,7 @@ TEST_F(Studio, AStateFolderThatCannotBeWrittenIsSaidAtStartAndQuitAsks) {
                                      "kill -0 $pid && echo 'still open after the first Ctrl+Q' >&2\n"
                                      "xdotool keydown ctrl+q sleep 0.4 keyup ctrl+q\n"
                                      "wait $pid\n";
-  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "not-a-folder").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "not-a-folder").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " +
                             (dir / "drive.sh").string() + " " + BACKPROP_STUDIO,
                         dir);
   EXPECT_EQ(r.status, 0) << r.err;
@@ -885,12 +885,12 @@ TEST_F(Studio, WhenTheSessionCannotBeSavedOnQuitEnterSavesItElsewhereAndQuits) {
                                      "for i in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done\n"
                                      "if kill -0 $pid 2>/dev/null; then kill -9 $pid; echo 'did not quit after saving' >&2; fi\n"
                                      "wait $pid\n";
-  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "not-a-folder").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "not-a-folder").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " +
                             (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + saved.string(),
                         dir);
   EXPECT_EQ(r.err.find("did not quit"), std::string::npos) << r.err;
   ASSERT_TRUE(fs::exists(saved)) << r.err;
-  const Outcome again = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --session " + saved.string() + " --frames 2", dir);
+  const Outcome again = run(XVFB_RUN " -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --session " + saved.string() + " --frames 2", dir);
   EXPECT_EQ(again.status, 0) << again.err;
 }
 
@@ -915,7 +915,7 @@ TEST_F(Studio, TheCloseButtonSavesTheSessionOrAsksLikeCtrlQ) {
                                      "  kill -0 $pid 2>/dev/null && { echo \"open after two closes: $state\" >&2; kill -9 $pid; }\n"
                                      "  wait $pid\n"
                                      "done\n";
-  const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' sh " + (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(), dir);
+  const Outcome r = run(XVFB_RUN " -s '-screen 0 1280x800x24' sh " + (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(), dir);
   EXPECT_TRUE(fs::exists(dir / "state" / "backprop-studio" / "autosave.json")) << r.err;
   EXPECT_EQ(r.err.find("open after one close: " + (dir / "state").string()), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("open after one close: " + (dir / "not-a-folder").string()), std::string::npos) << r.err;
@@ -943,7 +943,7 @@ TEST_F(Studio, ATerminateOrHangupSignalSavesTheSessionAndQuits) {
                                      "  wait $pid\n"
                                      "  echo \"$3 exit $?\" >&2\n"
                                      "done\n";
-  const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' sh " + (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(), dir);
+  const Outcome r = run(XVFB_RUN " -s '-screen 0 1280x800x24' sh " + (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(), dir);
   EXPECT_EQ(r.err.find("still running"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("TERM exit 143"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("HUP exit 129"), std::string::npos) << r.err;
@@ -967,7 +967,7 @@ TEST_F(Studio, ASessionIsAutosavedWhileTheAppRunsAndSurvivesAKill) {
                                      "sleep 2.5\n"
                                      "kill -9 $pid\n"
                                      "wait $pid\n";
-  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " +
                             (dir / "drive.sh").string() + " " + BACKPROP_STUDIO,
                         dir);
   std::ifstream in(dir / "state" / "backprop-studio" / "autosave.json");
@@ -993,7 +993,7 @@ TEST_F(Studio, TwoWindowsOpenAtOnceEachKeepTheirOwnSession) {
                                      "sleep 1\n"
                                      "kill -TERM $a; wait $a\n"
                                      "kill -TERM $b; wait $b\n";
-  const Outcome r = run("xvfb-run -a -s '-screen 0 1280x800x24' sh " + (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(), dir);
+  const Outcome r = run(XVFB_RUN " -s '-screen 0 1280x800x24' sh " + (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(), dir);
   std::ifstream b_err(dir / "b.err");
   const std::string second((std::istreambuf_iterator<char>(b_err)), std::istreambuf_iterator<char>());
   EXPECT_NE(second.find("Another Backprop Studio window is open, so this one keeps its own session, in autosave-2.json"), std::string::npos)
@@ -1043,7 +1043,7 @@ TEST_F(Studio, ARefusedAutosaveIsKeptAndQuitWorksAtFullSpeed) {
                                      "for i in $(seq 60); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done\n"
                                      "if kill -0 $pid 2>/dev/null; then kill -9 $pid; echo 'did not quit within 6 s' >&2; exit 3; fi\n"
                                      "wait $pid\n";
-  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " xvfb-run -a -s '-screen 0 1280x800x24' sh " +
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " +
                             (dir / "drive.sh").string() + " " + BACKPROP_STUDIO,
                         dir);
   ASSERT_EQ(r.status, 0) << r.err;
@@ -1061,7 +1061,7 @@ TEST_F(Studio, ARefusedAutosaveIsKeptAndQuitWorksAtFullSpeed) {
   std::ifstream in(state / "autosave.json");
   const std::string saved((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(saved.find("\"version\": 1"), std::string::npos) << saved.substr(0, 200);
-  const Outcome again = run("xvfb-run -a -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --session " +
+  const Outcome again = run(XVFB_RUN " -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --session " +
                                 (state / "autosave.json").string() + " --frames 2",
                             dir);
   EXPECT_EQ(again.status, 0) << again.err;
@@ -1110,7 +1110,7 @@ TEST_P(StudioRoom, NoLabelIsClippedAndNothingLeavesTheWindow) {
   std::string session = room.widest ? " --session " + (dir / "widest.json").string() : " --preset linear_vs_xor";
   std::istringstream views(room.views);
   for (std::string v; views >> v;) session += " --view " + v;
-  const Outcome r = run("xvfb-run -a -s '-screen 0 " + size + "x24' " + std::string(BACKPROP_STUDIO) + session +
+  const Outcome r = run(XVFB_RUN " -s '-screen 0 " + size + "x24' " + std::string(BACKPROP_STUDIO) + session +
                             " --train-steps 200 --frames 3 --check-layout --size " + size +
                             (room.presenter ? " --presenter" : "") + (room.inspector ? " --inspector --inspector-steps 30" : "") +
                             (room.neuron ? " --inspector-level neuron" : ""),
