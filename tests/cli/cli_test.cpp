@@ -261,6 +261,34 @@ TEST_F(Cli, UsageErrorsExitWith2AndNameTheFlag) {
   }
 }
 
+TEST_F(Cli, TwoFlagsThatNameOneFileAreRefusedWhereAWriteWouldReplaceTheOther) {
+  // --log x --save x kept the model and lost the log; --log over --data replaced the points.
+  ASSERT_EQ(run("datasets --export xor -n 40 -o " + path("pts.csv")).status, 0);
+  ASSERT_EQ(run("train -q --steps 2 --save " + path("m.json")).status, 0);
+  const std::string pts = slurp(path("pts.csv")), model = slurp(path("m.json"));
+  fs::create_symlink(path("m.json"), path("link.json"));
+  struct Case {
+    std::string args, message;
+  };
+  const std::vector<Case> cases = {
+      {"train --log " + path("same") + " --save " + path("same"), "--save and --log name the same file"},
+      {"train --plot " + path("same") + " --log " + path("same"), "each output needs a file of its own"},
+      {"train --data " + path("pts.csv") + " --log " + path("../" + dir.filename().string() + "/pts.csv"), "the output would replace the input"},
+      {"train --init " + path("m.json") + " --log " + path("link.json"), "--init and --log name the same file"},
+      {"graph --init " + path("m.json") + " -o " + path("m.json"), "--init and --out"},
+      {"graph --data " + path("pts.csv") + " -o " + path("pts.csv"), "--data and --out"},
+  };
+  for (const Case& c : cases) {
+    const Outcome r = run(c.args);
+    EXPECT_EQ(r.status, 2) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << " gave: " << r.err;
+  }
+  EXPECT_EQ(slurp(path("pts.csv")), pts);
+  EXPECT_EQ(slurp(path("m.json")), model);
+  // Resuming and saving in place is fine.
+  EXPECT_EQ(run("train -q --steps 2 --init " + path("m.json") + " --save " + path("link.json")).status, 0);
+}
+
 TEST_F(Cli, DeviceReachesTrainEvalAndBench) {
   // auto says which device it chose and why; the run says where it trained.
   Outcome t = run("train -d xor -n 80 --steps 30 --device auto --save " + path("m.json"));

@@ -91,10 +91,39 @@ void parse_size(const std::string& flag, const std::string& text, int& w, int& h
 }
 
 // Every file-name flag that was given must name something.
+// The file a path names, for comparing two paths: links and ".." resolved as far as it exists.
+std::string file_identity(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path p = std::filesystem::weakly_canonical(path, ec);
+  return ec ? std::filesystem::absolute(path, ec).lexically_normal().string() : p.string();
+}
+
 void check_file_flags(const CLI::App& app) {
-  for (const CLI::Option* o : app.get_options())
-    if (o->get_type_name() == "FILE" && o->count() > 0 && o->as<std::string>().empty())
-      throw UsageError(o->get_name() + ": the file name is empty");
+  // Two flags naming one file, where a write would replace the other's: two outputs (--log and
+  // --save: the log was lost), or an output over an input (--log over --data). A model resumed
+  // and saved over the file it started from (--init and --save) is fine.
+  struct Named {
+    std::string flag, path, identity;
+    bool written;
+  };
+  std::vector<Named> files;
+  for (const CLI::Option* o : app.get_options()) {
+    if (o->get_type_name() != "FILE" || o->count() == 0) continue;
+    const std::string path = o->as<std::string>();
+    if (path.empty()) throw UsageError(o->get_name() + ": the file name is empty");
+    if (path == "-") continue;  // standard output
+    const std::string flag = o->get_name();
+    const bool written = flag == "--save" || flag == "--log" || flag == "--plot" || flag == "--out";
+    files.push_back({flag, path, file_identity(path), written});
+  }
+  for (size_t i = 0; i < files.size(); ++i)
+    for (size_t j = i + 1; j < files.size(); ++j) {
+      const Named &a = files[i], &b = files[j];
+      if (a.identity != b.identity || !(a.written || b.written)) continue;
+      if ((a.flag == "--init" && b.flag == "--save") || (a.flag == "--save" && b.flag == "--init")) continue;
+      throw UsageError(a.flag + " and " + b.flag + " name the same file " + quote_text(b.path) + ": " +
+                       (a.written && b.written ? "each output needs a file of its own" : "the output would replace the input"));
+    }
 }
 
 // A model from a file must fit the data it is used with: same problem, and every label one of
