@@ -249,6 +249,7 @@ TEST_F(Cli, UsageErrorsExitWith2AndNameTheFlag) {
       {"train --features x1,x1", "listed twice"},
       {"train -d blobs3 --loss bce", "does not fit a multiclass"},
       {"train --plot-size 10x10", "--plot-size"},
+      {"train --plot boundary.svg", "--plot: the plot is a PNG image; name it .png, not '.svg'"},
       {"bench W9", "unknown workload"},
       {"datasets --export xor", "--out"},
   };
