@@ -10,9 +10,9 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
-#include <csignal>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -92,7 +92,6 @@ void parse_size(const std::string& flag, const std::string& text, int& w, int& h
     throw UsageError(flag + ": expected WxH between 200x150 and 8000x8000, got " + quote_text(text));
 }
 
-// Every file-name flag that was given must name something.
 // The file a path names, for comparing two paths: links and ".." resolved as far as it exists.
 std::string file_identity(const std::string& path) {
   std::error_code ec;
@@ -100,10 +99,11 @@ std::string file_identity(const std::string& path) {
   return ec ? std::filesystem::absolute(path, ec).lexically_normal().string() : p.string();
 }
 
+// Every file-name flag that was given must name something, and two must not name one file where
+// a write would replace the other's: two outputs (--log and --save: the log was lost), or an
+// output over an input (--log over --data). A model resumed and saved over the file it started
+// from (--init and --save) is fine.
 void check_file_flags(const CLI::App& app) {
-  // Two flags naming one file, where a write would replace the other's: two outputs (--log and
-  // --save: the log was lost), or an output over an input (--log over --data). A model resumed
-  // and saved over the file it started from (--init and --save) is fine.
   struct Named {
     std::string flag, path, identity;
     bool written;
@@ -878,8 +878,8 @@ int run_backprop(int argc, char** argv, bool check_only) {
   try {
     for (const CLI::App* sub : app.get_subcommands()) check_file_flags(*sub);
     // Every flag is checked before the command says or does anything (the device it chose, a
-    // header), so that a usage error is the only line printed.
-    // Output that could not be written (a full disk) is an error, not a silent success.
+    // header), so that a usage error is the only line printed; output that could not be written
+    // (a full disk) is an error, not a silent success.
     auto go = [&](auto& command) {
       if (check_only) return command.run(true);
       command.run(true);
