@@ -28,7 +28,7 @@ constexpr double kPi = 3.14159265358979323846;
 using Generator = std::function<Dataset(int64_t n, float noise, Rng& rng)>;
 
 // Class c's share of n points over k classes: n/k each, the remainder going to the last classes,
-// so that every generator makes exactly n points (n/k each dropped up to k-1 of them).
+// so that every generator makes exactly n points (n/k a class dropped up to k-1 of them).
 int64_t share(int64_t n, int k, int c) { return n * (c + 1) / k - n * c / k; }
 
 Dataset make(std::string name, Problem problem, int classes, Region region) {
@@ -438,7 +438,7 @@ void check_save_target(const std::string& path) {
   if (dir.empty()) dir = ".";
   struct stat ds {};
   if (::stat(dir.c_str(), &ds) != 0)
-    throw IoError("cannot write '" + path + "': its folder '" + dir + "' " + (errno == ENOENT ? "does not exist" : std::strerror(errno)));
+    throw IoError("cannot write '" + path + "': its folder '" + dir + "' " + (errno == ENOENT ? std::string("does not exist") : "cannot be used (" + std::string(std::strerror(errno)) + ")"));
   if (!S_ISDIR(ds.st_mode))
     throw IoError("cannot write '" + path + "': '" + dir + "' is " + (S_ISREG(ds.st_mode) ? "a file" : file_kind(ds.st_mode)) + ", not a folder");
   if (::access(dir.c_str(), W_OK | X_OK) != 0)
