@@ -4,6 +4,8 @@
 #include <cctype>
 #include <filesystem>
 
+#include "backprop/errors.h"
+
 namespace bp::studio {
 namespace fs = std::filesystem;
 
@@ -74,6 +76,16 @@ std::string FileBrowser::resolve(const std::string& name) const {
   const fs::path p(name);
   if (p.is_absolute()) return name;
   return (fs::path(folder_) / p).lexically_normal().string();
+}
+
+std::string save_path_for(const std::string& path, const std::vector<std::string>& extensions) {
+  if (extensions.empty() || path.empty() || has_extension(path, extensions)) return path;
+  const fs::path p(path);
+  if (p.extension().empty()) return path + extensions.front();
+  std::string list;
+  for (size_t i = 0; i < extensions.size(); ++i) list += (i == 0 ? "" : i + 1 == extensions.size() ? " or " : ", ") + extensions[i];
+  throw ValueError("name the file with " + list + ", not " + p.extension().string() + " (or with no extension: " + extensions.front() +
+                   " is added)");
 }
 
 }  // namespace bp::studio

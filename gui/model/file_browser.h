@@ -41,4 +41,10 @@ class FileBrowser {
   bool truncated_ = false;
 };
 
+/// The file a save dialog writes for `path` (the name typed, resolved): `path` when it ends in one
+/// of `extensions`, `path` with the first of them added when its name has no extension
+/// ("lecture" → "lecture.json", which the open dialogs list). Another extension throws
+/// ValueError ("canvas.jpg" for a PNG image), naming the one to use.
+std::string save_path_for(const std::string& path, const std::vector<std::string>& extensions);
+
 }  // namespace bp::studio

@@ -160,11 +160,24 @@ void StudioApp::file_dialog() {
     ImGui::CloseCurrentPopup();
   }
   if (accept) {
-    const std::string p = browser_.resolve(path_buf_);
+    std::string p = browser_.resolve(path_buf_);
     std::error_code ec;
-    if (!p.empty() && std::filesystem::is_directory(p, ec)) {
+    const bool folder = !p.empty() && std::filesystem::is_directory(p, ec);
+    std::string named;  // a save's name with its kind's extension (or why it has the wrong one)
+    if (kind.writes && !folder) {
+      try {
+        p = save_path_for(p, kind.extensions);
+      } catch (const ValueError& e) {
+        named = e.what();
+      }
+    }
+    if (folder) {
       browser_.list(p, kind.extensions);  // a folder typed or picked: open it
       path_buf_[0] = '\0';
+    } else if (!named.empty()) {
+      path_error_ = named;
+      focus_path_ = true;
+      enter_released_ = false;
     } else if (kind.writes && std::filesystem::exists(p, ec) && confirm_replace_ != p) {
       confirm_replace_ = p;
       path_error_ = std::filesystem::path(p).filename().string() + " exists: press " + kind.verb + " (or Enter) again to replace it.";

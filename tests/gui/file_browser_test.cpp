@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "backprop/errors.h"
 #include "model/file_browser.h"
 
 namespace bp::studio {
@@ -70,6 +71,30 @@ TEST_F(Browser, AMissingOrUnreadableFolderGivesAReason) {
   b.list(dir.string(), {".csv"});
   EXPECT_TRUE(b.entries().empty());
   EXPECT_FALSE(b.error().empty());
+}
+
+TEST(SavePath, ANameWithNoExtensionGetsItsKindsAndAnotherIsRefused) {
+  // "lecture" saved as a session used to be written as it was, and then the Open session dialog,
+  // which lists .json files, did not show it.
+  const std::vector<std::string> session = {".json"}, graph = {".dot", ".gv", ".svg", ".png"};
+  EXPECT_EQ(save_path_for("/tmp/lecture", session), "/tmp/lecture.json");
+  EXPECT_EQ(save_path_for("/tmp/lecture.json", session), "/tmp/lecture.json");
+  EXPECT_EQ(save_path_for("/tmp/Lecture.JSON", session), "/tmp/Lecture.JSON");
+  EXPECT_EQ(save_path_for("/tmp/run.2/lecture", session), "/tmp/run.2/lecture.json") << "a dot in a folder's name";
+  EXPECT_EQ(save_path_for("/tmp/g", graph), "/tmp/g.dot");
+  EXPECT_EQ(save_path_for("/tmp/g.svg", graph), "/tmp/g.svg");
+  try {
+    save_path_for("/tmp/canvas.jpg", {".png"});
+    ADD_FAILURE() << "a JPEG name for a PNG image was taken";
+  } catch (const ValueError& e) {
+    EXPECT_STREQ(e.what(), "name the file with .png, not .jpg (or with no extension: .png is added)");
+  }
+  try {
+    save_path_for("/tmp/g.txt", graph);
+    ADD_FAILURE() << "a .txt name for a graph was taken";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find(".dot, .gv, .svg or .png, not .txt"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -446,6 +446,35 @@ TEST_F(Studio, ModelFilesGoBetweenTheAppAndTheCliThroughTheFileMenu) {
   EXPECT_EQ(opened.at("points").size(), 200u);
 }
 
+TEST_F(Studio, ASaveDialogAddsTheExtensionAndRefusesAnotherOne) {
+  // File → Save session..., "lecture", Enter: written as lecture.json, which Open session lists
+  // (it was written as "lecture"). Save canvas as PNG..., "canvas.jpg": refused in the dialog,
+  // which stays open; Ctrl+A, "canvas", Enter: canvas.png.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  auto menu = [](const char* item, const char* name) {
+    return std::string("xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 80 ") + item + " click 1 sleep 0.7\n" +
+           "xdotool type --delay 30 " + name + "\nsleep 0.3\nxdotool keydown Return sleep 0.3 keyup Return\nsleep 1\n";
+  };
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "cd \"$2\"\n"
+                                     "\"$1\" --preset linear_vs_xor --size 1280x800 --no-autosave --no-restore &\n"
+                                     "pid=$!\n"
+                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
+                                     "sleep 1.5\n"
+                                  << menu("84", "lecture") << menu("155", "canvas.jpg")
+                                  << "xdotool key --delay 100 ctrl+a\nxdotool type --delay 30 canvas\n"
+                                     "sleep 0.3\nxdotool keydown Return sleep 0.3 keyup Return\nsleep 1.5\n"
+                                  << kStopApp;
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " +
+                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(),
+                        dir);
+  EXPECT_TRUE(fs::exists(dir / "lecture.json")) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "lecture"));
+  EXPECT_FALSE(fs::exists(dir / "canvas.jpg"));
+  EXPECT_TRUE(fs::exists(dir / "canvas.png")) << "the dialog stayed open after the refusal, and the name got .png";
+  EXPECT_GT(Image(dir / "canvas.png").w, 100);
+}
+
 TEST_F(Studio, DraggingTheManualClassifiersArrowTurnsTheLine) {
   // The manual-classifier lesson at 1280x800: the arrow's tip starts at (662, 270) (w = (0.27,
   // 0.20)); dragged up and right to (722, 170) it turns and steepens the line, and the saved
