@@ -63,6 +63,28 @@ struct Fatal : std::runtime_error {
 
 [[noreturn]] void die(const std::string& msg) { throw Fatal(msg); }
 
+// What is wrong with --tangent LAYER,NEURON,INPUT and --inspector-collapse LAYER... for the
+// network `spec` (all counted from 1; INPUT 0 is the bias), or "" when nothing is.
+std::string network_flag_problem(const bp::MlpSpec& spec, const std::vector<int>& tangent, const std::vector<int>& collapse) {
+  const auto hidden = static_cast<int64_t>(spec.hidden.size()), layers = hidden + 1;
+  auto n = [](int64_t v, const char* what) { return std::to_string(v) + " " + what + (v == 1 ? "" : "s"); };
+  if (tangent.size() == 3) {
+    const int64_t layer = tangent[0];
+    if (layer > layers) return "--tangent: there is no layer " + std::to_string(layer) + ": the network has " + n(layers, "layer");
+    const int64_t outs = layer == layers ? spec.outputs : spec.hidden[static_cast<size_t>(layer - 1)];
+    const int64_t ins = layer == 1 ? spec.inputs : spec.hidden[static_cast<size_t>(layer - 2)];
+    if (tangent[1] > outs)
+      return "--tangent: there is no neuron " + std::to_string(tangent[1]) + ": layer " + std::to_string(layer) + " has " + n(outs, "neuron");
+    if (tangent[2] > ins)
+      return "--tangent: there is no input " + std::to_string(tangent[2]) + ": layer " + std::to_string(layer) + " has " + n(ins, "input") +
+             " (0: the bias)";
+  }
+  for (int layer : collapse)
+    if (layer < 1 || layer > hidden)
+      return "--inspector-collapse: there is no hidden layer " + std::to_string(layer) + ": the network has " + n(hidden, "hidden layer");
+  return "";
+}
+
 // The window's size in the units glfwCreateWindow takes: GLFW_SCALE_TO_MONITOR scales the size
 // asked for by the monitor's content scale (on X11), so the size saved at exit is divided by it;
 // saved as it was, the window grew by that factor at every start on a HiDPI display.
@@ -169,8 +191,12 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "backprop-studio: error: --size: expected WxH from 640x480 to 8192x8192, got %s\n", bp::quote_text(size).c_str());
     return 2;
   }
-  if (frames < 0 || train_steps < 0 || train_steps > kMaxTrainSteps) {
-    std::fprintf(stderr, "backprop-studio: error: --frames must be >= 0 and --train-steps in 0..%lld (for longer runs use 'backprop train')\n",
+  if (frames < 0 || inspector_steps < 0) {
+    std::fprintf(stderr, "backprop-studio: error: %s must be >= 0\n", frames < 0 ? "--frames" : "--inspector-steps");
+    return 2;
+  }
+  if (train_steps < 0 || train_steps > kMaxTrainSteps) {
+    std::fprintf(stderr, "backprop-studio: error: --train-steps must be in 0..%lld (for longer runs use 'backprop train')\n",
                  static_cast<long long>(kMaxTrainSteps));
     return 2;
   }
@@ -297,6 +323,12 @@ int run(int argc, char** argv) {
     model.set_device_choice(device_choice, false);  // an unavailable explicit device: exit 1 with the reason
   } catch (const std::exception& e) {
     die(e.what());
+  }
+  // Flags that name a part of the network, checked against the network loaded (a view clamps
+  // what a session file names; a flag out of range is a mistake to say).
+  if (const std::string wrong = network_flag_problem(model.config().mlp_spec(), tangent, inspector_collapse); !wrong.empty()) {
+    std::fprintf(stderr, "backprop-studio: error: %s\n", wrong.c_str());
+    return 2;
   }
   // From here on a stop signal ends the app as a quit does (the frame loop saves the session):
   // one during --train-steps stops that training after its chunk.

@@ -289,6 +289,21 @@ TEST_F(Studio, BadArgumentsAndFilesAreReported) {
   r = run(std::string(BACKPROP_STUDIO) + " --model ''", dir);
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--model: the file name is empty"), std::string::npos) << r.err;
+  // Flags naming a part of the network, against the network loaded (linear_vs_xor: 2 inputs, one
+  // layer of one neuron, no hidden layer): they were clamped or ignored without a word.
+  const std::pair<const char*, const char*> network_flags[] = {
+      {"--tangent 9,1,1", "--tangent: there is no layer 9: the network has 1 layer"},
+      {"--tangent 1,2,1", "--tangent: there is no neuron 2: layer 1 has 1 neuron"},
+      {"--tangent 1,1,3", "--tangent: there is no input 3: layer 1 has 2 inputs (0: the bias)"},
+      {"--inspector --inspector-collapse 1", "--inspector-collapse: there is no hidden layer 1: the network has 0 hidden layers"},
+      {"--inspector-steps -1", "--inspector-steps must be >= 0"},
+      {"--train-steps -1", "--train-steps must be in 0..10000000"},
+  };
+  for (const auto& [flags, said] : network_flags) {
+    r = run(std::string(BACKPROP_STUDIO) + " --no-restore --preset linear_vs_xor " + flags, dir);
+    EXPECT_EQ(r.status, 2) << flags;
+    EXPECT_NE(r.err.find(said), std::string::npos) << flags << ": " << r.err;
+  }
 }
 
 TEST_F(Studio, DeviceFlagTrainsThereOrSaysWhyNot) {
