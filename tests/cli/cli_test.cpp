@@ -250,6 +250,7 @@ TEST_F(Cli, UsageErrorsExitWith2AndNameTheFlag) {
       {"train -d blobs3 --loss bce", "does not fit a multiclass"},
       {"train --plot-size 10x10", "--plot-size"},
       {"train --plot boundary.svg", "--plot: the plot is a PNG image; name it .png, not '.svg'"},
+      {"graph -o graph.jpg", "--out: name the file .dot, .gv, .svg or .png (or with no extension: DOT), not '.jpg'"},
       {"bench W9", "unknown workload"},
       {"datasets --export xor", "--out"},
   };
@@ -550,6 +551,14 @@ TEST_F(Cli, GraphWritesDotOfOneTrainingStep) {
   EXPECT_EQ(dot.rfind("digraph", 0), 0u);
   for (const char* s : {"linear", "tanh", "bce_with_logits", "layers.0.weight", "grad ", "[4, 2]"})
     EXPECT_NE(dot.find(s), std::string::npos) << s;
+  // The format follows the extension in any case (G.PNG was written as DOT text); no extension
+  // is DOT.
+  ASSERT_EQ(run("graph -d xor --hidden 2 --level neuron -o " + path("G.PNG")).status, 0);
+  EXPECT_EQ(slurp(path("G.PNG")).substr(1, 3), "PNG");
+  ASSERT_EQ(run("graph -d xor --hidden 2 --level neuron -o " + path("g.SVG")).status, 0);
+  EXPECT_NE(slurp(path("g.SVG")).find("<svg"), std::string::npos);
+  ASSERT_EQ(run("graph -d xor --hidden 2 -o " + path("graph")).status, 0);
+  EXPECT_EQ(slurp(path("graph")).rfind("digraph", 0), 0u);
 }
 
 }  // namespace

@@ -792,6 +792,9 @@ struct GraphCommand {
   int run(bool check_only) {
     const explain::Level lvl = for_flag("--level", [&] { return explain::parse_level(level); });
     if (max_points < 1 || max_points > 10000) throw UsageError("--batch-points must be in 1..10000");
+    if (out != "-" && !tools::graph_format_for(out) && !std::filesystem::path(out).extension().empty())
+      throw UsageError("--out: name the file .dot, .gv, .svg or .png (or with no extension: DOT), not " +
+                       quote_text(std::filesystem::path(out).extension().string()));
     if (check_only) {
       TrainConfig c;
       net.apply(c, data.stub(), init_model.empty());

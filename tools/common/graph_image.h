@@ -14,7 +14,7 @@ namespace bp::tools {
 void write_graph_png(const std::string& path, const explain::Graph& g, const explain::Layout& l);
 
 enum class GraphFormat { Dot, Svg, Png };
-/// The format a file name's extension names (.dot or .gv, .svg, .png), if any.
+/// The format a file name's extension names (.dot or .gv, .svg, .png, in any case), if any.
 std::optional<GraphFormat> graph_format_for(const std::string& path);
 /// Writes the graph as DOT, SVG or PNG (atomically); the pictures use `layout`, or lay the
 /// graph out when it is null.
