@@ -339,25 +339,35 @@ TEST_F(Studio, DeviceFlagTrainsThereOrSaysWhyNot) {
   EXPECT_LT(mean_difference(a, b, 0, 0, a.w, a.h), 1.0) << "the boundary trained on the reference device differs from the CPU's";
 }
 
+// A File-menu item at height `item_y` in a 1280x800 window (Save session 84, Save canvas as PNG
+// 155, Open model 184, Export model 207), then `name` typed into its dialog (the path box has the
+// focus, its text selected) and Enter.
+std::string file_menu(int item_y, const std::string& name) {
+  return "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 60 " + std::to_string(item_y) + " click 1 sleep 0.7\n" +
+         "xdotool type --delay 30 " + name + "\nsleep 0.3\nxdotool keydown Return sleep 0.3 keyup Return\nsleep 1\n";
+}
+
+// The app started in `dir` (its working folder) in a 1280x800 window with `app_args`, no autosave
+// and no restore; `actions` played with xdotool once the window is up; then stopped.
+Outcome drive_in(const fs::path& dir, const std::string& app_args, const std::string& actions) {
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "cd \"$2\"\n"
+                                     "\"$1\" " << app_args << " --size 1280x800 --no-autosave --no-restore &\n"
+                                     "pid=$!\n"
+                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
+                                     "sleep 1.5\n"
+                                  << actions << kStopApp;
+  return run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " + (dir / "drive.sh").string() +
+                 " " + BACKPROP_STUDIO + " " + dir.string(),
+             dir);
+}
+
 TEST_F(Studio, SaveCanvasAsPngFromTheMenuSavesTheCanvasAlone) {
   // File → Save canvas as PNG..., a path typed into the dialog, Enter: the image must be the
   // canvas alone, without the dialog or its dimming (it once had both).
   if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
   const fs::path shot = dir / "from_menu.png", ref = dir / "reference.png";
-  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
-                                     "\"$1\" --preset step_through_backprop --size 1280x800 --no-autosave --no-restore &\n"
-                                     "pid=$!\n"
-                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"  // the window is up
-                                     "sleep 1.5\n"
-                                     "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 80 155 click 1 sleep 0.7\n"
-                                     "xdotool type --delay 30 \"$2\"\n"  // the path box has the focus, its text selected
-                                     "sleep 0.3\n"
-                                     "xdotool keydown Return sleep 0.3 keyup Return\n"
-                                     "sleep 1.5\n"
-                                  << kStopApp;
-  Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " +
-                      (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + shot.string(),
-                  dir);
+  Outcome r = drive_in(dir, "--preset step_through_backprop", file_menu(155, shot.string()) + "sleep 0.5\n");
   ASSERT_TRUE(fs::exists(shot)) << "the menu, dialog and Enter saved nothing: " << r.err;
   r = run(XVFB_RUN " -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) +
               " --preset step_through_backprop --frames 3 --size 1280x800 --canvas-screenshot " + ref.string(),
@@ -381,24 +391,11 @@ TEST_F(Studio, SavingOverAFileAsksFirstAndEnterConfirms) {
   if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
   const fs::path target = dir / "keep.json";
   std::ofstream(target) << "precious";
-  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
-                                     "cd \"$2\"\n"
-                                     "\"$1\" --preset linear_vs_xor --size 1280x800 --no-autosave --no-restore &\n"
-                                     "pid=$!\n"
-                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
-                                     "sleep 1.5\n"
-                                     "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 60 84 click 1 sleep 0.7\n"  // Save session...
-                                     "xdotool type --delay 30 keep.json\n"
-                                     "sleep 0.3\n"
-                                     "xdotool keydown Return sleep 0.3 keyup Return\n"
-                                     "sleep 1\n"
-                                     "cp keep.json after_first_enter\n"
-                                     "xdotool keydown Return sleep 0.3 keyup Return\n"
-                                     "sleep 1.5\n"
-                                  << kStopApp;
-  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " +
-                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(),
-                        dir);
+  const Outcome r = drive_in(dir, "--preset linear_vs_xor",
+                             file_menu(84, "keep.json") +  // Save session...
+                                 "cp keep.json after_first_enter\n"
+                                 "xdotool keydown Return sleep 0.3 keyup Return\n"
+                                 "sleep 1.5\n");
   auto slurp = [](const fs::path& p) {
     std::ifstream in(p);
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -423,22 +420,9 @@ TEST_F(Studio, ModelFilesGoBetweenTheAppAndTheCliThroughTheFileMenu) {
                                   (dir / "cli.json").string(),
                               dir);
   ASSERT_EQ(trained.status, 0) << trained.err;
-  auto menu = [](const char* item_y, const char* name) {
-    return std::string("xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 60 ") + item_y + " click 1 sleep 0.7\n" +
-           "xdotool type --delay 30 " + name + "\nsleep 0.3\nxdotool keydown Return sleep 0.3 keyup Return\nsleep 1\n";
-  };
-  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
-                                     "cd \"$2\"\n"
-                                     "\"$1\" --preset linear_vs_xor --train-steps 60 --size 1280x800 --no-autosave --no-restore &\n"
-                                     "pid=$!\n"
-                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
-                                     "sleep 1.5\n"
-                                  << menu("207", "exported.json") << menu("84", "trained.json")  // Export model..., Save session...
-                                  << menu("184", "cli.json") << menu("84", "opened.json")        // Open model..., Save session...
-                                  << kStopApp;
-  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " +
-                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(),
-                        dir);
+  const Outcome r = drive_in(dir, "--preset linear_vs_xor --train-steps 60",
+                             file_menu(207, "exported.json") + file_menu(84, "trained.json") +  // Export model..., Save session...
+                                 file_menu(184, "cli.json") + file_menu(84, "opened.json"));    // Open model..., Save session...
   for (const char* f : {"exported.json", "trained.json", "opened.json"}) ASSERT_TRUE(fs::exists(dir / f)) << f << " was not written: " << r.err;
   auto parse = [&](const char* f) { return nlohmann::json::parse(std::ifstream(dir / f)); };
   const nlohmann::json exported = parse("exported.json"), trained_session = parse("trained.json");
@@ -466,23 +450,10 @@ TEST_F(Studio, ASaveDialogAddsTheExtensionAndRefusesAnotherOne) {
   // (it was written as "lecture"). Save canvas as PNG..., "canvas.jpg": refused in the dialog,
   // which stays open; Ctrl+A, "canvas", Enter: canvas.png.
   if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
-  auto menu = [](const char* item, const char* name) {
-    return std::string("xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 80 ") + item + " click 1 sleep 0.7\n" +
-           "xdotool type --delay 30 " + name + "\nsleep 0.3\nxdotool keydown Return sleep 0.3 keyup Return\nsleep 1\n";
-  };
-  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
-                                     "cd \"$2\"\n"
-                                     "\"$1\" --preset linear_vs_xor --size 1280x800 --no-autosave --no-restore &\n"
-                                     "pid=$!\n"
-                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
-                                     "sleep 1.5\n"
-                                  << menu("84", "lecture") << menu("155", "canvas.jpg")
-                                  << "xdotool key --delay 100 ctrl+a\nxdotool type --delay 30 canvas\n"
-                                     "sleep 0.3\nxdotool keydown Return sleep 0.3 keyup Return\nsleep 1.5\n"
-                                  << kStopApp;
-  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " +
-                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(),
-                        dir);
+  const Outcome r = drive_in(dir, "--preset linear_vs_xor",
+                             file_menu(84, "lecture") + file_menu(155, "canvas.jpg") +
+                                 "xdotool key --delay 100 ctrl+a\nxdotool type --delay 30 canvas\n"
+                                 "sleep 0.3\nxdotool keydown Return sleep 0.3 keyup Return\nsleep 1.5\n");
   EXPECT_TRUE(fs::exists(dir / "lecture.json")) << r.err;
   EXPECT_FALSE(fs::exists(dir / "lecture"));
   EXPECT_FALSE(fs::exists(dir / "canvas.jpg"));
@@ -495,24 +466,11 @@ TEST_F(Studio, DraggingTheManualClassifiersArrowTurnsTheLine) {
   // 0.20)); dragged up and right to (722, 170) it turns and steepens the line, and the saved
   // session holds the new weights (w about (0.79, 1.09)).
   if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
-  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
-                                     "cd \"$2\"\n"
-                                     "\"$1\" --preset manual_classifier --size 1280x800 --no-autosave --no-restore &\n"
-                                     "pid=$!\n"
-                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
-                                     "sleep 1.5\n"
-                                     "xdotool mousemove 662 270 sleep 0.3 mousedown 1\n"
-                                     "for i in 1 2 3 4 5 6 7 8 9 10; do xdotool mousemove $((662 + i * 6)) $((270 - i * 10)) sleep 0.05; done\n"
-                                     "xdotool mouseup 1 sleep 0.5\n"
-                                     "xdotool mousemove 24 12 click 1 sleep 0.5 mousemove 60 84 click 1 sleep 0.7\n"  // Save session...
-                                     "xdotool type --delay 30 turned.json\n"
-                                     "sleep 0.3\n"
-                                     "xdotool keydown Return sleep 0.3 keyup Return\n"
-                                     "sleep 1\n"
-                                  << kStopApp;
-  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " +
-                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(),
-                        dir);
+  const Outcome r = drive_in(dir, "--preset manual_classifier",
+                             "xdotool mousemove 662 270 sleep 0.3 mousedown 1\n"
+                             "for i in 1 2 3 4 5 6 7 8 9 10; do xdotool mousemove $((662 + i * 6)) $((270 - i * 10)) sleep 0.05; done\n"
+                             "xdotool mouseup 1 sleep 0.5\n" +
+                                 file_menu(84, "turned.json"));  // Save session...
   ASSERT_TRUE(fs::exists(dir / "turned.json")) << r.err;
   std::ifstream in(dir / "turned.json");
   const nlohmann::json doc = nlohmann::json::parse(in);
