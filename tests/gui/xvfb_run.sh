@@ -19,7 +19,7 @@ server=$!
 tries=0
 until [ -s "$said" ]; do
   tries=$((tries + 1))
-  if [ $tries -gt 200 ] || ! kill -0 $server 2>/dev/null; then
+  if [ $tries -gt 600 ] || ! kill -0 $server 2>/dev/null; then
     echo "xvfb_run.sh: Xvfb did not start: $(cat "$said.log")" >&2
     kill $server 2>/dev/null
     rm -f "$said" "$said.log"
