@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -423,6 +424,13 @@ std::string read_file(const std::string& path, size_t max_bytes) {
   }
   s.resize(done);
   return s;
+}
+
+bool ends_in_extension(const std::string& path, const std::string& extension) {
+  return path.size() >= extension.size() &&
+         std::equal(extension.begin(), extension.end(), path.end() - static_cast<std::ptrdiff_t>(extension.size()), [](char e, char p) {
+           return std::tolower(static_cast<unsigned char>(e)) == std::tolower(static_cast<unsigned char>(p));
+         });
 }
 
 void check_save_target(const std::string& path) {

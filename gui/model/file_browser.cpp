@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "backprop/data.h"
 #include "backprop/errors.h"
 
 namespace bp::studio {
@@ -18,11 +19,8 @@ std::string lower(std::string s) {
 
 bool has_extension(const std::string& name, const std::vector<std::string>& extensions) {
   if (extensions.empty()) return true;
-  const std::string n = lower(name);
-  return std::any_of(extensions.begin(), extensions.end(), [&](const std::string& e) {
-    const std::string x = lower(e);
-    return n.size() > x.size() && n.compare(n.size() - x.size(), x.size(), x) == 0;
-  });
+  return std::any_of(extensions.begin(), extensions.end(),
+                     [&](const std::string& e) { return name.size() > e.size() && ends_in_extension(name, e); });  // a name, then it
 }
 
 }  // namespace

@@ -163,19 +163,19 @@ void StudioApp::file_dialog() {
     std::string p = browser_.resolve(path_buf_);
     std::error_code ec;
     const bool folder = !p.empty() && std::filesystem::is_directory(p, ec);
-    std::string named;  // a save's name with its kind's extension (or why it has the wrong one)
+    std::string misnamed;  // why a save's name has the wrong extension (else p has its kind's)
     if (kind.writes && !folder) {
       try {
         p = save_path_for(p, kind.extensions);
       } catch (const ValueError& e) {
-        named = e.what();
+        misnamed = e.what();
       }
     }
     if (folder) {
       browser_.list(p, kind.extensions);  // a folder typed or picked: open it
       path_buf_[0] = '\0';
-    } else if (!named.empty()) {
-      path_error_ = named;
+    } else if (!misnamed.empty()) {
+      path_error_ = misnamed;
       focus_path_ = true;
       enter_released_ = false;
     } else if (kind.writes && std::filesystem::exists(p, ec) && confirm_replace_ != p) {

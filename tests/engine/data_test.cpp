@@ -114,6 +114,15 @@ TEST(Datasets, EveryCatalogEntryMakesExactlyThePointsAskedFor) {
   for (size_t i = 0; i < 200; ++i) EXPECT_EQ(odd.points[i].x, even.points[i].x) << i;
 }
 
+TEST(FileNames, AnExtensionMatchesInAnyCase) {
+  EXPECT_TRUE(ends_in_extension("runs/G.PNG", ".png"));
+  EXPECT_TRUE(ends_in_extension("g.png", ".PNG"));
+  EXPECT_TRUE(ends_in_extension(".png", ".png"));
+  EXPECT_FALSE(ends_in_extension("g.png.txt", ".png"));
+  EXPECT_FALSE(ends_in_extension("png", ".png"));
+  EXPECT_FALSE(ends_in_extension("", ".png"));
+}
+
 TEST(Datasets, PlaygroundNoiseFlipsLabelsNearTheBoundary) {
   Dataset clean = make_dataset("pg-xor", 1000, 0.0f, 1), noisy = make_dataset("pg-xor", 1000, 0.5f, 1);
   int wrong_clean = 0, wrong_noisy = 0;

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -526,10 +525,8 @@ struct TrainCommand {
     if (epochs && (!(*epochs > 0) || *epochs > 1e6)) throw UsageError("--epochs must be in (0, 1e6]");
     int pw = 0, ph = 0;
     parse_size("--plot-size", plot_size, pw, ph);
-    if (std::string ext = std::filesystem::path(plot).extension().string(); !ext.empty()) {
-      std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      if (ext != ".png") throw UsageError("--plot: the plot is a PNG image; name it .png, not " + quote_text(ext));
-    }
+    if (const std::string ext = std::filesystem::path(plot).extension().string(); !ext.empty() && !ends_in_extension(plot, ".png"))
+      throw UsageError("--plot: the plot is a PNG image; name it .png, not " + quote_text(ext));
     if (!init_model.empty() && net.shape_given())
       throw UsageError("--init: the model file fixes the network; drop --hidden, --activation, --features and --weight-init");
     if (check_only) {

@@ -1,7 +1,6 @@
 #include "graph_image.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 
 #include "backprop/data.h"
@@ -49,10 +48,7 @@ void write_graph_png(const std::string& path, const explain::Graph& g, const exp
 }
 
 std::optional<GraphFormat> graph_format_for(const std::string& path) {
-  auto ends_with = [&](const std::string& e) {  // in any case: G.PNG is a PNG
-    return path.size() >= e.size() && std::equal(e.begin(), e.end(), path.end() - static_cast<std::ptrdiff_t>(e.size()),
-                                                 [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
-  };
+  auto ends_with = [&](const char* e) { return ends_in_extension(path, e); };  // in any case: G.PNG is a PNG
   if (ends_with(".svg")) return GraphFormat::Svg;
   if (ends_with(".png")) return GraphFormat::Png;
   if (ends_with(".dot") || ends_with(".gv")) return GraphFormat::Dot;

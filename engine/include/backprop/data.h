@@ -82,6 +82,8 @@ std::string points_csv_text(const Dataset& data);
 /// Writes points as CSV atomically (temporary file, then rename).
 void write_points_csv(const std::string& path, const Dataset& data);
 
+/// Whether `path` ends in `extension` (".png"), in any case: the file kind a name asks for.
+bool ends_in_extension(const std::string& path, const std::string& extension);
 /// Throws IoError if `path` exists and is not a regular file (or a link to one): a save never
 /// replaces a device, FIFO or folder; or if it does not exist and its folder is missing, not a
 /// folder or not writable. write_file_atomic checks it; callers may check before doing the work
