@@ -27,7 +27,11 @@ std::string num(double v) {
 void StudioApp::tangent_panel() {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const float em = ImGui::GetFontSize();
-  const ImVec2 win(std::min(display.x * 0.9f, em * 34), std::min(display.y * 0.85f, em * 30));
+  // As wide as its longest line can be (so it leaves room beside it, e.g. for the graph
+  // inspector's title bar on a small presenter screen), as tall as the room allows.
+  const float line = ImGui::CalcTextSize("step w − lr·∂L/∂w (lr 0.0001): w → -0.000e-00, L → 0.000e-00").x;
+  const ImVec2 win(std::min(display.x * 0.9f, std::max(em * 20, line + 2 * ImGui::GetStyle().WindowPadding.x + em)),
+                   std::min(display.y * 0.85f, em * 30));
   place_view_window("Derivative as a tangent", ImVec2((display.x - win.x) / 2, (display.y - win.y) / 2), win);  // centred
   if (!begin_view("Derivative as a tangent", &show_tangent_)) return;
   const auto snap = m_.snapshot();
@@ -79,8 +83,9 @@ void StudioApp::tangent_panel() {
   ImGui::TextColored(ImColor(kTangentInk), "tangent: backprop's slope ∂L/∂w = %s", num(t.gradient).c_str());
   ImGui::TextColored(ImColor(kSecantInk), "secant: (L(w+ε) − L(w−ε)) / 2ε = %s   (ε = %.0e)", num(t.secant_slope).c_str(), t.eps);
   ImGui::Text("relative error between the two slopes: %.1e", t.relative_error);
-  ImGui::TextColored(ImColor(overshoots ? kOvershootInk : kStepInk), "step w − lr·∂L/∂w (lr %g): w → %s, L → %s%s", t.lr, num(t.step_to).c_str(),
-                     num(t.loss_after).c_str(), overshoots ? "  (too far: the loss rises)" : "");
+  ImGui::TextColored(ImColor(overshoots ? kOvershootInk : kStepInk), "step w − lr·∂L/∂w (lr %g): w → %s, L → %s", t.lr, num(t.step_to).c_str(),
+                     num(t.loss_after).c_str());
+  if (overshoots) ImGui::TextColored(ImColor(kOvershootInk), "too far: the loss rises");
 
   if (t.gradient == 0 && t.secant_slope == 0) ImGui::TextWrapped("Flat: changing this weight alone does not change the loss here.");
 
