@@ -162,7 +162,8 @@ int run(int argc, char** argv) {
   cli.add_option("--autosave-every", autosave_every, "while the app runs, save the session every this many seconds when it changed (0: only on exit)")
       ->capture_default_str();
   cli.add_flag("--check-layout", check_layout_flag,
-               "after the last frame, list text that is cut off or windows off the display; exit 3 if any (with --frames)");
+               "after the last frame (with --frames; else when the app quits), list text that is cut off, windows off the "
+               "display, hidden title bars or messages; exit 3 if any (with --frames)");
   cli.add_flag("--report-fps", report, "print frame rate and boundary updates per second on exit");
   cli.add_option("--threads", threads, "CPU threads for the boundary grid")->capture_default_str();
   cli.add_option("--device", device, "where training runs: cpu, cuda, cuda:N, or auto (CUDA when a GPU is usable, else the CPU; "
@@ -483,8 +484,15 @@ int run(int argc, char** argv) {
       std::vector<double> frame_ms;
       auto last = Clock::now();
       bool checked_open_panels = false;
+      // --check-layout in a run without --frames (driven by a person or a script): the last
+      // frame drawn, checked when the app quits.
+      auto check_last_frame = [&] {
+        if (check_layout_flag && !scripted && frame > 0)
+          std::printf("%s", describe(check_layout(*ImGui::GetDrawData(), StudioApp::floating_windows(), {StudioApp::kBanner})).c_str());
+      };
       while (true) {
         if (const int sig = bp::stop_signal()) {
+          check_last_frame();
           // A logout, kill or Ctrl+C: saved as on quitting, but nobody is left to ask on failure.
           std::fprintf(stderr, "backprop-studio: %s: %s\n", strsignal(sig),
                        autosave_on ? "saving the session and quitting" : "quitting");
@@ -494,9 +502,15 @@ int run(int argc, char** argv) {
         }
         if (glfwWindowShouldClose(window) || app.quit_requested()) {
           // Saved before the window closes: if it cannot be, the user is asked, not told afterwards.
-          if (!autosave_on || app.quit_without_saving()) break;
+          if (!autosave_on || app.quit_without_saving()) {
+            check_last_frame();
+            break;
+          }
           const std::string why = save_on_exit();
-          if (why.empty()) break;
+          if (why.empty()) {
+            check_last_frame();
+            break;
+          }
           glfwSetWindowShouldClose(window, GLFW_FALSE);
           app.refuse_quit(why);
         }
@@ -514,7 +528,7 @@ int run(int argc, char** argv) {
         ++frame;
         const bool last_frame = scripted && frame >= frames;
         if (last_frame && check_layout_flag) {
-          const std::vector<LayoutProblem> problems = check_layout(*ImGui::GetDrawData(), StudioApp::floating_windows());
+          const std::vector<LayoutProblem> problems = check_layout(*ImGui::GetDrawData(), StudioApp::floating_windows(), {StudioApp::kBanner});
           std::printf("%s", describe(problems).c_str());
           if (!problems.empty()) status = 3;
           if (!checked_open_panels) {  // then again with every panel open (presenter mode's too)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <functional>
 #include <cmath>
 #include <optional>
 #include <tuple>
@@ -105,6 +106,24 @@ Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, f
         for (float x : xs) consider(box(x, y, height));
     }
   return best;
+}
+
+Box below_note(const Box& spot, const Box& note, const std::vector<Box>& others, float bar, float gap, float display_h) {
+  const bool covers = spot.x0 < note.x1 && note.x0 < spot.x1 && spot.y0 < note.y1 && note.y0 < spot.y1;
+  if (!covers) return spot;
+  const float h = spot.y1 - spot.y0, y0 = note.y1 + gap;
+  // Its full height where the display allows, else down to just above a window below.
+  std::vector<float> heights{std::min(h, display_h - y0)};
+  for (const Box& o : others)
+    if (o.y0 > y0 && o.y0 - gap - y0 < heights.front()) heights.push_back(o.y0 - gap - y0);
+  std::sort(heights.begin(), heights.end(), std::greater<>());
+  const int covered = title_bars_covered(spot, others, bar);
+  for (float height : heights) {
+    if (height < 0.6f * h) break;
+    const Box moved{spot.x0, y0, spot.x1, y0 + height, spot.order};
+    if (title_bars_covered(moved, others, bar) <= covered) return moved;
+  }
+  return spot;
 }
 
 }  // namespace bp::studio

@@ -36,4 +36,11 @@ int title_bars_covered(const Box& view, const std::vector<Box>& others, float ba
 Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, float display_w, float display_h,
                const std::optional<Box>& column_area = std::nullopt);
 
+/// `spot` moved straight down to start `gap` below `note` (the banner over the canvas with the
+/// lesson's text and the app's messages, which a view should leave readable) when it covers the
+/// note; made shorter where the display ends, or to end `gap` above a window below whose title
+/// bar it would hide, to no less than 60% of its height. `spot` itself when it does not cover
+/// the note, or when no such spot hides no more of `others`' title bars than it does.
+Box below_note(const Box& spot, const Box& note, const std::vector<Box>& others, float bar, float gap, float display_h);
+
 }  // namespace bp::studio

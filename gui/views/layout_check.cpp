@@ -100,6 +100,13 @@ std::string fmt(const char* f, double a, double b = 0) {
   return buf;
 }
 
+// Whether a window counts as lying in front of others: a shown top-level window, not a popup,
+// menu or tooltip (those come and go).
+bool in_front(const ImGuiWindow& f) {
+  const ImGuiWindowFlags transient = ImGuiWindowFlags_Popup | ImGuiWindowFlags_Modal | ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_ChildMenu;
+  return f.Active && !f.Hidden && !f.ParentWindow && !(f.Flags & transient);
+}
+
 // The windows in front of `name` when they leave too little of its title bar showing
 // (title_bar_shows), or "" when enough shows (or the window is not open). Popups, menus and
 // tooltips do not count.
@@ -115,8 +122,7 @@ std::string title_bar_covered_by(const std::string& name) {
   std::string covers;
   for (int i = at + 1; i < g.Windows.Size; ++i) {
     const ImGuiWindow* f = g.Windows[i];
-    const ImGuiWindowFlags transient = ImGuiWindowFlags_Popup | ImGuiWindowFlags_Modal | ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_ChildMenu;
-    if (!f->Active || f->Hidden || f->ParentWindow || (f->Flags & transient)) continue;
+    if (!in_front(*f)) continue;
     if (mid_y < f->Pos.y || mid_y > f->Pos.y + f->Size.y) continue;
     if (f->Pos.x >= w->Pos.x + w->Size.x || f->Pos.x + f->Size.x <= w->Pos.x) continue;
     covering.emplace_back(f->Pos.x, f->Pos.x + f->Size.x);
@@ -125,9 +131,27 @@ std::string title_bar_covered_by(const std::string& name) {
   return title_bar_shows(w->Pos.x, w->Pos.x + w->Size.x, covering, bar) ? "" : covers;
 }
 
+// The windows in front of `name` that overlap it, or "" (popups, menus and tooltips aside).
+std::string overlapped_by(const std::string& name) {
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  const ImGuiWindow* w = ImGui::FindWindowByName(name.c_str());
+  if (!w || !w->Active || w->Hidden) return "";
+  const int at = g.Windows.index_from_ptr(std::find(g.Windows.begin(), g.Windows.end(), w));
+  std::string over;
+  for (int i = at + 1; i < g.Windows.Size; ++i) {
+    const ImGuiWindow* f = g.Windows[i];
+    if (!in_front(*f)) continue;
+    const float dx = std::min(w->Pos.x + w->Size.x, f->Pos.x + f->Size.x) - std::max(w->Pos.x, f->Pos.x);
+    const float dy = std::min(w->Pos.y + w->Size.y, f->Pos.y + f->Size.y) - std::max(w->Pos.y, f->Pos.y);
+    if (dx > 1 && dy > 1) over += std::string(over.empty() ? "'" : ", '") + f->Name + "'";
+  }
+  return over;
+}
+
 }  // namespace
 
-std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::vector<std::string>& floating) {
+std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::vector<std::string>& floating,
+                                        const std::vector<std::string>& unhidden) {
   std::vector<LayoutProblem> out;
   const ImGuiIO& io = ImGui::GetIO();
   const std::vector<GlyphUv> glyphs = atlas_glyphs();
@@ -174,6 +198,10 @@ std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::
   for (const std::string& name : floating) {
     const std::string covers = title_bar_covered_by(name);
     if (!covers.empty()) out.push_back({name, "", "has its title bar hidden under " + covers});
+  }
+  for (const std::string& name : unhidden) {
+    const std::string over = overlapped_by(name);
+    if (!over.empty()) out.push_back({name, "", "is hidden under " + over});
   }
   return out;
 }

@@ -22,8 +22,10 @@ struct LayoutProblem {
 /// rest of the panel is a scroll away. `floating` names the windows that float over others
 /// (the app's teaching views): each one's title bar must show its left end, five times as long
 /// as the bar is tall (or all of it), uncovered by the windows in front of it (popups, menus and
-/// tooltips aside), so it can be told apart and dragged (model/view_spot.h).
-std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::vector<std::string>& floating = {});
+/// tooltips aside), so it can be told apart and dragged (model/view_spot.h). `unhidden` names
+/// windows that no window in front of them may overlap at all (the app's message banner).
+std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::vector<std::string>& floating = {},
+                                        const std::vector<std::string>& unhidden = {});
 
 /// One line per problem, for the console and test failures.
 std::string describe(const std::vector<LayoutProblem>& problems);

@@ -12,6 +12,8 @@
 
 namespace bp::studio {
 
+const char* const StudioApp::kBanner = "##banner";
+
 ImU32 im_color(float r, float g, float b, float a) { return ImGui::ColorConvertFloat4ToU32(ImVec4(r, g, b, a)); }
 ImU32 class_im_color(int c, float a) {
   const tools::Rgb col = tools::class_color(c);
@@ -131,6 +133,10 @@ void StudioApp::frame() {
   if (!capturing) quit_dialog();
   if (!capturing) file_dialog();
   if (s_.show_help && !capturing) help_overlay();
+  // A message is shown in front of the views (they may have been placed over the banner, or
+  // come to the front since), while no dialog waits for an answer.
+  if (!capturing && !m_.message().empty() && !ImGui::GetTopMostPopupModal())
+    if (ImGuiWindow* banner = ImGui::FindWindowByName(kBanner); banner && banner->Active) ImGui::BringWindowToDisplayFront(banner);
   ImGui::PopFont();
   // The canvas's boundary is not copied where windows above it cover it (the inspector, the
   // help): their rectangles less the rounded corners, in this frame's stacking order.
@@ -239,7 +245,13 @@ void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size) {
     // It may move straight up or down over the canvas (below its title), not over the panels.
     std::optional<Box> canvas;
     if (auto c = windows_.find("Canvas"); c != windows_.end()) canvas = Box{c->second.rect.x, c->second.rect.y + top, c->second.rect.z, c->second.rect.w};
-    const Box spot = clear_spot({pos.x, pos.y, pos.x + size.x, pos.y + size.y}, others, top, top, display.x, display.y, canvas);
+    Box spot = clear_spot({pos.x, pos.y, pos.x + size.x, pos.y + size.y}, others, top, top, display.x, display.y, canvas);
+    // Below the banner over the canvas (drawn earlier this frame), so that the lesson's text and
+    // the messages stay readable.
+    if (auto b = windows_.find(kBanner); b != windows_.end()) {
+      const ImVec4& r = b->second.rect;
+      spot = below_note(spot, Box{r.x, r.y, r.z, r.w}, others, top, ImGui::GetFontSize() * 0.3f, display.y);
+    }
     pos = ImVec2(spot.x0, spot.y0), size = ImVec2(spot.x1 - spot.x0, spot.y1 - spot.y0);
     ImGui::SetNextWindowFocus();  // in front, as clear_spot assumed (views placed again after a resize too)
   }
@@ -448,13 +460,20 @@ void StudioApp::message_banner() {
   if ((msg.empty() && title.empty()) || canvas_size_.x < 100) return;
   const float em = ImGui::GetFontSize();
   const float w = std::min(canvas_size_.x - em, em * 40);
+  // Its height from the wrapped text, not fitted to last frame's contents (as an auto-resized
+  // window is): views that appear in the same frame are placed below it (place_view_window).
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float wrap = w - 2 * style.WindowPadding.x - ImGui::GetFrameHeight() - em * 0.5f;
+  float text_h = 0;
+  if (!title.empty()) text_h += ImGui::CalcTextSize(title.c_str(), nullptr, false, wrap).y;
+  if (!msg.empty()) text_h += (title.empty() ? 0 : style.ItemSpacing.y) + ImGui::CalcTextSize(msg.c_str(), nullptr, false, wrap).y;
   ImGui::SetNextWindowPos(ImVec2(canvas_pos_.x + (canvas_size_.x - w) / 2, canvas_pos_.y + em * 0.4f));
-  ImGui::SetNextWindowSize(ImVec2(w, 0));
+  ImGui::SetNextWindowSize(ImVec2(w, 2 * style.WindowPadding.y + std::max(text_h, ImGui::GetFrameHeight())));
   ImGui::SetNextWindowBgAlpha(0.94f);
-  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
-                                 ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoMove;
-  if (ImGui::Begin("##banner", nullptr, flags)) {
-    note_window("##banner");
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                                 ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoMove;
+  if (ImGui::Begin(kBanner, nullptr, flags)) {
+    note_window(kBanner);
     ImGui::PushTextWrapPos(ImGui::GetContentRegionMax().x - ImGui::GetFrameHeight() - em * 0.5f);
     if (!title.empty()) ImGui::TextUnformatted(title.c_str());
     if (!msg.empty()) {

@@ -95,6 +95,8 @@ class StudioApp {
   /// The windows that float over the panels: the teaching views, the graph inspector and the
   /// enlarged network diagram (--check-layout checks that each one's title bar shows).
   static const std::vector<std::string>& floating_windows();
+  /// The message banner's window name (--check-layout checks that no window hides it).
+  static const char* const kBanner;
   /// Lists the preset files in assets/presets.
   std::vector<std::string> presets() const;
   /// Opens the graph inspector tracing `p`.
@@ -196,6 +198,8 @@ class StudioApp {
   void file_dialog();
   /// Carries out the dialog's action on `path`; throws when it cannot (the dialog shows why).
   void run_path_action(const std::string& path);
+  /// The strip over the top of the canvas: the title when the menu bar has no room for it, and
+  /// the latest message (kept in front of the views while it shows).
   void message_banner();
   void apply_style();
   /// ImGui::Begin for the tiled panels (Data, Training, Network, Loss). While a panel covers no

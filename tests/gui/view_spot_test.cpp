@@ -117,5 +117,36 @@ TEST(ClearSpot, ShorterBelowABarWhenNoSpotOfItsHeightWillDo) {
   EXPECT_EQ(title_bars_covered(t, low, kBar), 1);
 }
 
+TEST(BelowNote, AViewOverTheBannerMovesBelowIt) {
+  const Box note = box(300, 30, 400, 60);  // the banner at the top of the canvas
+  // Not over it: where it was.
+  const Box aside = below_note(box(0, 100, 300, 300), note, {}, kBar, 5, kH);
+  EXPECT_FLOAT_EQ(aside.y0, 100);
+  // Over it: straight down, its size kept where the display has room...
+  const Box s = below_note(box(200, 40, 500, 400), note, {}, kBar, 5, kH);
+  EXPECT_FLOAT_EQ(s.x0, 200);
+  EXPECT_FLOAT_EQ(s.y0, 95);
+  EXPECT_FLOAT_EQ(s.y1, 495);
+  // ...made shorter where it has not, to the display's bottom...
+  const Box t = below_note(box(200, 40, 500, 1000), note, {}, kBar, 5, 800);
+  EXPECT_FLOAT_EQ(t.y0, 95);
+  EXPECT_FLOAT_EQ(t.y1, 800);
+  // ...but not below 60% of its height: then it stays over the note.
+  const Box u = below_note(box(200, 40, 500, 1200), note, {}, kBar, 5, 800);
+  EXPECT_FLOAT_EQ(u.y0, 40);
+  EXPECT_FLOAT_EQ(u.y1, 1240);
+  // Where moving down would hide another window's title bar: shorter, to end above it...
+  const std::vector<Box> others{box(250, 300, 600, 400)};
+  const Box v = below_note(box(200, 40, 500, 240), note, others, kBar, 5, kH);
+  EXPECT_FLOAT_EQ(v.y0, 95);
+  EXPECT_FLOAT_EQ(v.y1, 295);
+  EXPECT_EQ(title_bars_covered(v, others, kBar), 0);
+  // ...but not below 60% of its height: then where it was (below a taller note it would be
+  // 100 tall instead of 250).
+  const Box w = below_note(box(200, 40, 500, 250), box(300, 30, 400, 160), others, kBar, 5, kH);
+  EXPECT_FLOAT_EQ(w.y0, 40);
+  EXPECT_FLOAT_EQ(w.y1, 290);
+}
+
 }  // namespace
 }  // namespace bp::studio
