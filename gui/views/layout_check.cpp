@@ -203,6 +203,10 @@ std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::
     const std::string over = overlapped_by(name);
     if (!over.empty()) out.push_back({name, "", "is hidden under " + over});
   }
+  // An open menu, list or dialog goes in front of everything else.
+  for (const ImGuiWindow* w : g.Windows)
+    if (w->Active && !w->Hidden && (w->Flags & (ImGuiWindowFlags_Popup | ImGuiWindowFlags_ChildMenu)) && !(w->Flags & ImGuiWindowFlags_Tooltip))
+      if (const std::string over = overlapped_by(w->Name); !over.empty()) out.push_back({w->Name, "", "is hidden under " + over});
   return out;
 }
 

@@ -23,7 +23,8 @@ struct LayoutProblem {
 /// (the app's teaching views): each one's title bar must show its left end, five times as long
 /// as the bar is tall (or all of it), uncovered by the windows in front of it (popups, menus and
 /// tooltips aside), so it can be told apart and dragged (model/view_spot.h). `unhidden` names
-/// windows that no window in front of them may overlap at all (the app's message banner).
+/// windows that no window in front of them may overlap at all (the app's message banner), as
+/// no window may overlap an open popup (a menu, a combo box's list, a dialog).
 std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::vector<std::string>& floating = {},
                                         const std::vector<std::string>& unhidden = {});
 
