@@ -134,8 +134,9 @@ void StudioApp::frame() {
   if (!capturing) file_dialog();
   if (s_.show_help && !capturing) help_overlay();
   // A message is shown in front of the views (they may have been placed over the banner, or
-  // come to the front since), while no menu, list or dialog is open (they stay in front).
-  if (!capturing && !m_.message().empty() && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel))
+  // come to the front since), while no menu, list or dialog is open and the shortcuts are not
+  // shown (they stay in front).
+  if (!capturing && !s_.show_help && !m_.message().empty() && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel))
     if (ImGuiWindow* banner = ImGui::FindWindowByName(kBanner); banner && banner->Active) ImGui::BringWindowToDisplayFront(banner);
   ImGui::PopFont();
   // The canvas's boundary is not copied where windows above it cover it (the inspector, the
