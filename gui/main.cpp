@@ -24,6 +24,7 @@
 #include "backprop/explain.h"
 #include "backprop/stop_signals.h"
 #include "backprop/threads.h"
+#include "common/cli_words.h"
 #include "key_taps.h"
 #include "model/app_model.h"
 #include "model/autosaver.h"
@@ -132,6 +133,7 @@ namespace {
 
 int run(int argc, char** argv) {
   CLI::App cli{"Backprop Studio: watch a neural network learn to classify points in the plane"};
+  cli.set_version_flag("--version", "backprop-studio " BACKPROP_VERSION);
   std::string preset, session, model_file, screenshot, canvas_shot, size = "1400x900";
   int frames = 0, threads = 1;
   int64_t train_steps = 0;
@@ -181,10 +183,14 @@ int run(int argc, char** argv) {
   cli.add_flag("--link-gradients", link_gradients, "the network diagram's links show |dL/dw| instead of the weights");
   try {
     cli.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
+  } catch (const CLI::Success& e) {  // --help, --version
     return cli.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "backprop-studio: error: %s\nRun 'backprop-studio --help' for the options.\n", e.what());
+    std::string what = bp::quote_text(e.what(), 300);  // CLI11 echoes what it could not parse
+    what = what.substr(1, what.size() - 2);
+    if (dynamic_cast<const CLI::ExtrasError*>(&e))  // name a mistyped flag, and the one meant
+      if (const std::string flag = bp::tools::unknown_flag(cli, 1, argc, argv); !flag.empty()) what = flag;
+    std::fprintf(stderr, "backprop-studio: error: %s\nRun 'backprop-studio --help' for the options.\n", what.c_str());
     return 2;
   }
   int width = 0, height = 0, used = 0;
@@ -287,7 +293,13 @@ int run(int argc, char** argv) {
   try {
     if (!preset.empty()) {
       const std::string p = fs::exists(preset) ? preset : assets + "/presets/" + preset + ".json";
-      if (!fs::exists(p)) die("--preset: no preset " + bp::quote_text(preset) + " (looked in " + assets + "/presets)");
+      if (!fs::exists(p)) {
+        std::vector<std::string> names;
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(assets + "/presets", ec))
+          if (e.path().extension() == ".json") names.push_back(e.path().stem().string());
+        die("--preset: no preset " + bp::quote_text(preset) + bp::did_you_mean(preset, names) + " (looked in " + assets + "/presets)");
+      }
       model.load_session(p);
     } else if (!session.empty()) {
       model.load_session(session);

@@ -232,9 +232,16 @@ TEST_F(Cli, UsageErrorsExitWith2AndNameTheFlag) {
     std::string args, message;
   };
   const std::vector<Case> cases = {
-      {"", "subcommand"},
-      {"train --no-such-flag", "--no-such-flag"},
-      {"train --dataset nope", "--dataset: unknown dataset 'nope'"},
+      {"", "backprop: error: a command is required: train, eval, datasets, bench or graph"},
+      {"trian -q", "backprop: error: 'trian' is not a command (did you mean 'train'?); the commands are train, eval, datasets, bench or graph"},
+      {"fly", "'fly' is not a command; the commands are"},
+      {"train --no-such-flag", "unknown flag '--no-such-flag'\n"},
+      {"train --stepz 10", "backprop train: error: unknown flag '--stepz' (did you mean '--steps'?)"},
+      {"train --steps 5 --hiden=4", "unknown flag '--hiden' (did you mean '--hidden'?)"},
+      {"eval -m m.json --lr 0.1", "backprop eval: error: unknown flag '--lr'\n"},
+      {"train --dataset nope", "--dataset: unknown dataset 'nope'; 'backprop datasets' lists them"},
+      {"train --dataset spirl", "--dataset: unknown dataset 'spirl' (did you mean 'spiral'?)"},
+      {"datasets --export Spiral -o x.csv", "--export: unknown dataset 'Spiral' (did you mean 'spiral'?)"},
       {"train --hidden 4,x", "--hidden: 'x'"},
       {"train --activation relux", "--activation: unknown activation"},
       {"train --lr -1", "learning rate"},
@@ -261,6 +268,12 @@ TEST_F(Cli, UsageErrorsExitWith2AndNameTheFlag) {
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n') <= 2, true) << "one clear sentence: " << r.err;
     EXPECT_EQ(r.err.find("device auto"), std::string::npos) << "said before the error: " << r.err;
   }
+}
+
+TEST_F(Cli, VersionPrintsTheProjectsVersion) {
+  const Outcome r = run("--version");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "backprop " BACKPROP_VERSION "\n");
 }
 
 TEST_F(Cli, TwoFlagsThatNameOneFileAreRefusedWhereAWriteWouldReplaceTheOther) {

@@ -60,5 +60,27 @@ TEST(Names, AliasesParseButAreNotListed) {
   }
 }
 
+TEST(DidYouMean, NamesTheNearestNameWhenItIsASlip) {
+  const std::vector<std::string> names{"spiral", "spiral3", "xor", "circle", "moons", "--steps", "--hidden", "--seed"};
+  EXPECT_EQ(did_you_mean("spirl", names), " (did you mean 'spiral'?)");      // a letter left out
+  EXPECT_EQ(did_you_mean("Spiral", names), " (did you mean 'spiral'?)");     // case aside
+  EXPECT_EQ(did_you_mean("xro", names), " (did you mean 'xor'?)");           // two letters swapped
+  EXPECT_EQ(did_you_mean("cirlce", names), " (did you mean 'circle'?)");
+  EXPECT_EQ(did_you_mean("--stepz", names), " (did you mean '--steps'?)");   // a letter changed
+  EXPECT_EQ(did_you_mean("--hiden", names), " (did you mean '--hidden'?)");
+  EXPECT_EQ(did_you_mean("spiral33", names), " (did you mean 'spiral3'?)");  // the nearest of two
+  // Not near enough to be a slip: one edit is allowed up to five letters, two from six.
+  EXPECT_EQ(did_you_mean("xyz", names), "");
+  EXPECT_EQ(did_you_mean("mons", names), " (did you mean 'moons'?)");
+  EXPECT_EQ(did_you_mean("mns", names), "");
+  EXPECT_EQ(did_you_mean("spxrxl", names), " (did you mean 'spiral'?)");
+  EXPECT_EQ(did_you_mean("sxxrxl", names), "");
+  EXPECT_EQ(did_you_mean("", names), "");
+  EXPECT_EQ(did_you_mean("spirl", {}), "");
+  // What it echoes is quoted: no control character reaches a terminal.
+  EXPECT_EQ(did_you_mean("xor\x1b", {"xor\x1b[2J"}), "");
+  EXPECT_EQ(did_you_mean("xo", {"x\x1b"}), " (did you mean 'x\\x1B'?)");
+}
+
 }  // namespace
 }  // namespace bp

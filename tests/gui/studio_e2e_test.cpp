@@ -276,6 +276,16 @@ TEST_F(Studio, BadArgumentsAndFilesAreReported) {
   r = run(std::string(BACKPROP_STUDIO) + " --preset no_such_preset", dir);
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("no_such_preset"), std::string::npos) << r.err;
+  r = run(std::string(BACKPROP_STUDIO) + " --preset lineer_vs_xor", dir);  // a slip: the preset meant is named
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("--preset: no preset 'lineer_vs_xor' (did you mean 'linear_vs_xor'?)"), std::string::npos) << r.err;
+  r = run(std::string(BACKPROP_STUDIO) + " --presnter", dir);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("backprop-studio: error: unknown flag '--presnter' (did you mean '--presenter'?)"), std::string::npos) << r.err;
+  r = run(std::string(BACKPROP_STUDIO) + " --version", dir);
+  EXPECT_EQ(r.status, 0) << r.err;
+  std::ifstream version(dir / "out");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(version), std::istreambuf_iterator<char>()), "backprop-studio " BACKPROP_VERSION "\n");
   std::ofstream(dir / "bad.json") << "{ nope";
   r = run(std::string(BACKPROP_STUDIO) + " --session " + (dir / "bad.json").string(), dir);
   EXPECT_EQ(r.status, 1);

@@ -23,6 +23,7 @@
 
 #include "backprop/backprop.h"
 #include "backprop/stop_signals.h"
+#include "common/cli_words.h"
 #include "common/graph_image.h"
 #include "common/plot.h"
 #include "common/workloads.h"
@@ -30,6 +31,13 @@
 namespace {
 
 using namespace bp;
+
+// "unknown dataset 'spirl' (did you mean 'spiral'?); 'backprop datasets' lists them".
+std::string unknown_dataset(const std::string& name) {
+  std::vector<std::string> names;
+  for (const DatasetInfo& d : dataset_catalog()) names.push_back(d.name);
+  return "unknown dataset " + quote_text(name) + did_you_mean(name, names) + "; 'backprop datasets' lists them";
+}
 
 // A bad value for a flag: printed as a usage error (exit 2) naming the flag.
 struct UsageError : std::runtime_error {
@@ -295,7 +303,7 @@ struct DataOptions {
     }
     check_points_and_noise(points, noise);
     const DatasetInfo* info = find_dataset(dataset);
-    if (!info) throw UsageError("--dataset: unknown dataset " + quote_text(dataset));
+    if (!info) throw UsageError("--dataset: " + unknown_dataset(dataset));
     if (p && *p != info->problem)
       throw UsageError(std::string("--problem: dataset '") + dataset + "' is a " + problem_name(info->problem) + " dataset");
     d.problem = info->problem;
@@ -707,7 +715,7 @@ struct DatasetsCommand {
     if (check_only) {
       parse_seed("--seed", seed);
       if (!export_name.empty() && out.empty()) throw UsageError("--export needs --out FILE");
-      if (!export_name.empty() && !find_dataset(export_name)) throw UsageError("--export: unknown dataset " + quote_text(export_name));
+      if (!export_name.empty() && !find_dataset(export_name)) throw UsageError("--export: " + unknown_dataset(export_name));
       check_points_and_noise(points, noise);
       return 0;
     }
@@ -845,6 +853,7 @@ int run_backprop(int argc, char** argv, bool check_only) {
   CLI::App app{"backprop: train, evaluate, export, plot and benchmark small neural networks on 2D data"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "help for every command");
+  app.set_version_flag("--version", "backprop " BACKPROP_VERSION);
   TrainCommand train;
   EvalCommand eval;
   DatasetsCommand datasets;
@@ -856,19 +865,34 @@ int run_backprop(int argc, char** argv, bool check_only) {
   bench.add(*app.add_subcommand("bench", "run the standard benchmark workloads W1-W4"));
   graph.add(*app.add_subcommand("graph", "write the autodiff graph of one training step as Graphviz DOT"));
   const std::string cmd = argc > 1 ? argv[1] : "";
-  const bool known = cmd == "train" || cmd == "eval" || cmd == "datasets" || cmd == "bench" || cmd == "graph";
+  std::vector<std::string> commands;
+  for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
+  const bool known = std::find(commands.begin(), commands.end(), cmd) != commands.end();
   const std::string prefix = known ? "backprop " + cmd : "backprop";
+  if (!known && (cmd.empty() || cmd[0] != '-')) {  // CLI11 would say "A subcommand is required"
+    std::string list;
+    for (size_t i = 0; i < commands.size(); ++i) list += (i == 0 ? "" : i + 1 == commands.size() ? " or " : ", ") + commands[i];
+    if (cmd.empty()) std::fprintf(stderr, "backprop: error: a command is required: %s\n", list.c_str());
+    else std::fprintf(stderr, "backprop: error: %s is not a command%s; the commands are %s\n", quote_text(cmd).c_str(),
+                      did_you_mean(cmd, commands).c_str(), list.c_str());
+    std::fprintf(stderr, "Run 'backprop --help' for the options.\n");
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return check_only ? 0 : app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return check_only ? 0 : app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return check_only ? 0 : app.exit(e);
   } catch (const CLI::ParseError& e) {
     const std::string hint = prefix == "backprop" ? "'backprop --help'" : "'" + prefix + " --help'";
     // CLI11 echoes what it could not parse: quote_text keeps control characters off the terminal.
     std::string what = quote_text(e.what(), 300);
     what = what.substr(1, what.size() - 2);
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) && known)  // name a mistyped flag, and the one meant
+      if (const std::string flag = tools::unknown_flag(*app.get_subcommand(cmd), 2, argc, argv); !flag.empty()) what = flag;
     std::fprintf(stderr, "%s: error: %s\nRun %s for the options.\n", prefix.c_str(), what.c_str(), hint.c_str());
     return 2;
   } catch (const std::exception& e) {

@@ -3,6 +3,7 @@
 #pragma once
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace bp {
 
@@ -46,5 +47,10 @@ namespace bp {
 /// shown as \xNN escapes (no raw ESC or CR reaches a terminal), and cut after `max_chars`
 /// characters with "..." (a 10 MB label is not echoed whole).
 std::string quote_text(const std::string& text, size_t max_chars = 60);
+
+/// " (did you mean 'spiral'?)" for the name in `names` nearest to `word` (letters added, removed,
+/// changed or two swapped, case aside), when it is near enough to be a slip: one edit for a word
+/// of up to five letters, then one more for every four; "" when none is.
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& names);
 
 }  // namespace bp
