@@ -18,7 +18,8 @@ const ImU32 kCurveInk = 0xFF1A1A1A, kTangentInk = 0xFFC06A1F /* blue */, kSecant
 
 std::string num(double v) {
   char b[32];
-  std::snprintf(b, sizeof b, std::abs(v) >= 1e-3 || v == 0 ? "%.4f" : "%.3e", v);
+  // At most 10 characters (the window is as wide as a line of them): 4 decimals, else 4 digits.
+  std::snprintf(b, sizeof b, (std::abs(v) >= 1e-3 && std::abs(v) < 1e4) || v == 0 ? "%.4f" : "%.3e", v);
   return b;
 }
 
