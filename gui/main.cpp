@@ -5,6 +5,7 @@
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
+#include <imgui_internal.h>  // the open dialog, for --check-layout
 #include <unistd.h>
 
 #include <chrono>
@@ -41,6 +42,13 @@ using namespace bp::studio;
 constexpr int64_t kMaxTrainSteps = 10'000'000;
 
 namespace {
+
+// The windows --check-layout wants in front of every other: the message banner, but for while
+// a dialog waits for an answer (the banner comes back to the front when it closes).
+std::vector<std::string> unhidden_windows() {
+  if (ImGui::GetTopMostPopupModal()) return {};
+  return {bp::studio::StudioApp::kBanner};
+}
 
 std::string exe_dir() {
   std::error_code ec;
@@ -500,7 +508,7 @@ int run(int argc, char** argv) {
       // frame drawn, checked when the app quits.
       auto check_last_frame = [&] {
         if (check_layout_flag && !scripted && frame > 0)
-          std::printf("%s", describe(check_layout(*ImGui::GetDrawData(), StudioApp::floating_windows(), {StudioApp::kBanner})).c_str());
+          std::printf("%s", describe(check_layout(*ImGui::GetDrawData(), StudioApp::floating_windows(), unhidden_windows())).c_str());
       };
       while (true) {
         if (const int sig = bp::stop_signal()) {
@@ -540,7 +548,7 @@ int run(int argc, char** argv) {
         ++frame;
         const bool last_frame = scripted && frame >= frames;
         if (last_frame && check_layout_flag) {
-          const std::vector<LayoutProblem> problems = check_layout(*ImGui::GetDrawData(), StudioApp::floating_windows(), {StudioApp::kBanner});
+          const std::vector<LayoutProblem> problems = check_layout(*ImGui::GetDrawData(), StudioApp::floating_windows(), unhidden_windows());
           std::printf("%s", describe(problems).c_str());
           if (!problems.empty()) status = 3;
           if (!checked_open_panels) {  // then again with every panel open (presenter mode's too)

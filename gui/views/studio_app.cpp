@@ -468,8 +468,21 @@ void StudioApp::message_banner() {
   float text_h = 0;
   if (!title.empty()) text_h += ImGui::CalcTextSize(title.c_str(), nullptr, false, wrap).y;
   if (!msg.empty()) text_h += (title.empty() ? 0 : style.ItemSpacing.y) + ImGui::CalcTextSize(msg.c_str(), nullptr, false, wrap).y;
-  ImGui::SetNextWindowPos(ImVec2(canvas_pos_.x + (canvas_size_.x - w) / 2, canvas_pos_.y + em * 0.4f));
-  ImGui::SetNextWindowSize(ImVec2(w, 2 * style.WindowPadding.y + std::max(text_h, ImGui::GetFrameHeight())));
+  const float h = 2 * style.WindowPadding.y + std::max(text_h, ImGui::GetFrameHeight());
+  // At the top of the canvas. Where the graph inspector is docked over the top, a message goes
+  // to the bottom (in front of the inspector it would hide its controls, and just below the
+  // inspector lies the traced point), and the title alone waits behind the inspector.
+  const float x = canvas_pos_.x + (canvas_size_.x - w) / 2;
+  float y = canvas_pos_.y + em * 0.4f;
+  if (auto it = last_windows_.find("Graph inspector"); show_inspector_ && it != last_windows_.end()) {
+    const ImVec4& r = it->second.rect;
+    auto covered = [&](float top) { return r.x < x + w && x < r.z && r.y < top + h && top < r.w; };
+    const float low = canvas_pos_.y + canvas_size_.y - h - em * 0.4f;
+    if (covered(y) && msg.empty()) return;
+    if (covered(y) && !covered(low)) y = low;
+  }
+  ImGui::SetNextWindowPos(ImVec2(x, y));
+  ImGui::SetNextWindowSize(ImVec2(w, h));
   ImGui::SetNextWindowBgAlpha(0.94f);
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
                                  ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoMove;
