@@ -303,9 +303,7 @@ int run(int argc, char** argv) {
       const std::string p = fs::exists(preset) ? preset : assets + "/presets/" + preset + ".json";
       if (!fs::exists(p)) {
         std::vector<std::string> names;
-        std::error_code ec;
-        for (const auto& e : fs::directory_iterator(assets + "/presets", ec))
-          if (e.path().extension() == ".json") names.push_back(e.path().stem().string());
+        for (const std::string& f : StudioApp::preset_files(assets)) names.push_back(fs::path(f).stem().string());
         die("--preset: no preset " + bp::quote_text(preset) + bp::did_you_mean(preset, names) + " (looked in " + assets + "/presets)");
       }
       model.load_session(p);

@@ -109,8 +109,7 @@ Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, f
 }
 
 Box below_note(const Box& spot, const Box& note, const std::vector<Box>& others, float bar, float gap, float display_h) {
-  const bool covers = spot.x0 < note.x1 && note.x0 < spot.x1 && spot.y0 < note.y1 && note.y0 < spot.y1;
-  if (!covers) return spot;
+  if (covered_area(spot, {note}) == 0) return spot;
   const float h = spot.y1 - spot.y0, y0 = note.y1 + gap;
   // Its full height where the display allows, else down to just above a window below.
   std::vector<float> heights{std::min(h, display_h - y0)};

@@ -31,10 +31,10 @@ void StudioApp::fit_view() {
   s_.view = {r.x_min - px, r.x_max + px, r.y_min - py, r.y_max + py};
 }
 
-std::vector<std::string> StudioApp::presets() const {
+std::vector<std::string> StudioApp::preset_files(const std::string& assets_dir) {
   std::vector<std::string> out;
   std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(assets_dir_ + "/presets", ec))
+  for (const auto& e : std::filesystem::directory_iterator(assets_dir + "/presets", ec))
     if (e.path().extension() == ".json") out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
   return out;

@@ -98,7 +98,9 @@ class StudioApp {
   /// The message banner's window name (--check-layout checks that no window hides it).
   static const char* const kBanner;
   /// Lists the preset files in assets/presets.
-  std::vector<std::string> presets() const;
+  std::vector<std::string> presets() const { return preset_files(assets_dir_); }
+  /// The preset files in `assets_dir`/presets, sorted (also for --preset's error, before the app exists).
+  static std::vector<std::string> preset_files(const std::string& assets_dir);
   /// Opens the graph inspector tracing `p`.
   void trace_point(const StudioPoint& p);
   void show_inspector(bool on) { show_inspector_ = on; }
