@@ -71,7 +71,8 @@ void apply_training(const json& t, TrainConfig& c, const JsonReader& r) {
 
 }  // namespace
 
-std::string model_to_json(const MLP& model, const TrainConfig& config, const std::optional<DataRecord>& data) {
+std::string model_to_json(const MLP& model, const TrainConfig& config, const std::optional<DataRecord>& data,
+                          const std::optional<TrainedFor>& trained) {
   json layers = json::array();
   const auto linears = model.linears();
   const auto acts = model.layer_activations();
@@ -99,6 +100,7 @@ std::string model_to_json(const MLP& model, const TrainConfig& config, const std
     d["seed"] = data->seed;
     d["train_ratio"] = data->train_ratio;
   }
+  if (trained) doc["trained"] = json{{"steps", trained->steps}, {"epochs", trained->epochs}};
   return doc.dump(1) + "\n";
 }
 
@@ -226,9 +228,16 @@ ModelFile model_from_doc(const json& doc, const JsonReader& r) {
   } catch (const ValueError& e) {
     r.fail(e.what());
   }
-  ModelFile mf{c, std::make_shared<MLP>(c.mlp_spec()), std::nullopt};
+  ModelFile mf{c, std::make_shared<MLP>(c.mlp_spec()), std::nullopt, false, std::nullopt};
   mf.training = r.optional(doc, "training") != nullptr;
   if (const json* d = r.optional(doc, "data")) mf.data = read_data_record(*d, c, r);
+  if (const json* t = r.optional(doc, "trained")) {
+    if (!t->is_object()) r.fail("\"trained\" must be an object");
+    TrainedFor tf;
+    tf.steps = r.integer(r.field(*t, "steps", "\"trained\""), "\"trained\": \"steps\"", 0, INT64_MAX / 2);
+    if (const json* e = r.optional(*t, "epochs")) tf.epochs = r.number_double(*e, "\"trained\": \"epochs\"", 0.0, 1e300);
+    mf.trained = tf;
+  }
   const auto lin = mf.model->linears();
   for (size_t i = 0; i < lin.size(); ++i) {
     assign_(lin[i]->weight(), linears[i].w);
@@ -253,8 +262,9 @@ TrainConfig training_from_json(const nlohmann::json& block, const std::string& s
   return base;
 }
 
-void save_model(const std::string& path, const MLP& model, const TrainConfig& config, const std::optional<DataRecord>& data) {
-  write_file_atomic(path, model_to_json(model, config, data));
+void save_model(const std::string& path, const MLP& model, const TrainConfig& config, const std::optional<DataRecord>& data,
+                const std::optional<TrainedFor>& trained) {
+  write_file_atomic(path, model_to_json(model, config, data, trained));
 }
 
 ModelFile load_model(const std::string& path) { return model_from_json(read_file(path, kMaxModelFileBytes), path); }

@@ -382,7 +382,7 @@ std::string AppModel::export_model(const std::string& path) const {
     if (generated == s.points)
       record = DataRecord{s.data.dataset, s.data.points, s.data.noise, "", s.data.seed, s.data.train_ratio};
   }
-  save_model(path, *s.model, s.config, record);
+  save_model(path, *s.model, s.config, record, TrainedFor{s.step, s.epoch});
   if (record) return "Exported the model to " + path + ", with its data (" + s.data.dataset + ", " + std::to_string(s.data.points) + " points)";
   return "Exported the model to " + path + ". Its points are placed, imported or edited, so it records no data: File → Export points " +
          "writes them, for backprop's --data";
@@ -411,8 +411,9 @@ std::string AppModel::open_model(const std::string& path) {
   s.model = mf.model;
   s.history.clear();
   s.gradient_history.clear();
-  s.step = 0;
-  s.epoch = 0;
+  // Its step count goes on from the steps it was trained for (the loss chart starts there).
+  s.step = mf.trained ? mf.trained->steps : 0;
+  s.epoch = mf.trained ? mf.trained->epochs : 0;
   const int classes = c.problem == Problem::Regression ? 0 : c.num_classes;
   DataSettings custom = s.data;
   custom.dataset = "custom";
@@ -455,7 +456,10 @@ std::string AppModel::open_model(const std::string& path) {
   // Checked as a session file is (the app's limits on networks, classes, points and settings),
   // before anything changes.
   apply_session(parse_session(session_to_json(s), path));
-  return "Opened " + path + ", " + mf.model->describe() + ", " + on;
+  const std::string trained = !mf.trained ? std::string()
+                              : mf.trained->steps == 1 ? ", trained 1 step"
+                                                       : ", trained " + std::to_string(mf.trained->steps) + " steps";
+  return "Opened " + path + ", " + mf.model->describe() + trained + ", " + on;
 }
 
 bool AppModel::undo() {

@@ -208,7 +208,9 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
       trainer->step();
       ++done;
       ++step;
-      epoch = static_cast<double>(step) * (config.batch_size > 0 ? static_cast<double>(config.batch_size) / std::max<double>(1, static_cast<double>(train.size())) : 1.0);
+      // Passes over the training set so far, step by step: a batch size or a training set changed
+      // on the way, or a model opened after other training, changes what a step adds, not the past.
+      epoch += config.batch_size > 0 ? static_cast<double>(config.batch_size) / std::max<double>(1, static_cast<double>(train.size())) : 1.0;
       if (trainer->diverged()) {
         diverged = true;
         m.playing_ = false;

@@ -190,6 +190,11 @@ TEST_F(Cli, InitResumesExactly) {
   ASSERT_EQ(r.status, 0) << r.err;
   const auto a = nlohmann::json::parse(slurp(path("straight.json"))), b = nlohmann::json::parse(slurp(path("resumed.json")));
   EXPECT_EQ(a["layers"], b["layers"]);  // the same bits, after 20 + 30 steps and after 50
+  // And the resumed file counts the 50 steps (and passes) its weights have had, as the straight
+  // run's does; eval says so.
+  EXPECT_EQ(b["trained"], (nlohmann::json{{"steps", 50}, {"epochs", 50.0}})) << b.dump();
+  EXPECT_EQ(a["trained"], b["trained"]);
+  EXPECT_NE(run("eval -m " + path("resumed.json")).out.find("\ntrained 50 steps (50.0 epochs)\n"), std::string::npos);
 }
 
 TEST_F(Cli, ResumingKeepsTheModelsTrainingSettingsButForTheFlagsGiven) {
@@ -200,6 +205,7 @@ TEST_F(Cli, ResumingKeepsTheModelsTrainingSettingsButForTheFlagsGiven) {
   const Outcome own = run("train --init " + path("first.json") + " --steps 30 --save " + path("own.json"));
   ASSERT_EQ(own.status, 0) << own.err;
   EXPECT_NE(own.out.find("momentum lr 0.3, batch 16, 30 steps"), std::string::npos) << own.out;
+  EXPECT_NE(own.out.find("starting from " + path("first.json") + ", trained 20 steps before\n"), std::string::npos) << own.out;
   ASSERT_EQ(run("train --init " + path("first.json") + " --steps 30 -q" + settings + " --save " + path("named.json")).status, 0);
   const auto a = nlohmann::json::parse(slurp(path("own.json"))), b = nlohmann::json::parse(slurp(path("named.json")));
   EXPECT_EQ(a["layers"], b["layers"]);  // the same run as naming every setting
@@ -215,9 +221,11 @@ TEST_F(Cli, ResumingKeepsTheModelsTrainingSettingsButForTheFlagsGiven) {
   auto bare = nlohmann::json::parse(slurp(path("first.json")));
   bare.erase("training");
   bare.erase("data");
+  bare.erase("trained");
   write("bare.json", bare.dump());
   const Outcome defaults = run("train --init " + path("bare.json") + " --steps 1");
   ASSERT_EQ(defaults.status, 0) << defaults.err;
+  EXPECT_NE(defaults.out.find("(it records no step count)"), std::string::npos) << defaults.out;
   EXPECT_NE(defaults.out.find("on pg-circle (cpu; the default data: the model records none)"), std::string::npos) << defaults.out;
   EXPECT_NE(defaults.out.find("adam lr 0.03, full batch"), std::string::npos) << defaults.out;
   const Outcome eval = run("eval -m " + path("bare.json"));

@@ -129,5 +129,28 @@ TEST(ModelFile, TheDataItWasTrainedOnRoundTripsAndIsValidated) {
   EXPECT_NE(load_error(with_data(R"({"csv": "a.csv", "seed": -1})")).find("seed"), std::string::npos);
 }
 
+TEST(ModelFile, HowLongItWasTrainedRoundTripsAndIsValidated) {
+  const ModelFile hand = model_from_json(kHandWritten, "hand.json");
+  EXPECT_FALSE(hand.trained.has_value());  // no "trained" block: not known
+  EXPECT_EQ(model_to_json(*hand.model, hand.config).find("\"trained\""), std::string::npos);
+  for (const TrainedFor t : {TrainedFor{0, 0}, TrainedFor{1500, 12.5}, TrainedFor{INT64_MAX / 2, 1.0 / 3}}) {
+    const ModelFile back = model_from_json(model_to_json(*hand.model, hand.config, std::nullopt, t), "m.json");
+    ASSERT_TRUE(back.trained.has_value());
+    EXPECT_EQ(*back.trained, t) << "every bit of the epochs, too";
+  }
+  auto with_trained = [](const std::string& block) {
+    std::string s = kHandWritten;
+    return s.insert(s.rfind('}'), ", \"trained\": " + block);
+  };
+  EXPECT_EQ(load_error(with_trained(R"({"steps": 20})")), "") << "epochs may be left out";
+  EXPECT_NE(load_error(with_trained("7")).find("\"trained\" must be an object"), std::string::npos);
+  EXPECT_NE(load_error(with_trained(R"({"epochs": 2})")).find("steps"), std::string::npos);
+  EXPECT_NE(load_error(with_trained(R"({"steps": -1})")).find("\"trained\": \"steps\""), std::string::npos);
+  EXPECT_NE(load_error(with_trained(R"({"steps": 2.5})")).find("\"trained\": \"steps\""), std::string::npos);
+  EXPECT_NE(load_error(with_trained(R"({"steps": 1e300})")).find("\"trained\": \"steps\""), std::string::npos);
+  EXPECT_NE(load_error(with_trained(R"({"steps": 3, "epochs": -1})")).find("\"trained\": \"epochs\""), std::string::npos);
+  EXPECT_NE(load_error(with_trained(R"({"steps": 3, "epochs": "2"})")).find("\"trained\": \"epochs\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bp

@@ -464,6 +464,34 @@ TEST(AppModel, OpenedModelsShowTheirWeightsOnTheDataTheyWereTrainedOn) {
   EXPECT_EQ(again.model->linears()[0]->weight().to_vector(), lin[0]->weight().to_vector());
 }
 
+TEST(AppModel, AnOpenedModelGoesOnFromTheStepsItWasTrainedFor) {
+  TempDir dir;
+  const CliModel cli = train_like_the_cli("moons", 100, 0.1f, 3, 0.8f, {5});
+  save_model(dir.file("m.json"), *cli.model, cli.config, DataRecord{"moons", 100, 0.1f, "", 3, 0.8f}, TrainedFor{1500, 12.5});
+  AppModel m(false);
+  const std::string said = m.open_model(dir.file("m.json"));
+  EXPECT_NE(said.find("MLP(2-5-1), trained 1500 steps, on the data"), std::string::npos) << said;
+  m.pump(0);
+  EXPECT_EQ(m.snapshot()->step, 1500) << "not step 0: the weights have had 1500 steps";
+  EXPECT_DOUBLE_EQ(m.snapshot()->epoch, 12.5);
+  // Five more steps of 80 training points in batches of 10 (8 an epoch), and exported: the file
+  // counts them all, and opens again where it was.
+  TrainConfig c = m.config();
+  c.batch_size = 10;
+  m.set_config(c);
+  m.run_steps(5);
+  EXPECT_EQ(m.snapshot()->step, 1505);
+  EXPECT_DOUBLE_EQ(m.snapshot()->epoch, 12.5 + 5.0 / 8);
+  m.export_model(dir.file("again.json"));
+  const ModelFile again = load_model(dir.file("again.json"));
+  ASSERT_TRUE(again.trained.has_value());
+  EXPECT_EQ(*again.trained, (TrainedFor{1505, 12.5 + 5.0 / 8}));
+  AppModel reopened(false);
+  reopened.open_model(dir.file("again.json"));
+  reopened.pump(0);
+  EXPECT_EQ(reopened.snapshot()->step, 1505);
+}
+
 TEST(AppModel, AModelOpenedWhileTheWorkerTrainsStopsTheRunAndShowsItsWeights) {
   TempDir dir;
   const CliModel cli = train_like_the_cli("moons", 100, 0.1f, 3, 0.8f, {5, 5});

@@ -138,6 +138,20 @@ TEST(AppTruth, ARestoredSessionGoesOnFromItsStepAndEpoch) {
 }
 
 
+TEST(AppTruth, EpochsCountThePassesMadeNotTheStepsTimesTodaysBatch) {
+  AppModel m(false);  // batch 10 over 150 training points: 15 steps an epoch
+  m.run_steps(15);
+  ASSERT_NEAR(m.snapshot()->epoch, 1.0, 1e-9);
+  TrainConfig c = m.config();
+  c.batch_size = 0;  // full batch: a step is an epoch
+  m.set_config(c);
+  m.pump();
+  EXPECT_NEAR(m.snapshot()->epoch, 1.0, 1e-9) << "a new batch size does not rewrite the passes made";
+  m.run_steps(2);
+  EXPECT_EQ(m.snapshot()->step, 17);
+  EXPECT_NEAR(m.snapshot()->epoch, 3.0, 1e-9) << "not 17 steps x 1 epoch";
+}
+
 TEST(AppTruth, TheInspectorKnowsWhenItIsStaleAndNeverUpdatesAChangedNetwork) {
   AppModel m(false);
   m.run_steps(5);

@@ -35,15 +35,27 @@ struct DataRecord {
   bool operator==(const DataRecord&) const = default;
 };
 
+/// How long the weights were trained (the optional "trained" block): optimizer steps, and passes
+/// over the training set. `backprop train --save` and the app's Export model record it, counting
+/// the steps of the model a run started from; Open model and `backprop eval` show it.
+struct TrainedFor {
+  int64_t steps = 0;
+  double epochs = 0;
+  bool operator==(const TrainedFor&) const = default;
+};
+
 struct ModelFile {
   TrainConfig config;  ///< network shape, features, problem and training settings
   std::shared_ptr<MLP> model;
   std::optional<DataRecord> data;  ///< the data it was trained on, when recorded
   bool training = false;           ///< the file holds the training settings ("training")
+  std::optional<TrainedFor> trained;  ///< how long it was trained, when recorded
 };
 
-/// The model as JSON text; with `data`, a "data" block records what it was trained on.
-std::string model_to_json(const MLP& model, const TrainConfig& config, const std::optional<DataRecord>& data = std::nullopt);
+/// The model as JSON text; with `data`, a "data" block records what it was trained on, and with
+/// `trained` a "trained" block for how long.
+std::string model_to_json(const MLP& model, const TrainConfig& config, const std::optional<DataRecord>& data = std::nullopt,
+                          const std::optional<TrainedFor>& trained = std::nullopt);
 /// Parses and validates; `source` names the file in error messages.
 ModelFile model_from_json(const std::string& text, const std::string& source);
 /// The same from a parsed document (a model embedded in a session file).
@@ -56,7 +68,8 @@ std::string training_to_json(const TrainConfig& config);
 TrainConfig training_from_json(const nlohmann::json& block, const std::string& source, TrainConfig base);
 
 /// Writes atomically.
-void save_model(const std::string& path, const MLP& model, const TrainConfig& config, const std::optional<DataRecord>& data = std::nullopt);
+void save_model(const std::string& path, const MLP& model, const TrainConfig& config, const std::optional<DataRecord>& data = std::nullopt,
+                const std::optional<TrainedFor>& trained = std::nullopt);
 ModelFile load_model(const std::string& path);
 
 }  // namespace bp
