@@ -50,16 +50,22 @@ void StudioApp::tangent_panel() {
   p.in = std::clamp<int64_t>(p.in, 0, lw.in - 1);
   int layer = p.layer + 1, neuron = static_cast<int>(p.out) + 1, input = p.bias ? 0 : static_cast<int>(p.in) + 1;
   const float slider = em * 7;
+  // A number typed into a slider (Ctrl+click) is clamped to it (ImGui takes it as typed
+  // otherwise): a layer, neuron or input the network does not have is never indexed.
   ImGui::SetNextItemWidth(slider);
-  if (ImGui::SliderInt("layer", &layer, 1, static_cast<int>(w.size()))) p.layer = layer - 1;
+  if (ImGui::SliderInt("layer", &layer, 1, static_cast<int>(w.size()), "%d", ImGuiSliderFlags_AlwaysClamp)) p.layer = layer - 1;
+  const LayerWeights& chosen = w[static_cast<size_t>(p.layer)];
   ImGui::SameLine();
   ImGui::SetNextItemWidth(slider);
-  if (ImGui::SliderInt("neuron", &neuron, 1, static_cast<int>(w[static_cast<size_t>(p.layer)].out))) p.out = neuron - 1;
+  if (ImGui::SliderInt("neuron", &neuron, 1, static_cast<int>(chosen.out), "%d", ImGuiSliderFlags_AlwaysClamp)) p.out = neuron - 1;
   ImGui::SetNextItemWidth(slider);
-  if (ImGui::SliderInt("input", &input, 0, static_cast<int>(w[static_cast<size_t>(p.layer)].in), input == 0 ? "bias" : "%d")) {
+  if (ImGui::SliderInt("input", &input, 0, static_cast<int>(chosen.in), input == 0 ? "bias" : "%d", ImGuiSliderFlags_AlwaysClamp)) {
     p.bias = input == 0;
     if (input > 0) p.in = input - 1;
   }
+  // A new layer may have fewer neurons or inputs than the one before.
+  p.out = std::min<int64_t>(p.out, chosen.out - 1);
+  p.in = std::min<int64_t>(p.in, chosen.in - 1);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(slider);
   ImGui::SliderFloat("ε", &tangent_eps_, 1e-4f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);

@@ -659,6 +659,29 @@ TEST_F(Studio, TheViewsOpenAtQuitComeBackWithTheirSettingsInRange) {
   EXPECT_TRUE(fs::exists(autosave)) << "the autosave was not moved aside";
 }
 
+TEST_F(Studio, NumbersTypedIntoTheTangentsChoiceOfParameterStayInTheNetwork) {
+  // The tangent lesson's network is 2-4-1 (two layers). Ctrl+click on the layer slider at
+  // (480, 204) and typing 9 once indexed a ninth layer (a heap overflow under ASan; found by a
+  // random-input run); so did 99 typed into the neuron slider (637, 204) and 7 into the input
+  // slider (480, 234). Each is clamped to the network: layer 2, its one neuron, input 4 at most.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  auto type_into = [](int x, int y, const char* text) {
+    return "xdotool mousemove " + std::to_string(x) + " " + std::to_string(y) +
+           " sleep 0.3 keydown Control_L sleep 0.3 click 1 sleep 0.3 keyup Control_L sleep 0.5\n"
+           "xdotool key --delay 100 ctrl+a BackSpace\n"
+           "xdotool type --delay 100 " + text + "\n"
+           "xdotool sleep 0.3 keydown Return sleep 0.2 keyup Return sleep 0.5\n";
+  };
+  const nlohmann::json session = drive_and_quit(dir, type_into(480, 204, "9") + type_into(637, 204, "99") + type_into(480, 234, "7"),
+                                                "--preset derivative_as_a_tangent");
+  ASSERT_TRUE(session.contains("views")) << session.dump().substr(0, 300);
+  const nlohmann::json& t = session.at("views").at("tangent");
+  EXPECT_EQ(t.at("layer").get<int>(), 2) << t.dump();
+  EXPECT_EQ(t.at("neuron").get<int>(), 1) << t.dump();
+  EXPECT_GE(t.at("input").get<int>(), 0) << t.dump();
+  EXPECT_LE(t.at("input").get<int>(), 4) << t.dump();
+}
+
 TEST_F(Studio, APresetsLessonViewsOpenOverAModelNamedWithIt) {
   // --preset how_layers_untangle_the_spiral --model m.json: the lecturer's trained model, shown
   // in the lesson's hidden-space view (its last hidden layer). The preset's views used to be
