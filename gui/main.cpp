@@ -40,6 +40,9 @@ namespace fs = std::filesystem;
 using namespace bp::studio;
 
 constexpr int64_t kMaxTrainSteps = 10'000'000;
+// The smallest window the panels are laid out for (--size's least; a window manager stops a drag
+// there) and the largest --size.
+constexpr int kMinWidth = 640, kMinHeight = 480, kMaxSide = 8192;
 
 namespace {
 
@@ -202,8 +205,9 @@ int run(int argc, char** argv) {
     return 2;
   }
   int width = 0, height = 0, used = 0;
-  if (std::sscanf(size.c_str(), "%dx%d%n", &width, &height, &used) != 2 || used != static_cast<int>(size.size()) || width < 640 || height < 480 || width > 8192 || height > 8192) {
-    std::fprintf(stderr, "backprop-studio: error: --size: expected WxH from 640x480 to 8192x8192, got %s\n", bp::quote_text(size).c_str());
+  if (std::sscanf(size.c_str(), "%dx%d%n", &width, &height, &used) != 2 || used != static_cast<int>(size.size()) || width < kMinWidth || height < kMinHeight || width > kMaxSide || height > kMaxSide) {
+    std::fprintf(stderr, "backprop-studio: error: --size: expected WxH from %dx%d to %dx%d, got %s\n", kMinWidth, kMinHeight, kMaxSide, kMaxSide,
+                 bp::quote_text(size).c_str());
     return 2;
   }
   if (frames < 0 || inspector_steps < 0) {
@@ -262,7 +266,7 @@ int run(int argc, char** argv) {
     try {
       std::istringstream in(bp::read_file(window_file, 64));
       int w = 0, h = 0;
-      if (in >> w >> h && w >= 640 && h >= 480 && w <= 8192 && h <= 8192) {
+      if (in >> w >> h && w >= kMinWidth && h >= kMinHeight && w <= kMaxSide && h <= kMaxSide) {
         last_w = w, last_h = h;
         in >> last_mode;
         if (size_opt->count() == 0) width = w, height = h;
@@ -393,6 +397,12 @@ int run(int argc, char** argv) {
   if (!window) {
     glfwTerminate();
     die("cannot create an OpenGL 3.3 window (is a GL driver installed? Mesa's llvmpipe works)");
+  }
+  {  // in the window's screen units, as GLFW_SCALE_TO_MONITOR scales its size
+    float sx = 1, sy = 1;
+    glfwGetWindowContentScale(window, &sx, &sy);
+    glfwSetWindowSizeLimits(window, static_cast<int>(std::lround(kMinWidth * std::max(1.0f, sx))),
+                            static_cast<int>(std::lround(kMinHeight * std::max(1.0f, sy))), GLFW_DONT_CARE, GLFW_DONT_CARE);
   }
   glfwMakeContextCurrent(window);
   glfwSwapInterval(scripted ? 0 : 1);

@@ -515,6 +515,24 @@ TEST_F(Studio, OnAHiDpiDisplayTheWindowKeepsItsSizeFromStartToStart) {
   EXPECT_EQ(sizes, "  Geometry: 2800x1800\n1400 900 normal\n  Geometry: 2800x1800\n1400 900 normal\n") << r.err;
 }
 
+TEST_F(Studio, TheWindowCannotBeMadeSmallerThanItsPanelsAreLaidOutFor) {
+  // A window manager reads the least size from the window's size hints: 640x480, --size's least
+  // (a window dragged smaller once clipped every panel and covered the canvas with the help).
+  if (!have("xvfb-run") || !have("xdotool") || !have("xprop")) GTEST_SKIP() << "xvfb-run, xdotool or xprop is not installed (scripts/setup.sh --all)";
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "\"$1\" --no-autosave --no-restore --size 1024x768 &\n"
+                                     "pid=$!\n"
+                                     "w=$(timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' | head -1)\n"
+                                     "xprop -id $w WM_NORMAL_HINTS > \"$2\"\n"
+                                     "kill $pid; wait $pid\n";
+  const Outcome r = run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " +
+                            (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + (dir / "hints").string(),
+                        dir);
+  std::ifstream in(dir / "hints");
+  const std::string hints((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(hints.find("program specified minimum size: 640 by 480"), std::string::npos) << hints << r.err;
+}
+
 // Starts the app with `args` on an Xvfb screen of `screen` (WxH) pixels, a second after its
 // window shows runs `xdotool windowsize <window> <to>` (the new size, then any further xdotool
 // commands), and waits for it to end: its screenshot goes to `shot`, its standard output to
