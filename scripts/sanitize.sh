@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds and runs the test suite under the sanitizers. Usage: scripts/sanitize.sh [asan|tsan|all]
+# Builds and runs the test suite under the sanitizers. Usage: scripts/sanitize.sh [asan|tsan|all|app]
 #   asan: the whole suite (engine, CLI, app model, fuzz corpus, the app under Xvfb) built with
 #         AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer, in build-asan/.
 #   tsan: the app model and its training worker (app_model_tests) and the engine tests built with
 #         ThreadSanitizer, in build-tsan/.
+#   app:  only builds the app with asan's sanitizers, in build-asan/ (for scripts/monkey.sh).
 # Third-party findings are suppressed by the files in tests/sanitizers/, each with its reason.
 # Both build without the CUDA backend (BACKPROP_CUDA=OFF): nvcc's objects would not be
 # instrumented, and without a GPU the backend's host code only probes and says why.
@@ -13,10 +14,19 @@ what=${1:-all}
 supp="$root/tests/sanitizers"
 jobs=$(nproc)
 
-if [[ $what == asan || $what == all ]]; then
-  flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1"
+configure_asan() {
+  local flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1"
   cmake -S "$root" -B "$root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBACKPROP_CUDA=OFF -DCMAKE_CXX_FLAGS="$flags" \
     -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+}
+
+if [[ $what == app ]]; then
+  configure_asan
+  cmake --build "$root/build-asan" -j"$jobs" --target backprop-studio
+fi
+
+if [[ $what == asan || $what == all ]]; then
+  configure_asan
   cmake --build "$root/build-asan" -j"$jobs"
   asan="abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
   export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
