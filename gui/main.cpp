@@ -79,7 +79,7 @@ struct Fatal : std::runtime_error {
 // network `spec` (all counted from 1; INPUT 0 is the bias), or "" when nothing is.
 std::string network_flag_problem(const bp::MlpSpec& spec, const std::vector<int>& tangent, const std::vector<int>& collapse) {
   const auto hidden = static_cast<int64_t>(spec.hidden.size()), layers = hidden + 1;
-  auto n = [](int64_t v, const char* what) { return std::to_string(v) + " " + what + (v == 1 ? "" : "s"); };
+  const auto n = bp::counted;
   if (tangent.size() == 3) {
     const int64_t layer = tangent[0];
     if (layer > layers) return "--tangent: there is no layer " + std::to_string(layer) + ": the network has " + n(layers, "layer");

@@ -62,4 +62,6 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
   return best ? " (did you mean " + quote_text(*best) + "?)" : "";
 }
 
+std::string counted(int64_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
+
 }  // namespace bp

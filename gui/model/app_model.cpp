@@ -456,9 +456,7 @@ std::string AppModel::open_model(const std::string& path) {
   // Checked as a session file is (the app's limits on networks, classes, points and settings),
   // before anything changes.
   apply_session(parse_session(session_to_json(s), path));
-  const std::string trained = !mf.trained ? std::string()
-                              : mf.trained->steps == 1 ? ", trained 1 step"
-                                                       : ", trained " + std::to_string(mf.trained->steps) + " steps";
+  const std::string trained = mf.trained ? ", trained " + counted(mf.trained->steps, "step") : std::string();
   return "Opened " + path + ", " + mf.model->describe() + trained + ", " + on;
 }
 

@@ -82,5 +82,12 @@ TEST(DidYouMean, NamesTheNearestNameWhenItIsASlip) {
   EXPECT_EQ(did_you_mean("xo", {"x\x1b"}), " (did you mean 'x\\x1B'?)");
 }
 
+TEST(Counted, IsPluralButForOne) {
+  EXPECT_EQ(counted(1, "step"), "1 step");
+  EXPECT_EQ(counted(0, "step"), "0 steps");
+  EXPECT_EQ(counted(2000, "hidden layer"), "2000 hidden layers");
+  EXPECT_EQ(counted(-1, "step"), "-1 steps");
+}
+
 }  // namespace
 }  // namespace bp

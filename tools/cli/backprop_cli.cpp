@@ -462,8 +462,6 @@ std::string fmt(float v, const char* f = "%.4f") {
   return buf;
 }
 
-std::string steps_text(int64_t steps) { return std::to_string(steps) + (steps == 1 ? " step" : " steps"); }
-
 void apply_threads(int threads, bool check_only) {
   if (check_only) {
     if (threads < 1 || threads > 256) throw UsageError("--threads: thread count must be in 1..256, got " + std::to_string(threads));
@@ -572,7 +570,7 @@ struct TrainCommand {
                   config.batch_size ? ("batch " + std::to_string(config.batch_size)).c_str() : "full batch",
                   static_cast<long long>(steps));
     if (!quiet && init)
-      std::printf("starting from %s%s\n", init_model.c_str(), init->trained ? (", trained " + steps_text(init->trained->steps) + " before").c_str() : " (it records no step count)");
+      std::printf("starting from %s%s\n", init_model.c_str(), init->trained ? (", trained " + counted(init->trained->steps, "step") + " before").c_str() : " (it records no step count)");
     if (verbose) std::printf("device: %s\n", device_description(on).c_str());
     std::fflush(stdout);
     trainer.record();
@@ -690,7 +688,7 @@ struct EvalCommand {
     const Metrics m = t.evaluate(d);
     std::printf("model %s on %s (%lld points%s)\n", mf.model->describe().c_str(), d.name.c_str(), static_cast<long long>(d.size()),
                 data.recorded ? ", the data it was trained on" : data.named() ? "" : ", the default data: the model records none; name some with -d or --data");
-    if (mf.trained) std::printf("trained %s (%s epochs)\n", steps_text(mf.trained->steps).c_str(), fmt(static_cast<float>(mf.trained->epochs), "%.1f").c_str());
+    if (mf.trained) std::printf("trained %s (%s epochs)\n", counted(mf.trained->steps, "step").c_str(), fmt(static_cast<float>(mf.trained->epochs), "%.1f").c_str());
     std::printf("loss %s\n", fmt(m.loss, "%.6f").c_str());
     if (mf.config.problem == Problem::Regression) return 0;
     std::printf("accuracy %s\n", fmt(m.accuracy, "%.4f").c_str());

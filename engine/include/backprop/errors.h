@@ -1,6 +1,7 @@
 // Typed errors thrown by the engine. Recoverable failures (bad shapes, bad input files, no device)
 // throw one of these with a message a user can act on; programmer errors are assertions.
 #pragma once
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -52,5 +53,8 @@ std::string quote_text(const std::string& text, size_t max_chars = 60);
 /// changed or two swapped, case aside), when it is near enough to be a slip: one edit for a word
 /// of up to five letters, then one more for every four; "" when none is.
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& names);
+
+/// "1 step", "2 steps": a count and its noun, plural but for one.
+std::string counted(int64_t n, const std::string& noun);
 
 }  // namespace bp
