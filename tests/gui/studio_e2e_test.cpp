@@ -647,6 +647,16 @@ nlohmann::json drive_and_quit(const fs::path& dir, const std::string& actions, c
   return nlohmann::json::parse(in);
 }
 
+// xdotool lines for drive_and_quit: Ctrl+click at (x, y) (a slider becomes a text field), select
+// what it holds, type `text` and press Return.
+std::string ctrl_click_type(int x, int y, const std::string& text) {
+  return "xdotool mousemove " + std::to_string(x) + " " + std::to_string(y) +
+         " sleep 0.3 keydown Control_L sleep 0.3 click 1 sleep 0.3 keyup Control_L sleep 0.5\n"
+         "xdotool key --delay 100 ctrl+a BackSpace\n"
+         "xdotool type --delay 100 " + text + "\n"
+         "xdotool sleep 0.3 keydown Return sleep 0.2 keyup Return sleep 0.5\n";
+}
+
 TEST_F(Studio, TheViewsOpenAtQuitComeBackWithTheirSettingsInRange) {
   // The tangent lesson at 1280x800 (ε 0.3): ctrl+click on the ε slider at (600, 234) types 5 (the
   // slider runs up to 1, and so does a session's ε: a typed value used to be taken as it was),
@@ -655,11 +665,7 @@ TEST_F(Studio, TheViewsOpenAtQuitComeBackWithTheirSettingsInRange) {
   if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
   const nlohmann::json session =
       drive_and_quit(dir,
-                     "xdotool mousemove 600 234 sleep 0.3 keydown Control_L sleep 0.3 click 1 sleep 0.3 keyup Control_L sleep 0.5\n"
-                     "xdotool key --delay 100 ctrl+a BackSpace\n"
-                     "xdotool type --delay 100 5\n"
-                     "xdotool sleep 0.3 keydown Return sleep 0.2 keyup Return sleep 0.5\n"
-                     "xdotool mousemove 600 720 sleep 0.3 keydown h sleep 0.2 keyup h sleep 0.8\n",
+                     ctrl_click_type(600, 234, "5") + "xdotool mousemove 600 720 sleep 0.3 keydown h sleep 0.2 keyup h sleep 0.8\n",
                      "--preset derivative_as_a_tangent");
   ASSERT_TRUE(session.contains("views")) << session.dump().substr(0, 300);
   const nlohmann::json& views = session.at("views");
@@ -683,14 +689,7 @@ TEST_F(Studio, NumbersTypedIntoTheTangentsChoiceOfParameterStayInTheNetwork) {
   // random-input run); so did 99 typed into the neuron slider (637, 204) and 7 into the input
   // slider (480, 234). Each is clamped to the network: layer 2, its one neuron, input 4 at most.
   if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
-  auto type_into = [](int x, int y, const char* text) {
-    return "xdotool mousemove " + std::to_string(x) + " " + std::to_string(y) +
-           " sleep 0.3 keydown Control_L sleep 0.3 click 1 sleep 0.3 keyup Control_L sleep 0.5\n"
-           "xdotool key --delay 100 ctrl+a BackSpace\n"
-           "xdotool type --delay 100 " + text + "\n"
-           "xdotool sleep 0.3 keydown Return sleep 0.2 keyup Return sleep 0.5\n";
-  };
-  const nlohmann::json session = drive_and_quit(dir, type_into(480, 204, "9") + type_into(637, 204, "99") + type_into(480, 234, "7"),
+  const nlohmann::json session = drive_and_quit(dir, ctrl_click_type(480, 204, "9") + ctrl_click_type(637, 204, "99") + ctrl_click_type(480, 234, "7"),
                                                 "--preset derivative_as_a_tangent");
   ASSERT_TRUE(session.contains("views")) << session.dump().substr(0, 300);
   const nlohmann::json& t = session.at("views").at("tangent");
