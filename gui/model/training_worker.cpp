@@ -205,12 +205,14 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
         cut = true;
         break;
       }
+      // Passes over the training set so far, step by step, as the Trainer counts the examples a
+      // step sees: a batch size or a training set changed on the way (a new Trainer), or a model
+      // opened after other training, changes what a step adds, not the past.
+      const double epochs_before = trainer->epochs();
       trainer->step();
       ++done;
       ++step;
-      // Passes over the training set so far, step by step: a batch size or a training set changed
-      // on the way, or a model opened after other training, changes what a step adds, not the past.
-      epoch += config.batch_size > 0 ? static_cast<double>(config.batch_size) / std::max<double>(1, static_cast<double>(train.size())) : 1.0;
+      epoch += trainer->epochs() - epochs_before;
       if (trainer->diverged()) {
         diverged = true;
         m.playing_ = false;

@@ -642,8 +642,7 @@ struct TrainCommand {
       // How long the weights were trained: this run's steps, after those of the model it started from.
       TrainedFor trained = init && init->trained ? *init->trained : TrainedFor{};
       trained.steps = std::min<int64_t>(trained.steps + trainer.steps(), INT64_MAX / 2);
-      trained.epochs += static_cast<double>(trainer.steps()) *
-                        (config.batch_size > 0 ? static_cast<double>(config.batch_size) / static_cast<double>(std::max<int64_t>(1, split.train.size())) : 1.0);
+      trained.epochs += trainer.epochs();
       save_model(save, trainer.model(), trainer.config(), data.record(), trained);
       if (!quiet) std::printf("saved model to %s\n", save.c_str());
     }
