@@ -16,8 +16,11 @@ namespace {
 using json = nlohmann::json;
 
 constexpr size_t kMaxLayers = 2 * (kMaxHiddenLayers + 1);  // linear and activation layers
-// Values a model file can hold: every parameter, plus the few dozen settings and names.
-constexpr JsonLimits kModelJsonLimits{32, static_cast<size_t>(kMaxParameters) + 10'000};
+// Values a model file can hold: every parameter, twice more in the resume block (Adam's
+// buffers), plus the few dozen settings and names.
+constexpr JsonLimits kModelJsonLimits{32, static_cast<size_t>(kMaxParameters) * 3 + 10'000};
+// The optimizer buffers a resume block may hold, in the order they are read.
+constexpr const char* kStateBufferNames[] = {"momentum_buffer", "exp_avg", "exp_avg_sq"};
 
 json training_json(const TrainConfig& c) {
   return json{{"loss", loss_name(c.loss)},
@@ -72,7 +75,7 @@ void apply_training(const json& t, TrainConfig& c, const JsonReader& r) {
 }  // namespace
 
 std::string model_to_json(const MLP& model, const TrainConfig& config, const std::optional<DataRecord>& data,
-                          const std::optional<TrainedFor>& trained) {
+                          const std::optional<TrainedFor>& trained, const std::optional<RunState>& resume) {
   json layers = json::array();
   const auto linears = model.linears();
   const auto acts = model.layer_activations();
@@ -101,6 +104,16 @@ std::string model_to_json(const MLP& model, const TrainConfig& config, const std
     d["train_ratio"] = data->train_ratio;
   }
   if (trained) doc["trained"] = json{{"steps", trained->steps}, {"epochs", trained->epochs}};
+  if (resume) {
+    const OptimizerState& o = resume->optimizer;
+    json& r = doc["resume"] = json{{"steps", o.steps}, {"shuffles", resume->shuffles}, {"cursor", resume->cursor}};
+    const size_t params = model.parameters().size();
+    for (size_t b = 0; b < o.names.size(); ++b) {
+      if (b >= o.buffers.size() || o.buffers[b].size() != params)
+        throw ValueError("model_to_json: the optimizer state's " + o.names[b] + " does not fit the model's parameters");
+      r[o.names[b]] = o.buffers[b];
+    }
+  }
   return doc.dump(1) + "\n";
 }
 
@@ -126,6 +139,36 @@ DataRecord read_data_record(const json& d, const TrainConfig& c, const JsonReade
   if (const json* v = r.optional(d, "train_ratio")) rec.train_ratio = r.number(*v, "\"data\": \"train_ratio\"", 0.0, 1.0);
   if (!(rec.train_ratio > 0)) r.fail("\"data\": \"train_ratio\" must be in (0, 1]");
   return rec;
+}
+
+// The "resume" block: the optimizer's steps and buffers (each a list of one list of numbers per
+// parameter, of the parameter's size, in the order of the model's parameters: each linear
+// layer's weight, row-major, then its bias) and the place in the minibatch order.
+RunState read_resume(const json& v, const MLP& model, const JsonReader& r) {
+  if (!v.is_object()) r.fail("\"resume\" must be an object");
+  RunState s;
+  s.optimizer.steps = r.integer(r.field(v, "steps", "\"resume\""), "\"resume\": \"steps\"", 0, INT64_MAX / 2);
+  if (const json* x = r.optional(v, "shuffles")) s.shuffles = r.unsigned_integer(*x, "\"resume\": \"shuffles\"");
+  if (const json* x = r.optional(v, "cursor")) s.cursor = r.integer(*x, "\"resume\": \"cursor\"", -1, kMaxPoints);
+  const std::vector<Tensor> params = model.parameters();
+  for (const char* name : kStateBufferNames) {
+    const json* b = r.optional(v, name);
+    if (!b) continue;
+    const std::string where = std::string("\"resume\": \"") + name + "\"";
+    if (!b->is_array() || b->size() != params.size())
+      r.fail(where + " must be a list of " + std::to_string(params.size()) + " lists, one per parameter (each layer's weight, then its bias)");
+    std::vector<std::vector<float>>& out = s.optimizer.buffers.emplace_back();
+    for (size_t i = 0; i < params.size(); ++i) {
+      const json& p = (*b)[i];
+      if (!p.is_array() || static_cast<int64_t>(p.size()) != params[i].numel())
+        r.fail(where + ": parameter " + std::to_string(i) + " must have " + std::to_string(params[i].numel()) + " numbers");
+      std::vector<float>& values = out.emplace_back();
+      values.reserve(p.size());
+      for (size_t k = 0; k < p.size(); ++k) values.push_back(r.number(p[k], where + "[" + std::to_string(i) + "][" + std::to_string(k) + "]"));
+    }
+    s.optimizer.names.push_back(name);
+  }
+  return s;
 }
 
 ModelFile model_from_doc(const json& doc, const JsonReader& r) {
@@ -228,7 +271,7 @@ ModelFile model_from_doc(const json& doc, const JsonReader& r) {
   } catch (const ValueError& e) {
     r.fail(e.what());
   }
-  ModelFile mf{c, std::make_shared<MLP>(c.mlp_spec()), std::nullopt, false, std::nullopt};
+  ModelFile mf{c, std::make_shared<MLP>(c.mlp_spec()), std::nullopt, false, std::nullopt, std::nullopt};
   mf.training = r.optional(doc, "training") != nullptr;
   if (const json* d = r.optional(doc, "data")) mf.data = read_data_record(*d, c, r);
   if (const json* t = r.optional(doc, "trained")) {
@@ -238,6 +281,7 @@ ModelFile model_from_doc(const json& doc, const JsonReader& r) {
     if (const json* e = r.optional(*t, "epochs")) tf.epochs = r.number_double(*e, "\"trained\": \"epochs\"", 0.0, 1e300);
     mf.trained = tf;
   }
+  if (const json* v = r.optional(doc, "resume")) mf.resume = read_resume(*v, *mf.model, r);
   const auto lin = mf.model->linears();
   for (size_t i = 0; i < lin.size(); ++i) {
     assign_(lin[i]->weight(), linears[i].w);
@@ -263,8 +307,8 @@ TrainConfig training_from_json(const nlohmann::json& block, const std::string& s
 }
 
 void save_model(const std::string& path, const MLP& model, const TrainConfig& config, const std::optional<DataRecord>& data,
-                const std::optional<TrainedFor>& trained) {
-  write_file_atomic(path, model_to_json(model, config, data, trained));
+                const std::optional<TrainedFor>& trained, const std::optional<RunState>& resume) {
+  write_file_atomic(path, model_to_json(model, config, data, trained, resume));
 }
 
 ModelFile load_model(const std::string& path) { return model_from_json(read_file(path, kMaxModelFileBytes), path); }

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "backprop/errors.h"
+#include "backprop/init.h"
 #include "tensor_impl.h"
 #include "enum_names.h"
 
@@ -41,6 +42,47 @@ void Optimizer::zero_grad() {
 void Optimizer::set_lr(float lr) {
   check_rate(lr, "set_lr");
   lr_ = lr;
+}
+
+OptimizerState Optimizer::state() const {
+  OptimizerState s;
+  s.steps = steps_;
+  s.names = state_names();
+  for (const std::vector<Tensor>* buffer : state_buffers()) {
+    std::vector<std::vector<float>>& out = s.buffers.emplace_back();
+    for (const Tensor& t : *buffer) out.push_back(t.to_vector());
+  }
+  return s;
+}
+
+void Optimizer::load_state(const OptimizerState& s) {
+  const std::vector<std::string> names = state_names();
+  auto list = [](const std::vector<std::string>& n) {
+    std::string out;
+    for (const std::string& x : n) out += (out.empty() ? "" : ", ") + x;
+    return n.empty() ? std::string("no buffers") : out;
+  };
+  if (s.names != names)
+    throw ValueError("optimizer state: it holds " + list(s.names) + ", but this optimizer keeps " + list(names));
+  if (s.steps < 0) throw ValueError("optimizer state: steps must be >= 0");
+  if (s.buffers.size() != names.size()) throw ValueError("optimizer state: expected " + std::to_string(names.size()) + " buffers");
+  for (size_t b = 0; b < names.size(); ++b) {
+    if (s.buffers[b].size() != params_.size())
+      throw ValueError("optimizer state: " + names[b] + " has " + std::to_string(s.buffers[b].size()) + " parameters, not " +
+                       std::to_string(params_.size()));
+    for (size_t i = 0; i < params_.size(); ++i) {
+      const std::vector<float>& v = s.buffers[b][i];
+      if (static_cast<int64_t>(v.size()) != params_[i].numel())
+        throw ValueError("optimizer state: " + names[b] + " of parameter " + std::to_string(i) + " has " + std::to_string(v.size()) +
+                         " values, not " + std::to_string(params_[i].numel()));
+      for (float x : v)
+        if (!std::isfinite(x)) throw ValueError("optimizer state: " + names[b] + " of parameter " + std::to_string(i) + " is not finite");
+    }
+  }
+  const std::vector<const std::vector<Tensor>*> buffers = state_buffers();
+  for (size_t b = 0; b < buffers.size(); ++b)
+    for (size_t i = 0; i < params_.size(); ++i) assign_((*buffers[b])[i], s.buffers[b][i]);
+  steps_ = s.steps;
 }
 
 float Optimizer::l1_for(size_t i) const {
@@ -91,6 +133,13 @@ void SGD::step() {
   ++steps_;
 }
 
+std::vector<std::string> SGD::state_names() const {
+  return opt_.momentum != 0.0f ? std::vector<std::string>{"momentum_buffer"} : std::vector<std::string>{};
+}
+std::vector<const std::vector<Tensor>*> SGD::state_buffers() const {
+  return opt_.momentum != 0.0f ? std::vector<const std::vector<Tensor>*>{&momentum_} : std::vector<const std::vector<Tensor>*>{};
+}
+
 Adam::Adam(std::vector<Tensor> params, AdamOptions options, bool decoupled)
     : Optimizer(std::move(params), options.lr), opt_(options), decoupled_(decoupled) {
   if (!(opt_.beta1 >= 0.0f && opt_.beta1 < 1.0f && opt_.beta2 >= 0.0f && opt_.beta2 < 1.0f))
@@ -134,5 +183,8 @@ float LrSchedule::lr_at(float base_lr, int64_t step) const {
 
 const char* schedule_name(LrSchedule::Kind k) { return enum_name(kScheduleNames, k); }
 LrSchedule::Kind parse_schedule(const std::string& name) { return parse_enum(kScheduleNames, name, "schedule"); }
+
+std::vector<std::string> Adam::state_names() const { return {"exp_avg", "exp_avg_sq"}; }
+std::vector<const std::vector<Tensor>*> Adam::state_buffers() const { return {&m_, &v_}; }
 
 }  // namespace bp

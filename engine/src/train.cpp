@@ -221,6 +221,42 @@ Tensor Trainer::loss_of(const Tensor& out, const Tensor& targets) const {
 // The row numbers of a permutation travel as float32: exact up to 2^24.
 static_assert(kMaxPoints <= (int64_t{1} << 24), "gather_rows needs row numbers that are exact in float32");
 
+void Trainer::shuffle_epoch() {
+  // A new epoch: the permutation is drawn on the host (the same order on every device), goes
+  // up as one [N] index tensor, and the rows are gathered on the device once per epoch.
+  const int64_t n = train_.size();
+  Rng rng(config_.seed * 0x9E3779B97F4A7C15ull + shuffle_count_);
+  epoch_order_ = rng.permutation(n);
+  const std::vector<int64_t>& order = epoch_order_;
+  const Tensor index = Tensor::from_vector(std::vector<float>(order.begin(), order.end()), {n}, config_.device);
+  NoGradGuard g;
+  epoch_x_ = gather_rows(train_x_, index);
+  epoch_y_ = gather_rows(train_y_, index);
+  cursor_ = 0;
+}
+
+RunState Trainer::run_state() const {
+  return RunState{optimizer_->state(), shuffle_count_, cursor_, schedule_base_ + steps_};
+}
+
+bool Trainer::fits(const RunState& s) const { return optimizer_->state_names() == s.optimizer.names; }
+
+void Trainer::resume(const RunState& s) {
+  if (s.schedule_step < 0) throw ValueError("run state: the schedule's step must be >= 0");
+  optimizer_->load_state(s.optimizer);  // checks it fits first
+  schedule_base_ = s.schedule_step - steps_;
+  shuffle_count_ = s.shuffles;
+  const int64_t n = train_.size();
+  const bool minibatches = config_.batch_size > 0 && config_.batch_size < n;
+  cursor_ = -1;
+  epoch_order_.clear();
+  if (minibatches && s.shuffles > 0 && s.cursor >= 0 && s.cursor < n) {  // part way through an epoch
+    shuffle_epoch();
+    cursor_ = s.cursor;
+  }
+  batch_begin_ = 0, batch_size_ = 0;
+}
+
 void Trainer::next_batch(Tensor& x, Tensor& y) {
   const int64_t n = train_.size();
   if (config_.batch_size == 0 || config_.batch_size >= n) {
@@ -232,16 +268,8 @@ void Trainer::next_batch(Tensor& x, Tensor& y) {
     return;
   }
   if (cursor_ < 0 || cursor_ >= n) {
-    // A new epoch: the permutation is drawn on the host (the same order on every device), goes
-    // up as one [N] index tensor, and the rows are gathered on the device once per epoch.
-    Rng rng(config_.seed * 0x9E3779B97F4A7C15ull + ++shuffle_count_);
-    epoch_order_ = rng.permutation(n);
-    const std::vector<int64_t>& order = epoch_order_;
-    const Tensor index = Tensor::from_vector(std::vector<float>(order.begin(), order.end()), {n}, config_.device);
-    NoGradGuard g;
-    epoch_x_ = gather_rows(train_x_, index);
-    epoch_y_ = gather_rows(train_y_, index);
-    cursor_ = 0;
+    ++shuffle_count_;
+    shuffle_epoch();
   }
   const int64_t b = std::min(config_.batch_size, n - cursor_);
   batch_begin_ = cursor_, batch_size_ = b;
@@ -254,7 +282,7 @@ void Trainer::next_batch(Tensor& x, Tensor& y) {
 float Trainer::step() {
   Tensor x, y;
   next_batch(x, y);
-  optimizer_->set_lr(config_.schedule.lr_at(config_.lr, steps_));
+  optimizer_->set_lr(config_.schedule.lr_at(config_.lr, schedule_base_ + steps_));
   optimizer_->zero_grad();
   Tensor loss = loss_of(model_->forward(x), y);
   last_loss_ = loss.item();
@@ -365,6 +393,6 @@ void Trainer::set_lr(float lr) {
   diverged_ = false;
 }
 
-float Trainer::current_lr() const { return config_.schedule.lr_at(config_.lr, steps_); }
+float Trainer::current_lr() const { return config_.schedule.lr_at(config_.lr, schedule_base_ + steps_); }
 
 }  // namespace bp

@@ -171,8 +171,8 @@ TEST(JsonLimits, NestingAndValueCountAreBoundedWithMessagesInWords) {
 }
 
 TEST(ModelLimits, EveryNetworkTheSettingsAcceptSavesWithinTheLoadersLimits) {
-  // The widest number model_to_json writes, times the most parameters the settings accept, fits
-  // the loader's byte limit; and a network just over the parameter limit is refused up front.
+  // The widest number model_to_json writes, times the most parameters the settings accept (and
+  // their optimizer state), fits the loader's byte limit; and a network just over the parameter limit is refused up front.
   TrainConfig c;
   c.hidden = {64, 64};
   MLP m(c.mlp_spec());
@@ -180,7 +180,17 @@ TEST(ModelLimits, EveryNetworkTheSettingsAcceptSavesWithinTheLoadersLimits) {
     assign_(l->weight(), std::vector<float>(static_cast<size_t>(l->weight().numel()), -1.17549435e-38f * 0.7f));  // a denormal
     assign_(l->bias(), std::vector<float>(static_cast<size_t>(l->bias().numel()), -3.40282347e+38f));
   }
-  const std::string text = model_to_json(m, c);
+  // With the resume block's two Adam buffers, of the widest numbers too.
+  RunState run;
+  run.optimizer.steps = INT64_MAX / 2;
+  run.cursor = kMaxPoints;
+  run.shuffles = UINT64_MAX;
+  run.optimizer.names = {"exp_avg", "exp_avg_sq"};
+  for (int b = 0; b < 2; ++b) {
+    auto& buffers = run.optimizer.buffers.emplace_back();
+    for (const Tensor& p : m.parameters()) buffers.emplace_back(static_cast<size_t>(p.numel()), -1.17549435e-38f * 0.7f);
+  }
+  const std::string text = model_to_json(m, c, std::nullopt, std::nullopt, run);
   const double per_param = static_cast<double>(text.size()) / static_cast<double>(m.num_parameters());
   EXPECT_LT(per_param * static_cast<double>(kMaxParameters) + 100'000.0, static_cast<double>(kMaxModelFileBytes)) << per_param;
   EXPECT_NO_THROW(model_from_json(text, "m.json"));

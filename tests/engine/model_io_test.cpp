@@ -152,5 +152,53 @@ TEST(ModelFile, HowLongItWasTrainedRoundTripsAndIsValidated) {
   EXPECT_NE(load_error(with_trained(R"({"steps": 3, "epochs": "2"})")).find("\"trained\": \"epochs\""), std::string::npos);
 }
 
+TEST(ModelFile, WhereTheRunStoppedRoundTripsBitForBitAndIsValidated) {
+  // A model trained with Adam in minibatches, part way through an epoch: the "resume" block holds
+  // its optimizer's steps and buffers and its place in the minibatch order, every bit of them.
+  TrainConfig c;
+  c.hidden = {2};
+  c.activations = {Activation::Tanh};
+  c.optimizer = OptimizerKind::Adam;
+  c.batch_size = 8;
+  Trainer t(c, make_dataset("xor", 30, 0.1f, 1), Dataset{});
+  for (int s = 0; s < 5; ++s) t.step();
+  RunState state = t.run_state();
+  const ModelFile back = model_from_json(model_to_json(t.model(), t.config(), std::nullopt, std::nullopt, state), "m.json");
+  ASSERT_TRUE(back.resume.has_value());
+  state.schedule_step = 0;  // not in the file: whoever resumes sets it
+  EXPECT_EQ(*back.resume, state);
+  EXPECT_EQ(back.resume->optimizer.names, (std::vector<std::string>{"exp_avg", "exp_avg_sq"}));
+  EXPECT_EQ(back.resume->shuffles, 2u);
+  EXPECT_EQ(back.resume->cursor, 8);  // 30 points in batches of 8: 8, 8, 8, 6, then 8 of the next epoch
+  const ModelFile hand = model_from_json(kHandWritten, "hand.json");
+  EXPECT_FALSE(hand.resume.has_value());  // none written: none known
+  EXPECT_EQ(model_to_json(*hand.model, hand.config).find("\"resume\""), std::string::npos);
+
+  auto with_resume = [](const std::string& block) {
+    std::string s = kHandWritten;
+    return s.insert(s.rfind('}'), ", \"resume\": " + block);
+  };
+  // The hand-written network has 4 parameters: 2×2 weights, 2 biases, 1×2 weights, 1 bias.
+  const std::string momentum = R"("momentum_buffer": [[1, 2, 3, 4], [0.5, 0.25], [-1, 1], [0]])";
+  EXPECT_EQ(load_error(with_resume(R"({"steps": 3, )" + momentum + "}")), "");
+  const ModelFile m = model_from_json(with_resume(R"({"steps": 3, )" + momentum + "}"), "m.json");
+  EXPECT_EQ(m.resume->optimizer.buffers, (std::vector<std::vector<std::vector<float>>>{{{1, 2, 3, 4}, {0.5f, 0.25f}, {-1, 1}, {0}}}));
+  EXPECT_EQ(m.resume->cursor, -1) << "no place in an epoch unless given";
+  EXPECT_EQ(load_error(with_resume(R"({"steps": 0})")), "") << "plain SGD's: no buffers";
+  EXPECT_NE(load_error(with_resume("[]")).find("\"resume\" must be an object"), std::string::npos);
+  EXPECT_NE(load_error(with_resume(R"({"shuffles": 1})")).find("\"resume\" has no \"steps\""), std::string::npos);
+  EXPECT_NE(load_error(with_resume(R"({"steps": -2})")).find("\"resume\": \"steps\""), std::string::npos);
+  EXPECT_NE(load_error(with_resume(R"({"steps": 1, "cursor": -2})")).find("\"resume\": \"cursor\""), std::string::npos);
+  EXPECT_NE(load_error(with_resume(R"({"steps": 1, "shuffles": -1})")).find("\"resume\": \"shuffles\""), std::string::npos);
+  EXPECT_NE(load_error(with_resume(R"({"steps": 1, "exp_avg": [[1, 2, 3, 4], [0, 0], [0, 0]]})")).find("a list of 4 lists, one per parameter"),
+            std::string::npos);
+  EXPECT_NE(load_error(with_resume(R"({"steps": 1, "exp_avg": [[1, 2, 3], [0, 0], [0, 0], [0]]})")).find("\"exp_avg\": parameter 0 must have 4 numbers"),
+            std::string::npos);
+  EXPECT_NE(load_error(with_resume(R"({"steps": 1, "exp_avg": [[1, 2, 3, "x"], [0, 0], [0, 0], [0]]})")).find("\"exp_avg\"[0][3]"),
+            std::string::npos);
+  EXPECT_NE(load_error(with_resume(R"({"steps": 1, "exp_avg": [[1, 2, 3, 1e39], [0, 0], [0, 0], [0]]})")).find("\"exp_avg\"[0][3]"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace bp

@@ -18,9 +18,10 @@ namespace bp {
 constexpr const char* kModelFormat = "backprop-studio-model";
 constexpr int kModelVersion = 1;
 /// The largest model file load_model reads: a network of kMaxParameters parameters as
-/// model_to_json writes it (at most ~34 bytes a number: indentation, 9 significant digits,
-/// exponent, comma) fits with room to spare.
-constexpr size_t kMaxModelFileBytes = static_cast<size_t>(kMaxParameters) * 40 + (1u << 20);
+/// model_to_json writes it, with Adam's two buffers per parameter in its "resume" block (at most
+/// ~34 bytes a number: indentation, 9 significant digits, exponent, comma), fits with room to
+/// spare.
+constexpr size_t kMaxModelFileBytes = static_cast<size_t>(kMaxParameters) * 3 * 40 + (1u << 20);
 
 /// The data a model was trained on, as `backprop train --save` records it (the optional "data"
 /// block): a generated dataset and how it was made, or a CSV file; and the train/test split.
@@ -50,12 +51,18 @@ struct ModelFile {
   std::optional<DataRecord> data;  ///< the data it was trained on, when recorded
   bool training = false;           ///< the file holds the training settings ("training")
   std::optional<TrainedFor> trained;  ///< how long it was trained, when recorded
+  /// Where the run that trained the weights stopped (the optional "resume" block): the
+  /// optimizer's state and the place in the minibatch order, so that `backprop train --init` and
+  /// the app go on exactly. The schedule's step is not in the file (0 here): the CLI's schedule
+  /// spans each run, and the app's counts its step.
+  std::optional<RunState> resume;
 };
 
-/// The model as JSON text; with `data`, a "data" block records what it was trained on, and with
-/// `trained` a "trained" block for how long.
+/// The model as JSON text; with `data`, a "data" block records what it was trained on, with
+/// `trained` a "trained" block for how long, and with `resume` a "resume" block for where the run
+/// stopped (its buffers must fit the model's parameters).
 std::string model_to_json(const MLP& model, const TrainConfig& config, const std::optional<DataRecord>& data = std::nullopt,
-                          const std::optional<TrainedFor>& trained = std::nullopt);
+                          const std::optional<TrainedFor>& trained = std::nullopt, const std::optional<RunState>& resume = std::nullopt);
 /// Parses and validates; `source` names the file in error messages.
 ModelFile model_from_json(const std::string& text, const std::string& source);
 /// The same from a parsed document (a model embedded in a session file).
@@ -69,7 +76,7 @@ TrainConfig training_from_json(const nlohmann::json& block, const std::string& s
 
 /// Writes atomically.
 void save_model(const std::string& path, const MLP& model, const TrainConfig& config, const std::optional<DataRecord>& data = std::nullopt,
-                const std::optional<TrainedFor>& trained = std::nullopt);
+                const std::optional<TrainedFor>& trained = std::nullopt, const std::optional<RunState>& resume = std::nullopt);
 ModelFile load_model(const std::string& path);
 
 }  // namespace bp

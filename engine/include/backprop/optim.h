@@ -19,6 +19,18 @@ struct Regularization {
 const char* regularization_name(Regularization::Kind k);
 Regularization::Kind parse_regularization(const std::string& name);
 
+/// What an optimizer carries from one step to the next besides the weights, as PyTorch's
+/// optimizer state_dict holds it: the steps it has taken (Adam's bias correction, SGD's first
+/// momentum step) and, per parameter, its buffers by name: none for plain SGD,
+/// "momentum_buffer" for SGD with momentum, "exp_avg" and "exp_avg_sq" for Adam and AdamW.
+/// Saved with a model, it lets a run go on exactly where it stopped.
+struct OptimizerState {
+  int64_t steps = 0;
+  std::vector<std::string> names;                        ///< the buffers kept per parameter
+  std::vector<std::vector<std::vector<float>>> buffers;  ///< [buffer][parameter]: its values, row-major
+  friend bool operator==(const OptimizerState&, const OptimizerState&) = default;
+};
+
 class Optimizer {
  public:
   explicit Optimizer(std::vector<Tensor> params, float lr);
@@ -34,8 +46,18 @@ class Optimizer {
   const Regularization& regularization() const { return reg_; }
   const std::vector<Tensor>& params() const { return params_; }
   int64_t steps_taken() const { return steps_; }
+  /// The names of the buffers this optimizer keeps per parameter (OptimizerState::names).
+  virtual std::vector<std::string> state_names() const = 0;
+  /// A copy of the state, on the host.
+  OptimizerState state() const;
+  /// Goes on from `s`, the state of an optimizer that keeps the same buffers (Adam's fits AdamW)
+  /// for parameters of the same sizes. Throws ValueError saying what does not fit, and then
+  /// changes nothing.
+  void load_state(const OptimizerState& s);
 
  protected:
+  /// The buffers named by state_names(), each one tensor per parameter.
+  virtual std::vector<const std::vector<Tensor>*> state_buffers() const = 0;
   float l1_for(size_t i) const;
   float l2_for(size_t i) const;
   std::vector<Tensor> params_;
@@ -56,6 +78,10 @@ class SGD : public Optimizer {
  public:
   SGD(std::vector<Tensor> params, SgdOptions options);
   void step() override;
+  std::vector<std::string> state_names() const override;
+
+ protected:
+  std::vector<const std::vector<Tensor>*> state_buffers() const override;
 
  private:
   SgdOptions opt_;
@@ -75,6 +101,10 @@ class Adam : public Optimizer {
  public:
   Adam(std::vector<Tensor> params, AdamOptions options, bool decoupled = false);
   void step() override;
+  std::vector<std::string> state_names() const override;
+
+ protected:
+  std::vector<const std::vector<Tensor>*> state_buffers() const override;
 
  private:
   AdamOptions opt_;

@@ -83,6 +83,18 @@ struct HistoryPoint {
   float train_loss, test_loss, train_accuracy, test_accuracy;
 };
 
+/// Where a run is besides its weights: the optimizer's state, the place in the minibatch order
+/// (the epochs begun, each in a newly shuffled order, and the next row of the current one) and
+/// the step the learning-rate schedule is at. A Trainer that resumes it goes on exactly as the
+/// run it was taken from would have, given the same settings and training set.
+struct RunState {
+  OptimizerState optimizer;
+  uint64_t shuffles = 0;      ///< epochs begun in a shuffled order (minibatches)
+  int64_t cursor = -1;        ///< the next row of the current epoch's order; -1: none begun
+  int64_t schedule_step = 0;  ///< the learning-rate schedule's step
+  friend bool operator==(const RunState&, const RunState&) = default;
+};
+
 class Trainer {
  public:
   /// A fresh model from config.seed.
@@ -102,6 +114,17 @@ class Trainer {
   Tensor predict(const Tensor& points);
   /// confusion[true][predicted] counts; empty for regression.
   std::vector<std::vector<int64_t>> confusion(const Dataset& data);
+
+  /// Where this run is (a copy on the host), for resume() by another Trainer.
+  RunState run_state() const;
+  /// Whether resume(s) takes `s`: its optimizer state holds the buffers this optimizer keeps
+  /// (Adam's fits AdamW; plain SGD keeps none).
+  bool fits(const RunState& s) const;
+  /// Goes on from `s`: the optimizer's state, the schedule's step and the minibatch order (the
+  /// place in the current epoch's order when it is within this training set). Throws ValueError
+  /// when the optimizer state does not fit (see fits), changing nothing. steps() and epochs()
+  /// still count this Trainer's own steps.
+  void resume(const RunState& s);
 
   /// The model's device, where every step runs.
   Device device() const { return config_.device; }
@@ -131,6 +154,7 @@ class Trainer {
  private:
   void build_optimizer();
   void next_batch(Tensor& x, Tensor& y);
+  void shuffle_epoch();  // the order of epoch number shuffle_count_, from the row after cursor_ = 0
 
   TrainConfig config_;
   FeatureSet features_;
@@ -143,6 +167,7 @@ class Trainer {
   std::vector<int64_t> epoch_order_;  // this epoch's permutation of the training rows
   int64_t batch_begin_ = 0, batch_size_ = 0;  // the last minibatch: rows [begin, begin + size) of epoch_order_
   int64_t steps_ = 0;
+  int64_t schedule_base_ = 0;  // the schedule's step when this Trainer began (resume)
   int64_t examples_seen_ = 0;
   float last_loss_ = 0.0f;
   bool diverged_ = false;
