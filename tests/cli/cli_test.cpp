@@ -197,6 +197,47 @@ TEST_F(Cli, InitResumesExactly) {
   EXPECT_NE(run("eval -m " + path("resumed.json")).out.find("\ntrained 50 steps (50.0 epochs)\n"), std::string::npos);
 }
 
+TEST_F(Cli, InitGoesOnWithTheOptimizersStateAndTheMinibatchOrder) {
+  // The default optimizer, Adam, in minibatches of 16 over 80 training points: 20 steps stop part
+  // way through the fourth epoch. The file's "resume" block carries Adam's moments and the place
+  // in the minibatch order, so 20 + 30 steps give the bits of 50.
+  const std::string common = " -d xor -n 100 --batch 16 --hidden 5 -q";
+  ASSERT_EQ(run("train" + common + " --steps 50 --save " + path("straight.json")).status, 0);
+  ASSERT_EQ(run("train" + common + " --steps 20 --save " + path("first.json")).status, 0);
+  const auto first = nlohmann::json::parse(slurp(path("first.json")));
+  EXPECT_EQ(first["resume"]["steps"], 20);
+  EXPECT_EQ(first["resume"]["shuffles"], 4);
+  EXPECT_EQ(first["resume"]["cursor"], 80) << "20 steps of 5 per epoch: the fourth epoch just ended";
+  EXPECT_EQ(first["resume"]["exp_avg"].size(), 4u);
+  const Outcome r = run("train --init " + path("first.json") + " --steps 30 --save " + path("resumed.json"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find(", trained 20 steps before; its optimizer state and place in the minibatch order go on\n"), std::string::npos) << r.out;
+  const auto a = nlohmann::json::parse(slurp(path("straight.json"))), b = nlohmann::json::parse(slurp(path("resumed.json")));
+  EXPECT_EQ(a["layers"], b["layers"]);
+  EXPECT_EQ(a["resume"], b["resume"]);
+  // 23 steps: part way through an epoch.
+  ASSERT_EQ(run("train" + common + " --steps 23 --save " + path("mid.json")).status, 0);
+  EXPECT_EQ(nlohmann::json::parse(slurp(path("mid.json")))["resume"]["cursor"], 48);
+  ASSERT_EQ(run("train --init " + path("mid.json") + " --steps 27 -q --save " + path("mid_resumed.json")).status, 0);
+  EXPECT_EQ(nlohmann::json::parse(slurp(path("mid_resumed.json")))["layers"], a["layers"]);
+  // Without the block (a file from PyTorch, or an older one) Adam starts afresh, says so, and the
+  // run is another: what the block is for.
+  auto stateless = first;
+  stateless.erase("resume");
+  write("stateless.json", stateless.dump());
+  const Outcome fresh = run("train --init " + path("stateless.json") + " --steps 30 --save " + path("fresh.json"));
+  ASSERT_EQ(fresh.status, 0) << fresh.err;
+  EXPECT_NE(fresh.out.find("; it records no optimizer state, so adam starts afresh\n"), std::string::npos) << fresh.out;
+  EXPECT_NE(nlohmann::json::parse(slurp(path("fresh.json")))["layers"], a["layers"]);
+  // Another optimizer keeps other buffers: it starts afresh, and says whose state it did not take.
+  const Outcome sgd = run("train --init " + path("first.json") + " --steps 3 --optimizer momentum");
+  ASSERT_EQ(sgd.status, 0) << sgd.err;
+  EXPECT_NE(sgd.out.find("; its optimizer state (Adam's) does not fit momentum, which starts afresh\n"), std::string::npos) << sgd.out;
+  // AdamW keeps Adam's buffers: it goes on with them.
+  EXPECT_NE(run("train --init " + path("first.json") + " --steps 3 --optimizer adamw").out.find("its optimizer state and place in the minibatch order go on"),
+            std::string::npos);
+}
+
 TEST_F(Cli, ResumingKeepsTheModelsTrainingSettingsButForTheFlagsGiven) {
   // --init once took the training settings from the flags' defaults: a model trained (or
   // exported from the app) with SGD, lr 0.3, batches of 16 went on with Adam, lr 0.03, full batch.
@@ -205,7 +246,9 @@ TEST_F(Cli, ResumingKeepsTheModelsTrainingSettingsButForTheFlagsGiven) {
   const Outcome own = run("train --init " + path("first.json") + " --steps 30 --save " + path("own.json"));
   ASSERT_EQ(own.status, 0) << own.err;
   EXPECT_NE(own.out.find("momentum lr 0.3, batch 16, 30 steps"), std::string::npos) << own.out;
-  EXPECT_NE(own.out.find("starting from " + path("first.json") + ", trained 20 steps before\n"), std::string::npos) << own.out;
+  EXPECT_NE(own.out.find("starting from " + path("first.json") + ", trained 20 steps before; its optimizer state and place in the minibatch order go on\n"),
+            std::string::npos)
+      << own.out;
   ASSERT_EQ(run("train --init " + path("first.json") + " --steps 30 -q" + settings + " --save " + path("named.json")).status, 0);
   const auto a = nlohmann::json::parse(slurp(path("own.json"))), b = nlohmann::json::parse(slurp(path("named.json")));
   EXPECT_EQ(a["layers"], b["layers"]);  // the same run as naming every setting
@@ -222,10 +265,11 @@ TEST_F(Cli, ResumingKeepsTheModelsTrainingSettingsButForTheFlagsGiven) {
   bare.erase("training");
   bare.erase("data");
   bare.erase("trained");
+  bare.erase("resume");
   write("bare.json", bare.dump());
   const Outcome defaults = run("train --init " + path("bare.json") + " --steps 1");
   ASSERT_EQ(defaults.status, 0) << defaults.err;
-  EXPECT_NE(defaults.out.find("(it records no step count)"), std::string::npos) << defaults.out;
+  EXPECT_NE(defaults.out.find("(it records no step count); it records no optimizer state, so adam starts afresh\n"), std::string::npos) << defaults.out;
   EXPECT_NE(defaults.out.find("on pg-circle (cpu; the default data: the model records none)"), std::string::npos) << defaults.out;
   EXPECT_NE(defaults.out.find("adam lr 0.03, full batch"), std::string::npos) << defaults.out;
   const Outcome eval = run("eval -m " + path("bare.json"));

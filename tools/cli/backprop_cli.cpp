@@ -434,6 +434,16 @@ struct NetOptions {
   }
 };
 
+// Whose state an optimizer state is, by the buffers it holds: "plain SGD's", "momentum's", "Adam's".
+std::string state_owner(const OptimizerState& s) {
+  if (s.names.empty()) return "plain SGD's";
+  if (s.names == std::vector<std::string>{"momentum_buffer"}) return "momentum's";
+  if (s.names == std::vector<std::string>{"exp_avg", "exp_avg_sq"}) return "Adam's";
+  std::string names;
+  for (const std::string& n : s.names) names += (names.empty() ? "" : ", ") + n;
+  return names;
+}
+
 // The model file named by --init, or none.
 std::optional<ModelFile> load_init(const std::string& init_model) {
   if (init_model.empty()) return std::nullopt;
@@ -560,6 +570,18 @@ struct TrainCommand {
     config.schedule.total_steps = std::max<int64_t>(1, steps);
     config.device = on;
     Trainer trainer(config, split.train, split.test, model);
+    // Where the run that trained the model stopped: its optimizer's state (Adam's moments, the
+    // momentum) and place in the minibatch order go on, when the optimizer keeps the same
+    // buffers. The schedule spans this run, from its start.
+    std::string resumed;
+    if (init && init->resume && trainer.fits(*init->resume)) {
+      trainer.resume(*init->resume);
+      resumed = "; its optimizer state and place in the minibatch order go on";
+    } else if (init) {
+      const std::string opt = optimizer_name(config.optimizer);
+      resumed = init->resume ? "; its optimizer state (" + state_owner(init->resume->optimizer) + ") does not fit " + opt + ", which starts afresh"
+                             : "; it records no optimizer state, so " + opt + " starts afresh";
+    }
     const int64_t every = log_every > 0 ? log_every : std::max<int64_t>(1, steps / 100);
     const bool tty = isatty(STDERR_FILENO) && !quiet;
     if (!quiet)
@@ -570,7 +592,9 @@ struct TrainCommand {
                   config.batch_size ? ("batch " + std::to_string(config.batch_size)).c_str() : "full batch",
                   static_cast<long long>(steps));
     if (!quiet && init)
-      std::printf("starting from %s%s\n", init_model.c_str(), init->trained ? (", trained " + counted(init->trained->steps, "step") + " before").c_str() : " (it records no step count)");
+      std::printf("starting from %s%s%s\n", init_model.c_str(),
+                  init->trained ? (", trained " + counted(init->trained->steps, "step") + " before").c_str() : " (it records no step count)",
+                  resumed.c_str());
     if (verbose) std::printf("device: %s\n", device_description(on).c_str());
     std::fflush(stdout);
     trainer.record();
@@ -643,7 +667,7 @@ struct TrainCommand {
       TrainedFor trained = init && init->trained ? *init->trained : TrainedFor{};
       trained.steps = std::min<int64_t>(trained.steps + trainer.steps(), INT64_MAX / 2);
       trained.epochs += trainer.epochs();
-      save_model(save, trainer.model(), trainer.config(), data.record(), trained);
+      save_model(save, trainer.model(), trainer.config(), data.record(), trained, trainer.run_state());
       if (!quiet) std::printf("saved model to %s\n", save.c_str());
     }
     if (!plot.empty()) {
