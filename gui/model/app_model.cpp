@@ -382,7 +382,7 @@ std::string AppModel::export_model(const std::string& path) const {
     if (generated == s.points)
       record = DataRecord{s.data.dataset, s.data.points, s.data.noise, "", s.data.seed, s.data.train_ratio};
   }
-  save_model(path, *s.model, s.config, record, TrainedFor{s.step, s.epoch});
+  save_model(path, *s.model, s.config, record, TrainedFor{s.step, s.epoch}, s.run && all_finite(*s.run) ? s.run : std::nullopt);
   if (record) return "Exported the model to " + path + ", with its data (" + s.data.dataset + ", " + std::to_string(s.data.points) + " points)";
   return "Exported the model to " + path + ". Its points are placed, imported or edited, so it records no data: File → Export points " +
          "writes them, for backprop's --data";
@@ -414,6 +414,7 @@ std::string AppModel::open_model(const std::string& path) {
   // Its step count goes on from the steps it was trained for (the loss chart starts there).
   s.step = mf.trained ? mf.trained->steps : 0;
   s.epoch = mf.trained ? mf.trained->epochs : 0;
+  s.run = mf.resume;  // and its optimizer and minibatch order go on from where it stopped
   const int classes = c.problem == Problem::Regression ? 0 : c.num_classes;
   DataSettings custom = s.data;
   custom.dataset = "custom";
@@ -678,6 +679,7 @@ SessionFile AppModel::session() const {
     s.gradient_history = snap->gradient_history;
     s.step = snap->step;
     s.epoch = snap->epoch;
+    s.run = snap->run;
   }
   return s;
 }
@@ -740,6 +742,7 @@ void AppModel::apply_session(SessionFile s) {
   worker_->adopt_grad_history = std::move(s.gradient_history);
   worker_->adopt_step = s.step;
   worker_->adopt_epoch = s.epoch;
+  worker_->adopt_run = std::move(s.run);
   worker_->net_gen++;
   worker_->data_gen++;
   worker_->view = region_;

@@ -85,6 +85,9 @@ struct Snapshot {
   std::vector<DeadLayer> dead_relu;
   std::vector<HistoryPoint> history;
   std::string network;           ///< "MLP(2-8-8-1)"
+  /// Where the run is besides the weights (optimizer state, minibatch order), for saving; none
+  /// without a Trainer (no points) or after a divergence.
+  std::optional<RunState> run;
 };
 
 class AppModel {

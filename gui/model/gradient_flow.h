@@ -17,6 +17,7 @@ struct LayerWeights {
   int64_t in = 0, out = 0;
   std::vector<float> weight;  ///< out × in
   std::vector<float> bias;
+  friend bool operator==(const LayerWeights&, const LayerWeights&) = default;
 };
 
 /// Per Linear layer (0 = the first), the L2 norm of one step's gradient over the layer's weights

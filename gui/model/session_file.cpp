@@ -280,6 +280,7 @@ SessionFile parse_session(const std::string& text, const std::string& source) {
     ModelFile mf = model_from_document(*m, source + " (its \"model\")");
     c = mf.config;
     s.model = mf.model;
+    s.run = mf.resume;
     const int classes = s.data.problem == Problem::Regression ? 0 : s.data.num_classes;
     if (c.problem != s.data.problem || c.num_classes != classes)
       r.fail(std::string("the saved weights are for a ") + problem_name(c.problem) + " problem with " + std::to_string(c.num_classes) +
@@ -332,7 +333,7 @@ std::string session_to_json(const SessionFile& s) {
     doc["points"] = pts;
   }
   if (s.model && all_finite(*s.model)) {
-    doc["model"] = json::parse(model_to_json(*s.model, c));
+    doc["model"] = json::parse(model_to_json(*s.model, c, std::nullopt, std::nullopt, s.run && all_finite(*s.run) ? s.run : std::nullopt));
     json hist = json::array();
     for (const HistoryPoint& h : s.history)
       hist.push_back({h.step, number_or_null(h.epoch), number_or_null(h.train_loss), number_or_null(h.test_loss),
@@ -357,6 +358,14 @@ bool all_finite(const MLP& m) {
   for (const Tensor& p : m.parameters())
     for (float v : p.to_vector())
       if (!std::isfinite(v)) return false;
+  return true;
+}
+
+bool all_finite(const RunState& r) {
+  for (const auto& buffer : r.optimizer.buffers)
+    for (const auto& values : buffer)
+      for (float v : values)
+        if (!std::isfinite(v)) return false;
   return true;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,8 @@ struct SessionFile {
   std::vector<GradientNormPoint> gradient_history;
   int64_t step = 0;                ///< with weights: the training step and epoch they were saved at
   double epoch = 0;
+  /// With weights: where the run stopped (the model's "resume" block), so that it goes on exactly.
+  std::optional<RunState> run;
   double speed = kDefaultSpeed;    ///< steps per second while playing, 0 = full speed
   SessionViews views;              ///< the open views (written only when not empty)
 };
@@ -75,5 +78,7 @@ SessionFile read_session(const std::string& path);
 void check_app_network(const TrainConfig& c);
 /// Whether every weight and bias is finite: what session and model files hold.
 bool all_finite(const MLP& m);
+/// Whether every optimizer buffer value is finite (what files hold).
+bool all_finite(const RunState& r);
 
 }  // namespace bp::studio

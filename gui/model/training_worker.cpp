@@ -16,6 +16,26 @@
 namespace bp::studio {
 namespace {
 constexpr int kNeuronRes = 24;
+
+// Sets a new Trainer going on from `carry`, the run before it (see tick): with its optimizer's
+// state when this optimizer keeps the same buffers (else a fresh one), its place in the minibatch
+// order, and the schedule at the app's step, which the step counter shows.
+void go_on(Trainer& t, const std::optional<RunState>& carry, int64_t step) {
+  const RunState fresh = t.run_state();
+  RunState r = fresh;
+  if (carry) {
+    if (t.fits(*carry)) r.optimizer = carry->optimizer;
+    r.shuffles = carry->shuffles;
+    r.cursor = carry->cursor;
+  }
+  r.schedule_step = step;
+  try {
+    t.resume(r);
+  } catch (const ValueError&) {  // buffers that do not fit this network: a fresh optimizer
+    r.optimizer = fresh.optimizer;
+    t.resume(r);
+  }
+}
 }  // namespace
 
 void AppModel::Worker::start() {
@@ -97,6 +117,7 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
   std::vector<GradientNormPoint> adopted_grad_history;
   int64_t adopted_step = 0;
   double adopted_epoch = 0;
+  std::optional<RunState> adopted_run;
   {
     std::lock_guard lock(m.mu_);
     applied = changes;
@@ -105,6 +126,8 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
     adopted_grad_history = std::move(adopt_grad_history);
     adopted_step = adopt_step;
     adopted_epoch = adopt_epoch;
+    adopted_run = std::move(adopt_run);
+    adopt_run.reset();
     adopt_model.reset();
     adopt_history.clear();
     adopt_grad_history.clear();
@@ -123,6 +146,11 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
     res = grid_res;
   }
   bool changed_state = new_data || new_net || new_lr || new_view || new_train || !edits.empty();
+  // Where a new Trainer goes on from: a restored session's run, or the run so far (new points or
+  // settings with the same weights), so that its optimizer state (Adam's moments, the momentum),
+  // its place in the minibatch order and the schedule's step carry on.
+  std::optional<RunState> carry;
+  const bool run_diverged = diverged;  // its optimizer state may hold the overflow: not carried
   if (new_data) {
     TrainTestSets sets = datasets_of(pts, cfg);
     train = std::move(sets.train);
@@ -139,6 +167,7 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
     step = adopted ? adopted_step : 0;  // a restored session goes on from the step it saved
     epoch = adopted ? adopted_epoch : 0;
     diverged = false;
+    carry = adopted ? std::move(adopted_run) : std::nullopt;
     trainer.reset();
     new_data = true;
   } else if (new_train) {
@@ -152,8 +181,10 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
     diverged = false;
   }
   if (new_data) {
+    if (trainer && !run_diverged) carry = trainer->run_state();
     try {
       trainer = train.size() ? std::make_unique<Trainer>(config, train, test, model) : nullptr;
+      if (trainer) go_on(*trainer, carry, step);
     } catch (const Error& e) {
       // Points the network cannot train on (a label that is not one of its classes): say why,
       // and pause rather than show Pause while nothing moves.
@@ -277,6 +308,7 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
   for (const auto& l : model->linears())
     s->weights.push_back({l->in_features(), l->out_features(), l->weight().to_vector(), l->bias().to_vector()});
   s->gradients = gradients();
+  if (trainer && !diverged) s->run = trainer->run_state();
   if (trainer)
     for (int64_t r : trainer->last_batch())
       if (static_cast<size_t>(r) < train_rows.size()) s->minibatch.push_back(train_rows[static_cast<size_t>(r)]);

@@ -25,6 +25,7 @@ struct AppModel::Worker {
   std::vector<GradientNormPoint> adopt_grad_history;
   int64_t adopt_step = 0;                    // the saved step and epoch with those weights
   double adopt_epoch = 0;
+  std::optional<RunState> adopt_run;         // where the saved run stopped (optimizer state, batch order)
   Region view{-6, 6, -6, 6};
   int grid_res = 128;
   std::condition_variable cv;

@@ -138,6 +138,94 @@ TEST(AppTruth, ARestoredSessionGoesOnFromItsStepAndEpoch) {
 }
 
 
+// Adam in minibatches of 10 with a step schedule (the rate halves every 20 steps): a run whose
+// optimizer state, minibatch order and schedule all show in the weights.
+void use_adam_and_a_schedule(AppModel& m) {
+  TrainConfig c = m.config();
+  c.optimizer = OptimizerKind::Adam;
+  c.lr = 0.03f;
+  c.batch_size = 10;
+  c.schedule.kind = LrSchedule::Step;
+  c.schedule.step_size = 20;
+  c.schedule.gamma = 0.5f;
+  m.set_config(c);
+  m.pump();
+}
+
+TEST(AppTruth, ARestoredSessionGoesOnAsIfTheAppHadNotClosed) {
+  // Saved at step 37 (part way through the third epoch) and restored, the run goes on with
+  // Adam's moments, the minibatch order and the schedule where they were: 37 + 23 steps give the
+  // bits of 60 in one go. (Before, Adam started afresh: the loss jumped after a restart.)
+  const std::string path = (std::filesystem::temp_directory_path() / ("bp_resume_" + std::to_string(::getpid()) + ".json")).string();
+  AppModel straight(false), a(false);
+  use_adam_and_a_schedule(straight);
+  use_adam_and_a_schedule(a);
+  straight.run_steps(60);
+  a.run_steps(37);
+  a.save_session(path);
+  AppModel b(false);
+  b.load_session(path);
+  b.pump();
+  std::filesystem::remove(path);
+  EXPECT_EQ(b.snapshot()->lr, a.snapshot()->lr) << "the schedule where it was (halved once)";
+  b.run_steps(23);
+  ASSERT_EQ(b.snapshot()->step, 60);
+  EXPECT_EQ(b.snapshot()->weights, straight.snapshot()->weights);
+  EXPECT_EQ(b.snapshot()->lr, straight.snapshot()->lr);
+  EXPECT_EQ(b.snapshot()->history.back().train_loss, straight.snapshot()->history.back().train_loss);
+}
+
+TEST(AppTruth, AnExportedModelOpenedAgainGoesOnAsIfNeverExported) {
+  // Export model at step 33, Open model in a fresh app: the file's "resume" block carries the run,
+  // so 33 + 17 steps give the weights of 50 (as `backprop train --init` does).
+  const std::string path = (std::filesystem::temp_directory_path() / ("bp_export_" + std::to_string(::getpid()) + ".json")).string();
+  AppModel straight(false), a(false);
+  use_adam_and_a_schedule(straight);
+  use_adam_and_a_schedule(a);
+  straight.run_steps(50);
+  a.run_steps(33);
+  a.export_model(path);
+  AppModel b(false);
+  b.open_model(path);
+  b.pump();
+  std::filesystem::remove(path);
+  ASSERT_EQ(b.snapshot()->step, 33);
+  b.run_steps(17);
+  EXPECT_EQ(b.snapshot()->weights, straight.snapshot()->weights);
+}
+
+TEST(AppTruth, AHeldOutPointChangesNothingInTheTraining) {
+  // A test point is never trained on: added mid-run, it must not change the run. (Before, the
+  // new Trainer the change made restarted Adam's moments, the minibatch order and the schedule.)
+  AppModel straight(false), m(false);
+  use_adam_and_a_schedule(straight);
+  use_adam_and_a_schedule(m);
+  straight.run_steps(50);
+  m.run_steps(25);
+  m.add_point(0.5f, 0.5f, 1, /*test=*/true);
+  m.run_steps(25);
+  EXPECT_EQ(m.snapshot()->weights, straight.snapshot()->weights);
+  EXPECT_EQ(m.snapshot()->lr, straight.snapshot()->lr);
+}
+
+TEST(AppTruth, TheScheduleFollowsTheStepShownNotTheLastChange) {
+  // At step 45 of a rate halved every 20 steps the rate is a quarter of the base, whatever
+  // changed on the way: a new training point, another batch size, another optimizer.
+  AppModel m(false);
+  use_adam_and_a_schedule(m);
+  m.run_steps(30);
+  m.add_point(1.0f, -1.0f, 0);
+  TrainConfig c = m.config();
+  c.batch_size = 0;
+  m.set_config(c);
+  m.pump();
+  c.optimizer = OptimizerKind::Momentum;
+  m.set_config(c);
+  m.run_steps(15);
+  ASSERT_EQ(m.snapshot()->step, 45);
+  EXPECT_FLOAT_EQ(m.snapshot()->lr, 0.03f * 0.25f);
+}
+
 TEST(AppTruth, EpochsCountThePassesMadeNotTheStepsTimesTodaysBatch) {
   AppModel m(false);  // batch 10 over 150 training points: 15 steps an epoch
   m.run_steps(15);

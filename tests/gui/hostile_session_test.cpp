@@ -96,6 +96,8 @@ TEST(HostileSession, TheLargestSessionTheAppMakesLoadsBack) {
   a.set_data_settings(d);
   TrainConfig c = a.config();
   c.hidden.assign(kAppMaxHiddenLayers, kAppMaxHiddenWidth);
+  c.features = all_features();
+  c.optimizer = OptimizerKind::Adam;  // the most optimizer state: two buffers a parameter
   a.set_config(c);
   std::string csv = "x,y,label\n";
   for (size_t i = 0; i < kAppMaxPoints; ++i)
@@ -109,6 +111,9 @@ TEST(HostileSession, TheLargestSessionTheAppMakesLoadsBack) {
   ASSERT_NO_THROW(b.load_session(dir.file("s.json")));
   EXPECT_EQ(b.points(), a.points());
   EXPECT_EQ(b.config().hidden, c.hidden);
+  b.pump();
+  ASSERT_TRUE(b.snapshot()->run.has_value());
+  EXPECT_EQ(b.snapshot()->run->optimizer, a.snapshot()->run->optimizer) << "Adam's moments came back";
 }
 
 TEST(HostileSession, RefusedFilesChangeNothing) {
