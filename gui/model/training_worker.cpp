@@ -171,7 +171,7 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
     trainer.reset();
     new_data = true;
   } else if (new_train) {
-    // Same weights, step and chart; a new Trainer (optimizer state, batches) for the settings.
+    // Same weights, step and chart; a new Trainer for the settings, going on from the old one.
     config = cfg;
     diverged = false;
     new_data = true;
