@@ -129,9 +129,18 @@ double JsonReader::number_double(const json& v, const std::string& what, double 
 }
 
 float JsonReader::number(const json& v, const std::string& what, double lo, double hi) const {
-  if (v.is_number() && std::isfinite(v.get<double>()) && std::fabs(v.get<double>()) > std::numeric_limits<float>::max())
-    fail(what + " is not a finite float (too large for float32)");
-  return static_cast<float>(number_double(v, what, lo, hi));
+  const double max = std::numeric_limits<double>::max();
+  const double d = number_double(v, what, -max, max);
+  if (std::fabs(d) > std::numeric_limits<float>::max()) fail(what + " is not a finite float (too large for float32)");
+  // The bounds as float32 too: a value the app held as a float at its bound (1e-4f is
+  // 9.99999975e-05, below the double 1e-4) reads back, as everything it writes must.
+  const float f = static_cast<float>(d);
+  if (f < static_cast<float>(lo) || f > static_cast<float>(hi)) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, " is %.6g, outside %.6g to %.6g", d, lo, hi);
+    fail(what + buf);
+  }
+  return f;
 }
 
 }  // namespace bp

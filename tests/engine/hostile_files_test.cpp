@@ -168,6 +168,14 @@ TEST(JsonLimits, NestingAndValueCountAreBoundedWithMessagesInWords) {
   EXPECT_NE(field_error([&] { r.unsigned_integer(json(-1), "\"seed\""); }).find("negative"), std::string::npos);
   EXPECT_NE(field_error([&] { r.string(json(5), "\"format\""); }).find("must be a string, not a number"), std::string::npos);
   EXPECT_EQ(r.unsigned_integer(json(18446744073709551615ull), "\"seed\""), 18446744073709551615ull);
+  // A float's bounds are floats: 1e-4f (9.99999975e-05, below the double 1e-4), as the app holds
+  // a value clamped to 1e-4 and writes it, reads back; a number below it as a float does not.
+  EXPECT_EQ(r.number(json(static_cast<double>(1e-4f)), "\"eps\"", 1e-4, 1.0), 1e-4f);
+  EXPECT_EQ(r.number(json(static_cast<double>(0.3f)), "\"x\"", 0.1, 0.3), 0.3f);
+  EXPECT_NE(field_error([&] { r.number(json(9.99e-5), "\"eps\"", 1e-4, 1.0); }).find("\"eps\" is 9.99e-05, outside 0.0001 to 1"),
+            std::string::npos);
+  EXPECT_NE(field_error([&] { r.number(json(1e39), "\"w\""); }).find("too large for float32"), std::string::npos);
+  EXPECT_NE(field_error([&] { r.number(json("1"), "\"w\""); }).find("must be a number"), std::string::npos);
 }
 
 TEST(ModelLimits, EveryNetworkTheSettingsAcceptSavesWithinTheLoadersLimits) {

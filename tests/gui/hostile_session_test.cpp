@@ -174,6 +174,21 @@ TEST(HostileSession, ANewerVersionIsNamedAsSuch) {
   }
 }
 
+TEST(HostileSession, ViewSettingsAtTheirFloatBoundsLoadBack) {
+  // The tangent's ε slider clamps to 1e-4f, which is 9.99999975e-05, below the double 1e-4 the
+  // reader checked against: the session it autosaved could not be restored (found by
+  // scripts/monkey.sh, seed 40). Every view setting at each of its bounds, as floats, loads back.
+  for (const auto& [eps, span] : {std::pair{1e-4f, 0.05f}, std::pair{1.0f, 20.0f}}) {
+    SessionFile s = parse_session(R"({"format": "backprop-studio-session", "version": 1})", "p.json");
+    s.views.open = {"tangent", "landscape"};
+    s.views.tangent_eps = eps;
+    s.views.landscape_span = span;
+    SessionFile back;
+    ASSERT_NO_THROW(back = parse_session(session_to_json(s), "s.json")) << eps << " " << span;
+    EXPECT_EQ(back.views, s.views);
+  }
+}
+
 TEST(HostileSession, ParseWriteParseIsIdentical) {
   // Every preset, and a saved session, survive a write and a second read unchanged.
   AppModel a(false);

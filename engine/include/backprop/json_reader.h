@@ -33,7 +33,8 @@ struct JsonReader {
   /// An integer in [lo, hi]; checked before conversion (1e300, -1.5 and 2^64 are refused).
   int64_t integer(const nlohmann::json& v, const std::string& what, int64_t lo, int64_t hi) const;
   uint64_t unsigned_integer(const nlohmann::json& v, const std::string& what) const;
-  /// A finite number that is also finite as a float, in [lo, hi].
+  /// A finite number that is also finite as a float, in [lo, hi] as floats (so that a float
+  /// written at a bound, such as 1e-4f, reads back).
   float number(const nlohmann::json& v, const std::string& what, double lo = -3.4028234663852886e38,
                double hi = 3.4028234663852886e38) const;
   double number_double(const nlohmann::json& v, const std::string& what, double lo, double hi) const;
