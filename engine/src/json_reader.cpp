@@ -1,6 +1,7 @@
 #include "backprop/json_reader.h"
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string_view>
 
@@ -9,6 +10,13 @@ namespace bp {
 using json = nlohmann::json;
 
 namespace {
+
+// " is 2, outside 0 to 1": a number out of its bounds, for a field's error.
+std::string outside(double d, double lo, double hi) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, " is %.6g, outside %.6g to %.6g", d, lo, hi);
+  return buf;
+}
 
 // Deep nesting would make the recursive parser (and later dump()) overflow the stack.
 void check_nesting(const std::string& text, const std::string& source, int max_depth) {
@@ -120,11 +128,7 @@ double JsonReader::number_double(const json& v, const std::string& what, double 
   if (!v.is_number()) fail(what + " must be a number, not " + type_words(v));
   const double d = v.get<double>();
   if (!std::isfinite(d)) fail(what + " is not a finite number");
-  if (d < lo || d > hi) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf, " is %.6g, outside %.6g to %.6g", d, lo, hi);
-    fail(what + buf);
-  }
+  if (d < lo || d > hi) fail(what + outside(d, lo, hi));
   return d;
 }
 
@@ -135,11 +139,7 @@ float JsonReader::number(const json& v, const std::string& what, double lo, doub
   // The bounds as float32 too: a value the app held as a float at its bound (1e-4f is
   // 9.99999975e-05, below the double 1e-4) reads back, as everything it writes must.
   const float f = static_cast<float>(d);
-  if (f < static_cast<float>(lo) || f > static_cast<float>(hi)) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf, " is %.6g, outside %.6g to %.6g", d, lo, hi);
-    fail(what + buf);
-  }
+  if (f < static_cast<float>(lo) || f > static_cast<float>(hi)) fail(what + outside(d, lo, hi));
   return f;
 }
 
