@@ -57,11 +57,7 @@ OptimizerState Optimizer::state() const {
 
 void Optimizer::load_state(const OptimizerState& s) {
   const std::vector<std::string> names = state_names();
-  auto list = [](const std::vector<std::string>& n) {
-    std::string out;
-    for (const std::string& x : n) out += (out.empty() ? "" : ", ") + x;
-    return n.empty() ? std::string("no buffers") : out;
-  };
+  auto list = [](const std::vector<std::string>& n) { return n.empty() ? std::string("no buffers") : comma_separated(n); };
   if (s.names != names)
     throw ValueError("optimizer state: it holds " + list(s.names) + ", but this optimizer keeps " + list(names));
   if (s.steps < 0) throw ValueError("optimizer state: steps must be >= 0");

@@ -178,9 +178,7 @@ SessionViews read_views(const json& v, const JsonReader& r) {
     for (const json& name : *o) {
       const std::string n = r.string(name, "\"views\": \"open\"");
       if (std::find(kSessionViewNames.begin(), kSessionViewNames.end(), n) == kSessionViewNames.end()) {
-        std::string known;
-        for (const std::string& k : kSessionViewNames) known += (known.empty() ? "" : ", ") + k;
-        r.fail("\"views\": unknown view " + quote_text(n) + " (known: " + known + ")");
+        r.fail("\"views\": unknown view " + quote_text(n) + " (known: " + comma_separated(kSessionViewNames) + ")");
       }
       out.open.push_back(n);
     }

@@ -89,5 +89,11 @@ TEST(Counted, IsPluralButForOne) {
   EXPECT_EQ(counted(-1, "step"), "-1 steps");
 }
 
+TEST(CommaSeparated, JoinsNamesForASentence) {
+  EXPECT_EQ(comma_separated({}), "");
+  EXPECT_EQ(comma_separated({"exp_avg"}), "exp_avg");
+  EXPECT_EQ(comma_separated({"exp_avg", "exp_avg_sq", "x"}), "exp_avg, exp_avg_sq, x");
+}
+
 }  // namespace
 }  // namespace bp

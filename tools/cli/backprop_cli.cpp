@@ -439,9 +439,7 @@ std::string state_owner(const OptimizerState& s) {
   if (s.names.empty()) return "plain SGD's";
   if (s.names == std::vector<std::string>{"momentum_buffer"}) return "momentum's";
   if (s.names == std::vector<std::string>{"exp_avg", "exp_avg_sq"}) return "Adam's";
-  std::string names;
-  for (const std::string& n : s.names) names += (names.empty() ? "" : ", ") + n;
-  return names;
+  return comma_separated(s.names);
 }
 
 // The model file named by --init, or none.

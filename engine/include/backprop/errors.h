@@ -57,4 +57,7 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
 /// "1 step", "2 steps": a count and its noun, plural but for one.
 std::string counted(int64_t n, const std::string& noun);
 
+/// "a, b, c": names for a sentence, separated by commas.
+std::string comma_separated(const std::vector<std::string>& names);
+
 }  // namespace bp
