@@ -148,7 +148,8 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
   bool changed_state = new_data || new_net || new_lr || new_view || new_train || !edits.empty();
   // Where a new Trainer goes on from: a restored session's run, or the run so far (new points or
   // settings with the same weights), so that its optimizer state (Adam's moments, the momentum),
-  // its place in the minibatch order and the schedule's step carry on.
+  // its place in the minibatch order and the schedule's step carry on (across a time with no
+  // points to train on too: Clear all, then Undo or new points).
   std::optional<RunState> carry;
   const bool run_diverged = diverged;  // its optimizer state may hold the overflow: not carried
   if (new_data) {
@@ -168,6 +169,7 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
     epoch = adopted ? adopted_epoch : 0;
     diverged = false;
     carry = adopted ? std::move(adopted_run) : std::nullopt;
+    parked_run.reset();
     trainer.reset();
     new_data = true;
   } else if (new_train) {
@@ -182,10 +184,14 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
   }
   if (new_data) {
     if (trainer && !run_diverged) carry = trainer->run_state();
+    else if (!trainer && !carry) carry = std::move(parked_run);
+    parked_run.reset();
     try {
       trainer = train.size() ? std::make_unique<Trainer>(config, train, test, model) : nullptr;
       if (trainer) go_on(*trainer, carry, step);
+      else parked_run = std::move(carry);
     } catch (const Error& e) {
+      parked_run = std::move(carry);
       // Points the network cannot train on (a label that is not one of its classes): say why,
       // and pause rather than show Pause while nothing moves.
       trainer.reset();

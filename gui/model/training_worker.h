@@ -38,6 +38,9 @@ struct AppModel::Worker {
   std::vector<int> train_rows;  // train.points[k] is point train_rows[k] of the model's points
   std::shared_ptr<MLP> model;
   std::unique_ptr<Trainer> trainer;
+  // The run's state while there is no Trainer (no points to train on, after Clear all): the next
+  // Trainer goes on from it, as from the one before.
+  std::optional<RunState> parked_run;
   std::vector<HistoryPoint> history;
   std::vector<GradientNormPoint> grad_history;  // beside history, thinned alike
   int64_t step = 0;

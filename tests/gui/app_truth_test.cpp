@@ -208,6 +208,25 @@ TEST(AppTruth, AHeldOutPointChangesNothingInTheTraining) {
   EXPECT_EQ(m.snapshot()->lr, straight.snapshot()->lr);
 }
 
+TEST(AppTruth, ClearAllThenUndoChangesNothingInTheTraining) {
+  // Clear all mid-run leaves no points to train on (no Trainer); Undo brings them back. The run
+  // goes on where it was: Adam's moments, the minibatch order and the schedule were kept aside
+  // while there was nothing to train, not restarted. (Before, they started afresh.)
+  AppModel straight(false), m(false);
+  use_adam_and_a_schedule(straight);
+  use_adam_and_a_schedule(m);
+  straight.run_steps(50);
+  m.run_steps(25);
+  m.clear_points();
+  m.pump();
+  ASSERT_TRUE(m.points().empty());
+  ASSERT_TRUE(m.undo());
+  m.run_steps(25);
+  ASSERT_EQ(m.snapshot()->step, 50);
+  EXPECT_EQ(m.snapshot()->weights, straight.snapshot()->weights);
+  EXPECT_EQ(m.snapshot()->lr, straight.snapshot()->lr);
+}
+
 TEST(AppTruth, TheScheduleFollowsTheStepShownNotTheLastChange) {
   // At step 45 of a rate halved every 20 steps the rate is a quarter of the base, whatever
   // changed on the way: a new training point, another batch size, another optimizer.
