@@ -315,6 +315,7 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
     s->weights.push_back({l->in_features(), l->out_features(), l->weight().to_vector(), l->bias().to_vector()});
   s->gradients = gradients();
   if (trainer && !diverged) s->run = trainer->run_state();
+  else if (!trainer) s->run = parked_run;  // waiting for points: a session saved now keeps it
   if (trainer)
     for (int64_t r : trainer->last_batch())
       if (static_cast<size_t>(r) < train_rows.size()) s->minibatch.push_back(train_rows[static_cast<size_t>(r)]);

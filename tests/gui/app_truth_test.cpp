@@ -227,6 +227,30 @@ TEST(AppTruth, ClearAllThenUndoChangesNothingInTheTraining) {
   EXPECT_EQ(m.snapshot()->lr, straight.snapshot()->lr);
 }
 
+TEST(AppTruth, ARunWaitingForPointsIsSavedWithTheSession) {
+  // Cleared, saved and restored, then given the same points again: the run goes on as if never
+  // cleared, closed or reopened (the session keeps the run while it waits for points).
+  const std::string path = (std::filesystem::temp_directory_path() / ("bp_waiting_" + std::to_string(::getpid()) + ".json")).string();
+  AppModel straight(false), a(false);
+  use_adam_and_a_schedule(straight);
+  use_adam_and_a_schedule(a);
+  straight.run_steps(50);
+  a.run_steps(25);
+  const std::vector<StudioPoint> points = a.points();
+  a.clear_points();
+  a.pump();
+  a.save_session(path);
+  AppModel b(false);
+  b.load_session(path);
+  b.pump();
+  std::filesystem::remove(path);
+  ASSERT_TRUE(b.points().empty());
+  for (const StudioPoint& p : points) b.add_point(p.x, p.y, static_cast<int>(p.label), p.test);
+  b.run_steps(25);
+  ASSERT_EQ(b.snapshot()->step, 50);
+  EXPECT_EQ(b.snapshot()->weights, straight.snapshot()->weights);
+}
+
 TEST(AppTruth, TheScheduleFollowsTheStepShownNotTheLastChange) {
   // At step 45 of a rate halved every 20 steps the rate is a quarter of the base, whatever
   // changed on the way: a new training point, another batch size, another optimizer.
