@@ -85,8 +85,8 @@ struct Snapshot {
   std::vector<DeadLayer> dead_relu;
   std::vector<HistoryPoint> history;
   std::string network;           ///< "MLP(2-8-8-1)"
-  /// Where the run is besides the weights (optimizer state, minibatch order), for saving; none
-  /// without a Trainer (no points) or after a divergence.
+  /// Where the run is besides the weights (optimizer state, minibatch order), for saving; while
+  /// there are no points to train on, the run that waits for them; none after a divergence.
   std::optional<RunState> run;
 };
 
