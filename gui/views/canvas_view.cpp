@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "common/palette.h"
+#include "model/canvas_hint.h"
 #include "model/chart_axes.h"
 #include "render/cached_view.h"
 #include "studio_app.h"
@@ -221,6 +222,17 @@ void StudioApp::canvas_panel() {
     dl->AddText(ImVec2(p.x + 3, p.y - ImGui::GetFontSize() - 1), axis, label);
   }
   if (regression) regression_legend(dl);
+  // Nothing to train on: how to get training points, in the middle (not in a canvas image).
+  const float em = ImGui::GetFontSize();
+  if (screenshot_request_.empty() && size_w > 6 * em)
+    if (const std::string hint = empty_canvas_hint(pts, s_.add_test_points); !hint.empty()) {
+      const float wrap = std::min(size_w - 3 * em, em * 22);
+      const ImVec2 ts = ImGui::CalcTextSize(hint.c_str(), nullptr, false, wrap);
+      const ImVec2 at(canvas_pos_.x + (size_w - ts.x) / 2, canvas_pos_.y + (size_h - ts.y) / 2);
+      dl->AddRectFilled(ImVec2(at.x - em * 0.6f, at.y - em * 0.4f), ImVec2(at.x + ts.x + em * 0.6f, at.y + ts.y + em * 0.4f),
+                        im_color(1, 1, 1, 0.92f), em * 0.3f);
+      dl->AddText(ImGui::GetFont(), em, at, ink, hint.c_str(), nullptr, wrap);
+    }
   if (hovered) {
     std::snprintf(label, sizeof label, "(%s, %s)", fixed(mx, 2).c_str(), fixed(my, 2).c_str());
     // Bottom right, above the step labels: the message banner takes the top.

@@ -736,6 +736,34 @@ TEST_F(Studio, CustomPointsAfterThreeBlobsKeepAThreeClassNetwork) {
   EXPECT_EQ(s["training"]["loss"], "cross_entropy");
 }
 
+TEST_F(Studio, AnEmptyCanvasSaysHowToGetTrainingPoints) {
+  if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
+  // One point in a corner, held out or trained on: the windows differ in the middle of the
+  // canvas, where the sentence on how to get training points is drawn while there are none.
+  auto session = [&](const std::string& name, bool test) {
+    std::ofstream(dir / name) << R"({"format": "backprop-studio-session", "version": 1,
+      "data": {"dataset": "custom", "problem": "binary"}, "points": [[5.5, 5.5, 1, )"
+                              << (test ? 1 : 0) << R"(]],
+      "network": {"hidden": [4], "activations": ["tanh"], "features": ["x1", "x2"]}})";
+    return (dir / name).string();
+  };
+  const std::string only_test = session("test.json", true), one_train = session("train.json", false);
+  const Image hint = screenshot_of(dir, "--session " + only_test + " --frames 3");
+  const Image none = screenshot_of(dir, "--session " + one_train + " --frames 3");
+  ASSERT_EQ(hint.w, 1280);
+  ASSERT_EQ(none.w, 1280);
+  // The canvas spans about x 260-930, y 50-590 at 1280x800: its middle, away from the point.
+  EXPECT_GT(mean_difference(hint, none, 470, 280, 720, 360), 8.0) << "no sentence drawn over the empty canvas";
+  EXPECT_LT(mean_difference(hint, none, 270, 420, 420, 560), 1.0) << "the rest of the canvas differs too";
+  // Nowhere cut off, in the smallest room size, normal and presenter.
+  for (const char* mode : {"", " --presenter"}) {
+    const Outcome r = run(XVFB_RUN " -s '-screen 0 1024x768x24' " + std::string(BACKPROP_STUDIO) + " --session " + only_test +
+                              " --size 1024x768 --frames 3 --check-layout --no-restore --no-autosave" + mode,
+                          dir);
+    EXPECT_EQ(r.status, 0) << mode << ": " << r.err;
+  }
+}
+
 TEST_F(Studio, UndoAfterADatasetSwitchBringsBackTheDatasetWithThePoints) {
   // Wrong result 2: spiral3 → custom → Ctrl+Z brought back the points but not the dataset.
   if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
