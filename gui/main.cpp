@@ -256,6 +256,8 @@ int run(int argc, char** argv) {
       return 2;
     }
   const bool scripted = frames > 0;
+  // --canvas-screenshot is taken on the frame before the last (below): there must be two.
+  if (scripted && !canvas_shot.empty()) frames = std::max(frames, 2);
   // window.txt: the window size at the last exit, and the mode its panel layout was for
   // ("1280 800 presenter"). The size is used when sane and no --size is given.
   const std::string window_file = state_dir() + "/window.txt";
@@ -546,6 +548,11 @@ int run(int argc, char** argv) {
           std::fprintf(stderr, "backprop-studio: %s\n", problem.c_str());
           model.set_message(problem);
         }
+        // --canvas-screenshot: taken as File > Save canvas as PNG takes it, on a frame that draws
+        // no window over the canvas (the frame before the last), so the last frame, and
+        // --screenshot, show everything again.
+        const bool canvas_flag_frame = scripted && !canvas_shot.empty() && frame == frames - 2;
+        if (canvas_flag_frame) app.request_canvas_screenshot(canvas_shot);
         key_taps_new_frame();
         glfwPollEvents();
         ImGui_ImplOpenGL3_NewFrame();
@@ -575,17 +582,15 @@ int run(int argc, char** argv) {
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         try {
-          std::string request = app.take_canvas_screenshot_request();
-          if (last_frame && !canvas_shot.empty()) request = canvas_shot;
-          if (!request.empty()) {
+          if (const std::string request = app.take_canvas_screenshot_request(); !request.empty()) {
             int x, y, w, h;
             app.canvas_rect(x, y, w, h);
             save_framebuffer_png(request, x, y, w, h, fh);
-            model.set_message("Saved the canvas to " + request);
+            if (!canvas_flag_frame) model.set_message("Saved the canvas to " + request);
           }
           if (last_frame && !screenshot.empty()) save_framebuffer_png(screenshot, 0, 0, fw, fh, fh);
         } catch (const std::exception& e) {
-          if (last_frame) {
+          if (last_frame || canvas_flag_frame) {
             std::fprintf(stderr, "backprop-studio: error: %s\n", e.what());
             status = 1;
           } else {

@@ -201,7 +201,9 @@ void StudioApp::canvas_panel() {
     dl->AddCircle(c, r + 6, class_im_color(3), 24, 3.0f);
     dl->AddText(ImVec2(c.x + r + 8, c.y - ImGui::GetFontSize()), ink, "traced");
   }
-  if (hovered && !io.KeyCtrl)
+  // A canvas image (File > Save canvas as PNG) is the canvas alone: no mouse ring, readout or hint.
+  const bool capturing = !screenshot_request_.empty();
+  if (hovered && !io.KeyCtrl && !capturing)
     if (const auto n = m_.nearest_point(mx, my, pick); n && *n < pts.size())
       dl->AddCircle(to_screen(pts[*n].x, pts[*n].y), r + 3, ink, 20, 2.0f);
 
@@ -222,9 +224,9 @@ void StudioApp::canvas_panel() {
     dl->AddText(ImVec2(p.x + 3, p.y - ImGui::GetFontSize() - 1), axis, label);
   }
   if (regression) regression_legend(dl);
-  // Nothing to train on: how to get training points, in the middle (not in a canvas image).
+  // Nothing to train on: how to get training points, in the middle.
   const float em = ImGui::GetFontSize();
-  if (screenshot_request_.empty() && size_w > 6 * em)
+  if (!capturing && size_w > 6 * em)
     if (const std::string hint = empty_canvas_hint(pts, s_.add_test_points); !hint.empty()) {
       const float wrap = std::min(size_w - 3 * em, em * 22);
       const ImVec2 ts = ImGui::CalcTextSize(hint.c_str(), nullptr, false, wrap);
@@ -233,7 +235,7 @@ void StudioApp::canvas_panel() {
                         im_color(1, 1, 1, 0.92f), em * 0.3f);
       dl->AddText(ImGui::GetFont(), em, at, ink, hint.c_str(), nullptr, wrap);
     }
-  if (hovered) {
+  if (hovered && !capturing) {
     std::snprintf(label, sizeof label, "(%s, %s)", fixed(mx, 2).c_str(), fixed(my, 2).c_str());
     // Bottom right, above the step labels: the message banner takes the top.
     dl->AddText(ImVec2(canvas_pos_.x + size_w - ImGui::CalcTextSize(label).x - 8, canvas_pos_.y + size_h - 2.3f * ImGui::GetFontSize()), axis, label);

@@ -80,6 +80,12 @@ class StudioApp {
   void canvas_rect(int& x, int& y, int& w, int& h) const;
   /// Set when the user asked for a canvas screenshot; main saves it after rendering.
   std::string take_canvas_screenshot_request();
+  /// Asks for a canvas image of the next frame, which then draws no window over the canvas
+  /// (--canvas-screenshot).
+  void request_canvas_screenshot(const std::string& path) {
+    screenshot_request_ = path;
+    screenshot_countdown_ = 0;
+  }
   bool quit_requested() const { return quit_; }
   /// The session could not be saved when the user quit (`why`): the app stays open and asks
   /// whether to save it elsewhere or quit without saving (Ctrl+Q, or closing the window, again).
