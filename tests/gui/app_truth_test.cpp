@@ -152,94 +152,90 @@ void use_adam_and_a_schedule(AppModel& m) {
   m.pump();
 }
 
+// Two apps with Adam and a step schedule: `straight` trained `total` steps in one go, `part` the
+// first `first` of them, for a test to stop, change, save or reopen and go on to the same bits.
+struct StraightAndPart {
+  AppModel straight{false}, part{false};
+  StraightAndPart(int total, int first) {
+    use_adam_and_a_schedule(straight);
+    use_adam_and_a_schedule(part);
+    straight.run_steps(total);
+    part.run_steps(first);
+  }
+};
+
+std::string temp_file(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("bp_" + name + "_" + std::to_string(::getpid()) + ".json")).string();
+}
+
 TEST(AppTruth, ARestoredSessionGoesOnAsIfTheAppHadNotClosed) {
   // Saved at step 37 (part way through the third epoch) and restored, the run goes on with
   // Adam's moments, the minibatch order and the schedule where they were: 37 + 23 steps give the
   // bits of 60 in one go. (Before, Adam started afresh: the loss jumped after a restart.)
-  const std::string path = (std::filesystem::temp_directory_path() / ("bp_resume_" + std::to_string(::getpid()) + ".json")).string();
-  AppModel straight(false), a(false);
-  use_adam_and_a_schedule(straight);
-  use_adam_and_a_schedule(a);
-  straight.run_steps(60);
-  a.run_steps(37);
-  a.save_session(path);
+  const std::string path = temp_file("resume");
+  StraightAndPart r(60, 37);
+  r.part.save_session(path);
   AppModel b(false);
   b.load_session(path);
   b.pump();
   std::filesystem::remove(path);
-  EXPECT_EQ(b.snapshot()->lr, a.snapshot()->lr) << "the schedule where it was (halved once)";
+  EXPECT_EQ(b.snapshot()->lr, r.part.snapshot()->lr) << "the schedule where it was (halved once)";
   b.run_steps(23);
   ASSERT_EQ(b.snapshot()->step, 60);
-  EXPECT_EQ(b.snapshot()->weights, straight.snapshot()->weights);
-  EXPECT_EQ(b.snapshot()->lr, straight.snapshot()->lr);
-  EXPECT_EQ(b.snapshot()->history.back().train_loss, straight.snapshot()->history.back().train_loss);
+  EXPECT_EQ(b.snapshot()->weights, r.straight.snapshot()->weights);
+  EXPECT_EQ(b.snapshot()->lr, r.straight.snapshot()->lr);
+  EXPECT_EQ(b.snapshot()->history.back().train_loss, r.straight.snapshot()->history.back().train_loss);
 }
 
 TEST(AppTruth, AnExportedModelOpenedAgainGoesOnAsIfNeverExported) {
   // Export model at step 33, Open model in a fresh app: the file's "resume" block carries the run,
   // so 33 + 17 steps give the weights of 50 (as `backprop train --init` does).
-  const std::string path = (std::filesystem::temp_directory_path() / ("bp_export_" + std::to_string(::getpid()) + ".json")).string();
-  AppModel straight(false), a(false);
-  use_adam_and_a_schedule(straight);
-  use_adam_and_a_schedule(a);
-  straight.run_steps(50);
-  a.run_steps(33);
-  a.export_model(path);
+  const std::string path = temp_file("export");
+  StraightAndPart r(50, 33);
+  r.part.export_model(path);
   AppModel b(false);
   b.open_model(path);
   b.pump();
   std::filesystem::remove(path);
   ASSERT_EQ(b.snapshot()->step, 33);
   b.run_steps(17);
-  EXPECT_EQ(b.snapshot()->weights, straight.snapshot()->weights);
+  EXPECT_EQ(b.snapshot()->weights, r.straight.snapshot()->weights);
 }
 
 TEST(AppTruth, AHeldOutPointChangesNothingInTheTraining) {
   // A test point is never trained on: added mid-run, it must not change the run. (Before, the
   // new Trainer the change made restarted Adam's moments, the minibatch order and the schedule.)
-  AppModel straight(false), m(false);
-  use_adam_and_a_schedule(straight);
-  use_adam_and_a_schedule(m);
-  straight.run_steps(50);
-  m.run_steps(25);
-  m.add_point(0.5f, 0.5f, 1, /*test=*/true);
-  m.run_steps(25);
-  EXPECT_EQ(m.snapshot()->weights, straight.snapshot()->weights);
-  EXPECT_EQ(m.snapshot()->lr, straight.snapshot()->lr);
+  StraightAndPart r(50, 25);
+  r.part.add_point(0.5f, 0.5f, 1, /*test=*/true);
+  r.part.run_steps(25);
+  EXPECT_EQ(r.part.snapshot()->weights, r.straight.snapshot()->weights);
+  EXPECT_EQ(r.part.snapshot()->lr, r.straight.snapshot()->lr);
 }
 
 TEST(AppTruth, ClearAllThenUndoChangesNothingInTheTraining) {
   // Clear all mid-run leaves no points to train on (no Trainer); Undo brings them back. The run
   // goes on where it was: Adam's moments, the minibatch order and the schedule were kept aside
   // while there was nothing to train, not restarted. (Before, they started afresh.)
-  AppModel straight(false), m(false);
-  use_adam_and_a_schedule(straight);
-  use_adam_and_a_schedule(m);
-  straight.run_steps(50);
-  m.run_steps(25);
-  m.clear_points();
-  m.pump();
-  ASSERT_TRUE(m.points().empty());
-  ASSERT_TRUE(m.undo());
-  m.run_steps(25);
-  ASSERT_EQ(m.snapshot()->step, 50);
-  EXPECT_EQ(m.snapshot()->weights, straight.snapshot()->weights);
-  EXPECT_EQ(m.snapshot()->lr, straight.snapshot()->lr);
+  StraightAndPart r(50, 25);
+  r.part.clear_points();
+  r.part.pump();
+  ASSERT_TRUE(r.part.points().empty());
+  ASSERT_TRUE(r.part.undo());
+  r.part.run_steps(25);
+  ASSERT_EQ(r.part.snapshot()->step, 50);
+  EXPECT_EQ(r.part.snapshot()->weights, r.straight.snapshot()->weights);
+  EXPECT_EQ(r.part.snapshot()->lr, r.straight.snapshot()->lr);
 }
 
 TEST(AppTruth, ARunWaitingForPointsIsSavedWithTheSession) {
   // Cleared, saved and restored, then given the same points again: the run goes on as if never
   // cleared, closed or reopened (the session keeps the run while it waits for points).
-  const std::string path = (std::filesystem::temp_directory_path() / ("bp_waiting_" + std::to_string(::getpid()) + ".json")).string();
-  AppModel straight(false), a(false);
-  use_adam_and_a_schedule(straight);
-  use_adam_and_a_schedule(a);
-  straight.run_steps(50);
-  a.run_steps(25);
-  const std::vector<StudioPoint> points = a.points();
-  a.clear_points();
-  a.pump();
-  a.save_session(path);
+  const std::string path = temp_file("waiting");
+  StraightAndPart r(50, 25);
+  const std::vector<StudioPoint> points = r.part.points();
+  r.part.clear_points();
+  r.part.pump();
+  r.part.save_session(path);
   AppModel b(false);
   b.load_session(path);
   b.pump();
@@ -248,7 +244,7 @@ TEST(AppTruth, ARunWaitingForPointsIsSavedWithTheSession) {
   for (const StudioPoint& p : points) b.add_point(p.x, p.y, static_cast<int>(p.label), p.test);
   b.run_steps(25);
   ASSERT_EQ(b.snapshot()->step, 50);
-  EXPECT_EQ(b.snapshot()->weights, straight.snapshot()->weights);
+  EXPECT_EQ(b.snapshot()->weights, r.straight.snapshot()->weights);
 }
 
 TEST(AppTruth, TheScheduleFollowsTheStepShownNotTheLastChange) {
