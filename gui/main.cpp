@@ -514,6 +514,10 @@ int run(int argc, char** argv) {
       std::vector<double> frame_ms;
       auto last = Clock::now();
       bool checked_open_panels = false;
+      // --canvas-screenshot: taken as File > Save canvas as PNG takes it, on a frame that draws
+      // no window over the canvas (the frame before the last), so the last frame, and
+      // --screenshot, show everything again. Counted once: --check-layout adds frames after it.
+      const int canvas_frame = scripted && !canvas_shot.empty() ? frames - 2 : -1;
       // --check-layout in a run without --frames (driven by a person or a script): the last
       // frame drawn, checked when the app quits.
       auto check_last_frame = [&] {
@@ -548,10 +552,7 @@ int run(int argc, char** argv) {
           std::fprintf(stderr, "backprop-studio: %s\n", problem.c_str());
           model.set_message(problem);
         }
-        // --canvas-screenshot: taken as File > Save canvas as PNG takes it, on a frame that draws
-        // no window over the canvas (the frame before the last), so the last frame, and
-        // --screenshot, show everything again.
-        const bool canvas_flag_frame = scripted && !canvas_shot.empty() && frame == frames - 2;
+        const bool canvas_flag_frame = frame == canvas_frame;
         if (canvas_flag_frame) app.request_canvas_screenshot(canvas_shot);
         key_taps_new_frame();
         glfwPollEvents();
