@@ -201,8 +201,7 @@ void StudioApp::canvas_panel() {
     dl->AddCircle(c, r + 6, class_im_color(3), 24, 3.0f);
     dl->AddText(ImVec2(c.x + r + 8, c.y - ImGui::GetFontSize()), ink, "traced");
   }
-  // A canvas image (File > Save canvas as PNG) is the canvas alone: no mouse ring, readout or hint.
-  const bool capturing = !screenshot_request_.empty();
+  const bool capturing = capturing_canvas();  // a canvas image: the canvas alone
   if (hovered && !io.KeyCtrl && !capturing)
     if (const auto n = m_.nearest_point(mx, my, pick); n && *n < pts.size())
       dl->AddCircle(to_screen(pts[*n].x, pts[*n].y), r + 3, ink, 20, 2.0f);

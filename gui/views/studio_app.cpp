@@ -120,7 +120,7 @@ void StudioApp::frame() {
   open_panels_ = false;
   // While a canvas image is pending, nothing floats over the canvas: the inspector, the dialog
   // and the help are left out of those frames.
-  const bool capturing = !screenshot_request_.empty();
+  const bool capturing = capturing_canvas();
   if (capturing && screenshot_countdown_ > 0) --screenshot_countdown_;
   if (!capturing) message_banner();
   if (show_big_diagram_ && !capturing) diagram_window();

@@ -256,6 +256,9 @@ class StudioApp {
   bool panning_ = false;
   std::string screenshot_request_;
   int screenshot_countdown_ = 0;  // frames until the requested canvas image is taken
+  // While a canvas image is pending, frames draw the canvas alone (no window, mouse ring,
+  // readout or hint over it).
+  bool capturing_canvas() const { return !screenshot_request_.empty(); }
   // File dialog.
   PathAction path_action_ = PathAction::None;
   FileBrowser browser_;
