@@ -551,6 +551,7 @@ Dataset read_points_csv(const std::string& path, Problem problem) {
 
 Dataset parse_points_csv(std::string text, const std::string& path, Problem problem) {
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte-order mark (Excel's "CSV UTF-8")
+  refuse_utf16(text, path, " (\"CSV UTF-8\" in Excel's Save as)");
   std::istringstream in(text);
   std::string line;
   int64_t line_no = 0;
@@ -568,7 +569,15 @@ Dataset parse_points_csv(std::string text, const std::string& path, Problem prob
       std::string h;
       for (char c : t)
         if (!std::isspace(static_cast<unsigned char>(c))) h += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (h != "x,y,label") fail("expected the header 'x,y,label', found " + quote_text(t));
+      if (h != "x,y,label") {
+        // A spreadsheet in a locale whose decimal mark is the comma separates fields with ';'.
+        std::string why = "expected the header 'x,y,label', found " + quote_text(t);
+        for (const char* sep : {";", "\t", "|"})
+          if (t.find(',') == std::string::npos && t.find(sep) != std::string::npos)
+            why += std::string(" (fields are separated by ") + (*sep == '\t' ? "tabs" : std::string("'") + sep + "'") +
+                   "; this format separates them by commas, with '.' as the decimal mark)";
+        fail(why);
+      }
       header = true;
       continue;
     }

@@ -70,4 +70,8 @@ std::string comma_separated(const std::vector<std::string>& names) {
   return out;
 }
 
+void refuse_utf16(const std::string& text, const std::string& source, const std::string& how) {
+  if (text.rfind("\xFF\xFE", 0) == 0 || text.rfind("\xFE\xFF", 0) == 0) throw IoError(source + ": is UTF-16 text; save it as UTF-8" + how);
+}
+
 }  // namespace bp

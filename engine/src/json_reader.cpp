@@ -40,12 +40,21 @@ void check_nesting(const std::string& text, const std::string& source, int max_d
 struct TooManyValues {};
 
 // "[json.exception.parse_error.101] parse error at line 1, column 3: syntax error ..." becomes
-// "line 1, column 3: syntax error ...".
+// "line 1, column 3: syntax error ...". The parser quotes what it last read (the whole token: all
+// of an unterminated 10 MB string) with control characters escaped but other bytes raw; that
+// part is quoted again, cut short, invalid UTF-8 as \xNN. It ends the message, or comes before
+// "; expected <token>", whose names have quotes of their own ("'['").
 std::string parse_error_words(const json::parse_error& e) {
   std::string_view w = e.what();
   if (auto p = w.find("] "); p != std::string_view::npos) w.remove_prefix(p + 2);
   if (w.rfind("parse error at ", 0) == 0) w.remove_prefix(15);
-  return std::string(w);
+  constexpr std::string_view kLastRead = "last read: '";
+  const size_t at = w.find(kLastRead);
+  size_t end = w.rfind("'; expected ");
+  if (end == std::string_view::npos && !w.empty() && w.back() == '\'') end = w.size() - 1;
+  if (at == std::string_view::npos || end == std::string_view::npos || end < at + kLastRead.size()) return std::string(w);
+  const std::string token(w.substr(at + kLastRead.size(), end - at - kLastRead.size()));
+  return std::string(w.substr(0, at)) + "last read: " + quote_text(token) + std::string(w.substr(end + 1));
 }
 
 std::string type_words(const json& v) {
@@ -60,6 +69,7 @@ std::string type_words(const json& v) {
 }  // namespace
 
 json parse_json(const std::string& text, const std::string& source, const JsonLimits& limits) {
+  refuse_utf16(text, source);
   check_nesting(text, source, limits.max_depth);
   size_t values = 0;
   json::parser_callback_t count = [&](int, json::parse_event_t event, json&) {

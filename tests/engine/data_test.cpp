@@ -214,6 +214,25 @@ TEST_F(CsvTest, MalformedRowsNameTheLine) {
   EXPECT_EQ(read_points_csv(write("m.csv", "x, y, label\n1,2,0\n1,2,3\n"), Problem::MultiClass).num_classes, 4);
 }
 
+TEST_F(CsvTest, ASpreadsheetsOtherSavesAreNamed) {
+  // UTF-16 (Excel's "Unicode Text"), either byte order: said so, with what to save instead.
+  const std::string le("\xFF\xFEx\0,\0y\0,\0l\0a\0b\0e\0l\0\n\0", 20);
+  const std::string be("\xFE\xFF\0x\0,\0y", 8);
+  for (const std::string& text : {le, be}) {
+    const std::string e = error_of(write("u16.csv", text));
+    EXPECT_NE(e.find("u16.csv: is UTF-16 text; save it as UTF-8 (\"CSV UTF-8\" in Excel's Save as)"), std::string::npos) << e;
+  }
+  // Separators other than the comma are named; the found header is still shown.
+  EXPECT_NE(error_of(write("s.csv", "x;y;label\n0,5;1;0\n")).find("found 'x;y;label' (fields are separated by ';'; this format"),
+            std::string::npos);
+  EXPECT_NE(error_of(write("t.csv", "x\ty\tlabel\n")).find("(fields are separated by tabs;"), std::string::npos);
+  EXPECT_NE(error_of(write("p.csv", "x|y|label\n")).find("(fields are separated by '|';"), std::string::npos);
+  // A header that is simply wrong gets no guess about separators.
+  const std::string other = error_of(write("o.csv", "a,b,c\n1,2,0\n"));
+  EXPECT_NE(other.find("expected the header 'x,y,label', found 'a,b,c'"), std::string::npos);
+  EXPECT_EQ(other.find("separated"), std::string::npos) << other;
+}
+
 TEST_F(CsvTest, AtomicWriteReplacesWholeFileOrNothing) {
   const std::string path = (dir / "out.txt").string();
   write_file_atomic(path, "first");

@@ -146,6 +146,20 @@ TEST(JsonLimits, NestingAndValueCountAreBoundedWithMessagesInWords) {
   const std::string bad = error("{\"a\": ");
   EXPECT_EQ(bad.rfind("f.json: not valid JSON (", 0), 0u) << bad;
   EXPECT_EQ(bad.find("json.exception"), std::string::npos) << bad;
+  // What the parser last read is quoted with invalid UTF-8 as \xNN, never raw; valid UTF-8 stays.
+  const std::string raw = error("{\"a\": \xFF\xC3}");
+  EXPECT_EQ(raw.find('\xFF'), std::string::npos) << raw;
+  EXPECT_NE(raw.find("last read: '\"a\": \\xFF')"), std::string::npos) << raw;
+  const std::string accent = error("{\"é\n\": 1}");
+  EXPECT_NE(accent.find("last read: '\"é<U+000A>'; expected string literal)"), std::string::npos) << accent;
+  // An unterminated 10 MB string is not echoed whole.
+  const std::string open_string = error("{\"" + std::string(10'000'000, 'a'));
+  EXPECT_LT(open_string.size(), 300u);
+  EXPECT_NE(open_string.find("last read: '\"aaaa"), std::string::npos) << open_string;
+  EXPECT_NE(open_string.find("...'"), std::string::npos) << open_string;
+  // A file saved as UTF-16 is named as such, in either byte order, rather than "invalid literal".
+  EXPECT_EQ(error(std::string("\xFF\xFE{\0}\0", 6)), "f.json: is UTF-16 text; save it as UTF-8");
+  EXPECT_NE(error(std::string("\xFE\xFF\0{\0}", 6)).find("f.json: is UTF-16 text"), std::string::npos);
 
   const JsonReader r{"f.json"};
   auto field_error = [&](const std::function<void()>& f) {

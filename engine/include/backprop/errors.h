@@ -60,4 +60,9 @@ std::string counted(int64_t n, const std::string& noun);
 /// "a, b, c": names for a sentence, separated by commas.
 std::string comma_separated(const std::vector<std::string>& names);
 
+/// Throws IoError "<source>: is UTF-16 text; save it as UTF-8<how>" when `text` begins with a
+/// UTF-16 byte-order mark (Excel's "Unicode Text", Notepad's "Unicode"): files are read as UTF-8,
+/// and such a file would otherwise be refused for its first, unreadable, character.
+void refuse_utf16(const std::string& text, const std::string& source, const std::string& how = "");
+
 }  // namespace bp
