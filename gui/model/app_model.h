@@ -56,6 +56,8 @@ struct Snapshot {
   Metrics train{NAN, NAN}, test{NAN, NAN};
   double steps_per_second = 0;
   bool playing = false;
+  /// Playing with no training point to train on: the run goes on when points come back.
+  bool waiting_for_points = false;
   bool diverged = false;
   std::string divergence;        ///< while diverged: at which step, NaN or infinite, the likely cause
   float lr = 0;

@@ -292,6 +292,7 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
   s->requested_done = requested_done;
   s->epoch = epoch;
   s->playing = m.playing_;
+  s->waiting_for_points = m.playing_ && !trainer;  // a Trainer is missing only without training points
   s->diverged = diverged;
   s->divergence = diverged ? divergence : std::string();
   s->lr = trainer ? trainer->current_lr() : config.lr;

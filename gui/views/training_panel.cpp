@@ -85,7 +85,10 @@ void StudioApp::training_panel() {
   std::snprintf(counter, sizeof counter, "step %lld", static_cast<long long>(snap->step));
   same_line_if_fits(ImGui::CalcTextSize(counter).x);
   ImGui::TextUnformatted(counter);
-  std::snprintf(counter, sizeof counter, "%.0f steps/s", snap->steps_per_second);
+  // Playing with nothing to train on: says so rather than "0 steps/s" (the canvas says how to
+  // get points back).
+  if (snap->waiting_for_points) std::snprintf(counter, sizeof counter, "waiting for points");
+  else std::snprintf(counter, sizeof counter, "%.0f steps/s", snap->steps_per_second);
   same_line_if_fits(ImGui::CalcTextSize(counter).x);
   ImGui::TextUnformatted(counter);
   // Where training runs, and why there (auto's choice).

@@ -227,6 +227,30 @@ TEST(AppTruth, ClearAllThenUndoChangesNothingInTheTraining) {
   EXPECT_EQ(r.part.snapshot()->lr, r.straight.snapshot()->lr);
 }
 
+TEST(AppTruth, PlayingWithNoTrainingPointSaysItWaitsForPoints) {
+  // The Training panel shows "waiting for points" rather than "0 steps/s" beside Pause.
+  AppModel m(false);
+  m.pump();
+  EXPECT_FALSE(m.snapshot()->waiting_for_points);
+  m.toggle_play();
+  m.pump();
+  ASSERT_TRUE(m.playing());
+  EXPECT_FALSE(m.snapshot()->waiting_for_points);
+  m.clear_points();
+  m.pump();
+  EXPECT_TRUE(m.snapshot()->waiting_for_points);
+  m.add_point(0.5f, 0.5f, 0, /*test=*/true);  // a held-out point is not trained on
+  m.pump();
+  EXPECT_TRUE(m.snapshot()->waiting_for_points);
+  m.toggle_play();  // paused: nothing is waited for
+  m.pump();
+  EXPECT_FALSE(m.snapshot()->waiting_for_points);
+  m.toggle_play();
+  m.add_point(-0.5f, 0.5f, 1, /*test=*/false);
+  m.pump();
+  EXPECT_FALSE(m.snapshot()->waiting_for_points);
+}
+
 TEST(AppTruth, ARunWaitingForPointsIsSavedWithTheSession) {
   // Cleared, saved and restored, then given the same points again: the run goes on as if never
   // cleared, closed or reopened (the session keeps the run while it waits for points).
