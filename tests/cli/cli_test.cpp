@@ -356,6 +356,37 @@ TEST_F(Cli, TwoFlagsThatNameOneFileAreRefusedWhereAWriteWouldReplaceTheOther) {
   EXPECT_EQ(run("train -q --steps 2 --init " + path("m.json") + " --save " + path("link.json")).status, 0);
 }
 
+TEST_F(Cli, ADashIsStandardOutputOnlyWhereTheOutputIsAllTheCommandPrints) {
+  // --log - --save - wrote both to a file named '-' (the log lost); --data - read that file.
+  struct Case {
+    std::string args, message;
+  };
+  const std::vector<Case> cases = {
+      {"train --log - --save -", "'-' is not standard output here, where the report goes; name a file (./- for a file named '-')"},
+      {"train --log -", "--log: '-' is not standard output here"},
+      {"train --save -", "--save: '-' is not standard output here"},
+      {"train --plot -", "--plot: '-' is not standard output here"},
+      {"train --data -", "--data: '-' is not read as standard input; name a file (./- for a file named '-')"},
+      {"train --init -", "--init: '-' is not read as standard input"},
+      {"eval -m -", "--model: '-' is not read as standard input"},
+  };
+  for (const Case& c : cases) {
+    const Outcome r = run(c.args);
+    EXPECT_EQ(r.status, 2) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << " gave: " << r.err;
+  }
+  EXPECT_FALSE(fs::exists("-")) << "nothing written to a file named '-' where the commands ran";
+  // A file named '-' is still a file, by another name for it.
+  EXPECT_EQ(run("train -q --steps 2 --save " + path("-")).status, 0);
+  EXPECT_EQ(run("eval -m " + path("-")).status, 0);
+  // datasets --export -o -: the CSV alone on standard output, as the file would hold it.
+  ASSERT_EQ(run("datasets --export moons -n 20 -o " + path("moons.csv")).status, 0);
+  const Outcome r = run("datasets --export moons -n 20 -o -");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, slurp(path("moons.csv")));
+  EXPECT_EQ(r.err, "");
+}
+
 TEST_F(Cli, DeviceReachesTrainEvalAndBench) {
   // auto says which device it chose and why; the run says where it trained.
   Outcome t = run("train -d xor -n 80 --steps 30 --device auto --save " + path("m.json"));

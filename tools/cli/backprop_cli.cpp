@@ -109,7 +109,9 @@ std::string file_identity(const std::string& path) {
 // Every file-name flag that was given must name something, and two must not name one file where
 // a write would replace the other's: two outputs (--log and --save: the log was lost), or an
 // output over an input (--log over --data). A model resumed and saved over the file it started
-// from (--init and --save) is fine.
+// from (--init and --save) is fine. "-" is standard output for --out (graph, datasets --export),
+// whose output is all a command prints; elsewhere it is refused rather than made a file named
+// "-" (--log - --save - wrote both there, the log lost).
 void check_file_flags(const CLI::App& app) {
   struct Named {
     std::string flag, path, identity;
@@ -120,9 +122,13 @@ void check_file_flags(const CLI::App& app) {
     if (o->get_type_name() != "FILE" || o->count() == 0) continue;
     const std::string path = o->as<std::string>();
     if (path.empty()) throw UsageError(o->get_name() + ": the file name is empty");
-    if (path == "-") continue;  // standard output
     const std::string flag = o->get_name();
     const bool written = flag == "--save" || flag == "--log" || flag == "--plot" || flag == "--out";
+    if (path == "-") {
+      if (flag == "--out") continue;  // standard output
+      throw UsageError(flag + ": '-' is not " + (written ? "standard output here, where the report goes; name a file (./- for a file named '-')"
+                                                         : "read as standard input; name a file (./- for a file named '-')"));
+    }
     files.push_back({flag, path, file_identity(path), written});
   }
   for (size_t i = 0; i < files.size(); ++i)
@@ -735,7 +741,7 @@ struct DatasetsCommand {
   std::string seed = "1";
   void add(CLI::App& app) {
     app.add_option("--export", export_name, "dataset to write as CSV");
-    app.add_option("-o,--out", out, "CSV file for --export")->type_name("FILE");
+    app.add_option("-o,--out", out, "CSV file for --export (\"-\": standard output)")->type_name("FILE");
     app.add_option("-n,--points", points, "number of points")->capture_default_str();
     app.add_option("--noise", noise, "noise 0..1 (default: the dataset's own)");
     app.add_option("--seed", seed, "seed")->capture_default_str();
@@ -755,6 +761,10 @@ struct DatasetsCommand {
     }
     if (out.empty()) throw UsageError("--export needs --out FILE");
     const Dataset d = generate(export_name, "--export", points, noise, parse_seed("--seed", seed));
+    if (out == "-") {
+      std::fputs(points_csv_text(d).c_str(), stdout);  // the CSV alone: `| head`, `> file`
+      return 0;
+    }
     write_points_csv(out, d);
     std::printf("wrote %lld points of %s to %s\n", static_cast<long long>(d.size()), d.name.c_str(), out.c_str());
     return 0;
