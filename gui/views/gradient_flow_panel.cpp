@@ -25,7 +25,7 @@ void StudioApp::gradient_flow_panel() {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const float em = ImGui::GetFontSize();
   const ImVec2 size(std::min(display.x * 0.6f, em * 34), std::min(display.y * 0.62f, em * 26));
-  place_view_window("Gradient flow", ImVec2(canvas_pos_.x + em * 0.5f, canvas_pos_.y + canvas_size_.y - size.y - em * 0.5f), size);
+  place_view_window("Gradient flow", ImVec2(canvas_pos_.x + em * 0.5f, canvas_pos_.y + canvas_size_.y - size.y - em * 0.5f), size, true);
   if (!begin_view("Gradient flow", &show_gradient_flow_)) return;
   const auto snap = m_.snapshot();
   ImGui::Checkbox("links show |∂L/∂w|", &s_.link_gradients);

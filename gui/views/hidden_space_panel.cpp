@@ -18,7 +18,7 @@ void StudioApp::hidden_space_panel() {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const float em = ImGui::GetFontSize();
   const float side = std::min({display.x * 0.55f, display.y * 0.85f, em * 30});
-  place_view_window("Hidden space", ImVec2(canvas_pos_.x + canvas_size_.x - side, canvas_pos_.y + em * 0.5f), ImVec2(side, side));
+  place_view_window("Hidden space", ImVec2(canvas_pos_.x + canvas_size_.x - side, canvas_pos_.y + em * 0.5f), ImVec2(side, side), true);
   if (!begin_view("Hidden space", &show_hidden_)) return;
   const auto snap = m_.snapshot();
   const int hidden = static_cast<int>(snap->weights.size()) - 1;

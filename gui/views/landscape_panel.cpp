@@ -50,7 +50,7 @@ void StudioApp::landscape_panel() {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const float em = ImGui::GetFontSize();
   const float side = std::min({display.x * 0.55f, display.y * 0.9f, em * 32});
-  place_view_window("Loss landscape", ImVec2(canvas_pos_.x + em * 0.5f, canvas_pos_.y + em * 0.5f), ImVec2(side, side * 1.1f));
+  place_view_window("Loss landscape", ImVec2(canvas_pos_.x + em * 0.5f, canvas_pos_.y + em * 0.5f), ImVec2(side, side * 1.1f), true);
   if (!begin_view("Loss landscape", &show_landscape_)) return;
   const auto snap = m_.snapshot();
   if (snap->weights.empty()) {

@@ -222,7 +222,7 @@ const std::vector<std::string>& StudioApp::floating_windows() {
   return names;
 }
 
-void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size) {
+void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, bool over_canvas) {
   // Where the user left it (this run, or the last one when the panels were kept too); at its
   // default spot when it first appears after the panels were placed afresh.
   int& placed = view_layout_[name];
@@ -230,6 +230,11 @@ void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size) {
   placed = layout_generation_;
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const float top = ImGui::GetFrameHeight();
+  if (auto c = windows_.find("Canvas"); over_canvas && c != windows_.end()) {
+    const float x0 = c->second.rect.x, x1 = c->second.rect.z;
+    size.x = std::min(size.x, std::max(x1 - x0, ImGui::GetFontSize() * 18));
+    if (size.x <= x1 - x0) pos.x = std::clamp(pos.x, x0, x1 - size.x);
+  }
   size.x = std::min(size.x, display.x), size.y = std::min(size.y, display.y - top);
   pos.x = std::clamp(pos.x, 0.0f, display.x - size.x);
   pos.y = std::clamp(pos.y, top, display.y - size.y);

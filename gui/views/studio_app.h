@@ -177,8 +177,11 @@ class StudioApp {
   /// after the panels were placed afresh (a start with another window size or mode, a resize,
   /// Reset panel layout); otherwise it stays where it was left, as the panels do. Placed afresh,
   /// it comes to the front, and where `pos` would hide another floating window's title bar it
-  /// goes beside it instead (clear_spot, model/view_spot.h).
-  void place_view_window(const char* name, ImVec2 pos, ImVec2 size);
+  /// goes beside it instead (clear_spot, model/view_spot.h). A view `over_canvas` (its spot is
+  /// on the canvas) is made no wider than the canvas's window and kept within its width, so that
+  /// on a small display it does not hide the panels' left edge (the Training panel's "train" and
+  /// "test"); not narrower than 18 em, where the canvas is narrower still.
+  void place_view_window(const char* name, ImVec2 pos, ImVec2 size, bool over_canvas = false);
   /// The manual classifier (manual_panel.cpp): w1, w2, b by hand, the loss live, and the hand-over
   /// to gradient descent; its separator and handles are drawn and dragged on the canvas. Key M.
   void manual_panel();

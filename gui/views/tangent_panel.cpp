@@ -33,7 +33,8 @@ void StudioApp::tangent_panel() {
   const float line = ImGui::CalcTextSize("step w − lr·∂L/∂w (lr 0.0001): w → -0.000e-00, L → 0.000e-00").x;
   const ImVec2 win(std::min(display.x * 0.9f, std::max(em * 20, line + 2 * ImGui::GetStyle().WindowPadding.x + em)),
                    std::min(display.y * 0.85f, em * 30));
-  place_view_window("Derivative as a tangent", ImVec2((display.x - win.x) / 2, (display.y - win.y) / 2), win);  // centred
+  // Centred over the canvas (the panels beside it stay readable), as wide as its lines need.
+  place_view_window("Derivative as a tangent", ImVec2(canvas_pos_.x + (canvas_size_.x - win.x) / 2, (display.y - win.y) / 2), win);
   if (!begin_view("Derivative as a tangent", &show_tangent_)) return;
   const auto snap = m_.snapshot();
   const auto& w = snap->weights;
