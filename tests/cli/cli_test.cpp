@@ -64,6 +64,23 @@ class Cli : public ::testing::Test {
 
   void write(const std::string& name, const std::string& text) const { std::ofstream(path(name)) << text; }
 
+  /// A command line and what its error must say.
+  struct Refusal {
+    std::string args, message;
+  };
+  /// Runs each command line, which must be refused as a usage error (exit 2) with its message;
+  /// returns the outcomes, in order, for further checks.
+  std::vector<Outcome> expect_usage_errors(const std::vector<Refusal>& cases) const {
+    std::vector<Outcome> outcomes;
+    for (const Refusal& c : cases) {
+      outcomes.push_back(run(c.args));
+      const Outcome& r = outcomes.back();
+      EXPECT_EQ(r.status, 2) << c.args << "\n" << r.err;
+      EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << " gave: " << r.err;
+    }
+    return outcomes;
+  }
+
   /// A train run with --save m.json --log log.csv that `err` says stopped early: the log ends at
   /// that step, and the model loads and evaluates.
   void expect_written_as_stopped(const std::string& err) const {
@@ -280,10 +297,7 @@ TEST_F(Cli, ResumingKeepsTheModelsTrainingSettingsButForTheFlagsGiven) {
 }
 
 TEST_F(Cli, UsageErrorsExitWith2AndNameTheFlag) {
-  struct Case {
-    std::string args, message;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<Refusal> cases = {
       {"", "backprop: error: a command is required: train, eval, datasets, bench or graph"},
       {"trian -q", "backprop: error: 'trian' is not a command (did you mean 'train'?); the commands are train, eval, datasets, bench or graph"},
       {"fly", "'fly' is not a command; the commands are"},
@@ -313,10 +327,7 @@ TEST_F(Cli, UsageErrorsExitWith2AndNameTheFlag) {
       {"bench W9", "unknown workload"},
       {"datasets --export xor", "--out"},
   };
-  for (const Case& c : cases) {
-    const Outcome r = run(c.args);
-    EXPECT_EQ(r.status, 2) << c.args << "\n" << r.err;
-    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << " gave: " << r.err;
+  for (const Outcome& r : expect_usage_errors(cases)) {
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n') <= 2, true) << "one clear sentence: " << r.err;
     EXPECT_EQ(r.err.find("device auto"), std::string::npos) << "said before the error: " << r.err;
   }
@@ -334,22 +345,14 @@ TEST_F(Cli, TwoFlagsThatNameOneFileAreRefusedWhereAWriteWouldReplaceTheOther) {
   ASSERT_EQ(run("train -q --steps 2 --save " + path("m.json")).status, 0);
   const std::string pts = slurp(path("pts.csv")), model = slurp(path("m.json"));
   fs::create_symlink(path("m.json"), path("link.json"));
-  struct Case {
-    std::string args, message;
-  };
-  const std::vector<Case> cases = {
+  expect_usage_errors({
       {"train --log " + path("same") + " --save " + path("same"), "--save and --log name the same file"},
       {"train --plot " + path("same") + " --log " + path("same"), "each output needs a file of its own"},
       {"train --data " + path("pts.csv") + " --log " + path("../" + dir.filename().string() + "/pts.csv"), "the output would replace the input"},
       {"train --init " + path("m.json") + " --log " + path("link.json"), "--init and --log name the same file"},
       {"graph --init " + path("m.json") + " -o " + path("m.json"), "--init and --out"},
       {"graph --data " + path("pts.csv") + " -o " + path("pts.csv"), "--data and --out"},
-  };
-  for (const Case& c : cases) {
-    const Outcome r = run(c.args);
-    EXPECT_EQ(r.status, 2) << c.args << "\n" << r.err;
-    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << " gave: " << r.err;
-  }
+ });
   EXPECT_EQ(slurp(path("pts.csv")), pts);
   EXPECT_EQ(slurp(path("m.json")), model);
   // Resuming and saving in place is fine.
@@ -358,10 +361,7 @@ TEST_F(Cli, TwoFlagsThatNameOneFileAreRefusedWhereAWriteWouldReplaceTheOther) {
 
 TEST_F(Cli, ADashIsStandardOutputOnlyWhereTheOutputIsAllTheCommandPrints) {
   // --log - --save - wrote both to a file named '-' (the log lost); --data - read that file.
-  struct Case {
-    std::string args, message;
-  };
-  const std::vector<Case> cases = {
+  expect_usage_errors({
       {"train --log - --save -", "'-' is not standard output here, where the report goes; name a file (./- for a file named '-')"},
       {"train --log -", "--log: '-' is not standard output here"},
       {"train --save -", "--save: '-' is not standard output here"},
@@ -369,12 +369,7 @@ TEST_F(Cli, ADashIsStandardOutputOnlyWhereTheOutputIsAllTheCommandPrints) {
       {"train --data -", "--data: '-' is not read as standard input; name a file (./- for a file named '-')"},
       {"train --init -", "--init: '-' is not read as standard input"},
       {"eval -m -", "--model: '-' is not read as standard input"},
-  };
-  for (const Case& c : cases) {
-    const Outcome r = run(c.args);
-    EXPECT_EQ(r.status, 2) << c.args << "\n" << r.err;
-    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << " gave: " << r.err;
-  }
+ });
   EXPECT_FALSE(fs::exists("-")) << "nothing written to a file named '-' where the commands ran";
   // A file named '-' is still a file, by another name for it.
   EXPECT_EQ(run("train -q --steps 2 --save " + path("-")).status, 0);
