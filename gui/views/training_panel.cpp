@@ -7,6 +7,7 @@
 #include <string>
 
 #include "flow.h"
+#include "model/device_summary.h"
 #include "studio_app.h"
 
 namespace bp::studio {
@@ -91,10 +92,18 @@ void StudioApp::training_panel() {
   else std::snprintf(counter, sizeof counter, "%.0f steps/s", snap->steps_per_second);
   same_line_if_fits(ImGui::CalcTextSize(counter).x);
   ImGui::TextUnformatted(counter);
-  // Where training runs, and why there (auto's choice).
+  // Where training runs, and why there (auto's choice): the first clause; all of it on hover.
+  const std::string note = m_.device_note();
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-  ImGui::TextWrapped("device: %s", m_.device_note().c_str());
+  ImGui::TextWrapped("device: %s", device_summary(note).c_str());
   ImGui::PopStyleColor();
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+    ImGui::TextUnformatted(note.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
   // "accuracy" shortens to "acc." where the panel is too narrow for the word (never "accur…").
   const float col = ImGui::GetContentRegionAvail().x / 3 - 2 * ImGui::GetStyle().CellPadding.x;
   const char* acc_header = ImGui::CalcTextSize("accuracy").x <= col ? "accuracy" : "acc.";
