@@ -8,6 +8,7 @@
 #include "backprop/autograd.h"
 #include "backprop/errors.h"
 #include "backprop/init.h"
+#include "model/chart_axes.h"
 
 namespace bp::studio {
 
@@ -58,6 +59,16 @@ std::vector<double> filter_normalised_direction(const std::vector<LayerWeights>&
     d.insert(d.end(), l.bias.size(), 0.0);
   }
   return d;
+}
+
+std::string Landscape::readout(int i, int j) const {
+  const double alpha = coordinate(i), beta = coordinate(j);
+  char loss_text[64];
+  std::snprintf(loss_text, sizeof loss_text, "loss %.4f", loss.at(static_cast<size_t>(j) * static_cast<size_t>(request.res) + static_cast<size_t>(i)));
+  if (request.random_directions)
+    return "α " + fixed(alpha, 3) + " (direction 1), β " + fixed(beta, 3) + " (direction 2)\n" + loss_text;
+  auto change = [](const ParameterRef& p, double d) { return parameter_label(p) + (d < 0 ? " − " : " + ") + fixed(std::fabs(d), 3); };
+  return change(request.a, alpha) + "\n" + change(request.b, beta) + "\n" + loss_text;
 }
 
 std::vector<LayerWeights> Landscape::weights_at(double alpha, double beta) const {

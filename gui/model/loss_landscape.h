@@ -9,6 +9,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "backprop/data.h"
@@ -45,6 +46,10 @@ struct Landscape {
   double centre_loss = 0;
   double seconds = 0;               ///< the time the slice took
   double coordinate(int i) const { return -request.span + 2 * request.span * i / (request.res - 1); }
+  /// What the plot shows at cell (i, j), for its tooltip: "α -0.587 (direction 1), β 0.206
+  /// (direction 2)" or, over two parameters, each one's change from the centre ("layer 1: w[1,1]
+  /// + 1.200"), one per line, then "loss 1.0206".
+  std::string readout(int i, int j) const;
   /// The weights θ₀ + α·d1 + β·d2.
   std::vector<LayerWeights> weights_at(double alpha, double beta) const;
   /// (α, β) of `w` projected onto the slice: the least-squares fit of w − θ₀ by α·d1 + β·d2.

@@ -208,13 +208,14 @@ void StudioApp::landscape_panel() {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped("%s", axes.c_str());
   ImGui::PopStyleColor();
-  if (hovered) {
-    const ImVec2 m = ImGui::GetIO().MousePos;
+  // The readout where the mouse is on the square (not in the margins beside it, where it would
+  // give the edge's values for a place off the slice).
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  if (hovered && m.x >= a.x && m.x <= b.x && m.y >= a.y && m.y <= b.y) {
     const double u = (m.x - a.x) / plot * 2 * s - s, v = (b.y - m.y) / plot * 2 * s - s;
     const int i = std::clamp(static_cast<int>(std::lround((u + s) / (2 * s) * (ls.request.res - 1))), 0, ls.request.res - 1);
     const int j = std::clamp(static_cast<int>(std::lround((v + s) / (2 * s) * (ls.request.res - 1))), 0, ls.request.res - 1);
-    ImGui::SetTooltip("α %s, β %s: loss %.4f", fixed(ls.coordinate(i), 3).c_str(), fixed(ls.coordinate(j), 3).c_str(),
-                      ls.loss[static_cast<size_t>(j * ls.request.res + i)]);
+    ImGui::SetTooltip("%s", ls.readout(i, j).c_str());
   }
   ImGui::End();
 }

@@ -46,6 +46,26 @@ TEST(LossLandscape, EveryCellOfAParameterSliceIsTheLossThere) {
   EXPECT_THROW(loss_landscape(f.config, f.weights, f.train, req), ValueError);
 }
 
+TEST(LossLandscape, TheReadoutNamesWhatEachAxisChangesAndTheLossThere) {
+  const Fixture f;
+  LandscapeRequest req;
+  req.random_directions = false;
+  req.a = {0, 1, 0, false};
+  req.b = {1, 0, 0, true};
+  req.res = 9;
+  req.span = 2;
+  Landscape ls = loss_landscape(f.config, f.weights, f.train, req);
+  char loss[32];
+  std::snprintf(loss, sizeof loss, "loss %.4f", ls.loss[2 * 9 + 7]);
+  // Cell (7, 2): +1.5 on the x axis's parameter, -1 on the y axis's.
+  EXPECT_EQ(ls.readout(7, 2), std::string("layer 1: w[2,1] + 1.500\nlayer 2: b[1] − 1.000\n") + loss);
+  req.random_directions = true;
+  ls = loss_landscape(f.config, f.weights, f.train, req);
+  std::snprintf(loss, sizeof loss, "loss %.4f", ls.centre_loss);
+  EXPECT_EQ(ls.readout(4, 4), std::string("α 0.000 (direction 1), β 0.000 (direction 2)\n") + loss) << "the centre";
+  EXPECT_EQ(ls.readout(0, 8).rfind("α -2.000 (direction 1), β 2.000 (direction 2)\n", 0), 0u) << ls.readout(0, 8);
+}
+
 TEST(LossLandscape, RandomDirectionsAreNormalisedPerNeuronAndTheSliceFollowsThem) {
   const Fixture f;
   const std::vector<double> d = filter_normalised_direction(f.weights, 4);
