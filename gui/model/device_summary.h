@@ -7,8 +7,8 @@
 
 namespace bp::studio {
 
-/// `note` (resolve_device's `why`: "auto: the CPU, as <reason>", "cuda:0, as chosen") up to the
-/// first parenthesis, semicolon or colon after its leading "auto: "; all of it when it has none.
+/// `note` (resolve_device's `why`: "auto: the CPU, as <reason>", "cuda:0, as chosen") up to its
+/// first "; " and then its first ": " after the leading "auto: ", without parenthesised details.
 std::string device_summary(const std::string& note);
 
 }  // namespace bp::studio

@@ -15,6 +15,19 @@ TEST(DeviceSummary, IsTheNotesFirstClause) {
             "auto: the CPU, as the NVIDIA driver is too old");
   EXPECT_EQ(device_summary("auto: the CPU, as this build has no CUDA backend (nvcc was not found)"),
             "auto: the CPU, as this build has no CUDA backend");
+  // Each reason the CUDA backend gives (engine/src/cuda/availability.cpp): a clause that says it.
+  EXPECT_EQ(device_summary("auto: the CPU, as the NVIDIA driver library found is the CUDA toolkit's link stub, not a driver (is "
+                           "/usr/local/cuda/lib64/stubs on LD_LIBRARY_PATH?); install the NVIDIA driver or remove the stubs folder"),
+            "auto: the CPU, as the NVIDIA driver library found is the CUDA toolkit's link stub, not a driver");
+  EXPECT_EQ(device_summary("auto: the CPU, as no CUDA GPU was found (the NVIDIA driver is installed, CUDA 13.0, but it reports no device)"),
+            "auto: the CPU, as no CUDA GPU was found");
+  EXPECT_EQ(device_summary("auto: the CPU, as the CUDA runtime (CUDA 13.0) could not start: out of memory (error 2)"),
+            "auto: the CPU, as the CUDA runtime could not start");
+  EXPECT_EQ(device_summary("auto: the CPU, as the GPU Tesla M60 (compute 5.2) is not among the architectures this build has code for "
+                           "(90); rebuild with -DCMAKE_CUDA_ARCHITECTURES=52"),
+            "auto: the CPU, as the GPU Tesla M60 is not among the architectures this build has code for");
+  EXPECT_EQ(device_summary("auto: the CPU, as the GPU Tesla M60 cannot run this build's kernels: invalid device function (error 98)"),
+            "auto: the CPU, as the GPU Tesla M60 cannot run this build's kernels");
   EXPECT_EQ(device_summary("auto: cuda:0, as a CUDA GPU is usable"), "auto: cuda:0, as a CUDA GPU is usable");
   EXPECT_EQ(device_summary("cpu, as chosen"), "cpu, as chosen");
   EXPECT_EQ(device_summary(""), "");
