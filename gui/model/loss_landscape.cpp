@@ -63,8 +63,9 @@ std::vector<double> filter_normalised_direction(const std::vector<LayerWeights>&
 
 std::string Landscape::readout(int i, int j) const {
   const double alpha = coordinate(i), beta = coordinate(j);
+  const size_t cell = static_cast<size_t>(j) * static_cast<size_t>(request.res) + static_cast<size_t>(i);
   char loss_text[64];
-  std::snprintf(loss_text, sizeof loss_text, "loss %.4f", loss.at(static_cast<size_t>(j) * static_cast<size_t>(request.res) + static_cast<size_t>(i)));
+  std::snprintf(loss_text, sizeof loss_text, "loss %.4f", cell < loss.size() ? loss[cell] : NAN);  // a whole slice has every cell
   if (request.random_directions)
     return "α " + fixed(alpha, 3) + " (direction 1), β " + fixed(beta, 3) + " (direction 2)\n" + loss_text;
   auto change = [](const ParameterRef& p, double d) { return parameter_label(p) + (d < 0 ? " − " : " + ") + fixed(std::fabs(d), 3); };
