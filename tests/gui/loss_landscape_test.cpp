@@ -17,14 +17,20 @@ struct Fixture : reference::SmallNet {
   Fixture() : SmallNet(0.3f) {}
 };
 
-TEST(LossLandscape, EveryCellOfAParameterSliceIsTheLossThere) {
-  const Fixture f;
+// A slice over parameters a (x axis) and b (y axis).
+LandscapeRequest parameter_slice(ParameterRef a, ParameterRef b, int res, double span = 1.0) {
   LandscapeRequest req;
   req.random_directions = false;
-  req.a = {0, 1, 0, false};
-  req.b = {1, 0, 0, true};  // the output's bias
-  req.res = 9;
-  req.span = 2;
+  req.a = a;
+  req.b = b;
+  req.res = res;
+  req.span = span;
+  return req;
+}
+
+TEST(LossLandscape, EveryCellOfAParameterSliceIsTheLossThere) {
+  const Fixture f;
+  LandscapeRequest req = parameter_slice({0, 1, 0, false}, {1, 0, 0, true}, 9, 2);  // b: the output's bias
   const Landscape ls = loss_landscape(f.config, f.weights, f.train, req);
   ASSERT_EQ(ls.loss.size(), 81u);
   for (int j = 0; j < 9; ++j)
@@ -48,12 +54,7 @@ TEST(LossLandscape, EveryCellOfAParameterSliceIsTheLossThere) {
 
 TEST(LossLandscape, TheReadoutNamesWhatEachAxisChangesAndTheLossThere) {
   const Fixture f;
-  LandscapeRequest req;
-  req.random_directions = false;
-  req.a = {0, 1, 0, false};
-  req.b = {1, 0, 0, true};
-  req.res = 9;
-  req.span = 2;
+  LandscapeRequest req = parameter_slice({0, 1, 0, false}, {1, 0, 0, true}, 9, 2);
   Landscape ls = loss_landscape(f.config, f.weights, f.train, req);
   char loss[32];
   std::snprintf(loss, sizeof loss, "loss %.4f", ls.loss[2 * 9 + 7]);
@@ -99,11 +100,7 @@ TEST(LossLandscape, RandomDirectionsAreNormalisedPerNeuronAndTheSliceFollowsThem
 
 TEST(LossLandscape, PlainSgdsRaceIsDoublePrecisionGradientDescent) {
   const Fixture f;
-  LandscapeRequest req;
-  req.random_directions = false;
-  req.a = {0, 0, 0, false};
-  req.b = {0, 0, 1, false};
-  req.res = 3;
+  const LandscapeRequest req = parameter_slice({0, 0, 0, false}, {0, 0, 1, false}, 3);
   const Landscape ls = loss_landscape(f.config, f.weights, f.train, req);
   const std::vector<RacePath> race = optimizer_race(f.config, ls, f.train, 20);
   ASSERT_EQ(race.size(), 3u);
