@@ -175,9 +175,12 @@ void StudioApp::landscape_panel() {
   const float axes_h = ImGui::CalcTextSize(axes.c_str(), nullptr, false, avail.x).y + ImGui::GetStyle().ItemSpacing.y * 2;
   const float plot = std::max(em * 8, std::min(avail.x, avail.y - axes_h));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  ImGui::InvisibleButton("landscape", ImVec2(avail.x, plot));
-  const bool hovered = ImGui::IsItemHovered();
   const ImVec2 a(p0.x + (avail.x - plot) * 0.5f, p0.y), b(a.x + plot, a.y + plot);
+  // The square alone is hovered (not the margins beside it, where the readout would give the
+  // edge's values for a place off the slice).
+  ImGui::SetCursorScreenPos(a);
+  ImGui::InvisibleButton("landscape", ImVec2(plot, plot));
+  const bool hovered = ImGui::IsItemHovered();
   const double s = ls.request.span;
   auto at = [&](const std::array<double, 2>& q) {
     return ImVec2(a.x + static_cast<float>((q[0] + s) / (2 * s)) * plot, b.y - static_cast<float>((q[1] + s) / (2 * s)) * plot);
@@ -208,10 +211,8 @@ void StudioApp::landscape_panel() {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped("%s", axes.c_str());
   ImGui::PopStyleColor();
-  // The readout where the mouse is on the square (not in the margins beside it, where it would
-  // give the edge's values for a place off the slice).
-  const ImVec2 m = ImGui::GetIO().MousePos;
-  if (hovered && m.x >= a.x && m.x <= b.x && m.y >= a.y && m.y <= b.y) {
+  if (hovered) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
     const double u = (m.x - a.x) / plot * 2 * s - s, v = (b.y - m.y) / plot * 2 * s - s;
     const int i = std::clamp(static_cast<int>(std::lround((u + s) / (2 * s) * (ls.request.res - 1))), 0, ls.request.res - 1);
     const int j = std::clamp(static_cast<int>(std::lround((v + s) / (2 * s) * (ls.request.res - 1))), 0, ls.request.res - 1);
