@@ -230,8 +230,10 @@ void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, boo
   placed = layout_generation_;
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const float top = ImGui::GetFrameHeight();
-  if (auto c = windows_.find("Canvas"); over_canvas && c != windows_.end()) {
-    const float x0 = c->second.rect.x, x1 = c->second.rect.z;
+  const auto canvas_window = windows_.find("Canvas");  // drawn earlier this frame
+  const bool have_canvas = canvas_window != windows_.end();
+  if (over_canvas && have_canvas) {
+    const float x0 = canvas_window->second.rect.x, x1 = canvas_window->second.rect.z;
     size.x = std::min(size.x, std::max(x1 - x0, ImGui::GetFontSize() * 18));
     if (size.x <= x1 - x0) pos.x = std::clamp(pos.x, x0, x1 - size.x);
   }
@@ -250,7 +252,10 @@ void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, boo
     }
     // It may move straight up or down over the canvas (below its title), not over the panels.
     std::optional<Box> canvas;
-    if (auto c = windows_.find("Canvas"); c != windows_.end()) canvas = Box{c->second.rect.x, c->second.rect.y + top, c->second.rect.z, c->second.rect.w};
+    if (have_canvas) {
+      const ImVec4& r = canvas_window->second.rect;
+      canvas = Box{r.x, r.y + top, r.z, r.w};
+    }
     Box spot = clear_spot({pos.x, pos.y, pos.x + size.x, pos.y + size.y}, others, top, top, display.x, display.y, canvas);
     // Below the banner over the canvas (drawn earlier this frame), so that the lesson's text and
     // the messages stay readable.

@@ -93,7 +93,7 @@ long count_near(const Image& img, int r, int g, int b, int tol) {
   return n;
 }
 
-// The window at 1280x800 after `args` (a preset, steps, frames), as a screenshot.
+// The window at `size` (1280x800 unless given) after `args` (a preset, steps, frames), as a screenshot.
 Image screenshot_of(const fs::path& dir, const std::string& args, const std::string& size = "1280x800") {
   const fs::path shot = dir / "shot.png";
   const Outcome r = run(XVFB_RUN " -s '-screen 0 " + size + "x24' " + std::string(BACKPROP_STUDIO) + " " + args + " --size " + size +
