@@ -83,23 +83,32 @@ Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, f
     }
     return best;
   }
-  // Candidate edges: clear of each bar, or leaving enough of its left end showing.
+  // Candidate edges: clear of each bar, or leaving enough of its left end showing; and the
+  // canvas's edges.
   std::vector<float> xs{home.x0}, ys{home.y0};
   for (const Box& o : others) {
     xs.insert(xs.end(), {o.x1, o.x0 - w, o.x0 + 5 * bar});
     ys.insert(ys.end(), {o.y0 + bar, o.y0 - h});
   }
-  // Fewest title bars covered, then the least shortened, then the nearest the default spot.
+  if (column_area) xs.insert(xs.end(), {column_area->x0, column_area->x1 - w});
+  // How far a spot reaches sideways past the canvas, over the panels beside it.
+  auto overhang = [&](const Box& b) {
+    return column_area ? std::max(0.0f, column_area->x0 - b.x0) + std::max(0.0f, b.x1 - column_area->x1) : 0.0f;
+  };
+  // Fewest title bars covered, then the least reach over the panels, then the least shortened,
+  // then the nearest the default spot.
   Box best = home;
-  std::tuple<int, float, float> best_score{INT_MAX, 0.0f, 0.0f};
+  std::tuple<int, float, float, float> best_score{INT_MAX, 0.0f, 0.0f, 0.0f};
   auto consider = [&](const Box& b) {
     const float dx = b.x0 - home.x0, dy = b.y0 - home.y0;
-    const std::tuple<int, float, float> score{title_bars_covered(b, others, bar), h - (b.y1 - b.y0), dx * dx + dy * dy};
+    const std::tuple<int, float, float, float> score{title_bars_covered(b, others, bar), overhang(b), h - (b.y1 - b.y0),
+                                                     dx * dx + dy * dy};
     if (score < best_score) best_score = score, best = b;
   };
   for (float x : xs)
     for (float y : ys) consider(box(x, y, h));
-  if (std::get<0>(best_score) > before)  // shorter, below a bar
+  // Shorter, below a bar: where every spot of its height covers one, or reaches over the panels.
+  if (std::get<0>(best_score) > before || std::get<1>(best_score) > 0)
     for (const Box& o : others) {
       const float y = o.y0 + bar, height = display_h - y;
       if (height >= 0.6f * h && height < h)

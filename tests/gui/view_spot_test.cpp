@@ -92,6 +92,31 @@ TEST(ClearSpot, ElseTheNearestSpotBesideTheBars) {
   EXPECT_FLOAT_EQ(s.y0, 100);
 }
 
+TEST(ClearSpot, MovedAsideNotOverThePanelsBesideTheCanvas) {
+  // Two views opened together: the second's default spot hides the first's title bar. Moved
+  // right of the name (x 120) it would reach 20 past the canvas, over the Training panel's left
+  // edge; it is made shorter instead, below the first's title bar, within the canvas.
+  const Box canvas = box(0, 20, 700, 780);
+  const std::vector<Box> first{box(20, 60, 300, 400)};
+  const Box s = clear_spot(box(20, 60, 600, 750), first, kBar, kTop, kW, kH, canvas);
+  EXPECT_EQ(title_bars_covered(s, first, kBar), 0);
+  EXPECT_FLOAT_EQ(s.x0, 20);
+  EXPECT_FLOAT_EQ(s.y0, 80);
+  EXPECT_FLOAT_EQ(s.y1, kH);
+  EXPECT_FLOAT_EQ(s.x1 - s.x0, 600);
+  // With no canvas to keep to, beside the name at full height, as before.
+  const Box t = clear_spot(box(20, 60, 600, 750), first, kBar, kTop, kW, kH);
+  EXPECT_FLOAT_EQ(t.x0, 120);
+  EXPECT_FLOAT_EQ(t.y1 - t.y0, 750);
+  // A view wider than the canvas reaches past it as little as it can: from the canvas's left
+  // edge, below the bar (100 over the panels), rather than right of the name (200).
+  const Box u = clear_spot(box(0, 60, 800, 750), {box(0, 60, 300, 400)}, kBar, kTop, kW, kH, canvas);
+  EXPECT_EQ(title_bars_covered(u, {box(0, 60, 300, 400)}, kBar), 0);
+  EXPECT_FLOAT_EQ(u.x1 - u.x0, 800);
+  EXPECT_FLOAT_EQ(u.x0, 0);
+  EXPECT_FLOAT_EQ(u.y0, 80);
+}
+
 TEST(ClearSpot, StaysInsideTheDisplay) {
   const std::vector<Box> others{box(0, 20, 1000, 100), box(0, 700, 1000, 100, 1)};
   const Box s = clear_spot(box(-50, 500, 400, 300), others, kBar, kTop, kW, kH);
