@@ -10,6 +10,10 @@
 
 namespace bp::studio {
 
+/// Text that wraps at the window's edge only at spaces: ImGui 1.86's TextWrapped also breaks
+/// after '.', ',' and ';', which splits numbers across lines ("0.\n001293"). Lines ('\n') are
+/// paragraphs; continuation lines keep the paragraph's indentation (and two spaces more).
+void text_wrapped_at_spaces(const std::string& text);
 /// Before an item `width` pixels wide that follows another: the same row when it fits.
 void same_line_if_fits(float width);
 /// A button's width for its label (the text before any "##").

@@ -14,45 +14,6 @@ namespace {
 
 std::string num(double v) { return explain::format_number(v); }
 
-// ImGui 1.86's TextWrapped also breaks after '.', ',' and ';', which splits numbers across lines
-// ("0.\n001293"). Here lines break only at spaces, so every number stays whole; continuation
-// lines keep the paragraph's indentation.
-void text_wrapped_at_spaces(const std::string& text) {
-  const float width = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 4);
-  std::string out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string para = text.substr(start, end - start);
-    const size_t lead = std::min(para.find_first_not_of(' '), para.size());
-    const std::string indent(lead, ' ');
-    std::string line = indent;
-    bool first_word = true;
-    size_t w = lead;
-    while (w < para.size()) {
-      size_t e = para.find(' ', w);
-      if (e == std::string::npos) e = para.size();
-      const std::string word = para.substr(w, e - w);
-      const std::string candidate = first_word ? line + word : line + " " + word;
-      if (!first_word && ImGui::CalcTextSize(candidate.c_str()).x > width) {
-        out += line + "\n";
-        line = indent + "  " + word;
-      } else {
-        line = candidate;
-      }
-      first_word = false;
-      w = e + 1;
-      while (w < para.size() && para[w] == ' ') ++w;
-    }
-    out += line;
-    if (end == text.size()) break;
-    out += "\n";
-    start = end + 1;
-  }
-  ImGui::TextUnformatted(out.c_str());
-}
-
 }  // namespace
 
 void StudioApp::neuron_table(const InspectorModel::NeuronDetail& d, const std::string& name, bool grads) {
