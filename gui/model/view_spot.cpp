@@ -47,12 +47,12 @@ int title_bars_covered(const Box& view, const std::vector<Box>& others, float ba
 Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, float display_w, float display_h,
                const std::optional<Box>& column_area) {
   const float w = std::min(home.x1 - home.x0, display_w), h = std::min(home.y1 - home.y0, display_h - top);
-  auto box = [&](float x, float y, float height) {
-    x = std::clamp(x, 0.0f, display_w - w);
+  auto box = [&](float x, float y, float height, float width) {
+    x = std::clamp(x, 0.0f, display_w - width);
     y = std::clamp(y, top, display_h - height);
-    return Box{x, y, x + w, y + height, home.order};
+    return Box{x, y, x + width, y + height, home.order};
   };
-  home = box(home.x0, home.y0, h);
+  home = box(home.x0, home.y0, h, w);
   const float home_covers = covered_area(home, others);
   if (home_covers == 0) return home;
   // Straight above or below a window, its size kept (a view opened with the graph inspector
@@ -65,7 +65,7 @@ Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, f
   if (column_area)
     for (const Box& o : others)
       for (float y : {o.y0 - h, o.y1})
-        if (const Box b = box(home.x0, y, h); inside(b)) column.push_back(b);
+        if (const Box b = box(home.x0, y, h, w); inside(b)) column.push_back(b);
   auto nearest = [&](const Box& a, const Box& b) { return std::fabs(a.y0 - home.y0) < std::fabs(b.y0 - home.y0); };
   std::optional<Box> clear;  // the nearest that covers none of them
   for (const Box& b : column)
@@ -95,25 +95,40 @@ Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, f
   auto overhang = [&](const Box& b) {
     return column_area ? std::max(0.0f, column_area->x0 - b.x0) + std::max(0.0f, b.x1 - column_area->x1) : 0.0f;
   };
-  // Fewest title bars covered, then the least reach over the panels, then the least shortened,
-  // then the nearest the default spot.
+  // Fewest title bars covered, then the least reach over the panels, then the least made
+  // smaller (shorter or narrower, as a fraction of its height and width), then the nearest the
+  // default spot.
   Box best = home;
   std::tuple<int, float, float, float> best_score{INT_MAX, 0.0f, 0.0f, 0.0f};
   auto consider = [&](const Box& b) {
     const float dx = b.x0 - home.x0, dy = b.y0 - home.y0;
-    const std::tuple<int, float, float, float> score{title_bars_covered(b, others, bar), overhang(b), h - (b.y1 - b.y0),
-                                                     dx * dx + dy * dy};
+    const float smaller = (h - (b.y1 - b.y0)) / h + (w - (b.x1 - b.x0)) / w;
+    const std::tuple<int, float, float, float> score{title_bars_covered(b, others, bar), overhang(b), smaller, dx * dx + dy * dy};
     if (score < best_score) best_score = score, best = b;
   };
   for (float x : xs)
-    for (float y : ys) consider(box(x, y, h));
-  // Shorter, below a bar: where every spot of its height covers one, or reaches over the panels.
-  if (std::get<0>(best_score) > before || std::get<1>(best_score) > 0)
+    for (float y : ys) consider(box(x, y, h, w));
+  // Smaller: where every spot of its size covers a title bar, or reaches over the panels.
+  if (std::get<0>(best_score) > before || std::get<1>(best_score) > 0) {
+    // Its height (full, or shorter below a bar, to no less than 60%) by its width (full, or
+    // narrower to end at the canvas's right edge, to no less than 70%).
+    std::vector<std::pair<float, float>> rows;  // (top, height)
+    for (float y : ys) rows.emplace_back(y, h);
     for (const Box& o : others) {
       const float y = o.y0 + bar, height = display_h - y;
-      if (height >= 0.6f * h && height < h)
-        for (float x : xs) consider(box(x, y, height));
+      if (height >= 0.6f * h && height < h) rows.emplace_back(y, height);
     }
+    for (float x : xs) {
+      std::vector<float> widths{w};
+      if (column_area && x >= column_area->x0 - 1) {
+        const float width = column_area->x1 - x;
+        if (width >= 0.7f * w && width < w) widths.push_back(width);
+      }
+      for (float width : widths)
+        for (const auto& [y, height] : rows)
+          if (height < h || width < w) consider(box(x, y, height, width));
+    }
+  }
   return best;
 }
 

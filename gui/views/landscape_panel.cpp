@@ -69,7 +69,7 @@ void StudioApp::landscape_panel() {
   bool changed = false;
   if (ImGui::RadioButton("random directions", req.random_directions)) req.random_directions = true, changed = true;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("two random directions in weight space, each neuron's part scaled to that neuron's weights (Li et al., 2018)");
-  ImGui::SameLine();
+  same_line_if_fits(labelled_width("two parameters", ImGui::GetFrameHeight()));
   if (ImGui::RadioButton("two parameters", !req.random_directions)) req.random_directions = false, changed = true;
   // The parameters to choose from, named as the tangent view names them.
   std::vector<ParameterRef> params;

@@ -5,6 +5,7 @@
 // recomputed from each new snapshot, a few times a second.
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 
 #include "flow.h"
@@ -23,18 +24,33 @@ std::string num(double v) {
   return b;
 }
 
+// A line in `ink` that wraps at the window's edge between words (the view is no wider than
+// the canvas).
+void wrapped(ImU32 ink, const char* fmt, ...) IM_FMTARGS(2);
+void wrapped(ImU32 ink, const char* fmt, ...) {
+  char b[256];
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(b, sizeof b, fmt, args);
+  va_end(args);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ink));
+  text_wrapped_at_spaces(b);
+  ImGui::PopStyleColor();
+}
+
 }  // namespace
 
 void StudioApp::tangent_panel() {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const float em = ImGui::GetFontSize();
   // As wide as its longest line can be (so it leaves room beside it, e.g. for the graph
-  // inspector's title bar on a small presenter screen), as tall as the room allows.
+  // inspector's title bar on a small presenter screen) but no wider than the canvas, where its
+  // lines wrap; as tall as the room allows.
   const float line = ImGui::CalcTextSize("step w − lr·∂L/∂w (lr 0.0001): w → -0.000e-00, L → 0.000e-00").x;
   const ImVec2 win(std::min(display.x * 0.9f, std::max(em * 20, line + 2 * ImGui::GetStyle().WindowPadding.x + em)),
                    std::min(display.y * 0.85f, em * 30));
-  // Centred over the canvas (the panels beside it stay readable), as wide as its lines need.
-  place_view_window("Derivative as a tangent", ImVec2(canvas_pos_.x + (canvas_size_.x - win.x) / 2, (display.y - win.y) / 2), win);
+  // Centred over the canvas (the panels beside it stay readable).
+  place_view_window("Derivative as a tangent", ImVec2(canvas_pos_.x + (canvas_size_.x - win.x) / 2, (display.y - win.y) / 2), win, true);
   if (!begin_view("Derivative as a tangent", &show_tangent_)) return;
   const auto snap = m_.snapshot();
   const auto& w = snap->weights;
@@ -56,7 +72,7 @@ void StudioApp::tangent_panel() {
   ImGui::SetNextItemWidth(slider);
   if (ImGui::SliderInt("layer", &layer, 1, static_cast<int>(w.size()), "%d", ImGuiSliderFlags_AlwaysClamp)) p.layer = layer - 1;
   const LayerWeights& chosen = w[static_cast<size_t>(p.layer)];
-  ImGui::SameLine();
+  same_line_if_fits(labelled_width("neuron", slider));
   ImGui::SetNextItemWidth(slider);
   if (ImGui::SliderInt("neuron", &neuron, 1, static_cast<int>(chosen.out), "%d", ImGuiSliderFlags_AlwaysClamp)) p.out = neuron - 1;
   ImGui::SetNextItemWidth(slider);
@@ -67,7 +83,7 @@ void StudioApp::tangent_panel() {
   // A new layer may have fewer neurons or inputs than the one before.
   p.out = std::min<int64_t>(p.out, chosen.out - 1);
   p.in = std::min<int64_t>(p.in, chosen.in - 1);
-  ImGui::SameLine();
+  same_line_if_fits(labelled_width("ε", slider));
   ImGui::SetNextItemWidth(slider);
   ImGui::SliderFloat("ε", &tangent_eps_, 1e-4f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("the secant's half-width: smaller ε, closer to the tangent, until float32 rounding takes over");
@@ -87,13 +103,14 @@ void StudioApp::tangent_panel() {
   }
   const TangentPlot& t = *tangent_.value;
   const bool overshoots = t.loss_after > t.loss;
-  ImGui::Text("%s = %s   loss L = %s", parameter_label(t.param).c_str(), num(t.value).c_str(), num(t.loss).c_str());
-  ImGui::TextColored(ImColor(kTangentInk), "tangent: backprop's slope ∂L/∂w = %s", num(t.gradient).c_str());
-  ImGui::TextColored(ImColor(kSecantInk), "secant: (L(w+ε) − L(w−ε)) / 2ε = %s   (ε = %.0e)", num(t.secant_slope).c_str(), t.eps);
-  ImGui::Text("relative error between the two slopes: %.1e", t.relative_error);
-  ImGui::TextColored(ImColor(overshoots ? kOvershootInk : kStepInk), "step w − lr·∂L/∂w (lr %g): w → %s, L → %s", t.lr, num(t.step_to).c_str(),
-                     num(t.loss_after).c_str());
-  if (overshoots) ImGui::TextColored(ImColor(kOvershootInk), "too far: the loss rises");
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+  wrapped(text, "%s = %s, loss L = %s", parameter_label(t.param).c_str(), num(t.value).c_str(), num(t.loss).c_str());
+  wrapped(kTangentInk, "tangent: backprop's slope ∂L/∂w = %s", num(t.gradient).c_str());
+  wrapped(kSecantInk, "secant: (L(w+ε) − L(w−ε)) / 2ε = %s (ε = %.0e)", num(t.secant_slope).c_str(), t.eps);
+  wrapped(text, "relative error between the two slopes: %.1e", t.relative_error);
+  wrapped(overshoots ? kOvershootInk : kStepInk, "step w − lr·∂L/∂w (lr %g): w → %s, L → %s", t.lr, num(t.step_to).c_str(),
+          num(t.loss_after).c_str());
+  if (overshoots) wrapped(kOvershootInk, "too far: the loss rises");
 
   if (t.gradient == 0 && t.secant_slope == 0) ImGui::TextWrapped("Flat: changing this weight alone does not change the loss here.");
 

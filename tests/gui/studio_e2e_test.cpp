@@ -603,17 +603,25 @@ TEST_F(Studio, ViewsOpenTogetherKeepTheirTitleBarsInViewAfterAResize) {
 TEST_F(Studio, ViewsOverTheCanvasLeaveThePanelsBesideItReadable) {
   // At 1024x768 the canvas is about 490 pixels wide; the landscape, gradient-flow and tangent
   // views were wider (or centred on the display) and hid the left edge of the Training panel:
-  // its "train" and "test" read "rain" and "est". Each view opened alone: the strip right of
-  // the canvas (x 722-790, y 60-290: Play, the counters, the metrics table; below, the Network
-  // panel's title bar loses the focus to the view) is as it is with no view.
+  // its "train" and "test" read "rain" and "est"; in presenter mode the tangent view, as wide
+  // as its longest line, hid Play and the metrics' names. Each view opened alone: the strip
+  // right of the canvas (Play, the counters, the metrics table; below, the Network panel's
+  // title bar loses the focus to the view) is as it is with no view.
   if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
-  const Image bare = screenshot_of(dir, "--frames 6", "1024x768");
-  ASSERT_EQ(bare.w, 1024);
-  for (const char* view : {"hidden-space", "landscape", "gradient-flow", "tangent"}) {
-    const Image with = screenshot_of(dir, std::string("--frames 6 --view ") + view, "1024x768");
-    ASSERT_EQ(with.w, 1024);
-    EXPECT_GT(mean_difference(with, bare, 300, 150, 700, 400), 8.0) << view << ": the view is not over the canvas";
-    EXPECT_LT(mean_difference(with, bare, 722, 60, 790, 290), 1.0) << view << ": the view covers the Training panel's left edge";
+  struct Mode {
+    const char* flag;
+    int canvas_x0, canvas_x1;  // a part of the canvas each view covers
+    int x0, y0, x1, y1;        // the strip right of the canvas
+  };
+  for (const Mode& m : {Mode{"", 300, 700, 722, 60, 790, 290}, Mode{" --presenter", 100, 500, 620, 140, 690, 420}}) {
+    const Image bare = screenshot_of(dir, std::string("--frames 6") + m.flag, "1024x768");
+    ASSERT_EQ(bare.w, 1024);
+    for (const char* view : {"hidden-space", "landscape", "gradient-flow", "tangent"}) {
+      const Image with = screenshot_of(dir, std::string("--frames 6 --view ") + view + m.flag, "1024x768");
+      ASSERT_EQ(with.w, 1024);
+      EXPECT_GT(mean_difference(with, bare, m.canvas_x0, 150, m.canvas_x1, 400), 8.0) << view << m.flag << ": the view is not over the canvas";
+      EXPECT_LT(mean_difference(with, bare, m.x0, m.y0, m.x1, m.y1), 1.0) << view << m.flag << ": the view covers the Training panel's left edge";
+    }
   }
 }
 

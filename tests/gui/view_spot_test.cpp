@@ -94,27 +94,47 @@ TEST(ClearSpot, ElseTheNearestSpotBesideTheBars) {
 
 TEST(ClearSpot, MovedAsideNotOverThePanelsBesideTheCanvas) {
   // Two views opened together: the second's default spot hides the first's title bar. Moved
-  // right of the name (x 120) it would reach 20 past the canvas, over the Training panel's left
-  // edge; it is made shorter instead, below the first's title bar, within the canvas.
+  // right of the name (x 350) it would reach 250 past the canvas, over the Training panel; it
+  // is made shorter instead, below the first's title bar, within the canvas.
   const Box canvas = box(0, 20, 700, 780);
-  const std::vector<Box> first{box(20, 60, 300, 400)};
-  const Box s = clear_spot(box(20, 60, 600, 750), first, kBar, kTop, kW, kH, canvas);
+  const std::vector<Box> first{box(250, 60, 300, 400)};
+  const Box s = clear_spot(box(100, 60, 600, 750), first, kBar, kTop, kW, kH, canvas);
   EXPECT_EQ(title_bars_covered(s, first, kBar), 0);
-  EXPECT_FLOAT_EQ(s.x0, 20);
+  EXPECT_FLOAT_EQ(s.x0, 100);
+  EXPECT_FLOAT_EQ(s.x1, 700);
   EXPECT_FLOAT_EQ(s.y0, 80);
   EXPECT_FLOAT_EQ(s.y1, kH);
-  EXPECT_FLOAT_EQ(s.x1 - s.x0, 600);
   // With no canvas to keep to, beside the name at full height, as before.
-  const Box t = clear_spot(box(20, 60, 600, 750), first, kBar, kTop, kW, kH);
-  EXPECT_FLOAT_EQ(t.x0, 120);
+  const Box t = clear_spot(box(100, 60, 600, 750), first, kBar, kTop, kW, kH);
+  EXPECT_FLOAT_EQ(t.x0, 350);
   EXPECT_FLOAT_EQ(t.y1 - t.y0, 750);
-  // A view wider than the canvas reaches past it as little as it can: from the canvas's left
-  // edge, below the bar (100 over the panels), rather than right of the name (200).
-  const Box u = clear_spot(box(0, 60, 800, 750), {box(0, 60, 300, 400)}, kBar, kTop, kW, kH, canvas);
-  EXPECT_EQ(title_bars_covered(u, {box(0, 60, 300, 400)}, kBar), 0);
-  EXPECT_FLOAT_EQ(u.x1 - u.x0, 800);
+  // A view wider than the canvas, over the start of a title at the canvas's left edge: as wide
+  // as the canvas and shorter, below the bar (losing 12.5% of its width and 4% of its height),
+  // rather than reaching 100 past the canvas, or narrower still beside the name (25%).
+  const std::vector<Box> left{box(0, 60, 300, 400)};
+  const Box u = clear_spot(box(0, 60, 800, 750), left, kBar, kTop, kW, kH, canvas);
+  EXPECT_EQ(title_bars_covered(u, left, kBar), 0);
   EXPECT_FLOAT_EQ(u.x0, 0);
+  EXPECT_FLOAT_EQ(u.x1, 700);
   EXPECT_FLOAT_EQ(u.y0, 80);
+  EXPECT_FLOAT_EQ(u.y1, kH);
+}
+
+TEST(ClearSpot, NarrowerBesideANameRatherThanOverThePanels) {
+  // The graph inspector docked along the bottom: a view over the start of its title moved right
+  // of the name (x 100) would reach 50 past the canvas; made 50 narrower it ends at the canvas's
+  // edge at its full height (shorter, below the bar, it would lose 30% of it).
+  const Box canvas = box(0, 20, 700, 780);
+  const std::vector<Box> inspector{box(0, 430, 1000, 370)};
+  const Box s = clear_spot(box(50, 200, 650, 500), inspector, kBar, kTop, kW, kH, canvas);
+  EXPECT_EQ(title_bars_covered(s, inspector, kBar), 0);
+  EXPECT_FLOAT_EQ(s.x0, 100);
+  EXPECT_FLOAT_EQ(s.x1, 700);
+  EXPECT_FLOAT_EQ(s.y0, 200);
+  EXPECT_FLOAT_EQ(s.y1 - s.y0, 500);
+  // Not below 70% of its width: beside a canvas 400 wide it keeps its width.
+  const Box t = clear_spot(box(0, 200, 650, 500), inspector, kBar, kTop, kW, kH, box(0, 20, 400, 780));
+  EXPECT_FLOAT_EQ(t.x1 - t.x0, 650);
 }
 
 TEST(ClearSpot, StaysInsideTheDisplay) {
