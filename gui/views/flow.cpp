@@ -1,11 +1,14 @@
 #include "flow.h"
 
 #include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+#include <functional>
+#include <vector>
 
 namespace bp::studio {
 
-void text_wrapped_at_spaces(const std::string& text) {
-  const float width = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 4);
+std::string wrap_at_spaces(const std::string& text, float width, const std::function<float(const std::string&)>& measure) {
   std::string out;
   size_t start = 0;
   while (start <= text.size()) {
@@ -22,7 +25,7 @@ void text_wrapped_at_spaces(const std::string& text) {
       if (e == std::string::npos) e = para.size();
       const std::string word = para.substr(w, e - w);
       const std::string candidate = first_word ? line + word : line + " " + word;
-      if (!first_word && ImGui::CalcTextSize(candidate.c_str()).x > width) {
+      if (!first_word && measure(candidate) > width) {
         out += line + "\n";
         line = indent + "  " + word;
       } else {
@@ -37,7 +40,25 @@ void text_wrapped_at_spaces(const std::string& text) {
     out += "\n";
     start = end + 1;
   }
+  return out;
+}
+
+void text_wrapped_at_spaces(const std::string& text) {
+  const float width = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 4);
+  const std::string out = wrap_at_spaces(text, width, [](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; });
   ImGui::TextUnformatted(out.c_str());
+}
+
+void text_wrapped(const char* fmt, ...) {
+  va_list args, again;
+  va_start(args, fmt);
+  va_copy(again, args);
+  const int n = std::vsnprintf(nullptr, 0, fmt, args);
+  va_end(args);
+  std::vector<char> text(static_cast<size_t>(std::max(n, 0)) + 1, '\0');
+  std::vsnprintf(text.data(), text.size(), fmt, again);
+  va_end(again);
+  text_wrapped_at_spaces(text.data());
 }
 
 void same_line_if_fits(float width) {

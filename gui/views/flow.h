@@ -5,15 +5,23 @@
 #include <imgui.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace bp::studio {
 
-/// Text that wraps at the window's edge only at spaces: ImGui 1.86's TextWrapped also breaks
-/// after '.', ',' and ';', which splits numbers across lines ("0.\n001293"). Lines ('\n') are
-/// paragraphs; continuation lines keep the paragraph's indentation (and two spaces more).
+/// `text` with a line break wherever a line would be wider than `width` (by `measure`), at
+/// spaces only; each line ('\n') is a paragraph whose continuation lines keep its indentation
+/// and two spaces more; runs of spaces between words become one. A word wider than `width`
+/// keeps a line of its own.
+std::string wrap_at_spaces(const std::string& text, float width, const std::function<float(const std::string&)>& measure);
+/// Text wrapped at the window's edge by wrap_at_spaces: ImGui 1.86's TextWrapped also breaks
+/// after '.', ',' and ';', which splits numbers across lines ("0.\n001293").
 void text_wrapped_at_spaces(const std::string& text);
+/// ImGui::TextWrapped, formatted as it is, but wrapped by text_wrapped_at_spaces: for lines
+/// with numbers ("loss 0.6663", "w[1,2]").
+void text_wrapped(const char* fmt, ...) IM_FMTARGS(1);
 /// Before an item `width` pixels wide that follows another: the same row when it fits.
 void same_line_if_fits(float width);
 /// A button's width for its label (the text before any "##").

@@ -49,7 +49,7 @@ void StudioApp::gradient_flow_panel() {
     if (static_cast<size_t>(d.layer) < dead.size()) dead[static_cast<size_t>(d.layer)] = d.dead, widths[static_cast<size_t>(d.layer)] = d.total;
   if (const std::string verdict = gradient_flow_verdict(latest, m_.config().activations, dead, widths); !verdict.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.2f, 0.0f, 1));
-    ImGui::TextWrapped("%s", verdict.c_str());
+    text_wrapped_at_spaces(verdict);
     ImGui::PopStyleColor();
   }
 

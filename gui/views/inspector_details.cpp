@@ -124,14 +124,14 @@ void StudioApp::inspector_details() {
     if (n.kind == explain::GNode::Param && g.level == explain::Level::Scalar) {
       if (ImGui::Button("Derivative check")) check_ = inspector_.derivative_check(focus), check_node_ = focus;
       if (check_ && check_node_ == focus)
-        ImGui::TextWrapped("autodiff %s, central difference %s, relative error %.2e", num(check_->autodiff).c_str(), num(check_->numeric).c_str(),
-                           check_->relative_error);
+        text_wrapped("autodiff %s, central difference %s, relative error %.2e", num(check_->autodiff).c_str(), num(check_->numeric).c_str(),
+                     check_->relative_error);
     }
   }
   if (st.phase() == explain::Stepper::Done) {
     ImGui::Separator();
     const float lr = m_.config().lr;
-    ImGui::TextWrapped("Backward pass done. Apply the update w ← w − lr·grad with lr = %g:", static_cast<double>(lr));
+    text_wrapped("Backward pass done. Apply the update w ← w − lr·grad with lr = %g:", static_cast<double>(lr));
     const auto updates = inspector_.update(lr);
     int shown = 0;
     for (const auto& u : updates) {  // largest change first, by the names the graph uses

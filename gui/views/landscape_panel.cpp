@@ -152,8 +152,8 @@ void StudioApp::landscape_panel() {
     return;
   }
   const Landscape& ls = *landscape_;
-  ImGui::TextWrapped("%d×%d = %d losses in %.0f ms on %s; centre loss %.4f", ls.request.res, ls.request.res, ls.request.res * ls.request.res, ls.seconds * 1000, m_.config().device.str().c_str(),
-              ls.centre_loss);
+  text_wrapped("%d×%d = %d losses in %.0f ms on %s; centre loss %.4f", ls.request.res, ls.request.res, ls.request.res * ls.request.res,
+               ls.seconds * 1000, m_.config().device.str().c_str(), ls.centre_loss);
   for (size_t k = 0; k < race_.size(); ++k) {
     char label[80];
     std::snprintf(label, sizeof label, "%s: %.4f after %zu steps", optimizer_name(race_[k].optimizer), race_[k].losses.back(),
@@ -209,7 +209,7 @@ void StudioApp::landscape_panel() {
   dl->AddLine(ImVec2(c.x, c.y - em * 0.5f), ImVec2(c.x, c.y + em * 0.5f), im_color(1, 1, 1), thick);
   dl->PopClipRect();
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", axes.c_str());
+  text_wrapped_at_spaces(axes);
   ImGui::PopStyleColor();
   if (hovered) {
     const ImVec2 m = ImGui::GetIO().MousePos;

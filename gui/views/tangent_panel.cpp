@@ -5,7 +5,6 @@
 // recomputed from each new snapshot, a few times a second.
 #include <algorithm>
 #include <cmath>
-#include <cstdarg>
 #include <cstdio>
 
 #include "flow.h"
@@ -22,20 +21,6 @@ std::string num(double v) {
   // At most 10 characters (the window is as wide as a line of them): 4 decimals, else 4 digits.
   std::snprintf(b, sizeof b, (std::abs(v) >= 1e-3 && std::abs(v) < 1e4) || v == 0 ? "%.4f" : "%.3e", v);
   return b;
-}
-
-// A line in `ink` that wraps at the window's edge between words (the view is no wider than
-// the canvas).
-void wrapped(ImU32 ink, const char* fmt, ...) IM_FMTARGS(2);
-void wrapped(ImU32 ink, const char* fmt, ...) {
-  char b[256];
-  va_list args;
-  va_start(args, fmt);
-  std::vsnprintf(b, sizeof b, fmt, args);
-  va_end(args);
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ink));
-  text_wrapped_at_spaces(b);
-  ImGui::PopStyleColor();
 }
 
 }  // namespace
@@ -103,14 +88,20 @@ void StudioApp::tangent_panel() {
   }
   const TangentPlot& t = *tangent_.value;
   const bool overshoots = t.loss_after > t.loss;
-  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
-  wrapped(text, "%s = %s, loss L = %s", parameter_label(t.param).c_str(), num(t.value).c_str(), num(t.loss).c_str());
-  wrapped(kTangentInk, "tangent: backprop's slope ∂L/∂w = %s", num(t.gradient).c_str());
-  wrapped(kSecantInk, "secant: (L(w+ε) − L(w−ε)) / 2ε = %s (ε = %.0e)", num(t.secant_slope).c_str(), t.eps);
-  wrapped(text, "relative error between the two slopes: %.1e", t.relative_error);
-  wrapped(overshoots ? kOvershootInk : kStepInk, "step w − lr·∂L/∂w (lr %g): w → %s, L → %s", t.lr, num(t.step_to).c_str(),
-          num(t.loss_after).c_str());
-  if (overshoots) wrapped(kOvershootInk, "too far: the loss rises");
+  // The lines wrap between words where the view is narrow (it is no wider than the canvas).
+  auto inked = [](ImU32 ink) { ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ink)); };
+  text_wrapped("%s = %s, loss L = %s", parameter_label(t.param).c_str(), num(t.value).c_str(), num(t.loss).c_str());
+  inked(kTangentInk);
+  text_wrapped("tangent: backprop's slope ∂L/∂w = %s", num(t.gradient).c_str());
+  ImGui::PopStyleColor();
+  inked(kSecantInk);
+  text_wrapped("secant: (L(w+ε) − L(w−ε)) / 2ε = %s (ε = %.0e)", num(t.secant_slope).c_str(), t.eps);
+  ImGui::PopStyleColor();
+  text_wrapped("relative error between the two slopes: %.1e", t.relative_error);
+  inked(overshoots ? kOvershootInk : kStepInk);
+  text_wrapped("step w − lr·∂L/∂w (lr %g): w → %s, L → %s", t.lr, num(t.step_to).c_str(), num(t.loss_after).c_str());
+  if (overshoots) text_wrapped("too far: the loss rises");
+  ImGui::PopStyleColor();
 
   if (t.gradient == 0 && t.secant_slope == 0) ImGui::TextWrapped("Flat: changing this weight alone does not change the loss here.");
 

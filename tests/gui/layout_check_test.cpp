@@ -56,6 +56,40 @@ bool found(const std::vector<LayoutProblem>& p, const std::string& window, const
   return false;
 }
 
+TEST(WrapAtSpaces, BreaksOnlyBetweenWordsSoNumbersStayWhole) {
+  auto chars = [](const std::string& s) { return static_cast<float>(s.size()); };  // one unit a byte
+  // ImGui's TextWrapped would break this 12 wide after "0." or inside "w[1,"; here the breaks
+  // fall at spaces, continuation lines indented by two.
+  EXPECT_EQ(wrap_at_spaces("loss L = 0.6663", 12, chars), "loss L =\n  0.6663");
+  EXPECT_EQ(wrap_at_spaces("right: w[1,2] + 0.514", 12, chars), "right:\n  w[1,2] +\n  0.514");
+  // Fits: unchanged but for runs of spaces, which become one.
+  EXPECT_EQ(wrap_at_spaces("a  b", 12, chars), "a b");
+  // Paragraphs keep their indentation; a word wider than the line keeps a line of its own.
+  EXPECT_EQ(wrap_at_spaces("x\n  aa bb cc", 7, chars), "x\n  aa bb\n    cc");
+  EXPECT_EQ(wrap_at_spaces("abcdefghij k", 4, chars), "abcdefghij\n  k");
+  EXPECT_EQ(wrap_at_spaces("", 4, chars), "");
+}
+
+TEST_F(LayoutCheck, WrappedNumbersAreNotCutAtTheirDecimalPoint) {
+  // A narrow window: the tangent view's line wraps, with each number on one line.
+  ImGui::NewFrame();
+  panel("narrow", ImVec2(0, 0), ImVec2(150, 300));
+  const float width = ImGui::GetContentRegionAvail().x;
+  const std::string text = "secant: (L(w+ε) − L(w−ε)) / 2ε = -0.0366 (ε = 1e-01)";
+  const std::string out = wrap_at_spaces(text, width, [](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; });
+  ImGui::End();
+  ImGui::Render();
+  EXPECT_NE(out.find('\n'), std::string::npos) << "the line fits: the test shows nothing";
+  EXPECT_NE(out.find("-0.0366"), std::string::npos) << out;
+  EXPECT_NE(out.find("1e-01)"), std::string::npos) << out;
+  size_t start = 0;
+  for (size_t end = out.find('\n'); start < out.size(); start = end + 1, end = out.find('\n', start)) {
+    const std::string line = out.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    EXPECT_LE(ImGui::CalcTextSize(line.c_str()).x, width) << line;
+    if (end == std::string::npos) break;
+  }
+}
+
 TEST_F(LayoutCheck, AFrameWhereEverythingFitsHasNoFindings) {
   const auto p = check([] {
     panel("Fits", ImVec2(10, 10), ImVec2(300, 200));
