@@ -102,7 +102,7 @@ Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, f
   std::tuple<int, float, float, float> best_score{INT_MAX, 0.0f, 0.0f, 0.0f};
   auto consider = [&](const Box& b) {
     const float dx = b.x0 - home.x0, dy = b.y0 - home.y0;
-    const float smaller = (h - (b.y1 - b.y0)) / h + (w - (b.x1 - b.x0)) / w;
+    const float smaller = (h - (b.y1 - b.y0)) / std::max(h, 1.0f) + (w - (b.x1 - b.x0)) / std::max(w, 1.0f);  // 0 by 0 when minimized
     const std::tuple<int, float, float, float> score{title_bars_covered(b, others, bar), overhang(b), smaller, dx * dx + dy * dy};
     if (score < best_score) best_score = score, best = b;
   };
