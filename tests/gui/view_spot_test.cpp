@@ -13,6 +13,15 @@ constexpr float kBar = 20, kTop = 20, kW = 1000, kH = 800;
 
 Box box(float x, float y, float w, float h, int order = 0) { return Box{x, y, x + w, y + h, order}; }
 
+// `spot` is `want` (its edges) and hides none of `others`' title bars.
+void expect_clear_at(const Box& spot, const std::vector<Box>& others, const Box& want) {
+  EXPECT_EQ(title_bars_covered(spot, others, kBar), 0);
+  EXPECT_FLOAT_EQ(spot.x0, want.x0);
+  EXPECT_FLOAT_EQ(spot.y0, want.y0);
+  EXPECT_FLOAT_EQ(spot.x1, want.x1);
+  EXPECT_FLOAT_EQ(spot.y1, want.y1);
+}
+
 TEST(TitleBarShows, ItsLeftEndForFiveBarsOrAllOfIt) {
   EXPECT_TRUE(title_bar_shows(0, 400, {}, kBar));
   EXPECT_TRUE(title_bar_shows(0, 400, {{100, 400}}, kBar));   // 100 of it shows at the left: the name
@@ -98,12 +107,7 @@ TEST(ClearSpot, MovedAsideNotOverThePanelsBesideTheCanvas) {
   // is made shorter instead, below the first's title bar, within the canvas.
   const Box canvas = box(0, 20, 700, 780);
   const std::vector<Box> first{box(250, 60, 300, 400)};
-  const Box s = clear_spot(box(100, 60, 600, 750), first, kBar, kTop, kW, kH, canvas);
-  EXPECT_EQ(title_bars_covered(s, first, kBar), 0);
-  EXPECT_FLOAT_EQ(s.x0, 100);
-  EXPECT_FLOAT_EQ(s.x1, 700);
-  EXPECT_FLOAT_EQ(s.y0, 80);
-  EXPECT_FLOAT_EQ(s.y1, kH);
+  expect_clear_at(clear_spot(box(100, 60, 600, 750), first, kBar, kTop, kW, kH, canvas), first, box(100, 80, 600, 720));
   // With no canvas to keep to, beside the name at full height, as before.
   const Box t = clear_spot(box(100, 60, 600, 750), first, kBar, kTop, kW, kH);
   EXPECT_FLOAT_EQ(t.x0, 350);
@@ -112,12 +116,7 @@ TEST(ClearSpot, MovedAsideNotOverThePanelsBesideTheCanvas) {
   // as the canvas and shorter, below the bar (losing 12.5% of its width and 4% of its height),
   // rather than reaching 100 past the canvas, or narrower still beside the name (25%).
   const std::vector<Box> left{box(0, 60, 300, 400)};
-  const Box u = clear_spot(box(0, 60, 800, 750), left, kBar, kTop, kW, kH, canvas);
-  EXPECT_EQ(title_bars_covered(u, left, kBar), 0);
-  EXPECT_FLOAT_EQ(u.x0, 0);
-  EXPECT_FLOAT_EQ(u.x1, 700);
-  EXPECT_FLOAT_EQ(u.y0, 80);
-  EXPECT_FLOAT_EQ(u.y1, kH);
+  expect_clear_at(clear_spot(box(0, 60, 800, 750), left, kBar, kTop, kW, kH, canvas), left, box(0, 80, 700, 720));
 }
 
 TEST(ClearSpot, NarrowerBesideANameRatherThanOverThePanels) {
@@ -126,12 +125,7 @@ TEST(ClearSpot, NarrowerBesideANameRatherThanOverThePanels) {
   // edge at its full height (shorter, below the bar, it would lose 30% of it).
   const Box canvas = box(0, 20, 700, 780);
   const std::vector<Box> inspector{box(0, 430, 1000, 370)};
-  const Box s = clear_spot(box(50, 200, 650, 500), inspector, kBar, kTop, kW, kH, canvas);
-  EXPECT_EQ(title_bars_covered(s, inspector, kBar), 0);
-  EXPECT_FLOAT_EQ(s.x0, 100);
-  EXPECT_FLOAT_EQ(s.x1, 700);
-  EXPECT_FLOAT_EQ(s.y0, 200);
-  EXPECT_FLOAT_EQ(s.y1 - s.y0, 500);
+  expect_clear_at(clear_spot(box(50, 200, 650, 500), inspector, kBar, kTop, kW, kH, canvas), inspector, box(100, 200, 600, 500));
   // Not below 70% of its width: beside a canvas 400 wide it keeps its width.
   const Box t = clear_spot(box(0, 200, 650, 500), inspector, kBar, kTop, kW, kH, box(0, 20, 400, 780));
   EXPECT_FLOAT_EQ(t.x1 - t.x0, 650);
