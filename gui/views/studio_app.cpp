@@ -250,9 +250,10 @@ void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, boo
       if (w == windows_.end()) w = last_windows_.find(other);
       if (w != last_windows_.end()) others.push_back({w->second.rect.x, w->second.rect.y, w->second.rect.z, w->second.rect.w, w->second.order});
     }
-    // It may move straight up or down over the canvas (below its title), not over the panels.
+    // A view placed on the canvas may move straight up or down over it (below its title), and
+    // aside within its width, not over the panels (views placed elsewhere move as they must).
     std::optional<Box> canvas;
-    if (have_canvas) {
+    if (over_canvas && have_canvas) {
       const ImVec4& r = canvas_window->second.rect;
       canvas = Box{r.x, r.y + top, r.z, r.w};
     }
