@@ -70,7 +70,7 @@ void StudioApp::hidden_space_panel() {
     std::snprintf(yname, sizeof yname, "neuron %d", hs.y + 1);
   }
   text_wrapped("Layer %d (%d neurons): the plane's grid and the points as this layer sees them.%s", hs.layer + 1, hs.width,
-                     hs.has_boundary ? " The black line is where the output changes class." : "");
+               hs.has_boundary ? " The black line is where the output changes class." : "");
 
   // The plot: the data's bounds with a margin, the same scale on both axes.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
