@@ -43,11 +43,12 @@ std::string wrap_at_spaces(const std::string& text, float width, const std::func
   return out;
 }
 
-void text_wrapped_at_spaces(const std::string& text) {
+std::string wrap_to_window(const std::string& text) {
   const float width = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 4);
-  const std::string out = wrap_at_spaces(text, width, [](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; });
-  ImGui::TextUnformatted(out.c_str());
+  return wrap_at_spaces(text, width, [](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; });
 }
+
+void text_wrapped_at_spaces(const std::string& text) { ImGui::TextUnformatted(wrap_to_window(text).c_str()); }
 
 void text_wrapped(const char* fmt, ...) {
   va_list args, again;

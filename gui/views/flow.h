@@ -16,6 +16,8 @@ namespace bp::studio {
 /// and two spaces more; runs of spaces between words become one. A word wider than `width`
 /// keeps a line of its own.
 std::string wrap_at_spaces(const std::string& text, float width, const std::function<float(const std::string&)>& measure);
+/// `text` wrapped by wrap_at_spaces to the window's content width (at least 4 em), in its font.
+std::string wrap_to_window(const std::string& text);
 /// Text wrapped at the window's edge by wrap_at_spaces: ImGui 1.86's TextWrapped also breaks
 /// after '.', ',' and ';', which splits numbers across lines ("0.\n001293").
 void text_wrapped_at_spaces(const std::string& text);

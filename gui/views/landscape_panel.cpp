@@ -172,7 +172,10 @@ void StudioApp::landscape_panel() {
   const std::string axes = ls.request.random_directions
                                ? std::string("right: direction 1, up: direction 2 (the cross: where the slice was computed)")
                                : "right: " + parameter_label(ls.request.a) + ", up: " + parameter_label(ls.request.b) + " (changes from the cross)";
-  const float axes_h = ImGui::CalcTextSize(axes.c_str(), nullptr, false, avail.x).y + ImGui::GetStyle().ItemSpacing.y * 2;
+  // Wrapped once, as drawn below the square (measured with ImGui's own wrapping, which breaks
+  // elsewhere, its height could differ from what is drawn).
+  const std::string axes_lines = wrap_to_window(axes);
+  const float axes_h = ImGui::CalcTextSize(axes_lines.c_str()).y + ImGui::GetStyle().ItemSpacing.y * 2;
   const float plot = std::max(em * 8, std::min(avail.x, avail.y - axes_h));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const ImVec2 a(p0.x + (avail.x - plot) * 0.5f, p0.y), b(a.x + plot, a.y + plot);
@@ -209,7 +212,7 @@ void StudioApp::landscape_panel() {
   dl->AddLine(ImVec2(c.x, c.y - em * 0.5f), ImVec2(c.x, c.y + em * 0.5f), im_color(1, 1, 1), thick);
   dl->PopClipRect();
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  text_wrapped_at_spaces(axes);
+  ImGui::TextUnformatted(axes_lines.c_str());
   ImGui::PopStyleColor();
   if (hovered) {
     const ImVec2 m = ImGui::GetIO().MousePos;
