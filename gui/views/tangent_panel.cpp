@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "flow.h"
+#include "log_slider.h"
 #include "studio_app.h"
 
 namespace bp::studio {
@@ -70,7 +71,7 @@ void StudioApp::tangent_panel() {
   p.in = std::min<int64_t>(p.in, chosen.in - 1);
   same_line_if_fits(labelled_width("ε", slider));
   ImGui::SetNextItemWidth(slider);
-  ImGui::SliderFloat("ε", &tangent_eps_, 1e-4f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  log_slider("ε", tangent_eps_, 1e-4f, 1.0f);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("the secant's half-width: smaller ε, closer to the tangent, until float32 rounding takes over");
 
   // Recompute at once for a new parameter or ε, and for a new snapshot at most five times a second.
@@ -95,7 +96,7 @@ void StudioApp::tangent_panel() {
   text_wrapped("tangent: backprop's slope ∂L/∂w = %s", num(t.gradient).c_str());
   ImGui::PopStyleColor();
   inked(kSecantInk);
-  text_wrapped("secant: (L(w+ε) − L(w−ε)) / 2ε = %s (ε = %.0e)", num(t.secant_slope).c_str(), t.eps);
+  text_wrapped("secant: (L(w+ε) − L(w−ε)) / 2ε = %s (ε = %g)", num(t.secant_slope).c_str(), t.eps);
   ImGui::PopStyleColor();
   text_wrapped("relative error between the two slopes: %.1e", t.relative_error);
   inked(overshoots ? kOvershootInk : kStepInk);

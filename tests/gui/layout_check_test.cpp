@@ -8,8 +8,8 @@
 #include <functional>
 #include <string>
 
+#include "headless_imgui.h"
 #include "views/flow.h"
-#include "views/glyph_ranges.h"
 #include "views/layout_check.h"
 
 namespace bp::studio {
@@ -17,20 +17,7 @@ namespace {
 
 class LayoutCheck : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(800, 600);
-    io.DeltaTime = 1.0f / 60;
-    static const std::vector<ImWchar> ranges(std::begin(kGlyphRanges), std::end(kGlyphRanges));
-    const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-    if (std::filesystem::exists(font)) io.Fonts->AddFontFromFileTTF(font, 16.0f, nullptr, ranges.data());
-    else io.Fonts->AddFontDefault();
-    unsigned char* px = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-  }
+  void SetUp() override { create_headless_imgui(); }
   void TearDown() override { ImGui::DestroyContext(); }
 
   // Draws `ui` for three frames (window sizes settle) and checks the last one.

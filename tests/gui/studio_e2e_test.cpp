@@ -758,6 +758,23 @@ TEST_F(Studio, NumbersTypedIntoTheTangentsChoiceOfParameterStayInTheNetwork) {
   EXPECT_LE(t.at("input").get<int>(), 4) << t.dump();
 }
 
+TEST_F(Studio, ClickingTheMiddleOfTheTangentsEpsilonSliderGivesTheMiddleDecade) {
+  // The ε slider (538..648 at y 234) spans 1e-4 to 1 on a log scale: a click at its middle gives
+  // about 0.01 (and the session saved with it opens again). ImGui's own logarithmic slider with
+  // the "%.0e" format it had gave 1 there: no value between its two ends could be had.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  const nlohmann::json session = drive_and_quit(dir, "xdotool mousemove 593 234 sleep 0.2 click 1 sleep 0.5\n", "--preset derivative_as_a_tangent");
+  ASSERT_TRUE(session.contains("views")) << session.dump().substr(0, 300);
+  const double eps = session.at("views").at("tangent").at("eps").get<double>();
+  EXPECT_GT(eps, 0.003);
+  EXPECT_LT(eps, 0.03);
+  const fs::path saved = dir / "state" / "backprop-studio" / "autosave.json";
+  const Outcome again = run(XVFB_RUN " -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --session " + saved.string() +
+                                " --frames 2 --size 1280x800 --no-autosave",
+                            dir);
+  EXPECT_EQ(again.status, 0) << again.err;
+}
+
 TEST_F(Studio, APresetsLessonViewsOpenOverAModelNamedWithIt) {
   // --preset how_layers_untangle_the_spiral --model m.json: the lecturer's trained model, shown
   // in the lesson's hidden-space view (its last hidden layer). The preset's views used to be
