@@ -164,7 +164,9 @@ void StudioApp::landscape_panel() {
     ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + em * 0.2f), ImVec2(p.x + em, p.y + em * 0.8f), kRaceInks[k % 3]);
     ImGui::GetWindowDrawList()->AddRect(ImVec2(p.x, p.y + em * 0.2f), ImVec2(p.x + em, p.y + em * 0.8f), im_color(0.2f, 0.2f, 0.2f));
     ImGui::SameLine(0, em * 0.3f);
-    ImGui::TextUnformatted(label);
+    // Alone on its row and still too wide (a narrow view, presenter fonts): wrapped beside its swatch.
+    const auto width = [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; };
+    ImGui::TextUnformatted(wrap_at_spaces(label, ImGui::GetContentRegionAvail().x, width).c_str());
   }
 
   // The plot: a square, α to the right and β up.

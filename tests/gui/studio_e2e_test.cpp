@@ -264,6 +264,21 @@ TEST_F(Studio, TheOptimizerRaceLessonDrawsThreePathsOnTheLandscape) {
   EXPECT_LT(plain.first + plain.second, 30);
 }
 
+TEST_F(Studio, TheRacesLegendWrapsInANarrowView) {
+  // At 1024x768 in presenter mode with the graph inspector open, the landscape view is about 430
+  // pixels wide: "momentum: 0.2531 after 100 steps" reached 31 pixels past its right edge (cut
+  // by the scrollbar). Each legend line now wraps beside its swatch.
+  if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
+  const Outcome r = run(XVFB_RUN " -s '-screen 0 1024x768x24' " + std::string(BACKPROP_STUDIO) +
+                            " --preset optimizer_race_on_the_landscape --view inspector --presenter --size 1024x768 --frames 60"
+                            " --check-layout --no-restore --no-autosave",
+                        dir);
+  std::ifstream in(dir / "out");
+  const std::string findings((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(findings, "");
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
 TEST_F(Studio, BadArgumentsAndFilesAreReported) {
   std::ofstream(dir / "bad.json") << "{ nope";
   const std::string bad = (dir / "bad.json").string();
