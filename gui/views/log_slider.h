@@ -15,8 +15,9 @@ double round_to_significant(double v, int digits);
 
 /// A slider over [lo, hi] (0 < lo < hi) in log10 of `v`, showing `v` with `digits` significant
 /// digits; a dragged value is rounded to those digits, so what it shows is what `v` holds. `v`
-/// set elsewhere (a session, a command-line flag) is shown as it is, to `digits`. No typed input
-/// (Ctrl+click would edit the exponent). True when the user changed `v`.
+/// set elsewhere (a session, a command-line flag) is shown as it is, to `digits`. Ctrl+click
+/// turns it into a field to type a value into (kept as typed, clamped to [lo, hi]), as ImGui's
+/// sliders do. True when the user changed `v`.
 bool log_slider(const char* label, float& v, float lo, float hi, int digits = 2);
 
 }  // namespace bp::studio

@@ -80,6 +80,38 @@ TEST_F(LogSlider, EveryPlaceAlongTheTrackIsItsDecade) {
   EXPECT_EQ(click_at(0.995f), 1.0f);
 }
 
+TEST_F(LogSlider, CtrlClickTypesAValueKeptAsTyped) {
+  // Ctrl+click at the track's middle: no jump to 0.01, a field instead; "0.00123" typed and
+  // Enter: ε is 0.00123 (not rounded to two digits); "7" typed: 1, the end of the range.
+  ImGuiIO& io = ImGui::GetIO();
+  io.KeyMap[ImGuiKey_Enter] = 13;
+  auto type = [&](const char* text) {
+    frame(ImVec2(-100, -100), false);
+    const ImVec2 at(track_min.x + 0.5f * kWidth, (track_min.y + track_max.y) / 2);
+    io.KeyCtrl = true;
+    frame(at, false);
+    frame(at, true);
+    io.KeyCtrl = false;
+    frame(at, false);
+    EXPECT_EQ(v, 0.3f) << "the Ctrl+click moved the value";
+    for (int i = 0; i < 3; ++i) frame(at, false);  // the field takes the keyboard
+    io.AddInputCharactersUTF8(text);
+    frame(at, false);
+    io.KeysDown[13] = true;
+    frame(at, false);
+    io.KeysDown[13] = false;
+    for (int i = 0; i < 3; ++i) frame(at, false);
+    return v;
+  };
+  v = 0.3f;
+  EXPECT_EQ(type("0.00123"), 0.00123f);
+  v = 0.3f;
+  EXPECT_EQ(type("7"), 1.0f);
+  // Back to a slider: a plain click at the middle gives 0.01 again.
+  v = 0.3f;
+  EXPECT_NEAR(std::log10(click_at(0.5f)), -2.0, 0.1);
+}
+
 TEST_F(LogSlider, AValueSetElsewhereStaysUntilTheSliderIsMoved) {
   // 0.25 from a session: shown and kept though the slider would round a dragged value to two
   // digits too; drawing it with the mouse elsewhere changes nothing.
