@@ -149,4 +149,21 @@ Box below_note(const Box& spot, const Box& note, const std::vector<Box>& others,
   return spot;
 }
 
+Box out_from_under(const Box& view, const Box& cover, float bar, float top, float display_h, int nth) {
+  std::vector<std::pair<float, float>> covering;
+  if (cover.y0 < view.y0 + bar && view.y0 < cover.y1) covering.emplace_back(cover.x0, cover.x1);
+  if (title_bar_shows(view.x0, view.x1, covering, bar)) return view;
+  const float h = view.y1 - view.y0, shift = static_cast<float>(nth) * bar;
+  Box out = view;
+  if (display_h - cover.y1 >= cover.y0 - top) {
+    out.y0 = cover.y1 + shift;
+    out.y1 = std::min(out.y0 + h, display_h);
+  } else {
+    out.y0 = std::max(top, cover.y0 - h) + shift;
+    out.y1 = std::min(out.y0 + h, display_h);
+    if (out.y0 + bar > cover.y0) return view;
+  }
+  return out.y1 - out.y0 < 4 * bar ? view : out;
+}
+
 }  // namespace bp::studio

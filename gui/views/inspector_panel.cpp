@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <utility>
+#include <vector>
 
 #include "flow.h"
 #include "studio_app.h"
@@ -40,15 +42,35 @@ void StudioApp::place_inspector() {
   ImGui::SetNextWindowCollapsed(false, ImGuiCond_Always);
 }
 
+void StudioApp::move_views_out_from_under_inspector() {
+  const Placed& inspector = windows_.at("Graph inspector");
+  const Box cover{inspector.rect.x, inspector.rect.y, inspector.rect.z, inspector.rect.w, inspector.order};
+  // The views drawn last frame behind it, from the back: each one moved is a bar below the last.
+  std::vector<std::pair<int, std::string>> behind;
+  for (const std::string& name : floating_windows())
+    if (auto w = last_windows_.find(name); name != "Graph inspector" && w != last_windows_.end() && w->second.order < cover.order)
+      behind.emplace_back(w->second.order, name);
+  std::sort(behind.begin(), behind.end());
+  const float bar = ImGui::GetFrameHeight();
+  int moved = 0;
+  for (const auto& [order, name] : behind) {
+    const ImVec4& r = last_windows_.at(name).rect;
+    const Box view{r.x, r.y, r.z, r.w, order};
+    const Box out = out_from_under(view, cover, bar, bar, ImGui::GetIO().DisplaySize.y, moved);
+    if (out.y0 != view.y0 || out.y1 != view.y1) move_out_[name] = out, ++moved;
+  }
+}
+
 void StudioApp::inspector_panel() {
   if (!inspector_.ready() && inspector_.error().empty()) {
     const auto pts = m_.points();
     if (!pts.empty()) trace_point(pts.front());
   }
-  if (place_inspector_) place_inspector();
-  place_inspector_ = false;
+  const bool placing = std::exchange(place_inspector_, false);
+  if (placing) place_inspector();
   const bool inspector_open = ImGui::Begin("Graph inspector", &show_inspector_);
   note_window("Graph inspector");
+  if (placing) move_views_out_from_under_inspector();
   if (!inspector_open) {
     ImGui::End();
     return;

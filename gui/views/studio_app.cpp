@@ -101,6 +101,7 @@ void StudioApp::note_window(const char* name) {
 void StudioApp::frame() {
   last_windows_.swap(windows_);
   windows_.clear();
+  move_out_.clear();
   canvas_neuron_ = std::exchange(hover_neuron_, {-1, -1});
   apply_lesson();
   apply_style();
@@ -123,8 +124,10 @@ void StudioApp::frame() {
   const bool capturing = capturing_canvas();
   if (capturing && screenshot_countdown_ > 0) --screenshot_countdown_;
   if (!capturing) message_banner();
-  if (show_big_diagram_ && !capturing) diagram_window();
+  // The inspector first: views opened with it are placed in front of it, clear of its title bar,
+  // and those it covers as it appears are moved out from under it as they are drawn.
   if (show_inspector_ && !capturing) inspector_panel();
+  if (show_big_diagram_ && !capturing) diagram_window();
   if (show_tangent_ && !capturing) tangent_panel();
   if (show_gradient_flow_ && !capturing) gradient_flow_panel();
   if (show_hidden_ && !capturing) hidden_space_panel();
@@ -267,7 +270,12 @@ void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, boo
     pos = ImVec2(spot.x0, spot.y0), size = ImVec2(spot.x1 - spot.x0, spot.y1 - spot.y0);
     ImGui::SetNextWindowFocus();  // in front, as clear_spot assumed (views placed again after a resize too)
   }
-  const ImGuiCond cond = afresh ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+  ImGuiCond cond = afresh ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+  if (auto out = move_out_.find(name); out != move_out_.end()) {
+    const Box& b = out->second;
+    if (!afresh) pos = ImVec2(b.x0, b.y0), size = ImVec2(b.x1 - b.x0, b.y1 - b.y0), cond = ImGuiCond_Always;
+    move_out_.erase(out);
+  }
   ImGui::SetNextWindowSize(size, cond);
   ImGui::SetNextWindowPos(pos, cond);
 }

@@ -22,6 +22,7 @@
 #include "model/separator.h"
 #include "model/background_task.h"
 #include "model/tangent_model.h"
+#include "model/view_spot.h"
 #include "render/cached_view.h"
 #include "snapshot_cache.h"
 #include "render/heatmap_renderer.h"
@@ -180,7 +181,8 @@ class StudioApp {
   /// goes beside it instead (clear_spot, model/view_spot.h). A view `over_canvas` (its spot is
   /// on the canvas) is made no wider than the canvas's window and kept within its width, so that
   /// on a small display it does not hide the panels' left edge (the Training panel's "train" and
-  /// "test"); not narrower than 18 em, where the canvas is narrower still.
+  /// "test"); not narrower than 18 em, where the canvas is narrower still. A view the
+  /// inspector just covered is moved out from under it (move_out_).
   void place_view_window(const char* name, ImVec2 pos, ImVec2 size, bool over_canvas = false);
   /// The manual classifier (manual_panel.cpp): w1, w2, b by hand, the loss live, and the hand-over
   /// to gradient descent; its separator and handles are drawn and dragged on the canvas. Key M.
@@ -200,6 +202,9 @@ class StudioApp {
   void draw_landscape(ImDrawList* dl, ImVec2 a, float plot);
   void inspector_panel();
   void place_inspector();
+  /// After the inspector was placed in front: the open views whose title bars it hides are moved
+  /// out from under it (out_from_under, model/view_spot.h) when they are next placed.
+  void move_views_out_from_under_inspector();
   void inspector_graph();    ///< inspector_graph.cpp
   void inspector_details();  ///< inspector_details.cpp
   void neuron_table(const InspectorModel::NeuronDetail& d, const std::string& name, bool grads);
@@ -244,6 +249,7 @@ class StudioApp {
   bool open_panels_ = false;
   int layout_generation_ = 0;             ///< how many times the panels were placed afresh
   std::map<std::string, int> view_layout_;  ///< a view's layout_generation_ when last placed
+  std::map<std::string, Box> move_out_;     ///< views to move this frame (move_views_out_from_under_inspector)
   bool title_in_menu_ = false;  ///< the menu bar had room for the title this frame
   std::string dismissed_title_;  ///< a title closed on the banner
   struct Placed {

@@ -1016,6 +1016,19 @@ TEST_F(Studio, AMessageShowsInFrontOfTheViews) {
   EXPECT_EQ(findings, "");
 }
 
+TEST_F(Studio, TheInspectorOpenedOverViewsMovesThemOutFromUnderIt) {
+  // The four-blobs preset traces a point low on the canvas, so the inspector docks over the top
+  // half: opened with I over the network diagram and the tangent view, it hid both their title
+  // bars (they could not be dragged or closed until clicked). They now move below it, each name
+  // showing; --check-layout without --frames checks the last frame at the quit.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  const Outcome r = drive_in(dir, "--preset softmax_four_blobs --view diagram --view tangent --check-layout",
+                             "xdotool mousemove 700 12 key i\nsleep 1\n");
+  std::ifstream in(dir / "out");
+  const std::string findings((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(findings, "") << r.err;
+}
+
 TEST_F(Studio, ALessonsTextAndAMessageAtStartAreNotCoveredByItsViews) {
   // The tangent lesson at 1024x768 and 1280x800 in presenter mode: its text (a banner over the
   // canvas where the menu bar has no room) was hidden under the view it opens, and so was the
