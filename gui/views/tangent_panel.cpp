@@ -72,7 +72,7 @@ void StudioApp::tangent_panel() {
   same_line_if_fits(labelled_width("ε", slider));
   ImGui::SetNextItemWidth(slider);
   log_slider("ε", tangent_eps_, 1e-4f, 1.0f);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("the secant's half-width: smaller ε, closer to the tangent, until float32 rounding takes over");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("the secant's half-width: smaller ε, closer to the tangent, until float32 rounding takes over\n(a decade per quarter of the slider; Ctrl+click to type a value)");
 
   // Recompute at once for a new parameter or ε, and for a new snapshot at most five times a second.
   const bool new_choice = !(p == tangent_for_) || tangent_eps_ != tangent_eps_for_;
