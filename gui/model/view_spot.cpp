@@ -149,21 +149,26 @@ Box below_note(const Box& spot, const Box& note, const std::vector<Box>& others,
   return spot;
 }
 
-Box out_from_under(const Box& view, const Box& cover, float bar, float top, float display_h, int nth) {
-  std::vector<std::pair<float, float>> covering;
-  if (cover.y0 < view.y0 + bar && view.y0 < cover.y1) covering.emplace_back(cover.x0, cover.x1);
-  if (title_bar_shows(view.x0, view.x1, covering, bar)) return view;
-  const float h = view.y1 - view.y0, shift = static_cast<float>(nth) * bar;
-  Box out = view;
-  if (display_h - cover.y1 >= cover.y0 - top) {
-    out.y0 = cover.y1 + shift;
-    out.y1 = std::min(out.y0 + h, display_h);
-  } else {
-    out.y0 = std::max(top, cover.y0 - h) + shift;
-    out.y1 = std::min(out.y0 + h, display_h);
-    if (out.y0 + bar > cover.y0) return view;
+std::vector<Box> out_from_under(const std::vector<Box>& views, const Box& cover, float bar, float top, float display_h) {
+  std::vector<Box> out = views;
+  std::vector<size_t> hidden;
+  for (size_t i = 0; i < views.size(); ++i) {
+    const Box& v = views[i];
+    std::vector<std::pair<float, float>> covering;
+    if (cover.y0 < v.y0 + bar && v.y0 < cover.y1) covering.emplace_back(cover.x0, cover.x1);
+    if (!title_bar_shows(v.x0, v.x1, covering, bar)) hidden.push_back(i);
   }
-  return out.y1 - out.y0 < 4 * bar ? view : out;
+  const bool down = display_h - cover.y1 >= cover.y0 - top;
+  const float m = static_cast<float>(hidden.size());
+  for (size_t k = 0; k < hidden.size(); ++k) {
+    Box& v = out[hidden[k]];
+    const float h = v.y1 - v.y0, kf = static_cast<float>(k);
+    const float y0 = down ? cover.y1 + kf * bar : std::max(top, cover.y0 - (m - kf) * bar);
+    const float y1 = std::min(y0 + h, display_h);
+    if (down && y1 - y0 < 4 * bar) continue;
+    v.y0 = y0, v.y1 = y1;
+  }
+  return out;
 }
 
 }  // namespace bp::studio

@@ -46,13 +46,14 @@ Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, f
 /// the note, or when no such spot hides no more of `others`' title bars than it does.
 Box below_note(const Box& spot, const Box& note, const std::vector<Box>& others, float bar, float gap, float display_h);
 
-/// A view behind `cover` (the graph inspector, docked over the top or bottom of the display in
-/// front of it) whose title bar the cover hides (title_bar_shows), moved straight up or down out
-/// from under it to the side with more room: below it, as tall as before where the display
-/// allows, else down to its bottom; or above it, ending at its top where the view fits there,
-/// else starting at `top` and reaching behind it. `nth` views moved the same way behind this one
-/// push it `nth` bars further down, so that each title bar shows beside the others. `view`
-/// itself when its title bar shows, or when the room left is under four bars tall.
-Box out_from_under(const Box& view, const Box& cover, float bar, float top, float display_h, int nth = 0);
+/// The views behind `cover` (the graph inspector, docked across the top or the bottom of the
+/// display in front of them), from the back, with each one whose title bar the cover hides
+/// (title_bar_shows) moved straight up or down the least that shows it: to start just below the
+/// cover where there is more room below it than above, else with its title bar just above the
+/// cover and the rest of it behind (the traced point, on the canvas beside the cover, stays in
+/// sight). Several moved step a bar apart, the ones in front further from the cover's edge
+/// below it and nearer above it, so that every name shows. Heights are kept but where the
+/// display ends; a view is left where it is when under four bars of it would show below.
+std::vector<Box> out_from_under(const std::vector<Box>& views, const Box& cover, float bar, float top, float display_h);
 
 }  // namespace bp::studio

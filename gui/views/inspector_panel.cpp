@@ -45,20 +45,21 @@ void StudioApp::place_inspector() {
 void StudioApp::move_views_out_from_under_inspector() {
   const Placed& inspector = windows_.at("Graph inspector");
   const Box cover{inspector.rect.x, inspector.rect.y, inspector.rect.z, inspector.rect.w, inspector.order};
-  // The views drawn last frame behind it, from the back: each one moved is a bar below the last.
+  // The views drawn last frame behind it, from the back.
   std::vector<std::pair<int, std::string>> behind;
   for (const std::string& name : floating_windows())
     if (auto w = last_windows_.find(name); name != "Graph inspector" && w != last_windows_.end() && w->second.order < cover.order)
       behind.emplace_back(w->second.order, name);
   std::sort(behind.begin(), behind.end());
-  const float bar = ImGui::GetFrameHeight();
-  int moved = 0;
+  std::vector<Box> views;
   for (const auto& [order, name] : behind) {
     const ImVec4& r = last_windows_.at(name).rect;
-    const Box view{r.x, r.y, r.z, r.w, order};
-    const Box out = out_from_under(view, cover, bar, bar, ImGui::GetIO().DisplaySize.y, moved);
-    if (out.y0 != view.y0 || out.y1 != view.y1) move_out_[name] = out, ++moved;
+    views.push_back({r.x, r.y, r.z, r.w, order});
   }
+  const float bar = ImGui::GetFrameHeight();
+  const std::vector<Box> out = out_from_under(views, cover, bar, bar, ImGui::GetIO().DisplaySize.y);
+  for (size_t i = 0; i < out.size(); ++i)
+    if (out[i].y0 != views[i].y0 || out[i].y1 != views[i].y1) move_out_[behind[i].second] = out[i];
 }
 
 void StudioApp::inspector_panel() {

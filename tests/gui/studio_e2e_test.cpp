@@ -1020,13 +1020,16 @@ TEST_F(Studio, TheInspectorOpenedOverViewsMovesThemOutFromUnderIt) {
   // The four-blobs preset traces a point low on the canvas, so the inspector docks over the top
   // half: opened with I over the network diagram and the tangent view, it hid both their title
   // bars (they could not be dragged or closed until clicked). They now move below it, each name
-  // showing; --check-layout without --frames checks the last frame at the quit.
+  // showing. Linear vs XOR traces a high point: the inspector docks at the bottom, over the
+  // manual classifier's title bar, which now shows just above it. --check-layout without
+  // --frames checks the last frame at the quit.
   if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
-  const Outcome r = drive_in(dir, "--preset softmax_four_blobs --view diagram --view tangent --check-layout",
-                             "xdotool mousemove 700 12 key i\nsleep 1\n");
-  std::ifstream in(dir / "out");
-  const std::string findings((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(findings, "") << r.err;
+  for (const char* views : {"--preset softmax_four_blobs --view diagram --view tangent", "--preset linear_vs_xor --view manual"}) {
+    const Outcome r = drive_in(dir, std::string(views) + " --check-layout", "xdotool mousemove 700 12 key i\nsleep 1\n");
+    std::ifstream in(dir / "out");
+    const std::string findings((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(findings, "") << views << ": " << r.err;
+  }
 }
 
 TEST_F(Studio, ALessonsTextAndAMessageAtStartAreNotCoveredByItsViews) {

@@ -187,45 +187,54 @@ TEST(BelowNote, AViewOverTheBannerMovesBelowIt) {
   EXPECT_FLOAT_EQ(w.y1, 290);
 }
 
-TEST(OutFromUnder, AViewWhoseTitleBarTheInspectorHidesMovesOutBelowOrAboveIt) {
-  const Box top_dock = box(250, kTop, 750, 440, 9), bottom_dock = box(250, 360, 750, 440, 9);
-  // Under an inspector docked at the top: just below it, as tall as the display allows.
-  const Box d = out_from_under(box(200, 160, 600, 480), top_dock, kBar, kTop, kH);
+TEST(OutFromUnder, UnderAnInspectorAtTheTopAViewMovesJustBelowIt) {
+  const Box dock = box(250, kTop, 750, 440, 9);
+  // As tall as the display allows...
+  const Box d = out_from_under({box(200, 160, 600, 480)}, dock, kBar, kTop, kH).at(0);
   EXPECT_FLOAT_EQ(d.x0, 200);
   EXPECT_FLOAT_EQ(d.x1, 800);
   EXPECT_FLOAT_EQ(d.y0, 460);
   EXPECT_FLOAT_EQ(d.y1, kH);
-  EXPECT_TRUE(title_bar_shows(d.x0, d.x1, {}, kBar));
-  const Box small = out_from_under(box(300, 100, 300, 200), top_dock, kBar, kTop, kH);
-  EXPECT_FLOAT_EQ(small.y0, 460);
-  EXPECT_FLOAT_EQ(small.y1, 660);  // its height kept
-  // A second one moved behind it: a bar further down, so both names show.
-  const Box second = out_from_under(box(300, 100, 300, 200), top_dock, kBar, kTop, kH, 1);
-  EXPECT_FLOAT_EQ(second.y0, 480);
-  // Under one docked at the bottom: above it, ending at its top where the view fits...
-  const Box u = out_from_under(box(300, 500, 300, 200), bottom_dock, kBar, kTop, kH);
-  EXPECT_FLOAT_EQ(u.y0, 160);
-  EXPECT_FLOAT_EQ(u.y1, 360);
-  // ...else from the top of the display, reaching behind it.
-  const Box tall = out_from_under(box(300, 500, 300, 600), bottom_dock, kBar, kTop, kH);
-  EXPECT_FLOAT_EQ(tall.y0, kTop);
-  EXPECT_FLOAT_EQ(tall.y1, kTop + 600);
+  // ...its height kept where it fits; a second one, in front, a bar further down: both names
+  // show; a third whose name shows beside the dock stays.
+  const std::vector<Box> views{box(300, 100, 300, 200, 1), box(350, 120, 300, 200, 2), box(0, 100, 240, 300, 3)};
+  const std::vector<Box> out = out_from_under(views, dock, kBar, kTop, kH);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_FLOAT_EQ(out[0].y0, 460);
+  EXPECT_FLOAT_EQ(out[0].y1, 660);
+  EXPECT_FLOAT_EQ(out[1].y0, 480);
+  EXPECT_FLOAT_EQ(out[1].y1, 680);
+  EXPECT_FLOAT_EQ(out[2].y0, 100);
+  EXPECT_EQ(title_bars_covered(out[1], {out[0]}, kBar), 0);
+  // Under four bars of room below: left as it is.
+  const Box full = box(250, kTop, 750, kH - kTop - 60, 9);
+  EXPECT_FLOAT_EQ(out_from_under({box(300, 100, 300, 300)}, full, kBar, kTop, kH).at(0).y0, 100);
+}
+
+TEST(OutFromUnder, UnderAnInspectorAtTheBottomOnlyItsTitleBarComesOutAboveIt) {
+  // The rest stays behind the inspector, leaving the canvas above (and the traced point) clear;
+  // two moved: the one behind a bar higher, so the one in front does not hide its name.
+  const Box dock = box(250, 360, 750, 440, 9);
+  const std::vector<Box> views{box(300, 500, 300, 200, 1), box(280, 420, 400, 300, 2)};
+  const std::vector<Box> out = out_from_under(views, dock, kBar, kTop, kH);
+  EXPECT_FLOAT_EQ(out[0].y0, 320);
+  EXPECT_FLOAT_EQ(out[0].y1, 520);
+  EXPECT_FLOAT_EQ(out[1].y0, 340);
+  EXPECT_FLOAT_EQ(out[1].y1, 640);
+  EXPECT_EQ(title_bars_covered(out[1], {out[0]}, kBar), 0);
+  for (const Box& b : out) EXPECT_TRUE(title_bar_shows(b.x0, b.x1, {}, kBar));
 }
 
 TEST(OutFromUnder, AViewWhoseNameShowsStaysWhereItIs) {
-  const Box top_dock = box(250, kTop, 750, 440, 9);
+  const Box dock = box(250, kTop, 750, 440, 9);
   for (const Box& v : {box(300, 470, 300, 200),   // below it
                        box(100, 470, 300, 200),   // below it, reaching beside it
                        box(0, 100, 300, 300),     // its title's left end beside it (five bars show)
-                       box(300, 0, 300, 300)}) {  // its title above the dock (as far as the test goes)
-    const Box o = out_from_under(v, top_dock, kBar, kTop, kH);
+                       box(300, 0, 300, 300)}) {  // its title above the dock
+    const Box o = out_from_under({v}, dock, kBar, kTop, kH).at(0);
     EXPECT_FLOAT_EQ(o.y0, v.y0) << v.x0 << "," << v.y0;
     EXPECT_FLOAT_EQ(o.y1, v.y1) << v.x0 << "," << v.y0;
   }
-  // Hidden, but no room for more than a title bar below the dock: left as it is.
-  const Box full = box(250, kTop, 750, kH - kTop - 60, 9);
-  const Box stays = out_from_under(box(300, 100, 300, 300), full, kBar, kTop, kH);
-  EXPECT_FLOAT_EQ(stays.y0, 100);
 }
 
 }  // namespace
