@@ -24,6 +24,10 @@ void text_wrapped_at_spaces(const std::string& text);
 /// ImGui::TextWrapped, formatted as it is, but wrapped by text_wrapped_at_spaces: for lines
 /// with numbers ("loss 0.6663", "w[1,2]").
 void text_wrapped(const char* fmt, ...) IM_FMTARGS(1);
+/// A size for an item that fills the room left (GetContentRegionAvail): at least a pixel each
+/// way. ImGui asserts on an empty item, and a window shrunk below its contents leaves none (the
+/// graph inspector after a random user's resizes to 731x442 in presenter mode).
+inline ImVec2 nonempty(ImVec2 size) { return ImVec2(size.x < 1 ? 1 : size.x, size.y < 1 ? 1 : size.y); }
 /// Before an item `width` pixels wide that follows another: the same row when it fits.
 void same_line_if_fits(float width);
 /// A button's width for its label (the text before any "##").

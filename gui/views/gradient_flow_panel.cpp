@@ -55,7 +55,7 @@ void StudioApp::gradient_flow_panel() {
 
   // The chart: ‖∂L/∂W‖ per layer on a log axis.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const ImVec2 chart(avail.x, std::max(avail.y, em * 5));
+  const ImVec2 chart = nonempty(ImVec2(avail.x, std::max(avail.y, em * 5)));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("gradient chart", chart);
   const bool hovered = ImGui::IsItemHovered();

@@ -9,6 +9,7 @@
 
 #include "common/palette.h"
 #include "render/cached_view.h"
+#include "flow.h"
 #include "studio_app.h"
 
 namespace bp::studio {
@@ -35,7 +36,7 @@ ImU32 kind_fill(explain::GNode::Kind k) {
 void StudioApp::inspector_graph() {
   explain::Stepper& st = inspector_.stepper();
   const explain::Graph& g = inspector_.graph();
-  const ImVec2 origin = ImGui::GetCursorScreenPos(), size = ImGui::GetContentRegionAvail();
+  const ImVec2 origin = ImGui::GetCursorScreenPos(), size = nonempty(ImGui::GetContentRegionAvail());
   const explain::Layout& lay = inspector_.layout();
   // Boxes in ems: at zoom 1 their text is the UI font's size (the presenter font's, in
   // presenter mode), three lines to a box.

@@ -28,7 +28,7 @@ void StudioApp::loss_panel() {
   same_line_if_fits(labelled_width("log scale", ImGui::GetFrameHeight()));
   ImGui::Checkbox("log scale", &s_.log_loss);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  loss_chart(*snap, ImVec2(avail.x, std::max(avail.y, ImGui::GetFontSize() * 4)));
+  loss_chart(*snap, nonempty(ImVec2(avail.x, std::max(avail.y, ImGui::GetFontSize() * 4))));
   ImGui::End();
 }
 

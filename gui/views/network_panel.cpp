@@ -306,7 +306,7 @@ void StudioApp::network_diagram(const Snapshot& snap, CachedView& cache) {
   const float col_w = std::max(avail.x - left_w - right_w, 10.0f) / static_cast<float>(columns);
   const float cell = std::clamp(std::min(col_w * 0.55f, (avail.y - 6) / static_cast<float>(tallest) * 0.78f), 8.0f, 64.0f);
   const float height = std::max(avail.y - 2, cell * 1.25f * static_cast<float>(tallest));
-  ImGui::InvisibleButton("diagram", ImVec2(avail.x, height));
+  ImGui::InvisibleButton("diagram", nonempty(ImVec2(avail.x, height)));
   const bool hovered = ImGui::IsItemHovered();
   const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
   auto centre = [&](size_t layer, size_t i) {
