@@ -1025,10 +1025,13 @@ TEST_F(Studio, TheInspectorOpenedOverViewsMovesThemOutFromUnderIt) {
   // --frames checks the last frame at the quit.
   if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
   for (const char* views : {"--preset softmax_four_blobs --view diagram --view tangent", "--preset linear_vs_xor --view manual"}) {
-    const Outcome r = drive_in(dir, std::string(views) + " --check-layout", "xdotool mousemove 700 12 key i\nsleep 1\n");
+    const nlohmann::json session = drive_and_quit(dir, "xdotool mousemove 700 12 key i\nsleep 1\n", std::string(views) + " --check-layout");
+    ASSERT_TRUE(session.contains("views")) << views;
+    const auto open = session.at("views").at("open").get<std::vector<std::string>>();
+    EXPECT_NE(std::find(open.begin(), open.end(), "inspector"), open.end()) << views << ": I did not open the inspector";
     std::ifstream in(dir / "out");
     const std::string findings((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EXPECT_EQ(findings, "") << views << ": " << r.err;
+    EXPECT_EQ(findings, "") << views;
   }
 }
 
