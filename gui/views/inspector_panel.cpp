@@ -43,19 +43,15 @@ void StudioApp::place_inspector() {
 }
 
 void StudioApp::move_views_out_from_under_inspector() {
-  const Placed& inspector = windows_.at("Graph inspector");
-  const Box cover{inspector.rect.x, inspector.rect.y, inspector.rect.z, inspector.rect.w, inspector.order};
+  const Box cover = windows_.at("Graph inspector").box();
   // The views drawn last frame behind it, from the back.
-  std::vector<std::pair<int, std::string>> behind;
+  std::vector<std::pair<Box, std::string>> behind;
   for (const std::string& name : floating_windows())
     if (auto w = last_windows_.find(name); name != "Graph inspector" && w != last_windows_.end() && w->second.order < cover.order)
-      behind.emplace_back(w->second.order, name);
-  std::sort(behind.begin(), behind.end());
+      behind.emplace_back(w->second.box(), name);
+  std::sort(behind.begin(), behind.end(), [](const auto& a, const auto& b) { return a.first.order < b.first.order; });
   std::vector<Box> views;
-  for (const auto& [order, name] : behind) {
-    const ImVec4& r = last_windows_.at(name).rect;
-    views.push_back({r.x, r.y, r.z, r.w, order});
-  }
+  for (const auto& b : behind) views.push_back(b.first);
   const float bar = ImGui::GetFrameHeight();
   const std::vector<Box> out = out_from_under(views, cover, bar, bar, ImGui::GetIO().DisplaySize.y);
   for (size_t i = 0; i < out.size(); ++i)

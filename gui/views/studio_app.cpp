@@ -251,7 +251,7 @@ void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, boo
       if (other == name) continue;
       auto w = windows_.find(other);
       if (w == windows_.end()) w = last_windows_.find(other);
-      if (w != last_windows_.end()) others.push_back({w->second.rect.x, w->second.rect.y, w->second.rect.z, w->second.rect.w, w->second.order});
+      if (w != last_windows_.end()) others.push_back(w->second.box());
     }
     // A view placed on the canvas may move straight up or down over it (below its title), and
     // aside within its width, not over the panels (views placed elsewhere move as they must).

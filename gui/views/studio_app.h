@@ -255,6 +255,7 @@ class StudioApp {
   struct Placed {
     ImVec4 rect;  // x0, y0, x1, y1
     int order;    // stacking: higher is drawn later, on top
+    Box box() const { return {rect.x, rect.y, rect.z, rect.w, order}; }
   };
   std::map<std::string, Placed> windows_, last_windows_;  // this and the last frame
   bool style_presenter_ = false;
