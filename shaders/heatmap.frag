@@ -30,7 +30,10 @@ void main() {
   float z = texture(values, uv).r;
   float s = tanh(logit_scale * z);  // 2·p − 1 for a sigmoid output
   vec3 c = diverging(discretize ? sign(s) : s);
-  float line = 1.0 - smoothstep(0.5, 1.5, abs(z) / max(fwidth(z), 1e-6));
+  // Where the logit is flat (zero weights: p = 0.5 all over), there is no crossing to draw: the
+  // canvas stays white ("undecided") rather than one wide contour.
+  float dz = fwidth(z);
+  float line = dz > 1e-6 ? 1.0 - smoothstep(0.5, 1.5, abs(z) / dz) : 0.0;
   color = vec4(mix(c, ink, 0.8 * line), 1.0);
 #elif MODE == 2
   float v = texture(values, uv).r;
@@ -48,9 +51,12 @@ void main() {
   for (int c = 0; c < classes; ++c) sum += exp(z[c] - top);
   float p_top = 1.0 / sum, p_second = exp(second - top) / sum;
   float confidence = discretize ? 1.0 : clamp((p_top - p_second) * 1.5, 0.0, 1.0);
-  vec3 col = mix(vec3(1.0), palette[best], (0.25 + 0.5 * confidence) * strength / 0.75);
   float margin = top - second;  // logit margin: zero on the boundary between the top two
-  float edge = 1.0 - smoothstep(0.5, 1.5, margin / max(fwidth(margin), 1e-6));
+  // A tie has no most likely class: white, not the first class's tint (all logits equal, as
+  // with zero weights); and a flat margin has no boundary line to draw (as for one output).
+  vec3 col = margin > 0.0 ? mix(vec3(1.0), palette[best], (0.25 + 0.5 * confidence) * strength / 0.75) : vec3(1.0);
+  float dm = fwidth(margin);
+  float edge = dm > 1e-6 ? 1.0 - smoothstep(0.5, 1.5, margin / dm) : 0.0;
   color = vec4(mix(col, ink, 0.75 * edge), 1.0);
 #endif
 }

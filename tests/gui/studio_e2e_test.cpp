@@ -157,6 +157,40 @@ TEST_F(Studio, TrainsAndItsScreenshotShowsTheBoundaryAndThePoints) {
   EXPECT_GT(orange_right, 5 * orange_left);
 }
 
+TEST_F(Studio, AnUndecidedModelLeavesTheCanvasWhiteNotOneWideBoundary) {
+  // Zero weights (the optimizer race's start, or --init zeros): every logit is 0, p = 0.5 for
+  // one output and a tie for four. The heatmap drew its boundary line wherever the logit was
+  // within a pixel's change of zero, and a flat logit is within that everywhere: the whole
+  // canvas was the line's dark grey (and a four-way tie was tinted the first class's colour).
+  // Undecided is white; the points still show.
+  if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
+  for (const char* data : {R"({"dataset": "pg-gauss", "points": 200, "noise": 0.5, "seed": 2, "train_ratio": 0.8})",
+                           R"({"dataset": "blobs4", "points": 400, "noise": 0.15, "seed": 1, "train_ratio": 0.7})"}) {
+    std::ofstream(dir / "zeros.json") << R"({"format": "backprop-studio-session", "version": 1, "data": )" << data << R"(,
+      "network": {"hidden": [], "activations": ["tanh"], "features": ["x1", "x2"]},
+      "training": {"optimizer": "sgd", "lr": 0.01, "batch_size": 0, "seed": 1, "init": "zeros"}})";
+    const fs::path shot = dir / "canvas.png";
+    const Outcome r = run(XVFB_RUN " -s '-screen 0 1280x800x24' " + std::string(BACKPROP_STUDIO) + " --session " + (dir / "zeros.json").string() +
+                              " --frames 4 --size 1280x800 --no-restore --no-autosave --canvas-screenshot " + shot.string(),
+                          dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const Image img(shot);
+    ASSERT_GT(img.w, 200) << data;
+    long white = 0, grey = 0, tinted = 0, all = 0;
+    for (int y = 0; y < img.h; y += 3)
+      for (int x = 0; x < img.w; x += 3, ++all) {
+        const unsigned char* p = img.at(x, y);
+        const int lo = std::min({p[0], p[1], p[2]}), hi = std::max({p[0], p[1], p[2]});
+        white += lo >= 245;
+        grey += hi < 160 && hi - lo < 20;
+        tinted += lo >= 160 && lo < 245 && hi - lo >= 20;  // the pale background of one class
+      }
+    EXPECT_GT(white, all * 6 / 10) << data;
+    EXPECT_LT(grey, all / 20) << data;
+    EXPECT_LT(tinted, all / 10) << data;
+  }
+}
+
 TEST_F(Studio, InspectorRendersTheGraphMidBackwardPass) {
   if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
   const fs::path shot = dir / "inspector.png";
