@@ -574,6 +574,32 @@ TEST_F(Cli, PlotIsAPngOfTheRequestedSizeShowingBothClasses) {
   EXPECT_GE(std::count(log.begin(), log.end(), '\n'), 100);
 }
 
+TEST_F(Cli, APlotOfAnUnsureModelShowsItsBoundaryAsALineNotABand) {
+  // Four classes before training: with zero weights every class ties everywhere, and with the
+  // default initialisation every probability is near 1/4. The plot drew the boundary wherever
+  // the top two probabilities were within 0.04, which was all of the plot: dark grey over a
+  // tint of the first class. A tie is white, and the boundary is where the most likely class
+  // changes, a thin line.
+  for (const std::string net : {"--hidden none --weight-init zeros", "--hidden 8,8"}) {
+    const Outcome r = run("train -d blobs4 --steps 0 -q " + net + " --plot " + path("p.png") + " --plot-size 600x300");
+    ASSERT_EQ(r.status, 0) << r.err;
+    int w = 0, h = 0, ch = 0;
+    unsigned char* px = stbi_load(path("p.png").c_str(), &w, &h, &ch, 3);
+    ASSERT_NE(px, nullptr);
+    long dark = 0, white = 0, all = 0;
+    for (int y = h / 10; y < h * 9 / 10; ++y)  // inside the boundary plot, the left half
+      for (int x = w / 20; x < w * 9 / 20; ++x, ++all) {
+        const unsigned char* p = px + (static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)) * 3;
+        const int lo = std::min({p[0], p[1], p[2]}), hi = std::max({p[0], p[1], p[2]});
+        dark += hi < 150 && hi - lo < 40;
+        white += lo >= 250;
+      }
+    stbi_image_free(px);
+    EXPECT_LT(dark, all / 20) << net;
+    if (net.find("zeros") != std::string::npos) EXPECT_GT(white, all / 2) << net;
+  }
+}
+
 TEST_F(Cli, WithoutAGpuCudaIsRefusedWithTheReasonAndAutoFallsBack) {
   if (cuda_available_here()) GTEST_SKIP() << "this machine has a usable GPU";
   const Outcome c = run("train -d xor -n 40 --steps 2 --device cuda");

@@ -238,27 +238,38 @@ Canvas render_training_plot(Trainer& trainer, const PlotOptions& o) {
     if (cfg.problem == Problem::Regression) return v;
     return hinge ? std::tanh(v) : 2.0f * v - 1.0f;  // probability → [−1, 1]
   };
+  // The most likely class at a grid position, and its lead over the second (probabilities).
+  struct Top {
+    int best = 0;
+    float margin = 0;
+  };
+  auto top_two = [&](float gx, float gy) {
+    int best = 0;
+    float bv = -1, second = -1;
+    for (int ch = 0; ch < k; ++ch) {
+      const float v = sample(gx, gy, ch);
+      if (v > bv) {
+        second = bv;
+        bv = v;
+        best = ch;
+      } else if (v > second) {
+        second = v;
+      }
+    }
+    return Top{best, bv - second};
+  };
   for (int py = 0; py < side; ++py)
     for (int px = 0; px < side; ++px) {
       const float gx = (static_cast<float>(px) + 0.5f) / static_cast<float>(side) * static_cast<float>(res) - 0.5f;
       const float gy = (static_cast<float>(side - 1 - py) + 0.5f) / static_cast<float>(side) * static_cast<float>(res) - 0.5f;
       Rgb c;
       if (cfg.problem == Problem::MultiClass) {
-        int best = 0;
-        float bv = -1, second = -1;
-        for (int ch = 0; ch < k; ++ch) {
-          const float v = sample(gx, gy, ch);
-          if (v > bv) {
-            second = bv;
-            bv = v;
-            best = ch;
-          } else if (v > second) {
-            second = v;
-          }
-        }
-        c = mix(kWhite, class_color(best), 0.25f + 0.5f * std::clamp(bv - second, 0.0f, 1.0f));
-        // Boundary where the top two classes are nearly tied.
-        if (bv - second < 0.04f) c = mix(c, ink, 0.6f);
+        const Top t = top_two(gx, gy);
+        // A tie has no most likely class (all outputs equal, as with zero weights): white.
+        c = t.margin > 0 ? mix(kWhite, class_color(t.best), 0.25f + 0.5f * std::clamp(t.margin, 0.0f, 1.0f)) : kWhite;
+        // The boundary: where the most likely class changes from this pixel to the next (a
+        // band of near ties would cover all of a model that is still unsure everywhere).
+        if (t.best != top_two(gx + 1.0f, gy).best || t.best != top_two(gx, gy + 1.0f).best) c = mix(c, ink, 0.6f);
       } else {
         const float s = signed_score(gx, gy);
         c = diverging(s);
