@@ -10,6 +10,7 @@
 
 #include "flow.h"
 #include "model/chart_axes.h"
+#include "model/number_text.h"
 #include "render/cached_view.h"
 #include "studio_app.h"
 
@@ -152,11 +153,11 @@ void StudioApp::landscape_panel() {
     return;
   }
   const Landscape& ls = *landscape_;
-  text_wrapped("%d×%d = %d losses in %.0f ms on %s; centre loss %.4f", ls.request.res, ls.request.res, ls.request.res * ls.request.res,
-               ls.seconds * 1000, m_.config().device.str().c_str(), ls.centre_loss);
+  text_wrapped("%d×%d = %d losses in %.0f ms on %s; centre loss %s", ls.request.res, ls.request.res, ls.request.res * ls.request.res,
+               ls.seconds * 1000, m_.config().device.str().c_str(), loss_text(ls.centre_loss).c_str());
   for (size_t k = 0; k < race_.size(); ++k) {
     char label[80];
-    std::snprintf(label, sizeof label, "%s: %.4f after %zu steps", optimizer_name(race_[k].optimizer), race_[k].losses.back(),
+    std::snprintf(label, sizeof label, "%s: %s after %zu steps", optimizer_name(race_[k].optimizer), loss_text(race_[k].losses.back()).c_str(),
                   race_[k].losses.size() - 1);
     if (k > 0) same_line_if_fits(em * 1.7f + ImGui::CalcTextSize(label).x);
     const ImVec2 p = ImGui::GetCursorScreenPos();

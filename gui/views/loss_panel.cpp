@@ -8,6 +8,7 @@
 #include "flow.h"
 #include "chart_frame.h"
 #include "model/chart_axes.h"
+#include "model/number_text.h"
 #include "studio_app.h"
 
 namespace bp::studio {
@@ -87,8 +88,8 @@ void StudioApp::loss_chart(const Snapshot& snap, ImVec2 size) {
         return std::string(b);
       };
       ImGui::SetTooltip("step %lld (epoch %.1f)\ntrain loss %s, accuracy %s\ntest loss %s, accuracy %s", static_cast<long long>(p.step),
-                        p.epoch, value(p.train_loss, "%.4f", 1).c_str(), value(p.train_accuracy, "%.1f %%", 100).c_str(),
-                        value(p.test_loss, "%.4f", 1).c_str(), value(p.test_accuracy, "%.1f %%", 100).c_str());
+                        p.epoch, loss_text(p.train_loss).c_str(), value(p.train_accuracy, "%.1f %%", 100).c_str(),
+                        loss_text(p.test_loss).c_str(), value(p.test_accuracy, "%.1f %%", 100).c_str());
     }
   }
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "flow.h"
+#include "model/number_text.h"
 #include "studio_app.h"
 
 namespace bp::studio {
@@ -163,7 +164,7 @@ void StudioApp::manual_panel() {
   row("w1", w1, 5, 0);
   row("w2", w2, 5, 1);
   row("b", b, 10, -1);
-  text_wrapped("loss %s, accuracy %.1f %% (big points cost most)", fixed(snap->train.loss, 4).c_str(), 100.0 * snap->train.accuracy);
+  text_wrapped("loss %s, accuracy %.1f %% (big points cost most)", loss_text(snap->train.loss).c_str(), 100.0 * snap->train.accuracy);
   if (m_.playing()) {
     if (ImGui::Button("Pause: take the line back")) m_.pause();
   } else if (ImGui::Button("Hand over to gradient descent")) {

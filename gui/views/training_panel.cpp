@@ -8,6 +8,7 @@
 
 #include "flow.h"
 #include "model/device_summary.h"
+#include "model/number_text.h"
 #include "studio_app.h"
 
 namespace bp::studio {
@@ -116,14 +117,14 @@ void StudioApp::training_panel() {
     ImGui::TableNextColumn();
     ImGui::TextUnformatted("train");
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(fmt(snap->train.loss, "%.4f"));
+    ImGui::TextUnformatted(loss_text(snap->train.loss).c_str());
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(fmt(snap->train.accuracy * 100, "%.1f %%"));
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1), "test");
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(fmt(snap->test.loss, "%.4f"));
+    ImGui::TextUnformatted(loss_text(snap->test.loss).c_str());
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(fmt(snap->test.accuracy * 100, "%.1f %%"));
     ImGui::EndTable();
