@@ -47,7 +47,9 @@ std::string tick_label(double v) {
   if (v == 0) return "0";
   char buf[32];
   const double a = std::fabs(v);
-  if (a >= 1e6) std::snprintf(buf, sizeof buf, "%gM", v / 1e6);
+  // Beyond 999M, %g of millions would turn exponential under the M ("4e+28M" for 4e34).
+  if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.3g", v);
+  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%gM", v / 1e6);
   else if (a >= 1e3) std::snprintf(buf, sizeof buf, "%gk", v / 1e3);
   else std::snprintf(buf, sizeof buf, "%.3g", v);
   return buf;

@@ -14,7 +14,7 @@ std::vector<double> nice_ticks(double lo, double hi, int target);
 /// Ticks for a log10 axis from 10^lo to 10^hi: the powers of ten inside it, or, when the range
 /// spans less than one decade, nice ticks of the values (returned as log10 of them).
 std::vector<double> log_ticks(double lo, double hi, int target);
-/// A short label: "0", "0.25", "1.5k", "20k", "1.2M", "1e-05" (never "-0").
+/// A short label: "0", "0.25", "1.5k", "20k", "1.2M", "500M", "4e+34", "1e-05" (never "-0").
 std::string tick_label(double v);
 /// `v` with `decimals` decimals, never "-0.00" (a value that rounds to zero prints as 0.00).
 std::string fixed(double v, int decimals);

@@ -39,6 +39,10 @@ TEST(ChartAxes, TickLabelsAreShort) {
   EXPECT_EQ(tick_label(20000), "20k");
   EXPECT_EQ(tick_label(1.2e6), "1.2M");
   EXPECT_EQ(tick_label(1e-5), "1e-05");
+  EXPECT_EQ(tick_label(5e8), "500M");
+  // A diverging run's loss chart: "4e+28M" before.
+  EXPECT_EQ(tick_label(4e34), "4e+34");
+  EXPECT_EQ(tick_label(-2e9), "-2e+09");
   EXPECT_EQ(tick_label(-5), "-5");
 }
 
