@@ -161,6 +161,7 @@ HiddenSpace hidden_space(const TrainConfig& config, const std::vector<LayerWeigh
     project = [&](size_t r) { return std::array<float, 2>{static_cast<float>(at(r, hs.x)), static_cast<float>(at(r, hs.y))}; };
   }
   for (size_t i = 0; i < m; ++i) hs.points.push_back(project(i));
+  hs.one_spot = m > 0 && std::all_of(hs.points.begin(), hs.points.end(), [&](const std::array<float, 2>& p) { return p == hs.points.front(); });
   size_t r = m;
   for (int line = 0; line < 2 * gl; ++line) {
     hs.lines.emplace_back();

@@ -30,6 +30,9 @@ struct HiddenSpace {
   std::array<std::vector<double>, 2> components;
   std::vector<double> mean;
   std::array<double, 2> explained{0, 0};
+  /// Every point lands on one spot on the axes: the layer gives them all the same values there
+  /// (zero weights, or dead neurons), so the shares of variance above mean nothing.
+  bool one_spot = false;
   /// The points (training and held-out) on the two axes, with their labels and test flags.
   std::vector<std::array<float, 2>> points;
   std::vector<float> labels;

@@ -62,7 +62,10 @@ void StudioApp::hidden_space_panel() {
   }
   const HiddenSpace& hs = *hidden_.value;
   char xname[48], yname[48];
-  if (hs.pca) {
+  if (hs.pca && hs.one_spot) {
+    std::snprintf(xname, sizeof xname, "PC1");
+    std::snprintf(yname, sizeof yname, "PC2");
+  } else if (hs.pca) {
     std::snprintf(xname, sizeof xname, "PC1 (%.0f %% of the variance)", 100 * hs.explained[0]);
     std::snprintf(yname, sizeof yname, "PC2 (%.0f %%)", 100 * hs.explained[1]);
   } else {
@@ -71,6 +74,14 @@ void StudioApp::hidden_space_panel() {
   }
   text_wrapped("Layer %d (%d neurons): the plane's grid and the points as this layer sees them.%s", hs.layer + 1, hs.width,
                hs.has_boundary ? " The black line is where the output changes class." : "");
+  if (hs.one_spot) {
+    // The same colour as the gradient-flow view's verdicts.
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.2f, 0.0f, 1));
+    text_wrapped("Every point lands on one spot: %s the same values for all of them (zero weights, or dead neurons), so "
+                 "nothing after %s can tell them apart.",
+                 hs.pca ? "this layer gives" : "these two neurons give", hs.pca ? "it" : "them");
+    ImGui::PopStyleColor();
+  }
 
   // The plot: the data's bounds with a margin, the same scale on both axes.
   const ImVec2 avail = ImGui::GetContentRegionAvail();

@@ -140,6 +140,27 @@ TEST(HiddenSpace, PrincipalComponentsAreTheCovariancesTopEigenvectors) {
   }
 }
 
+TEST(HiddenSpace, AZeroLayerPutsEveryPointOnOneSpotAndSaysSo) {
+  // Zero weights (--init zeros): every point has the same activations, so their variance is 0
+  // and "0 % of the variance" meant nothing; the view says instead that they all land on one
+  // spot. A trained-looking layer does not.
+  Net net({4});
+  HiddenSpaceRequest req;
+  req.layer = 0;
+  EXPECT_FALSE(hidden_space(net.config, net.weights, net.points, kPlane, req).one_spot);
+  req.x = 1, req.y = 3;
+  EXPECT_FALSE(hidden_space(net.config, net.weights, net.points, kPlane, req).one_spot);
+  for (LayerWeights& l : net.weights) std::fill(l.weight.begin(), l.weight.end(), 0.0f), std::fill(l.bias.begin(), l.bias.end(), 0.0f);
+  net.weights[0].bias[1] = 0.3f;  // a constant is still one spot
+  const HiddenSpace neurons = hidden_space(net.config, net.weights, net.points, kPlane, req);
+  EXPECT_TRUE(neurons.one_spot);
+  req.x = req.y = -1;  // principal components
+  const HiddenSpace pca = hidden_space(net.config, net.weights, net.points, kPlane, req);
+  EXPECT_TRUE(pca.pca);
+  EXPECT_TRUE(pca.one_spot);
+  EXPECT_EQ(pca.explained[0], 0.0);
+}
+
 TEST(HiddenSpace, TopTwoEigenOfAKnownMatrix) {
   // diag(1, 5, 3) turned by a rotation R: eigenvalues 5 and 3 with R's columns 2 and 3.
   const double c = std::cos(0.7), s = std::sin(0.7);
