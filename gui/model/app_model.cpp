@@ -577,6 +577,16 @@ void AppModel::reset_with_lower_lr() {
   changed();
 }
 
+void AppModel::reset_with_default_init() {
+  std::lock_guard lock(mu_);
+  config_.init = Init::Default;
+  post_locked("Reset with the default initializer.");
+  worker_->net_gen++;
+  worker_->data_gen++;
+  playing_ = false;
+  changed();
+}
+
 void AppModel::set_view(const Region& r, int grid_res) {
   if (!(r.x_max > r.x_min && r.y_max > r.y_min) || !std::isfinite(r.x_min + r.x_max + r.y_min + r.y_max)) return;
   std::lock_guard lock(mu_);

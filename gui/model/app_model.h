@@ -83,6 +83,9 @@ struct Snapshot {
     int layer = 0;  ///< 0 = the first hidden layer
     int dead = 0, total = 0;
     std::vector<int> neurons;  ///< which (0-based), in order
+    /// Of the dead, those whose incoming weights are all 0 (the zeros initializer): never alive,
+    /// rather than killed by a high learning rate.
+    int zero_weights = 0;
   };
   std::vector<DeadLayer> dead_relu;
   std::vector<HistoryPoint> history;
@@ -175,6 +178,8 @@ class AppModel {
   void reset();
   /// Resets with the learning rate divided by 10 (offered after a diverging run).
   void reset_with_lower_lr();
+  /// Resets with the default initializer (offered where the zeros initializer left ReLUs dead).
+  void reset_with_default_init();
   /// Steps per second while playing (0: as fast as possible), clamped to 0..kAppMaxSpeed.
   void set_speed(double steps_per_second);
   double speed() const { return speed_; }

@@ -18,7 +18,7 @@ std::vector<float> gradient_norms(const std::vector<LayerWeights>& gradients) {
 }
 
 std::string gradient_flow_verdict(const std::vector<float>& norms, const std::vector<Activation>& activations, const std::vector<int>& dead,
-                                  const std::vector<int>& widths) {
+                                  const std::vector<int>& widths, const std::vector<LayerWeights>& weights) {
   if (norms.empty()) return "";
   char b[320];
   for (size_t l = 0; l < norms.size(); ++l)
@@ -27,6 +27,17 @@ std::string gradient_flow_verdict(const std::vector<float>& norms, const std::ve
                     "Exploding gradients: layer %zu's gradient norm is %.3g. Steps this large throw the weights far "
                     "off; lower the learning rate.",
                     l + 1, static_cast<double>(norms[l]));
+      return b;
+    }
+  // A layer whose weights are all 0 passes back nothing (∂L/∂h = Wᵀ δ = 0): the zeros
+  // initializer, which leaves every layer below it (and a ReLU layer itself) stuck for good.
+  for (size_t j = std::min(weights.size(), norms.size()); j-- > 1;)
+    if (norms[j - 1] == 0 && std::all_of(weights[j].weight.begin(), weights[j].weight.end(), [](float w) { return w == 0.0f; })) {
+      const std::string name = j + 1 == norms.size() ? "the output layer" : "layer " + std::to_string(j + 1);
+      std::snprintf(b, sizeof b,
+                    "No gradient gets past %s: its weights are all 0 (the zeros initializer), so the layers below it get "
+                    "a gradient of 0 and never start learning. Reset with another initializer.",
+                    name.c_str());
       return b;
     }
   // A hidden layer whose ReLUs are all dead passes back nothing: every layer below it gets 0.

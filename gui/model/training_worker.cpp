@@ -357,10 +357,16 @@ std::vector<Snapshot::DeadLayer> AppModel::Worker::dead_relu(const FeatureSet& f
       const std::vector<float> v = h.contiguous().to_vector();
       const int64_t width = h.shape()[1];
       Snapshot::DeadLayer d{hidden, 0, static_cast<int>(width), {}};
+      const Linear& linear = *model->linears()[static_cast<size_t>(hidden)];
+      const std::vector<float> w = linear.weight().contiguous().to_vector();  // out × in
+      const int64_t in = linear.in_features();
       for (int64_t j = 0; j < width; ++j) {
         bool alive = false;
         for (int64_t r = 0; r < m && !alive; ++r) alive = v[static_cast<size_t>(r * width + j)] > 0.0f;
-        if (!alive) d.neurons.push_back(static_cast<int>(j));
+        if (alive) continue;
+        d.neurons.push_back(static_cast<int>(j));
+        const auto row = w.begin() + j * in;
+        d.zero_weights += std::all_of(row, row + in, [](float x) { return x == 0.0f; });
       }
       d.dead = static_cast<int>(d.neurons.size());
       if (d.dead) out.push_back(d);

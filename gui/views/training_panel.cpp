@@ -55,11 +55,17 @@ void StudioApp::training_panel() {
   }
 
   if (!snap->diverged && !snap->dead_relu.empty()) {
-    // Dead ReLUs: the quiet failure of a high learning rate.
+    // Dead ReLUs: the quiet failure of a high learning rate, or, where all their weights are 0,
+    // of the zeros initializer (they were never alive: a lower rate would not help).
     std::string text;
-    for (const auto& d : snap->dead_relu)
+    bool all_zero = true;
+    for (const auto& d : snap->dead_relu) {
       text += std::to_string(d.dead) + " of " + std::to_string(d.total) + " neurons in layer " + std::to_string(d.layer + 1) + " are dead. ";
-    text += "A dead ReLU outputs 0 for every training point, so it no longer learns: the learning rate was too high.";
+      all_zero &= d.zero_weights == d.dead;
+    }
+    text += all_zero ? "Their weights are all 0 (the zeros initializer): a ReLU outputs 0 for every point and passes "
+                       "back no gradient, so they never start learning. Choose another initializer."
+                     : "A dead ReLU outputs 0 for every training point, so it no longer learns: the learning rate was too high.";
     // Tall enough for the wrapped text and the button (ImGui 1.86 children do not auto-size).
     const ImGuiStyle& st = ImGui::GetStyle();
     const float wrap = ImGui::GetContentRegionAvail().x - 2 * st.WindowPadding.x;
@@ -68,7 +74,8 @@ void StudioApp::training_panel() {
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1.0f, 0.93f, 0.80f, 1));
     ImGui::BeginChild("dead", ImVec2(0, h), true);
     ImGui::TextWrapped("%s", text.c_str());
-    if (ImGui::Button("Reset with lower learning rate##dead")) m_.reset_with_lower_lr();
+    if (all_zero ? ImGui::Button("Reset with the default initializer##dead") : ImGui::Button("Reset with lower learning rate##dead"))
+      all_zero ? m_.reset_with_default_init() : m_.reset_with_lower_lr();
     ImGui::EndChild();
     ImGui::PopStyleColor();
   }

@@ -461,6 +461,7 @@ TEST(AppTruth, DeadReluNeuronsAreTheOnesADoublePrecisionForwardPassFindsDead) {
     reported[static_cast<size_t>(d.layer)] = d.neurons;  // the diagram crosses these out
     EXPECT_EQ(d.dead, static_cast<int>(d.neurons.size()));
     EXPECT_EQ(d.total, s->weights[static_cast<size_t>(d.layer)].out);
+    EXPECT_EQ(d.zero_weights, 0) << "killed by the rate, not left at zero";
   }
   EXPECT_EQ(reported, expected);
   const int dead_before = count(expected);
@@ -475,6 +476,40 @@ TEST(AppTruth, DeadReluNeuronsAreTheOnesADoublePrecisionForwardPassFindsDead) {
   EXPECT_TRUE(t.snapshot()->dead_relu.empty());
 }
 
+TEST(AppTruth, ReluNeuronsTheZerosInitializerLeftDeadAreNotBlamedOnTheLearningRate) {
+  // Zero weights: every ReLU outputs 0 for every point from step 0 and passes back no gradient.
+  // The Training panel said "the learning rate was too high" and offered a lower one (which
+  // changes nothing), and the gradient-flow view blamed dead ReLUs or vanishing gradients.
+  AppModel m(false);
+  TrainConfig c = m.config();
+  c.hidden = {4};
+  c.activations = {Activation::ReLU};
+  c.init = Init::Zeros;
+  m.set_config(c);
+  m.run_steps(5);
+  auto s = m.snapshot();
+  ASSERT_EQ(s->dead_relu.size(), 1u);
+  EXPECT_EQ(s->dead_relu[0].dead, 4);
+  EXPECT_EQ(s->dead_relu[0].zero_weights, 4);
+  ASSERT_FALSE(s->gradient_history.empty());
+  const std::string verdict = gradient_flow_verdict(s->gradient_history.back().norms, c.activations, {4}, {4}, s->weights);
+  EXPECT_NE(verdict.find("the output layer: its weights are all 0 (the zeros initializer)"), std::string::npos) << verdict;
+  // The reset offered instead goes back to the default initializer, and the neurons live.
+  m.reset_with_default_init();
+  EXPECT_EQ(m.config().init, Init::Default);
+  m.run_steps(5);
+  s = m.snapshot();
+  for (const auto& d : s->dead_relu) EXPECT_EQ(d.zero_weights, 0);
+  EXPECT_EQ(gradient_flow_verdict(s->gradient_history.back().norms, c.activations, {}, {}, s->weights).find("zeros"), std::string::npos);
+  // Tanh with zero weights: the same stop, named as such, not as vanishing gradients.
+  AppModel t(false);
+  c.activations = {Activation::Tanh};
+  t.set_config(c);
+  t.run_steps(5);
+  const std::string tanh_verdict = gradient_flow_verdict(t.snapshot()->gradient_history.back().norms, c.activations, {}, {}, t.snapshot()->weights);
+  EXPECT_NE(tanh_verdict.find("zeros initializer"), std::string::npos) << tanh_verdict;
+  EXPECT_TRUE(t.snapshot()->dead_relu.empty());
+}
 
 TEST(AppTruth, TheAppOpensAtAWatchablePaceWithNamedSpeeds) {
   AppModel m(false);
