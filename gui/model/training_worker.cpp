@@ -321,7 +321,7 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
     for (int64_t r : trainer->last_batch())
       if (static_cast<size_t>(r) < train_rows.size()) s->minibatch.push_back(train_rows[static_cast<size_t>(r)]);
   s->gradient_history = grad_history;
-  s->dead_relu = dead_relu(features);
+  s->dead_relu = dead_relu(features, s->weights);
   {
     std::lock_guard lock(snap_mu);
     s->version = ++version;
@@ -331,7 +331,7 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
   last_publish = Clock::now();
 }
 
-std::vector<Snapshot::DeadLayer> AppModel::Worker::dead_relu(const FeatureSet& features) {
+std::vector<Snapshot::DeadLayer> AppModel::Worker::dead_relu(const FeatureSet& features, const std::vector<LayerWeights>& weights) {
   std::vector<Snapshot::DeadLayer> out;
   if (train.points.empty()) return out;
   bool any_relu = false;
@@ -357,15 +357,14 @@ std::vector<Snapshot::DeadLayer> AppModel::Worker::dead_relu(const FeatureSet& f
       const std::vector<float> v = h.contiguous().to_vector();
       const int64_t width = h.shape()[1];
       Snapshot::DeadLayer d{hidden, 0, static_cast<int>(width), {}};
-      const Linear& linear = *model->linears()[static_cast<size_t>(hidden)];
-      const std::vector<float> w = linear.weight().contiguous().to_vector();  // out × in
-      const int64_t in = linear.in_features();
+      const LayerWeights& linear = weights.at(static_cast<size_t>(hidden));  // weight: out × in
+      const int64_t in = linear.in;
       for (int64_t j = 0; j < width; ++j) {
         bool alive = false;
         for (int64_t r = 0; r < m && !alive; ++r) alive = v[static_cast<size_t>(r * width + j)] > 0.0f;
         if (alive) continue;
         d.neurons.push_back(static_cast<int>(j));
-        const auto row = w.begin() + j * in;
+        const auto row = linear.weight.begin() + j * in;
         d.zero_weights += std::all_of(row, row + in, [](float x) { return x == 0.0f; });
       }
       d.dead = static_cast<int>(d.neurons.size());
