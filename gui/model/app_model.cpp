@@ -558,10 +558,14 @@ void AppModel::step_once() {
 
 void AppModel::reset() {
   std::lock_guard lock(mu_);
+  restart_locked({});
+}
+
+void AppModel::restart_locked(std::string message) {
   playing_ = false;
   worker_->net_gen++;
   worker_->data_gen++;
-  post_locked({});
+  post_locked(std::move(message));
   changed();
 }
 
@@ -570,21 +574,13 @@ void AppModel::reset_with_lower_lr() {
   config_.lr = std::max(config_.lr / 10.0f, 1e-6f);
   char buf[96];
   std::snprintf(buf, sizeof buf, "Reset with learning rate %g.", static_cast<double>(config_.lr));
-  post_locked(buf);
-  worker_->net_gen++;
-  worker_->data_gen++;
-  playing_ = false;
-  changed();
+  restart_locked(buf);
 }
 
 void AppModel::reset_with_default_init() {
   std::lock_guard lock(mu_);
   config_.init = Init::Default;
-  post_locked("Reset with the default initializer.");
-  worker_->net_gen++;
-  worker_->data_gen++;
-  playing_ = false;
-  changed();
+  restart_locked("Reset with the default initializer.");
 }
 
 void AppModel::set_view(const Region& r, int grid_res) {

@@ -249,6 +249,7 @@ class AppModel {
 
   void changed();  // bumps the change counter and wakes the worker
   void post_locked(std::string m);  // sets the message (mu_ held)
+  void restart_locked(std::string message);  // new weights, history cleared, paused, `message` posted (mu_ held)
 
   mutable std::mutex mu_;  // guards everything the worker reads: points, config, view, flags
   std::vector<StudioPoint> points_;
