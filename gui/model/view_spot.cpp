@@ -110,13 +110,14 @@ Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, f
     for (float y : ys) consider(box(x, y, h, w));
   // Smaller: where every spot of its size covers a title bar, or reaches over the panels.
   if (std::get<0>(best_score) > before || std::get<1>(best_score) > 0) {
-    // Its height (full, or shorter below a bar, to no less than 60%) by its width (full, or
-    // narrower to end at the canvas's right edge, to no less than 70%).
+    // Its height (full, or shorter below a bar or above one, to no less than 60%) by its width
+    // (full, or narrower to end at the canvas's right edge, to no less than 70%).
     std::vector<std::pair<float, float>> rows;  // (top, height)
     for (float y : ys) rows.emplace_back(y, h);
     for (const Box& o : others) {
       const float y = o.y0 + bar, height = display_h - y;
       if (height >= 0.6f * h && height < h) rows.emplace_back(y, height);
+      if (const float above = o.y0 - top; above >= 0.6f * h && above < h) rows.emplace_back(top, above);
     }
     for (float x : xs) {
       std::vector<float> widths{w};

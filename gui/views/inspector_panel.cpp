@@ -36,8 +36,16 @@ void StudioApp::place_inspector() {
   // the canvas), up to 56% of the window.
   const float margin = ImGui::GetFontSize() * 1.5f;
   const float above = point_y - margin - top, below = display.y - point_y - margin;
-  const float h = std::round(std::clamp(std::max(above, below), ImGui::GetFontSize() * 12, (display.y - top) * 0.56f));
-  ImGui::SetNextWindowPos(ImVec2(x0, below >= above ? display.y - h : top), ImGuiCond_Always);
+  const float least = ImGui::GetFontSize() * 12;
+  float h = std::round(std::clamp(std::max(above, below), least, (display.y - top) * 0.56f));
+  // Below the point, it stops short of the Training panel's loss and accuracy where they are
+  // low enough to be covered (presenter mode) and it stays 12 lines tall.
+  if (below >= above && metrics_rect_ && x0 < metrics_rect_->z) {
+    const float clear = std::ceil(metrics_rect_->w + ImGui::GetStyle().ItemSpacing.y);
+    if (display.y - h < clear && display.y - clear >= least) h = display.y - clear;
+  }
+  inspector_at_top_ = below < above;
+  ImGui::SetNextWindowPos(ImVec2(x0, inspector_at_top_ ? top : display.y - h), ImGuiCond_Always);
   ImGui::SetNextWindowSize(ImVec2(display.x - x0, h), ImGuiCond_Always);
   ImGui::SetNextWindowCollapsed(false, ImGuiCond_Always);
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "model/view_spot.h"
 
@@ -131,18 +132,21 @@ std::string title_bar_covered_by(const std::string& name) {
   return title_bar_shows(w->Pos.x, w->Pos.x + w->Size.x, covering, bar) ? "" : covers;
 }
 
-// The windows in front of `name` that overlap it, or "" (popups, menus and tooltips aside).
-std::string overlapped_by(const std::string& name) {
+// The windows in front of `name` that overlap `rect` (all of the window when it is not given),
+// or "" (popups, menus and tooltips aside, and those in `may_cover`).
+std::string overlapped_by(const std::string& name, std::optional<ImVec4> rect = std::nullopt,
+                          const std::vector<std::string>& may_cover = {}) {
   const ImGuiContext& g = *ImGui::GetCurrentContext();
   const ImGuiWindow* w = ImGui::FindWindowByName(name.c_str());
   if (!w || !w->Active || w->Hidden) return "";
+  const ImVec4 r = rect.value_or(ImVec4(w->Pos.x, w->Pos.y, w->Pos.x + w->Size.x, w->Pos.y + w->Size.y));
   const int at = g.Windows.index_from_ptr(std::find(g.Windows.begin(), g.Windows.end(), w));
   std::string over;
   for (int i = at + 1; i < g.Windows.Size; ++i) {
     const ImGuiWindow* f = g.Windows[i];
-    if (!in_front(*f)) continue;
-    const float dx = std::min(w->Pos.x + w->Size.x, f->Pos.x + f->Size.x) - std::max(w->Pos.x, f->Pos.x);
-    const float dy = std::min(w->Pos.y + w->Size.y, f->Pos.y + f->Size.y) - std::max(w->Pos.y, f->Pos.y);
+    if (!in_front(*f) || std::find(may_cover.begin(), may_cover.end(), f->Name) != may_cover.end()) continue;
+    const float dx = std::min(r.z, f->Pos.x + f->Size.x) - std::max(r.x, f->Pos.x);
+    const float dy = std::min(r.w, f->Pos.y + f->Size.y) - std::max(r.y, f->Pos.y);
     if (dx > 1 && dy > 1) over += std::string(over.empty() ? "'" : ", '") + f->Name + "'";
   }
   return over;
@@ -151,7 +155,7 @@ std::string overlapped_by(const std::string& name) {
 }  // namespace
 
 std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::vector<std::string>& floating,
-                                        const std::vector<std::string>& unhidden) {
+                                        const std::vector<std::string>& unhidden, const std::vector<KeptClear>& kept_clear) {
   std::vector<LayoutProblem> out;
   const ImGuiIO& io = ImGui::GetIO();
   const std::vector<GlyphUv> glyphs = atlas_glyphs();
@@ -202,6 +206,10 @@ std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::
   for (const std::string& name : unhidden) {
     const std::string over = overlapped_by(name);
     if (!over.empty()) out.push_back({name, "", "is hidden under " + over});
+  }
+  for (const KeptClear& k : kept_clear) {
+    const std::string over = overlapped_by(k.window, k.rect, k.may_cover);
+    if (!over.empty()) out.push_back({k.window, "", "has " + k.what + " hidden under " + over});
   }
   // An open menu, list or dialog goes in front of everything else.
   for (const ImGuiWindow* w : g.Windows)

@@ -17,6 +17,16 @@ struct LayoutProblem {
   std::string what;    ///< a sentence: what is wrong and by how much
 };
 
+/// A part of a window that no window in front of it may cover but those named, e.g. the
+/// Training panel's loss and accuracy: `rect` is x0, y0, x1, y1 in display pixels, as drawn
+/// this frame.
+struct KeptClear {
+  std::string window;  ///< the window that draws it
+  std::string what;    ///< what it is, for the finding ("the loss and accuracy")
+  ImVec4 rect;
+  std::vector<std::string> may_cover = {};  ///< windows that cover it by design
+};
+
 /// Checks the frame just rendered (call after ImGui::Render, with the current context).
 /// Glyphs cut at the top or bottom of a window that scrolls vertically are not findings: the
 /// rest of the panel is a scroll away. `floating` names the windows that float over others
@@ -24,9 +34,11 @@ struct LayoutProblem {
 /// as the bar is tall (or all of it), uncovered by the windows in front of it (popups, menus and
 /// tooltips aside), so it can be told apart and dragged (model/view_spot.h). `unhidden` names
 /// windows that no window in front of them may overlap at all (the app's message banner), as
-/// no window may overlap an open popup (a menu, a combo box's list, a dialog).
+/// no window may overlap an open popup (a menu, a combo box's list, a dialog). `kept_clear`
+/// names parts of windows that no window in front of theirs may overlap.
 std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::vector<std::string>& floating = {},
-                                        const std::vector<std::string>& unhidden = {});
+                                        const std::vector<std::string>& unhidden = {},
+                                        const std::vector<KeptClear>& kept_clear = {});
 
 /// One line per problem, for the console and test failures.
 std::string describe(const std::vector<LayoutProblem>& problems);

@@ -126,11 +126,30 @@ void StudioApp::draw_manual_separator(ImDrawList* dl, const std::function<ImVec2
   dl->AddCircle(t, r * 0.8f, ink, 0, 2.5f);
 }
 
+namespace {
+
+const char* const kManualIntro = "w1·x1 + w2·x2 + b = 0 is the line; its arrow points to class 1. Drag it on the canvas, or:";
+
+// The window's height for what it shows for a linear model `width` pixels wide: the title bar,
+// the intro, three rows of sliders, the loss and the button.
+float manual_window_height(float width) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float wrap = width - 2 * st.WindowPadding.x;
+  const float intro = ImGui::CalcTextSize(kManualIntro, nullptr, false, wrap).y;
+  const std::string loss = wrap_at_spaces("loss 0.0000, accuracy 100.0 % (big points cost most)", wrap,
+                                          [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; });
+  return 5 * ImGui::GetFrameHeight() + intro + ImGui::CalcTextSize(loss.c_str()).y + 2 * st.WindowPadding.y + 5 * st.ItemSpacing.y;
+}
+
+}  // namespace
+
 void StudioApp::manual_panel() {
   const float em = ImGui::GetFontSize();
-  // Bottom right of the window, over the panels' lower part: the canvas, where the line is
-  // dragged, stays clear.
-  const ImVec2 display = ImGui::GetIO().DisplaySize, size(em * 21, em * 16.5f);
+  // Bottom right of the window, over the panels' lower part, as tall as what it shows: the
+  // canvas, where the line is dragged, stays clear, and so do the Training panel's loss and
+  // accuracy (presenter mode has them low) down to 1024x768.
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const ImVec2 size(em * 21, manual_window_height(em * 21));
   place_view_window("Manual classifier", ImVec2(display.x - size.x, display.y - size.y), size);
   if (!begin_view("Manual classifier", &show_manual_)) return;
   const TrainConfig c = m_.config();
@@ -149,7 +168,7 @@ void StudioApp::manual_panel() {
     ImGui::End();
     return;
   }
-  ImGui::TextWrapped("w1·x1 + w2·x2 + b = 0 is the line; its arrow points to class 1. Drag the handles on the canvas, or:");
+  ImGui::TextWrapped("%s", kManualIntro);
   float w1 = static_cast<float>(line->w1), w2 = static_cast<float>(line->w2), b = static_cast<float>(line->b);
   // Each number with its slider, and a button that opens the loss as a function of it.
   auto row = [&](const char* name, float& value, float range, int in) {

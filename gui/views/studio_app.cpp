@@ -225,6 +225,15 @@ const std::vector<std::string>& StudioApp::floating_windows() {
   return names;
 }
 
+std::vector<KeptClear> StudioApp::kept_clear() const {
+  if (!metrics_rect_) return {};
+  // The enlarged network diagram (centred, asked for to be seen large) and the graph inspector
+  // docked at the top (across the window, above the traced point) cover them by design.
+  std::vector<std::string> may_cover{"Network diagram"};
+  if (inspector_at_top_) may_cover.emplace_back("Graph inspector");
+  return {{"Training", "the loss and accuracy", *metrics_rect_, may_cover}};
+}
+
 void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, bool over_canvas) {
   // Where the user left it (this run, or the last one when the panels were kept too); at its
   // default spot when it first appears after the panels were placed afresh.

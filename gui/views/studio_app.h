@@ -22,6 +22,7 @@
 #include "model/separator.h"
 #include "model/background_task.h"
 #include "model/tangent_model.h"
+#include "layout_check.h"
 #include "model/view_spot.h"
 #include "render/cached_view.h"
 #include "snapshot_cache.h"
@@ -104,6 +105,10 @@ class StudioApp {
   static const std::vector<std::string>& floating_windows();
   /// The message banner's window name (--check-layout checks that no window hides it).
   static const char* const kBanner;
+  /// What no view may cover in the frame just drawn (--check-layout checks it): the Training
+  /// panel's loss and accuracy, where they show (the enlarged network diagram, and the graph
+  /// inspector docked at the top, cover them by design).
+  std::vector<KeptClear> kept_clear() const;
   /// Lists the preset files in assets/presets.
   std::vector<std::string> presets() const { return preset_files(assets_dir_); }
   /// The preset files in `assets_dir`/presets, sorted (also for --preset's error, before the app exists).
@@ -258,6 +263,8 @@ class StudioApp {
     Box box() const { return {rect.x, rect.y, rect.z, rect.w, order}; }
   };
   std::map<std::string, Placed> windows_, last_windows_;  // this and the last frame
+  std::optional<ImVec4> metrics_rect_;                     // the Training panel's loss and accuracy this frame
+  bool inspector_at_top_ = false;                          // the graph inspector was docked at the top
   bool style_presenter_ = false;
   bool style_applied_ = false;
   // Canvas interaction state.

@@ -14,6 +14,7 @@
 namespace bp::studio {
 
 void StudioApp::training_panel() {
+  metrics_rect_.reset();
   if (!begin_panel("Training")) return;  // folded
   const auto snap = m_.snapshot();
   // Three buttons share the row (their keys in the tooltips); the speeds flow onto as many rows
@@ -115,6 +116,7 @@ void StudioApp::training_panel() {
   // "accuracy" shortens to "acc." where the panel is too narrow for the word (never "accur…").
   const float col = ImGui::GetContentRegionAvail().x / 3 - 2 * ImGui::GetStyle().CellPadding.x;
   const char* acc_header = ImGui::CalcTextSize("accuracy").x <= col ? "accuracy" : "acc.";
+  const float metrics_top = ImGui::GetCursorScreenPos().y;
   if (ImGui::BeginTable("metrics", 3, ImGuiTableFlags_BordersInnerH)) {
     ImGui::TableSetupColumn("");
     ImGui::TableSetupColumn("loss");
@@ -135,6 +137,11 @@ void StudioApp::training_panel() {
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(fmt(snap->test.accuracy * 100, "%.1f %%"));
     ImGui::EndTable();
+    // Where the loss and accuracy show (scrolled into view): views keep clear of them.
+    const ImRect clip = ImGui::GetCurrentWindow()->InnerClipRect;
+    const ImVec4 r(clip.Min.x, std::max(metrics_top, clip.Min.y), clip.Max.x,
+                   std::min(ImGui::GetCursorScreenPos().y - ImGui::GetStyle().ItemSpacing.y, clip.Max.y));
+    if (r.w > r.y) metrics_rect_ = r;
   }
   if (s_.presenter) {
     // Presenter mode: the network diagram fills the rest of the panel while Network is closed.

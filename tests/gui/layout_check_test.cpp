@@ -174,6 +174,28 @@ TEST_F(LayoutCheck, FindsAFloatingWindowsTitleBarHiddenUnderAnotherInFrontOfIt) 
   EXPECT_FALSE(found(unnamed, "Back", "", "title bar")) << describe(unnamed);
 }
 
+TEST_F(LayoutCheck, FindsAPartKeptClearUnderAWindowInFrontOnlyWhereItOverlaps) {
+  // "Panel" keeps its rows 100..150 clear; "View" in front of it covers them or lies below them.
+  auto frame = [&](float view_y) {
+    for (int f = 0; f < 3; ++f) {
+      ImGui::NewFrame();
+      panel("Panel", ImVec2(10, 10), ImVec2(400, 400));
+      ImGui::TextUnformatted("x");
+      ImGui::End();
+      ImGui::SetNextWindowFocus();
+      panel("View", ImVec2(200, view_y), ImVec2(200, 200));
+      ImGui::TextUnformatted("y");
+      ImGui::End();
+      ImGui::Render();
+    }
+    return check_layout(*ImGui::GetDrawData(), {}, {}, {{"Panel", "the loss and accuracy", ImVec4(10, 100, 410, 150)}});
+  };
+  const auto over = frame(140);
+  EXPECT_TRUE(found(over, "Panel", "", "has the loss and accuracy hidden under 'View'")) << describe(over);
+  const auto below = frame(151);
+  EXPECT_FALSE(found(below, "Panel", "", "hidden")) << describe(below);
+}
+
 // flow.h's widths, checked by the layout check: a combo box as wide as combo_width shows each of
 // its options in full, and 8 pixels less cuts the widest; a seed field as wide as stepper_width
 // shows the whole 64-bit seed (not a remainder of it), and its buttons stop at the type's limits.

@@ -1385,7 +1385,9 @@ TEST_F(Studio, ARefusedAutosaveIsKeptAndQuitWorksAtFullSpeed) {
 // edge and no window leaves the display (views/layout_check.h reads what ImGui drew); then the
 // same with every panel open (presenter mode collapses Data and Network). Some rooms load a
 // session of the widest settings, some open several teaching views at once: each view's title
-// bar must show beside the others. The layout check's own tests show that it finds each of those.
+// bar must show beside the others, and none may hide the Training panel's loss and accuracy
+// (presenter mode shows them low, where the manual classifier opens). The layout check's own
+// tests show that it finds each of those.
 struct Room {
   const char* size;
   bool presenter;
@@ -1444,6 +1446,7 @@ INSTANTIATE_TEST_SUITE_P(Sizes, StudioRoom,
                                            Room{"1024x768", true, true, false, false, "tangent"}, Room{"1024x768", false, true, false, false, "tangent"},
                                            Room{"1024x768", false, false, false, false, "gradient-flow hidden-space landscape"},
                                            Room{"1280x800", true, false, false, false, "gradient-flow hidden-space landscape"},
+                                           Room{"1024x768", true, false, false, false, "manual"}, Room{"1280x800", true, false, false, false, "manual"},
                                            Room{"1920x1080", true, false, false, false, "tangent gradient-flow hidden-space landscape manual"},
                                            Room{"1920x1080", false, false, false, false, "manual tangent gradient-flow hidden-space landscape diagram inspector"}),
                          [](const ::testing::TestParamInfo<Room>& i) {

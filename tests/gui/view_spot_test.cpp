@@ -156,6 +156,19 @@ TEST(ClearSpot, ShorterBelowABarWhenNoSpotOfItsHeightWillDo) {
   EXPECT_EQ(title_bars_covered(t, low, kBar), 1);
 }
 
+TEST(ClearSpot, ShorterAboveABarLowOnTheDisplay) {
+  // The manual classifier in presenter mode at 1280x800, with its bar at y 470 from x 735 to the
+  // right edge: the enlarged network diagram (60% of the display, centred) fits above it at 90%
+  // of its height, which hides no bar, where at full height every spot hides it.
+  const float w = 1280;
+  const std::vector<Box> others{box(735, 470, 545, 330)};
+  const Box s = clear_spot(box(256, 160, 768, 480, 1), others, kBar, kTop, w, kH);
+  EXPECT_EQ(title_bars_covered(s, others, kBar), 0);
+  EXPECT_FLOAT_EQ(s.y0, kTop);
+  EXPECT_FLOAT_EQ(s.y1, 470);
+  EXPECT_FLOAT_EQ(s.x1 - s.x0, 768);
+}
+
 TEST(BelowNote, AViewOverTheBannerMovesBelowIt) {
   const Box note = box(300, 30, 400, 60);  // the banner at the top of the canvas
   // Not over it: where it was.
