@@ -13,6 +13,26 @@
 
 namespace bp::studio {
 
+namespace {
+
+// A coloured box with `text` wrapped and a button below it that offers the remedy; true when
+// the button was clicked. As tall as its text and button (ImGui 1.86 children do not auto-size).
+bool remedy_banner(const char* id, ImVec4 color, const std::string& text, const char* button) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float wrap = ImGui::GetContentRegionAvail().x - 2 * st.WindowPadding.x;
+  const float h = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap).y + ImGui::GetFrameHeightWithSpacing() + 2 * st.WindowPadding.y +
+                  st.ItemSpacing.y;
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, color);
+  ImGui::BeginChild(id, ImVec2(0, h), true);
+  ImGui::TextWrapped("%s", text.c_str());
+  const bool clicked = ImGui::Button(button);
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+  return clicked;
+}
+
+}  // namespace
+
 void StudioApp::training_panel() {
   metrics_rect_.reset();
   if (!begin_panel("Training")) return;  // folded
@@ -42,18 +62,8 @@ void StudioApp::training_panel() {
     if (ImGui::SliderFloat("##speed", &sps, 1.0f, 20000.0f, "%.0f steps/s", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) m_.set_speed(sps);
   }
 
-  if (snap->diverged) {
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1.0f, 0.88f, 0.82f, 1));
-    const ImGuiStyle& st = ImGui::GetStyle();
-    const float wrap = ImGui::GetContentRegionAvail().x - 2 * st.WindowPadding.x;
-    const float h = ImGui::CalcTextSize(snap->divergence.c_str(), nullptr, false, wrap).y + ImGui::GetFrameHeightWithSpacing() +
-                    2 * st.WindowPadding.y + st.ItemSpacing.y;
-    ImGui::BeginChild("diverged", ImVec2(0, h), true);
-    ImGui::TextWrapped("%s", snap->divergence.c_str());
-    if (ImGui::Button("Reset with lower learning rate")) m_.reset_with_lower_lr();
-    ImGui::EndChild();
-    ImGui::PopStyleColor();
-  }
+  if (snap->diverged && remedy_banner("diverged", ImVec4(1.0f, 0.88f, 0.82f, 1), snap->divergence, "Reset with lower learning rate"))
+    m_.reset_with_lower_lr();
 
   if (!snap->diverged && !snap->dead_relu.empty()) {
     // Dead ReLUs: the quiet failure of a high learning rate, or, where all their weights are 0,
@@ -67,18 +77,9 @@ void StudioApp::training_panel() {
     text += all_zero ? "Their weights are all 0 (the zeros initializer): a ReLU outputs 0 for every point and passes "
                        "back no gradient, so they never start learning. Choose another initializer."
                      : "A dead ReLU outputs 0 for every training point, so it no longer learns: the learning rate was too high.";
-    // Tall enough for the wrapped text and the button (ImGui 1.86 children do not auto-size).
-    const ImGuiStyle& st = ImGui::GetStyle();
-    const float wrap = ImGui::GetContentRegionAvail().x - 2 * st.WindowPadding.x;
-    const float h = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap).y + ImGui::GetFrameHeightWithSpacing() + 2 * st.WindowPadding.y +
-                    st.ItemSpacing.y;
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1.0f, 0.93f, 0.80f, 1));
-    ImGui::BeginChild("dead", ImVec2(0, h), true);
-    ImGui::TextWrapped("%s", text.c_str());
-    if (all_zero ? ImGui::Button("Reset with the default initializer##dead") : ImGui::Button("Reset with lower learning rate##dead"))
+    if (remedy_banner("dead", ImVec4(1.0f, 0.93f, 0.80f, 1), text,
+                      all_zero ? "Reset with the default initializer##dead" : "Reset with lower learning rate##dead"))
       all_zero ? m_.reset_with_default_init() : m_.reset_with_lower_lr();
-    ImGui::EndChild();
-    ImGui::PopStyleColor();
   }
 
   auto fmt = [](float v, const char* f) {
