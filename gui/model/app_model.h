@@ -21,6 +21,7 @@
 
 #include "backprop/data.h"
 #include "backprop/train.h"
+#include "model/copied_neurons.h"
 #include "model/gradient_flow.h"
 #include "model/session_file.h"
 #include "model/settings.h"
@@ -88,6 +89,8 @@ struct Snapshot {
     int zero_weights = 0;
   };
   std::vector<DeadLayer> dead_relu;
+  /// Hidden layers whose neurons are all copies of one another (model/copied_neurons.h).
+  std::vector<CopiedLayer> copied;
   std::vector<HistoryPoint> history;
   std::string network;           ///< "MLP(2-8-8-1)"
   /// Where the run is besides the weights (optimizer state, minibatch order), for saving; while

@@ -322,6 +322,7 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
       if (static_cast<size_t>(r) < train_rows.size()) s->minibatch.push_back(train_rows[static_cast<size_t>(r)]);
   s->gradient_history = grad_history;
   s->dead_relu = dead_relu(features, s->weights);
+  s->copied = copied_layers(s->weights);
   {
     std::lock_guard lock(snap_mu);
     s->version = ++version;

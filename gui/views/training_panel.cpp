@@ -82,6 +82,21 @@ void StudioApp::training_panel() {
       all_zero ? m_.reset_with_default_init() : m_.reset_with_lower_lr();
   }
 
+  if (!snap->diverged && snap->dead_relu.empty() && !snap->copied.empty()) {
+    // Copies: a sigmoid or tanh network started at equal weights learns, but each layer as one
+    // neuron (the diagram shows the same map over and over); the reason is symmetry.
+    std::string layers;
+    for (size_t i = 0; i < snap->copied.size(); ++i)
+      layers += (i == 0 ? "" : i + 1 == snap->copied.size() ? " and " : ", ") + std::to_string(snap->copied[i].layer + 1);
+    const bool one = snap->copied.size() == 1;
+    const std::string text =
+        (one ? "The " + std::to_string(snap->copied[0].neurons) + " neurons of layer " + layers + " are copies of one another: equal weights"
+             : "In layers " + layers + ", the neurons are copies of one another: equal weights") +
+        (m_.config().init == Init::Zeros ? " (the zeros initializer)" : "") + " get equal gradients, so " + (one ? "the" : "each") +
+        " layer works as one neuron. Random initial weights break the symmetry.";
+    if (remedy_banner("copies", ImVec4(1.0f, 0.93f, 0.80f, 1), text, "Reset with the default initializer##copies")) m_.reset_with_default_init();
+  }
+
   auto fmt = [](float v, const char* f) {
     static char buf[4][32];
     static int slot = 0;

@@ -511,6 +511,52 @@ TEST(AppTruth, ReluNeuronsTheZerosInitializerLeftDeadAreNotBlamedOnTheLearningRa
   EXPECT_TRUE(t.snapshot()->dead_relu.empty());
 }
 
+TEST(AppTruth, SigmoidNeuronsStartedAtEqualWeightsLearnAsCopiesAndThePanelIsToldWhy) {
+  // Zero weights in a sigmoid network: every hidden neuron outputs 0.5, so the loss does fall,
+  // but each step gives every neuron of a layer the same gradient and they stay copies: the
+  // diagram showed the same map four times over and nothing said why.
+  AppModel m(false);
+  TrainConfig c = m.config();
+  c.hidden = {4, 4};
+  c.activations = {Activation::Sigmoid};
+  c.init = Init::Zeros;
+  c.optimizer = OptimizerKind::Adam;
+  c.lr = 0.03f;
+  m.set_config(c);
+  m.run_steps(1);
+  const float first_loss = m.snapshot()->train.loss;
+  m.run_steps(300);
+  auto s = m.snapshot();
+  EXPECT_LT(s->train.loss, first_loss - 0.05f) << "it learns";
+  EXPECT_EQ(s->copied, (std::vector<CopiedLayer>{{0, 4}, {1, 4}}));
+  EXPECT_TRUE(s->dead_relu.empty());
+  // What each hidden neuron computes over the plane (the diagram's maps, from a forward pass of
+  // their own) is the same map, to float rounding, in both layers.
+  ASSERT_EQ(s->neuron_maps.size(), 4u);
+  for (size_t layer : {1u, 2u}) {
+    const auto& maps = s->neuron_maps[layer];
+    ASSERT_EQ(maps.size(), 4u);
+    float spread = 0, range = 0;
+    for (size_t j = 1; j < maps.size(); ++j)
+      for (size_t p = 0; p < maps[0].size(); ++p) spread = std::max(spread, std::fabs(maps[j][p] - maps[0][p]));
+    const auto [lo, hi] = std::minmax_element(maps[0].begin(), maps[0].end());
+    range = *hi - *lo;
+    EXPECT_LE(spread, 1e-5f) << "layer " << layer;
+    EXPECT_GT(range, 0.01f) << "layer " << layer << " learned a map that is not flat";
+  }
+  // The reset the panel offers breaks the symmetry.
+  m.reset_with_default_init();
+  m.run_steps(5);
+  EXPECT_TRUE(m.snapshot()->copied.empty());
+  // Dead ReLUs from zero weights are copies too: the dead-ReLU banner speaks for them (the panel
+  // shows the copies' banner only without dead ReLUs).
+  AppModel r(false);
+  c.activations = {Activation::ReLU};
+  r.set_config(c);
+  r.run_steps(5);
+  EXPECT_FALSE(r.snapshot()->dead_relu.empty());
+}
+
 TEST(AppTruth, TheAppOpensAtAWatchablePaceWithNamedSpeeds) {
   AppModel m(false);
   EXPECT_EQ(m.speed(), kDefaultSpeed);

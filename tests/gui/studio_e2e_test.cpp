@@ -1087,6 +1087,21 @@ TEST_F(Studio, ReluNeuronsLeftDeadByTheZerosInitializerOfferAnotherInitializer) 
   EXPECT_FLOAT_EQ(session.at("training").at("lr").get<float>(), 0.03f) << "the rate stays as it was";
 }
 
+TEST_F(Studio, SigmoidNeuronsThatAreCopiesOfOneAnotherOfferAnotherInitializer) {
+  // Zero weights in a sigmoid network: the neurons of each layer stay copies (symmetry). The
+  // Training panel says so, and its button, clicked in the real window at 1280x800 (the panel's
+  // first button below the speed slider), resets with the default initializer.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  std::ofstream(dir / "zeros.json") << R"({"format": "backprop-studio-session", "version": 1,
+    "data": {"dataset": "pg-circle", "points": 300, "noise": 0.1, "seed": 3, "train_ratio": 0.7},
+    "network": {"hidden": [4, 4], "activations": ["sigmoid"], "features": ["x1", "x2"]},
+    "training": {"optimizer": "adam", "lr": 0.03, "batch_size": 0, "seed": 1, "init": "zeros"}})";
+  const nlohmann::json session =
+      drive_and_quit(dir, "xdotool mousemove 1065 251 sleep 0.3 click 1 sleep 0.8\n", "--session " + (dir / "zeros.json").string());
+  ASSERT_TRUE(session.contains("training")) << session.dump();
+  EXPECT_EQ(session.at("training").at("init"), "default") << session.at("training").dump();
+}
+
 TEST_F(Studio, ALessonsTextAndAMessageAtStartAreNotCoveredByItsViews) {
   // The tangent lesson at 1024x768 and 1280x800 in presenter mode: its text (a banner over the
   // canvas where the menu bar has no room) was hidden under the view it opens, and so was the
