@@ -162,6 +162,7 @@ HiddenSpace hidden_space(const TrainConfig& config, const std::vector<LayerWeigh
   }
   for (size_t i = 0; i < m; ++i) hs.points.push_back(project(i));
   hs.one_spot = m > 0 && std::all_of(hs.points.begin(), hs.points.end(), [&](const std::array<float, 2>& p) { return p == hs.points.front(); });
+  hs.one_line = hs.pca && !hs.one_spot && w > 1 && hs.explained[1] < 1e-6;
   size_t r = m;
   for (int line = 0; line < 2 * gl; ++line) {
     hs.lines.emplace_back();

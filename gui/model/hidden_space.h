@@ -33,6 +33,10 @@ struct HiddenSpace {
   /// Every point lands on one spot on the axes: the layer gives them all the same values there
   /// (zero weights, or dead neurons), so the shares of variance above mean nothing.
   bool one_spot = false;
+  /// Principal components, and the points all land on one line (the second component's share
+  /// of the variance under a millionth): the layer passes on a single number per point (its
+  /// neurons copies of one another, or all but one constant).
+  bool one_line = false;
   /// The points (training and held-out) on the two axes, with their labels and test flags.
   std::vector<std::array<float, 2>> points;
   std::vector<float> labels;

@@ -81,6 +81,11 @@ void StudioApp::hidden_space_panel() {
                  "nothing after %s can tell them apart.",
                  hs.pca ? "this layer gives" : "these two neurons give", hs.pca ? "it" : "them");
     ImGui::PopStyleColor();
+  } else if (hs.one_line) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.2f, 0.0f, 1));
+    text_wrapped("Every point lands on one line: this layer passes on a single number per point (its neurons are copies of "
+                 "one another, or all but one are constant), so nothing after it can separate what that number does not.");
+    ImGui::PopStyleColor();
   }
 
   // The plot: the data's bounds with a margin, the same scale on both axes.

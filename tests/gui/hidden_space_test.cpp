@@ -161,6 +161,32 @@ TEST(HiddenSpace, AZeroLayerPutsEveryPointOnOneSpotAndSaysSo) {
   EXPECT_EQ(pca.explained[0], 0.0);
 }
 
+TEST(HiddenSpace, ALayerOfCopiesPutsEveryPointOnOneLineAndSaysSo) {
+  // Four neurons that are copies of one another (a sigmoid network started at zero weights):
+  // the points vary along one direction only. PC1 read "100 % of the variance" with no word on
+  // why; the view says the layer passes on one number per point. The same layer with one
+  // neuron's weights changed does not, nor does a random layer.
+  Net net({4});
+  HiddenSpaceRequest req;
+  req.layer = 0;
+  req.x = req.y = -1;  // principal components
+  EXPECT_FALSE(hidden_space(net.config, net.weights, net.points, kPlane, req).one_line);
+  LayerWeights& first = net.weights[0];
+  for (int64_t j = 1; j < first.out; ++j) {
+    for (int64_t i = 0; i < first.in; ++i) first.weight[static_cast<size_t>(j * first.in + i)] = first.weight[static_cast<size_t>(i)];
+    first.bias[static_cast<size_t>(j)] = first.bias[0];
+  }
+  const HiddenSpace copies = hidden_space(net.config, net.weights, net.points, kPlane, req);
+  EXPECT_TRUE(copies.one_line);
+  EXPECT_FALSE(copies.one_spot);
+  EXPECT_GT(copies.explained[0], 0.999999);
+  first.weight[first.weight.size() - 1] += 0.5f;  // the last neuron differs: two directions
+  EXPECT_FALSE(hidden_space(net.config, net.weights, net.points, kPlane, req).one_line);
+  // On two neurons' axes there is no claim about lines.
+  req.x = 0, req.y = 1;
+  EXPECT_FALSE(hidden_space(net.config, net.weights, net.points, kPlane, req).one_line);
+}
+
 TEST(HiddenSpace, TopTwoEigenOfAKnownMatrix) {
   // diag(1, 5, 3) turned by a rotation R: eigenvalues 5 and 3 with R's columns 2 and 3.
   const double c = std::cos(0.7), s = std::sin(0.7);
