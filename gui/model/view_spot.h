@@ -34,8 +34,8 @@ int title_bars_covered(const Box& view, const std::vector<Box>& others, float ba
 /// moved aside is not moved over the panels beside the canvas either); failing that, the view
 /// is made smaller, the least it can be: shorter (to no less than 60% of its height) to fit
 /// below a bar or above one, or narrower (to no less than 70% of its width) to end at the
-/// canvas's right edge beside a bar's name; failing that too, the spot that covers fewest, then reaches least past
-/// the canvas's sides, then is made least smaller, then is nearest.
+/// canvas's right edge beside a bar's name; failing that too, the spot that covers fewest, then
+/// reaches least past the canvas's sides, then is made least smaller, then is nearest.
 Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, float display_w, float display_h,
                const std::optional<Box>& column_area = std::nullopt);
 

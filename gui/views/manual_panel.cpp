@@ -131,12 +131,12 @@ namespace {
 const char* const kManualIntro = "w1·x1 + w2·x2 + b = 0 is the line; its arrow points to class 1. Drag it on the canvas, or:";
 
 // The window's height for what it shows for a linear model `width` pixels wide: the title bar,
-// the intro, three rows of sliders, the loss and the button.
+// the intro, three rows of sliders, the loss (at its longest) and the button.
 float manual_window_height(float width) {
   const ImGuiStyle& st = ImGui::GetStyle();
   const float wrap = width - 2 * st.WindowPadding.x;
   const float intro = ImGui::CalcTextSize(kManualIntro, nullptr, false, wrap).y;
-  const std::string loss = wrap_at_spaces("loss 0.0000, accuracy 100.0 % (big points cost most)", wrap,
+  const std::string loss = wrap_at_spaces("loss 1.24e-05, accuracy 100.0 % (big points cost most)", wrap,
                                           [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; });
   return 5 * ImGui::GetFrameHeight() + intro + ImGui::CalcTextSize(loss.c_str()).y + 2 * st.WindowPadding.y + 5 * st.ItemSpacing.y;
 }
