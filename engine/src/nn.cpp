@@ -208,6 +208,13 @@ std::vector<std::shared_ptr<Linear>> MLP::linears() const {
   return out;
 }
 
+std::vector<LayerWeights> host_weights(const MLP& model) {
+  std::vector<LayerWeights> out;
+  for (const auto& l : model.linears())
+    out.push_back({l->in_features(), l->out_features(), l->weight().to_vector(), l->bias().to_vector()});
+  return out;
+}
+
 std::vector<Activation> MLP::layer_activations() const {
   std::vector<Activation> out;
   for (size_t i = 0; i < layers_->size(); ++i) {

@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "backprop/data.h"
+#include "backprop/health.h"
 #include "backprop/train.h"
-#include "model/copied_neurons.h"
 #include "model/gradient_flow.h"
 #include "model/session_file.h"
 #include "model/settings.h"
@@ -32,9 +32,6 @@ namespace bp::studio {
 /// kMessageSecondsPerChar a character), at most kMessageMaxSeconds.
 constexpr double kMessageMinSeconds = 6, kMessageSecondsPerChar = 0.06, kMessageMaxSeconds = 30;
 double message_lifetime(const std::string& text);
-
-/// Training points the dead-ReLU check looks at (evenly spread over larger sets).
-constexpr int64_t kDeadCheckPoints = 2000;
 
 
 /// A network of `config`'s shape holding `weights` (as a Snapshot carries them), or null when
@@ -78,18 +75,9 @@ struct Snapshot {
   /// The last step's minibatch, as indices into the points the worker trains on (the model's
   /// points() of the same data); all training points with full batches.
   std::vector<int> minibatch;
-  /// Hidden ReLU layers with dead neurons: a neuron is dead when its ReLU outputs 0 for every
-  /// training point (up to kDeadCheckPoints of them, evenly spread): it no longer learns.
-  struct DeadLayer {
-    int layer = 0;  ///< 0 = the first hidden layer
-    int dead = 0, total = 0;
-    std::vector<int> neurons;  ///< which (0-based), in order
-    /// Of the dead, those whose incoming weights are all 0 (the zeros initializer): never alive,
-    /// rather than killed by a high learning rate.
-    int zero_weights = 0;
-  };
-  std::vector<DeadLayer> dead_relu;
-  /// Hidden layers whose neurons are all copies of one another (model/copied_neurons.h).
+  /// Hidden ReLU layers with dead neurons, and hidden layers whose neurons are all copies of one
+  /// another (backprop/health.h).
+  std::vector<DeadReLULayer> dead_relu;
   std::vector<CopiedLayer> copied;
   std::vector<HistoryPoint> history;
   std::string network;           ///< "MLP(2-8-8-1)"

@@ -12,14 +12,6 @@
 
 namespace bp::studio {
 
-/// One Linear layer's weights (or their gradients), as a Snapshot carries them.
-struct LayerWeights {
-  int64_t in = 0, out = 0;
-  std::vector<float> weight;  ///< out × in
-  std::vector<float> bias;
-  friend bool operator==(const LayerWeights&, const LayerWeights&) = default;
-};
-
 /// Per Linear layer (0 = the first), the L2 norm of one step's gradient over the layer's weights
 /// and bias together, √(Σ(∂L/∂w)² + Σ(∂L/∂b)²), summed in double.
 std::vector<float> gradient_norms(const std::vector<LayerWeights>& gradients);

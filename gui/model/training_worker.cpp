@@ -11,6 +11,7 @@
 #include "backprop/errors.h"
 #include "backprop/features.h"
 #include "backprop/grid.h"
+#include "backprop/health.h"
 #include "backprop/ops.h"
 
 namespace bp::studio {
@@ -312,8 +313,7 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
   s->logit_scale = config.loss == LossKind::Hinge ? 1.0f : 0.5f;
   s->neuron_res = kNeuronRes;
   s->neuron_maps = neuron_maps(features, region);
-  for (const auto& l : model->linears())
-    s->weights.push_back({l->in_features(), l->out_features(), l->weight().to_vector(), l->bias().to_vector()});
+  s->weights = host_weights(*model);
   s->gradients = gradients();
   if (trainer && !diverged) s->run = trainer->run_state();
   else if (!trainer) s->run = parked_run;  // waiting for points: a session saved now keeps it
@@ -321,7 +321,7 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
     for (int64_t r : trainer->last_batch())
       if (static_cast<size_t>(r) < train_rows.size()) s->minibatch.push_back(train_rows[static_cast<size_t>(r)]);
   s->gradient_history = grad_history;
-  s->dead_relu = dead_relu(features, s->weights);
+  s->dead_relu = dead_relus(*model, s->weights, features, train);
   s->copied = copied_layers(s->weights);
   {
     std::lock_guard lock(snap_mu);
@@ -330,50 +330,6 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
   }
   snap_cv.notify_all();
   last_publish = Clock::now();
-}
-
-std::vector<Snapshot::DeadLayer> AppModel::Worker::dead_relu(const FeatureSet& features, const std::vector<LayerWeights>& weights) {
-  std::vector<Snapshot::DeadLayer> out;
-  if (train.points.empty()) return out;
-  bool any_relu = false;
-  for (Activation a : model->layer_activations()) any_relu |= a == Activation::ReLU;
-  if (!any_relu) return out;
-  NoGradGuard g;
-  const int64_t n = train.size(), m = std::min(n, kDeadCheckPoints);
-  std::vector<float> pts;
-  pts.reserve(static_cast<size_t>(m) * 2);
-  for (int64_t i = 0; i < m; ++i) {
-    const Point& p = train.points[static_cast<size_t>(i * n / m)];
-    pts.push_back(p.x);
-    pts.push_back(p.y);
-  }
-  Tensor h = features.apply(Tensor::from_vector(pts, {m, 2}, model->device()));
-  Sequential& layers = model->layers();
-  int hidden = 0;
-  for (size_t i = 0; i + 1 < layers.size(); ++i) {
-    h = layers[i]->forward(h);
-    const auto* act = dynamic_cast<ActivationModule*>(layers[i].get());
-    if (!act) continue;
-    if (act->kind() == Activation::ReLU) {
-      const std::vector<float> v = h.contiguous().to_vector();
-      const int64_t width = h.shape()[1];
-      Snapshot::DeadLayer d{hidden, 0, static_cast<int>(width), {}};
-      const LayerWeights& linear = weights.at(static_cast<size_t>(hidden));  // weight: out × in
-      const int64_t in = linear.in;
-      for (int64_t j = 0; j < width; ++j) {
-        bool alive = false;
-        for (int64_t r = 0; r < m && !alive; ++r) alive = v[static_cast<size_t>(r * width + j)] > 0.0f;
-        if (alive) continue;
-        d.neurons.push_back(static_cast<int>(j));
-        const auto row = linear.weight.begin() + j * in;
-        d.zero_weights += std::all_of(row, row + in, [](float x) { return x == 0.0f; });
-      }
-      d.dead = static_cast<int>(d.neurons.size());
-      if (d.dead) out.push_back(d);
-    }
-    ++hidden;
-  }
-  return out;
 }
 
 std::vector<std::vector<std::vector<float>>> AppModel::Worker::neuron_maps(const FeatureSet& features, const Region& region) {

@@ -75,9 +75,6 @@ struct AppModel::Worker {
   // trained (so the thread loop should not sleep).
   bool tick(int64_t max_steps, bool timed);
   void publish(uint64_t applied, const Region& region, int res);
-  // Per hidden ReLU layer, how many neurons output 0 for every training point checked, and of
-  // them how many have only zero incoming weights (`weights`: the snapshot's copy of the model's).
-  std::vector<Snapshot::DeadLayer> dead_relu(const FeatureSet& features, const std::vector<LayerWeights>& weights);
   // What every neuron computes over the plane: input features, each hidden activation, outputs.
   std::vector<std::vector<std::vector<float>>> neuron_maps(const FeatureSet& features, const Region& region);
 };

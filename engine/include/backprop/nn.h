@@ -157,4 +157,16 @@ class MLP : public Module {
   std::shared_ptr<Sequential> layers_;
 };
 
+/// One Linear layer's weights (or their gradients) copied to the host, as the app's snapshots
+/// carry them.
+struct LayerWeights {
+  int64_t in = 0, out = 0;
+  std::vector<float> weight;  ///< out × in
+  std::vector<float> bias;
+  friend bool operator==(const LayerWeights&, const LayerWeights&) = default;
+};
+
+/// The weights and biases of each of `model`'s Linear layers, in order.
+std::vector<LayerWeights> host_weights(const MLP& model);
+
 }  // namespace bp

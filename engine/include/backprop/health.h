@@ -1,0 +1,48 @@
+// Why a network stops learning, read from its weights and its training points: hidden ReLUs that
+// are dead (0 for every training point, so no gradient passes them and they never learn again)
+// and hidden layers whose neurons are copies of one another (equal weights get equal gradients,
+// so the copies never part and the layer works as one neuron). The app's Training panel and
+// `backprop train` both report them.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "backprop/data.h"
+#include "backprop/features.h"
+#include "backprop/nn.h"
+
+namespace bp {
+
+/// Training points the dead-ReLU check looks at (evenly spread over larger sets).
+constexpr int64_t kDeadCheckPoints = 2000;
+
+/// A hidden ReLU layer with dead neurons.
+struct DeadReLULayer {
+  int layer = 0;  ///< 0 = the first hidden layer
+  int dead = 0, total = 0;
+  std::vector<int> neurons;  ///< which (0-based), in order
+  /// Of the dead, those whose incoming weights are all 0 (the zeros initializer): never alive,
+  /// rather than killed by a high learning rate.
+  int zero_weights = 0;
+};
+
+/// Per hidden ReLU layer of `model` with dead neurons, which: a neuron is dead when its ReLU
+/// outputs 0 for every training point (up to kDeadCheckPoints of them, evenly spread), through
+/// `features`. `weights` is the model's own, as host_weights gives them.
+std::vector<DeadReLULayer> dead_relus(MLP& model, const std::vector<LayerWeights>& weights,
+                                      const FeatureSet& features, const Dataset& train);
+
+/// A hidden layer whose neurons are all copies of the first.
+struct CopiedLayer {
+  int layer = 0;    ///< 0 = the first hidden layer
+  int neurons = 0;  ///< its width: every one of them a copy of the first
+  friend bool operator==(const CopiedLayer&, const CopiedLayer&) = default;
+};
+
+/// For a network's Linear layers in order (the last one the output layer), each hidden layer of
+/// two or more neurons in which every neuron equals the first: its weights in, its bias and its
+/// weights out, each within `rel_tol` of the largest magnitude among them (equal but for float
+/// rounding; all zero counts as equal).
+std::vector<CopiedLayer> copied_layers(const std::vector<LayerWeights>& layers, float rel_tol = 1e-5f);
+
+}  // namespace bp

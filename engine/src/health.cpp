@@ -1,0 +1,85 @@
+#include "backprop/health.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+
+#include "backprop/autograd.h"
+
+namespace bp {
+
+std::vector<DeadReLULayer> dead_relus(MLP& model, const std::vector<LayerWeights>& weights,
+                                      const FeatureSet& features, const Dataset& train) {
+  std::vector<DeadReLULayer> out;
+  if (train.points.empty()) return out;
+  bool any_relu = false;
+  for (Activation a : model.layer_activations()) any_relu |= a == Activation::ReLU;
+  if (!any_relu) return out;
+  NoGradGuard g;
+  const int64_t n = train.size(), m = std::min(n, kDeadCheckPoints);
+  std::vector<float> pts;
+  pts.reserve(static_cast<size_t>(m) * 2);
+  for (int64_t i = 0; i < m; ++i) {
+    const Point& p = train.points[static_cast<size_t>(i * n / m)];
+    pts.push_back(p.x);
+    pts.push_back(p.y);
+  }
+  Tensor h = features.apply(Tensor::from_vector(pts, {m, 2}, model.device()));
+  Sequential& layers = model.layers();
+  int hidden = 0;
+  for (size_t i = 0; i + 1 < layers.size(); ++i) {
+    h = layers[i]->forward(h);
+    const auto* act = dynamic_cast<ActivationModule*>(layers[i].get());
+    if (!act) continue;
+    if (act->kind() == Activation::ReLU) {
+      const std::vector<float> v = h.contiguous().to_vector();
+      const int64_t width = h.shape()[1];
+      DeadReLULayer d{hidden, 0, static_cast<int>(width), {}};
+      const LayerWeights& linear = weights.at(static_cast<size_t>(hidden));  // weight: out × in
+      const int64_t in = linear.in;
+      for (int64_t j = 0; j < width; ++j) {
+        bool alive = false;
+        for (int64_t r = 0; r < m && !alive; ++r) alive = v[static_cast<size_t>(r * width + j)] > 0.0f;
+        if (alive) continue;
+        d.neurons.push_back(static_cast<int>(j));
+        const auto row = linear.weight.begin() + j * in;
+        d.zero_weights += std::all_of(row, row + in, [](float x) { return x == 0.0f; });
+      }
+      d.dead = static_cast<int>(d.neurons.size());
+      if (d.dead) out.push_back(d);
+    }
+    ++hidden;
+  }
+  return out;
+}
+
+std::vector<CopiedLayer> copied_layers(const std::vector<LayerWeights>& layers, float rel_tol) {
+  std::vector<CopiedLayer> out;
+  for (size_t l = 0; l + 1 < layers.size(); ++l) {
+    const LayerWeights& a = layers[l];      // into the layer: out × in
+    const LayerWeights& b = layers[l + 1];  // out of it: b.out × a.out
+    const int64_t width = a.out, in = a.in;
+    if (width < 2 || b.in != width || a.weight.size() != static_cast<size_t>(width * in) ||
+        a.bias.size() != static_cast<size_t>(width) || b.weight.size() != static_cast<size_t>(b.out * width))
+      continue;
+    float scale = 0;
+    for (float v : a.weight) scale = std::max(scale, std::fabs(v));
+    for (float v : a.bias) scale = std::max(scale, std::fabs(v));
+    for (float v : b.weight) scale = std::max(scale, std::fabs(v));
+    if (!std::isfinite(scale)) continue;
+    const float tol = rel_tol * scale;
+    auto same = [tol](float x, float y) { return std::fabs(x - y) <= tol; };
+    bool copies = true;
+    for (int64_t j = 1; j < width && copies; ++j) {
+      copies = same(a.bias[static_cast<size_t>(j)], a.bias[0]);
+      for (int64_t i = 0; i < in && copies; ++i)
+        copies = same(a.weight[static_cast<size_t>(j * in + i)], a.weight[static_cast<size_t>(i)]);
+      for (int64_t r = 0; r < b.out && copies; ++r)
+        copies = same(b.weight[static_cast<size_t>(r * width + j)], b.weight[static_cast<size_t>(r * width)]);
+    }
+    if (copies) out.push_back({static_cast<int>(l), static_cast<int>(width)});
+  }
+  return out;
+}
+
+}  // namespace bp

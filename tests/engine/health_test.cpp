@@ -1,0 +1,132 @@
+// Why a network stops learning (backprop/health.h), on weights made by hand. Dead ReLUs: a neuron
+// is dead when it is 0 for every training point, and alive when it is positive for a single one.
+// Which hidden layers are copies of one neuron: equal rows in and columns out are copies, within
+// float rounding and no further; a layer of one neuron, or weights that are not finite, never are.
+#include "backprop/health.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "backprop/init.h"
+
+namespace bp {
+namespace {
+
+// A 2-3-2-1 network (first hidden layer ReLU, second `second`) with the given weights.
+MLP network(const std::vector<LayerWeights>& w, Activation second = Activation::ReLU) {
+  MlpSpec spec;
+  spec.hidden = {3, 2};
+  spec.activations = {Activation::ReLU, second};
+  MLP m(spec);
+  const auto lin = m.linears();
+  for (size_t i = 0; i < lin.size(); ++i) {
+    assign_(lin[i]->weight(), w[i].weight);
+    assign_(lin[i]->bias(), w[i].bias);
+  }
+  return m;
+}
+
+Dataset points(std::vector<Point> p) {
+  Dataset d;
+  d.points = std::move(p);
+  return d;
+}
+
+TEST(DeadReLUs, ANeuronIsDeadWhenZeroForEveryTrainingPointAndAliveWhenPositiveForOne) {
+  // Layer 1: neuron 0 is x1 (positive only at the last point), neuron 1 is -x1 - 10 (negative
+  // everywhere) and neuron 2 has all-zero weights and bias (0 everywhere). Layer 2: neuron 0 has
+  // bias -100 (dead), neuron 1 bias 1 (alive).
+  const std::vector<LayerWeights> w{
+      {2, 3, {1, 0, -1, 0, 0, 0}, {0, -10, 0}}, {3, 2, {0, 0, 0, 0, 0, 0}, {-100, 1}}, {2, 1, {1, 1}, {0}}};
+  MLP m = network(w);
+  const Dataset train = points({{-1, 0, 0}, {-2, 3, 1}, {0, 5, 0}, {0.5f, -1, 1}});
+  const std::vector<DeadReLULayer> dead = dead_relus(m, host_weights(m), FeatureSet::plain(), train);
+  ASSERT_EQ(dead.size(), 2u);
+  EXPECT_EQ(dead[0].layer, 0);
+  EXPECT_EQ(dead[0].total, 3);
+  EXPECT_EQ(dead[0].dead, 2);
+  EXPECT_EQ(dead[0].neurons, (std::vector<int>{1, 2}));
+  EXPECT_EQ(dead[0].zero_weights, 1);  // neuron 2: never alive, rather than killed
+  EXPECT_EQ(dead[1].layer, 1);
+  EXPECT_EQ(dead[1].neurons, (std::vector<int>{0}));
+  EXPECT_EQ(dead[1].zero_weights, 1);  // its weights in are 0; its bias is not
+  // Without the one point that keeps layer 1's neuron 0 alive, it is dead too.
+  const std::vector<DeadReLULayer> fewer =
+      dead_relus(m, host_weights(m), FeatureSet::plain(), points({{-1, 0, 0}, {0, 5, 0}}));
+  ASSERT_FALSE(fewer.empty());
+  EXPECT_EQ(fewer[0].neurons, (std::vector<int>{0, 1, 2}));
+  // No training points: nothing is known to be dead.
+  EXPECT_TRUE(dead_relus(m, host_weights(m), FeatureSet::plain(), Dataset{}).empty());
+}
+
+TEST(DeadReLUs, OnlyReLULayersThroughTheInputFeatures) {
+  const std::vector<LayerWeights> w{
+      {2, 3, {1, 0, 1, 0, 1, 0}, {0, 0, 0}}, {3, 2, {0, 0, 0, 0, 0, 0}, {-100, -100}}, {2, 1, {1, 1}, {0}}};
+  // A tanh second layer is never dead, however negative its input.
+  MLP m = network(w, Activation::Tanh);
+  const Dataset train = points({{-1, 0, 0}, {-2, 3, 1}});
+  EXPECT_EQ(dead_relus(m, host_weights(m), FeatureSet::plain(), train).size(),
+            1u);  // layer 1: x1 < 0 throughout
+  // Through x1^2 (and x2), the same weights read x1² > 0: alive.
+  MlpSpec spec;
+  spec.hidden = {3};
+  spec.activations = {Activation::ReLU};
+  MLP squared(spec);
+  assign_(squared.linears()[0]->weight(), std::vector<float>{1, 0, 1, 0, 1, 0});
+  assign_(squared.linears()[0]->bias(), std::vector<float>{0, 0, 0});
+  EXPECT_EQ(dead_relus(squared, host_weights(squared), FeatureSet::plain(), train).size(), 1u);
+  EXPECT_TRUE(dead_relus(squared, host_weights(squared), FeatureSet::parse("x1^2,x2"), train).empty());
+}
+
+// A 2-3-1 network whose three hidden neurons all take weights (0.5, -1), bias 0.25, and give 2.
+std::vector<LayerWeights> three_copies() {
+  return {{2, 3, {0.5f, -1.0f, 0.5f, -1.0f, 0.5f, -1.0f}, {0.25f, 0.25f, 0.25f}},
+          {3, 1, {2.0f, 2.0f, 2.0f}, {0.1f}}};
+}
+
+TEST(CopiedNeurons, EqualWeightsInBiasAndWeightsOutAreCopies) {
+  EXPECT_EQ(copied_layers(three_copies()), (std::vector<CopiedLayer>{{0, 3}}));
+  // All zero (the zeros initializer at step 0) counts as equal.
+  std::vector<LayerWeights> zeros{{2, 3, std::vector<float>(6, 0.0f), std::vector<float>(3, 0.0f)},
+                                  {3, 1, std::vector<float>(3, 0.0f), {0.0f}}};
+  EXPECT_EQ(copied_layers(zeros), (std::vector<CopiedLayer>{{0, 3}}));
+}
+
+TEST(CopiedNeurons, ADifferenceBeyondRoundingInAnyOfThemIsNot) {
+  for (int which = 0; which < 3; ++which) {
+    std::vector<LayerWeights> w = three_copies();
+    if (which == 0) w[0].weight[5] = -1.001f;  // the third neuron's second weight in
+    if (which == 1) w[0].bias[1] = 0.2501f;    // the second neuron's bias
+    if (which == 2) w[1].weight[2] = 2.001f;   // the third neuron's weight out
+    EXPECT_TRUE(copied_layers(w).empty()) << which;
+  }
+  // A few ulps apart (a summation order that differs between rows) are still copies.
+  std::vector<LayerWeights> w = three_copies();
+  w[0].weight[4] = std::nextafter(std::nextafter(0.5f, 1.0f), 1.0f);
+  EXPECT_EQ(copied_layers(w).size(), 1u);
+}
+
+TEST(CopiedNeurons, OneNeuronOrWeightsNotFiniteAreNeverCopies) {
+  const std::vector<LayerWeights> one{{2, 1, {0.0f, 0.0f}, {0.0f}}, {1, 1, {0.0f}, {0.0f}}};
+  EXPECT_TRUE(copied_layers(one).empty());
+  for (float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
+    std::vector<LayerWeights> w = three_copies();
+    for (float& v : w[0].weight) v = bad;
+    EXPECT_TRUE(copied_layers(w).empty()) << bad;
+  }
+  // Only hidden layers count: the output layer has no weights out.
+  EXPECT_TRUE(copied_layers({three_copies()[0]}).empty());
+}
+
+TEST(CopiedNeurons, EachHiddenLayerOnItsOwn) {
+  // 2-2-2-1: the first hidden layer's neurons differ, the second's are copies.
+  const std::vector<LayerWeights> w{{2, 2, {1.0f, 0.0f, 0.0f, 1.0f}, {0.0f, 0.0f}},
+                                    {2, 2, {0.3f, -0.3f, 0.3f, -0.3f}, {0.1f, 0.1f}},
+                                    {2, 1, {1.5f, 1.5f}, {0.0f}}};
+  EXPECT_EQ(copied_layers(w), (std::vector<CopiedLayer>{{1, 2}}));
+}
+
+}  // namespace
+}  // namespace bp
