@@ -82,4 +82,30 @@ std::vector<CopiedLayer> copied_layers(const std::vector<LayerWeights>& layers, 
   return out;
 }
 
+bool never_alive(const std::vector<DeadReLULayer>& dead) {
+  return std::all_of(dead.begin(), dead.end(), [](const DeadReLULayer& d) { return d.zero_weights == d.dead; });
+}
+
+std::string dead_relu_summary(const std::vector<DeadReLULayer>& dead) {
+  if (dead.empty()) return "";
+  std::string text;
+  for (const DeadReLULayer& d : dead)
+    text += std::to_string(d.dead) + " of " + std::to_string(d.total) + " neurons in layer " + std::to_string(d.layer + 1) + " are dead. ";
+  return text + (never_alive(dead) ? "Their weights are all 0 (the zeros initializer): a ReLU outputs 0 for every point and passes "
+                                     "back no gradient, so they never start learning."
+                                   : "A dead ReLU outputs 0 for every training point, so it no longer learns: the learning rate was too high.");
+}
+
+std::string copied_summary(const std::vector<CopiedLayer>& copied, bool zeros_init) {
+  if (copied.empty()) return "";
+  std::string layers;
+  for (size_t i = 0; i < copied.size(); ++i)
+    layers += (i == 0 ? "" : i + 1 == copied.size() ? " and " : ", ") + std::to_string(copied[i].layer + 1);
+  const bool one = copied.size() == 1;
+  return (one ? "The " + std::to_string(copied[0].neurons) + " neurons of layer " + layers + " are copies of one another: equal weights"
+              : "In layers " + layers + ", the neurons are copies of one another: equal weights") +
+         (zeros_init ? " (the zeros initializer)" : "") + " get equal gradients, so " + (one ? "the" : "each") +
+         " layer works as one neuron. Random initial weights break the symmetry.";
+}
+
 }  // namespace bp

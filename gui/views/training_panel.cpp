@@ -68,15 +68,8 @@ void StudioApp::training_panel() {
   if (!snap->diverged && !snap->dead_relu.empty()) {
     // Dead ReLUs: the quiet failure of a high learning rate, or, where all their weights are 0,
     // of the zeros initializer (they were never alive: a lower rate would not help).
-    std::string text;
-    bool all_zero = true;
-    for (const auto& d : snap->dead_relu) {
-      text += std::to_string(d.dead) + " of " + std::to_string(d.total) + " neurons in layer " + std::to_string(d.layer + 1) + " are dead. ";
-      all_zero &= d.zero_weights == d.dead;
-    }
-    text += all_zero ? "Their weights are all 0 (the zeros initializer): a ReLU outputs 0 for every point and passes "
-                       "back no gradient, so they never start learning. Choose another initializer."
-                     : "A dead ReLU outputs 0 for every training point, so it no longer learns: the learning rate was too high.";
+    const bool all_zero = never_alive(snap->dead_relu);
+    const std::string text = dead_relu_summary(snap->dead_relu) + (all_zero ? " Choose another initializer." : "");
     if (remedy_banner("dead", ImVec4(1.0f, 0.93f, 0.80f, 1), text,
                       all_zero ? "Reset with the default initializer##dead" : "Reset with lower learning rate##dead"))
       all_zero ? m_.reset_with_default_init() : m_.reset_with_lower_lr();
@@ -85,15 +78,7 @@ void StudioApp::training_panel() {
   if (!snap->diverged && snap->dead_relu.empty() && !snap->copied.empty()) {
     // Copies: a sigmoid or tanh network started at equal weights learns, but each layer as one
     // neuron (the diagram shows the same map over and over); the reason is symmetry.
-    std::string layers;
-    for (size_t i = 0; i < snap->copied.size(); ++i)
-      layers += (i == 0 ? "" : i + 1 == snap->copied.size() ? " and " : ", ") + std::to_string(snap->copied[i].layer + 1);
-    const bool one = snap->copied.size() == 1;
-    const std::string text =
-        (one ? "The " + std::to_string(snap->copied[0].neurons) + " neurons of layer " + layers + " are copies of one another: equal weights"
-             : "In layers " + layers + ", the neurons are copies of one another: equal weights") +
-        (m_.config().init == Init::Zeros ? " (the zeros initializer)" : "") + " get equal gradients, so " + (one ? "the" : "each") +
-        " layer works as one neuron. Random initial weights break the symmetry.";
+    const std::string text = copied_summary(snap->copied, m_.config().init == Init::Zeros);
     if (remedy_banner("copies", ImVec4(1.0f, 0.93f, 0.80f, 1), text, "Reset with the default initializer##copies")) m_.reset_with_default_init();
   }
 

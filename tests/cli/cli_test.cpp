@@ -508,6 +508,34 @@ TEST_F(Cli, DivergingRunFailsAndKeepsTheOldModel) {
   EXPECT_EQ(slurp(path("m.json")), before);
 }
 
+TEST_F(Cli, ANetworkThatStopsLearningGetsAWarningWithItsRemedy) {
+  // Runs that end with a flat loss and nothing said: dead ReLUs (a high rate, or zero weights
+  // that never lived) and neurons that are copies of one another (zero weights, any activation).
+  Outcome r = run("train --optimizer sgd --lr 50 --activation relu --steps 300 -q");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("final"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("warning: 8 of 8 neurons in layer 2 are dead."), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the learning rate was too high. Try a lower --lr."), std::string::npos) << r.err;
+  r = run("train --weight-init zeros --activation relu --hidden 4 --steps 50 -q");
+  EXPECT_NE(r.err.find("4 of 4 neurons in layer 1 are dead. Their weights are all 0 (the zeros initializer)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Try another --weight-init"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("copies"), std::string::npos) << "dead neurons are copies too; one warning: " << r.err;
+  r = run("train --weight-init zeros --activation sigmoid --hidden 4,3 --steps 300 -q --save " + path("m.json"));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: In layers 1 and 2, the neurons are copies of one another: equal weights (the zeros initializer)"),
+            std::string::npos)
+      << r.err;
+  // Going on from the saved weights: the remedy is a fresh start, as --weight-init beside --init is refused.
+  r = run("train --init " + path("m.json") + " --steps 10 -q");
+  EXPECT_NE(r.err.find("Start afresh (without --init) with another --weight-init"), std::string::npos) << r.err;
+  // The same networks started at random weights: no warning.
+  for (const char* ok : {"--optimizer sgd --lr 0.1 --activation relu --steps 300", "--activation sigmoid --hidden 4,3 --steps 300"}) {
+    r = run(std::string("train -q ") + ok);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err.find("warning"), std::string::npos) << ok << ": " << r.err;
+  }
+}
+
 TEST_F(Cli, ATerminatedRunStopsAfterItsStepAndWritesWhatWasTrained) {
   // kill or Ctrl+C used to end a long run with nothing written. It now stops after the step
   // under way: the model, log and plot asked for hold the steps trained, the message says how

@@ -507,6 +507,23 @@ struct DeviceOption {
 
 // ---- train -------------------------------------------------------------------------------------
 
+// What keeps the trained network from learning (backprop/health.h), on stderr after the final
+// results: dead ReLUs, then (only without them: dead neurons are copies too) hidden layers whose
+// neurons are copies of one another; each with the flag that remedies it. `from_file`: the run
+// started from --init's weights (then --weight-init is not allowed beside it).
+void warn_if_stuck(Trainer& trainer, const Dataset& train, bool from_file) {
+  const std::vector<LayerWeights> weights = host_weights(trainer.model());
+  const std::vector<DeadReLULayer> dead = dead_relus(trainer.model(), weights, trainer.features(), train);
+  const std::vector<CopiedLayer> copied = dead.empty() ? copied_layers(weights) : std::vector<CopiedLayer>{};
+  const bool init_remedy = dead.empty() ? !copied.empty() : never_alive(dead);
+  const std::string text = dead.empty() ? copied_summary(copied, trainer.config().init == Init::Zeros) : dead_relu_summary(dead);
+  if (text.empty()) return;
+  const char* remedy = !init_remedy ? "Try a lower --lr."
+                       : from_file  ? "Start afresh (without --init) with another --weight-init, e.g. the default."
+                                    : "Try another --weight-init, e.g. the default.";
+  std::fprintf(stderr, "backprop train: warning: %s %s\n", text.c_str(), remedy);
+}
+
 struct TrainCommand {
   DataOptions data;
   NetOptions net;
@@ -666,6 +683,7 @@ struct TrainCommand {
     const Metrics tr = trainer.train_metrics(), te = trainer.test_metrics();
     std::printf("final  train loss %s  test loss %s  train accuracy %s  test accuracy %s\n", fmt(tr.loss, "%.6f").c_str(),
                 fmt(te.loss, "%.6f").c_str(), fmt(tr.accuracy, "%.4f").c_str(), fmt(te.accuracy, "%.4f").c_str());
+    warn_if_stuck(trainer, split.train, init.has_value());
     if (!save.empty()) {
       // How long the weights were trained: this run's steps, after those of the model it started from.
       TrainedFor trained = init && init->trained ? *init->trained : TrainedFor{};

@@ -23,6 +23,7 @@
 #include "backprop/explain.h"
 #include "backprop/features.h"
 #include "backprop/grid.h"
+#include "backprop/health.h"
 #include "backprop/init.h"
 #include "backprop/loss.h"
 #include "backprop/model_io.h"

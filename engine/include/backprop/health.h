@@ -5,6 +5,7 @@
 // `backprop train` both report them.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "backprop/data.h"
@@ -32,6 +33,13 @@ struct DeadReLULayer {
 std::vector<DeadReLULayer> dead_relus(MLP& model, const std::vector<LayerWeights>& weights,
                                       const FeatureSet& features, const Dataset& train);
 
+/// Whether every dead neuron's weights in are all 0 (the zeros initializer): they were never
+/// alive, so a lower learning rate would not bring them back.
+bool never_alive(const std::vector<DeadReLULayer>& dead);
+/// What the dead ReLUs mean, in sentences for a user: "2 of 6 neurons in layer 1 are dead. "
+/// and why (weights all 0, or a learning rate that was too high); "" when there are none.
+std::string dead_relu_summary(const std::vector<DeadReLULayer>& dead);
+
 /// A hidden layer whose neurons are all copies of the first.
 struct CopiedLayer {
   int layer = 0;    ///< 0 = the first hidden layer
@@ -44,5 +52,8 @@ struct CopiedLayer {
 /// weights out, each within `rel_tol` of the largest magnitude among them (equal but for float
 /// rounding; all zero counts as equal).
 std::vector<CopiedLayer> copied_layers(const std::vector<LayerWeights>& layers, float rel_tol = 1e-5f);
+/// What the copies mean, in sentences for a user ("In layers 1 and 2, the neurons are copies of
+/// one another: ..."), naming the zeros initializer when `zeros_init`; "" when there are none.
+std::string copied_summary(const std::vector<CopiedLayer>& copied, bool zeros_init);
 
 }  // namespace bp
