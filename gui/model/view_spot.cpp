@@ -21,6 +21,9 @@ namespace {
 // Whether the box crosses the horizontal line at y.
 bool spans(const Box& b, float y) { return b.y0 <= y && y <= b.y1; }
 
+// Whether two boxes overlap (more than along an edge).
+bool overlap(const Box& a, const Box& b) { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; }
+
 // How much of the windows the box covers (the sum of the overlaps).
 float covered_area(const Box& b, const std::vector<Box>& windows) {
   float a = 0;
@@ -40,6 +43,18 @@ int title_bars_covered(const Box& view, const std::vector<Box>& others, float ba
       if (f.order > o.order && spans(f, mid)) covering.emplace_back(f.x0, f.x1);
     if (spans(view, mid)) covering.emplace_back(view.x0, view.x1);
     n += !title_bar_shows(o.x0, o.x1, covering, bar);
+  }
+  return n;
+}
+
+int kept_strips_covered(const Box& view, const std::vector<Box>& others) {
+  int n = 0;
+  for (const Box& o : others) {
+    if (o.keep <= 0) continue;
+    const Box strip{o.x0, o.y0, o.x1, o.y0 + std::min(o.keep, o.y1 - o.y0)};
+    bool hidden = overlap(view, strip);
+    for (const Box& f : others) hidden |= f.order > o.order && overlap(f, strip);
+    n += hidden;
   }
   return n;
 }
@@ -71,15 +86,17 @@ Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, f
   for (const Box& b : column)
     if (covered_area(b, others) == 0 && (!clear || nearest(b, *clear))) clear = b;
   if (clear) return *clear;
-  const int before = title_bars_covered(Box{}, others, bar);  // covered already, whatever the view does
-  if (title_bars_covered(home, others, bar) == before) {
+  // Title bars hidden and kept strips covered; those covered already, whatever the view does.
+  auto hides = [&](const Box& b) { return std::pair<int, int>{title_bars_covered(b, others, bar), kept_strips_covered(b, others)}; };
+  const std::pair<int, int> before = hides(Box{});
+  if (hides(home) == before) {
     // Where one covers less of them and hides no title bar either: the least covering, then
     // the nearest.
     Box best = home;
     std::pair<float, float> best_score{home_covers, 0.0f};
     for (const Box& b : column) {
       const std::pair<float, float> score{covered_area(b, others), std::fabs(b.y0 - home.y0)};
-      if (score < best_score && title_bars_covered(b, others, bar) == before) best_score = score, best = b;
+      if (score < best_score && hides(b) == before) best_score = score, best = b;
     }
     return best;
   }
@@ -89,27 +106,34 @@ Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, f
   for (const Box& o : others) {
     xs.insert(xs.end(), {o.x1, o.x0 - w, o.x0 + 5 * bar});
     ys.insert(ys.end(), {o.y0 + bar, o.y0 - h});
+    if (o.keep > 0) ys.push_back(o.y0 + o.keep);
   }
   if (column_area) xs.insert(xs.end(), {column_area->x0, column_area->x1 - w});
   // How far a spot reaches sideways past the canvas, over the panels beside it.
   auto overhang = [&](const Box& b) {
     return column_area ? std::max(0.0f, column_area->x0 - b.x0) + std::max(0.0f, b.x1 - column_area->x1) : 0.0f;
   };
-  // Fewest title bars covered, then the least reach over the panels, then the least made
-  // smaller (shorter or narrower, as a fraction of its height and width), then the nearest the
-  // default spot.
+  // Whether it lies over a window with a kept strip at all (the graph inspector's graph, below
+  // its controls).
+  auto over_kept = [&](const Box& b) {
+    return std::any_of(others.begin(), others.end(), [&](const Box& o) { return o.keep > 0 && overlap(b, o); });
+  };
+  // Fewest title bars hidden, then fewest kept strips covered, then the least reach over the
+  // panels, then not over a window with a kept strip, then the least made smaller (shorter or
+  // narrower, as a fraction of its height and width), then the nearest the default spot.
   Box best = home;
-  std::tuple<int, float, float, float> best_score{INT_MAX, 0.0f, 0.0f, 0.0f};
+  std::tuple<std::pair<int, int>, float, bool, float, float> best_score{{INT_MAX, INT_MAX}, 0.0f, false, 0.0f, 0.0f};
   auto consider = [&](const Box& b) {
     const float dx = b.x0 - home.x0, dy = b.y0 - home.y0;
     const float smaller = (h - (b.y1 - b.y0)) / std::max(h, 1.0f) + (w - (b.x1 - b.x0)) / std::max(w, 1.0f);  // 0 by 0 when minimized
-    const std::tuple<int, float, float, float> score{title_bars_covered(b, others, bar), overhang(b), smaller, dx * dx + dy * dy};
+    const std::tuple<std::pair<int, int>, float, bool, float, float> score{hides(b), overhang(b), over_kept(b), smaller, dx * dx + dy * dy};
     if (score < best_score) best_score = score, best = b;
   };
   for (float x : xs)
     for (float y : ys) consider(box(x, y, h, w));
-  // Smaller: where every spot of its size covers a title bar, or reaches over the panels.
-  if (std::get<0>(best_score) > before || std::get<1>(best_score) > 0) {
+  // Smaller: where every spot of its size hides a title bar or covers a kept strip, reaches over
+  // the panels or lies over a window with a kept strip.
+  if (std::get<0>(best_score) != before || std::get<1>(best_score) > 0 || std::get<2>(best_score)) {
     // Its height (full, or shorter below a bar or above one, to no less than 60%) by its width
     // (full, or narrower to end at the canvas's right edge, to no less than 70%).
     std::vector<std::pair<float, float>> rows;  // (top, height)
@@ -141,11 +165,13 @@ Box below_note(const Box& spot, const Box& note, const std::vector<Box>& others,
   for (const Box& o : others)
     if (o.y0 > y0 && o.y0 - gap - y0 < heights.front()) heights.push_back(o.y0 - gap - y0);
   std::sort(heights.begin(), heights.end(), std::greater<>());
-  const int covered = title_bars_covered(spot, others, bar);
+  auto hides = [&](const Box& b) { return std::pair<int, int>{title_bars_covered(b, others, bar), kept_strips_covered(b, others)}; };
+  const std::pair<int, int> covered = hides(spot);
   for (float height : heights) {
     if (height < 0.6f * h) break;
     const Box moved{spot.x0, y0, spot.x1, y0 + height, spot.order};
-    if (title_bars_covered(moved, others, bar) <= covered) return moved;
+    const std::pair<int, int> now = hides(moved);
+    if (now.first <= covered.first && now.second <= covered.second) return moved;
   }
   return spot;
 }

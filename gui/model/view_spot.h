@@ -13,6 +13,10 @@ namespace bp::studio {
 struct Box {
   float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
   int order = 0;  ///< stacking: higher is in front
+  /// Where more than its title bar must show (the graph inspector's title bar and controls): the
+  /// height from its top of a strip that no window in front may cover at all. 0: its title bar,
+  /// which shows as title_bar_shows says.
+  float keep = 0;
 };
 
 /// Whether a title bar from x0 to x1, `bar` tall, shows enough beside the windows in front of it
@@ -24,18 +28,24 @@ bool title_bar_shows(float x0, float x1, const std::vector<std::pair<float, floa
 /// lies in front of everything (windows in front of a bar cover it too).
 int title_bars_covered(const Box& view, const std::vector<Box>& others, float bar);
 
+/// How many of `others`' kept strips (Box::keep) anything in front of them overlaps once `view`
+/// lies in front of everything.
+int kept_strips_covered(const Box& view, const std::vector<Box>& others);
+
 /// The spot for a view of `home`'s size appearing in front of `others`, inside the area from
 /// (0, top) to (display_w, display_h): `home` when it covers none of them; else the nearest
 /// spot straight above or below one of them (the same column and size) inside `column_area`
 /// (the canvas: a view is not moved over the panels) that covers none of them. Else, where
-/// `home` covers no title bar: of `home` and those spots that cover no title bar either, the one
-/// that covers least of the windows, then the nearest. Else the nearest
-/// spot just beside the bars that covers none and stays within `column_area`'s width (a view
-/// moved aside is not moved over the panels beside the canvas either); failing that, the view
-/// is made smaller, the least it can be: shorter (to no less than 60% of its height) to fit
-/// below a bar or above one, or narrower (to no less than 70% of its width) to end at the
-/// canvas's right edge beside a bar's name; failing that too, the spot that covers fewest, then
-/// reaches least past the canvas's sides, then is made least smaller, then is nearest.
+/// `home` hides no title bar and covers no kept strip: of `home` and those spots that do
+/// neither, the one that covers least of the windows, then the nearest. Else the nearest
+/// spot just beside the bars (or below a kept strip) that covers none and stays within
+/// `column_area`'s width (a view moved aside is not moved over the panels beside the canvas
+/// either), not lying over a window with a kept strip (the graph inspector's graph); failing
+/// that, the view is made smaller, the least it can be: shorter (to no less than 60% of its
+/// height) to fit below a bar or above one, or narrower (to no less than 70% of its width) to
+/// end at the canvas's right edge beside a bar's name; failing that too, the spot that hides
+/// fewest title bars, then covers fewest kept strips, then reaches least past the canvas's
+/// sides, then is made least smaller, then is nearest.
 Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, float display_w, float display_h,
                const std::optional<Box>& column_area = std::nullopt);
 

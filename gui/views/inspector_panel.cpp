@@ -77,6 +77,7 @@ void StudioApp::inspector_panel() {
   note_window("Graph inspector");
   if (placing) move_views_out_from_under_inspector();
   if (!inspector_open) {
+    inspector_controls_h_ = 0;  // folded: its title bar alone
     ImGui::End();
     return;
   }
@@ -110,6 +111,7 @@ void StudioApp::inspector_panel() {
     ImGui::PopStyleColor();
     if (ImGui::SmallButton("Refresh to the live weights")) inspector_.refresh(*live, m_.config());
   }
+  inspector_controls_h_ = ImGui::GetItemRectMax().y - ImGui::GetWindowPos().y;
   if (!inspector_.ready()) {
     if (!inspector_.error().empty()) {
       ImGui::TextWrapped("%s. Pick another point.",
@@ -157,6 +159,7 @@ void StudioApp::inspector_panel() {
   same_line_if_fits(ImGui::CalcTextSize(where).x);
   ImGui::AlignTextToFramePadding();
   ImGui::TextDisabled("%s", where);
+  inspector_controls_h_ = ImGui::GetItemRectMax().y - ImGui::GetWindowPos().y;  // views keep clear of them
 
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side_w = std::max(avail.x * 0.32f, std::min(ImGui::GetFontSize() * 18, avail.x * 0.45f));

@@ -226,12 +226,19 @@ const std::vector<std::string>& StudioApp::floating_windows() {
 }
 
 std::vector<KeptClear> StudioApp::kept_clear() const {
-  if (!metrics_rect_) return {};
-  // The enlarged network diagram (centred, asked for to be seen large) and the graph inspector
-  // docked at the top (across the window, above the traced point) cover them by design.
-  std::vector<std::string> may_cover{"Network diagram"};
-  if (inspector_at_top_) may_cover.emplace_back("Graph inspector");
-  return {{"Training", "the loss and accuracy", *metrics_rect_, may_cover}};
+  std::vector<KeptClear> out;
+  if (metrics_rect_) {
+    // The enlarged network diagram (centred, asked for to be seen large) and the graph inspector
+    // docked at the top (across the window, above the traced point) cover them by design.
+    std::vector<std::string> may_cover{"Network diagram"};
+    if (inspector_at_top_) may_cover.emplace_back("Graph inspector");
+    out.push_back({"Training", "the loss and accuracy", *metrics_rect_, may_cover});
+  }
+  if (auto w = windows_.find("Graph inspector"); w != windows_.end() && show_inspector_ && inspector_controls_h_ > 0) {
+    const ImVec4& r = w->second.rect;
+    out.push_back({"Graph inspector", "its controls", ImVec4(r.x, r.y, r.z, std::min(r.w, r.y + inspector_controls_h_)), {}});
+  }
+  return out;
 }
 
 void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, bool over_canvas) {
@@ -258,9 +265,12 @@ void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, boo
     std::vector<Box> others;
     for (const std::string& other : floating_windows()) {
       if (other == name) continue;
-      auto w = windows_.find(other);
-      if (w == windows_.end()) w = last_windows_.find(other);
-      if (w != last_windows_.end()) others.push_back(w->second.box());
+      const Placed* w = nullptr;  // drawn this frame, else last frame
+      if (auto it = windows_.find(other); it != windows_.end()) w = &it->second;
+      else if (auto last = last_windows_.find(other); last != last_windows_.end()) w = &last->second;
+      if (!w) continue;
+      others.push_back(w->box());
+      if (other == "Graph inspector") others.back().keep = inspector_controls_h_;  // its controls too, not just its name
     }
     // A view placed on the canvas may move straight up or down over it (below its title), and
     // aside within its width, not over the panels (views placed elsewhere move as they must).

@@ -265,6 +265,7 @@ class StudioApp {
   std::map<std::string, Placed> windows_, last_windows_;  // this and the last frame
   std::optional<ImVec4> metrics_rect_;                     // the Training panel's loss and accuracy this frame
   bool inspector_at_top_ = false;                          // the graph inspector was docked at the top
+  float inspector_controls_h_ = 0;  // from the graph inspector's top to the foot of its controls, this frame
   bool style_presenter_ = false;
   bool style_applied_ = false;
   // Canvas interaction state.

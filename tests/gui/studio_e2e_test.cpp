@@ -1401,7 +1401,8 @@ TEST_F(Studio, ARefusedAutosaveIsKeptAndQuitWorksAtFullSpeed) {
 // same with every panel open (presenter mode collapses Data and Network). Some rooms load a
 // session of the widest settings, some open several teaching views at once: each view's title
 // bar must show beside the others, and none may hide the Training panel's loss and accuracy
-// (presenter mode shows them low, where the manual classifier opens). The layout check's own
+// (presenter mode shows them low, where the manual classifier opens) or the graph inspector's
+// controls (docked below the canvas, with a view opened over the canvas above it). The layout check's own
 // tests show that it finds each of those.
 struct Room {
   const char* size;
@@ -1459,6 +1460,8 @@ INSTANTIATE_TEST_SUITE_P(Sizes, StudioRoom,
                                            Room{"1024x768", false, false, false, true}, Room{"1024x768", true, false, false, true},
                                            Room{"1920x1080", false, false, false, true}, Room{"1920x1080", true, false, false, true},
                                            Room{"1024x768", true, true, false, false, "tangent"}, Room{"1024x768", false, true, false, false, "tangent"},
+                                           Room{"1280x800", false, true, false, false, "tangent"}, Room{"1366x768", false, true, false, false, "landscape"},
+                                           Room{"1920x1080", false, true, false, false, "hidden-space"},
                                            Room{"1024x768", false, false, false, false, "gradient-flow hidden-space landscape"},
                                            Room{"1280x800", true, false, false, false, "gradient-flow hidden-space landscape"},
                                            Room{"1024x768", true, false, false, false, "manual"}, Room{"1280x800", true, false, false, false, "manual"},

@@ -169,6 +169,66 @@ TEST(ClearSpot, ShorterAboveABarLowOnTheDisplay) {
   EXPECT_FLOAT_EQ(s.x1 - s.x0, 768);
 }
 
+// The graph inspector docked below the canvas at 1280x800 (from x 260 to the right edge, y 360
+// down): its title bar and controls, 70 tall, are kept clear.
+Box inspector_below() {
+  Box b = box(260, 360, 1020, 440);
+  b.keep = 70;
+  return b;
+}
+
+TEST(KeptStripsCovered, WhereverTheStripIsOverlapped) {
+  const std::vector<Box> others{inspector_below()};
+  EXPECT_EQ(kept_strips_covered(box(260, 60, 500, 300), others), 0);   // just above it
+  EXPECT_EQ(kept_strips_covered(box(900, 60, 300, 340), others), 1);   // over its controls' right end, its name showing
+  EXPECT_EQ(title_bars_covered(box(900, 60, 300, 340), others, kBar), 0);
+  EXPECT_EQ(kept_strips_covered(box(900, 425, 300, 300), others), 1);  // the controls' last line
+  EXPECT_EQ(kept_strips_covered(box(900, 430, 300, 300), others), 0);  // below them: the graph
+  EXPECT_EQ(kept_strips_covered(box(260, 60, 500, 340), others), 1);   // its name and controls
+  EXPECT_EQ(title_bars_covered(box(260, 60, 500, 340), others, kBar), 1);
+  // A window in front of it counts too; without a strip, nothing does.
+  EXPECT_EQ(kept_strips_covered(Box{}, {inspector_below(), box(900, 300, 200, 200, 1)}), 1);
+  EXPECT_EQ(kept_strips_covered(box(0, 0, 1280, 800), {box(260, 360, 1020, 440)}), 0);
+}
+
+TEST(ClearSpot, AViewTooTallAboveAnInspectorIsMadeShorterThereRatherThanCoverItsControls) {
+  // The tangent view (440 x 480) at its default spot over the canvas (x 260-930) reaches into the
+  // inspector's controls; nothing of its height fits above them, so it is made shorter to end at
+  // the inspector's top (300 of 480: over 60%), where before it covered the controls (and with a
+  // plain title bar, still would: its name shows beside the view).
+  const Box canvas = box(260, 40, 670, 560);
+  const Box s = clear_spot(box(375, 160, 440, 480, 1), {inspector_below()}, kBar, kTop, 1280, kH, canvas);
+  EXPECT_EQ(kept_strips_covered(s, {inspector_below()}), 0);
+  EXPECT_LE(s.y1, 360);
+  EXPECT_GE(s.y1 - s.y0, 0.6f * 480);
+  EXPECT_FLOAT_EQ(s.x1 - s.x0, 440);
+  Box plain = inspector_below();
+  plain.keep = 0;
+  const Box t = clear_spot(box(375, 160, 440, 480, 1), {plain}, kBar, kTop, 1280, kH, canvas);
+  EXPECT_FLOAT_EQ(t.y1 - t.y0, 480);
+  // Made a little shorter above it rather than at full height over its graph below the controls
+  // (where a 360-tall view would fit).
+  const Box u = clear_spot(box(375, 160, 440, 360, 1), {inspector_below()}, kBar, kTop, 1280, kH, canvas);
+  EXPECT_EQ(kept_strips_covered(u, {inspector_below()}), 0);
+  EXPECT_LE(u.y1, 360);
+  EXPECT_FLOAT_EQ(u.y1 - u.y0, 340);
+  // Under 60% of it fits above: it covers the controls but keeps the name showing.
+  const Box tall = clear_spot(box(375, 40, 440, 600, 1), {inspector_below()}, kBar, kTop, 1280, kH, canvas);
+  EXPECT_EQ(kept_strips_covered(tall, {inspector_below()}), 1);
+  EXPECT_EQ(title_bars_covered(tall, {inspector_below()}, kBar), 0);
+}
+
+TEST(ClearSpot, OverAnInspectorDockedAtTheTopNoHigherThanTheFootOfItsControls) {
+  // The inspector docked at the top (y 20-460), the view's default spot over its controls: it
+  // moves down to start below them, its height kept.
+  Box top = box(260, 20, 1020, 440);
+  top.keep = 70;
+  const Box s = clear_spot(box(375, 60, 440, 400, 1), {top}, kBar, kTop, 1280, kH, box(260, 40, 670, 760));
+  EXPECT_EQ(kept_strips_covered(s, {top}), 0);
+  EXPECT_GE(s.y0, 90);
+  EXPECT_FLOAT_EQ(s.y1 - s.y0, 400);
+}
+
 TEST(BelowNote, AViewOverTheBannerMovesBelowIt) {
   const Box note = box(300, 30, 400, 60);  // the banner at the top of the canvas
   // Not over it: where it was.
