@@ -86,14 +86,17 @@ bool never_alive(const std::vector<DeadReLULayer>& dead) {
   return std::all_of(dead.begin(), dead.end(), [](const DeadReLULayer& d) { return d.zero_weights == d.dead; });
 }
 
-std::string dead_relu_summary(const std::vector<DeadReLULayer>& dead) {
+std::string dead_relu_summary(const std::vector<DeadReLULayer>& dead, bool zeros_init) {
   if (dead.empty()) return "";
   std::string text;
   for (const DeadReLULayer& d : dead)
     text += std::to_string(d.dead) + " of " + std::to_string(d.total) + " neurons in layer " + std::to_string(d.layer + 1) + " are dead. ";
-  return text + (never_alive(dead) ? "Their weights are all 0 (the zeros initializer): a ReLU outputs 0 for every point and passes "
-                                     "back no gradient, so they never start learning."
-                                   : "A dead ReLU outputs 0 for every training point, so it no longer learns: the learning rate was too high.");
+  if (!never_alive(dead))
+    return text + "A dead ReLU outputs 0 for every training point, so it no longer learns: the learning rate was too high.";
+  return text + (zeros_init ? "Their weights are all 0 (the zeros initializer): a ReLU outputs 0 for every point and passes back no "
+                              "gradient, so they never start learning."
+                            : "Their weights are all 0: a ReLU outputs 0 for every point and passes back no gradient, so they no "
+                              "longer learn.");
 }
 
 std::string copied_summary(const std::vector<CopiedLayer>& copied, bool zeros_init) {

@@ -68,8 +68,8 @@ void StudioApp::training_panel() {
   if (!snap->diverged && !snap->dead_relu.empty()) {
     // Dead ReLUs: the quiet failure of a high learning rate, or, where all their weights are 0,
     // of the zeros initializer (they were never alive: a lower rate would not help).
-    const bool all_zero = never_alive(snap->dead_relu);
-    const std::string text = dead_relu_summary(snap->dead_relu) + (all_zero ? " Choose another initializer." : "");
+    const bool zeros_init = m_.config().init == Init::Zeros, all_zero = zeros_init && never_alive(snap->dead_relu);
+    const std::string text = dead_relu_summary(snap->dead_relu, zeros_init) + (all_zero ? " Choose another initializer." : "");
     if (remedy_banner("dead", ImVec4(1.0f, 0.93f, 0.80f, 1), text,
                       all_zero ? "Reset with the default initializer##dead" : "Reset with lower learning rate##dead"))
       all_zero ? m_.reset_with_default_init() : m_.reset_with_lower_lr();

@@ -528,6 +528,12 @@ TEST_F(Cli, ANetworkThatStopsLearningGetsAWarningWithItsRemedy) {
   // Going on from the saved weights: the remedy is a fresh start, as --weight-init beside --init is refused.
   r = run("train --init " + path("m.json") + " --steps 10 -q");
   EXPECT_NE(r.err.find("Start afresh (without --init) with another --weight-init"), std::string::npos) << r.err;
+  // Weights zeroed by weight decay (SGD at lr × decay = 1), not by the initializer: the
+  // initializer is not blamed.
+  r = run("train --optimizer sgd --lr 1 --weight-decay 1 --activation relu --steps 100 -q");
+  EXPECT_NE(r.err.find("Their weights are all 0: a ReLU"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("initializer"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Try a lower --weight-decay or --reg-rate."), std::string::npos) << r.err;
   // The same networks started at random weights: no warning.
   for (const char* ok : {"--optimizer sgd --lr 0.1 --activation relu --steps 300", "--activation sigmoid --hidden 4,3 --steps 300"}) {
     r = run(std::string("train -q ") + ok);

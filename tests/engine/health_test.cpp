@@ -61,6 +61,22 @@ TEST(DeadReLUs, ANeuronIsDeadWhenZeroForEveryTrainingPointAndAliveWhenPositiveFo
   EXPECT_TRUE(dead_relus(m, host_weights(m), FeatureSet::plain(), Dataset{}).empty());
 }
 
+TEST(DeadReLUs, TheSummaryBlamesTheZerosInitializerOnlyWhenItWasUsed) {
+  const std::vector<DeadReLULayer> zero{{0, 8, 8, {0, 1, 2, 3, 4, 5, 6, 7}, 8}}, killed{{1, 2, 6, {0, 3}, 1}};
+  EXPECT_TRUE(never_alive(zero));
+  EXPECT_FALSE(never_alive(killed));
+  EXPECT_EQ(dead_relu_summary(zero, true),
+            "8 of 8 neurons in layer 1 are dead. Their weights are all 0 (the zeros initializer): a ReLU outputs 0 for every point "
+            "and passes back no gradient, so they never start learning.");
+  // Zero weights from weight decay, say: the initializer is not named.
+  EXPECT_EQ(dead_relu_summary(zero, false).find("initializer"), std::string::npos);
+  EXPECT_NE(dead_relu_summary(zero, false).find("Their weights are all 0: a ReLU"), std::string::npos);
+  EXPECT_EQ(dead_relu_summary(killed, true),
+            "2 of 6 neurons in layer 2 are dead. A dead ReLU outputs 0 for every training point, so it no longer learns: the "
+            "learning rate was too high.");
+  EXPECT_EQ(dead_relu_summary({}, true), "");
+}
+
 TEST(DeadReLUs, OnlyReLULayersThroughTheInputFeatures) {
   const std::vector<LayerWeights> w{
       {2, 3, {1, 0, 1, 0, 1, 0}, {0, 0, 0}}, {3, 2, {0, 0, 0, 0, 0, 0}, {-100, -100}}, {2, 1, {1, 1}, {0}}};

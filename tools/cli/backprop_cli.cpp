@@ -515,12 +515,18 @@ void warn_if_stuck(Trainer& trainer, const Dataset& train, bool from_file) {
   const std::vector<LayerWeights> weights = host_weights(trainer.model());
   const std::vector<DeadReLULayer> dead = dead_relus(trainer.model(), weights, trainer.features(), train);
   const std::vector<CopiedLayer> copied = dead.empty() ? copied_layers(weights) : std::vector<CopiedLayer>{};
-  const bool init_remedy = dead.empty() ? !copied.empty() : never_alive(dead);
-  const std::string text = dead.empty() ? copied_summary(copied, trainer.config().init == Init::Zeros) : dead_relu_summary(dead);
+  const TrainConfig& c = trainer.config();
+  const bool zeros_init = c.init == Init::Zeros;
+  const bool init_remedy = dead.empty() ? !copied.empty() : zeros_init && never_alive(dead);
+  // Zero weights that the initializer did not give: weight decay or regularization pulled them there.
+  const bool decayed = !dead.empty() && !zeros_init && never_alive(dead) && (c.weight_decay > 0 || c.regularization.rate > 0);
+  const std::string text = dead.empty() ? copied_summary(copied, zeros_init) : dead_relu_summary(dead, zeros_init);
   if (text.empty()) return;
-  const char* remedy = !init_remedy ? "Try a lower --lr."
-                       : from_file  ? "Start afresh (without --init) with another --weight-init, e.g. the default."
-                                    : "Try another --weight-init, e.g. the default.";
+  const char* remedy = decayed       ? "Try a lower --weight-decay or --reg-rate."
+                       : !init_remedy ? "Try a lower --lr."
+                       : from_file    ? "Start afresh (without --init) with another --weight-init, e.g. the default."
+                                      : "Try another --weight-init, e.g. the default.";
+  std::fflush(stdout);  // after the results it follows
   std::fprintf(stderr, "backprop train: warning: %s %s\n", text.c_str(), remedy);
 }
 

@@ -33,12 +33,13 @@ struct DeadReLULayer {
 std::vector<DeadReLULayer> dead_relus(MLP& model, const std::vector<LayerWeights>& weights,
                                       const FeatureSet& features, const Dataset& train);
 
-/// Whether every dead neuron's weights in are all 0 (the zeros initializer): they were never
-/// alive, so a lower learning rate would not bring them back.
+/// Whether every dead neuron's weights in are all 0: with the zeros initializer they were never
+/// alive, so a lower learning rate would not bring them back (weight decay can zero them too).
 bool never_alive(const std::vector<DeadReLULayer>& dead);
 /// What the dead ReLUs mean, in sentences for a user: "2 of 6 neurons in layer 1 are dead. "
-/// and why (weights all 0, or a learning rate that was too high); "" when there are none.
-std::string dead_relu_summary(const std::vector<DeadReLULayer>& dead);
+/// and why (weights all 0, naming the zeros initializer only when `zeros_init`; or a learning
+/// rate that was too high); "" when there are none.
+std::string dead_relu_summary(const std::vector<DeadReLULayer>& dead, bool zeros_init);
 
 /// A hidden layer whose neurons are all copies of the first.
 struct CopiedLayer {
