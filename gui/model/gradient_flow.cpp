@@ -18,7 +18,7 @@ std::vector<float> gradient_norms(const std::vector<LayerWeights>& gradients) {
 }
 
 std::string gradient_flow_verdict(const std::vector<float>& norms, const std::vector<Activation>& activations, const std::vector<int>& dead,
-                                  const std::vector<int>& widths, const std::vector<LayerWeights>& weights) {
+                                  const std::vector<int>& widths, const std::vector<LayerWeights>& weights, bool zeros_init) {
   if (norms.empty()) return "";
   char b[320];
   for (size_t l = 0; l < norms.size(); ++l)
@@ -35,8 +35,10 @@ std::string gradient_flow_verdict(const std::vector<float>& norms, const std::ve
     if (norms[j - 1] == 0 && std::all_of(weights[j].weight.begin(), weights[j].weight.end(), [](float w) { return w == 0.0f; })) {
       const std::string name = j + 1 == norms.size() ? "the output layer" : "layer " + std::to_string(j + 1);
       std::snprintf(b, sizeof b,
-                    "No gradient gets past %s: its weights are all 0 (the zeros initializer), so the layers below it get "
-                    "a gradient of 0 and never start learning. Reset with another initializer.",
+                    zeros_init ? "No gradient gets past %s: its weights are all 0 (the zeros initializer), so the layers below it "
+                                 "get a gradient of 0 and never start learning. Reset with another initializer."
+                               : "No gradient gets past %s: its weights are all 0, so the layers below it get a gradient of 0 "
+                                 "and no longer learn (a large weight decay or regularization rate pulls weights to 0).",
                     name.c_str());
       return b;
     }

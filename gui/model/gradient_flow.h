@@ -28,13 +28,14 @@ constexpr double kVanishingRatio = 1e-2;
 constexpr double kExplodingNorm = 100;
 
 /// What the latest norms show, in a sentence ("" when nothing stands out): exploding gradients;
-/// no gradient at all below a layer whose weights are all 0 (the zeros initializer: `weights`,
-/// the network's, empty when not known); no gradient at all below a layer whose ReLUs are all
+/// no gradient at all below a layer whose weights are all 0 (`weights`, the network's, empty when
+/// not known; the zeros initializer named as the cause only when `zeros_init`, as weight decay
+/// can zero weights too); no gradient at all below a layer whose ReLUs are all
 /// dead; or vanishing gradients, with the sigmoid named as the cause when the network has one.
 /// `activations`: one for all hidden layers, or one each; `dead`: each hidden layer's dead ReLUs
 /// and `widths` its neurons (empty: none dead).
 std::string gradient_flow_verdict(const std::vector<float>& norms, const std::vector<Activation>& activations = {},
                                   const std::vector<int>& dead = {}, const std::vector<int>& widths = {},
-                                  const std::vector<LayerWeights>& weights = {});
+                                  const std::vector<LayerWeights>& weights = {}, bool zeros_init = false);
 
 }  // namespace bp::studio
