@@ -59,6 +59,15 @@ int kept_strips_covered(const Box& view, const std::vector<Box>& others) {
   return n;
 }
 
+namespace {
+
+// The title bars hidden and the kept strips covered once `view` lies in front of `others`.
+std::pair<int, int> hidden_by(const Box& view, const std::vector<Box>& others, float bar) {
+  return {title_bars_covered(view, others, bar), kept_strips_covered(view, others)};
+}
+
+}  // namespace
+
 Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, float display_w, float display_h,
                const std::optional<Box>& column_area) {
   const float w = std::min(home.x1 - home.x0, display_w), h = std::min(home.y1 - home.y0, display_h - top);
@@ -86,9 +95,8 @@ Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, f
   for (const Box& b : column)
     if (covered_area(b, others) == 0 && (!clear || nearest(b, *clear))) clear = b;
   if (clear) return *clear;
-  // Title bars hidden and kept strips covered; those covered already, whatever the view does.
-  auto hides = [&](const Box& b) { return std::pair<int, int>{title_bars_covered(b, others, bar), kept_strips_covered(b, others)}; };
-  const std::pair<int, int> before = hides(Box{});
+  auto hides = [&](const Box& b) { return hidden_by(b, others, bar); };
+  const std::pair<int, int> before = hides(Box{});  // covered already, whatever the view does
   if (hides(home) == before) {
     // Where one covers less of them and hides no title bar either: the least covering, then
     // the nearest.
@@ -165,12 +173,11 @@ Box below_note(const Box& spot, const Box& note, const std::vector<Box>& others,
   for (const Box& o : others)
     if (o.y0 > y0 && o.y0 - gap - y0 < heights.front()) heights.push_back(o.y0 - gap - y0);
   std::sort(heights.begin(), heights.end(), std::greater<>());
-  auto hides = [&](const Box& b) { return std::pair<int, int>{title_bars_covered(b, others, bar), kept_strips_covered(b, others)}; };
-  const std::pair<int, int> covered = hides(spot);
+  const std::pair<int, int> covered = hidden_by(spot, others, bar);
   for (float height : heights) {
     if (height < 0.6f * h) break;
     const Box moved{spot.x0, y0, spot.x1, y0 + height, spot.order};
-    const std::pair<int, int> now = hides(moved);
+    const std::pair<int, int> now = hidden_by(moved, others, bar);
     if (now.first <= covered.first && now.second <= covered.second) return moved;
   }
   return spot;
