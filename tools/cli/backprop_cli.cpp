@@ -511,9 +511,9 @@ struct DeviceOption {
 // results: dead ReLUs, then (only without them: dead neurons are copies too) hidden layers whose
 // neurons are copies of one another; each with the flag that remedies it. `from_file`: the run
 // started from --init's weights (then --weight-init is not allowed beside it).
-void warn_if_stuck(Trainer& trainer, const Dataset& train, bool from_file) {
+void warn_if_stuck(Trainer& trainer, bool from_file) {
   const std::vector<LayerWeights> weights = host_weights(trainer.model());
-  const std::vector<DeadReLULayer> dead = dead_relus(trainer.model(), weights, trainer.features(), train);
+  const std::vector<DeadReLULayer> dead = dead_relus(trainer.model(), weights, trainer.features(), trainer.train_data());
   const std::vector<CopiedLayer> copied = dead.empty() ? copied_layers(weights) : std::vector<CopiedLayer>{};
   const TrainConfig& c = trainer.config();
   const bool zeros_init = c.init == Init::Zeros;
@@ -689,7 +689,7 @@ struct TrainCommand {
     const Metrics tr = trainer.train_metrics(), te = trainer.test_metrics();
     std::printf("final  train loss %s  test loss %s  train accuracy %s  test accuracy %s\n", fmt(tr.loss, "%.6f").c_str(),
                 fmt(te.loss, "%.6f").c_str(), fmt(tr.accuracy, "%.4f").c_str(), fmt(te.accuracy, "%.4f").c_str());
-    warn_if_stuck(trainer, split.train, init.has_value());
+    warn_if_stuck(trainer, init.has_value());
     if (!save.empty()) {
       // How long the weights were trained: this run's steps, after those of the model it started from.
       TrainedFor trained = init && init->trained ? *init->trained : TrainedFor{};
