@@ -8,6 +8,39 @@
 
 namespace bp {
 
+namespace {
+// "a", "a and b", "a, b and c".
+std::string listed(const std::vector<std::string>& items) {
+  std::string text;
+  for (size_t i = 0; i < items.size(); ++i) text += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
+  return text;
+}
+}  // namespace
+
+bool all_zero_weights(const std::vector<float>& weights) {
+  return std::all_of(weights.begin(), weights.end(), [](float w) { return std::fabs(w) <= kZeroWeight; });
+}
+
+std::vector<int> decayed_layers(const std::vector<LayerWeights>& weights, const TrainConfig& config) {
+  std::vector<int> out;
+  if (config.init == Init::Zeros || !(config.weight_decay > 0 || config.regularization.rate > 0)) return out;
+  for (size_t l = 0; l < weights.size(); ++l)
+    if (all_zero_weights(weights[l].weight)) out.push_back(static_cast<int>(l));
+  return out;
+}
+
+std::string decayed_summary(const std::vector<int>& decayed, size_t layers) {
+  if (decayed.empty()) return "";
+  // "layer 1", "layers 1 and 2", "the output layer", "layers 1, 2 and the output layer".
+  std::vector<std::string> items;
+  for (int l : decayed) items.push_back(static_cast<size_t>(l) + 1 == layers ? "the output layer" : std::to_string(l + 1));
+  const size_t numbered = items.size() - (items.back() == "the output layer" ? 1 : 0);
+  const std::string named = (numbered == 0 ? "" : numbered == 1 ? "layer " : "layers ") + listed(items);
+  return "The weights of " + named +
+         " are all 0 (none above 1e-6 in size): weight decay or regularization pulled them there, where the gradient no longer "
+         "pulls them back: the network gives every point the same output and no longer learns.";
+}
+
 std::vector<DeadReLULayer> dead_relus(MLP& model, const std::vector<LayerWeights>& weights,
                                       const FeatureSet& features, const Dataset& train) {
   std::vector<DeadReLULayer> out;
@@ -43,7 +76,7 @@ std::vector<DeadReLULayer> dead_relus(MLP& model, const std::vector<LayerWeights
         if (alive) continue;
         d.neurons.push_back(static_cast<int>(j));
         const auto row = linear.weight.begin() + j * in;
-        d.zero_weights += std::all_of(row, row + in, [](float x) { return x == 0.0f; });
+        d.zero_weights += all_zero_weights(std::vector<float>(row, row + in));
       }
       d.dead = static_cast<int>(d.neurons.size());
       if (d.dead) out.push_back(d);
@@ -101,9 +134,9 @@ std::string dead_relu_summary(const std::vector<DeadReLULayer>& dead, bool zeros
 
 std::string copied_summary(const std::vector<CopiedLayer>& copied, bool zeros_init) {
   if (copied.empty()) return "";
-  std::string layers;
-  for (size_t i = 0; i < copied.size(); ++i)
-    layers += (i == 0 ? "" : i + 1 == copied.size() ? " and " : ", ") + std::to_string(copied[i].layer + 1);
+  std::vector<std::string> numbers;
+  for (const CopiedLayer& c : copied) numbers.push_back(std::to_string(c.layer + 1));
+  const std::string layers = listed(numbers);
   const bool one = copied.size() == 1;
   return (one ? "The " + std::to_string(copied[0].neurons) + " neurons of layer " + layers + " are copies of one another: equal weights"
               : "In layers " + layers + ", the neurons are copies of one another: equal weights") +

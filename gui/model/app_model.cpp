@@ -583,6 +583,17 @@ void AppModel::reset_with_default_init() {
   restart_locked("Reset with the default initializer.");
 }
 
+void AppModel::reset_with_less_decay() {
+  std::lock_guard lock(mu_);
+  config_.weight_decay /= 10.0f;
+  config_.regularization.rate /= 10.0f;
+  char decay[48] = "", rate[48] = "";
+  if (config_.weight_decay > 0) std::snprintf(decay, sizeof decay, "weight decay %g", static_cast<double>(config_.weight_decay));
+  if (config_.regularization.rate > 0)
+    std::snprintf(rate, sizeof rate, "regularization rate %g", static_cast<double>(config_.regularization.rate));
+  restart_locked(std::string("Reset with ") + decay + (*decay && *rate ? " and " : "") + rate + ".");
+}
+
 void AppModel::set_view(const Region& r, int grid_res) {
   if (!(r.x_max > r.x_min && r.y_max > r.y_min) || !std::isfinite(r.x_min + r.x_max + r.y_min + r.y_max)) return;
   std::lock_guard lock(mu_);

@@ -75,8 +75,10 @@ struct Snapshot {
   /// The last step's minibatch, as indices into the points the worker trains on (the model's
   /// points() of the same data); all training points with full batches.
   std::vector<int> minibatch;
-  /// Hidden ReLU layers with dead neurons, and hidden layers whose neurons are all copies of one
-  /// another (backprop/health.h).
+  /// Linear layers whose weights weight decay or regularization pulled to 0, hidden ReLU layers
+  /// with dead neurons, and hidden layers whose neurons are all copies of one another
+  /// (backprop/health.h).
+  std::vector<int> decayed;
   std::vector<DeadReLULayer> dead_relu;
   std::vector<CopiedLayer> copied;
   std::vector<HistoryPoint> history;
@@ -171,6 +173,8 @@ class AppModel {
   void reset_with_lower_lr();
   /// Resets with the default initializer (offered where the zeros initializer left ReLUs dead).
   void reset_with_default_init();
+  /// Restarts with a tenth of the weight decay and of the regularization rate.
+  void reset_with_less_decay();
   /// Steps per second while playing (0: as fast as possible), clamped to 0..kAppMaxSpeed.
   void set_speed(double steps_per_second);
   double speed() const { return speed_; }

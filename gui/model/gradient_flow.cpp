@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "backprop/health.h"
+
 namespace bp::studio {
 
 std::vector<float> gradient_norms(const std::vector<LayerWeights>& gradients) {
@@ -20,7 +22,7 @@ std::vector<float> gradient_norms(const std::vector<LayerWeights>& gradients) {
 std::string gradient_flow_verdict(const std::vector<float>& norms, const std::vector<Activation>& activations, const std::vector<int>& dead,
                                   const std::vector<int>& widths, const std::vector<LayerWeights>& weights, bool zeros_init) {
   if (norms.empty()) return "";
-  char b[320];
+  char b[400];
   for (size_t l = 0; l < norms.size(); ++l)
     if (!std::isfinite(norms[l]) || norms[l] >= kExplodingNorm) {
       std::snprintf(b, sizeof b,
@@ -30,15 +32,17 @@ std::string gradient_flow_verdict(const std::vector<float>& norms, const std::ve
       return b;
     }
   // A layer whose weights are all 0 passes back nothing (∂L/∂h = Wᵀ δ = 0): the zeros
-  // initializer, which leaves every layer below it (and a ReLU layer itself) stuck for good.
+  // initializer, which leaves every layer below it (and a ReLU layer itself) stuck for good, or
+  // weight decay, which pulls weights to 0 (or within kZeroWeight of it: as good as nothing).
   for (size_t j = std::min(weights.size(), norms.size()); j-- > 1;)
-    if (norms[j - 1] == 0 && std::all_of(weights[j].weight.begin(), weights[j].weight.end(), [](float w) { return w == 0.0f; })) {
+    if (all_zero_weights(weights[j].weight)) {
       const std::string name = j + 1 == norms.size() ? "the output layer" : "layer " + std::to_string(j + 1);
       std::snprintf(b, sizeof b,
                     zeros_init ? "No gradient gets past %s: its weights are all 0 (the zeros initializer), so the layers below it "
                                  "get a gradient of 0 and never start learning. Reset with another initializer."
-                               : "No gradient gets past %s: its weights are all 0, so the layers below it get a gradient of 0 "
-                                 "and no longer learn (a large weight decay or regularization rate pulls weights to 0).",
+                               : "No gradient gets past %s: its weights are all 0 (none above 1e-6 in size), so the layers below "
+                                 "it get a gradient of 0 and no longer learn (a large weight decay or regularization rate pulls "
+                                 "weights to 0).",
                     name.c_str());
       return b;
     }

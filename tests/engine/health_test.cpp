@@ -9,7 +9,9 @@
 #include <cmath>
 #include <limits>
 
+#include "backprop/autograd.h"
 #include "backprop/init.h"
+#include "backprop/train.h"
 
 namespace bp {
 namespace {
@@ -100,6 +102,71 @@ TEST(DeadReLUs, OnlyReLULayersThroughTheInputFeatures) {
 std::vector<LayerWeights> three_copies() {
   return {{2, 3, {0.5f, -1.0f, 0.5f, -1.0f, 0.5f, -1.0f}, {0.25f, 0.25f, 0.25f}},
           {3, 1, {2.0f, 2.0f, 2.0f}, {0.1f}}};
+}
+
+TEST(DecayedLayers, WeightsWithin1e6OfZeroCountAsZeroAndNoFurther) {
+  EXPECT_TRUE(all_zero_weights({0.0f, 1e-6f, -1e-6f, 1e-40f}));
+  EXPECT_FALSE(all_zero_weights({0.0f, 1.1e-6f}));
+  EXPECT_FALSE(all_zero_weights({0.0f, -2e-6f}));
+  EXPECT_FALSE(all_zero_weights({0.0f, std::numeric_limits<float>::quiet_NaN()}));
+  EXPECT_FALSE(all_zero_weights({std::numeric_limits<float>::infinity()}));
+}
+
+TEST(DecayedLayers, OnlyWithWeightDecayOrRegularizationAndNotFromTheZerosInitializer) {
+  const std::vector<LayerWeights> w{{2, 2, {0, 1e-9f, 0, 0}, {1, 2}}, {2, 2, {0.5f, 0, 0, 0}, {0, 0}}, {2, 1, {0, 0}, {3}}};
+  TrainConfig c;
+  EXPECT_TRUE(decayed_layers(w, c).empty()) << "nothing pulls weights to 0";
+  c.weight_decay = 0.1f;
+  EXPECT_EQ(decayed_layers(w, c), (std::vector<int>{0, 2}));
+  c.weight_decay = 0;
+  c.regularization = {Regularization::L1, 0.01f};
+  EXPECT_EQ(decayed_layers(w, c), (std::vector<int>{0, 2}));
+  c.init = Init::Zeros;
+  EXPECT_TRUE(decayed_layers(w, c).empty()) << "the initializer is why";
+}
+
+TEST(DecayedLayers, TheSummaryNamesTheLayers) {
+  EXPECT_EQ(decayed_summary({}, 3), "");
+  EXPECT_EQ(decayed_summary({0, 1, 2}, 3),
+            "The weights of layers 1, 2 and the output layer are all 0 (none above 1e-6 in size): weight decay or regularization "
+            "pulled them there, where the gradient no longer pulls them back: the network gives every point the same output and "
+            "no longer learns.");
+  EXPECT_EQ(decayed_summary({0}, 3).rfind("The weights of layer 1 are all 0", 0), 0u);
+  EXPECT_EQ(decayed_summary({0, 1}, 3).rfind("The weights of layers 1 and 2 are all 0", 0), 0u);
+  EXPECT_EQ(decayed_summary({2}, 3).rfind("The weights of the output layer are all 0", 0), 0u);
+  EXPECT_EQ(decayed_summary({1, 2}, 3).rfind("The weights of layer 2 and the output layer are all 0", 0), 0u);
+}
+
+TEST(DecayedLayers, SgdWithHeavyWeightDecayPullsEveryLayerToZeroAndTheOutputIsTheSameEverywhere) {
+  // lr × decay = 0.5 halves every weight each step: they end far below 1e-6 but (the check before
+  // this one looked for) not at 0 exactly, and the network outputs one value for every point.
+  TrainConfig c;
+  c.hidden = {4};
+  c.optimizer = OptimizerKind::SGD;
+  c.lr = 1.0f;
+  c.weight_decay = 0.5f;
+  const Dataset d = make_dataset("moons", 200, 0.1f, 3);
+  Trainer t(c, d, Dataset{});
+  for (int i = 0; i < 200; ++i) t.step();
+  ASSERT_FALSE(t.diverged());
+  const std::vector<LayerWeights> w = host_weights(t.model());
+  EXPECT_EQ(decayed_layers(w, c), (std::vector<int>{0, 1}));
+  bool nonzero = false;
+  for (const LayerWeights& l : w)
+    for (float v : l.weight) nonzero |= v != 0.0f;
+  EXPECT_TRUE(nonzero) << "some weights are tiny, not 0";
+  std::vector<float> out;
+  {
+    NoGradGuard g;
+    out = t.model().forward(d.inputs(Device::cpu())).contiguous().to_vector();
+  }
+  for (float o : out) EXPECT_NEAR(o, out[0], 1e-5f);
+  // A tenth of the decay: the network learns the moons.
+  c.weight_decay = 0.05f;
+  Trainer less(c, d, Dataset{});
+  for (int i = 0; i < 200; ++i) less.step();
+  EXPECT_TRUE(decayed_layers(host_weights(less.model()), c).empty());
+  EXPECT_GT(less.train_metrics().accuracy, 0.8f);
 }
 
 TEST(CopiedNeurons, EqualWeightsInBiasAndWeightsOutAreCopies) {

@@ -1,8 +1,9 @@
-// Why a network stops learning, read from its weights and its training points: hidden ReLUs that
-// are dead (0 for every training point, so no gradient passes them and they never learn again)
-// and hidden layers whose neurons are copies of one another (equal weights get equal gradients,
-// so the copies never part and the layer works as one neuron). The app's Training panel and
-// `backprop train` both report them.
+// Why a network stops learning, read from its weights and its training points: layers whose
+// weights weight decay or regularization pulled to 0 (the network then gives every point the same
+// output), hidden ReLUs that are dead (0 for every training point, so no gradient passes them and
+// they never learn again) and hidden layers whose neurons are copies of one another (equal
+// weights get equal gradients, so the copies never part and the layer works as one neuron). The
+// app's Training panel and `backprop train` both report them.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -11,8 +12,28 @@
 #include "backprop/data.h"
 #include "backprop/features.h"
 #include "backprop/nn.h"
+#include "backprop/train.h"
 
 namespace bp {
+
+/// At or below this size a weight counts as 0. A layer whose weights are all this small passes on
+/// nothing but its bias, and (for a layer after the first) passes back no gradient: weights that
+/// learn are orders of magnitude larger. Weight decay and regularization pull weights this far down
+/// (to denormals, or to 0 exactly), as the zeros initializer starts them there.
+constexpr float kZeroWeight = 1e-6f;
+
+/// Whether every weight in `weights` is at most kZeroWeight in size (NaN and Inf are not).
+bool all_zero_weights(const std::vector<float>& weights);
+
+/// The Linear layers (0 = the first; the last is the output layer) whose weights weight decay or
+/// regularization pulled to 0 (all_zero_weights): none unless `config` has weight decay or a
+/// regularization rate, and none when it starts the weights at 0 (Init::Zeros: then the
+/// initializer is why).
+std::vector<int> decayed_layers(const std::vector<LayerWeights>& weights, const TrainConfig& config);
+/// What decayed layers mean, in sentences for a user ("The weights of layer 1 and the output layer
+/// are all 0 ..."), why and what follows; `layers`: the network's Linear layers; "" when `decayed`
+/// is empty.
+std::string decayed_summary(const std::vector<int>& decayed, size_t layers);
 
 /// Training points the dead-ReLU check looks at (evenly spread over larger sets).
 constexpr int64_t kDeadCheckPoints = 2000;
@@ -22,8 +43,8 @@ struct DeadReLULayer {
   int layer = 0;  ///< 0 = the first hidden layer
   int dead = 0, total = 0;
   std::vector<int> neurons;  ///< which (0-based), in order
-  /// Of the dead, those whose incoming weights are all 0 (the zeros initializer): never alive,
-  /// rather than killed by a high learning rate.
+  /// Of the dead, those whose incoming weights are all 0 (all_zero_weights: the zeros initializer,
+  /// or weight decay): never alive, or held at 0, rather than killed by a high learning rate.
   int zero_weights = 0;
 };
 
