@@ -186,11 +186,11 @@ void StudioApp::network_panel() {
       ImGui::InputFloat("beta2", &c.beta2, 0, 0, "%.4f");
       edited |= ImGui::IsItemDeactivatedAfterEdit();
     }
-    if (c.optimizer != OptimizerKind::SGD) {
-      next("weight decay", 6 * em);
-      ImGui::InputFloat("weight decay", &c.weight_decay, 0, 0, "%g");
-      edited |= ImGui::IsItemDeactivatedAfterEdit();
-    }
+    // Every optimizer has weight decay (as PyTorch's): hidden for SGD, a decay loaded from a
+    // session or kept from Adam still pulled the weights down, with nothing on screen to say so.
+    next("weight decay", 6 * em);
+    ImGui::InputFloat("weight decay", &c.weight_decay, 0, 0, "%g");
+    edited |= ImGui::IsItemDeactivatedAfterEdit();
     int batch = static_cast<int>(c.batch_size);
     bool full = batch == 0;
     if (!first) same_line_if_fits(labelled_width("full batch", ImGui::GetFrameHeight()));
