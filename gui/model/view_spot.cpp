@@ -69,7 +69,7 @@ std::pair<int, int> hidden_by(const Box& view, const std::vector<Box>& others, f
 }  // namespace
 
 Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, float display_w, float display_h,
-               const std::optional<Box>& column_area) {
+               const std::optional<Box>& column_area, float shortest) {
   const float w = std::min(home.x1 - home.x0, display_w), h = std::min(home.y1 - home.y0, display_h - top);
   auto box = [&](float x, float y, float height, float width) {
     x = std::clamp(x, 0.0f, display_w - width);
@@ -142,14 +142,14 @@ Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, f
   // Smaller: where every spot of its size hides a title bar or covers a kept strip, reaches over
   // the panels or lies over a window with a kept strip.
   if (std::get<0>(best_score) != before || std::get<1>(best_score) > 0 || std::get<2>(best_score)) {
-    // Its height (full, or shorter below a bar or above one, to no less than 60%) by its width
+    // Its height (full, or shorter below a bar or above one, to no less than `shortest`) by its width
     // (full, or narrower to end at the canvas's right edge, to no less than 70%).
     std::vector<std::pair<float, float>> rows;  // (top, height)
     for (float y : ys) rows.emplace_back(y, h);
     for (const Box& o : others) {
       const float y = o.y0 + bar, height = display_h - y;
-      if (height >= 0.6f * h && height < h) rows.emplace_back(y, height);
-      if (const float above = o.y0 - top; above >= 0.6f * h && above < h) rows.emplace_back(top, above);
+      if (height >= shortest * h && height < h) rows.emplace_back(y, height);
+      if (const float above = o.y0 - top; above >= shortest * h && above < h) rows.emplace_back(top, above);
     }
     for (float x : xs) {
       std::vector<float> widths{w};
@@ -165,7 +165,8 @@ Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, f
   return best;
 }
 
-Box below_note(const Box& spot, const Box& note, const std::vector<Box>& others, float bar, float gap, float display_h) {
+Box below_note(const Box& spot, const Box& note, const std::vector<Box>& others, float bar, float gap, float display_h,
+               float shortest) {
   if (covered_area(spot, {note}) == 0) return spot;
   const float h = spot.y1 - spot.y0, y0 = note.y1 + gap;
   // Its full height where the display allows, else down to just above a window below.
@@ -175,7 +176,7 @@ Box below_note(const Box& spot, const Box& note, const std::vector<Box>& others,
   std::sort(heights.begin(), heights.end(), std::greater<>());
   const std::pair<int, int> covered = hidden_by(spot, others, bar);
   for (float height : heights) {
-    if (height < 0.6f * h) break;
+    if (height < shortest * h) break;
     const Box moved{spot.x0, y0, spot.x1, y0 + height, spot.order};
     const std::pair<int, int> now = hidden_by(moved, others, bar);
     if (now.first <= covered.first && now.second <= covered.second) return moved;

@@ -41,20 +41,22 @@ int kept_strips_covered(const Box& view, const std::vector<Box>& others);
 /// spot just beside the bars (or below a kept strip) that covers none and stays within
 /// `column_area`'s width (a view moved aside is not moved over the panels beside the canvas
 /// either), not lying over a window with a kept strip (the graph inspector's graph); failing
-/// that, the view is made smaller, the least it can be: shorter (to no less than 60% of its
-/// height) to fit below a bar or above one, or narrower (to no less than 70% of its width) to
+/// that, the view is made smaller, the least it can be: shorter (to no less than `shortest`, by
+/// default 60%, of its height: a view whose plot shrinks with it can allow less) to fit below a
+/// bar or above one, or narrower (to no less than 70% of its width) to
 /// end at the canvas's right edge beside a bar's name; failing that too, the spot that hides
 /// fewest title bars, then covers fewest kept strips, then reaches least past the canvas's
 /// sides, then is made least smaller, then is nearest.
 Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, float display_w, float display_h,
-               const std::optional<Box>& column_area = std::nullopt);
+               const std::optional<Box>& column_area = std::nullopt, float shortest = 0.6f);
 
 /// `spot` moved straight down to start `gap` below `note` (the banner over the canvas with the
 /// lesson's text and the app's messages, which a view should leave readable) when it covers the
 /// note; made shorter where the display ends, or to end `gap` above a window below whose title
-/// bar it would hide, to no less than 60% of its height. `spot` itself when it does not cover
-/// the note, or when no such spot hides no more of `others`' title bars than it does.
-Box below_note(const Box& spot, const Box& note, const std::vector<Box>& others, float bar, float gap, float display_h);
+/// bar it would hide, to no less than `shortest` of its height. `spot` itself when it does not
+/// cover the note, or when no such spot hides no more of `others`' title bars than it does.
+Box below_note(const Box& spot, const Box& note, const std::vector<Box>& others, float bar, float gap, float display_h,
+               float shortest = 0.6f);
 
 /// The views behind `cover` (the graph inspector, docked across the top or the bottom of the
 /// display in front of them), from the back, with each one whose title bar the cover hides

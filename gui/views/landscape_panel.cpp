@@ -51,7 +51,9 @@ void StudioApp::landscape_panel() {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const float em = ImGui::GetFontSize();
   const float side = std::min({display.x * 0.55f, display.y * 0.9f, em * 32});
-  place_view_window("Loss landscape", ImVec2(canvas_pos_.x + em * 0.5f, canvas_pos_.y + em * 0.5f), ImVec2(side, side * 1.1f), true);
+  // Its square plot shrinks with it (to 8 em): it may be made as short as half its height to keep
+  // clear of the graph inspector's controls (presenter mode, the inspector docked below).
+  place_view_window("Loss landscape", ImVec2(canvas_pos_.x + em * 0.5f, canvas_pos_.y + em * 0.5f), ImVec2(side, side * 1.1f), true, 0.5f);
   if (!begin_view("Loss landscape", &show_landscape_)) return;
   const auto snap = m_.snapshot();
   if (snap->weights.empty()) {

@@ -241,7 +241,7 @@ std::vector<KeptClear> StudioApp::kept_clear() const {
   return out;
 }
 
-void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, bool over_canvas) {
+void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, bool over_canvas, float shortest) {
   // Where the user left it (this run, or the last one when the panels were kept too); at its
   // default spot when it first appears after the panels were placed afresh.
   int& placed = view_layout_[name];
@@ -279,12 +279,12 @@ void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, boo
       const ImVec4& r = canvas_window->second.rect;
       canvas = Box{r.x, r.y + top, r.z, r.w};
     }
-    Box spot = clear_spot({pos.x, pos.y, pos.x + size.x, pos.y + size.y}, others, top, top, display.x, display.y, canvas);
+    Box spot = clear_spot({pos.x, pos.y, pos.x + size.x, pos.y + size.y}, others, top, top, display.x, display.y, canvas, shortest);
     // Below the banner over the canvas (drawn earlier this frame), so that the lesson's text and
     // the messages stay readable.
     if (auto b = windows_.find(kBanner); b != windows_.end()) {
       const ImVec4& r = b->second.rect;
-      spot = below_note(spot, Box{r.x, r.y, r.z, r.w}, others, top, ImGui::GetFontSize() * 0.3f, display.y);
+      spot = below_note(spot, Box{r.x, r.y, r.z, r.w}, others, top, ImGui::GetFontSize() * 0.3f, display.y, shortest);
     }
     pos = ImVec2(spot.x0, spot.y0), size = ImVec2(spot.x1 - spot.x0, spot.y1 - spot.y0);
     ImGui::SetNextWindowFocus();  // in front, as clear_spot assumed (views placed again after a resize too)

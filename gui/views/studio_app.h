@@ -186,9 +186,10 @@ class StudioApp {
   /// goes beside it instead (clear_spot, model/view_spot.h). A view `over_canvas` (its spot is
   /// on the canvas) is made no wider than the canvas's window and kept within its width, so that
   /// on a small display it does not hide the panels' left edge (the Training panel's "train" and
-  /// "test"); not narrower than 18 em, where the canvas is narrower still. A view the
-  /// inspector just covered is moved out from under it (move_out_).
-  void place_view_window(const char* name, ImVec2 pos, ImVec2 size, bool over_canvas = false);
+  /// "test"); not narrower than 18 em, where the canvas is narrower still. Made shorter to keep
+  /// clear, it keeps at least `shortest` of its height. A view the inspector just covered is
+  /// moved out from under it (move_out_).
+  void place_view_window(const char* name, ImVec2 pos, ImVec2 size, bool over_canvas = false, float shortest = 0.6f);
   /// The manual classifier (manual_panel.cpp): w1, w2, b by hand, the loss live, and the hand-over
   /// to gradient descent; its separator and handles are drawn and dragged on the canvas. Key M.
   void manual_panel();

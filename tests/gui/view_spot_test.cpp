@@ -216,6 +216,12 @@ TEST(ClearSpot, AViewTooTallAboveAnInspectorIsMadeShorterThereRatherThanCoverIts
   const Box tall = clear_spot(box(375, 40, 440, 600, 1), {inspector_below()}, kBar, kTop, 1280, kH, canvas);
   EXPECT_EQ(kept_strips_covered(tall, {inspector_below()}), 1);
   EXPECT_EQ(title_bars_covered(tall, {inspector_below()}, kBar), 0);
+  // A view that allows half its height (the loss landscape, whose plot shrinks with it) is made
+  // that short (340 of 600) to end above the controls.
+  const Box half = clear_spot(box(375, 40, 440, 600, 1), {inspector_below()}, kBar, kTop, 1280, kH, canvas, 0.5f);
+  EXPECT_EQ(kept_strips_covered(half, {inspector_below()}), 0);
+  EXPECT_FLOAT_EQ(half.y1, 360);
+  EXPECT_FLOAT_EQ(half.y1 - half.y0, 340);
 }
 
 TEST(ClearSpot, OverAnInspectorDockedAtTheTopNoHigherThanTheFootOfItsControls) {
