@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 
 #include "backprop/autograd.h"
 
@@ -15,30 +16,66 @@ std::string listed(const std::vector<std::string>& items) {
   for (size_t i = 0; i < items.size(); ++i) text += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
   return text;
 }
+
+// Up to kDeadCheckPoints of `train`'s points, evenly spread: their inputs (m × 2) and labels.
+void sample_points(const Dataset& train, std::vector<float>& xy, std::vector<float>& labels) {
+  const int64_t n = train.size(), m = std::min(n, kDeadCheckPoints);
+  xy.reserve(static_cast<size_t>(m) * 2);
+  labels.reserve(static_cast<size_t>(m));
+  for (int64_t i = 0; i < m; ++i) {
+    const Point& p = train.points[static_cast<size_t>(i * n / m)];
+    xy.push_back(p.x);
+    xy.push_back(p.y);
+    labels.push_back(p.label);
+  }
+}
 }  // namespace
 
 bool all_zero_weights(const std::vector<float>& weights) {
   return std::all_of(weights.begin(), weights.end(), [](float w) { return std::fabs(w) <= kZeroWeight; });
 }
 
-std::vector<int> decayed_layers(const std::vector<LayerWeights>& weights, const TrainConfig& config) {
-  std::vector<int> out;
-  if (config.init == Init::Zeros || !(config.weight_decay > 0 || config.regularization.rate > 0)) return out;
-  for (size_t l = 0; l < weights.size(); ++l)
-    if (all_zero_weights(weights[l].weight)) out.push_back(static_cast<int>(l));
-  return out;
+std::optional<Flattened> flattened(MLP& model, const std::vector<LayerWeights>& weights, const FeatureSet& features,
+                                   const Dataset& train, const TrainConfig& config) {
+  if (config.init == Init::Zeros || !(config.weight_decay > 0 || config.regularization.rate > 0) || train.points.empty())
+    return std::nullopt;
+  std::vector<float> xy, labels;
+  sample_points(train, xy, labels);
+  const auto [lo, hi] = std::minmax_element(labels.begin(), labels.end());
+  const float range = *hi - *lo;
+  if (!(range > 0)) return std::nullopt;  // one label: the same output for every point is right
+  const int64_t m = static_cast<int64_t>(labels.size());
+  std::vector<float> out;
+  {
+    NoGradGuard g;
+    out = model.forward(features.apply(Tensor::from_vector(xy, {m, 2}, model.device()))).contiguous().to_vector();
+  }
+  const bool regression = config.problem == Problem::Regression;
+  const size_t k = out.size() / static_cast<size_t>(m);
+  float spread = 0;
+  for (size_t j = 0; j < k; ++j) {
+    float a = out[j], b = out[j];
+    for (size_t r = 0; r < static_cast<size_t>(m); ++r) a = std::min(a, out[r * k + j]), b = std::max(b, out[r * k + j]);
+    spread = std::max(spread, (b - a) / (regression ? range : 1.0f));
+  }
+  if (!(spread < kFlatSpread)) return std::nullopt;  // NaN too
+  float largest = 0;
+  for (const LayerWeights& l : weights)
+    for (float w : l.weight) largest = std::max(largest, std::fabs(w));
+  return Flattened{spread, largest, regression};
 }
 
-std::string decayed_summary(const std::vector<int>& decayed, size_t layers) {
-  if (decayed.empty()) return "";
-  // "layer 1", "layers 1 and 2", "the output layer", "layers 1, 2 and the output layer".
-  std::vector<std::string> items;
-  for (int l : decayed) items.push_back(static_cast<size_t>(l) + 1 == layers ? "the output layer" : std::to_string(l + 1));
-  const size_t numbered = items.size() - (items.back() == "the output layer" ? 1 : 0);
-  const std::string named = (numbered == 0 ? "" : numbered == 1 ? "layer " : "layers ") + listed(items);
-  return "The weights of " + named +
-         " are all 0 (none above 1e-6 in size): weight decay or regularization pulled them there, where the gradient no longer "
-         "pulls them back: the network gives every point the same output and no longer learns.";
+std::string flattened_summary(const Flattened& flat) {
+  char apart[96] = "";
+  if (flat.spread > 0)
+    std::snprintf(apart, sizeof apart, "they differ by at most %.2g%s; ", static_cast<double>(flat.spread) * (flat.regression ? 100 : 1),
+                  flat.regression ? "% of the targets' range" : "");
+  char b[400];
+  std::snprintf(b, sizeof b,
+                "The network gives every training point %s output (%sits largest weight is %.2g): weight decay or regularization "
+                "pulls the weights toward 0 harder than the data pulls them away, so it no longer fits the data.",
+                flat.spread > 0 ? "nearly the same" : "the same", apart, static_cast<double>(flat.largest_weight));
+  return b;
 }
 
 std::vector<DeadReLULayer> dead_relus(MLP& model, const std::vector<LayerWeights>& weights,
@@ -49,14 +86,9 @@ std::vector<DeadReLULayer> dead_relus(MLP& model, const std::vector<LayerWeights
   for (Activation a : model.layer_activations()) any_relu |= a == Activation::ReLU;
   if (!any_relu) return out;
   NoGradGuard g;
-  const int64_t n = train.size(), m = std::min(n, kDeadCheckPoints);
-  std::vector<float> pts;
-  pts.reserve(static_cast<size_t>(m) * 2);
-  for (int64_t i = 0; i < m; ++i) {
-    const Point& p = train.points[static_cast<size_t>(i * n / m)];
-    pts.push_back(p.x);
-    pts.push_back(p.y);
-  }
+  std::vector<float> pts, labels;
+  sample_points(train, pts, labels);
+  const int64_t m = static_cast<int64_t>(labels.size());
   Tensor h = features.apply(Tensor::from_vector(pts, {m, 2}, model.device()));
   Sequential& layers = model.layers();
   int hidden = 0;

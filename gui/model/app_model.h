@@ -75,10 +75,9 @@ struct Snapshot {
   /// The last step's minibatch, as indices into the points the worker trains on (the model's
   /// points() of the same data); all training points with full batches.
   std::vector<int> minibatch;
-  /// Linear layers whose weights weight decay or regularization pulled to 0, hidden ReLU layers
-  /// with dead neurons, and hidden layers whose neurons are all copies of one another
-  /// (backprop/health.h).
-  std::vector<int> decayed;
+  /// Whether weight decay or regularization flattened the network, hidden ReLU layers with dead
+  /// neurons, and hidden layers whose neurons are all copies of one another (backprop/health.h).
+  std::optional<Flattened> flattened;
   std::vector<DeadReLULayer> dead_relu;
   std::vector<CopiedLayer> copied;
   std::vector<HistoryPoint> history;

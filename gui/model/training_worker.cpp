@@ -321,7 +321,7 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
     for (int64_t r : trainer->last_batch())
       if (static_cast<size_t>(r) < train_rows.size()) s->minibatch.push_back(train_rows[static_cast<size_t>(r)]);
   s->gradient_history = grad_history;
-  s->decayed = decayed_layers(s->weights, config);
+  s->flattened = flattened(*model, s->weights, features, train, config);
   s->dead_relu = dead_relus(*model, s->weights, features, train);
   s->copied = copied_layers(s->weights);
   {

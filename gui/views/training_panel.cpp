@@ -65,12 +65,14 @@ void StudioApp::training_panel() {
   if (snap->diverged && remedy_banner("diverged", ImVec4(1.0f, 0.88f, 0.82f, 1), snap->divergence, "Reset with lower learning rate"))
     m_.reset_with_lower_lr();
 
-  if (!snap->diverged && !snap->decayed.empty() &&
-      remedy_banner("decayed", ImVec4(1.0f, 0.93f, 0.80f, 1), decayed_summary(snap->decayed, snap->weights.size()),
-                    "Reset with less weight decay"))
+  if (!snap->diverged && snap->flattened &&
+      remedy_banner("flattened", ImVec4(1.0f, 0.93f, 0.80f, 1), flattened_summary(*snap->flattened),
+                    m_.config().weight_decay == 0               ? "Reset with a lower regularization rate"
+                    : m_.config().regularization.rate == 0 ? "Reset with less weight decay"
+                                                            : "Reset with less weight decay and regularization"))
     m_.reset_with_less_decay();
 
-  if (!snap->diverged && snap->decayed.empty() && !snap->dead_relu.empty()) {
+  if (!snap->diverged && !snap->flattened && !snap->dead_relu.empty()) {
     // Dead ReLUs: the quiet failure of a high learning rate, or, where all their weights are 0,
     // of the zeros initializer (they were never alive: a lower rate would not help).
     const bool zeros_init = m_.config().init == Init::Zeros, all_zero = zeros_init && never_alive(snap->dead_relu);
@@ -80,7 +82,7 @@ void StudioApp::training_panel() {
       all_zero ? m_.reset_with_default_init() : m_.reset_with_lower_lr();
   }
 
-  if (!snap->diverged && snap->decayed.empty() && snap->dead_relu.empty() && !snap->copied.empty()) {
+  if (!snap->diverged && !snap->flattened && snap->dead_relu.empty() && !snap->copied.empty()) {
     // Copies: a sigmoid or tanh network started at equal weights learns, but each layer as one
     // neuron (the diagram shows the same map over and over); the reason is symmetry.
     const std::string text = copied_summary(snap->copied, m_.config().init == Init::Zeros);

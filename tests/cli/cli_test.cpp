@@ -531,23 +531,27 @@ TEST_F(Cli, ANetworkThatStopsLearningGetsAWarningWithItsRemedy) {
   // Weights zeroed by weight decay (SGD at lr × decay = 1), not by the initializer: the
   // initializer is not blamed, nor the dead ReLUs the zero weights make.
   r = run("train --optimizer sgd --lr 1 --weight-decay 1 --activation relu --steps 100 -q");
-  EXPECT_NE(r.err.find("warning: The weights of layers 1, 2 and the output layer are all 0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("warning: The network gives every training point the same output (its largest weight is 0): weight decay"),
+            std::string::npos)
+      << r.err;
   EXPECT_EQ(r.err.find("initializer"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("dead"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("Try a lower --weight-decay or --reg-rate."), std::string::npos) << r.err;
-  // Shrunk to denormals rather than 0 (lr × decay = 0.5; or L2 regularization): the same. The
+  // Shrunk toward 0 but not to it (lr × decay = 0.5; L2 at the default rate; L1, whose steps
+  // leave weights jittering near 0; a multiclass and a regression set): nothing was said, or the
   // tanh neurons, all about 0, were called copies and --weight-init offered, which changes nothing.
-  for (const char* decay : {"--weight-decay 0.5", "--reg l2 --reg-rate 0.5"}) {
-    r = run(std::string("train --optimizer sgd --lr 1 --activation tanh --steps 200 -q ") + decay);
-    EXPECT_NE(r.err.find("warning: The weights of layers 1, 2 and the output layer are all 0 (none above 1e-6 in size)"),
-              std::string::npos)
-        << decay << ": " << r.err;
+  for (const char* decay : {"--optimizer sgd --lr 1 --activation tanh --steps 200 --weight-decay 0.5", "--reg l2 --reg-rate 0.3",
+                            "--reg l1 --reg-rate 0.1", "--dataset blobs4 --reg l2 --reg-rate 1", "--dataset pg-multigauss --reg l2 --reg-rate 1"}) {
+    r = run(std::string("train -q ") + decay);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find("warning: The network gives every training point "), std::string::npos) << decay << ": " << r.err;
     EXPECT_EQ(r.err.find("copies"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("Try a lower --weight-decay or --reg-rate."), std::string::npos) << r.err;
   }
   // The same networks started at random weights: no warning.
   for (const char* ok : {"--optimizer sgd --lr 0.1 --activation relu --steps 300", "--activation sigmoid --hidden 4,3 --steps 300",
-                         "--optimizer sgd --lr 1 --activation tanh --steps 200 --weight-decay 0.001"}) {
+                         "--optimizer sgd --lr 1 --activation tanh --steps 200 --weight-decay 0.001", "--reg l2 --reg-rate 0.03",
+                         "--dataset pg-multigauss --reg l2 --reg-rate 0.01"}) {
     r = run(std::string("train -q ") + ok);
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(r.err.find("warning"), std::string::npos) << ok << ": " << r.err;

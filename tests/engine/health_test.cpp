@@ -104,7 +104,7 @@ std::vector<LayerWeights> three_copies() {
           {3, 1, {2.0f, 2.0f, 2.0f}, {0.1f}}};
 }
 
-TEST(DecayedLayers, WeightsWithin1e6OfZeroCountAsZeroAndNoFurther) {
+TEST(ZeroWeights, WeightsWithin1e6OfZeroCountAsZeroAndNoFurther) {
   EXPECT_TRUE(all_zero_weights({0.0f, 1e-6f, -1e-6f, 1e-40f}));
   EXPECT_FALSE(all_zero_weights({0.0f, 1.1e-6f}));
   EXPECT_FALSE(all_zero_weights({0.0f, -2e-6f}));
@@ -112,61 +112,86 @@ TEST(DecayedLayers, WeightsWithin1e6OfZeroCountAsZeroAndNoFurther) {
   EXPECT_FALSE(all_zero_weights({std::numeric_limits<float>::infinity()}));
 }
 
-TEST(DecayedLayers, OnlyWithWeightDecayOrRegularizationAndNotFromTheZerosInitializer) {
-  const std::vector<LayerWeights> w{{2, 2, {0, 1e-9f, 0, 0}, {1, 2}}, {2, 2, {0.5f, 0, 0, 0}, {0, 0}}, {2, 1, {0, 0}, {3}}};
+TEST(Flattened, OutputsThatDifferByUnderOneHundredthWithWeightDecayOrRegularization) {
+  // Layer 1's neuron 0 is 0.002·x1 (the rest 0), copied by both neurons of layer 2 (weights 1)
+  // and summed by the output: 0.004·relu(x1) + 0.5, which spreads 0.004 · 2 = 0.008 over x1 in 0..2.
+  const std::vector<LayerWeights> small{{2, 3, {0.002f, 0, 0, 0, 0, 0}, {0, 0, 0}}, {3, 2, {1, 0, 0, 1, 0, 0}, {0, 0}}, {2, 1, {1, 1}, {0.5f}}};
+  MLP m = network(small);
+  const Dataset train = points({{0, 0, 0}, {1, 1, 1}, {2, -1, 1}});
   TrainConfig c;
-  EXPECT_TRUE(decayed_layers(w, c).empty()) << "nothing pulls weights to 0";
+  EXPECT_FALSE(flattened(m, small, FeatureSet::plain(), train, c)) << "nothing pulls the weights down";
   c.weight_decay = 0.1f;
-  EXPECT_EQ(decayed_layers(w, c), (std::vector<int>{0, 2}));
+  const std::optional<Flattened> flat = flattened(m, small, FeatureSet::plain(), train, c);
+  ASSERT_TRUE(flat);
+  EXPECT_NEAR(flat->spread, 0.008f, 1e-6f);
+  EXPECT_FLOAT_EQ(flat->largest_weight, 1.0f);
+  EXPECT_FALSE(flat->regression);
   c.weight_decay = 0;
-  c.regularization = {Regularization::L1, 0.01f};
-  EXPECT_EQ(decayed_layers(w, c), (std::vector<int>{0, 2}));
+  c.regularization = {Regularization::L1, 0.3f};
+  EXPECT_TRUE(flattened(m, small, FeatureSet::plain(), train, c));
+  // Twice the slope: 0.016 apart, not flat.
+  std::vector<LayerWeights> steeper = small;
+  steeper[0].weight[0] = 0.004f;
+  MLP s = network(steeper);
+  EXPECT_FALSE(flattened(s, steeper, FeatureSet::plain(), train, c));
+  // One label only: the same output everywhere is right. The zeros initializer: it is why.
+  EXPECT_FALSE(flattened(m, small, FeatureSet::plain(), points({{0, 0, 1}, {2, -1, 1}}), c));
   c.init = Init::Zeros;
-  EXPECT_TRUE(decayed_layers(w, c).empty()) << "the initializer is why";
+  EXPECT_FALSE(flattened(m, small, FeatureSet::plain(), train, c));
+  c.init = Init::Default;
+  EXPECT_FALSE(flattened(m, small, FeatureSet::plain(), Dataset{}, c));
+  // Regression: the spread as a fraction of the targets' range (0.008 of 1 is flat; of 0.5, not).
+  c.problem = Problem::Regression;
+  const std::optional<Flattened> fit = flattened(m, small, FeatureSet::plain(), points({{0, 0, 0}, {1, 1, 0.2f}, {2, -1, 1}}), c);
+  ASSERT_TRUE(fit);
+  EXPECT_TRUE(fit->regression);
+  EXPECT_NEAR(fit->spread, 0.008f, 1e-6f);
+  EXPECT_FALSE(flattened(m, small, FeatureSet::plain(), points({{0, 0, 0}, {1, 1, 0.2f}, {2, -1, 0.5f}}), c));
 }
 
-TEST(DecayedLayers, TheSummaryNamesTheLayers) {
-  EXPECT_EQ(decayed_summary({}, 3), "");
-  EXPECT_EQ(decayed_summary({0, 1, 2}, 3),
-            "The weights of layers 1, 2 and the output layer are all 0 (none above 1e-6 in size): weight decay or regularization "
-            "pulled them there, where the gradient no longer pulls them back: the network gives every point the same output and "
-            "no longer learns.");
-  EXPECT_EQ(decayed_summary({0}, 3).rfind("The weights of layer 1 are all 0", 0), 0u);
-  EXPECT_EQ(decayed_summary({0, 1}, 3).rfind("The weights of layers 1 and 2 are all 0", 0), 0u);
-  EXPECT_EQ(decayed_summary({2}, 3).rfind("The weights of the output layer are all 0", 0), 0u);
-  EXPECT_EQ(decayed_summary({1, 2}, 3).rfind("The weights of layer 2 and the output layer are all 0", 0), 0u);
+TEST(Flattened, TheSummarySaysWhatAndWhy) {
+  EXPECT_EQ(flattened_summary({0.0002f, 0.00031f, false}),
+            "The network gives every training point nearly the same output (they differ by at most 0.0002; its largest weight is "
+            "0.00031): weight decay or regularization pulls the weights toward 0 harder than the data pulls them away, so it no "
+            "longer fits the data.");
+  EXPECT_NE(flattened_summary({0.004f, 0.1f, true}).find("(they differ by at most 0.4% of the targets' range;"), std::string::npos);
+  EXPECT_EQ(flattened_summary({0, 0, false}).rfind("The network gives every training point the same output (its largest weight is 0): ", 0), 0u);
 }
 
-TEST(DecayedLayers, SgdWithHeavyWeightDecayPullsEveryLayerToZeroAndTheOutputIsTheSameEverywhere) {
-  // lr × decay = 0.5 halves every weight each step: they end far below 1e-6 but (the check before
-  // this one looked for) not at 0 exactly, and the network outputs one value for every point.
-  TrainConfig c;
-  c.hidden = {4};
-  c.optimizer = OptimizerKind::SGD;
-  c.lr = 1.0f;
-  c.weight_decay = 0.5f;
+TEST(Flattened, HeavyWeightDecayOrRegularizationFlattensATrainedNetworkAndLessDoesNot) {
+  // SGD at lr 1 with weight decay 0.5 halves every weight each step, to far below 1e-6; L2
+  // regularization 0.3 at lr 0.03 leaves them near 2e-4 (not 0, and the outputs still all but
+  // equal). A tenth of either: the network learns the moons.
   const Dataset d = make_dataset("moons", 200, 0.1f, 3);
-  Trainer t(c, d, Dataset{});
-  for (int i = 0; i < 200; ++i) t.step();
-  ASSERT_FALSE(t.diverged());
-  const std::vector<LayerWeights> w = host_weights(t.model());
-  EXPECT_EQ(decayed_layers(w, c), (std::vector<int>{0, 1}));
-  bool nonzero = false;
-  for (const LayerWeights& l : w)
-    for (float v : l.weight) nonzero |= v != 0.0f;
-  EXPECT_TRUE(nonzero) << "some weights are tiny, not 0";
-  std::vector<float> out;
-  {
-    NoGradGuard g;
-    out = t.model().forward(d.inputs(Device::cpu())).contiguous().to_vector();
+  TrainConfig decay;
+  decay.hidden = {4};
+  decay.lr = 1.0f;
+  decay.weight_decay = 0.5f;
+  TrainConfig l2;
+  l2.regularization = {Regularization::L2, 0.3f};
+  for (const TrainConfig& heavy : {decay, l2}) {
+    Trainer t(heavy, d, Dataset{});
+    for (int i = 0; i < 2000; ++i) t.step();
+    ASSERT_FALSE(t.diverged());
+    const std::optional<Flattened> flat = flattened(t.model(), host_weights(t.model()), t.features(), d, heavy);
+    ASSERT_TRUE(flat) << heavy.weight_decay << " " << heavy.regularization.rate;
+    // Checked apart from the check: every output in double, over every training point.
+    double lo = INFINITY, hi = -INFINITY;
+    {
+      NoGradGuard g;
+      for (float o : t.model().forward(d.inputs(Device::cpu())).contiguous().to_vector()) lo = std::min(lo, double{o}), hi = std::max(hi, double{o});
+    }
+    EXPECT_LT(hi - lo, kFlatSpread);
+    EXPECT_NEAR(flat->spread, hi - lo, 1e-6);
+    EXPECT_LT(flat->largest_weight, 1e-3f);
+    TrainConfig less = heavy;
+    less.weight_decay /= 10;
+    less.regularization.rate /= 10;
+    Trainer l(less, d, Dataset{});
+    for (int i = 0; i < 2000; ++i) l.step();
+    EXPECT_FALSE(flattened(l.model(), host_weights(l.model()), l.features(), d, less));
+    EXPECT_GT(l.train_metrics().accuracy, 0.8f);
   }
-  for (float o : out) EXPECT_NEAR(o, out[0], 1e-5f);
-  // A tenth of the decay: the network learns the moons.
-  c.weight_decay = 0.05f;
-  Trainer less(c, d, Dataset{});
-  for (int i = 0; i < 200; ++i) less.step();
-  EXPECT_TRUE(decayed_layers(host_weights(less.model()), c).empty());
-  EXPECT_GT(less.train_metrics().accuracy, 0.8f);
 }
 
 TEST(CopiedNeurons, EqualWeightsInBiasAndWeightsOutAreCopies) {

@@ -508,16 +508,15 @@ struct DeviceOption {
 // ---- train -------------------------------------------------------------------------------------
 
 // What keeps the trained network from learning (backprop/health.h), on stderr after the final
-// results: layers that weight decay pulled to 0 (which leave neurons dead or copies too), else
-// dead ReLUs, then (only without them: dead neurons are copies too) hidden layers whose neurons
+// results: weight decay or regularization that flattened it (which leaves neurons dead or copies
+// too), else dead ReLUs, then (only without them: dead neurons are copies too) hidden layers whose neurons
 // are copies of one another; each with the flag that remedies it. `from_file`: the run started
 // from --init's weights (then --weight-init is not allowed beside it).
 void warn_if_stuck(Trainer& trainer, bool from_file) {
   const std::vector<LayerWeights> weights = host_weights(trainer.model());
-  if (const std::vector<int> decayed = decayed_layers(weights, trainer.config()); !decayed.empty()) {
+  if (const std::optional<Flattened> flat = flattened(trainer.model(), weights, trainer.features(), trainer.train_data(), trainer.config())) {
     std::fflush(stdout);  // after the results it follows
-    std::fprintf(stderr, "backprop train: warning: %s Try a lower --weight-decay or --reg-rate.\n",
-                 decayed_summary(decayed, weights.size()).c_str());
+    std::fprintf(stderr, "backprop train: warning: %s Try a lower --weight-decay or --reg-rate.\n", flattened_summary(*flat).c_str());
     return;
   }
   const std::vector<DeadReLULayer> dead = dead_relus(trainer.model(), weights, trainer.features(), trainer.train_data());

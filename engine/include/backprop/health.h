@@ -1,11 +1,13 @@
-// Why a network stops learning, read from its weights and its training points: layers whose
-// weights weight decay or regularization pulled to 0 (the network then gives every point the same
-// output), hidden ReLUs that are dead (0 for every training point, so no gradient passes them and
-// they never learn again) and hidden layers whose neurons are copies of one another (equal
-// weights get equal gradients, so the copies never part and the layer works as one neuron). The
-// app's Training panel and `backprop train` both report them.
+// Why a network stops learning, read from its weights and its training points: weight decay or
+// regularization that flattened it (its outputs all but the same for every point: the weights
+// pulled toward 0 harder than the data pulls them away), hidden ReLUs that are dead (0 for every
+// training point, so no gradient passes them and they never learn again) and hidden layers whose
+// neurons are copies of one another (equal weights get equal gradients, so the copies never part
+// and the layer works as one neuron). The app's Training panel and `backprop train` both report
+// them.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,15 +27,28 @@ constexpr float kZeroWeight = 1e-6f;
 /// Whether every weight in `weights` is at most kZeroWeight in size (NaN and Inf are not).
 bool all_zero_weights(const std::vector<float>& weights);
 
-/// The Linear layers (0 = the first; the last is the output layer) whose weights weight decay or
-/// regularization pulled to 0 (all_zero_weights): none unless `config` has weight decay or a
-/// regularization rate, and none when it starts the weights at 0 (Init::Zeros: then the
-/// initializer is why).
-std::vector<int> decayed_layers(const std::vector<LayerWeights>& weights, const TrainConfig& config);
-/// What decayed layers mean, in sentences for a user ("The weights of layer 1 and the output layer
-/// are all 0 ..."), why and what follows; `layers`: the network's Linear layers; "" when `decayed`
-/// is empty.
-std::string decayed_summary(const std::vector<int>& decayed, size_t layers);
+/// Below this spread of its outputs over the training points, a network gives every point all but
+/// the same output: a probability that differs by under 0.25% between any two points (for
+/// regression, as a fraction of the targets' range).
+constexpr float kFlatSpread = 1e-2f;
+
+/// A network that weight decay or regularization flattened.
+struct Flattened {
+  float spread = 0;          ///< its outputs' largest spread over the training points (see kFlatSpread)
+  float largest_weight = 0;  ///< in size
+  bool regression = false;   ///< `spread` is a fraction of the targets' range
+};
+
+/// Whether weight decay or regularization flattened `model`: `config` has either (and does not
+/// start the weights at 0: then the initializer is why), the training points (up to
+/// kDeadCheckPoints of them, evenly spread, through `features`) have two or more labels, and every
+/// output's spread over them (largest minus smallest; for regression, over the targets' range) is
+/// below kFlatSpread. `weights`: the model's own, as host_weights gives them.
+std::optional<Flattened> flattened(MLP& model, const std::vector<LayerWeights>& weights, const FeatureSet& features,
+                                   const Dataset& train, const TrainConfig& config);
+/// What it means, in sentences for a user ("The network gives every training point nearly the
+/// same output ...") and why.
+std::string flattened_summary(const Flattened& flat);
 
 /// Training points the dead-ReLU check looks at (evenly spread over larger sets).
 constexpr int64_t kDeadCheckPoints = 2000;
