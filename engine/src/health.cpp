@@ -39,6 +39,10 @@ std::optional<Flattened> flattened(MLP& model, const std::vector<LayerWeights>& 
                                    const Dataset& train, const TrainConfig& config) {
   if (config.init == Init::Zeros || !(config.weight_decay > 0 || config.regularization.rate > 0) || train.points.empty())
     return std::nullopt;
+  float largest = 0;
+  for (const LayerWeights& l : weights)
+    for (float w : l.weight) largest = std::max(largest, std::fabs(w));
+  if (!(largest <= kShrunkWeight)) return std::nullopt;  // NaN too
   std::vector<float> xy, labels;
   sample_points(train, xy, labels);
   const auto [lo, hi] = std::minmax_element(labels.begin(), labels.end());
@@ -59,9 +63,18 @@ std::optional<Flattened> flattened(MLP& model, const std::vector<LayerWeights>& 
     spread = std::max(spread, (b - a) / (regression ? range : 1.0f));
   }
   if (!(spread < kFlatSpread)) return std::nullopt;  // NaN too
-  float largest = 0;
-  for (const LayerWeights& l : weights)
-    for (float w : l.weight) largest = std::max(largest, std::fabs(w));
+  if (config.loss != LossKind::Hinge) {
+    // The loss's slope for every output shifted alike: Σᵢ ∂L/∂outᵢ, per output.
+    Tensor o = Tensor::from_vector(out, {m, static_cast<int64_t>(k)}, Device::cpu());
+    o.set_requires_grad();
+    loss_of(config, o, Tensor::from_vector(labels, {m}, Device::cpu())).backward();
+    const std::vector<float> g = o.grad().contiguous().to_vector();
+    for (size_t j = 0; j < k; ++j) {
+      double slope = 0;
+      for (size_t r = 0; r < static_cast<size_t>(m); ++r) slope += g[r * k + j];
+      if (!(std::fabs(slope) < kSettledSlope * (regression ? range : 1.0f))) return std::nullopt;
+    }
+  }
   return Flattened{spread, largest, regression};
 }
 

@@ -205,18 +205,20 @@ void Trainer::build_optimizer() {
   optimizer_->set_regularization(config_.regularization);
 }
 
-Tensor Trainer::loss_of(const Tensor& out, const Tensor& targets) const {
+Tensor loss_of(const TrainConfig& config, const Tensor& out, const Tensor& targets) {
   const int64_t n = targets.numel();
-  switch (config_.loss) {
+  switch (config.loss) {
     case LossKind::BCE: return binary_cross_entropy_with_logits(out, targets.reshape({n, 1}));
     case LossKind::Hinge: return hinge_loss(out, targets.reshape({n, 1}));
     case LossKind::MSE:
-      return config_.problem == Problem::Regression ? mse_loss(out, targets.reshape({n, 1}))
-                                                    : mse_loss(sigmoid(out), targets.reshape({n, 1}));
+      return config.problem == Problem::Regression ? mse_loss(out, targets.reshape({n, 1}))
+                                                   : mse_loss(sigmoid(out), targets.reshape({n, 1}));
     case LossKind::SoftmaxCE: return softmax_cross_entropy(out, targets);
   }
   return Tensor();
 }
+
+Tensor Trainer::loss_of(const Tensor& out, const Tensor& targets) const { return bp::loss_of(config_, out, targets); }
 
 // The row numbers of a permutation travel as float32: exact up to 2^24.
 static_assert(kMaxPoints <= (int64_t{1} << 24), "gather_rows needs row numbers that are exact in float32");

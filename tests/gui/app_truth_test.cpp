@@ -565,6 +565,17 @@ TEST(AppTruth, ANetworkThatWeightDecayOrRegularizationFlattenedIsNamedAsSuchAndL
   r.run_steps(2000);
   EXPECT_FALSE(r.snapshot()->flattened);
   EXPECT_GT(r.snapshot()->train.accuracy, 0.9f);
+  // The learning-rate lesson with L2 beside it: its ReLUs die at once, and the regularization then
+  // shrinks their idle weights; the network is flat, but the learning rate is why (its output bias
+  // is thrown about too), and the panel keeps saying so.
+  AppModel lesson(false);
+  lesson.load_session(BACKPROP_ASSETS_DIR "/presets/learning_rate_too_high.json");
+  c = lesson.config();
+  c.regularization = {Regularization::L2, 0.01f};
+  lesson.set_config(c);
+  lesson.run_steps(3000);
+  EXPECT_FALSE(lesson.snapshot()->flattened);
+  EXPECT_FALSE(lesson.snapshot()->dead_relu.empty());
 }
 
 TEST(AppTruth, SigmoidNeuronsStartedAtEqualWeightsLearnAsCopiesAndThePanelIsToldWhy) {

@@ -32,6 +32,15 @@ bool all_zero_weights(const std::vector<float>& weights);
 /// regression, as a fraction of the targets' range).
 constexpr float kFlatSpread = 1e-2f;
 
+/// At or below this size, every weight of a network has shrunk far below where initializers start
+/// them (its first layer's largest weight, with at most 7 inputs, starts at 0.3 or more).
+constexpr float kShrunkWeight = 0.1f;
+
+/// Below this, the loss's slope for a shift of every output alike (what its output bias follows)
+/// counts as settled: for cross-entropy, the one probability given to every point is within 0.01
+/// of the label's share (for regression, as a fraction of the targets' range).
+constexpr float kSettledSlope = 1e-2f;
+
 /// A network that weight decay or regularization flattened.
 struct Flattened {
   float spread = 0;          ///< its outputs' largest spread over the training points (see kFlatSpread)
@@ -40,10 +49,15 @@ struct Flattened {
 };
 
 /// Whether weight decay or regularization flattened `model`: `config` has either (and does not
-/// start the weights at 0: then the initializer is why), the training points (up to
-/// kDeadCheckPoints of them, evenly spread, through `features`) have two or more labels, and every
-/// output's spread over them (largest minus smallest; for regression, over the targets' range) is
-/// below kFlatSpread. `weights`: the model's own, as host_weights gives them.
+/// start the weights at 0: then the initializer is why), every weight has shrunk (kShrunkWeight:
+/// a network flat for another reason, such as dead ReLUs or vanishing gradients, keeps weights
+/// larger), the training points (up to kDeadCheckPoints of them, evenly spread, through
+/// `features`) have two or more labels, every output's spread over them (largest minus smallest;
+/// for regression, over the targets' range) is below kFlatSpread, and the output bias has settled
+/// where the loss is least for one output given to every point (kSettledSlope; not checked for
+/// the hinge loss, whose slope does not settle): a flat network thrown off that by a learning rate
+/// too high is not explained by decay, though decay shrinks the weights its dead ReLUs left idle.
+/// `weights`: the model's own, as host_weights gives them.
 std::optional<Flattened> flattened(MLP& model, const std::vector<LayerWeights>& weights, const FeatureSet& features,
                                    const Dataset& train, const TrainConfig& config);
 /// What it means, in sentences for a user ("The network gives every training point nearly the

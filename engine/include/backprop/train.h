@@ -65,6 +65,10 @@ enum class DivergenceCause { LearningRate, Decay, Targets };
 DivergenceCause divergence_cause(const TrainConfig& config, const Dataset& train);
 std::string divergence_advice(const TrainConfig& config, const Dataset& train);
 
+/// The loss `config` trains with (its loss kind, for its problem) of network outputs `outputs`
+/// against dataset targets `targets` [N].
+Tensor loss_of(const TrainConfig& config, const Tensor& outputs, const Tensor& targets);
+
 /// Whether a loss can train a problem (binary: bce, hinge or mse; multiclass: cross_entropy;
 /// regression: mse).
 bool loss_fits(LossKind loss, Problem problem);
