@@ -548,6 +548,12 @@ TEST_F(Cli, ANetworkThatStopsLearningGetsAWarningWithItsRemedy) {
     EXPECT_EQ(r.err.find("copies"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("Try a lower --weight-decay or --reg-rate."), std::string::npos) << r.err;
   }
+  // ReLUs a learning rate of 10 killed, their idle weights then shrunk to 0 by L2 beside it: the
+  // learning rate is why (this said "Try a lower --weight-decay or --reg-rate.").
+  r = run("train -q --optimizer sgd --lr 10 --activation relu --reg l2 --reg-rate 0.01 --steps 3000 --hidden 6,6 --dataset pg-circle --batch 10");
+  EXPECT_NE(r.err.find("6 of 6 neurons in layer 2 are dead."), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Try a lower --lr."), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("--weight-decay"), std::string::npos) << r.err;
   // The same networks started at random weights: no warning.
   for (const char* ok : {"--optimizer sgd --lr 0.1 --activation relu --steps 300", "--activation sigmoid --hidden 4,3 --steps 300",
                          "--optimizer sgd --lr 1 --activation tanh --steps 200 --weight-decay 0.001", "--reg l2 --reg-rate 0.03",

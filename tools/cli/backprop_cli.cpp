@@ -509,9 +509,9 @@ struct DeviceOption {
 
 // What keeps the trained network from learning (backprop/health.h), on stderr after the final
 // results: weight decay or regularization that flattened it (which leaves neurons dead or copies
-// too), else dead ReLUs, then (only without them: dead neurons are copies too) hidden layers whose neurons
-// are copies of one another; each with the flag that remedies it. `from_file`: the run started
-// from --init's weights (then --weight-init is not allowed beside it).
+// too), else dead ReLUs, then (only without them: dead neurons are copies too) hidden layers
+// whose neurons are copies of one another; each with the flag that remedies it. `from_file`: the
+// run started from --init's weights (then --weight-init is not allowed beside it).
 void warn_if_stuck(Trainer& trainer, bool from_file) {
   const std::vector<LayerWeights> weights = host_weights(trainer.model());
   if (const std::optional<Flattened> flat = flattened(trainer.model(), weights, trainer.features(), trainer.train_data(), trainer.config())) {
@@ -521,15 +521,14 @@ void warn_if_stuck(Trainer& trainer, bool from_file) {
   }
   const std::vector<DeadReLULayer> dead = dead_relus(trainer.model(), weights, trainer.features(), trainer.train_data());
   const std::vector<CopiedLayer> copied = dead.empty() ? copied_layers(weights) : std::vector<CopiedLayer>{};
-  const TrainConfig& c = trainer.config();
-  const bool zeros_init = c.init == Init::Zeros;
+  const bool zeros_init = trainer.config().init == Init::Zeros;
+  // Dead ReLUs with weights of 0 that the initializer did not give are no exception: a learning
+  // rate too high killed them and weight decay then shrank their idle weights (where decay alone
+  // flattened the network, flattened() said so above).
   const bool init_remedy = dead.empty() ? !copied.empty() : zeros_init && never_alive(dead);
-  // Zero weights that the initializer did not give: weight decay or regularization pulled them there.
-  const bool decayed = !dead.empty() && !zeros_init && never_alive(dead) && (c.weight_decay > 0 || c.regularization.rate > 0);
   const std::string text = dead.empty() ? copied_summary(copied, zeros_init) : dead_relu_summary(dead, zeros_init);
   if (text.empty()) return;
-  const char* remedy = decayed       ? "Try a lower --weight-decay or --reg-rate."
-                       : !init_remedy ? "Try a lower --lr."
+  const char* remedy = !init_remedy ? "Try a lower --lr."
                        : from_file    ? "Start afresh (without --init) with another --weight-init, e.g. the default."
                                       : "Try another --weight-init, e.g. the default.";
   std::fflush(stdout);  // after the results it follows
