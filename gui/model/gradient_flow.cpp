@@ -41,8 +41,8 @@ std::string gradient_flow_verdict(const std::vector<float>& norms, const std::ve
                     zeros_init ? "No gradient gets past %s: its weights are all 0 (the zeros initializer), so the layers below it "
                                  "get a gradient of 0 and never start learning. Reset with another initializer."
                                : "No gradient gets past %s: its weights are all 0 (none above 1e-6 in size), so the layers below "
-                                 "it get a gradient of 0 and no longer learn (a large weight decay or regularization rate pulls "
-                                 "weights to 0).",
+                                 "it get a gradient of 0 and no longer learn (weight decay or regularization pulls weights to 0, "
+                                 "those that no longer learn, such as a dead ReLU's, too).",
                     name.c_str());
       return b;
     }
