@@ -10,13 +10,6 @@
 namespace bp {
 
 namespace {
-// "a", "a and b", "a, b and c".
-std::string listed(const std::vector<std::string>& items) {
-  std::string text;
-  for (size_t i = 0; i < items.size(); ++i) text += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
-  return text;
-}
-
 // Up to kDeadCheckPoints of `train`'s points, evenly spread: their inputs (m × 2) and labels.
 void sample_points(const Dataset& train, std::vector<float>& xy, std::vector<float>& labels) {
   const int64_t n = train.size(), m = std::min(n, kDeadCheckPoints);
@@ -179,9 +172,9 @@ std::string dead_relu_summary(const std::vector<DeadReLULayer>& dead, bool zeros
 
 std::string copied_summary(const std::vector<CopiedLayer>& copied, bool zeros_init) {
   if (copied.empty()) return "";
-  std::vector<std::string> numbers;
-  for (const CopiedLayer& c : copied) numbers.push_back(std::to_string(c.layer + 1));
-  const std::string layers = listed(numbers);
+  std::string layers;
+  for (size_t i = 0; i < copied.size(); ++i)
+    layers += (i == 0 ? "" : i + 1 == copied.size() ? " and " : ", ") + std::to_string(copied[i].layer + 1);
   const bool one = copied.size() == 1;
   return (one ? "The " + std::to_string(copied[0].neurons) + " neurons of layer " + layers + " are copies of one another: equal weights"
               : "In layers " + layers + ", the neurons are copies of one another: equal weights") +
