@@ -548,6 +548,21 @@ TEST_F(Cli, ANetworkThatStopsLearningGetsAWarningWithItsRemedy) {
     EXPECT_EQ(r.err.find("copies"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("Try a lower --weight-decay or --reg-rate."), std::string::npos) << r.err;
   }
+  // `backprop eval` says the same of a saved model, on the data it was trained on, with
+  // retraining as the remedy; not on other data, which the check did not look at.
+  r = run("train -q --reg l2 --reg-rate 0.3 --save " + path("flat.json"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = run("eval -m " + path("flat.json"));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("accuracy 0.5000"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("backprop eval: warning: The network gives every training point the same output"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Train again with a lower --weight-decay or --reg-rate."), std::string::npos) << r.err;
+  r = run("eval -m " + path("flat.json") + " -d xor");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  r = run("eval -m " + path("m.json"));  // the sigmoid copies above
+  EXPECT_NE(r.err.find("are copies of one another"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Train again with another --weight-init, e.g. the default."), std::string::npos) << r.err;
   // ReLUs a learning rate of 10 killed, their idle weights then shrunk to 0 by L2 beside it: the
   // learning rate is why (this said "Try a lower --weight-decay or --reg-rate.").
   r = run("train -q --optimizer sgd --lr 10 --activation relu --reg l2 --reg-rate 0.01 --steps 3000 --hidden 6,6 --dataset pg-circle --batch 10");

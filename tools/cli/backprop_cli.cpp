@@ -507,16 +507,23 @@ struct DeviceOption {
 
 // ---- train -------------------------------------------------------------------------------------
 
+// How a warning from warn_if_stuck offers its remedy: for `backprop train` (from random weights,
+// or from --init's, beside which --weight-init is not allowed), or for `backprop eval` (by
+// training again).
+enum class Remedy { Train, TrainFromFile, Retrain };
+
 // What keeps the trained network from learning (backprop/health.h), on stderr after the final
 // results: weight decay or regularization that flattened it (which leaves neurons dead or copies
 // too), else dead ReLUs, then (only without them: dead neurons are copies too) hidden layers
-// whose neurons are copies of one another; each with the flag that remedies it. `from_file`: the
-// run started from --init's weights (then --weight-init is not allowed beside it).
-void warn_if_stuck(Trainer& trainer, bool from_file) {
+// whose neurons are copies of one another; each with the flag that remedies it. The trainer's
+// training set is where it looks.
+void warn_if_stuck(Trainer& trainer, const char* command, Remedy how) {
+  const char* again = how == Remedy::Retrain ? "Train again with" : "Try";
   const std::vector<LayerWeights> weights = host_weights(trainer.model());
   if (const std::optional<Flattened> flat = flattened(trainer.model(), weights, trainer.features(), trainer.train_data(), trainer.config())) {
     std::fflush(stdout);  // after the results it follows
-    std::fprintf(stderr, "backprop train: warning: %s Try a lower --weight-decay or --reg-rate.\n", flattened_summary(*flat).c_str());
+    std::fprintf(stderr, "backprop %s: warning: %s %s a lower --weight-decay or --reg-rate.\n", command, flattened_summary(*flat).c_str(),
+                 again);
     return;
   }
   const std::vector<DeadReLULayer> dead = dead_relus(trainer.model(), weights, trainer.features(), trainer.train_data());
@@ -528,11 +535,11 @@ void warn_if_stuck(Trainer& trainer, bool from_file) {
   const bool init_remedy = dead.empty() ? !copied.empty() : zeros_init && never_alive(dead);
   const std::string text = dead.empty() ? copied_summary(copied, zeros_init) : dead_relu_summary(dead, zeros_init);
   if (text.empty()) return;
-  const char* remedy = !init_remedy ? "Try a lower --lr."
-                       : from_file    ? "Start afresh (without --init) with another --weight-init, e.g. the default."
-                                      : "Try another --weight-init, e.g. the default.";
+  const std::string remedy = !init_remedy                      ? std::string(again) + " a lower --lr."
+                             : how == Remedy::TrainFromFile ? "Start afresh (without --init) with another --weight-init, e.g. the default."
+                                                            : std::string(again) + " another --weight-init, e.g. the default.";
   std::fflush(stdout);  // after the results it follows
-  std::fprintf(stderr, "backprop train: warning: %s %s\n", text.c_str(), remedy);
+  std::fprintf(stderr, "backprop %s: warning: %s %s\n", command, text.c_str(), remedy.c_str());
 }
 
 struct TrainCommand {
@@ -694,7 +701,7 @@ struct TrainCommand {
     const Metrics tr = trainer.train_metrics(), te = trainer.test_metrics();
     std::printf("final  train loss %s  test loss %s  train accuracy %s  test accuracy %s\n", fmt(tr.loss, "%.6f").c_str(),
                 fmt(te.loss, "%.6f").c_str(), fmt(tr.accuracy, "%.4f").c_str(), fmt(te.accuracy, "%.4f").c_str());
-    warn_if_stuck(trainer, init.has_value());
+    warn_if_stuck(trainer, "train", init ? Remedy::TrainFromFile : Remedy::Train);
     if (!save.empty()) {
       // How long the weights were trained: this run's steps, after those of the model it started from.
       TrainedFor trained = init && init->trained ? *init->trained : TrainedFor{};
@@ -746,17 +753,20 @@ struct EvalCommand {
                 data.recorded ? ", the data it was trained on" : data.named() ? "" : ", the default data: the model records none; name some with -d or --data");
     if (mf.trained) std::printf("trained %s (%s epochs)\n", counted(mf.trained->steps, "step").c_str(), fmt(static_cast<float>(mf.trained->epochs), "%.1f").c_str());
     std::printf("loss %s\n", fmt(m.loss, "%.6f").c_str());
-    if (mf.config.problem == Problem::Regression) return 0;
-    std::printf("accuracy %s\n", fmt(m.accuracy, "%.4f").c_str());
-    const auto c = t.confusion(d);
-    std::printf("confusion matrix (rows: true class, columns: predicted)\n      ");
-    for (size_t j = 0; j < c.size(); ++j) std::printf("%8zu", j);
-    std::printf("\n");
-    for (size_t i = 0; i < c.size(); ++i) {
-      std::printf("%6zu", i);
-      for (int64_t v : c[i]) std::printf("%8lld", static_cast<long long>(v));
+    if (mf.config.problem != Problem::Regression) {
+      std::printf("accuracy %s\n", fmt(m.accuracy, "%.4f").c_str());
+      const auto c = t.confusion(d);
+      std::printf("confusion matrix (rows: true class, columns: predicted)\n      ");
+      for (size_t j = 0; j < c.size(); ++j) std::printf("%8zu", j);
       std::printf("\n");
+      for (size_t i = 0; i < c.size(); ++i) {
+        std::printf("%6zu", i);
+        for (int64_t v : c[i]) std::printf("%8lld", static_cast<long long>(v));
+        std::printf("\n");
+      }
     }
+    // On the data it was trained on: what keeps it from learning, as `backprop train` says it.
+    if (data.recorded) warn_if_stuck(t, "eval", Remedy::Retrain);
     return 0;
   }
 };
