@@ -57,7 +57,9 @@ std::optional<Flattened> flattened(MLP& model, const std::vector<LayerWeights>& 
   }
   if (!(spread < kFlatSpread)) return std::nullopt;  // NaN too
   if (config.loss != LossKind::Hinge) {
-    // The loss's slope for every output shifted alike: Σᵢ ∂L/∂outᵢ, per output.
+    // The loss's slope for every output shifted alike: Σᵢ ∂L/∂outᵢ, per output (differentiated
+    // even where the caller runs without grad).
+    EnableGradGuard grad;
     Tensor o = Tensor::from_vector(out, {m, static_cast<int64_t>(k)}, Device::cpu());
     o.set_requires_grad();
     loss_of(config, o, Tensor::from_vector(labels, {m}, Device::cpu())).backward();

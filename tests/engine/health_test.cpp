@@ -133,6 +133,11 @@ TEST(Flattened, OutputsThatDifferByUnderOneHundredthFromShrunkWeightsWithWeightD
   EXPECT_NEAR(flat->spread, 0.002f, 1e-6f);
   EXPECT_FLOAT_EQ(flat->largest_weight, 0.1f);
   EXPECT_FALSE(flat->regression);
+  {
+    NoGradGuard g;  // called where nothing records a graph (it differentiates the loss all the same)
+    EXPECT_TRUE(flattened(m, small, FeatureSet::plain(), train, c));
+    EXPECT_FALSE(is_grad_enabled());
+  }
   c.weight_decay = 0;
   c.regularization = {Regularization::L1, 0.3f};
   EXPECT_TRUE(flattened(m, small, FeatureSet::plain(), train, c));

@@ -389,6 +389,16 @@ TEST(Autograd, NoGradDetachAndRequiresGrad) {
     EXPECT_TRUE(y.is_leaf());
   }
   EXPECT_TRUE(is_grad_enabled());
+  {
+    // EnableGradGuard records again inside a NoGradGuard, and restores it.
+    NoGradGuard guard;
+    {
+      EnableGradGuard on;
+      EXPECT_TRUE(is_grad_enabled());
+      EXPECT_TRUE((w * 2.0f).requires_grad());
+    }
+    EXPECT_FALSE(is_grad_enabled());
+  }
   Tensor y = w.detach() * 2.0f;
   EXPECT_FALSE(y.requires_grad());
   EXPECT_THROW(y.backward(), ValueError);

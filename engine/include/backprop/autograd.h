@@ -21,6 +21,19 @@ class NoGradGuard {
   bool previous_;
 };
 
+/// While alive, ops record a graph again, inside a NoGradGuard too (a check that differentiates
+/// something of its own, called from code that runs without grad). Nests; restores on exit.
+class EnableGradGuard {
+ public:
+  EnableGradGuard();
+  ~EnableGradGuard();
+  EnableGradGuard(const EnableGradGuard&) = delete;
+  EnableGradGuard& operator=(const EnableGradGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+
 bool is_grad_enabled();
 
 /// Every node `root` depends on, inputs before the ops that read them, ordered by sequence
