@@ -518,26 +518,26 @@ enum class Remedy { Train, TrainFromFile, Retrain };
 // whose neurons are copies of one another; each with the flag that remedies it. The trainer's
 // training set is where it looks.
 void warn_if_stuck(Trainer& trainer, const char* command, Remedy how) {
-  const char* again = how == Remedy::Retrain ? "Train again with" : "Try";
+  const std::string again = how == Remedy::Retrain ? "Train again with" : "Try";
   const std::vector<LayerWeights> weights = host_weights(trainer.model());
+  std::string text, remedy;
   if (const std::optional<Flattened> flat = flattened(trainer.model(), weights, trainer.features(), trainer.train_data(), trainer.config())) {
-    std::fflush(stdout);  // after the results it follows
-    std::fprintf(stderr, "backprop %s: warning: %s %s a lower --weight-decay or --reg-rate.\n", command, flattened_summary(*flat).c_str(),
-                 again);
-    return;
+    text = flattened_summary(*flat);
+    remedy = again + " a lower --weight-decay or --reg-rate.";
+  } else {
+    const std::vector<DeadReLULayer> dead = dead_relus(trainer.model(), weights, trainer.features(), trainer.train_data());
+    const std::vector<CopiedLayer> copied = dead.empty() ? copied_layers(weights) : std::vector<CopiedLayer>{};
+    const bool zeros_init = trainer.config().init == Init::Zeros;
+    // Dead ReLUs with weights of 0 that the initializer did not give are no exception: a learning
+    // rate too high killed them and weight decay then shrank their idle weights (where decay alone
+    // flattened the network, flattened() says so).
+    const bool init_remedy = dead.empty() ? !copied.empty() : zeros_init && never_alive(dead);
+    text = dead.empty() ? copied_summary(copied, zeros_init) : dead_relu_summary(dead, zeros_init);
+    remedy = !init_remedy                      ? again + " a lower --lr."
+             : how == Remedy::TrainFromFile ? "Start afresh (without --init) with another --weight-init, e.g. the default."
+                                            : again + " another --weight-init, e.g. the default.";
   }
-  const std::vector<DeadReLULayer> dead = dead_relus(trainer.model(), weights, trainer.features(), trainer.train_data());
-  const std::vector<CopiedLayer> copied = dead.empty() ? copied_layers(weights) : std::vector<CopiedLayer>{};
-  const bool zeros_init = trainer.config().init == Init::Zeros;
-  // Dead ReLUs with weights of 0 that the initializer did not give are no exception: a learning
-  // rate too high killed them and weight decay then shrank their idle weights (where decay alone
-  // flattened the network, flattened() said so above).
-  const bool init_remedy = dead.empty() ? !copied.empty() : zeros_init && never_alive(dead);
-  const std::string text = dead.empty() ? copied_summary(copied, zeros_init) : dead_relu_summary(dead, zeros_init);
   if (text.empty()) return;
-  const std::string remedy = !init_remedy                      ? std::string(again) + " a lower --lr."
-                             : how == Remedy::TrainFromFile ? "Start afresh (without --init) with another --weight-init, e.g. the default."
-                                                            : std::string(again) + " another --weight-init, e.g. the default.";
   std::fflush(stdout);  // after the results it follows
   std::fprintf(stderr, "backprop %s: warning: %s %s\n", command, text.c_str(), remedy.c_str());
 }
