@@ -82,10 +82,8 @@ uint64_t next_sequence_number() { return sequence_after(0); }
 bool grad_mode_enabled() { return t_grad_enabled; }
 bool is_grad_enabled() { return t_grad_enabled; }
 
-NoGradGuard::NoGradGuard() : previous_(t_grad_enabled) { t_grad_enabled = false; }
-NoGradGuard::~NoGradGuard() { t_grad_enabled = previous_; }
-EnableGradGuard::EnableGradGuard() : previous_(t_grad_enabled) { t_grad_enabled = true; }
-EnableGradGuard::~EnableGradGuard() { t_grad_enabled = previous_; }
+GradModeGuard::GradModeGuard(bool enabled) : previous_(t_grad_enabled) { t_grad_enabled = enabled; }
+GradModeGuard::~GradModeGuard() { t_grad_enabled = previous_; }
 
 namespace {
 // Both record() overloads: `tensor(x)` gives the Tensor for each element of `inputs`.

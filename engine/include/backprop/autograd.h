@@ -9,29 +9,29 @@
 
 namespace bp {
 
-/// While alive, ops record no graph (inference, optimizer updates). Nests; restores on exit.
-class NoGradGuard {
+/// While alive, ops record a graph or not, as `enabled` says. Nests; restores on exit.
+class GradModeGuard {
  public:
-  NoGradGuard();
-  ~NoGradGuard();
-  NoGradGuard(const NoGradGuard&) = delete;
-  NoGradGuard& operator=(const NoGradGuard&) = delete;
+  explicit GradModeGuard(bool enabled);
+  ~GradModeGuard();
+  GradModeGuard(const GradModeGuard&) = delete;
+  GradModeGuard& operator=(const GradModeGuard&) = delete;
 
  private:
   bool previous_;
 };
 
-/// While alive, ops record a graph again, inside a NoGradGuard too (a check that differentiates
-/// something of its own, called from code that runs without grad). Nests; restores on exit.
-class EnableGradGuard {
+/// While alive, ops record no graph (inference, optimizer updates).
+class NoGradGuard : public GradModeGuard {
  public:
-  EnableGradGuard();
-  ~EnableGradGuard();
-  EnableGradGuard(const EnableGradGuard&) = delete;
-  EnableGradGuard& operator=(const EnableGradGuard&) = delete;
+  NoGradGuard() : GradModeGuard(false) {}
+};
 
- private:
-  bool previous_;
+/// While alive, ops record a graph again, inside a NoGradGuard too (a check that differentiates
+/// something of its own, called from code that runs without grad).
+class EnableGradGuard : public GradModeGuard {
+ public:
+  EnableGradGuard() : GradModeGuard(true) {}
 };
 
 bool is_grad_enabled();
