@@ -153,6 +153,42 @@ TEST_F(Cli, EvalWithNoDataNamedUsesTheDataTheModelWasTrainedOn) {
   EXPECT_NE(k.out.find("(120 points, the data it was trained on)"), std::string::npos) << k.out;
 }
 
+TEST_F(Cli, EvalScoresTheTrainOrTestSplitAsTrainSplitIt) {
+  // eval scored all of a model's points (train and test together): the held-out figures that
+  // `backprop train` ends with could not be had again from the saved model.
+  const Outcome t = run("train -d spiral -n 300 --train-ratio 0.7 --data-seed 3 --hidden 16,16 --steps 200 --save " + path("m.json"));
+  ASSERT_EQ(t.status, 0) << t.err;
+  const double train_loss = field_after(t.out, "train loss "), test_loss = field_after(t.out, "test loss ");
+  const double train_acc = field_after(t.out, "train accuracy "), test_acc = field_after(t.out, "test accuracy ");
+  ASSERT_GT(train_acc, test_acc);  // so that scoring the wrong split would show
+  const Outcome test = run("eval " + path("m.json") + " --split test");  // the model file without -m
+  ASSERT_EQ(test.status, 0) << test.err;
+  EXPECT_NE(test.out.find("on spiral (90 points, the test split of the data it was trained on)"), std::string::npos) << test.out;
+  EXPECT_NEAR(field_after(test.out, "loss "), test_loss, 1e-6);
+  EXPECT_NEAR(field_after(test.out, "accuracy "), test_acc, 1e-4);
+  const Outcome train = run("eval -m " + path("m.json") + " --split train");
+  ASSERT_EQ(train.status, 0) << train.err;
+  EXPECT_NE(train.out.find("on spiral (210 points, the train split of the data it was trained on)"), std::string::npos) << train.out;
+  EXPECT_NEAR(field_after(train.out, "loss "), train_loss, 1e-6);
+  EXPECT_NEAR(field_after(train.out, "accuracy "), train_acc, 1e-4);
+  // All the points, as before, unless --split says.
+  EXPECT_NE(run("eval " + path("m.json")).out.find("on spiral (300 points, the data it was trained on)"), std::string::npos);
+  // Other data is split as `backprop train` would split it.
+  const Outcome other = run("eval " + path("m.json") + " -d pg-xor -n 100 --split test --train-ratio 0.6");
+  EXPECT_NE(other.out.find("on pg-xor (40 points, the test split)"), std::string::npos) << other.out;
+  // Asking for what cannot be.
+  const std::pair<std::string, std::string> bad[] = {
+      {"--split tset", "backprop eval: error: --split: unknown split 'tset' (expected one of: all, train, test)"},
+      {"--train-ratio 0.5", "backprop eval: error: --train-ratio: scores a split only with --split train or --split test"},
+      {"--split test --train-ratio 1", "backprop eval: error: --split: the test split of these 300 points is empty (train ratio 1)"},
+  };
+  for (const auto& [args, message] : bad) {
+    const Outcome r = run("eval " + path("m.json") + " " + args);
+    EXPECT_EQ(r.status, 2) << args;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << ": " << r.err;
+  }
+}
+
 TEST_F(Cli, ResumingWithNoDataNamedTrainsOnTheDataAndSplitTheModelWasTrainedOn) {
   ASSERT_EQ(run("train -d spiral -n 300 --train-ratio 0.7 --data-seed 3 --hidden 16,16 --steps 100 -q --save " + path("m.json")).status, 0);
   const Outcome resumed = run("train --init " + path("m.json") + " --steps 100");

@@ -728,34 +728,59 @@ struct TrainCommand {
 
 struct EvalCommand {
   DataOptions data;
-  std::string model_path;
+  std::string model_path, split = "all";
   DeviceOption device;
   void add(CLI::App& app) {
-    app.add_option("-m,--model", model_path, "saved model file")->required()->type_name("FILE");
+    app.add_option("-m,--model,model", model_path, "saved model file (-m may be left out)")->required()->type_name("FILE");
     data.add(app);
-    data.train_ratio = 1.0f;
+    // A model's own data is the default (see load_for), and is split only when --split asks.
+    data.dataset_opt->description("dataset name (see `backprop datasets`; default: the data the model was trained on, else pg-circle)")->default_str("");
+    data.points_opt->description("number of points to generate (default: as the model's data, else 400)")->default_str("");
+    data.seed_opt->description("seed of the generated points and of the train/test split (default: the model's data's, else 1)")->default_str("");
+    data.ratio_opt->description("with --split: fraction of points in the training split, in (0, 1] (default: the model's, else 0.8)")->default_str("");
+    app.add_option("--split", split, "the points to score: all, or the train or test split (as `backprop train` split them)")->capture_default_str();
     device.add(app);
+  }
+  // Which points --split names: nullopt for all of them, else whether the test split.
+  std::optional<bool> test_split() const {
+    if (split == "all") {
+      if (data.ratio_opt->count() > 0) throw UsageError("--train-ratio: scores a split only with --split train or --split test");
+      return std::nullopt;
+    }
+    if (split == "train" || split == "test") return split == "test";
+    throw UsageError("--split: unknown split " + quote_text(split) + " (expected one of: all, train, test)");
   }
   int run(bool check_only) {
     const Device on = device.resolve(check_only, false);
+    const std::optional<bool> test = test_split();
     if (check_only) {
       data.stub();
       return 0;
     }
     ModelFile mf = load_model(model_path);
-    // No data named: the data the model was trained on, when its file says (all of its points).
-    const Dataset d = data.load_for(&mf, model_path, false);
-    check_model_fits_data("--model", mf.config, d);
+    // No data named: the data the model was trained on, when its file says (all of its points,
+    // or the split it was trained with).
+    const Dataset all = data.load_for(&mf, model_path, test.has_value());
+    check_model_fits_data("--model", mf.config, all);
+    // The training points (what keeps the network from learning is judged on them) and the
+    // points scored.
+    Split parts = test ? data.split(all) : Split{all, Dataset{}};
+    const Dataset& scored = test && *test ? parts.test : parts.train;
+    if (scored.size() == 0)
+      throw UsageError("--split: the " + split + " split of these " + counted(all.size(), "point") + " is empty (train ratio " +
+                       fmt(data.train_ratio, "%g") + "); give a --train-ratio below 1, or --split all");
     mf.config.device = on;
-    Trainer t(mf.config, d, Dataset{}, mf.model);
-    const Metrics m = t.evaluate(d);
-    std::printf("model %s on %s (%lld points%s)\n", mf.model->describe().c_str(), d.name.c_str(), static_cast<long long>(d.size()),
-                data.recorded ? ", the data it was trained on" : data.named() ? "" : ", the default data: the model records none; name some with -d or --data");
+    Trainer t(mf.config, parts.train.size() > 0 ? parts.train : all, Dataset{}, mf.model);
+    const Metrics m = t.evaluate(scored);
+    std::string about = test ? ", the " + split + " split" : "";  // e.g. "the test split of the data it was trained on"
+    if (data.recorded) about += std::string(test ? " of" : ",") + " the data it was trained on";
+    else if (!data.named()) about += ", the default data: the model records none; name some with -d or --data";
+    std::printf("model %s on %s (%s%s)\n", mf.model->describe().c_str(), all.name.c_str(), counted(scored.size(), "point").c_str(), about.c_str());
     if (mf.trained) std::printf("trained %s (%s epochs)\n", counted(mf.trained->steps, "step").c_str(), fmt(static_cast<float>(mf.trained->epochs), "%.1f").c_str());
     std::printf("loss %s\n", fmt(m.loss, "%.6f").c_str());
     if (mf.config.problem != Problem::Regression) {
       std::printf("accuracy %s\n", fmt(m.accuracy, "%.4f").c_str());
-      const auto c = t.confusion(d);
+      const auto c = t.confusion(scored);
       std::printf("confusion matrix (rows: true class, columns: predicted)\n      ");
       for (size_t j = 0; j < c.size(); ++j) std::printf("%8zu", j);
       std::printf("\n");
@@ -766,7 +791,7 @@ struct EvalCommand {
       }
     }
     // On the data it was trained on: what keeps it from learning, as `backprop train` says it.
-    if (data.recorded) warn_if_stuck(t, "eval", Remedy::Retrain);
+    if (data.recorded && parts.train.size() > 0) warn_if_stuck(t, "eval", Remedy::Retrain);
     return 0;
   }
 };
