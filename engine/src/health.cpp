@@ -184,4 +184,61 @@ std::string copied_summary(const std::vector<CopiedLayer>& copied, bool zeros_in
          " layer works as one neuron. Random initial weights break the symmetry.";
 }
 
+float constant_answer_loss(const TrainConfig& config, const Dataset& train) {
+  const int64_t n = train.size();
+  if (n == 0) return NAN;
+  const int64_t outputs = config.outputs();
+  std::vector<double> share(static_cast<size_t>(std::max<int64_t>(outputs, 2)), 0.0);
+  double mean = 0;
+  for (const Point& p : train.points) {
+    mean += p.label;
+    if (config.problem != Problem::Regression && is_class_label(p.label, static_cast<int>(share.size()))) share[static_cast<size_t>(p.label)] += 1.0 / n;
+  }
+  mean /= static_cast<double>(n);
+  auto logit = [](double q) {
+    q = std::clamp(q, 1e-7, 1 - 1e-7);
+    return std::log(q / (1 - q));
+  };
+  std::vector<float> answer;  // the one output row given to every point
+  if (config.problem == Problem::Regression) answer = {static_cast<float>(mean)};
+  else if (config.problem == Problem::MultiClass)
+    for (double q : share) answer.push_back(static_cast<float>(std::log(std::max(q, 1e-7))));
+  else if (config.loss == LossKind::Hinge) answer = {share[1] >= 0.5 ? 1.0f : -1.0f};
+  else answer = {static_cast<float>(logit(share[1]))};  // BCE, and MSE on the sigmoid
+  answer.resize(static_cast<size_t>(outputs), answer.empty() ? 0.0f : answer.back());
+  std::vector<float> rows;
+  rows.reserve(static_cast<size_t>(n * outputs));
+  for (int64_t i = 0; i < n; ++i) rows.insert(rows.end(), answer.begin(), answer.end());
+  NoGradGuard g;
+  return loss_of(config, Tensor::from_vector(rows, {n, outputs}), train.targets()).item();
+}
+
+std::optional<Overshoot> overshooting(const std::vector<HistoryPoint>& history, float constant_loss) {
+  if (history.empty()) return std::nullopt;
+  const int64_t first = history.front().step, last = history.back().step, span = last - first;
+  if (span < kOvershootSteps) return std::nullopt;
+  const int64_t since = last - std::clamp<int64_t>(span / 10, 20, 200);
+  std::vector<float> recent;
+  for (auto h = history.rbegin(); h != history.rend() && (recent.empty() || h->step > since); ++h) recent.push_back(h->train_loss);
+  std::nth_element(recent.begin(), recent.begin() + static_cast<std::ptrdiff_t>(recent.size() / 2), recent.end());
+  Overshoot o{recent[recent.size() / 2], history.front().train_loss, constant_loss, since, last};
+  const float bar = kOvershootRatio * std::max(o.start, o.constant);  // a NaN start: no bar, no finding; a NaN constant: the start alone
+  if (!(std::isfinite(o.recent) && o.recent > bar)) return std::nullopt;
+  return o;
+}
+
+std::string overshoot_summary(const Overshoot& o, const TrainConfig& config, const Dataset& train) {
+  char buf[400], constant[120] = "";
+  // One answer for every point is named where it, not the start, sets the bar (a run resumed
+  // from a trained model starts far below it).
+  if (o.constant > 1.2f * o.start)
+    std::snprintf(constant, sizeof constant, ", and one answer for every point scores %.3g", static_cast<double>(o.constant));
+  std::snprintf(buf, sizeof buf,
+                "The training loss stays above where it started: %.3g over steps %lld-%lld, against %.3g at the start%s. Each step "
+                "overshoots the minimum, so the loss jumps around instead of falling: ",
+                static_cast<double>(o.recent), static_cast<long long>(o.since + 1), static_cast<long long>(o.until),
+                static_cast<double>(o.start), constant);
+  return buf + divergence_advice(config, train, false) + ".";
+}
+
 }  // namespace bp

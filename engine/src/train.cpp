@@ -119,19 +119,19 @@ DivergenceCause divergence_cause(const TrainConfig& c, const Dataset& train) {
   return DivergenceCause::LearningRate;
 }
 
-std::string divergence_advice(const TrainConfig& c, const Dataset& train) {
+std::string divergence_advice(const TrainConfig& c, const Dataset& train, bool suggest) {
   char buf[240];
   switch (divergence_cause(c, train)) {
     case DivergenceCause::Targets:
-      std::snprintf(buf, sizeof buf, "the targets are as large as %.3g; scale them down (e.g. to -1..1)",
-                    static_cast<double>(largest_target(train)));
+      std::snprintf(buf, sizeof buf, "the targets are as large as %.3g%s", static_cast<double>(largest_target(train)),
+                    suggest ? "; scale them down (e.g. to -1..1)" : "");
       break;
     case DivergenceCause::Decay:
       std::snprintf(buf, sizeof buf, "the weight decay or regularization rate (%g, %g) is too large for learning rate %g",
                     static_cast<double>(c.weight_decay), static_cast<double>(c.regularization.rate), static_cast<double>(c.lr));
       break;
     case DivergenceCause::LearningRate:
-      std::snprintf(buf, sizeof buf, "the learning rate %g is probably too high; try a lower one", static_cast<double>(c.lr));
+      std::snprintf(buf, sizeof buf, "the learning rate %g is probably too high%s", static_cast<double>(c.lr), suggest ? "; try a lower one" : "");
       break;
   }
   return buf;

@@ -275,5 +275,137 @@ TEST(CopiedNeurons, EachHiddenLayerOnItsOwn) {
   EXPECT_EQ(copied_layers(w), (std::vector<CopiedLayer>{{1, 2}}));
 }
 
+// ---- overshooting ------------------------------------------------------------------------------
+
+// A history of training losses, one point per `every` steps from step 0.
+std::vector<HistoryPoint> losses(const std::vector<float>& train_loss, int64_t every = 10) {
+  std::vector<HistoryPoint> h;
+  for (size_t i = 0; i < train_loss.size(); ++i) h.push_back({static_cast<int64_t>(i) * every, 0.0, train_loss[i], NAN, NAN, NAN});
+  return h;
+}
+
+TEST(Overshoot, TheConstantAnswersLossIsTheLabelsOwn) {
+  // Checked in double against each loss's closed form: 30 of 100 points of class 1.
+  Dataset d;
+  for (int i = 0; i < 100; ++i) d.points.push_back({0.01f * i, 0, i < 30 ? 1.0f : 0.0f});
+  const double p = 0.3;
+  TrainConfig c;  // binary, BCE
+  EXPECT_NEAR(constant_answer_loss(c, d), -(p * std::log(p) + (1 - p) * std::log(1 - p)), 1e-5);
+  c.loss = LossKind::MSE;  // on the sigmoid
+  EXPECT_NEAR(constant_answer_loss(c, d), p * (1 - p), 1e-5);
+  c.loss = LossKind::Hinge;  // the majority's side, at the margin
+  EXPECT_NEAR(constant_answer_loss(c, d), 2 * p, 1e-5);
+  Dataset k = d;
+  k.num_classes = 3;
+  for (int i = 0; i < 100; ++i) k.points[static_cast<size_t>(i)].label = i < 50 ? 0.0f : i < 80 ? 1.0f : 2.0f;
+  TrainConfig m;
+  m.problem = Problem::MultiClass;
+  m.num_classes = 3;
+  m.loss = LossKind::SoftmaxCE;
+  EXPECT_NEAR(constant_answer_loss(m, k), -(0.5 * std::log(0.5) + 0.3 * std::log(0.3) + 0.2 * std::log(0.2)), 1e-5);
+  Dataset r = d;
+  r.problem = Problem::Regression;
+  double mean = 0, var = 0;
+  for (int i = 0; i < 100; ++i) mean += (r.points[static_cast<size_t>(i)].label = std::sin(0.1f * i) * 3) / 100.0;
+  for (const Point& q : r.points) var += (q.label - mean) * (q.label - mean) / 100.0;
+  TrainConfig g;
+  g.problem = Problem::Regression;
+  g.loss = LossKind::MSE;
+  EXPECT_NEAR(constant_answer_loss(g, r), var, 1e-4);
+}
+
+TEST(Overshoot, ALossThatEndsWellAboveWhereItStartedOvershoots) {
+  // From 0.7 (the constant answer's 0.69) to jumping between 2 and 6 over the last tenth.
+  std::vector<float> l(100, 0.5f);
+  l[0] = 0.7f;
+  for (size_t i = 90; i < 100; ++i) l[i] = i % 2 ? 6.0f : 2.0f;
+  std::optional<Overshoot> o = overshooting(losses(l), 0.69f);
+  ASSERT_TRUE(o);
+  EXPECT_FLOAT_EQ(o->start, 0.7f);
+  EXPECT_FLOAT_EQ(o->constant, 0.69f);
+  EXPECT_EQ(o->since, 891);  // the last tenth of 990 steps: 99 of them, here 10 points
+  EXPECT_EQ(o->until, 990);
+  EXPECT_FLOAT_EQ(o->recent, 6.0f);  // the median of five 6s and five 2s: the upper middle
+  // Below the bar (1.5 × 0.7) at the median: not.
+  for (size_t i = 90; i < 100; ++i) l[i] = i % 3 ? 1.0f : 6.0f;
+  EXPECT_FALSE(overshooting(losses(l), 0.69f));
+  // A run that learns, even with a jump at its very end.
+  std::vector<float> learns(100);
+  for (size_t i = 0; i < 100; ++i) learns[i] = 0.7f * std::exp(-0.05f * i);
+  learns.back() = 5.0f;
+  EXPECT_FALSE(overshooting(losses(learns), 0.69f));
+}
+
+TEST(Overshoot, TheBarIsTheLargerOfTheStartAndTheConstantAnswer) {
+  // A trained model resumed at 0.01 whose loss wanders up to 0.3: above 1.5 × its start, below
+  // the 0.69 that one answer for every point scores; not overshooting by this measure.
+  std::vector<float> l(100, 0.3f);
+  l[0] = 0.01f;
+  EXPECT_FALSE(overshooting(losses(l), 0.69f));
+  EXPECT_TRUE(overshooting(losses(l), 0.1f));
+  // A start far above the constant answer (large initial weights): judged against the start.
+  std::vector<float> big(100, 2.0f);
+  big[0] = 3.0f;
+  EXPECT_FALSE(overshooting(losses(big), 0.69f));
+}
+
+TEST(Overshoot, TooShortNotFiniteOrEmptyIsNot) {
+  std::vector<float> l(5, 9.0f);
+  l[0] = 0.7f;
+  EXPECT_FALSE(overshooting(losses(l), 0.69f));  // 40 steps: under kOvershootSteps
+  EXPECT_TRUE(overshooting(losses(l, 20), 0.69f));  // 80 steps
+  std::vector<float> inf(10, INFINITY);
+  inf[0] = 0.7f;
+  EXPECT_FALSE(overshooting(losses(inf), 0.69f));  // diverged: said as such elsewhere
+  EXPECT_TRUE(overshooting(losses(l, 20), NAN));  // no constant answer (no points): the start alone
+  EXPECT_FALSE(overshooting({}, 0.69f));
+  // A long run's recent points are at most its last 200 steps; a sparse log keeps its last point.
+  const std::optional<Overshoot> sparse = overshooting(losses(l, 1000), 0.69f);
+  ASSERT_TRUE(sparse);
+  EXPECT_EQ(sparse->since, 4000 - 200);
+  l[0] = NAN;
+  EXPECT_FALSE(overshooting(losses(l, 20), 0.69f));  // no start: no bar
+}
+
+TEST(Overshoot, ATrainedRunWithTooHighALearningRateOvershootsAndALowerOneDoesNot) {
+  // Plain SGD, full batch, tanh on the Playground circle: at rate 20 the loss ends near 4.5
+  // (the untrained network's is 0.69); at 5 it learns; at rate 1 with weight decay 2 every
+  // weight flips sign each step (w·(1 − 2)), and the loss stays in the thousands.
+  const Dataset d = make_dataset("pg-circle", 400, 0.0f, 1);
+  auto run = [&](float lr, float decay) {
+    TrainConfig c;
+    c.optimizer = OptimizerKind::SGD;
+    c.lr = lr;
+    c.weight_decay = decay;
+    Trainer t(c, d, Dataset{});
+    t.record();
+    for (int s = 1; s <= 1000; ++s) {
+      t.step();
+      if (s % 10 == 0) t.record();
+    }
+    EXPECT_FALSE(t.diverged());
+    return std::make_pair(overshooting(t.history(), constant_answer_loss(c, d)), c);
+  };
+  const auto [high, high_config] = run(20, 0);
+  ASSERT_TRUE(high);
+  EXPECT_GT(high->recent, 2.0f);
+  EXPECT_NEAR(high->constant, std::log(2.0), 1e-3);  // pg-circle is half and half
+  const std::string text = overshoot_summary(*high, high_config, d);
+  EXPECT_EQ(text.rfind("The training loss stays above where it started: ", 0), 0u) << text;
+  EXPECT_NE(text.find("over steps 901-1000"), std::string::npos) << text;
+  EXPECT_NE(text.find("the learning rate 20 is probably too high."), std::string::npos) << text;
+  EXPECT_EQ(text.find("one answer"), std::string::npos) << text;  // the start (0.69) set the bar
+  Overshoot resumed = *high;
+  resumed.start = 0.01f;
+  EXPECT_NE(overshoot_summary(resumed, high_config, d).find("against 0.01 at the start, and one answer for every point scores 0.693."),
+            std::string::npos);
+  EXPECT_FALSE(run(5, 0).first);
+  const auto [flips, flips_config] = run(1, 2);
+  ASSERT_TRUE(flips);
+  EXPECT_GT(flips->recent, 100.0f);
+  EXPECT_NE(overshoot_summary(*flips, flips_config, d).find("the weight decay or regularization rate (2, 0) is too large for learning rate 1."),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace bp

@@ -3,8 +3,9 @@
 // pulled toward 0 harder than the data pulls them away), hidden ReLUs that are dead (0 for every
 // training point, so no gradient passes them and they never learn again) and hidden layers whose
 // neurons are copies of one another (equal weights get equal gradients, so the copies never part
-// and the layer works as one neuron). The app's Training panel and `backprop train` both report
-// them.
+// and the layer works as one neuron); and a run whose steps overshoot (its training loss stays
+// above where it started: a learning rate too high). The app's Training panel and `backprop
+// train` both report them.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -106,5 +107,37 @@ std::vector<CopiedLayer> copied_layers(const std::vector<LayerWeights>& layers, 
 /// What the copies mean, in sentences for a user ("In layers 1 and 2, the neurons are copies of
 /// one another: ..."), naming the zeros initializer when `zeros_init`; "" when there are none.
 std::string copied_summary(const std::vector<CopiedLayer>& copied, bool zeros_init);
+
+/// How far above where it started, and above one answer for every point, a run's recent training
+/// loss must stay to count as overshooting (a run that learns ends far below both; one stuck at a
+/// constant answer ends at about the second).
+constexpr float kOvershootRatio = 1.5f;
+/// The fewest steps a run must span before it is judged (the first steps can rise on their way).
+constexpr int64_t kOvershootSteps = 50;
+
+/// The training loss of the best constant answer: the same output for every point of `train`
+/// (the label shares' logits, the majority's sign for the hinge loss, the mean target), by the
+/// loss `config` trains with. A network that has learned nothing scores about this.
+float constant_answer_loss(const TrainConfig& config, const Dataset& train);
+
+/// A run whose steps overshoot: lately its training loss stays well above where it started.
+struct Overshoot {
+  float recent = 0;    ///< the median training loss over the run's recent points
+  float start = 0;     ///< the training loss at the run's first point
+  float constant = 0;  ///< the loss of one answer for every point (constant_answer_loss)
+  int64_t since = 0;   ///< the recent points are the steps after this one
+  int64_t until = 0;   ///< up to this one: the last recorded
+};
+
+/// Whether the run recorded in `history` (the training loss over the whole training set, as
+/// Trainer::record and the app record it, oldest first) overshoots: it spans kOvershootSteps or
+/// more, and the median of its recent points (the last tenth of its steps, 20 to 200 of them;
+/// at least its last point) is finite and above kOvershootRatio × the larger of its first point
+/// and `constant_loss`. The learning rate is then too high (or, for plain SGD, the weight decay
+/// times it): each step overshoots the minimum, so the loss jumps around instead of falling.
+std::optional<Overshoot> overshooting(const std::vector<HistoryPoint>& history, float constant_loss);
+/// What it means, in sentences for a user ("The training loss stays above where it started ..."),
+/// with the likely cause (divergence_advice of `config` and `train`, without its suggestion).
+std::string overshoot_summary(const Overshoot& o, const TrainConfig& config, const Dataset& train);
 
 }  // namespace bp

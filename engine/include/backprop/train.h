@@ -60,10 +60,11 @@ struct TrainConfig {
   friend bool operator==(const TrainConfig&, const TrainConfig&) = default;
 };
 
-/// The likely reason a run with these settings diverged on `train`, and a sentence saying it.
+/// The likely reason a run with these settings diverged (or overshoots) on `train`, and a
+/// sentence saying it, with what to do ("; try a lower one") unless `suggest` is false.
 enum class DivergenceCause { LearningRate, Decay, Targets };
 DivergenceCause divergence_cause(const TrainConfig& config, const Dataset& train);
-std::string divergence_advice(const TrainConfig& config, const Dataset& train);
+std::string divergence_advice(const TrainConfig& config, const Dataset& train, bool suggest = true);
 
 /// The loss `config` trains with (its loss kind, for its problem) of network outputs `outputs`
 /// against dataset targets `targets` [N].
