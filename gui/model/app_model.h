@@ -80,6 +80,12 @@ struct Snapshot {
   std::optional<Flattened> flattened;
   std::vector<DeadReLULayer> dead_relu;
   std::vector<CopiedLayer> copied;
+  /// Whether the run's steps overshoot (its training loss stays above where it started), what
+  /// that means with its likely cause, and whether that cause is weight decay or regularization
+  /// too strong for the learning rate (else the rate itself).
+  std::optional<Overshoot> overshoot;
+  std::string overshoot_text;
+  bool overshoot_decay = false;
   std::vector<HistoryPoint> history;
   std::string network;           ///< "MLP(2-8-8-1)"
   /// Where the run is besides the weights (optimizer state, minibatch order), for saving; while

@@ -324,6 +324,13 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
   s->flattened = flattened(*model, s->weights, features, train, config);
   s->dead_relu = dead_relus(*model, s->weights, features, train);
   s->copied = copied_layers(s->weights);
+  // The constant answer only raises the bar above the start, so a run that passes the start's
+  // bar alone is the only one worth the pass over the training points it takes.
+  if (trainer && overshooting(history, NAN)) s->overshoot = overshooting(history, constant_answer_loss(config, train));
+  if (s->overshoot) {
+    s->overshoot_text = overshoot_summary(*s->overshoot, config, train);
+    s->overshoot_decay = divergence_cause(config, train) == DivergenceCause::Decay;
+  }
   {
     std::lock_guard lock(snap_mu);
     s->version = ++version;

@@ -38,6 +38,13 @@ bool remedy_banner(const char* id, ImVec4 color, const std::string& text, const 
   return clicked;
 }
 
+// The button of AppModel::reset_with_less_decay: a tenth of whichever of the two `c` has.
+const char* less_decay_label(const TrainConfig& c) {
+  return c.weight_decay == 0 ? "Reset with a lower regularization rate"
+         : c.regularization.rate == 0 ? "Reset with less weight decay"
+                                       : "Reset with less weight decay and regularization";
+}
+
 }  // namespace
 
 void StudioApp::training_panel() {
@@ -74,9 +81,7 @@ void StudioApp::training_panel() {
 
   if (!snap->diverged && snap->flattened &&
       remedy_banner("flattened", ImVec4(1.0f, 0.93f, 0.80f, 1), flattened_summary(*snap->flattened),
-                    m_.config().weight_decay == 0               ? "Reset with a lower regularization rate"
-                    : m_.config().regularization.rate == 0 ? "Reset with less weight decay"
-                                                            : "Reset with less weight decay and regularization"))
+                    less_decay_label(m_.config())))
     m_.reset_with_less_decay();
 
   if (!snap->diverged && !snap->flattened && !snap->dead_relu.empty()) {
@@ -89,7 +94,12 @@ void StudioApp::training_panel() {
       all_zero ? m_.reset_with_default_init() : m_.reset_with_lower_lr();
   }
 
-  if (!snap->diverged && !snap->flattened && snap->dead_relu.empty() && !snap->copied.empty()) {
+  if (!snap->diverged && !snap->flattened && snap->dead_relu.empty() && snap->overshoot &&
+      remedy_banner("overshoot", ImVec4(1.0f, 0.93f, 0.80f, 1), snap->overshoot_text,
+                    snap->overshoot_decay ? less_decay_label(m_.config()) : "Reset with lower learning rate##overshoot"))
+    snap->overshoot_decay ? m_.reset_with_less_decay() : m_.reset_with_lower_lr();
+
+  if (!snap->diverged && !snap->flattened && snap->dead_relu.empty() && !snap->overshoot && !snap->copied.empty()) {
     // Copies: a sigmoid or tanh network started at equal weights learns, but each layer as one
     // neuron (the diagram shows the same map over and over); the reason is symmetry.
     const std::string text = copied_summary(snap->copied, m_.config().init == Init::Zeros);

@@ -189,6 +189,23 @@ TEST_F(Cli, EvalScoresTheTrainOrTestSplitAsTrainSplitIt) {
   }
 }
 
+TEST_F(Cli, ALossThatEndsAboveWhereItStartedGetsAWarningWithItsFlag) {
+  // SGD at rate 20 (tanh): the run ends at a loss near 4.5, above the untrained network's 0.69,
+  // and nothing was said; at 5 it learns.
+  Outcome r = run("train --optimizer sgd --lr 20 --steps 1000 --device cpu -q --save " + path("m.json"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("backprop train: warning: The training loss stays above where it started: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the learning rate 20 is probably too high. Try a lower --lr.\n"), std::string::npos) << r.err;
+  r = run("train --optimizer sgd --lr 5 --steps 1000 --device cpu -q");
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  r = run("train --optimizer sgd --lr 1 --weight-decay 2 --steps 1000 --device cpu -q");
+  EXPECT_NE(r.err.find("is too large for learning rate 1. Try a lower --lr, --weight-decay or --reg-rate.\n"), std::string::npos) << r.err;
+  // A saved model has no loss history to judge by.
+  r = run("eval " + path("m.json"));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err.find("overshoots"), std::string::npos) << r.err;
+}
+
 TEST_F(Cli, ResumingWithNoDataNamedTrainsOnTheDataAndSplitTheModelWasTrainedOn) {
   ASSERT_EQ(run("train -d spiral -n 300 --train-ratio 0.7 --data-seed 3 --hidden 16,16 --steps 100 -q --save " + path("m.json")).status, 0);
   const Outcome resumed = run("train --init " + path("m.json") + " --steps 100");

@@ -515,6 +515,68 @@ TEST(AppTruth, ReluNeuronsTheZerosInitializerLeftDeadAreNotBlamedOnTheLearningRa
   EXPECT_TRUE(t.snapshot()->dead_relu.empty());
 }
 
+TEST(AppTruth, ALossThatJumpsAboveWhereItStartedIsNamedWithItsCauseAndRemedy) {
+  // Plain SGD at rate 20 on tanh: the loss chart jumps between 2 and 15 (above the untrained
+  // network's 0.69) and the Training panel said nothing; nor at rate 1 with weight decay 2, whose
+  // every step flips each weight's sign (the loss in the thousands).
+  AppModel m(false);
+  TrainConfig c = m.config();
+  c.hidden = {8, 8};
+  c.activations = {Activation::Tanh};
+  c.optimizer = OptimizerKind::SGD;
+  c.batch_size = 0;
+  c.lr = 20.0f;
+  m.set_config(c);
+  m.run_steps(1000);
+  auto s = m.snapshot();
+  ASSERT_FALSE(s->diverged);
+  ASSERT_TRUE(s->overshoot);
+  EXPECT_GT(s->overshoot->recent, 1.5f * s->history.front().train_loss);
+  EXPECT_NE(s->overshoot_text.find("the learning rate 20 is probably too high."), std::string::npos) << s->overshoot_text;
+  EXPECT_FALSE(s->overshoot_decay);
+  // The reset offered: a tenth of the rate, and the loss falls below where it started.
+  m.reset_with_lower_lr();
+  m.run_steps(1000);
+  s = m.snapshot();
+  EXPECT_FALSE(s->overshoot);
+  EXPECT_LT(s->history.back().train_loss, 0.5f * s->history.front().train_loss);
+  // Weight decay too strong for the rate: its reset.
+  c.lr = 1.0f;
+  c.weight_decay = 2.0f;
+  m.set_config(c);
+  m.run_steps(1000);
+  s = m.snapshot();
+  ASSERT_TRUE(s->overshoot);
+  EXPECT_TRUE(s->overshoot_decay);
+  EXPECT_NE(s->overshoot_text.find("the weight decay or regularization rate (2, 0) is too large for learning rate 1."), std::string::npos)
+      << s->overshoot_text;
+  m.reset_with_less_decay();
+  m.run_steps(1000);
+  EXPECT_FALSE(m.snapshot()->overshoot);
+}
+
+TEST(AppTruth, EveryLessonThatLearnsIsNotCalledOvershootingAndTheTooHighRateOneNamesItsRate) {
+  // A false "the learning rate is too high" mid-lecture would be a lie: every bundled preset as
+  // it opens, trained 1500 steps. The learning-rate lesson (ReLUs, rate 10) names its rate: by
+  // dead ReLUs, or, where the loss jumps above where it started, by overshooting.
+  int count = 0;
+  for (const auto& e : std::filesystem::directory_iterator(BACKPROP_ASSETS_DIR "/presets")) {
+    SCOPED_TRACE(e.path().string());
+    AppModel m(false);
+    m.load_session(e.path().string());
+    m.run_steps(1500);
+    const auto s = m.snapshot();
+    ++count;
+    if (e.path().stem() == "learning_rate_too_high") {
+      EXPECT_TRUE(s->overshoot || !s->dead_relu.empty());
+      if (s->overshoot) EXPECT_NE(s->overshoot_text.find("the learning rate 10 is"), std::string::npos) << s->overshoot_text;
+      continue;
+    }
+    EXPECT_FALSE(s->overshoot) << s->overshoot_text;
+  }
+  EXPECT_GE(count, 10);
+}
+
 TEST(AppTruth, ANetworkThatWeightDecayOrRegularizationFlattenedIsNamedAsSuchAndLessIsOffered) {
   // SGD at lr 1 with weight decay 0.5 halves the weights each step, down to denormals (not 0):
   // the network outputs one value everywhere with nothing said in the Training panel (or, on

@@ -537,6 +537,13 @@ void warn_if_stuck(Trainer& trainer, const char* command, Remedy how) {
              : how == Remedy::TrainFromFile ? "Start afresh (without --init) with another --weight-init, e.g. the default."
                                             : again + " another --weight-init, e.g. the default.";
   }
+  // Else a run whose steps overshoot (a learning rate too high): only a run that trained here
+  // has the history to tell.
+  if (text.empty())
+    if (const std::optional<Overshoot> o = overshooting(trainer.history(), constant_answer_loss(trainer.config(), trainer.train_data()))) {
+      text = overshoot_summary(*o, trainer.config(), trainer.train_data());
+      remedy = again + " a lower " + (divergence_cause(trainer.config(), trainer.train_data()) == DivergenceCause::Decay ? "--lr, --weight-decay or --reg-rate." : "--lr.");
+    }
   if (text.empty()) return;
   std::fflush(stdout);  // after the results it follows
   std::fprintf(stderr, "backprop %s: warning: %s %s\n", command, text.c_str(), remedy.c_str());
