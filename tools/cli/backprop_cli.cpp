@@ -542,7 +542,9 @@ void warn_if_stuck(Trainer& trainer, const char* command, Remedy how) {
   if (text.empty())
     if (const std::optional<Overshoot> o = overshooting(trainer.history(), constant_answer_loss(trainer.config(), trainer.train_data()))) {
       text = overshoot_summary(*o, trainer.config(), trainer.train_data());
-      remedy = again + " a lower " + (divergence_cause(trainer.config(), trainer.train_data()) == DivergenceCause::Decay ? "--lr, --weight-decay or --reg-rate." : "--lr.");
+      const DivergenceCause cause = divergence_cause(trainer.config(), trainer.train_data());
+      remedy = cause == DivergenceCause::Targets ? "Scale the targets in --data down (e.g. to -1..1)."
+               : again + " a lower " + (cause == DivergenceCause::Decay ? "--lr, --weight-decay or --reg-rate." : "--lr.");
     }
   if (text.empty()) return;
   std::fflush(stdout);  // after the results it follows
