@@ -489,6 +489,16 @@ TEST_F(Studio, ModelFilesGoBetweenTheAppAndTheCliThroughTheFileMenu) {
   std::ifstream out(dir / "out");
   const std::string said((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
   EXPECT_NE(said.find("on pg-xor (300 points, the data it was trained on)"), std::string::npos) << said;
+  // And its test split is the app's: the test loss the window showed last, from the model file.
+  const Outcome test = run(std::string(BACKPROP_CLI) + " eval " + (dir / "exported.json").string() + " --split test", dir);
+  EXPECT_EQ(test.status, 0) << test.err;
+  std::ifstream test_out(dir / "out");
+  const std::string test_said((std::istreambuf_iterator<char>(test_out)), std::istreambuf_iterator<char>());
+  const nlohmann::json& last = trained_session.at("history").back();
+  const size_t at = test_said.find("\nloss ");
+  ASSERT_NE(at, std::string::npos) << test_said;
+  EXPECT_NEAR(std::stod(test_said.substr(at + 6)), last.at(3).get<double>(), 1e-5) << test_said;
+  EXPECT_NE(test_said.find("the test split of the data it was trained on"), std::string::npos) << test_said;
 
   const nlohmann::json cli = parse("cli.json"), opened = parse("opened.json");
   EXPECT_EQ(opened.at("model").at("layers"), cli.at("layers"));
