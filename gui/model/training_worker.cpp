@@ -147,6 +147,7 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
     res = grid_res;
   }
   bool changed_state = new_data || new_net || new_lr || new_view || new_train || !edits.empty();
+  const bool changed_run = new_data || new_net || new_lr || new_train || !edits.empty();
   // Where a new Trainer goes on from: a restored session's run, or the run so far (new points or
   // settings with the same weights), so that its optimizer state (Adam's moments, the momentum),
   // its place in the minibatch order and the schedule's step carry on (across a time with no
@@ -213,6 +214,7 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
   // The chart's point at this step shows the edited weights (the manual classifier's line
   // before gradient descent takes over), not the ones they replaced.
   if (!edits.empty()) add_history();
+  if (changed_run) unchanged_since = step, loss_at_change = trainer ? trainer->train_metrics().loss : NAN;
 
   // Train: requested single steps, plus a time slice while playing.
   const auto now = Clock::now();
@@ -324,9 +326,15 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
   s->flattened = flattened(*model, s->weights, features, train, config);
   s->dead_relu = dead_relus(*model, s->weights, features, train);
   s->copied = copied_layers(s->weights);
-  // The constant answer only raises the bar above the start, so a run that passes the start's
-  // bar alone is the only one worth the pass over the training points it takes.
-  if (trainer && overshooting(history, NAN)) s->overshoot = overshooting(history, constant_answer_loss(config, train));
+  // Judged on the run since the points, settings or weights last changed: added points or a
+  // new loss raise the chart for reasons other than the rate, and a rate just lowered starts
+  // anew from where the high one left the loss. The constant answer only raises the bar above
+  // the start, so a run that passes the start's bar alone is the only one worth the pass over
+  // the training points it takes.
+  std::vector<HistoryPoint> run_so_far{{unchanged_since, 0.0, loss_at_change, NAN, NAN, NAN}};
+  for (const HistoryPoint& h : history)
+    if (h.step > unchanged_since) run_so_far.push_back(h);
+  if (trainer && overshooting(run_so_far, NAN)) s->overshoot = overshooting(run_so_far, constant_answer_loss(config, train));
   if (s->overshoot) {
     s->overshoot_text = overshoot_summary(*s->overshoot, config, train);
     s->overshoot_decay = divergence_cause(config, train) == DivergenceCause::Decay;

@@ -4,6 +4,7 @@
 // slices of at most ~30 ms, and publishes Snapshots for the views.
 #pragma once
 #include <chrono>
+#include <cmath>
 #include <deque>
 
 #include "model/app_model.h"
@@ -44,6 +45,11 @@ struct AppModel::Worker {
   std::vector<HistoryPoint> history;
   std::vector<GradientNormPoint> grad_history;  // beside history, thinned alike
   int64_t step = 0;
+  // The step the points, settings and weights last changed at (the chart goes on across such
+  // changes, with losses of other points or another loss), and the training loss just after:
+  // overshooting is judged from there.
+  int64_t unchanged_since = 0;
+  float loss_at_change = NAN;
   uint64_t requested_done = 0;  // requested steps taken (or dropped: no data, diverged)
   double epoch = 0;
   bool diverged = false;
