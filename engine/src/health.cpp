@@ -227,6 +227,11 @@ std::optional<Overshoot> overshooting(const std::vector<HistoryPoint>& history, 
   return o;
 }
 
+std::optional<Overshoot> overshooting(const std::vector<HistoryPoint>& history, const TrainConfig& config, const Dataset& train) {
+  if (!overshooting(history, NAN)) return std::nullopt;
+  return overshooting(history, constant_answer_loss(config, train));
+}
+
 std::string overshoot_summary(const Overshoot& o, const TrainConfig& config, const Dataset& train) {
   char buf[400], constant[120] = "";
   // One answer for every point is named where it, not the start, sets the bar (a run resumed

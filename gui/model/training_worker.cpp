@@ -328,13 +328,11 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
   s->copied = copied_layers(s->weights);
   // Judged on the run since the points, settings or weights last changed: added points or a
   // new loss raise the chart for reasons other than the rate, and a rate just lowered starts
-  // anew from where the high one left the loss. The constant answer only raises the bar above
-  // the start, so a run that passes the start's bar alone is the only one worth the pass over
-  // the training points it takes.
+  // anew from where the high one left the loss.
   std::vector<HistoryPoint> run_so_far{{unchanged_since, 0.0, loss_at_change, NAN, NAN, NAN}};
   for (const HistoryPoint& h : history)
     if (h.step > unchanged_since) run_so_far.push_back(h);
-  if (trainer && overshooting(run_so_far, NAN)) s->overshoot = overshooting(run_so_far, constant_answer_loss(config, train));
+  if (trainer) s->overshoot = overshooting(run_so_far, config, train);
   if (s->overshoot) {
     s->overshoot_text = overshoot_summary(*s->overshoot, config, train);
     s->overshoot_decay = divergence_cause(config, train) == DivergenceCause::Decay;

@@ -384,7 +384,14 @@ TEST(Overshoot, ATrainedRunWithTooHighALearningRateOvershootsAndALowerOneDoesNot
       if (s % 10 == 0) t.record();
     }
     EXPECT_FALSE(t.diverged());
-    return std::make_pair(overshooting(t.history(), constant_answer_loss(c, d)), c);
+    const std::optional<Overshoot> o = overshooting(t.history(), constant_answer_loss(c, d));
+    const std::optional<Overshoot> from_config = overshooting(t.history(), c, d);  // the pass only where needed
+    EXPECT_EQ(o.has_value(), from_config.has_value());
+    if (o && from_config) {
+      EXPECT_EQ(o->recent, from_config->recent);
+      EXPECT_EQ(o->constant, from_config->constant);
+    }
+    return std::make_pair(o, c);
   };
   const auto [high, high_config] = run(20, 0);
   ASSERT_TRUE(high);

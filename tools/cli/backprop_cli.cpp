@@ -540,7 +540,7 @@ void warn_if_stuck(Trainer& trainer, const char* command, Remedy how) {
   // Else a run whose steps overshoot (a learning rate too high): only a run that trained here
   // has the history to tell.
   if (text.empty())
-    if (const std::optional<Overshoot> o = overshooting(trainer.history(), constant_answer_loss(trainer.config(), trainer.train_data()))) {
+    if (const std::optional<Overshoot> o = overshooting(trainer.history(), trainer.config(), trainer.train_data())) {
       text = overshoot_summary(*o, trainer.config(), trainer.train_data());
       const DivergenceCause cause = divergence_cause(trainer.config(), trainer.train_data());
       remedy = cause == DivergenceCause::Targets ? "Scale the targets in --data down (e.g. to -1..1)."

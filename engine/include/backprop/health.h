@@ -136,6 +136,10 @@ struct Overshoot {
 /// and `constant_loss`. The learning rate is then too high (or, for plain SGD, the weight decay
 /// times it): each step overshoots the minimum, so the loss jumps around instead of falling.
 std::optional<Overshoot> overshooting(const std::vector<HistoryPoint>& history, float constant_loss);
+/// The same with constant_answer_loss(config, train), which takes a pass over the training points:
+/// taken only for a run already above the bar its start alone sets (the constant answer can only
+/// raise the bar).
+std::optional<Overshoot> overshooting(const std::vector<HistoryPoint>& history, const TrainConfig& config, const Dataset& train);
 /// What it means, in sentences for a user ("The training loss stays above where it started ..."),
 /// with the likely cause (divergence_advice of `config` and `train`, without its suggestion).
 std::string overshoot_summary(const Overshoot& o, const TrainConfig& config, const Dataset& train);
