@@ -771,15 +771,15 @@ struct EvalCommand {
     // or the split it was trained with).
     const Dataset all = data.load_for(&mf, model_path, test.has_value());
     check_model_fits_data("--model", mf.config, all);
-    // The training points (what keeps the network from learning is judged on them) and the
-    // points scored.
-    Split parts = test ? data.split(all) : Split{all, Dataset{}};
+    // The training points (what keeps the network from learning is judged on them; a split keeps
+    // at least one) and the points scored (the test split can be empty).
+    const Split parts = test ? data.split(all) : Split{all, Dataset{}};
     const Dataset& scored = test && *test ? parts.test : parts.train;
     if (scored.size() == 0)
       throw UsageError("--split: the " + split + " split of these " + counted(all.size(), "point") + " is empty (train ratio " +
                        fmt(data.train_ratio, "%g") + "); give a --train-ratio below 1, or --split all");
     mf.config.device = on;
-    Trainer t(mf.config, parts.train.size() > 0 ? parts.train : all, Dataset{}, mf.model);
+    Trainer t(mf.config, parts.train, Dataset{}, mf.model);
     const Metrics m = t.evaluate(scored);
     std::string about = test ? ", the " + split + " split" : "";  // e.g. "the test split of the data it was trained on"
     if (data.recorded) about += std::string(test ? " of" : ",") + " the data it was trained on";
@@ -800,7 +800,7 @@ struct EvalCommand {
       }
     }
     // On the data it was trained on: what keeps it from learning, as `backprop train` says it.
-    if (data.recorded && parts.train.size() > 0) warn_if_stuck(t, "eval", Remedy::Retrain);
+    if (data.recorded) warn_if_stuck(t, "eval", Remedy::Retrain);
     return 0;
   }
 };
