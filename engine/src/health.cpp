@@ -205,7 +205,6 @@ float constant_answer_loss(const TrainConfig& config, const Dataset& train) {
     for (double q : share) answer.push_back(static_cast<float>(std::log(std::max(q, 1e-7))));
   else if (config.loss == LossKind::Hinge) answer = {share[1] >= 0.5 ? 1.0f : -1.0f};
   else answer = {static_cast<float>(logit(share[1]))};  // BCE, and MSE on the sigmoid
-  answer.resize(static_cast<size_t>(outputs), answer.empty() ? 0.0f : answer.back());
   std::vector<float> rows;
   rows.reserve(static_cast<size_t>(n * outputs));
   for (int64_t i = 0; i < n; ++i) rows.insert(rows.end(), answer.begin(), answer.end());
