@@ -515,17 +515,22 @@ TEST(AppTruth, ReluNeuronsTheZerosInitializerLeftDeadAreNotBlamedOnTheLearningRa
   EXPECT_TRUE(t.snapshot()->dead_relu.empty());
 }
 
+// `c` with two hidden layers of 8 tanh neurons, trained full batch by `optimizer` at `lr`.
+TrainConfig full_batch_tanh(TrainConfig c, OptimizerKind optimizer, float lr) {
+  c.hidden = {8, 8};
+  c.activations = {Activation::Tanh};
+  c.optimizer = optimizer;
+  c.batch_size = 0;
+  c.lr = lr;
+  return c;
+}
+
 TEST(AppTruth, ALossThatJumpsAboveWhereItStartedIsNamedWithItsCauseAndRemedy) {
   // Plain SGD at rate 20 on tanh: the loss chart jumps between 2 and 15 (above the untrained
   // network's 0.69) and the Training panel said nothing; nor at rate 1 with weight decay 2, whose
   // every step flips each weight's sign (the loss in the thousands).
   AppModel m(false);
-  TrainConfig c = m.config();
-  c.hidden = {8, 8};
-  c.activations = {Activation::Tanh};
-  c.optimizer = OptimizerKind::SGD;
-  c.batch_size = 0;
-  c.lr = 20.0f;
+  TrainConfig c = full_batch_tanh(m.config(), OptimizerKind::SGD, 20.0f);
   m.set_config(c);
   m.run_steps(1000);
   auto s = m.snapshot();
@@ -561,12 +566,7 @@ TEST(AppTruth, OvershootingIsJudgedFromTheLastChangeOfPointsOrSettings) {
   // first point, that read as "the learning rate is probably too high". Judged from the change,
   // it is not; a rate raised mid-run is, and lowering it again clears the banner at once.
   AppModel m(false);
-  TrainConfig c = m.config();
-  c.hidden = {8, 8};
-  c.activations = {Activation::Tanh};
-  c.optimizer = OptimizerKind::Adam;
-  c.batch_size = 0;
-  c.lr = 0.03f;
+  TrainConfig c = full_batch_tanh(m.config(), OptimizerKind::Adam, 0.03f);
   m.set_config(c);
   m.run_steps(300);
   auto s = m.snapshot();
