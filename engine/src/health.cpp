@@ -212,7 +212,14 @@ float constant_answer_loss(const TrainConfig& config, const Dataset& train) {
   return loss_of(config, Tensor::from_vector(rows, {n, outputs}), train.targets()).item();
 }
 
-std::optional<Overshoot> overshooting(const std::vector<HistoryPoint>& history, float constant_loss) {
+namespace {
+// A run's recent training loss: the median of the last tenth of its steps (20 to 200 of them;
+// at least its last point), after step `since`; none for a run spanning under kOvershootSteps.
+struct Recent {
+  float median;
+  int64_t since, until;
+};
+std::optional<Recent> recent_loss(const std::vector<HistoryPoint>& history) {
   if (history.empty()) return std::nullopt;
   const int64_t first = history.front().step, last = history.back().step, span = last - first;
   if (span < kOvershootSteps) return std::nullopt;
@@ -220,7 +227,14 @@ std::optional<Overshoot> overshooting(const std::vector<HistoryPoint>& history, 
   std::vector<float> recent;
   for (auto h = history.rbegin(); h != history.rend() && (recent.empty() || h->step > since); ++h) recent.push_back(h->train_loss);
   std::nth_element(recent.begin(), recent.begin() + static_cast<std::ptrdiff_t>(recent.size() / 2), recent.end());
-  Overshoot o{recent[recent.size() / 2], history.front().train_loss, constant_loss, since, last};
+  return Recent{recent[recent.size() / 2], since, last};
+}
+}  // namespace
+
+std::optional<Overshoot> overshooting(const std::vector<HistoryPoint>& history, float constant_loss) {
+  const std::optional<Recent> r = recent_loss(history);
+  if (!r) return std::nullopt;
+  Overshoot o{r->median, history.front().train_loss, constant_loss, r->since, r->until};
   const float bar = kOvershootRatio * std::max(o.start, o.constant);  // a NaN start: no bar, no finding; a NaN constant: the start alone
   if (!(std::isfinite(o.recent) && o.recent > bar)) return std::nullopt;
   return o;
@@ -243,6 +257,54 @@ std::string overshoot_summary(const Overshoot& o, const TrainConfig& config, con
                 static_cast<double>(o.recent), static_cast<long long>(o.since + 1), static_cast<long long>(o.until),
                 static_cast<double>(o.start), constant);
   return buf + divergence_advice(config, train, false) + ".";
+}
+
+std::optional<Saturated> saturated(MLP& model, const std::vector<LayerWeights>& weights, const FeatureSet& features,
+                                   const Dataset& train, const TrainConfig& config, const std::vector<HistoryPoint>& history) {
+  bool any = false;
+  for (Activation a : model.layer_activations()) any |= a == Activation::Tanh || a == Activation::Sigmoid;
+  const std::optional<Recent> r = any ? recent_loss(history) : std::nullopt;
+  if (!r || !std::isfinite(r->median)) return std::nullopt;
+  Saturated s;
+  s.recent = r->median, s.since = r->since, s.until = r->until;
+  s.constant = constant_answer_loss(config, train);
+  if (!(s.recent >= kNothingLearned * s.constant)) return std::nullopt;  // it learned (a NaN constant: no points)
+  NoGradGuard g;
+  std::vector<float> pts, labels;
+  sample_points(train, pts, labels);
+  const int64_t m = static_cast<int64_t>(labels.size());
+  Tensor h = features.apply(Tensor::from_vector(pts, {m, 2}, model.device()));
+  Sequential& layers = model.layers();
+  int64_t at_limits = 0, outputs = 0;
+  for (size_t i = 0; i + 1 < layers.size(); ++i) {
+    h = layers[i]->forward(h);
+    const auto* act = dynamic_cast<ActivationModule*>(layers[i].get());
+    if (!act || (act->kind() != Activation::Tanh && act->kind() != Activation::Sigmoid)) continue;
+    const bool tanh = act->kind() == Activation::Tanh;
+    (tanh ? s.tanh : s.sigmoid) = true;
+    for (float v : h.contiguous().to_vector())  // tanh: |v| near 1; sigmoid: v near 0 or 1
+      at_limits += (tanh ? 1.0f - std::fabs(v) : 0.5f - std::fabs(v - 0.5f)) <= kSaturatedOutput;
+    outputs += h.numel();
+  }
+  s.share = outputs ? static_cast<float>(static_cast<double>(at_limits) / static_cast<double>(outputs)) : 0.0f;
+  if (!(s.share >= kSaturatedShare)) return std::nullopt;
+  for (const LayerWeights& l : weights)
+    for (float w : l.weight) s.largest_weight = std::max(s.largest_weight, std::fabs(w));
+  return s;
+}
+
+std::string saturated_summary(const Saturated& s, const TrainConfig& config) {
+  const char* units = s.tanh && s.sigmoid ? "tanh and sigmoid" : s.tanh ? "tanh" : "sigmoid";
+  const char* limits = s.tanh && s.sigmoid ? "their limits, where both are flat" : s.tanh ? "-1 or 1, where tanh is flat" : "0 or 1, where the sigmoid is flat";
+  char buf[600];
+  std::snprintf(buf, sizeof buf,
+                "The network is not learning: its training loss, %.3g over steps %lld-%lld, is no better than one answer for "
+                "every point (%.3g). %.1f%% of its %s outputs over the training points are at %s (its largest weight is %.3g), "
+                "so almost no gradient passes back through them: the learning rate %g is probably too high.",
+                static_cast<double>(s.recent), static_cast<long long>(s.since + 1), static_cast<long long>(s.until),
+                static_cast<double>(s.constant), 100.0 * static_cast<double>(s.share), units, limits,
+                static_cast<double>(s.largest_weight), static_cast<double>(config.lr));
+  return buf;
 }
 
 }  // namespace bp

@@ -206,6 +206,19 @@ TEST_F(Cli, ALossThatEndsAboveWhereItStartedGetsAWarningWithItsFlag) {
   EXPECT_EQ(r.err.find("overshoots"), std::string::npos) << r.err;
 }
 
+TEST_F(Cli, SaturatedUnitsWithNothingLearnedGetAWarningWithItsFlag) {
+  // Adam at rate 3 (tanh) on the default circle: the loss ends at 0.694, one answer's 0.693,
+  // every tanh output at -1 or 1, and nothing was said; at 0.3 it learns.
+  Outcome r = run("train --lr 3 --steps 1000 --device cpu -q");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("backprop train: warning: The network is not learning: its training loss, "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("where tanh is flat"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the learning rate 3 is probably too high. Try a lower --lr.\n"), std::string::npos) << r.err;
+  r = run("train --lr 0.3 --steps 1000 --device cpu -q");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+}
+
 TEST_F(Cli, ResumingWithNoDataNamedTrainsOnTheDataAndSplitTheModelWasTrainedOn) {
   ASSERT_EQ(run("train -d spiral -n 300 --train-ratio 0.7 --data-seed 3 --hidden 16,16 --steps 100 -q --save " + path("m.json")).status, 0);
   const Outcome resumed = run("train --init " + path("m.json") + " --steps 100");

@@ -414,5 +414,51 @@ TEST(Overshoot, ATrainedRunWithTooHighALearningRateOvershootsAndALowerOneDoesNot
             std::string::npos);
 }
 
+TEST(Saturated, AHighRateThatSaturatedTheUnitsAtTheConstantAnswersLossIsNamedAndARunThatLearnsIsNot) {
+  // Adam at rate 3 on the Playground circle (measured): with seed 2 the tanh network ends at the
+  // constant answer's loss (0.690 against 0.693) with 99.7% of its tanh outputs at ±1; with seed 3
+  // it is as saturated (98.9%) but learned (0.27); at rate 0.3 it learns; plain SGD at rate 0.001
+  // has learned as little (0.678) in 1000 steps but is not saturated (3.7%): too slow, not stuck.
+  const Dataset d = make_dataset("pg-circle", 400, 0.0f, 1);
+  auto run = [&](OptimizerKind opt, float lr, uint64_t seed, Activation act, int steps = 1000) {
+    TrainConfig c;
+    c.optimizer = opt;
+    c.lr = lr;
+    c.seed = seed;
+    c.activations = {act};
+    Trainer t(c, d, Dataset{});
+    t.record();
+    for (int s = 1; s <= steps; ++s) {
+      t.step();
+      if (s % 10 == 0) t.record();
+    }
+    EXPECT_FALSE(t.diverged());
+    auto found = saturated(t.model(), host_weights(t.model()), t.features(), d, c, t.history());
+    if (!found) return std::make_pair(found, std::string());
+    return std::make_pair(found, saturated_summary(*found, c));
+  };
+  const auto [tanh, tanh_text] = run(OptimizerKind::Adam, 3, 2, Activation::Tanh);
+  ASSERT_TRUE(tanh);
+  EXPECT_GE(tanh->share, kSaturatedShare);
+  EXPECT_NEAR(tanh->constant, std::log(2.0), 1e-3);
+  EXPECT_GE(tanh->recent, kNothingLearned * tanh->constant);
+  EXPECT_GT(tanh->largest_weight, 10.0f);
+  EXPECT_EQ(tanh->until, 1000);
+  EXPECT_EQ(tanh_text.rfind("The network is not learning: its training loss, 0.691 over steps 901-1000, is no better than one answer for every point (0.693). ", 0), 0u) << tanh_text;
+  EXPECT_NE(tanh_text.find("% of its tanh outputs over the training points are at -1 or 1, where tanh is flat (its largest weight is "), std::string::npos) << tanh_text;
+  EXPECT_NE(tanh_text.find("the learning rate 3 is probably too high."), std::string::npos) << tanh_text;
+  // Judged only on a run long enough: its first 40 steps are not.
+  EXPECT_FALSE(run(OptimizerKind::Adam, 3, 2, Activation::Tanh, 40).first);
+
+  const auto [sigmoid, sigmoid_text] = run(OptimizerKind::Adam, 3, 1, Activation::Sigmoid);
+  ASSERT_TRUE(sigmoid);
+  EXPECT_NE(sigmoid_text.find("of its sigmoid outputs over the training points are at 0 or 1, where the sigmoid is flat"), std::string::npos) << sigmoid_text;
+
+  EXPECT_FALSE(run(OptimizerKind::Adam, 3, 3, Activation::Tanh).first);     // saturated, but it learned
+  EXPECT_FALSE(run(OptimizerKind::Adam, 0.3f, 2, Activation::Tanh).first);  // a lower rate learns
+  EXPECT_FALSE(run(OptimizerKind::SGD, 0.001f, 1, Activation::Tanh).first); // slow, not saturated
+  EXPECT_FALSE(run(OptimizerKind::Adam, 3, 2, Activation::ReLU).first);     // no tanh or sigmoid units
+}
+
 }  // namespace
 }  // namespace bp

@@ -515,7 +515,8 @@ enum class Remedy { Train, TrainFromFile, Retrain };
 // What keeps the trained network from learning (backprop/health.h), on stderr after the final
 // results: weight decay or regularization that flattened it (which leaves neurons dead or copies
 // too), else dead ReLUs, then (only without them: dead neurons are copies too) hidden layers
-// whose neurons are copies of one another; each with the flag that remedies it. The trainer's
+// whose neurons are copies of one another, then a run that overshoots, then tanh or sigmoid units
+// saturated with nothing learned; each with the flag that remedies it. The trainer's
 // training set is where it looks.
 void warn_if_stuck(Trainer& trainer, const char* command, Remedy how) {
   const std::string again = how == Remedy::Retrain ? "Train again with" : "Try";
@@ -545,6 +546,14 @@ void warn_if_stuck(Trainer& trainer, const char* command, Remedy how) {
       const DivergenceCause cause = divergence_cause(trainer.config(), trainer.train_data());
       remedy = cause == DivergenceCause::Targets ? "Scale the targets in --data down (e.g. to -1..1)."
                : again + " a lower " + (cause == DivergenceCause::Decay ? "--lr, --weight-decay or --reg-rate." : "--lr.");
+    }
+  // Else tanh or sigmoid units saturated where the loss is no better than one answer for every
+  // point: a rate so high that the weights grew until no gradient passes.
+  if (text.empty())
+    if (const std::optional<Saturated> s = saturated(trainer.model(), weights, trainer.features(), trainer.train_data(),
+                                                     trainer.config(), trainer.history())) {
+      text = saturated_summary(*s, trainer.config());
+      remedy = again + " a lower --lr.";
     }
   if (text.empty()) return;
   std::fflush(stdout);  // after the results it follows

@@ -3,9 +3,11 @@
 // pulled toward 0 harder than the data pulls them away), hidden ReLUs that are dead (0 for every
 // training point, so no gradient passes them and they never learn again) and hidden layers whose
 // neurons are copies of one another (equal weights get equal gradients, so the copies never part
-// and the layer works as one neuron); and a run whose steps overshoot (its training loss stays
-// above where it started: a learning rate too high). The app's Training panel and `backprop
-// train` both report them.
+// and the layer works as one neuron); a run whose steps overshoot (its training loss stays
+// above where it started: a learning rate too high); and tanh or sigmoid units saturated at
+// their limits while the loss is no better than one answer for every point (a learning rate
+// too high drove the weights so large that no gradient passes). The app's Training panel and
+// `backprop train` both report them.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -143,5 +145,42 @@ std::optional<Overshoot> overshooting(const std::vector<HistoryPoint>& history, 
 /// What it means, in sentences for a user ("The training loss stays above where it started ..."),
 /// with the likely cause (divergence_advice of `config` and `train`, without its suggestion).
 std::string overshoot_summary(const Overshoot& o, const TrainConfig& config, const Dataset& train);
+
+/// Within this of its limits (±1 for tanh, 0 or 1 for the sigmoid) a unit's output counts as
+/// saturated: tanh's slope there is under 0.02 (the sigmoid's under 0.01), so almost no gradient
+/// passes back through it.
+constexpr float kSaturatedOutput = 0.01f;
+/// At or above this share of its tanh and sigmoid outputs over the training points saturated, a
+/// network that has learned nothing is stuck for that reason. Networks that learned are often
+/// mostly saturated too (90% for plain SGD at rate 10 on the circle, whose loss is then 0.000);
+/// only beside a loss at the constant answer's does it say why.
+constexpr float kSaturatedShare = 0.95f;
+/// At or above this fraction of the constant answer's loss, a run's recent training loss is no
+/// better than one answer for every point: it has learned about nothing.
+constexpr float kNothingLearned = 0.9f;
+
+/// A network whose tanh or sigmoid units are saturated, with a training loss no better than one
+/// answer for every point: a learning rate too high drove their weights so large that almost no
+/// gradient passes back, and training has stopped.
+struct Saturated {
+  float share = 0;           ///< of its tanh and sigmoid outputs over the training points, at their limits
+  float largest_weight = 0;  ///< in size
+  float recent = 0;          ///< the median training loss over the run's recent points (as Overshoot)
+  float constant = 0;        ///< the loss of one answer for every point (constant_answer_loss)
+  int64_t since = 0, until = 0;
+  bool tanh = false, sigmoid = false;  ///< which kinds of unit it has
+};
+
+/// Whether `model` is saturated and stuck: the run recorded in `history` (as for overshooting)
+/// spans kOvershootSteps or more, the median of its recent points is finite and at least
+/// kNothingLearned × constant_answer_loss, the model has hidden tanh or sigmoid layers, and at
+/// least kSaturatedShare of their outputs over the training points (up to kDeadCheckPoints of
+/// them, evenly spread, through `features`) are within kSaturatedOutput of their limits.
+/// `weights`: the model's own, as host_weights gives them. The pass over the points is taken only
+/// for a run whose loss already qualifies.
+std::optional<Saturated> saturated(MLP& model, const std::vector<LayerWeights>& weights, const FeatureSet& features,
+                                   const Dataset& train, const TrainConfig& config, const std::vector<HistoryPoint>& history);
+/// What it means, in sentences for a user ("The network is not learning: ..."), and why.
+std::string saturated_summary(const Saturated& s, const TrainConfig& config);
 
 }  // namespace bp
