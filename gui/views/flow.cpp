@@ -8,7 +8,7 @@
 
 namespace bp::studio {
 
-std::string wrap_at_spaces(const std::string& text, float width, const std::function<float(const std::string&)>& measure) {
+std::string wrap_at_spaces(const std::string& text, float width, const std::function<float(const std::string&)>& measure, bool hang) {
   std::string out;
   size_t start = 0;
   while (start <= text.size()) {
@@ -27,7 +27,7 @@ std::string wrap_at_spaces(const std::string& text, float width, const std::func
       const std::string candidate = first_word ? line + word : line + " " + word;
       if (!first_word && measure(candidate) > width) {
         out += line + "\n";
-        line = indent + "  " + word;
+        line = indent + (hang ? "  " : "") + word;
       } else {
         line = candidate;
       }

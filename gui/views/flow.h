@@ -13,9 +13,10 @@ namespace bp::studio {
 
 /// `text` with a line break wherever a line would be wider than `width` (by `measure`), at
 /// spaces only; each line ('\n') is a paragraph whose continuation lines keep its indentation
-/// and two spaces more; runs of spaces between words become one. A word wider than `width`
-/// keeps a line of its own.
-std::string wrap_at_spaces(const std::string& text, float width, const std::function<float(const std::string&)>& measure);
+/// and, when `hang`, two spaces more; runs of spaces between words become one. A word wider
+/// than `width` keeps a line of its own.
+std::string wrap_at_spaces(const std::string& text, float width, const std::function<float(const std::string&)>& measure,
+                           bool hang = true);
 /// `text` wrapped by wrap_at_spaces to the window's content width (at least 4 em), in its font.
 std::string wrap_to_window(const std::string& text);
 /// Text wrapped at the window's edge by wrap_at_spaces: ImGui 1.86's TextWrapped also breaks

@@ -17,21 +17,23 @@ namespace {
 
 // A coloured box with `text` wrapped and a button below it that offers the remedy; true when
 // the button was clicked. As tall as its text and button (ImGui 1.86 children do not auto-size).
-// The button's label (before any "##id") is wrapped at spaces where the panel is too narrow for
-// it (presenter mode at 1024x768).
+// The text is wrapped at spaces only (ImGui's TextWrapped also breaks after '.', splitting a
+// number: "(0.\n693)"); the button's label (before any "##id") too, where the panel is too
+// narrow for it (presenter mode at 1024x768).
 bool remedy_banner(const char* id, ImVec4 color, const std::string& text, const char* button) {
   const ImGuiStyle& st = ImGui::GetStyle();
   const float wrap = ImGui::GetContentRegionAvail().x - 2 * st.WindowPadding.x;
+  const auto measure = [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; };
   const std::string full = button;
   const size_t hash = full.find("##");
-  const std::string label = wrap_at_spaces(full.substr(0, hash), wrap - 2 * st.FramePadding.x,
-                                           [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; }) +
-                            (hash == std::string::npos ? "" : full.substr(hash));
-  const float h = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap).y + ImGui::CalcTextSize(label.c_str(), nullptr, true).y +
-                  2 * st.FramePadding.y + st.ItemSpacing.y + 2 * st.WindowPadding.y + st.ItemSpacing.y;
+  const std::string label =
+      wrap_at_spaces(full.substr(0, hash), wrap - 2 * st.FramePadding.x, measure) + (hash == std::string::npos ? "" : full.substr(hash));
+  const std::string lines = wrap_at_spaces(text, wrap, measure, false);
+  const float h = ImGui::CalcTextSize(lines.c_str()).y + ImGui::CalcTextSize(label.c_str(), nullptr, true).y + 2 * st.FramePadding.y +
+                  st.ItemSpacing.y + 2 * st.WindowPadding.y + st.ItemSpacing.y;
   ImGui::PushStyleColor(ImGuiCol_ChildBg, color);
   ImGui::BeginChild(id, ImVec2(0, h), true);
-  ImGui::TextWrapped("%s", text.c_str());
+  ImGui::TextUnformatted(lines.c_str());
   const bool clicked = ImGui::Button(label.c_str());
   ImGui::EndChild();
   ImGui::PopStyleColor();

@@ -69,6 +69,7 @@ TEST(WrapAtSpaces, BreaksOnlyBetweenWordsSoNumbersStayWhole) {
   // Paragraphs keep their indentation; a word wider than the line keeps a line of its own.
   EXPECT_EQ(wrap_at_spaces("x\n  aa bb cc", 7, chars), "x\n  aa bb\n    cc");
   EXPECT_EQ(wrap_at_spaces("abcdefghij k", 4, chars), "abcdefghij\n  k");
+  EXPECT_EQ(wrap_at_spaces("x\n  aa bb cc", 7, chars, false), "x\n  aa bb\n  cc");  // no hanging indent: a paragraph
   EXPECT_EQ(wrap_at_spaces("", 4, chars), "");
 }
 
