@@ -86,6 +86,10 @@ struct Snapshot {
   std::optional<Overshoot> overshoot;
   std::string overshoot_text;
   bool overshoot_decay = false;
+  /// Whether, with no overshoot, its tanh or sigmoid units are saturated while the loss since that
+  /// change is no better than one answer for every point, and what that means with its cause.
+  std::optional<Saturated> saturated;
+  std::string saturated_text;
   std::vector<HistoryPoint> history;
   std::string network;           ///< "MLP(2-8-8-1)"
   /// Where the run is besides the weights (optimizer state, minibatch order), for saving; while

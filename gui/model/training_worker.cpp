@@ -337,6 +337,8 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
     s->overshoot_text = overshoot_summary(*s->overshoot, config, train);
     s->overshoot_decay = divergence_cause(config, train) == DivergenceCause::Decay;
   }
+  if (trainer && !s->overshoot) s->saturated = saturated(*model, s->weights, features, train, config, run_so_far);
+  if (s->saturated) s->saturated_text = saturated_summary(*s->saturated, config);
   {
     std::lock_guard lock(snap_mu);
     s->version = ++version;

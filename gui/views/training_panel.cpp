@@ -101,7 +101,13 @@ void StudioApp::training_panel() {
                     snap->overshoot_decay ? less_decay_label(m_.config()) : "Reset with lower learning rate##overshoot"))
     snap->overshoot_decay ? m_.reset_with_less_decay() : m_.reset_with_lower_lr();
 
-  if (!snap->diverged && !snap->flattened && snap->dead_relu.empty() && !snap->overshoot && !snap->copied.empty()) {
+  // Saturated tanh or sigmoid units where nothing is learned: the quiet failure of a high rate
+  // for those units, as dead neurons are for ReLUs.
+  if (!snap->diverged && !snap->flattened && snap->dead_relu.empty() && !snap->overshoot && snap->saturated &&
+      remedy_banner("saturated", ImVec4(1.0f, 0.93f, 0.80f, 1), snap->saturated_text, "Reset with lower learning rate##saturated"))
+    m_.reset_with_lower_lr();
+
+  if (!snap->diverged && !snap->flattened && snap->dead_relu.empty() && !snap->overshoot && !snap->saturated && !snap->copied.empty()) {
     // Copies: a sigmoid or tanh network started at equal weights learns, but each layer as one
     // neuron (the diagram shows the same map over and over); the reason is symmetry.
     const std::string text = copied_summary(snap->copied, m_.config().init == Init::Zeros);

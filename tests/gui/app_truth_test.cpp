@@ -560,6 +560,34 @@ TEST(AppTruth, ALossThatJumpsAboveWhereItStartedIsNamedWithItsCauseAndRemedy) {
   EXPECT_FALSE(m.snapshot()->overshoot);
 }
 
+TEST(AppTruth, UnitsARateSaturatedWhileNothingIsLearnedAreNamedAndALowerRateOffered) {
+  // Adam at rate 3 on the opening network (tanh): the loss sits at about one answer's for every
+  // point (0.69), 98% of the tanh outputs at -1 or 1, and the Training panel said nothing. Neither overshooting (the loss does not rise above where it started) nor dead.
+  AppModel m(false);
+  TrainConfig c = m.config();
+  ASSERT_EQ(c.activations, std::vector<Activation>{Activation::Tanh});
+  c.optimizer = OptimizerKind::Adam;
+  c.lr = 3.0f;
+  m.set_config(c);
+  m.run_steps(1000);
+  auto s = m.snapshot();
+  ASSERT_FALSE(s->diverged);
+  EXPECT_FALSE(s->overshoot);
+  ASSERT_TRUE(s->saturated);
+  EXPECT_GE(s->saturated->share, kSaturatedShare);
+  EXPECT_GE(s->train.loss, kNothingLearned * s->saturated->constant);
+  EXPECT_EQ(s->saturated_text.rfind("The network is not learning: ", 0), 0u) << s->saturated_text;
+  EXPECT_NE(s->saturated_text.find("the learning rate 3 is probably too high."), std::string::npos) << s->saturated_text;
+  // The reset offered: a tenth of the rate, and it learns (to well below one answer's loss).
+  const float constant = s->saturated->constant;
+  m.reset_with_lower_lr();
+  EXPECT_FLOAT_EQ(m.config().lr, 0.3f);
+  m.run_steps(1000);
+  s = m.snapshot();
+  EXPECT_FALSE(s->saturated);
+  EXPECT_LT(s->train.loss, 0.7f * constant);
+}
+
 TEST(AppTruth, OvershootingIsJudgedFromTheLastChangeOfPointsOrSettings) {
   // The chart goes on across new points and settings. A trained network given points that
   // contradict it has its loss jump for reasons other than the rate: judged against the chart's
@@ -609,7 +637,7 @@ TEST(AppTruth, OvershootingIsJudgedFromTheLastChangeOfPointsOrSettings) {
   EXPECT_FALSE(r.snapshot()->overshoot);
 }
 
-TEST(AppTruth, EveryLessonThatLearnsIsNotCalledOvershootingAndTheTooHighRateOneNamesItsRate) {
+TEST(AppTruth, EveryLessonThatLearnsIsNotCalledOvershootingOrSaturatedAndTheTooHighRateOneNamesItsRate) {
   // A false "the learning rate is too high" mid-lecture would be a lie: every bundled preset as
   // it opens, trained 1500 steps. The learning-rate lesson (ReLUs, rate 10) names its rate: by
   // dead ReLUs, or, where the loss jumps above where it started, by overshooting.
@@ -627,6 +655,7 @@ TEST(AppTruth, EveryLessonThatLearnsIsNotCalledOvershootingAndTheTooHighRateOneN
       continue;
     }
     EXPECT_FALSE(s->overshoot) << s->overshoot_text;
+    EXPECT_FALSE(s->saturated) << s->saturated_text;
   }
   EXPECT_GE(count, 10);
 }

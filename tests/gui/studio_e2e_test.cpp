@@ -1134,24 +1134,37 @@ TEST_F(Studio, ALessonsTextAndAMessageAtStartAreNotCoveredByItsViews) {
 
 TEST_F(Studio, EachRemedyBannerShowsWholeInTheNarrowestPresenterPanel) {
   // Regularization that flattened the network, weight decay that did, ReLUs the zeros initializer
-  // left dead, a loss that overshoots: the Training panel's banner and its button at 1024x768 in presenter mode. The
-  // button's label ran past the panel's edge ("Reset with a lower regularization r").
+  // left dead, a loss that overshoots, tanh units saturated with nothing learned: the Training
+  // panel's banner and its button at 1024x768 in presenter mode. The button's label ran past the
+  // panel's edge ("Reset with a lower regularization r").
   if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
   for (const auto& [activation, training] :
        {std::pair{"relu", R"("optimizer": "sgd", "lr": 0.03, "regularization": "l2", "regularization_rate": 0.3)"},
         std::pair{"relu", R"("optimizer": "sgd", "lr": 1, "weight_decay": 0.5, "regularization": "l1", "regularization_rate": 0.001)"},
         std::pair{"relu", R"("optimizer": "sgd", "lr": 0.03, "init": "zeros")"},
-        std::pair{"tanh", R"("optimizer": "sgd", "lr": 20, "batch_size": 0)"}}) {
+        std::pair{"tanh", R"("optimizer": "sgd", "lr": 20, "batch_size": 0)"},
+        std::pair{"tanh", R"("optimizer": "adam", "lr": 10, "batch_size": 0)"}}) {
     std::ofstream(dir / "s.json") << R"({"format": "backprop-studio-session", "version": 1,
       "data": {"dataset": "pg-circle", "points": 300, "noise": 0.1, "seed": 3, "train_ratio": 0.7},
       "network": {"hidden": [6, 6], "activations": [")"
                                   << activation << R"("], "features": ["x1", "x2"]}, "training": {)" << training << "}}";
-    const Outcome r = run(XVFB_RUN " -s '-screen 0 1024x768x24' " + std::string(BACKPROP_STUDIO) + " --session " + (dir / "s.json").string() +
-                              " --presenter --size 1024x768 --no-autosave --no-restore --train-steps 2000 --frames 3 --check-layout",
-                          dir);
+    const std::string app = XVFB_RUN " -s '-screen 0 1024x768x24' " + std::string(BACKPROP_STUDIO) + " --session " + (dir / "s.json").string() +
+                            " --presenter --size 1024x768 --no-autosave --no-restore --train-steps 2000 --frames 3";
+    Outcome r = run(app + " --check-layout", dir);
     std::ifstream in(dir / "out");
     EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), "") << training;
     EXPECT_EQ(r.status, 0) << training << ": " << r.err;
+    // And the banner is there: its pale orange fills much of the Training panel.
+    r = run(app + " --screenshot " + (dir / "shot.png").string(), dir);
+    ASSERT_EQ(r.status, 0) << training << ": " << r.err;
+    const Image img(dir / "shot.png");
+    long banner = 0;
+    for (int y = 0; y < img.h; ++y)
+      for (int x = 0; x < img.w; ++x) {
+        const unsigned char* p = img.at(x, y);
+        banner += std::abs(p[0] - 255) <= 3 && std::abs(p[1] - 237) <= 3 && std::abs(p[2] - 204) <= 3;
+      }
+    EXPECT_GT(banner, 40000) << training;
   }
 }
 
