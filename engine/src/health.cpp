@@ -268,7 +268,12 @@ std::optional<Saturated> saturated(MLP& model, const std::vector<LayerWeights>& 
   Saturated s;
   s.recent = r->median, s.since = r->since, s.until = r->until;
   s.constant = constant_answer_loss(config, train);
-  if (!(s.recent >= kNothingLearned * s.constant)) return std::nullopt;  // it learned (a NaN constant: no points)
+  s.best = r->median;
+  s.best_step = r->until;
+  for (const HistoryPoint& p : history)
+    if (p.train_loss < s.best) s.best = p.train_loss, s.best_step = p.step;
+  const bool lost = s.recent >= kLostRatio * s.best && s.recent >= kFarFromLearned * s.constant;
+  if (!(s.nothing_learned() || lost)) return std::nullopt;  // it learned and kept it (a NaN constant: no points)
   NoGradGuard g;
   std::vector<float> pts, labels;
   sample_points(train, pts, labels);
@@ -296,14 +301,19 @@ std::optional<Saturated> saturated(MLP& model, const std::vector<LayerWeights>& 
 std::string saturated_summary(const Saturated& s, const TrainConfig& config) {
   const char* units = s.tanh && s.sigmoid ? "tanh and sigmoid" : s.tanh ? "tanh" : "sigmoid";
   const char* limits = s.tanh && s.sigmoid ? "their limits, where both are flat" : s.tanh ? "-1 or 1, where tanh is flat" : "0 or 1, where the sigmoid is flat";
+  char against[160];
+  if (s.nothing_learned())
+    std::snprintf(against, sizeof against, "is no better than one answer for every point (%.3g)", static_cast<double>(s.constant));
+  else
+    std::snprintf(against, sizeof against, "is far above the %.3g it reached at step %lld", static_cast<double>(s.best),
+                  static_cast<long long>(s.best_step));
   char buf[600];
   std::snprintf(buf, sizeof buf,
-                "The network is not learning: its training loss, %.3g over steps %lld-%lld, is no better than one answer for "
-                "every point (%.3g). %.1f%% of its %s outputs over the training points are at %s (its largest weight is %.3g), "
-                "so almost no gradient passes back through them: the learning rate %g is probably too high.",
-                static_cast<double>(s.recent), static_cast<long long>(s.since + 1), static_cast<long long>(s.until),
-                static_cast<double>(s.constant), 100.0 * static_cast<double>(s.share), units, limits,
-                static_cast<double>(s.largest_weight), static_cast<double>(config.lr));
+                "The network %s: its training loss, %.3g over steps %lld-%lld, %s. %.1f%% of its %s outputs are at %s (its "
+                "largest weight is %.3g), so almost no gradient passes back: the learning rate %g is probably too high.",
+                s.nothing_learned() ? "is not learning" : "has stopped learning", static_cast<double>(s.recent),
+                static_cast<long long>(s.since + 1), static_cast<long long>(s.until), against, 100.0 * static_cast<double>(s.share),
+                units, limits, static_cast<double>(s.largest_weight), static_cast<double>(config.lr));
   return buf;
 }
 

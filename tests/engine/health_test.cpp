@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -419,6 +420,7 @@ TEST(Saturated, AHighRateThatSaturatedTheUnitsAtTheConstantAnswersLossIsNamedAnd
   // constant answer's loss (0.690 against 0.693) with 99.7% of its tanh outputs at ±1; with seed 3
   // it is as saturated (98.9%) but learned (0.27); at rate 0.3 it learns; plain SGD at rate 0.001
   // has learned as little (0.678) in 1000 steps but is not saturated (3.7%): too slow, not stuck.
+  // A run that learned and then lost it to saturation is named too.
   const Dataset d = make_dataset("pg-circle", 400, 0.0f, 1);
   auto run = [&](OptimizerKind opt, float lr, uint64_t seed, Activation act, int steps = 1000) {
     TrainConfig c;
@@ -445,19 +447,49 @@ TEST(Saturated, AHighRateThatSaturatedTheUnitsAtTheConstantAnswersLossIsNamedAnd
   EXPECT_GT(tanh->largest_weight, 10.0f);
   EXPECT_EQ(tanh->until, 1000);
   EXPECT_EQ(tanh_text.rfind("The network is not learning: its training loss, 0.691 over steps 901-1000, is no better than one answer for every point (0.693). ", 0), 0u) << tanh_text;
-  EXPECT_NE(tanh_text.find("% of its tanh outputs over the training points are at -1 or 1, where tanh is flat (its largest weight is "), std::string::npos) << tanh_text;
+  EXPECT_NE(tanh_text.find("% of its tanh outputs are at -1 or 1, where tanh is flat (its largest weight is "), std::string::npos) << tanh_text;
   EXPECT_NE(tanh_text.find("the learning rate 3 is probably too high."), std::string::npos) << tanh_text;
   // Judged only on a run long enough: its first 40 steps are not.
   EXPECT_FALSE(run(OptimizerKind::Adam, 3, 2, Activation::Tanh, 40).first);
 
   const auto [sigmoid, sigmoid_text] = run(OptimizerKind::Adam, 3, 1, Activation::Sigmoid);
   ASSERT_TRUE(sigmoid);
-  EXPECT_NE(sigmoid_text.find("of its sigmoid outputs over the training points are at 0 or 1, where the sigmoid is flat"), std::string::npos) << sigmoid_text;
+  EXPECT_NE(sigmoid_text.find("of its sigmoid outputs are at 0 or 1, where the sigmoid is flat"), std::string::npos) << sigmoid_text;
 
+  EXPECT_TRUE(tanh->nothing_learned());
+  // With seed 6 at rate 1 it learned (0.028 at step 160) and lost it: 0.38 at the end, saturated.
+  const auto [lost, lost_text] = run(OptimizerKind::Adam, 1, 6, Activation::Tanh);
+  ASSERT_TRUE(lost);
+  EXPECT_FALSE(lost->nothing_learned());
+  EXPECT_GE(lost->recent, kLostRatio * lost->best);
+  EXPECT_EQ(lost->best_step, 160);
+  EXPECT_EQ(lost_text.rfind("The network has stopped learning: its training loss, 0.381 over steps 901-1000, is far above the 0.0283 it "
+                            "reached at step 160. ", 0), 0u) << lost_text;
+  EXPECT_NE(lost_text.find("the learning rate 1 is probably too high."), std::string::npos) << lost_text;
   EXPECT_FALSE(run(OptimizerKind::Adam, 3, 3, Activation::Tanh).first);     // saturated, but it learned
   EXPECT_FALSE(run(OptimizerKind::Adam, 0.3f, 2, Activation::Tanh).first);  // a lower rate learns
   EXPECT_FALSE(run(OptimizerKind::SGD, 0.001f, 1, Activation::Tanh).first); // slow, not saturated
   EXPECT_FALSE(run(OptimizerKind::Adam, 3, 2, Activation::ReLU).first);     // no tanh or sigmoid units
+  // Three blobs at rate 3 (seed 2): learned to a loss of 0.00013 that wanders to 0.011, 80 times
+  // its lowest, with its units saturated; nothing that matters is lost (kFarFromLearned).
+  const DatasetInfo* blobs = find_dataset("blobs3");
+  const Dataset b = make_dataset("blobs3", 400, blobs->default_noise, 1);
+  TrainConfig c;
+  c.optimizer = OptimizerKind::Adam;
+  c.lr = 3;
+  c.seed = 2;
+  c.problem = blobs->problem;
+  c.num_classes = blobs->num_classes;
+  c.loss = default_loss(c.problem);
+  Trainer t(c, b, Dataset{});
+  t.record();
+  for (int s = 1; s <= 1000; ++s) {
+    t.step();
+    if (s % 10 == 0) t.record();
+  }
+  EXPECT_GT(t.history().back().train_loss, 10 * std::min_element(t.history().begin(), t.history().end(), [](auto& x, auto& y) { return x.train_loss < y.train_loss; })->train_loss);
+  EXPECT_FALSE(saturated(t.model(), host_weights(t.model()), t.features(), b, c, t.history()));
+
 }
 
 }  // namespace

@@ -158,22 +158,32 @@ constexpr float kSaturatedShare = 0.95f;
 /// At or above this fraction of the constant answer's loss, a run's recent training loss is no
 /// better than one answer for every point: it has learned about nothing.
 constexpr float kNothingLearned = 0.9f;
+/// At or above this many times the lowest training loss a run reached, and kFarFromLearned ×
+/// the constant answer's, its recent training loss has lost what it learned.
+constexpr float kLostRatio = 2.0f;
+constexpr float kFarFromLearned = 0.25f;
 
 /// A network whose tanh or sigmoid units are saturated, with a training loss no better than one
-/// answer for every point: a learning rate too high drove their weights so large that almost no
-/// gradient passes back, and training has stopped.
+/// answer for every point, or far above the lowest it reached: a learning rate too high drove
+/// their weights so large that almost no gradient passes back, and training has stopped.
 struct Saturated {
   float share = 0;           ///< of its tanh and sigmoid outputs over the training points, at their limits
   float largest_weight = 0;  ///< in size
   float recent = 0;          ///< the median training loss over the run's recent points (as Overshoot)
   float constant = 0;        ///< the loss of one answer for every point (constant_answer_loss)
+  float best = 0;            ///< the lowest training loss recorded in the run
+  int64_t best_step = 0;     ///< where
   int64_t since = 0, until = 0;
   bool tanh = false, sigmoid = false;  ///< which kinds of unit it has
+  /// Whether the recent loss is no better than the constant answer's (else it lost what it learned).
+  bool nothing_learned() const { return recent >= kNothingLearned * constant; }
 };
 
 /// Whether `model` is saturated and stuck: the run recorded in `history` (as for overshooting)
 /// spans kOvershootSteps or more, the median of its recent points is finite and at least
-/// kNothingLearned × constant_answer_loss, the model has hidden tanh or sigmoid layers, and at
+/// kNothingLearned × constant_answer_loss (it learned nothing), or kLostRatio × the lowest point of
+/// the run and kFarFromLearned × constant_answer_loss (it lost what it learned; a trained run
+/// whose tiny loss wanders is not), the model has hidden tanh or sigmoid layers, and at
 /// least kSaturatedShare of their outputs over the training points (up to kDeadCheckPoints of
 /// them, evenly spread, through `features`) are within kSaturatedOutput of their limits.
 /// `weights`: the model's own, as host_weights gives them. The pass over the points is taken only
