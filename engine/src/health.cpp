@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
+#include <functional>
 
 #include "backprop/autograd.h"
 
@@ -20,6 +21,24 @@ void sample_points(const Dataset& train, std::vector<float>& xy, std::vector<flo
     xy.push_back(p.x);
     xy.push_back(p.y);
     labels.push_back(p.label);
+  }
+}
+
+// Each hidden layer's activation outputs over `train`'s points (sample_points: m rows of `width`),
+// with the layer's index (0 = the first hidden layer) and its activation, in order.
+void visit_hidden_outputs(MLP& model, const FeatureSet& features, const Dataset& train,
+                          const std::function<void(int hidden, Activation kind, const std::vector<float>& out, int64_t width)>& visit) {
+  NoGradGuard g;
+  std::vector<float> pts, labels;
+  sample_points(train, pts, labels);
+  const int64_t m = static_cast<int64_t>(labels.size());
+  Tensor h = features.apply(Tensor::from_vector(pts, {m, 2}, model.device()));
+  Sequential& layers = model.layers();
+  int hidden = 0;
+  for (size_t i = 0; i + 1 < layers.size(); ++i) {
+    h = layers[i]->forward(h);
+    if (const auto* act = dynamic_cast<ActivationModule*>(layers[i].get()))
+      visit(hidden++, act->kind(), h.contiguous().to_vector(), h.shape()[1]);
   }
 }
 }  // namespace
@@ -93,36 +112,23 @@ std::vector<DeadReLULayer> dead_relus(MLP& model, const std::vector<LayerWeights
   bool any_relu = false;
   for (Activation a : model.layer_activations()) any_relu |= a == Activation::ReLU;
   if (!any_relu) return out;
-  NoGradGuard g;
-  std::vector<float> pts, labels;
-  sample_points(train, pts, labels);
-  const int64_t m = static_cast<int64_t>(labels.size());
-  Tensor h = features.apply(Tensor::from_vector(pts, {m, 2}, model.device()));
-  Sequential& layers = model.layers();
-  int hidden = 0;
-  for (size_t i = 0; i + 1 < layers.size(); ++i) {
-    h = layers[i]->forward(h);
-    const auto* act = dynamic_cast<ActivationModule*>(layers[i].get());
-    if (!act) continue;
-    if (act->kind() == Activation::ReLU) {
-      const std::vector<float> v = h.contiguous().to_vector();
-      const int64_t width = h.shape()[1];
-      DeadReLULayer d{hidden, 0, static_cast<int>(width), {}};
-      const LayerWeights& linear = weights.at(static_cast<size_t>(hidden));  // weight: out × in
-      const int64_t in = linear.in;
-      for (int64_t j = 0; j < width; ++j) {
-        bool alive = false;
-        for (int64_t r = 0; r < m && !alive; ++r) alive = v[static_cast<size_t>(r * width + j)] > 0.0f;
-        if (alive) continue;
-        d.neurons.push_back(static_cast<int>(j));
-        const auto row = linear.weight.begin() + j * in;
-        d.zero_weights += all_zero_weights(std::vector<float>(row, row + in));
-      }
-      d.dead = static_cast<int>(d.neurons.size());
-      if (d.dead) out.push_back(d);
+  visit_hidden_outputs(model, features, train, [&](int hidden, Activation kind, const std::vector<float>& v, int64_t width) {
+    if (kind != Activation::ReLU) return;
+    const int64_t m = static_cast<int64_t>(v.size()) / width;
+    DeadReLULayer d{hidden, 0, static_cast<int>(width), {}};
+    const LayerWeights& linear = weights.at(static_cast<size_t>(hidden));  // weight: out × in
+    const int64_t in = linear.in;
+    for (int64_t j = 0; j < width; ++j) {
+      bool alive = false;
+      for (int64_t r = 0; r < m && !alive; ++r) alive = v[static_cast<size_t>(r * width + j)] > 0.0f;
+      if (alive) continue;
+      d.neurons.push_back(static_cast<int>(j));
+      const auto row = linear.weight.begin() + j * in;
+      d.zero_weights += all_zero_weights(std::vector<float>(row, row + in));
     }
-    ++hidden;
-  }
+    d.dead = static_cast<int>(d.neurons.size());
+    if (d.dead) out.push_back(d);
+  });
   return out;
 }
 
@@ -274,23 +280,15 @@ std::optional<Saturated> saturated(MLP& model, const std::vector<LayerWeights>& 
     if (p.train_loss < s.best) s.best = p.train_loss, s.best_step = p.step;
   const bool lost = s.recent >= kLostRatio * s.best && s.recent >= kFarFromLearned * s.constant;
   if (!(s.nothing_learned() || lost)) return std::nullopt;  // it learned and kept it (a NaN constant: no points)
-  NoGradGuard g;
-  std::vector<float> pts, labels;
-  sample_points(train, pts, labels);
-  const int64_t m = static_cast<int64_t>(labels.size());
-  Tensor h = features.apply(Tensor::from_vector(pts, {m, 2}, model.device()));
-  Sequential& layers = model.layers();
   int64_t at_limits = 0, outputs = 0;
-  for (size_t i = 0; i + 1 < layers.size(); ++i) {
-    h = layers[i]->forward(h);
-    const auto* act = dynamic_cast<ActivationModule*>(layers[i].get());
-    if (!act || (act->kind() != Activation::Tanh && act->kind() != Activation::Sigmoid)) continue;
-    const bool tanh = act->kind() == Activation::Tanh;
+  visit_hidden_outputs(model, features, train, [&](int, Activation kind, const std::vector<float>& v, int64_t) {
+    if (kind != Activation::Tanh && kind != Activation::Sigmoid) return;
+    const bool tanh = kind == Activation::Tanh;
     (tanh ? s.tanh : s.sigmoid) = true;
-    for (float v : h.contiguous().to_vector())  // tanh: |v| near 1; sigmoid: v near 0 or 1
-      at_limits += (tanh ? 1.0f - std::fabs(v) : 0.5f - std::fabs(v - 0.5f)) <= kSaturatedOutput;
-    outputs += h.numel();
-  }
+    for (float x : v)  // tanh: |x| near 1; sigmoid: x near 0 or 1
+      at_limits += (tanh ? 1.0f - std::fabs(x) : 0.5f - std::fabs(x - 0.5f)) <= kSaturatedOutput;
+    outputs += static_cast<int64_t>(v.size());
+  });
   s.share = outputs ? static_cast<float>(static_cast<double>(at_limits) / static_cast<double>(outputs)) : 0.0f;
   if (!(s.share >= kSaturatedShare)) return std::nullopt;
   for (const LayerWeights& l : weights)
