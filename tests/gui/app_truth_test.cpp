@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include <filesystem>
+#include <fstream>
 
 #include "model/app_model.h"
 #include "backprop/errors.h"
@@ -586,6 +587,23 @@ TEST(AppTruth, UnitsARateSaturatedWhileNothingIsLearnedAreNamedAndALowerRateOffe
   s = m.snapshot();
   EXPECT_FALSE(s->saturated);
   EXPECT_LT(s->train.loss, 0.7f * constant);
+  // Adam at rate 1 on a noisy circle (6-6 tanh): the loss falls to 0.04 by step 400, then jumps
+  // and sits at 0.39, saturated. Named as learned and lost, from its lowest point.
+  const std::string path = temp_file("saturated");
+  std::ofstream(path) << R"({"format": "backprop-studio-session", "version": 1,
+    "data": {"dataset": "pg-circle", "points": 300, "noise": 0.1, "seed": 3, "train_ratio": 0.7},
+    "network": {"hidden": [6, 6], "activations": ["tanh"], "features": ["x1", "x2"]},
+    "training": {"optimizer": "adam", "lr": 1, "batch_size": 0}})";
+  AppModel lost(false);
+  lost.load_session(path);
+  std::filesystem::remove(path);
+  lost.run_steps(3000);
+  s = lost.snapshot();
+  ASSERT_TRUE(s->saturated);
+  EXPECT_FALSE(s->saturated->nothing_learned());
+  EXPECT_LT(s->saturated->best, 0.1f);
+  EXPECT_GT(s->train.loss, 0.3f);
+  EXPECT_EQ(s->saturated_text.rfind("The network has stopped learning: ", 0), 0u) << s->saturated_text;
 }
 
 TEST(AppTruth, OvershootingIsJudgedFromTheLastChangeOfPointsOrSettings) {
