@@ -87,7 +87,8 @@ struct Snapshot {
   std::string overshoot_text;
   bool overshoot_decay = false;
   /// Whether, with no overshoot, its tanh or sigmoid units are saturated while the loss since that
-  /// change is no better than one answer for every point, and what that means with its cause.
+  /// change is no better than one answer for every point (or far above the lowest it reached),
+  /// and what that means with its cause.
   std::optional<Saturated> saturated;
   std::string saturated_text;
   std::vector<HistoryPoint> history;

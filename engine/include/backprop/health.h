@@ -5,8 +5,9 @@
 // neurons are copies of one another (equal weights get equal gradients, so the copies never part
 // and the layer works as one neuron); a run whose steps overshoot (its training loss stays
 // above where it started: a learning rate too high); and tanh or sigmoid units saturated at
-// their limits while the loss is no better than one answer for every point (a learning rate
-// too high drove the weights so large that no gradient passes). The app's Training panel and
+// their limits while the loss is no better than one answer for every point, or far above the
+// lowest it reached (a learning rate too high drove the weights so large that no gradient
+// passes). The app's Training panel and
 // `backprop train` both report them.
 #pragma once
 #include <cstdint>
@@ -153,7 +154,7 @@ constexpr float kSaturatedOutput = 0.01f;
 /// At or above this share of its tanh and sigmoid outputs over the training points saturated, a
 /// network that has learned nothing is stuck for that reason. Networks that learned are often
 /// mostly saturated too (90% for plain SGD at rate 10 on the circle, whose loss is then 0.000);
-/// only beside a loss at the constant answer's does it say why.
+/// only beside a loss at the constant answer's, or one that lost what it learned, does it say why.
 constexpr float kSaturatedShare = 0.95f;
 /// At or above this fraction of the constant answer's loss, a run's recent training loss is no
 /// better than one answer for every point: it has learned about nothing.
@@ -186,11 +187,12 @@ struct Saturated {
 /// whose tiny loss wanders is not), the model has hidden tanh or sigmoid layers, and at
 /// least kSaturatedShare of their outputs over the training points (up to kDeadCheckPoints of
 /// them, evenly spread, through `features`) are within kSaturatedOutput of their limits.
-/// `weights`: the model's own, as host_weights gives them. The pass over the points is taken only
-/// for a run whose loss already qualifies.
+/// `weights`: the model's own, as host_weights gives them. The forward pass over the points is
+/// taken only for a run whose loss already qualifies.
 std::optional<Saturated> saturated(MLP& model, const std::vector<LayerWeights>& weights, const FeatureSet& features,
                                    const Dataset& train, const TrainConfig& config, const std::vector<HistoryPoint>& history);
-/// What it means, in sentences for a user ("The network is not learning: ..."), and why.
+/// What it means, in sentences for a user ("The network is not learning: ...", or "... has
+/// stopped learning: ..." for one that lost what it learned), and why.
 std::string saturated_summary(const Saturated& s, const TrainConfig& config);
 
 }  // namespace bp
