@@ -78,40 +78,33 @@ void StudioApp::training_panel() {
     if (ImGui::SliderFloat("##speed", &sps, 1.0f, 20000.0f, "%.0f steps/s", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) m_.set_speed(sps);
   }
 
-  if (snap->diverged && remedy_banner("diverged", ImVec4(1.0f, 0.88f, 0.82f, 1), snap->divergence, "Reset with lower learning rate"))
-    m_.reset_with_lower_lr();
-
-  if (!snap->diverged && snap->flattened &&
-      remedy_banner("flattened", ImVec4(1.0f, 0.93f, 0.80f, 1), flattened_summary(*snap->flattened),
-                    less_decay_label(m_.config())))
-    m_.reset_with_less_decay();
-
-  if (!snap->diverged && !snap->flattened && !snap->dead_relu.empty()) {
+  // One remedy banner at most, the first that applies: a diverged run, then what flattened the
+  // network, dead ReLUs, a loss that overshoots, saturated units, and copies.
+  const ImVec4 remedy_color(1.0f, 0.93f, 0.80f, 1);
+  if (snap->diverged) {
+    if (remedy_banner("diverged", ImVec4(1.0f, 0.88f, 0.82f, 1), snap->divergence, "Reset with lower learning rate")) m_.reset_with_lower_lr();
+  } else if (snap->flattened) {
+    if (remedy_banner("flattened", remedy_color, flattened_summary(*snap->flattened), less_decay_label(m_.config()))) m_.reset_with_less_decay();
+  } else if (!snap->dead_relu.empty()) {
     // Dead ReLUs: the quiet failure of a high learning rate, or, where all their weights are 0,
     // of the zeros initializer (they were never alive: a lower rate would not help).
     const bool zeros_init = m_.config().init == Init::Zeros, all_zero = zeros_init && never_alive(snap->dead_relu);
     const std::string text = dead_relu_summary(snap->dead_relu, zeros_init) + (all_zero ? " Choose another initializer." : "");
-    if (remedy_banner("dead", ImVec4(1.0f, 0.93f, 0.80f, 1), text,
-                      all_zero ? "Reset with the default initializer##dead" : "Reset with lower learning rate##dead"))
+    if (remedy_banner("dead", remedy_color, text, all_zero ? "Reset with the default initializer##dead" : "Reset with lower learning rate##dead"))
       all_zero ? m_.reset_with_default_init() : m_.reset_with_lower_lr();
-  }
-
-  if (!snap->diverged && !snap->flattened && snap->dead_relu.empty() && snap->overshoot &&
-      remedy_banner("overshoot", ImVec4(1.0f, 0.93f, 0.80f, 1), snap->overshoot_text,
-                    snap->overshoot_decay ? less_decay_label(m_.config()) : "Reset with lower learning rate##overshoot"))
-    snap->overshoot_decay ? m_.reset_with_less_decay() : m_.reset_with_lower_lr();
-
-  // Saturated tanh or sigmoid units where nothing is learned: the quiet failure of a high rate
-  // for those units, as dead neurons are for ReLUs.
-  if (!snap->diverged && !snap->flattened && snap->dead_relu.empty() && !snap->overshoot && snap->saturated &&
-      remedy_banner("saturated", ImVec4(1.0f, 0.93f, 0.80f, 1), snap->saturated_text, "Reset with lower learning rate##saturated"))
-    m_.reset_with_lower_lr();
-
-  if (!snap->diverged && !snap->flattened && snap->dead_relu.empty() && !snap->overshoot && !snap->saturated && !snap->copied.empty()) {
+  } else if (snap->overshoot) {
+    if (remedy_banner("overshoot", remedy_color, snap->overshoot_text,
+                      snap->overshoot_decay ? less_decay_label(m_.config()) : "Reset with lower learning rate##overshoot"))
+      snap->overshoot_decay ? m_.reset_with_less_decay() : m_.reset_with_lower_lr();
+  } else if (snap->saturated) {
+    // Saturated tanh or sigmoid units where nothing is learned (or what was, lost): the quiet
+    // failure of a high rate for those units, as dead neurons are for ReLUs.
+    if (remedy_banner("saturated", remedy_color, snap->saturated_text, "Reset with lower learning rate##saturated")) m_.reset_with_lower_lr();
+  } else if (!snap->copied.empty()) {
     // Copies: a sigmoid or tanh network started at equal weights learns, but each layer as one
     // neuron (the diagram shows the same map over and over); the reason is symmetry.
     const std::string text = copied_summary(snap->copied, m_.config().init == Init::Zeros);
-    if (remedy_banner("copies", ImVec4(1.0f, 0.93f, 0.80f, 1), text, "Reset with the default initializer##copies")) m_.reset_with_default_init();
+    if (remedy_banner("copies", remedy_color, text, "Reset with the default initializer##copies")) m_.reset_with_default_init();
   }
 
   auto fmt = [](float v, const char* f) {
