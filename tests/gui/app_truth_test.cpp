@@ -563,7 +563,8 @@ TEST(AppTruth, ALossThatJumpsAboveWhereItStartedIsNamedWithItsCauseAndRemedy) {
 
 TEST(AppTruth, UnitsARateSaturatedWhileNothingIsLearnedAreNamedAndALowerRateOffered) {
   // Adam at rate 3 on the opening network (tanh): the loss sits at about one answer's for every
-  // point (0.69), 98% of the tanh outputs at -1 or 1, and the Training panel said nothing. Neither overshooting (the loss does not rise above where it started) nor dead.
+  // point (0.69), 98% of the tanh outputs at -1 or 1, and the Training panel said nothing.
+  // Neither overshooting (the loss does not rise above where it started) nor dead.
   AppModel m(false);
   TrainConfig c = m.config();
   ASSERT_EQ(c.activations, std::vector<Activation>{Activation::Tanh});
