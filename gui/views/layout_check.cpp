@@ -210,6 +210,10 @@ std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::
   for (const KeptClear& k : kept_clear) {
     const std::string over = overlapped_by(k.window, k.rect, k.may_cover);
     if (!over.empty()) out.push_back({k.window, "", "has " + k.what + " hidden under " + over});
+    const float shown = std::max(0.0f, k.rect.w - k.rect.y), whole = k.whole.w - k.whole.y;
+    if (k.whole.z > k.whole.x && whole - shown > 1.0f)
+      out.push_back({k.window, "", "has " + k.what + fmt(" scrolled out of view (%.0f of %.0f px shown)", static_cast<double>(shown),
+                                                                static_cast<double>(whole))});
   }
   // An open menu, list or dialog goes in front of everything else.
   for (const ImGuiWindow* w : g.Windows)

@@ -25,6 +25,10 @@ struct KeptClear {
   std::string what;    ///< what it is, for the finding ("the loss and accuracy")
   ImVec4 rect;
   std::vector<std::string> may_cover = {};  ///< windows that cover it by design
+  /// All of it, as laid out (x0, y0, x1, y1), where `rect` is the part its window's scrolling
+  /// leaves in view: a finding when they differ (its window is too short for it). Empty (0 wide):
+  /// it may scroll.
+  ImVec4 whole = {};
 };
 
 /// Checks the frame just rendered (call after ImGui::Render, with the current context).
@@ -35,7 +39,8 @@ struct KeptClear {
 /// tooltips aside), so it can be told apart and dragged (model/view_spot.h). `unhidden` names
 /// windows that no window in front of them may overlap at all (the app's message banner), as
 /// no window may overlap an open popup (a menu, a combo box's list, a dialog). `kept_clear`
-/// names parts of windows that no window in front of theirs may overlap.
+/// names parts of windows that no window in front of theirs may overlap and, where they give
+/// their whole extent, that their window may not scroll out of view.
 std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::vector<std::string>& floating = {},
                                         const std::vector<std::string>& unhidden = {},
                                         const std::vector<KeptClear>& kept_clear = {});

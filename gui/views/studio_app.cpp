@@ -168,9 +168,10 @@ ImFont* room_font(const Fonts& f, bool presenter, float display_height) {
   return pick ? pick : f.normal;
 }
 
-void StudioApp::place_panel(ImVec2 pos, ImVec2 size, bool collapsed) {
-  // Where the user left it, unless the layout is being reset (then also folded or not).
-  const ImGuiCond cond = s_.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+void StudioApp::place_panel(ImVec2 pos, ImVec2 size, bool collapsed, bool refit) {
+  // Where the user left it, unless the layout is being reset (then also folded or not) or the
+  // panel refitted.
+  const ImGuiCond cond = s_.reset_layout || refit ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   ImGui::SetNextWindowPos(pos, cond);
   ImGui::SetNextWindowSize(size, cond);
   if (s_.reset_layout || open_panels_) ImGui::SetNextWindowCollapsed(collapsed && !open_panels_, ImGuiCond_Always);
@@ -191,10 +192,30 @@ void StudioApp::normal_layout(ImVec2 display) {
   canvas_panel();
   place(left_w, display.y - loss_h, mid_w, loss_h);
   loss_panel();
-  const float train_h = std::min(display.y * 0.36f, em * 17.0f);
-  place(display.x - right_w, top, right_w, train_h);
+  // Training is tall enough for all it shows, so that a remedy banner does not push the loss and
+  // accuracy out of sight: from its default height up to 60% of the column, Network below it
+  // taking the rest. The two follow Training's contents while they are where the layout put
+  // them (not moved, resized or folded since): taller at once, and back to the default when the
+  // banner goes (not a line up and down as a banner's numbers change while training runs).
+  const float column = display.y - top, least = std::min(display.y * 0.36f, em * 17.0f);
+  float train_h = std::clamp(training_needs_h_, least, std::max(least, column * 0.6f));
+  bool refit = false;
+  if (!s_.reset_layout && right_column_h_ > 0) {
+    const auto t = last_windows_.find("Training"), n = last_windows_.find("Network");
+    const auto at = [](const ImVec4& r, float x, float y0, float y1) {
+      return std::abs(r.x - x) < 1 && std::abs(r.y - y0) < 1 && std::abs(r.w - y1) < 1;  // ImGui rounds positions
+    };
+    const float x = display.x - right_w, split = top + right_column_h_;
+    const bool as_placed = t != last_windows_.end() && n != last_windows_.end() && at(t->second.rect, x, top, split) &&
+                           at(n->second.rect, x, split, display.y);
+    if (as_placed && train_h < right_column_h_ && train_h > least) train_h = right_column_h_;
+    refit = as_placed && std::abs(train_h - right_column_h_) >= 0.5f;
+  }
+  if (s_.reset_layout || refit) right_column_h_ = train_h;
+  train_h = right_column_h_ > 0 ? right_column_h_ : train_h;
+  place_panel(ImVec2(display.x - right_w, top), ImVec2(right_w, train_h), false, refit);
   training_panel();
-  place(display.x - right_w, top + train_h, right_w, display.y - top - train_h);
+  place_panel(ImVec2(display.x - right_w, top + train_h), ImVec2(right_w, column - train_h), false, refit);
   network_panel();
 }
 
@@ -227,12 +248,13 @@ const std::vector<std::string>& StudioApp::floating_windows() {
 
 std::vector<KeptClear> StudioApp::kept_clear() const {
   std::vector<KeptClear> out;
-  if (metrics_rect_) {
+  if (metrics_whole_.w > metrics_whole_.y) {
     // The enlarged network diagram (centred, asked for to be seen large) and the graph inspector
-    // docked at the top (across the window, above the traced point) cover them by design.
+    // docked at the top (across the window, above the traced point) cover them by design. All
+    // of them show, not scrolled out of view below a remedy banner.
     std::vector<std::string> may_cover{"Network diagram"};
     if (inspector_at_top_) may_cover.emplace_back("Graph inspector");
-    out.push_back({"Training", "the loss and accuracy", *metrics_rect_, may_cover});
+    out.push_back({"Training", "the loss and accuracy", metrics_rect_.value_or(ImVec4(0, 0, 0, 0)), may_cover, metrics_whole_});
   }
   if (auto w = windows_.find("Graph inspector"); w != windows_.end() && show_inspector_ && inspector_controls_h_ > 0) {
     const ImVec4& r = w->second.rect;

@@ -140,7 +140,7 @@ class StudioApp {
   /// Places the panels (when reset_layout is set) and draws them.
   void normal_layout(ImVec2 display);
   /// The next panel's place and size, applied when the layout is reset (or on first use).
-  void place_panel(ImVec2 pos, ImVec2 size, bool collapsed);
+  void place_panel(ImVec2 pos, ImVec2 size, bool collapsed, bool refit = false);
   void presenter_layout(ImVec2 display);
   void shortcuts();
   void canvas_panel();
@@ -264,7 +264,10 @@ class StudioApp {
     Box box() const { return {rect.x, rect.y, rect.z, rect.w, order}; }
   };
   std::map<std::string, Placed> windows_, last_windows_;  // this and the last frame
-  std::optional<ImVec4> metrics_rect_;                     // the Training panel's loss and accuracy this frame
+  std::optional<ImVec4> metrics_rect_;                     // the Training panel's loss and accuracy this frame, in view
+  ImVec4 metrics_whole_{};                                 // ... and all of it, scrolled into view or not
+  float training_needs_h_ = 0;                             // the Training panel's height for all its contents
+  float right_column_h_ = 0;                               // Training's height as normal_layout last placed it
   bool inspector_at_top_ = false;                          // the graph inspector was docked at the top
   float inspector_controls_h_ = 0;  // from the graph inspector's top to the foot of its controls, this frame
   bool style_presenter_ = false;

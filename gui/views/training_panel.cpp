@@ -51,7 +51,12 @@ const char* less_decay_label(const TrainConfig& c) {
 
 void StudioApp::training_panel() {
   metrics_rect_.reset();
+  metrics_whole_ = {};
   if (!begin_panel("Training")) return;  // folded
+  {  // the height that shows all it drew last frame (normal_layout fits the panel to it)
+    const ImGuiWindow* w = ImGui::GetCurrentWindow();
+    training_needs_h_ = std::ceil(w->ContentSize.y + 2 * w->WindowPadding.y + w->TitleBarHeight());
+  }
   const auto snap = m_.snapshot();
   // Three buttons share the row (their keys in the tooltips); the speeds flow onto as many rows
   // as the panel's width needs.
@@ -81,6 +86,7 @@ void StudioApp::training_panel() {
   // One remedy banner at most, the first that applies: a diverged run, then what flattened the
   // network, dead ReLUs, a loss that overshoots, saturated units, and copies.
   const ImVec4 remedy_color(1.0f, 0.93f, 0.80f, 1);
+  const bool banner = snap->diverged || snap->flattened || !snap->dead_relu.empty() || snap->overshoot || snap->saturated || !snap->copied.empty();
   if (snap->diverged) {
     if (remedy_banner("diverged", ImVec4(1.0f, 0.88f, 0.82f, 1), snap->divergence, "Reset with lower learning rate")) m_.reset_with_lower_lr();
   } else if (snap->flattened) {
@@ -107,6 +113,22 @@ void StudioApp::training_panel() {
     if (remedy_banner("copies", remedy_color, text, "Reset with the default initializer##copies")) m_.reset_with_default_init();
   }
 
+  // Where training runs, and why there (auto's choice): the first clause; all of it on hover.
+  // Above the loss and accuracy; below them while a banner shows, which leaves them the room
+  // where the panel is short (presenter mode at 1024x768 with the saturated units' banner).
+  const auto device_line = [&] {
+    const std::string note = m_.device_note();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+    ImGui::TextWrapped("device: %s", device_summary(note).c_str());
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) {
+      ImGui::BeginTooltip();
+      ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+      ImGui::TextUnformatted(note.c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::EndTooltip();
+    }
+  };
   auto fmt = [](float v, const char* f) {
     static char buf[4][32];
     static int slot = 0;
@@ -127,18 +149,7 @@ void StudioApp::training_panel() {
   else std::snprintf(counter, sizeof counter, "%.0f steps/s", snap->steps_per_second);
   same_line_if_fits(ImGui::CalcTextSize(counter).x);
   ImGui::TextUnformatted(counter);
-  // Where training runs, and why there (auto's choice): the first clause; all of it on hover.
-  const std::string note = m_.device_note();
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-  ImGui::TextWrapped("device: %s", device_summary(note).c_str());
-  ImGui::PopStyleColor();
-  if (ImGui::IsItemHovered()) {
-    ImGui::BeginTooltip();
-    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
-    ImGui::TextUnformatted(note.c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::EndTooltip();
-  }
+  if (!banner) device_line();
   // "accuracy" shortens to "acc." where the panel is too narrow for the word (never "accur…").
   const float col = ImGui::GetContentRegionAvail().x / 3 - 2 * ImGui::GetStyle().CellPadding.x;
   const char* acc_header = ImGui::CalcTextSize("accuracy").x <= col ? "accuracy" : "acc.";
@@ -165,10 +176,11 @@ void StudioApp::training_panel() {
     ImGui::EndTable();
     // Where the loss and accuracy show (scrolled into view): views keep clear of them.
     const ImRect clip = ImGui::GetCurrentWindow()->InnerClipRect;
-    const ImVec4 r(clip.Min.x, std::max(metrics_top, clip.Min.y), clip.Max.x,
-                   std::min(ImGui::GetCursorScreenPos().y - ImGui::GetStyle().ItemSpacing.y, clip.Max.y));
+    metrics_whole_ = ImVec4(clip.Min.x, metrics_top, clip.Max.x, ImGui::GetCursorScreenPos().y - ImGui::GetStyle().ItemSpacing.y);
+    const ImVec4 r(clip.Min.x, std::max(metrics_top, clip.Min.y), clip.Max.x, std::min(metrics_whole_.w, clip.Max.y));
     if (r.w > r.y) metrics_rect_ = r;
   }
+  if (banner) device_line();
   if (s_.presenter) {
     // Presenter mode: the network diagram fills the rest of the panel while Network is closed.
     const ImGuiWindow* net = ImGui::FindWindowByName("Network");
