@@ -161,21 +161,69 @@ std::vector<CopiedLayer> copied_layers(const std::vector<LayerWeights>& layers, 
   return out;
 }
 
+void mark_dead_from_start(std::vector<DeadReLULayer>& dead, MLP& start, const FeatureSet& features, const Dataset& train) {
+  if (dead.empty()) return;
+  const std::vector<DeadReLULayer> before = dead_relus(start, host_weights(start), features, train);
+  for (DeadReLULayer& d : dead) {
+    d.from_start = 0;
+    for (const DeadReLULayer& b : before)
+      if (b.layer == d.layer)
+        for (int n : d.neurons) d.from_start += std::binary_search(b.neurons.begin(), b.neurons.end(), n);
+  }
+}
+
+std::optional<uint64_t> seed_with_live_relus(const TrainConfig& config, const Dataset& train, uint64_t after, int tries) {
+  TrainConfig c = config;
+  c.device = Device::cpu();
+  const FeatureSet features(c.features);
+  for (int i = 0; i < tries; ++i) {
+    c.seed = after + 1 + static_cast<uint64_t>(i);  // unsigned: wraps past the largest to 0
+    MLP model(c.mlp_spec());
+    if (dead_relus(model, host_weights(model), features, train).empty()) return c.seed;
+  }
+  return std::nullopt;
+}
+
 bool never_alive(const std::vector<DeadReLULayer>& dead) {
   return std::all_of(dead.begin(), dead.end(), [](const DeadReLULayer& d) { return d.zero_weights == d.dead; });
 }
 
-std::string dead_relu_summary(const std::vector<DeadReLULayer>& dead, bool zeros_init) {
+bool dead_from_start(const std::vector<DeadReLULayer>& dead) {
+  return !dead.empty() && std::all_of(dead.begin(), dead.end(), [](const DeadReLULayer& d) { return d.from_start == d.dead; });
+}
+
+std::string dead_relu_summary(const std::vector<DeadReLULayer>& dead, bool zeros_init, RunStart start) {
   if (dead.empty()) return "";
   std::string text;
-  for (const DeadReLULayer& d : dead)
-    text += std::to_string(d.dead) + " of " + std::to_string(d.total) + " neurons in layer " + std::to_string(d.layer + 1) + " are dead. ";
-  if (!never_alive(dead))
-    return text + "A dead ReLU outputs 0 for every training point, so it no longer learns: the learning rate was too high.";
-  return text + (zeros_init ? "Their weights are all 0 (the zeros initializer): a ReLU outputs 0 for every point and passes back no "
-                              "gradient, so they never start learning."
-                            : "Their weights are all 0: a ReLU outputs 0 for every point and passes back no gradient, so they no "
-                              "longer learn.");
+  int from_start = 0, all = 0;
+  for (const DeadReLULayer& d : dead) {
+    text += std::to_string(d.dead) + " of " + std::to_string(d.total) + " neurons in layer " + std::to_string(d.layer + 1) +
+            (d.dead == 1 ? " is dead. " : " are dead. ");
+    from_start += d.from_start;
+    all += d.dead;
+  }
+  const bool one = all == 1;
+  if (never_alive(dead))
+    return text + (zeros_init ? "Their weights are all 0 (the zeros initializer): a ReLU outputs 0 for every point and passes back no "
+                                "gradient, so they never start learning."
+                              : "Their weights are all 0: a ReLU outputs 0 for every point and passes back no gradient, so they no "
+                                "longer learn.");
+  if (start == RunStart::Unknown)
+    return text + "A dead ReLU outputs 0 for every training point, so it no longer learns: a learning rate too high kills them, and "
+                  "the initial weights can leave them dead from the start.";
+  if (dead_from_start(dead))
+    return text + (start == RunStart::Initialized
+                       ? std::string(one ? "It has been from the start: the initial weights give it 0" : "They have been from the start: "
+                                                                                                          "the initial weights give them 0") +
+                             " for every training point, and a dead ReLU passes back no gradient, so " + (one ? "it" : "they") +
+                             " never learned. A lower learning rate would not help; other initial weights (another seed) may."
+                       : std::string(one ? "It was" : "They were") +
+                             " already dead in the weights training started from: a dead ReLU outputs 0 for every training point and "
+                             "passes back no gradient, so " + (one ? "it has" : "they have") + " not learned since. New weights (a "
+                             "reset) may bring " + (one ? "it" : "them") + " back.");
+  return text + "A dead ReLU outputs 0 for every training point, so it no longer learns: the learning rate was too high" +
+         (from_start == 0 ? std::string(".") : " (" + std::to_string(from_start) + " of them " + (from_start == 1 ? "was" : "were") +
+                                                   " dead from the start).");
 }
 
 std::string copied_summary(const std::vector<CopiedLayer>& copied, bool zeros_init) {

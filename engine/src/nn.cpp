@@ -215,6 +215,16 @@ std::vector<LayerWeights> host_weights(const MLP& model) {
   return out;
 }
 
+std::shared_ptr<MLP> copy_of(const MLP& model) {
+  auto copy = std::make_shared<MLP>(model.spec());
+  const auto from = model.linears(), to = copy->linears();
+  for (size_t i = 0; i < from.size(); ++i) {
+    to[i]->weight().assign(from[i]->weight());
+    to[i]->bias().assign(from[i]->bias());
+  }
+  return copy;
+}
+
 std::vector<Activation> MLP::layer_activations() const {
   std::vector<Activation> out;
   for (size_t i = 0; i < layers_->size(); ++i) {

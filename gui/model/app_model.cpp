@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include "backprop/autograd.h"
 #include "backprop/errors.h"
@@ -581,6 +582,14 @@ void AppModel::reset_with_default_init() {
   std::lock_guard lock(mu_);
   config_.init = Init::Default;
   restart_locked("Reset with the default initializer.");
+}
+
+void AppModel::reset_with_another_seed() {
+  std::lock_guard lock(mu_);
+  const std::optional<uint64_t> live = seed_with_live_relus(config_, datasets_of(points_, config_).train, config_.seed);
+  config_.seed = live ? *live : config_.seed == std::numeric_limits<uint64_t>::max() ? 0 : config_.seed + 1;
+  restart_locked("Reset with seed " + std::to_string(config_.seed) +
+                 (live ? ", the next whose initial weights leave every ReLU alive on these points." : "."));
 }
 
 void AppModel::reset_with_less_decay() {

@@ -79,6 +79,7 @@ struct Snapshot {
   /// neurons, and hidden layers whose neurons are all copies of one another (backprop/health.h).
   std::optional<Flattened> flattened;
   std::vector<DeadReLULayer> dead_relu;
+  RunStart start = RunStart::Initialized;  ///< where the run's first weights came from (for dead_relu)
   std::vector<CopiedLayer> copied;
   /// Whether the run's steps overshoot (its training loss stays above where it started), what
   /// that means with its likely cause, and whether that cause is weight decay or regularization
@@ -183,6 +184,10 @@ class AppModel {
   void reset_with_lower_lr();
   /// Resets with the default initializer (offered where the zeros initializer left ReLUs dead).
   void reset_with_default_init();
+  /// Resets with other first weights (offered where ReLUs were dead from the start): the next
+  /// seed whose initial weights leave every ReLU alive on the training points (of the next 100),
+  /// else the next seed.
+  void reset_with_another_seed();
   /// Restarts with a tenth of the weight decay and of the regularization rate.
   void reset_with_less_decay();
   /// Steps per second while playing (0: as fast as possible), clamped to 0..kAppMaxSpeed.

@@ -50,6 +50,10 @@ struct AppModel::Worker {
   // overshooting is judged from there.
   int64_t unchanged_since = 0;
   float loss_at_change = NAN;
+  // The network with the weights this run started from (the initializer's, a session's, or set by
+  // hand), and which: ReLUs dead with them too were not killed by the learning rate.
+  std::shared_ptr<MLP> start_model;
+  RunStart begun = RunStart::Initialized;
   uint64_t requested_done = 0;  // requested steps taken (or dropped: no data, diverged)
   double epoch = 0;
   bool diverged = false;

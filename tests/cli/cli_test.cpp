@@ -645,6 +645,42 @@ TEST_F(Cli, ANetworkThatStopsLearningGetsAWarningWithItsRemedy) {
   }
 }
 
+TEST_F(Cli, ReLUsDeadFromTheFirstWeightsAreNotBlamedOnTheLearningRate) {
+  // Measured: after one step at a rate of 0.001 this 6-6 ReLU network has a neuron of layer 2
+  // that its initial weights left dead; the warning said "the learning rate was too high. Try a
+  // lower --lr." (as for a third of default 8-8 ReLU networks on the circle, by seed).
+  const std::string net = "train -q -d pg-circle -n 300 --noise 0.1 --data-seed 3 --train-ratio 0.7 --hidden 6,6 --activation relu "
+                          "--optimizer sgd --batch 10 --seed 1";
+  Outcome r = run(net + " --lr 0.001 --steps 1 --save " + path("m.json"));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: 1 of 6 neurons in layer 2 is dead. It has been from the start: the initial weights give it 0"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("A lower learning rate would not help; other initial weights (another seed) may. Try --seed 3 (the next "
+                       "whose initial weights leave every ReLU alive)."),
+            std::string::npos)
+      << r.err;
+  r = run(net + " --lr 0.001 --steps 1 --seed 3");  // and it does
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("too high"), std::string::npos) << r.err;
+  // Going on from those weights: they were dead in the weights it started from.
+  r = run("train -q --init " + path("m.json") + " --steps 1");
+  EXPECT_NE(r.err.find("It was already dead in the weights training started from: a dead ReLU outputs 0 for every training point "
+                       "and passes back no gradient, so it has not learned since."),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("Start afresh (without --init)."), std::string::npos) << r.err;
+  // A saved model's first weights are not known: both causes, both remedies.
+  r = run("eval -m " + path("m.json"));
+  EXPECT_NE(r.err.find("a learning rate too high kills them, and the initial weights can leave them dead from the start. Train "
+                       "again with a lower --lr or another --seed."),
+            std::string::npos)
+      << r.err;
+  // At a rate of 10 most die as it trains: the rate is blamed, and the one from the start counted.
+  r = run(net + " --lr 10 --steps 400");
+  EXPECT_NE(r.err.find("the learning rate was too high (1 of them was dead from the start). Try a lower --lr."), std::string::npos) << r.err;
+}
+
 TEST_F(Cli, ATerminatedRunStopsAfterItsStepAndWritesWhatWasTrained) {
   // kill or Ctrl+C used to end a long run with nothing written. It now stops after the step
   // under way: the model, log and plot asked for hold the steps trained, the message says how

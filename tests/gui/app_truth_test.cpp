@@ -477,6 +477,56 @@ TEST(AppTruth, DeadReluNeuronsAreTheOnesADoublePrecisionForwardPassFindsDead) {
   EXPECT_TRUE(t.snapshot()->dead_relu.empty());
 }
 
+TEST(AppTruth, ReluNeuronsDeadFromTheFirstWeightsAreNotBlamedOnTheLearningRateAndAnotherSeedIsOffered) {
+  // The preset's network at a rate of 0.001: after one step a neuron of layer 2 is dead, as it
+  // was with the initial weights. The banner said "the learning rate was too high" and offered
+  // a lower one, which starts from the same weights, with the same dead neuron.
+  AppModel m(false);
+  m.load_session(BACKPROP_ASSETS_DIR "/presets/learning_rate_too_high.json");
+  TrainConfig c = m.config();
+  c.lr = 0.001f;
+  m.set_config(c);
+  m.run_steps(1);
+  auto s = m.snapshot();
+  ASSERT_FALSE(s->dead_relu.empty());
+  EXPECT_EQ(count(dead_by_hand(*s, m.points())), 1);  // in double precision, by hand
+  EXPECT_TRUE(dead_from_start(s->dead_relu));
+  EXPECT_EQ(s->start, RunStart::Initialized);
+  const std::string text = dead_relu_summary(s->dead_relu, false, s->start);
+  EXPECT_NE(text.find("1 of 6 neurons in layer 2 is dead. It has been from the start: the initial weights give it 0"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("too high"), std::string::npos) << text;
+  const std::vector<DeadReLULayer> first = s->dead_relu;
+  m.reset_with_lower_lr();  // what was offered: the same neuron dead again
+  m.run_steps(1);
+  ASSERT_EQ(m.snapshot()->dead_relu.size(), first.size());
+  EXPECT_EQ(m.snapshot()->dead_relu[0].neurons, first[0].neurons);
+  // What is offered now: the next seed whose first weights leave every neuron alive (seed 2
+  // leaves two dead).
+  m.reset_with_another_seed();
+  EXPECT_EQ(m.config().seed, 3u);
+  EXPECT_EQ(m.message(), "Reset with seed 3, the next whose initial weights leave every ReLU alive on these points.");
+  m.run_steps(1);
+  s = m.snapshot();
+  EXPECT_TRUE(s->dead_relu.empty());
+  EXPECT_EQ(count(dead_by_hand(*s, m.points())), 0);
+  // Weights set by hand start the run anew: a neuron they leave dead is dead from that start.
+  m.set_weight(1, 0, -1, -100.0f);  // layer 2's first bias: far below what its inputs can lift
+  m.run_steps(1);
+  s = m.snapshot();
+  ASSERT_EQ(s->dead_relu.size(), 1u);
+  EXPECT_EQ(s->dead_relu[0].neurons, (std::vector<int>{0}));
+  EXPECT_TRUE(dead_from_start(s->dead_relu));
+  EXPECT_EQ(s->start, RunStart::Loaded);
+  // At the preset's own rate of 10, most die as it trains: the rate is blamed.
+  m.load_session(BACKPROP_ASSETS_DIR "/presets/learning_rate_too_high.json");
+  m.run_steps(400);
+  s = m.snapshot();
+  ASSERT_FALSE(s->dead_relu.empty());
+  EXPECT_FALSE(dead_from_start(s->dead_relu));
+  EXPECT_NE(dead_relu_summary(s->dead_relu, false, s->start).find("the learning rate was too high"), std::string::npos);
+}
+
 TEST(AppTruth, ReluNeuronsTheZerosInitializerLeftDeadAreNotBlamedOnTheLearningRate) {
   // Zero weights: every ReLU outputs 0 for every point from step 0 and passes back no gradient.
   // The Training panel said "the learning rate was too high" and offered a lower one (which

@@ -512,13 +512,21 @@ struct DeviceOption {
 // training again).
 enum class Remedy { Train, TrainFromFile, Retrain };
 
+// The remedy for ReLUs its initial weights left dead: the next seed whose initial weights leave
+// them all alive, where one of the next 100 does.
+std::string another_seed(const TrainConfig& config, const Dataset& train) {
+  const std::optional<uint64_t> live = seed_with_live_relus(config, train, config.seed);
+  return live ? "Try --seed " + std::to_string(*live) + " (the next whose initial weights leave every ReLU alive)." : "Try another --seed.";
+}
+
 // What keeps the trained network from learning (backprop/health.h), on stderr after the final
 // results: weight decay or regularization that flattened it (which leaves neurons dead or copies
 // too), else dead ReLUs, then (only without them: dead neurons are copies too) hidden layers
 // whose neurons are copies of one another, then a run that overshoots, then tanh or sigmoid units
 // saturated with nothing learned; each with the flag that remedies it. The trainer's
-// training set is where it looks.
-void warn_if_stuck(Trainer& trainer, const char* command, Remedy how) {
+// training set is where it looks. `start`: the model with the weights the run started from
+// (none for `backprop eval`), to tell ReLUs dead from the start from those the rate killed.
+void warn_if_stuck(Trainer& trainer, const char* command, Remedy how, MLP* start = nullptr) {
   const std::string again = how == Remedy::Retrain ? "Train again with" : "Try";
   const std::vector<LayerWeights> weights = host_weights(trainer.model());
   std::string text, remedy;
@@ -526,17 +534,21 @@ void warn_if_stuck(Trainer& trainer, const char* command, Remedy how) {
     text = flattened_summary(*flat);
     remedy = again + " a lower --weight-decay or --reg-rate.";
   } else {
-    const std::vector<DeadReLULayer> dead = dead_relus(trainer.model(), weights, trainer.features(), trainer.train_data());
+    std::vector<DeadReLULayer> dead = dead_relus(trainer.model(), weights, trainer.features(), trainer.train_data());
+    if (start) mark_dead_from_start(dead, *start, trainer.features(), trainer.train_data());
+    const RunStart begun = !start ? RunStart::Unknown : how == Remedy::TrainFromFile ? RunStart::Loaded : RunStart::Initialized;
     const std::vector<CopiedLayer> copied = dead.empty() ? copied_layers(weights) : std::vector<CopiedLayer>{};
     const bool zeros_init = trainer.config().init == Init::Zeros;
     // Dead ReLUs with weights of 0 that the initializer did not give are no exception: a learning
     // rate too high killed them and weight decay then shrank their idle weights (where decay alone
     // flattened the network, flattened() says so).
     const bool init_remedy = dead.empty() ? !copied.empty() : zeros_init && never_alive(dead);
-    text = dead.empty() ? copied_summary(copied, zeros_init) : dead_relu_summary(dead, zeros_init);
-    remedy = !init_remedy                      ? again + " a lower --lr."
-             : how == Remedy::TrainFromFile ? "Start afresh (without --init) with another --weight-init, e.g. the default."
-                                            : again + " another --weight-init, e.g. the default.";
+    text = dead.empty() ? copied_summary(copied, zeros_init) : dead_relu_summary(dead, zeros_init, begun);
+    remedy = init_remedy ? (how == Remedy::TrainFromFile ? "Start afresh (without --init) with another --weight-init, e.g. the default."
+                                                         : again + " another --weight-init, e.g. the default.")
+             : !dead.empty() && begun == RunStart::Unknown ? again + " a lower --lr or another --seed."
+             : dead_from_start(dead) ? (begun == RunStart::Loaded ? "Start afresh (without --init)." : another_seed(trainer.config(), trainer.train_data()))
+                                     : again + " a lower --lr.";
   }
   // Else a run whose steps overshoot (a learning rate too high): only a run that trained here
   // has the history to tell.
@@ -627,6 +639,7 @@ struct TrainCommand {
     config.schedule.total_steps = std::max<int64_t>(1, steps);
     config.device = on;
     Trainer trainer(config, split.train, split.test, model);
+    const std::shared_ptr<MLP> start = copy_of(trainer.model());  // the first weights, for warn_if_stuck
     // Where the run that trained the model stopped: its optimizer's state (Adam's moments, the
     // momentum) and place in the minibatch order go on, when the optimizer keeps the same
     // buffers. The schedule spans this run, from its start.
@@ -719,7 +732,7 @@ struct TrainCommand {
     const Metrics tr = trainer.train_metrics(), te = trainer.test_metrics();
     std::printf("final  train loss %s  test loss %s  train accuracy %s  test accuracy %s\n", fmt(tr.loss, "%.6f").c_str(),
                 fmt(te.loss, "%.6f").c_str(), fmt(tr.accuracy, "%.4f").c_str(), fmt(te.accuracy, "%.4f").c_str());
-    warn_if_stuck(trainer, "train", init ? Remedy::TrainFromFile : Remedy::Train);
+    warn_if_stuck(trainer, "train", init ? Remedy::TrainFromFile : Remedy::Train, start.get());
     if (!save.empty()) {
       // How long the weights were trained: this run's steps, after those of the model it started from.
       TrainedFor trained = init && init->trained ? *init->trained : TrainedFor{};

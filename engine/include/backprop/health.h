@@ -79,6 +79,17 @@ struct DeadReLULayer {
   /// Of the dead, those whose incoming weights are all 0 (all_zero_weights: the zeros initializer,
   /// or weight decay): never alive, or held at 0, rather than killed by a high learning rate.
   int zero_weights = 0;
+  /// Of the dead, those that were dead with the weights the run started from too
+  /// (mark_dead_from_start): no learning rate killed them.
+  int from_start = 0;
+};
+
+/// Where the weights a run started from came from, for what dead_relu_summary says of neurons
+/// that were dead with them.
+enum class RunStart {
+  Unknown,      ///< not known (a trained model file): the dead are not told apart
+  Initialized,  ///< the initializer, from the seed
+  Loaded,       ///< given: a file's weights (a saved session, `--init`) or weights set by hand
 };
 
 /// Per hidden ReLU layer of `model` with dead neurons, which: a neuron is dead when its ReLU
@@ -87,13 +98,30 @@ struct DeadReLULayer {
 std::vector<DeadReLULayer> dead_relus(MLP& model, const std::vector<LayerWeights>& weights,
                                       const FeatureSet& features, const Dataset& train);
 
+/// Sets each layer's from_start in `dead` (dead_relus of a model after training): how many of
+/// its dead neurons `start`, the same network with the weights the run started from, leaves
+/// dead on the same points. A ReLU that the first weights give 0 for every point passes back no
+/// gradient from the start: it never learned, whatever the learning rate (with few neurons a
+/// layer, common: after one step at a rate of 0.001, a third of default 8-8 ReLU networks on
+/// the circle have one).
+void mark_dead_from_start(std::vector<DeadReLULayer>& dead, MLP& start, const FeatureSet& features, const Dataset& train);
+/// The first seed after `after` (wrapping past the largest; at most `tries` of them) whose initial
+/// weights for `config`'s network leave no ReLU dead on `train`, or none: the remedy for ReLUs
+/// dead from the start, sure to work where a seed picked blindly often is not (the seed after 1
+/// of a 6-6 network on the circle leaves two dead).
+std::optional<uint64_t> seed_with_live_relus(const TrainConfig& config, const Dataset& train, uint64_t after, int tries = 100);
 /// Whether every dead neuron's weights in are all 0: with the zeros initializer they were never
 /// alive, so a lower learning rate would not bring them back (weight decay can zero them too).
 bool never_alive(const std::vector<DeadReLULayer>& dead);
+/// Whether every dead neuron was dead with the run's first weights too (mark_dead_from_start):
+/// then a lower learning rate would not help; other first weights (another seed) might.
+bool dead_from_start(const std::vector<DeadReLULayer>& dead);
 /// What the dead ReLUs mean, in sentences for a user: "2 of 6 neurons in layer 1 are dead. "
-/// and why (weights all 0, naming the zeros initializer only when `zeros_init`; or a learning
-/// rate that was too high); "" when there are none.
-std::string dead_relu_summary(const std::vector<DeadReLULayer>& dead, bool zeros_init);
+/// and why: weights all 0 (naming the zeros initializer only when `zeros_init`); dead from the
+/// start (`start` says whether the initializer or a file gave the first weights); or a learning
+/// rate that was too high (saying how many of them were dead from the start, if any; for an
+/// Unknown start, that the first weights can do it too); "" when there are none.
+std::string dead_relu_summary(const std::vector<DeadReLULayer>& dead, bool zeros_init, RunStart start);
 
 /// A hidden layer whose neurons are all copies of the first.
 struct CopiedLayer {

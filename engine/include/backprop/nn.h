@@ -168,5 +168,8 @@ struct LayerWeights {
 
 /// The weights and biases of each of `model`'s Linear layers, in order.
 std::vector<LayerWeights> host_weights(const MLP& model);
+/// A copy of `model`: the same network with the weights and biases it has now, on its device,
+/// sharing nothing (training one leaves the other as it was).
+std::shared_ptr<MLP> copy_of(const MLP& model);
 
 }  // namespace bp
