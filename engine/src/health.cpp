@@ -192,7 +192,24 @@ bool dead_from_start(const std::vector<DeadReLULayer>& dead) {
   return !dead.empty() && std::all_of(dead.begin(), dead.end(), [](const DeadReLULayer& d) { return d.from_start == d.dead; });
 }
 
-std::string dead_relu_summary(const std::vector<DeadReLULayer>& dead, bool zeros_init, RunStart start) {
+bool loss_jumped(const std::vector<HistoryPoint>& history, int64_t since) {
+  float lowest = INFINITY;
+  for (const HistoryPoint& h : history) {
+    if (h.step < since) continue;
+    if (!std::isfinite(h.train_loss) || h.train_loss >= kLossJump * lowest) return true;
+    lowest = std::min(lowest, h.train_loss);
+  }
+  return false;
+}
+
+DeadReLURemedy dead_relu_remedy(const std::vector<DeadReLULayer>& dead, bool zeros_init, RunStart start, bool jumped) {
+  if (zeros_init && never_alive(dead)) return DeadReLURemedy::DefaultInit;
+  if (start == RunStart::Unknown) return DeadReLURemedy::Unknown;
+  if (dead_from_start(dead)) return start == RunStart::Initialized ? DeadReLURemedy::AnotherSeed : DeadReLURemedy::Reset;
+  return jumped ? DeadReLURemedy::LowerRate : DeadReLURemedy::LeakyReLU;
+}
+
+std::string dead_relu_summary(const std::vector<DeadReLULayer>& dead, bool zeros_init, RunStart start, bool jumped) {
   if (dead.empty()) return "";
   std::string text;
   int from_start = 0, all = 0;
@@ -203,27 +220,36 @@ std::string dead_relu_summary(const std::vector<DeadReLULayer>& dead, bool zeros
     all += d.dead;
   }
   const bool one = all == 1;
+  const std::string also_from_start =
+      from_start == 0 ? "" : std::to_string(from_start) + " of them " + (from_start == 1 ? "was" : "were") + " dead from the start";
   if (never_alive(dead))
     return text + (zeros_init ? "Their weights are all 0 (the zeros initializer): a ReLU outputs 0 for every point and passes back no "
                                 "gradient, so they never start learning."
                               : "Their weights are all 0: a ReLU outputs 0 for every point and passes back no gradient, so they no "
                                 "longer learn.");
-  if (start == RunStart::Unknown)
-    return text + "A dead ReLU outputs 0 for every training point, so it no longer learns: a learning rate too high kills them, and "
-                  "the initial weights can leave them dead from the start.";
-  if (dead_from_start(dead))
-    return text + (start == RunStart::Initialized
-                       ? std::string(one ? "It has been from the start: the initial weights give it 0" : "They have been from the start: "
-                                                                                                          "the initial weights give them 0") +
-                             " for every training point, and a dead ReLU passes back no gradient, so " + (one ? "it" : "they") +
-                             " never learned. A lower learning rate would not help; other initial weights (another seed) may."
-                       : std::string(one ? "It was" : "They were") +
-                             " already dead in the weights training started from: a dead ReLU outputs 0 for every training point and "
-                             "passes back no gradient, so " + (one ? "it has" : "they have") + " not learned since. New weights (a "
-                             "reset) may bring " + (one ? "it" : "them") + " back.");
-  return text + "A dead ReLU outputs 0 for every training point, so it no longer learns: the learning rate was too high" +
-         (from_start == 0 ? std::string(".") : " (" + std::to_string(from_start) + " of them " + (from_start == 1 ? "was" : "were") +
-                                                   " dead from the start).");
+  switch (dead_relu_remedy(dead, zeros_init, start, jumped)) {
+    case DeadReLURemedy::Unknown:
+      return text + "A dead ReLU outputs 0 for every training point, so it no longer learns: the initial weights can leave it so, "
+                    "and training can move it there, most of all at a learning rate too high.";
+    case DeadReLURemedy::AnotherSeed:
+      return text + (one ? "It has been from the start: the initial weights give it 0" : "They have been from the start: the initial "
+                                                                                          "weights give them 0") +
+             " for every training point, and a dead ReLU passes back no gradient, so " + (one ? "it" : "they") +
+             " never learned. A lower learning rate would not help; other initial weights (another seed) may.";
+    case DeadReLURemedy::Reset:
+      return text + (one ? "It was" : "They were") +
+             " already dead in the weights training started from: a dead ReLU outputs 0 for every training point and passes back no "
+             "gradient, so " + (one ? "it has" : "they have") + " not learned since. New weights (a reset) may bring " +
+             (one ? "it" : "them") + " back.";
+    case DeadReLURemedy::LowerRate:
+      return text + "A dead ReLU outputs 0 for every training point, so it no longer learns: the learning rate was too high" +
+             (also_from_start.empty() ? "." : " (" + also_from_start + ").");
+    default:  // LeakyReLU
+      return text + "A dead ReLU outputs 0 for every training point, so it no longer learns. The loss fell without jumps, so the "
+                    "learning rate is not to blame: gradient descent turned it off, as it can at any rate. A leaky ReLU (a small "
+                    "slope below 0) never dies." +
+             (also_from_start.empty() ? "" : " " + also_from_start + ".");
+  }
 }
 
 std::string copied_summary(const std::vector<CopiedLayer>& copied, bool zeros_init) {

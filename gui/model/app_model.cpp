@@ -592,6 +592,13 @@ void AppModel::reset_with_another_seed() {
                  (live ? ", the next whose initial weights leave every ReLU alive on these points." : "."));
 }
 
+void AppModel::reset_with_leaky_relu() {
+  std::lock_guard lock(mu_);
+  for (Activation& a : config_.activations)
+    if (a == Activation::ReLU) a = Activation::LeakyReLU;
+  restart_locked("Reset with leaky ReLU in place of ReLU.");
+}
+
 void AppModel::reset_with_less_decay() {
   std::lock_guard lock(mu_);
   config_.weight_decay /= 10.0f;

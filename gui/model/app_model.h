@@ -80,6 +80,7 @@ struct Snapshot {
   std::optional<Flattened> flattened;
   std::vector<DeadReLULayer> dead_relu;
   RunStart start = RunStart::Initialized;  ///< where the run's first weights came from (for dead_relu)
+  bool loss_jumped = false;                ///< whether the loss jumped since then (loss_jumped; with dead_relu)
   std::vector<CopiedLayer> copied;
   /// Whether the run's steps overshoot (its training loss stays above where it started), what
   /// that means with its likely cause, and whether that cause is weight decay or regularization
@@ -188,6 +189,8 @@ class AppModel {
   /// seed whose initial weights leave every ReLU alive on the training points (of the next 100),
   /// else the next seed.
   void reset_with_another_seed();
+  /// Resets with leaky ReLU in place of ReLU (offered where gradient descent turned ReLUs off).
+  void reset_with_leaky_relu();
   /// Restarts with a tenth of the weight decay and of the regularization rate.
   void reset_with_less_decay();
   /// Steps per second while playing (0: as fast as possible), clamped to 0..kAppMaxSpeed.

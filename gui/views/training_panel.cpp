@@ -92,17 +92,25 @@ void StudioApp::training_panel() {
   } else if (snap->flattened) {
     if (remedy_banner("flattened", remedy_color, flattened_summary(*snap->flattened), less_decay_label(m_.config()))) m_.reset_with_less_decay();
   } else if (!snap->dead_relu.empty()) {
-    // Dead ReLUs: the quiet failure of a high learning rate; or, where all their weights are 0,
-    // of the zeros initializer; or of first weights that left them dead from the start (for
-    // either, a lower rate would not help).
-    const bool zeros_init = m_.config().init == Init::Zeros, all_zero = zeros_init && never_alive(snap->dead_relu);
-    const bool from_start = !all_zero && dead_from_start(snap->dead_relu);
-    const std::string text = dead_relu_summary(snap->dead_relu, zeros_init, snap->start) + (all_zero ? " Choose another initializer." : "");
-    if (remedy_banner("dead", remedy_color, text,
-                      all_zero     ? "Reset with the default initializer##dead"
-                      : from_start ? "Reset with another seed##dead"
-                                   : "Reset with lower learning rate##dead"))
-      all_zero ? m_.reset_with_default_init() : from_start ? m_.reset_with_another_seed() : m_.reset_with_lower_lr();
+    // Dead ReLUs: the quiet failure of a high learning rate (the loss jumped); of gradient
+    // descent at any rate (it did not); of the zeros initializer (their weights all 0); or of
+    // first weights that left them dead from the start. Each with its own remedy.
+    const bool zeros_init = m_.config().init == Init::Zeros;
+    const DeadReLURemedy remedy = dead_relu_remedy(snap->dead_relu, zeros_init, snap->start, snap->loss_jumped);
+    const std::string text = dead_relu_summary(snap->dead_relu, zeros_init, snap->start, snap->loss_jumped) +
+                             (remedy == DeadReLURemedy::DefaultInit ? " Choose another initializer." : "");
+    const char* label = remedy == DeadReLURemedy::DefaultInit ? "Reset with the default initializer##dead"
+                        : remedy == DeadReLURemedy::AnotherSeed ? "Reset with another seed##dead"
+                        : remedy == DeadReLURemedy::Reset       ? "Reset##dead"
+                        : remedy == DeadReLURemedy::LeakyReLU   ? "Reset with leaky ReLU##dead"
+                                                                : "Reset with lower learning rate##dead";
+    if (remedy_banner("dead", remedy_color, text, label)) {
+      if (remedy == DeadReLURemedy::DefaultInit) m_.reset_with_default_init();
+      else if (remedy == DeadReLURemedy::AnotherSeed) m_.reset_with_another_seed();
+      else if (remedy == DeadReLURemedy::Reset) m_.reset();
+      else if (remedy == DeadReLURemedy::LeakyReLU) m_.reset_with_leaky_relu();
+      else m_.reset_with_lower_lr();
+    }
   } else if (snap->overshoot) {
     if (remedy_banner("overshoot", remedy_color, snap->overshoot_text,
                       snap->overshoot_decay ? less_decay_label(m_.config()) : "Reset with lower learning rate##overshoot"))

@@ -69,17 +69,37 @@ TEST(DeadReLUs, TheSummaryBlamesTheZerosInitializerOnlyWhenItWasUsed) {
   EXPECT_TRUE(never_alive(zero));
   EXPECT_FALSE(never_alive(killed));
   for (const RunStart start : {RunStart::Initialized, RunStart::Loaded, RunStart::Unknown}) {
-    EXPECT_EQ(dead_relu_summary(zero, true, start),
+    EXPECT_EQ(dead_relu_summary(zero, true, start, false),
               "8 of 8 neurons in layer 1 are dead. Their weights are all 0 (the zeros initializer): a ReLU outputs 0 for every "
               "point and passes back no gradient, so they never start learning.");
     // Zero weights from weight decay, say: the initializer is not named.
-    EXPECT_EQ(dead_relu_summary(zero, false, start).find("initializer"), std::string::npos);
-    EXPECT_NE(dead_relu_summary(zero, false, start).find("Their weights are all 0: a ReLU"), std::string::npos);
-    EXPECT_EQ(dead_relu_summary({}, true, start), "");
+    EXPECT_EQ(dead_relu_summary(zero, false, start, true).find("initializer"), std::string::npos);
+    EXPECT_NE(dead_relu_summary(zero, false, start, true).find("Their weights are all 0: a ReLU"), std::string::npos);
+    EXPECT_EQ(dead_relu_summary({}, true, start, true), "");
+    EXPECT_EQ(dead_relu_remedy(zero, true, start, true), DeadReLURemedy::DefaultInit);
   }
-  EXPECT_EQ(dead_relu_summary(killed, true, RunStart::Initialized),
+  // Killed as it trained: by a rate too high where the loss jumped, else by gradient descent.
+  EXPECT_EQ(dead_relu_summary(killed, true, RunStart::Initialized, true),
             "2 of 6 neurons in layer 2 are dead. A dead ReLU outputs 0 for every training point, so it no longer learns: the "
             "learning rate was too high.");
+  EXPECT_EQ(dead_relu_remedy(killed, true, RunStart::Initialized, true), DeadReLURemedy::LowerRate);
+  EXPECT_EQ(dead_relu_summary(killed, true, RunStart::Initialized, false),
+            "2 of 6 neurons in layer 2 are dead. A dead ReLU outputs 0 for every training point, so it no longer learns. The loss "
+            "fell without jumps, so the learning rate is not to blame: gradient descent turned it off, as it can at any rate. A "
+            "leaky ReLU (a small slope below 0) never dies.");
+  EXPECT_EQ(dead_relu_remedy(killed, true, RunStart::Initialized, false), DeadReLURemedy::LeakyReLU);
+}
+
+TEST(DeadReLUs, TheLossJumpedWhereItRoseTo1Point3TimesItsLowestSoFar) {
+  const std::vector<HistoryPoint> smooth{{0, 0, 0.7f, 0, 0, 0}, {10, 0, 0.5f, 0, 0, 0}, {20, 0, 0.6f, 0, 0, 0}, {30, 0, 0.3f, 0, 0, 0}};
+  EXPECT_FALSE(loss_jumped(smooth));  // 0.6 is 1.2 x 0.5
+  std::vector<HistoryPoint> jump = smooth;
+  jump[2].train_loss = 0.65f;  // 1.3 x 0.5
+  EXPECT_TRUE(loss_jumped(jump));
+  EXPECT_FALSE(loss_jumped(jump, 20));  // from step 20 on: 0.65, then 0.3
+  jump[2].train_loss = NAN;
+  EXPECT_TRUE(loss_jumped(jump));
+  EXPECT_FALSE(loss_jumped({}));
 }
 
 TEST(DeadReLUs, NeuronsDeadWithTheFirstWeightsAreNotBlamedOnTheLearningRate) {
@@ -97,28 +117,36 @@ TEST(DeadReLUs, NeuronsDeadWithTheFirstWeightsAreNotBlamedOnTheLearningRate) {
   EXPECT_EQ(dead[0].from_start, 1);  // neuron 1; neuron 0 was alive
   EXPECT_EQ(dead[1].from_start, 1);
   EXPECT_FALSE(dead_from_start(dead));
-  EXPECT_EQ(dead_relu_summary(dead, false, RunStart::Initialized),
+  EXPECT_EQ(dead_relu_summary(dead, false, RunStart::Initialized, true),
             "2 of 3 neurons in layer 1 are dead. 1 of 2 neurons in layer 2 is dead. A dead ReLU outputs 0 for every training "
             "point, so it no longer learns: the learning rate was too high (2 of them were dead from the start).");
+  const std::string steady = dead_relu_summary(dead, false, RunStart::Initialized, false);
+  EXPECT_NE(steady.find("never dies. 2 of them were dead from the start."), std::string::npos) << steady;
   // All of them dead from the start (the first weights are these): not the learning rate.
   std::vector<DeadReLULayer> same = dead_relus(now, host_weights(now), FeatureSet::plain(), train);
   mark_dead_from_start(same, now, FeatureSet::plain(), train);
   EXPECT_TRUE(dead_from_start(same));
-  const std::string initialized = dead_relu_summary(same, false, RunStart::Initialized);
+  for (const bool jumped : {false, true}) {
+    EXPECT_EQ(dead_relu_remedy(same, false, RunStart::Initialized, jumped), DeadReLURemedy::AnotherSeed);
+    EXPECT_EQ(dead_relu_remedy(same, false, RunStart::Loaded, jumped), DeadReLURemedy::Reset);
+    EXPECT_EQ(dead_relu_remedy(same, false, RunStart::Unknown, jumped), DeadReLURemedy::Unknown);
+  }
+  const std::string initialized = dead_relu_summary(same, false, RunStart::Initialized, true);
   EXPECT_EQ(initialized,
             "2 of 3 neurons in layer 1 are dead. 1 of 2 neurons in layer 2 is dead. They have been from the start: the initial "
             "weights give them 0 for every training point, and a dead ReLU passes back no gradient, so they never learned. A lower "
             "learning rate would not help; other initial weights (another seed) may.");
-  const std::string loaded = dead_relu_summary(same, false, RunStart::Loaded);
+  const std::string loaded = dead_relu_summary(same, false, RunStart::Loaded, true);
   EXPECT_NE(loaded.find("They were already dead in the weights training started from"), std::string::npos) << loaded;
   EXPECT_EQ(loaded.find("learning rate was too high"), std::string::npos) << loaded;
   // One neuron: "it", not "they".
   const std::vector<DeadReLULayer> one{{1, 1, 2, {0}, 0, 1}};
-  EXPECT_EQ(dead_relu_summary(one, false, RunStart::Loaded),
+  EXPECT_EQ(dead_relu_summary(one, false, RunStart::Loaded, false),
             "1 of 2 neurons in layer 2 is dead. It was already dead in the weights training started from: a dead ReLU outputs 0 for "
             "every training point and passes back no gradient, so it has not learned since. New weights (a reset) may bring it back.");
-  // Not known where the weights began (a trained model file): both causes named.
-  EXPECT_NE(dead_relu_summary(same, false, RunStart::Unknown).find("a learning rate too high kills them, and the initial weights can"),
+  // Not known where the weights began (a trained model file): each cause named.
+  EXPECT_NE(dead_relu_summary(same, false, RunStart::Unknown, false)
+                .find("the initial weights can leave it so, and training can move it there, most of all at a learning rate too high."),
             std::string::npos);
   // On points where the first weights' neuron 0 was dead too (without the last one), it counts.
   const Dataset fewer = points({{-1, 0, 0}, {0, 5, 0}});
@@ -129,11 +157,18 @@ TEST(DeadReLUs, NeuronsDeadWithTheFirstWeightsAreNotBlamedOnTheLearningRate) {
   EXPECT_EQ(on_fewer[0].from_start, 3);
 }
 
-TEST(DeadReLUs, AReLUTheDefaultInitializerLeftDeadIsDeadFromTheStartAfterATinyStep) {
+TEST(DeadReLUs, OnTheCircleOnesDeadFromTheStartOnesARateKilledAndOnesTurnedOffAtAnyRateAreToldApart) {
   // Measured: a 6-6 ReLU network with seed 1 on 300 points of the Playground circle has a neuron
   // of layer 2 dead from its initial weights; one step at rate 0.001 changes nothing about it,
-  // and the warning blamed the learning rate. A rate of 10 kills more, and is blamed for them.
+  // and the warning blamed the learning rate. A rate of 10 kills more as the loss jumps, and is
+  // blamed for them; at 0.03, and at 0.003 for ten times the steps, another dies as the loss
+  // falls steadily, which the warning blamed on the rate too.
   const Dataset d = make_dataset("pg-circle", 300, 0.1f, 3);
+  struct Run {
+    std::vector<DeadReLULayer> dead;
+    bool jumped;
+    std::string text;
+  };
   auto run = [&](float lr, int steps) {
     TrainConfig c;
     c.hidden = {6, 6};
@@ -144,22 +179,33 @@ TEST(DeadReLUs, AReLUTheDefaultInitializerLeftDeadIsDeadFromTheStartAfterATinySt
     c.seed = 1;
     Trainer t(c, d, Dataset{});
     const std::shared_ptr<MLP> start = copy_of(t.model());
-    for (int s = 0; s < steps; ++s) t.step();
-    std::vector<DeadReLULayer> dead = dead_relus(t.model(), host_weights(t.model()), t.features(), d);
-    mark_dead_from_start(dead, *start, t.features(), d);
-    return dead;
+    t.record();
+    for (int s = 0; s < steps; ++s) t.step(), t.record();
+    Run r{dead_relus(t.model(), host_weights(t.model()), t.features(), d), loss_jumped(t.history()), ""};
+    mark_dead_from_start(r.dead, *start, t.features(), d);
+    r.text = dead_relu_summary(r.dead, false, RunStart::Initialized, r.jumped);
+    return r;
   };
-  const std::vector<DeadReLULayer> tiny = run(0.001f, 1);
-  ASSERT_FALSE(tiny.empty());
-  EXPECT_TRUE(dead_from_start(tiny));
-  EXPECT_NE(dead_relu_summary(tiny, false, RunStart::Initialized).find(" been from the start"), std::string::npos);
-  const std::vector<DeadReLULayer> high = run(10, 400);
-  ASSERT_FALSE(high.empty());
-  EXPECT_FALSE(dead_from_start(high));
-  int dead = 0, from_start = 0;
-  for (const DeadReLULayer& l : high) dead += l.dead, from_start += l.from_start;
-  EXPECT_GT(dead, from_start);
-  EXPECT_NE(dead_relu_summary(high, false, RunStart::Initialized).find("the learning rate was too high"), std::string::npos);
+  const Run tiny = run(0.001f, 1);
+  ASSERT_FALSE(tiny.dead.empty());
+  EXPECT_TRUE(dead_from_start(tiny.dead));
+  EXPECT_NE(tiny.text.find(" been from the start"), std::string::npos) << tiny.text;
+  auto killed = [](const Run& r) {
+    int dead = 0, from_start = 0;
+    for (const DeadReLULayer& l : r.dead) dead += l.dead, from_start += l.from_start;
+    return dead - from_start;
+  };
+  const Run high = run(10, 400);
+  EXPECT_GT(killed(high), 0);
+  EXPECT_TRUE(high.jumped);
+  EXPECT_NE(high.text.find("the learning rate was too high"), std::string::npos) << high.text;
+  // At 0.03 and at 0.003 the same neuron dies as the loss falls steadily: not the rate.
+  for (const auto& [lr, steps] : {std::pair{0.03f, 3000}, std::pair{0.003f, 30000}}) {
+    const Run steady = run(lr, steps);
+    EXPECT_GT(killed(steady), 0) << lr;
+    EXPECT_FALSE(steady.jumped) << lr;
+    EXPECT_NE(steady.text.find("the learning rate is not to blame"), std::string::npos) << steady.text;
+  }
 }
 
 TEST(DeadReLUs, TheSeedOfferedIsTheNextWhoseInitialWeightsLeaveEveryReLUAlive) {

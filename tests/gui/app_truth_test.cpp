@@ -477,7 +477,7 @@ TEST(AppTruth, DeadReluNeuronsAreTheOnesADoublePrecisionForwardPassFindsDead) {
   EXPECT_TRUE(t.snapshot()->dead_relu.empty());
 }
 
-TEST(AppTruth, ReluNeuronsDeadFromTheFirstWeightsAreNotBlamedOnTheLearningRateAndAnotherSeedIsOffered) {
+TEST(AppTruth, DeadReluNeuronsAreBlamedOnTheLearningRateOnlyWhereTheLossJumpedAndEachCauseGetsItsRemedy) {
   // The preset's network at a rate of 0.001: after one step a neuron of layer 2 is dead, as it
   // was with the initial weights. The banner said "the learning rate was too high" and offered
   // a lower one, which starts from the same weights, with the same dead neuron.
@@ -492,7 +492,9 @@ TEST(AppTruth, ReluNeuronsDeadFromTheFirstWeightsAreNotBlamedOnTheLearningRateAn
   EXPECT_EQ(count(dead_by_hand(*s, m.points())), 1);  // in double precision, by hand
   EXPECT_TRUE(dead_from_start(s->dead_relu));
   EXPECT_EQ(s->start, RunStart::Initialized);
-  const std::string text = dead_relu_summary(s->dead_relu, false, s->start);
+  EXPECT_FALSE(s->loss_jumped);
+  EXPECT_EQ(dead_relu_remedy(s->dead_relu, false, s->start, s->loss_jumped), DeadReLURemedy::AnotherSeed);
+  const std::string text = dead_relu_summary(s->dead_relu, false, s->start, s->loss_jumped);
   EXPECT_NE(text.find("1 of 6 neurons in layer 2 is dead. It has been from the start: the initial weights give it 0"), std::string::npos)
       << text;
   EXPECT_EQ(text.find("too high"), std::string::npos) << text;
@@ -524,7 +526,34 @@ TEST(AppTruth, ReluNeuronsDeadFromTheFirstWeightsAreNotBlamedOnTheLearningRateAn
   s = m.snapshot();
   ASSERT_FALSE(s->dead_relu.empty());
   EXPECT_FALSE(dead_from_start(s->dead_relu));
-  EXPECT_NE(dead_relu_summary(s->dead_relu, false, s->start).find("the learning rate was too high"), std::string::npos);
+  EXPECT_TRUE(s->loss_jumped);
+  EXPECT_EQ(dead_relu_remedy(s->dead_relu, false, s->start, s->loss_jumped), DeadReLURemedy::LowerRate);
+  EXPECT_NE(dead_relu_summary(s->dead_relu, false, s->start, s->loss_jumped).find("the learning rate was too high"), std::string::npos);
+  // A lower rate, not reset: the neurons it killed are still put down to it (the loss jumped
+  // since the weights began, though not since the rate changed).
+  c = m.config();
+  c.lr = 0.01f;
+  m.set_config(c);
+  m.run_steps(100);
+  s = m.snapshot();
+  ASSERT_FALSE(s->dead_relu.empty());
+  EXPECT_EQ(dead_relu_remedy(s->dead_relu, false, s->start, s->loss_jumped), DeadReLURemedy::LowerRate);
+  // At 0.03 from the start, one more dies as the loss falls steadily: gradient descent, not the
+  // rate; leaky ReLU is offered, and with it none dies.
+  m.load_session(BACKPROP_ASSETS_DIR "/presets/learning_rate_too_high.json");
+  c = m.config();
+  c.lr = 0.03f;
+  m.set_config(c);
+  m.run_steps(800);
+  s = m.snapshot();
+  EXPECT_FALSE(s->loss_jumped);
+  EXPECT_EQ(dead_relu_remedy(s->dead_relu, false, s->start, s->loss_jumped), DeadReLURemedy::LeakyReLU);
+  EXPECT_NE(dead_relu_summary(s->dead_relu, false, s->start, s->loss_jumped).find("the learning rate is not to blame"), std::string::npos);
+  m.reset_with_leaky_relu();
+  EXPECT_EQ(m.config().activations, std::vector<Activation>{Activation::LeakyReLU});
+  EXPECT_EQ(m.message(), "Reset with leaky ReLU in place of ReLU.");
+  m.run_steps(800);
+  EXPECT_TRUE(m.snapshot()->dead_relu.empty());
 }
 
 TEST(AppTruth, ReluNeuronsTheZerosInitializerLeftDeadAreNotBlamedOnTheLearningRate) {

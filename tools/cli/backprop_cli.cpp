@@ -519,13 +519,24 @@ std::string another_seed(const TrainConfig& config, const Dataset& train) {
   return live ? "Try --seed " + std::to_string(*live) + " (the next whose initial weights leave every ReLU alive)." : "Try another --seed.";
 }
 
+// The --activation that keeps the network's other activations and puts leaky_relu in place of
+// relu (one name for all layers where they are all alike).
+std::string leaky_activations(const TrainConfig& config) {
+  std::string out;
+  for (Activation a : config.activations)
+    out += std::string(out.empty() ? "" : ",") + activation_name(a == Activation::ReLU ? Activation::LeakyReLU : a);
+  return out;
+}
+
 // What keeps the trained network from learning (backprop/health.h), on stderr after the final
 // results: weight decay or regularization that flattened it (which leaves neurons dead or copies
 // too), else dead ReLUs, then (only without them: dead neurons are copies too) hidden layers
 // whose neurons are copies of one another, then a run that overshoots, then tanh or sigmoid units
 // saturated with nothing learned; each with the flag that remedies it. The trainer's
 // training set is where it looks. `start`: the model with the weights the run started from
-// (none for `backprop eval`), to tell ReLUs dead from the start from those the rate killed.
+// (none for `backprop eval`), to tell ReLUs dead from the start from those that died as it
+// trained, and those (by the loss history: kLossJump) a rate too high killed from those that
+// gradient descent turned off.
 void warn_if_stuck(Trainer& trainer, const char* command, Remedy how, MLP* start = nullptr) {
   const std::string again = how == Remedy::Retrain ? "Train again with" : "Try";
   const std::vector<LayerWeights> weights = host_weights(trainer.model());
@@ -539,16 +550,22 @@ void warn_if_stuck(Trainer& trainer, const char* command, Remedy how, MLP* start
     const RunStart begun = !start ? RunStart::Unknown : how == Remedy::TrainFromFile ? RunStart::Loaded : RunStart::Initialized;
     const std::vector<CopiedLayer> copied = dead.empty() ? copied_layers(weights) : std::vector<CopiedLayer>{};
     const bool zeros_init = trainer.config().init == Init::Zeros;
-    // Dead ReLUs with weights of 0 that the initializer did not give are no exception: a learning
-    // rate too high killed them and weight decay then shrank their idle weights (where decay alone
-    // flattened the network, flattened() says so).
-    const bool init_remedy = dead.empty() ? !copied.empty() : zeros_init && never_alive(dead);
-    text = dead.empty() ? copied_summary(copied, zeros_init) : dead_relu_summary(dead, zeros_init, begun);
-    remedy = init_remedy ? (how == Remedy::TrainFromFile ? "Start afresh (without --init) with another --weight-init, e.g. the default."
-                                                         : again + " another --weight-init, e.g. the default.")
-             : !dead.empty() && begun == RunStart::Unknown ? again + " a lower --lr or another --seed."
-             : dead_from_start(dead) ? (begun == RunStart::Loaded ? "Start afresh (without --init)." : another_seed(trainer.config(), trainer.train_data()))
-                                     : again + " a lower --lr.";
+    // Dead ReLUs with weights of 0 that the initializer did not give are no exception: they died
+    // as it trained and weight decay then shrank their idle weights (where decay alone flattened
+    // the network, flattened() says so).
+    const bool jumped = loss_jumped(trainer.history());
+    const std::string other_init = how == Remedy::TrainFromFile ? "Start afresh (without --init) with another --weight-init, e.g. the default."
+                                                                : again + " another --weight-init, e.g. the default.";
+    text = dead.empty() ? copied_summary(copied, zeros_init) : dead_relu_summary(dead, zeros_init, begun, jumped);
+    if (dead.empty()) remedy = other_init;
+    else switch (dead_relu_remedy(dead, zeros_init, begun, jumped)) {
+        case DeadReLURemedy::DefaultInit: remedy = other_init; break;
+        case DeadReLURemedy::AnotherSeed: remedy = another_seed(trainer.config(), trainer.train_data()); break;
+        case DeadReLURemedy::Reset: remedy = "Start afresh (without --init)."; break;
+        case DeadReLURemedy::LowerRate: remedy = again + " a lower --lr."; break;
+        case DeadReLURemedy::LeakyReLU: remedy = again + " --activation " + leaky_activations(trainer.config()) + "."; break;
+        case DeadReLURemedy::Unknown: remedy = again + " another --seed, a lower --lr or --activation leaky_relu."; break;
+      }
   }
   // Else a run whose steps overshoot (a learning rate too high): only a run that trained here
   // has the history to tell.
