@@ -59,6 +59,18 @@ double mean_difference(const Image& a, const Image& b, int x0, int y0, int x1, i
   return sum / (3.0 * (x1 - x0) * (y1 - y0));
 }
 
+// How many pixels have the pale orange of the Training panel's remedy banners (255, 237, 204,
+// within 3 a channel).
+long remedy_banner_pixels(const Image& img) {
+  long n = 0;
+  for (int y = 0; y < img.h; ++y)
+    for (int x = 0; x < img.w; ++x) {
+      const unsigned char* p = img.at(x, y);
+      n += std::abs(p[0] - 255) <= 3 && std::abs(p[1] - 237) <= 3 && std::abs(p[2] - 204) <= 3;
+    }
+  return n;
+}
+
 // The end of a drive script: asks the app to quit (SIGTERM saves and quits), waits up to 6 s,
 // then kills it, and waits for it, so that nothing the app writes outlives the script (an app
 // still writing its layout while TearDown removes the folder failed a run).
@@ -1157,14 +1169,7 @@ TEST_F(Studio, EachRemedyBannerShowsWholeInTheNarrowestPresenterPanel) {
     // And the banner is there: its pale orange fills much of the Training panel.
     r = run(app + " --screenshot " + (dir / "shot.png").string(), dir);
     ASSERT_EQ(r.status, 0) << training << ": " << r.err;
-    const Image img(dir / "shot.png");
-    long banner = 0;
-    for (int y = 0; y < img.h; ++y)
-      for (int x = 0; x < img.w; ++x) {
-        const unsigned char* p = img.at(x, y);
-        banner += std::abs(p[0] - 255) <= 3 && std::abs(p[1] - 237) <= 3 && std::abs(p[2] - 204) <= 3;
-      }
-    EXPECT_GT(banner, 40000) << training;
+    EXPECT_GT(remedy_banner_pixels(Image(dir / "shot.png")), 40000) << training;
   }
 }
 
@@ -1183,14 +1188,7 @@ TEST_F(Studio, ARemedyBannerLeavesTheLossAndAccuracyInViewInNormalMode) {
     EXPECT_EQ(r.status, 0) << size << ": " << r.err;
     r = run(app + " --screenshot " + (dir / "shot.png").string(), dir);
     ASSERT_EQ(r.status, 0) << size << ": " << r.err;
-    const Image img(dir / "shot.png");
-    long banner = 0;
-    for (int y = 0; y < img.h; ++y)
-      for (int x = 0; x < img.w; ++x) {
-        const unsigned char* p = img.at(x, y);
-        banner += std::abs(p[0] - 255) <= 3 && std::abs(p[1] - 237) <= 3 && std::abs(p[2] - 204) <= 3;
-      }
-    EXPECT_GT(banner, 20000) << size;
+    EXPECT_GT(remedy_banner_pixels(Image(dir / "shot.png")), 20000) << size;
   }
 }
 
