@@ -200,14 +200,16 @@ void StudioApp::normal_layout(ImVec2 display) {
   const float column = display.y - top, least = std::min(display.y * 0.36f, em * 17.0f);
   float train_h = std::clamp(training_needs_h_, least, std::max(least, column * 0.6f));
   bool refit = false;
-  if (!s_.reset_layout && right_column_h_ > 0) {
-    const auto t = last_windows_.find("Training"), n = last_windows_.find("Network");
+  const auto t = last_windows_.find("Training"), n = last_windows_.find("Network");
+  if (!s_.reset_layout && t != last_windows_.end() && n != last_windows_.end()) {
     const auto at = [](const ImVec4& r, float x, float y0, float y1) {
       return std::abs(r.x - x) < 1 && std::abs(r.y - y0) < 1 && std::abs(r.w - y1) < 1;  // ImGui rounds positions
     };
-    const float x = display.x - right_w, split = top + right_column_h_;
-    const bool as_placed = t != last_windows_.end() && n != last_windows_.end() && at(t->second.rect, x, top, split) &&
-                           at(n->second.rect, x, split, display.y);
+    // Placed by this run, or (restored from the last run's layout file) stacked as the layout
+    // stacks them, at any split.
+    const float x = display.x - right_w, split = right_column_h_ > 0 ? top + right_column_h_ : t->second.rect.w;
+    const bool as_placed = at(t->second.rect, x, top, split) && at(n->second.rect, x, split, display.y);
+    if (as_placed && right_column_h_ <= 0) right_column_h_ = split - top;
     if (as_placed && train_h < right_column_h_ && train_h > least) train_h = right_column_h_;
     refit = as_placed && std::abs(train_h - right_column_h_) >= 0.5f;
   }

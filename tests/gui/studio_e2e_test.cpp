@@ -1008,6 +1008,36 @@ TEST_F(Studio, APanelMovedStaysThereAtTheNextStart) {
   EXPECT_EQ(layout_pos(layout, "Training"), moved);
 }
 
+TEST_F(Studio, ARestoredLayoutGrowsTheTrainingPanelForABannerAndShrinksItBack) {
+  // A second start restores the panels from the layout file, where the Training panel's height
+  // used to stay as it was, with a banner's loss and accuracy below its fold. The ReLU that
+  // gradient descent turns off at rate 0.03 brings a banner: the panel grows, Network below it
+  // gives way; at the next start without a banner it is back at its default height.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  const fs::path layout = dir / "state" / "backprop-studio" / "layout.ini";
+  auto height = [&](const std::string& window) {
+    const std::string size = layout_line(layout, window, "Size=");
+    return size.empty() ? -1 : std::stoi(size.substr(size.find(',') + 1));
+  };
+  auto top = [&](const std::string& window) {
+    const std::string pos = layout_pos(layout, window);
+    return pos.empty() ? -1 : std::stoi(pos.substr(pos.find(',') + 1));
+  };
+  drive_and_quit(dir, "");
+  const int first = height("Training");
+  ASSERT_GT(first, 0) << "the layout was saved";
+  std::ofstream(dir / "relu.json") << R"({"format": "backprop-studio-session", "version": 1,
+    "data": {"dataset": "pg-circle", "points": 300, "noise": 0.1, "seed": 3, "train_ratio": 0.7},
+    "network": {"hidden": [6, 6], "activations": ["relu"], "features": ["x1", "x2"]},
+    "training": {"optimizer": "sgd", "lr": 0.03, "batch_size": 10, "seed": 1}})";
+  drive_and_quit(dir, "", "--session " + (dir / "relu.json").string() + " --train-steps 800");
+  const int grown = height("Training");
+  EXPECT_GT(grown, first + 100) << "the banner's nine lines and button";
+  EXPECT_EQ(top("Network"), top("Training") + grown) << "Network right below it";
+  drive_and_quit(dir, "");
+  EXPECT_EQ(height("Training"), first);
+}
+
 TEST_F(Studio, AViewMovedStaysThereWhenClosedAndReopenedAndAtTheNextStart) {
   // The hidden space view dragged by its title from (600, 72) 300 pixels left and 100 down, then
   // closed and opened again (H, H): it stays where it was left, and so at the next start in the
