@@ -192,14 +192,16 @@ bool dead_from_start(const std::vector<DeadReLULayer>& dead) {
   return !dead.empty() && std::all_of(dead.begin(), dead.end(), [](const DeadReLULayer& d) { return d.from_start == d.dead; });
 }
 
+void LossJumpWatch::add(float train_loss) {
+  if (!std::isfinite(train_loss) || train_loss >= kLossJump * lowest) jumped = true;
+  else lowest = std::min(lowest, train_loss);
+}
+
 bool loss_jumped(const std::vector<HistoryPoint>& history, int64_t since) {
-  float lowest = INFINITY;
-  for (const HistoryPoint& h : history) {
-    if (h.step < since) continue;
-    if (!std::isfinite(h.train_loss) || h.train_loss >= kLossJump * lowest) return true;
-    lowest = std::min(lowest, h.train_loss);
-  }
-  return false;
+  LossJumpWatch watch;
+  for (const HistoryPoint& h : history)
+    if (h.step >= since) watch.add(h.train_loss);
+  return watch.jumped;
 }
 
 DeadReLURemedy dead_relu_remedy(const std::vector<DeadReLULayer>& dead, bool zeros_init, RunStart start, bool jumped) {

@@ -81,6 +81,7 @@ void AppModel::Worker::add_history() {
   const Metrics tr = trainer->train_metrics(), te = trainer->test_metrics();
   if (!history.empty() && history.back().step == step) history.pop_back();
   history.push_back({step, epoch, tr.loss, te.loss, tr.accuracy, te.accuracy});
+  jump_watch.add(tr.loss);
   if (!grad_history.empty() && grad_history.back().step == step) grad_history.pop_back();
   if (const auto g = gradients(); !g.empty()) grad_history.push_back({step, gradient_norms(g)});
   auto thin = [](auto& series) {  // keep the first point, thin the rest by half
@@ -170,7 +171,7 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
     step = adopted ? adopted_step : 0;  // a restored session goes on from the step it saved
     start_model = copy_of(*model);
     begun = adopted ? RunStart::Loaded : RunStart::Initialized;
-    start_step = step;
+    jump_watch = {};
     epoch = adopted ? adopted_epoch : 0;
     diverged = false;
     carry = adopted ? std::move(adopted_run) : std::nullopt;
@@ -217,7 +218,7 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
   // The chart's point at this step shows the edited weights (the manual classifier's line
   // before gradient descent takes over), not the ones they replaced.
   if (!edits.empty()) add_history();
-  if (!edits.empty()) start_model = copy_of(*model), begun = RunStart::Loaded, start_step = step;  // weights set by hand
+  if (!edits.empty()) start_model = copy_of(*model), begun = RunStart::Loaded, jump_watch = {};  // weights set by hand
   if (changed_run) unchanged_since = step, loss_at_change = trainer ? trainer->train_metrics().loss : NAN;
 
   // Train: requested single steps, plus a time slice while playing.
@@ -331,7 +332,7 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
   s->dead_relu = dead_relus(*model, s->weights, features, train);
   if (start_model) mark_dead_from_start(s->dead_relu, *start_model, features, train);
   s->start = begun;
-  if (!s->dead_relu.empty()) s->loss_jumped = loss_jumped(history, start_step);
+  s->loss_jumped = jump_watch.jumped;
   s->copied = copied_layers(s->weights);
   // Judged on the run since the points, settings or weights last changed: added points or a
   // new loss raise the chart for reasons other than the rate, and a rate just lowered starts

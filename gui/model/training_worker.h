@@ -54,7 +54,7 @@ struct AppModel::Worker {
   // hand), and which: ReLUs dead with them too were not killed by the learning rate.
   std::shared_ptr<MLP> start_model;
   RunStart begun = RunStart::Initialized;
-  int64_t start_step = 0;  // the step it was taken at: whether the loss jumped since (loss_jumped)
+  LossJumpWatch jump_watch;  // whether the loss jumped since (add_history feeds it before thinning)
   uint64_t requested_done = 0;  // requested steps taken (or dropped: no data, diverged)
   double epoch = 0;
   bool diverged = false;

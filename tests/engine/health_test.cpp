@@ -100,6 +100,14 @@ TEST(DeadReLUs, TheLossJumpedWhereItRoseTo1Point3TimesItsLowestSoFar) {
   jump[2].train_loss = NAN;
   EXPECT_TRUE(loss_jumped(jump));
   EXPECT_FALSE(loss_jumped({}));
+  // One at a time, as the app's thinned history needs it: a jump, once seen, stays seen.
+  LossJumpWatch watch;
+  for (float loss : {0.7f, 0.5f, 0.6f}) watch.add(loss);
+  EXPECT_FALSE(watch.jumped);
+  watch.add(0.66f);
+  EXPECT_TRUE(watch.jumped);
+  watch.add(0.1f);
+  EXPECT_TRUE(watch.jumped);
 }
 
 TEST(DeadReLUs, NeuronsDeadWithTheFirstWeightsAreNotBlamedOnTheLearningRate) {

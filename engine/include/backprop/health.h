@@ -11,6 +11,7 @@
 // `backprop train` both report them.
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -127,6 +128,13 @@ constexpr float kLossJump = 1.3f;
 /// Whether a training loss recorded in `history` from step `since` on rose to kLossJump x the
 /// lowest recorded before it (from `since` on), or is not finite.
 bool loss_jumped(const std::vector<HistoryPoint>& history, int64_t since = 0);
+/// loss_jumped one loss at a time, for a history that is thinned as it grows (the app's): once
+/// jumped, it stays so, whichever points are dropped later.
+struct LossJumpWatch {
+  float lowest = std::numeric_limits<float>::infinity();
+  bool jumped = false;
+  void add(float train_loss);
+};
 
 /// What to offer for dead ReLUs (dead_relu_remedy).
 enum class DeadReLURemedy {
