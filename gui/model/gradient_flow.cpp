@@ -20,7 +20,8 @@ std::vector<float> gradient_norms(const std::vector<LayerWeights>& gradients) {
 }
 
 std::string gradient_flow_verdict(const std::vector<float>& norms, const std::vector<Activation>& activations, const std::vector<int>& dead,
-                                  const std::vector<int>& widths, const std::vector<LayerWeights>& weights, bool zeros_init) {
+                                  const std::vector<int>& widths, const std::vector<LayerWeights>& weights, bool zeros_init,
+                                  DeadReLURemedy dead_remedy) {
   if (norms.empty()) return "";
   char b[400];
   for (size_t l = 0; l < norms.size(); ++l)
@@ -47,12 +48,20 @@ std::string gradient_flow_verdict(const std::vector<float>& norms, const std::ve
       return b;
     }
   // A hidden layer whose ReLUs are all dead passes back nothing: every layer below it gets 0.
+  // Why, and what to do, as the Training panel's banner has it.
+  const char* why = dead_remedy == DeadReLURemedy::LowerRate ? "The learning rate was too high: reset with a lower one."
+                    : dead_remedy == DeadReLURemedy::LeakyReLU
+                        ? "Not the learning rate (the loss fell without jumps): gradient descent turned them off; leaky ReLU never dies."
+                    : dead_remedy == DeadReLURemedy::AnotherSeed ? "The initial weights left them dead: reset with another seed."
+                    : dead_remedy == DeadReLURemedy::Reset       ? "They were dead in the weights training started from: reset."
+                    : dead_remedy == DeadReLURemedy::DefaultInit ? "Reset with another initializer."
+                                                                 : "";
   for (size_t l = 0; l < dead.size() && l < widths.size(); ++l)
     if (widths[l] > 0 && dead[l] == widths[l]) {
       std::snprintf(b, sizeof b,
                     "No gradient gets past layer %zu: all %d of its ReLUs are dead (0 for every training point), so "
-                    "layer %zu and the layers below it have stopped learning. Reset with a lower learning rate.",
-                    l + 1, widths[l], l + 1);
+                    "layer %zu and the layers below it have stopped learning.%s%s",
+                    l + 1, widths[l], l + 1, *why ? " " : "", why);
       return b;
     }
   const double first = norms.front(), last = norms.back();

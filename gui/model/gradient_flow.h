@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "backprop/health.h"
 #include "backprop/nn.h"
 
 namespace bp::studio {
@@ -31,11 +32,13 @@ constexpr double kExplodingNorm = 100;
 /// no gradient at all below a layer whose weights are all 0 (`weights`, the network's, empty when
 /// not known; the zeros initializer named as the cause only when `zeros_init`, as weight decay
 /// can zero weights too); no gradient at all below a layer whose ReLUs are all
-/// dead; or vanishing gradients, with the sigmoid named as the cause when the network has one.
+/// dead, with what `dead_remedy` (dead_relu_remedy, as the Training panel decides it) says of
+/// why; or vanishing gradients, with the sigmoid named as the cause when the network has one.
 /// `activations`: one for all hidden layers, or one each; `dead`: each hidden layer's dead ReLUs
 /// and `widths` its neurons (empty: none dead).
 std::string gradient_flow_verdict(const std::vector<float>& norms, const std::vector<Activation>& activations = {},
                                   const std::vector<int>& dead = {}, const std::vector<int>& widths = {},
-                                  const std::vector<LayerWeights>& weights = {}, bool zeros_init = false);
+                                  const std::vector<LayerWeights>& weights = {}, bool zeros_init = false,
+                                  DeadReLURemedy dead_remedy = DeadReLURemedy::LowerRate);
 
 }  // namespace bp::studio

@@ -47,7 +47,10 @@ void StudioApp::gradient_flow_panel() {
   std::vector<int> dead(layers > 0 ? layers - 1 : 0, 0), widths(dead.size(), 0);
   for (const auto& d : snap->dead_relu)
     if (static_cast<size_t>(d.layer) < dead.size()) dead[static_cast<size_t>(d.layer)] = d.dead, widths[static_cast<size_t>(d.layer)] = d.total;
-  if (const std::string verdict = gradient_flow_verdict(latest, m_.config().activations, dead, widths, snap->weights, m_.config().init == Init::Zeros); !verdict.empty()) {
+  const bool zeros_init = m_.config().init == Init::Zeros;
+  const DeadReLURemedy remedy = dead_relu_remedy(snap->dead_relu, zeros_init, snap->start, snap->loss_jumped);
+  if (const std::string verdict = gradient_flow_verdict(latest, m_.config().activations, dead, widths, snap->weights, zeros_init, remedy);
+      !verdict.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.2f, 0.0f, 1));
     text_wrapped_at_spaces(verdict);
     ImGui::PopStyleColor();

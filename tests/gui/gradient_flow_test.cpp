@@ -125,6 +125,16 @@ TEST(GradientFlow, TheVerdictNamesVanishingAndExplodingGradients) {
   const std::string dead = gradient_flow_verdict({0.0f, 0.0f, 0.3f}, {Activation::ReLU}, {2, 6}, {6, 6});
   EXPECT_NE(dead.find("past layer 2"), std::string::npos) << dead;
   EXPECT_EQ(dead.find("Vanishing"), std::string::npos) << dead;
+  // Why, as the Training panel has it: the rate only where the loss jumped (it said "Reset with a
+  // lower learning rate." whatever the cause).
+  EXPECT_NE(dead.find("stopped learning. The learning rate was too high: reset with a lower one."), std::string::npos) << dead;
+  auto verdict = [](DeadReLURemedy r) { return gradient_flow_verdict({0.0f, 0.0f, 0.3f}, {Activation::ReLU}, {2, 6}, {6, 6}, {}, false, r); };
+  EXPECT_NE(verdict(DeadReLURemedy::LeakyReLU).find("Not the learning rate (the loss fell without jumps)"), std::string::npos);
+  EXPECT_NE(verdict(DeadReLURemedy::AnotherSeed).find("The initial weights left them dead: reset with another seed."), std::string::npos);
+  EXPECT_NE(verdict(DeadReLURemedy::Reset).find("They were dead in the weights training started from"), std::string::npos);
+  for (DeadReLURemedy r : {DeadReLURemedy::LeakyReLU, DeadReLURemedy::AnotherSeed, DeadReLURemedy::Reset, DeadReLURemedy::Unknown})
+    EXPECT_EQ(verdict(r).find("lower"), std::string::npos) << verdict(r);
+  EXPECT_NE(verdict(DeadReLURemedy::Unknown).find("have stopped learning."), std::string::npos);
   // From a run: a deep sigmoid network's norms get the vanishing verdict.
   AppModel m(false);
   TrainConfig c = m.config();
