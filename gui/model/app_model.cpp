@@ -589,7 +589,9 @@ void AppModel::reset_with_another_seed() {
   const std::optional<uint64_t> live = seed_with_live_relus(config_, datasets_of(points_, config_).train, config_.seed);
   config_.seed = live ? *live : config_.seed == std::numeric_limits<uint64_t>::max() ? 0 : config_.seed + 1;
   restart_locked("Reset with seed " + std::to_string(config_.seed) +
-                 (live ? ", the next whose initial weights leave every ReLU alive on these points." : "."));
+                 (live ? ", the next whose initial weights leave every ReLU alive on these points."
+                       : ". None of the next 100 seeds' initial weights leave every ReLU alive on these points (a deep network "
+                         "starts with some dead whatever the seed): leaky ReLU never dies."));
 }
 
 void AppModel::reset_with_leaky_relu() {

@@ -187,7 +187,7 @@ class AppModel {
   void reset_with_default_init();
   /// Resets with other first weights (offered where ReLUs were dead from the start): the next
   /// seed whose initial weights leave every ReLU alive on the training points (of the next 100),
-  /// else the next seed.
+  /// else the next seed, with a message that names leaky ReLU.
   void reset_with_another_seed();
   /// Resets with leaky ReLU in place of ReLU (offered where gradient descent turned ReLUs off).
   void reset_with_leaky_relu();

@@ -549,6 +549,21 @@ TEST(AppTruth, DeadReluNeuronsAreBlamedOnTheLearningRateOnlyWhereTheLossJumpedAn
   EXPECT_FALSE(s->loss_jumped);
   EXPECT_EQ(dead_relu_remedy(s->dead_relu, false, s->start, s->loss_jumped), DeadReLURemedy::LeakyReLU);
   EXPECT_NE(dead_relu_summary(s->dead_relu, false, s->start, s->loss_jumped).find("the learning rate is not to blame"), std::string::npos);
+  // Four layers of 16 start with some dead whatever the seed: the next seed, and leaky ReLU named.
+  {
+    AppModel deep(false);
+    TrainConfig d = deep.config();
+    d.hidden = {16, 16, 16, 16};
+    d.activations = {Activation::ReLU};
+    deep.set_config(d);
+    deep.run_steps(1);
+    ASSERT_TRUE(dead_from_start(deep.snapshot()->dead_relu));
+    const uint64_t seed = deep.config().seed;
+    deep.reset_with_another_seed();
+    EXPECT_EQ(deep.config().seed, seed + 1);
+    EXPECT_NE(deep.message().find("None of the next 100 seeds' initial weights leave every ReLU alive on these points"), std::string::npos)
+        << deep.message();
+  }
   m.reset_with_leaky_relu();
   EXPECT_EQ(m.config().activations, std::vector<Activation>{Activation::LeakyReLU});
   EXPECT_EQ(m.message(), "Reset with leaky ReLU in place of ReLU.");

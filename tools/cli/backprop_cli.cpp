@@ -512,13 +512,6 @@ struct DeviceOption {
 // training again).
 enum class Remedy { Train, TrainFromFile, Retrain };
 
-// The remedy for ReLUs its initial weights left dead: the next seed whose initial weights leave
-// them all alive, where one of the next 100 does.
-std::string another_seed(const TrainConfig& config, const Dataset& train) {
-  const std::optional<uint64_t> live = seed_with_live_relus(config, train, config.seed);
-  return live ? "Try --seed " + std::to_string(*live) + " (the next whose initial weights leave every ReLU alive)." : "Try another --seed.";
-}
-
 // The --activation that keeps the network's other activations and puts leaky_relu in place of
 // relu (one name for all layers where they are all alike).
 std::string leaky_activations(const TrainConfig& config) {
@@ -526,6 +519,15 @@ std::string leaky_activations(const TrainConfig& config) {
   for (Activation a : config.activations)
     out += std::string(out.empty() ? "" : ",") + activation_name(a == Activation::ReLU ? Activation::LeakyReLU : a);
   return out;
+}
+
+// The remedy for ReLUs its initial weights left dead: the next seed whose initial weights leave
+// them all alive, where one of the next 100 does; else (deep networks start with some dead
+// whatever the seed) leaky ReLU.
+std::string another_seed(const TrainConfig& config, const Dataset& train) {
+  const std::optional<uint64_t> live = seed_with_live_relus(config, train, config.seed);
+  return live ? "Try --seed " + std::to_string(*live) + " (the next whose initial weights leave every ReLU alive)."
+              : "Try --activation " + leaky_activations(config) + " (none of the next 100 seeds' initial weights leave every ReLU alive).";
 }
 
 // What keeps the trained network from learning (backprop/health.h), on stderr after the final
