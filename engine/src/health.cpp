@@ -162,11 +162,13 @@ std::vector<CopiedLayer> copied_layers(const std::vector<LayerWeights>& layers, 
 }
 
 void mark_dead_from_start(std::vector<DeadReLULayer>& dead, MLP& start, const FeatureSet& features, const Dataset& train) {
-  if (dead.empty()) return;
-  const std::vector<DeadReLULayer> before = dead_relus(start, host_weights(start), features, train);
+  if (!dead.empty()) mark_dead_from_start(dead, dead_relus(start, host_weights(start), features, train));
+}
+
+void mark_dead_from_start(std::vector<DeadReLULayer>& dead, const std::vector<DeadReLULayer>& at_start) {
   for (DeadReLULayer& d : dead) {
     d.from_start = 0;
-    for (const DeadReLULayer& b : before)
+    for (const DeadReLULayer& b : at_start)
       if (b.layer == d.layer)
         for (int n : d.neurons) d.from_start += std::binary_search(b.neurons.begin(), b.neurons.end(), n);
   }

@@ -220,6 +220,7 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
   if (!edits.empty()) add_history();
   if (!edits.empty()) start_model = copy_of(*model), begun = RunStart::Loaded, jump_watch = {};  // weights set by hand
   if (changed_run) unchanged_since = step, loss_at_change = trainer ? trainer->train_metrics().loss : NAN;
+  if (changed_run) start_dead.reset();  // new first weights or new points: found again when needed
 
   // Train: requested single steps, plus a time slice while playing.
   const auto now = Clock::now();
@@ -330,7 +331,10 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
   s->gradient_history = grad_history;
   s->flattened = flattened(*model, s->weights, features, train, config);
   s->dead_relu = dead_relus(*model, s->weights, features, train);
-  if (start_model) mark_dead_from_start(s->dead_relu, *start_model, features, train);
+  if (start_model && !s->dead_relu.empty()) {  // the first weights' dead ReLUs: one pass per start and set of points
+    if (!start_dead) start_dead = dead_relus(*start_model, host_weights(*start_model), features, train);
+    mark_dead_from_start(s->dead_relu, *start_dead);
+  }
   s->start = begun;
   s->loss_jumped = jump_watch.jumped;
   s->copied = copied_layers(s->weights);

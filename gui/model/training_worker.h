@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <optional>
+#include <vector>
 
 #include "model/app_model.h"
 
@@ -53,6 +55,7 @@ struct AppModel::Worker {
   // The network with the weights this run started from (the initializer's, a session's, or set by
   // hand), and which: ReLUs dead with them too were not killed by the learning rate.
   std::shared_ptr<MLP> start_model;
+  std::optional<std::vector<DeadReLULayer>> start_dead;  // its dead ReLUs on the training points, once found
   RunStart begun = RunStart::Initialized;
   LossJumpWatch jump_watch;  // whether the loss jumped since (add_history feeds it before thinning)
   uint64_t requested_done = 0;  // requested steps taken (or dropped: no data, diverged)

@@ -106,6 +106,9 @@ std::vector<DeadReLULayer> dead_relus(MLP& model, const std::vector<LayerWeights
 /// layer, common: after one step at a rate of 0.001, a third of default 8-8 ReLU networks on
 /// the circle have one).
 void mark_dead_from_start(std::vector<DeadReLULayer>& dead, MLP& start, const FeatureSet& features, const Dataset& train);
+/// The same from `at_start`, dead_relus of the first weights on the same points, found once (the
+/// app keeps it until the weights begin anew or the points change).
+void mark_dead_from_start(std::vector<DeadReLULayer>& dead, const std::vector<DeadReLULayer>& at_start);
 /// The first seed after `after` (wrapping past the largest; at most `tries` of them) whose initial
 /// weights for `config`'s network leave no ReLU dead on `train`, or none: the remedy for ReLUs
 /// dead from the start, sure to work where a seed picked blindly often is not (the seed after 1
