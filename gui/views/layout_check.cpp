@@ -163,7 +163,11 @@ std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::
     const ImDrawList& dl = *draw_data.CmdLists[l];
     const std::string owner = dl._OwnerName ? dl._OwnerName : "";
     const ImGuiWindow* win = owner.empty() ? nullptr : ImGui::FindWindowByName(owner.c_str());
-    const bool scrolls_y = win && win->ScrollbarY, scrolls_x = win && win->ScrollbarX;
+    // A window scrolls where it shows a scroll bar, or will from the next frame: its contents
+    // grew past its bottom this frame (ImGui decides on the scroll bar from the last frame's
+    // contents, so the frame a view's result arrives in has none yet).
+    const bool grew_past = win && !(win->Flags & ImGuiWindowFlags_NoScrollbar) && win->DC.CursorMaxPos.y > win->InnerRect.Max.y + 1;
+    const bool scrolls_y = win && (win->ScrollbarY || grew_past), scrolls_x = win && win->ScrollbarX;
     const std::vector<Drawn> q = glyph_quads(dl, glyphs, io.Fonts->TexID);
     std::string last_run;
     for (size_t k = 0; k < q.size(); ++k) {

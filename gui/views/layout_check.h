@@ -32,8 +32,9 @@ struct KeptClear {
 };
 
 /// Checks the frame just rendered (call after ImGui::Render, with the current context).
-/// Glyphs cut at the top or bottom of a window that scrolls vertically are not findings: the
-/// rest of the panel is a scroll away. `floating` names the windows that float over others
+/// Glyphs cut at the top or bottom of a window that scrolls vertically (or will from the next
+/// frame: its contents grew past its bottom in this one) are not findings: the rest of the panel
+/// is a scroll away. `floating` names the windows that float over others
 /// (the app's teaching views): each one's title bar must show its left end, five times as long
 /// as the bar is tall (or all of it), uncovered by the windows in front of it (popups, menus and
 /// tooltips aside), so it can be told apart and dragged (model/view_spot.h). `unhidden` names

@@ -161,6 +161,29 @@ TEST_F(LayoutCheck, TextBelowTheFoldOfAScrollingWindowIsNotAFinding) {
   EXPECT_TRUE(p.empty()) << describe(p);
 }
 
+TEST_F(LayoutCheck, TextBelowTheFoldOfAWindowWhoseContentsJustGrewIsNotAFinding) {
+  // The frame a view's result arrives in (the loss landscape's, computed in the background): its
+  // contents reach past the window's bottom, and ImGui shows the scroll bar from the next frame.
+  // A sanitizer-slowed run checked exactly that frame and reported the last line cut.
+  int frame = 0;
+  const auto p = check([&] {
+    ImGui::SetNextWindowPos(ImVec2(10, 10));
+    ImGui::SetNextWindowSize(ImVec2(300, 120));
+    ImGui::Begin("Grows");
+    const int rows = ++frame < 3 ? 2 : 30;
+    for (int i = 0; i < rows; ++i) ImGui::Text("row %d", i);
+    ImGui::End();
+  });
+  EXPECT_TRUE(p.empty()) << describe(p);
+  // A window that never scrolls (no scroll bar) still has its cut text found.
+  const auto fixed = check([] {
+    panel("Fixed", ImVec2(10, 10), ImVec2(300, 60));
+    for (int i = 0; i < 10; ++i) ImGui::Text("row %d", i);
+    ImGui::End();
+  });
+  EXPECT_TRUE(found(fixed, "Fixed", "row", "cut at the bottom")) << describe(fixed);
+}
+
 TEST_F(LayoutCheck, FindsAFloatingWindowsTitleBarHiddenUnderAnotherInFrontOfIt) {
   // "Back" is drawn first, "Front" over it, focused last: a popup aside, only the windows named
   // as floating are checked, and only for what lies in front of them.
