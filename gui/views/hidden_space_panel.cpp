@@ -33,7 +33,9 @@ void StudioApp::hidden_space_panel() {
   int layer = req.layer + 1;
   ImGui::SetNextItemWidth(em * 6);
   if (ImGui::SliderInt("layer", &layer, 1, hidden, "%d", ImGuiSliderFlags_AlwaysClamp)) req.layer = layer - 1;
-  same_line_if_fits(labelled_width("principal components", ImGui::GetFrameHeight()) + labelled_width("neurons", ImGui::GetFrameHeight()));
+  // Both radio buttons on the slider's line, or both below it (with the spacing between them).
+  same_line_if_fits(labelled_width("principal components", ImGui::GetFrameHeight()) + ImGui::GetStyle().ItemSpacing.x +
+                    labelled_width("neurons", ImGui::GetFrameHeight()));
   bool pca = req.x < 0;
   if (ImGui::RadioButton("principal components", pca)) req.x = req.y = -1;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("the two directions of the layer's space along which the training points spread most");
