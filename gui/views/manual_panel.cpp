@@ -5,6 +5,7 @@
 // training from where the student left the line, and the line keeps moving under the optimizer.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "flow.h"
 #include "model/number_text.h"
@@ -130,15 +131,26 @@ namespace {
 
 const char* const kManualIntro = "w1·x1 + w2·x2 + b = 0 is the line; its arrow points to class 1. Drag it on the canvas, or:";
 
-// The window's height for what it shows for a linear model `width` pixels wide: the title bar,
-// the intro, three rows of sliders, the loss (at its longest) and the button.
-float manual_window_height(float width) {
+const char* const kNotLinear = "The manual classifier moves a straight line: a network with no hidden layer on the inputs x1 and x2.";
+const char* const kNotTwoClasses = "The manual classifier separates two classes: pick a two-class dataset.";
+
+// The height of `text` wrapped at spaces to `wrap` pixels.
+float wrapped_height(const char* text, float wrap) {
+  return ImGui::CalcTextSize(wrap_at_spaces(text, wrap, [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; }).c_str()).y;
+}
+
+// The window's height for what it shows `width` pixels wide. For a linear model: the title bar,
+// the intro, three rows of sliders, the train and the test loss and accuracy (at their longest)
+// and the button; else the title bar, why there is no line and the button that gives one.
+float manual_window_height(float width, bool linear) {
   const ImGuiStyle& st = ImGui::GetStyle();
   const float wrap = width - 2 * st.WindowPadding.x;
+  if (!linear)
+    return 2 * ImGui::GetFrameHeight() + wrapped_height(kNotLinear, wrap) + 2 * st.WindowPadding.y + 2 * st.ItemSpacing.y;
   const float intro = ImGui::CalcTextSize(kManualIntro, nullptr, false, wrap).y;
-  const std::string loss = wrap_at_spaces("loss 1.24e-05, accuracy 100.0 % (big points cost most)", wrap,
-                                          [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; });
-  return 5 * ImGui::GetFrameHeight() + intro + ImGui::CalcTextSize(loss.c_str()).y + 2 * st.WindowPadding.y + 5 * st.ItemSpacing.y;
+  const float train = wrapped_height("train: loss 1.24e-05, accuracy 100.0 % (big points cost most)", wrap);
+  const float test = wrapped_height("test: loss 1.24e-05, accuracy 100.0 %", wrap);
+  return 5 * ImGui::GetFrameHeight() + intro + train + test + 2 * st.WindowPadding.y + 6 * st.ItemSpacing.y;
 }
 
 }  // namespace
@@ -147,16 +159,22 @@ void StudioApp::manual_panel() {
   const float em = ImGui::GetFontSize();
   // Bottom right of the window, over the panels' lower part, as tall as what it shows: the
   // canvas, where the line is dragged, stays clear, and so do the Training panel's loss and
-  // accuracy (presenter mode has them low) down to 1024x768.
+  // accuracy (presenter mode has them low) down to 1024x768. Where there is no room for both
+  // (presenter mode with the graph inspector docked below), it may cover them while it shows
+  // the train and test loss and accuracy itself (StudioApp::kept_clear).
   const ImVec2 display = ImGui::GetIO().DisplaySize;
-  const ImVec2 size(em * 21, manual_window_height(em * 21));
-  place_view_window("Manual classifier", ImVec2(display.x - size.x, display.y - size.y), size);
-  if (!begin_view("Manual classifier", &show_manual_)) return;
   const TrainConfig c = m_.config();
-  if (!is_linear_classifier(c)) {
-    ImGui::TextWrapped(c.problem == Problem::Binary
-                           ? "The manual classifier moves a straight line: a network with no hidden layer on the inputs x1 and x2."
-                           : "The manual classifier separates two classes: pick a two-class dataset.");
+  const bool linear = is_linear_classifier(c);
+  // No wider than the panels' column (presenter mode's is narrower): where it must cover the
+  // Training panel it then leaves the canvas and the lesson's text above it clear. Never made
+  // shorter than what it shows (it has no plot to shrink).
+  float width = em * 21;
+  if (auto t = windows_.find("Training"); t != windows_.end()) width = std::min(width, std::max(t->second.rect.z - t->second.rect.x, em * 14));
+  const ImVec2 size(width, manual_window_height(width, linear));
+  place_view_window("Manual classifier", ImVec2(display.x - size.x, display.y - size.y), size, false, 1.0f, linear);
+  if (!begin_view("Manual classifier", &show_manual_)) return;
+  if (!linear) {
+    text_wrapped_at_spaces(c.problem == Problem::Binary ? kNotLinear : kNotTwoClasses);
     if (c.problem == Problem::Binary && ImGui::Button("Use a linear model")) apply_config(linear_classifier(c));
     ImGui::End();
     return;
@@ -173,7 +191,9 @@ void StudioApp::manual_panel() {
   // Each number with its slider, and a button that opens the loss as a function of it.
   auto row = [&](const char* name, float& value, float range, int in) {
     ImGui::PushID(name);
-    ImGui::SetNextItemWidth(em * 10);
+    // As wide as leaves its name and the button beside it, up to 10 em.
+    const float beside = labelled_width(name, 0) + ImGui::GetStyle().ItemSpacing.x + button_width("tangent");
+    ImGui::SetNextItemWidth(std::clamp(ImGui::GetContentRegionAvail().x - beside, em * 6, em * 10));
     if (ImGui::SliderFloat(name, &value, -range, range, "%.3f", ImGuiSliderFlags_AlwaysClamp)) m_.pause(), m_.set_weight(0, 0, in, value);
     same_line_if_fits(button_width("tangent"));
     if (ImGui::SmallButton("tangent")) show_tangent({0, 0, std::max(0, in), in < 0}, tangent_eps_);
@@ -183,7 +203,16 @@ void StudioApp::manual_panel() {
   row("w1", w1, 5, 0);
   row("w2", w2, 5, 1);
   row("b", b, 10, -1);
-  text_wrapped("loss %s, accuracy %.1f %% (big points cost most)", loss_text(snap->train.loss).c_str(), 100.0 * snap->train.accuracy);
+  // The loss and accuracy on both sets, as the Training panel shows them (which this may cover).
+  auto percent = [](float a) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.1f %%", 100.0 * static_cast<double>(a));
+    return std::isnan(a) ? std::string("-") : std::string(b);
+  };
+  text_wrapped("train: loss %s, accuracy %s (big points cost most)", loss_text(snap->train.loss).c_str(), percent(snap->train.accuracy).c_str());
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.84f, 0.37f, 0.0f, 1));  // the Training panel's colour for test
+  text_wrapped("test: loss %s, accuracy %s", loss_text(snap->test.loss).c_str(), percent(snap->test.accuracy).c_str());
+  ImGui::PopStyleColor();
   if (m_.playing()) {
     if (ImGui::Button("Pause: take the line back")) m_.pause();
   } else if (ImGui::Button("Hand over to gradient descent")) {

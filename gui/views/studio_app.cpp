@@ -4,6 +4,7 @@
 #include <imgui_internal.h>  // the windows' stacking order
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 
 #include "backprop/errors.h"
@@ -255,6 +256,7 @@ std::vector<KeptClear> StudioApp::kept_clear() const {
     // docked at the top (across the window, above the traced point) cover them by design. All
     // of them show, not scrolled out of view below a remedy banner.
     std::vector<std::string> may_cover{"Network diagram"};
+    if (manual_line()) may_cover.emplace_back("Manual classifier");  // showing them itself
     if (inspector_at_top_) may_cover.emplace_back("Graph inspector");
     out.push_back({"Training", "the loss and accuracy", metrics_rect_.value_or(ImVec4(0, 0, 0, 0)), may_cover, metrics_whole_});
   }
@@ -265,7 +267,7 @@ std::vector<KeptClear> StudioApp::kept_clear() const {
   return out;
 }
 
-void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, bool over_canvas, float shortest) {
+void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, bool over_canvas, float shortest, bool shows_metrics) {
   // Where the user left it (this run, or the last one when the panels were kept too); at its
   // default spot when it first appears after the panels were placed afresh.
   int& placed = view_layout_[name];
@@ -295,6 +297,13 @@ void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, boo
       if (!w) continue;
       others.push_back(w->box());
       if (other == "Graph inspector") others.back().keep = inspector_controls_h_;  // its controls too, not just its name
+    }
+    // The Training panel's loss and accuracy (drawn earlier this frame), behind every window and
+    // kept clear as a whole: a view goes elsewhere where it can (the big network diagram, centred
+    // and asked for large, covers them by design, and a view that shows them itself may).
+    if (metrics_rect_ && !shows_metrics && std::strcmp(name, "Network diagram") != 0) {
+      const ImVec4& r = *metrics_rect_;
+      others.push_back(Box{r.x, r.y, r.z, r.w, -1, r.w - r.y});
     }
     // A view placed on the canvas may move straight up or down over it (below its title), and
     // aside within its width, not over the panels (views placed elsewhere move as they must).

@@ -189,7 +189,8 @@ class StudioApp {
   /// "test"); not narrower than 18 em, where the canvas is narrower still. Made shorter to keep
   /// clear, it keeps at least `shortest` of its height. A view the inspector just covered is
   /// moved out from under it (move_out_).
-  void place_view_window(const char* name, ImVec2 pos, ImVec2 size, bool over_canvas = false, float shortest = 0.6f);
+  void place_view_window(const char* name, ImVec2 pos, ImVec2 size, bool over_canvas = false, float shortest = 0.6f,
+                         bool shows_metrics = false);
   /// The manual classifier (manual_panel.cpp): w1, w2, b by hand, the loss live, and the hand-over
   /// to gradient descent; its separator and handles are drawn and dragged on the canvas. Key M.
   void manual_panel();

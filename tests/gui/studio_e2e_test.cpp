@@ -1501,7 +1501,8 @@ TEST_F(Studio, ARefusedAutosaveIsKeptAndQuitWorksAtFullSpeed) {
 // same with every panel open (presenter mode collapses Data and Network). Some rooms load a
 // session of the widest settings, some open several teaching views at once: each view's title
 // bar must show beside the others, and none may hide the Training panel's loss and accuracy
-// (presenter mode shows them low, where the manual classifier opens) or the graph inspector's
+// (presenter mode shows them low, where the manual classifier opens; with the inspector docked
+// below there is no room for both, and it covers them showing them itself) or the graph inspector's
 // controls (docked below the canvas, with a view opened over the canvas above it). The layout check's own
 // tests show that it finds each of those.
 struct Room {
@@ -1566,6 +1567,8 @@ INSTANTIATE_TEST_SUITE_P(Sizes, StudioRoom,
                                            Room{"1024x768", false, false, false, false, "gradient-flow hidden-space landscape"},
                                            Room{"1280x800", true, false, false, false, "gradient-flow hidden-space landscape"},
                                            Room{"1024x768", true, false, false, false, "manual"}, Room{"1280x800", true, false, false, false, "manual"},
+                                           Room{"1024x768", true, true, false, false, "manual"}, Room{"1366x768", true, true, false, true, "manual"},
+                                           Room{"1366x768", true, false, false, true, "hidden-space"},
                                            Room{"1920x1080", true, false, false, false, "tangent gradient-flow hidden-space landscape manual"},
                                            Room{"1920x1080", false, false, false, false, "manual tangent gradient-flow hidden-space landscape diagram inspector"}),
                          [](const ::testing::TestParamInfo<Room>& i) {
@@ -1573,7 +1576,8 @@ INSTANTIATE_TEST_SUITE_P(Sizes, StudioRoom,
                                            (i.param.inspector ? "_inspector" : "") + (i.param.neuron ? "_neuron" : "") +
                                            (i.param.widest ? "_widest_settings" : "") +
                                            (*i.param.views ? "_" + std::to_string(std::count(i.param.views, i.param.views + std::strlen(i.param.views), ' ') + 1) + "_views" : "");
+                           if (*i.param.views && !std::strchr(i.param.views, ' ')) n += std::string("_") + i.param.views;  // which one
                            for (char& c : n)
-                             if (c == 'x') c = '_';
+                             if (c == 'x' || c == '-') c = '_';
                            return n;
                          });
