@@ -148,7 +148,7 @@ float manual_window_height(float width, bool linear) {
   if (!linear)
     return 2 * ImGui::GetFrameHeight() + wrapped_height(kNotLinear, wrap) + 2 * st.WindowPadding.y + 2 * st.ItemSpacing.y;
   const float intro = ImGui::CalcTextSize(kManualIntro, nullptr, false, wrap).y;
-  const float train = wrapped_height("train: loss 1.24e-05, accuracy 100.0 % (big points cost most)", wrap);
+  const float train = wrapped_height("train: loss 1.24e-05, accuracy 100.0 %", wrap);
   const float test = wrapped_height("test: loss 1.24e-05, accuracy 100.0 %", wrap);
   return 5 * ImGui::GetFrameHeight() + intro + train + test + 2 * st.WindowPadding.y + 6 * st.ItemSpacing.y;
 }
@@ -165,13 +165,15 @@ void StudioApp::manual_panel() {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const TrainConfig c = m_.config();
   const bool linear = is_linear_classifier(c);
-  // No wider than the panels' column (presenter mode's is narrower): where it must cover the
-  // Training panel it then leaves the canvas and the lesson's text above it clear. Never made
-  // shorter than what it shows (it has no plot to shrink).
+  // Above the graph inspector docked below (drawn earlier this frame), no wider than the panels'
+  // column (presenter mode's is narrower than this): it then leaves the canvas and the lesson's
+  // text clear. Never made shorter than what it shows (it has no plot to shrink).
   float width = em * 21;
-  if (auto t = windows_.find("Training"); t != windows_.end()) width = std::min(width, std::max(t->second.rect.z - t->second.rect.x, em * 14));
+  const auto training = windows_.find("Training");
+  if (inspector_docked_below() && training != windows_.end())
+    width = std::min(width, std::max(training->second.rect.z - training->second.rect.x, em * 14));
   const ImVec2 size(width, manual_window_height(width, linear));
-  place_view_window("Manual classifier", ImVec2(display.x - size.x, display.y - size.y), size, false, 1.0f, linear);
+  place_view_window("Manual classifier", ImVec2(display.x - size.x, display.y - size.y), size, false, 1.0f, may_cover_metrics());
   if (!begin_view("Manual classifier", &show_manual_)) return;
   if (!linear) {
     text_wrapped_at_spaces(c.problem == Problem::Binary ? kNotLinear : kNotTwoClasses);
@@ -209,10 +211,13 @@ void StudioApp::manual_panel() {
     std::snprintf(b, sizeof b, "%.1f %%", 100.0 * static_cast<double>(a));
     return std::isnan(a) ? std::string("-") : std::string(b);
   };
-  text_wrapped("train: loss %s, accuracy %s (big points cost most)", loss_text(snap->train.loss).c_str(), percent(snap->train.accuracy).c_str());
+  const char* sizes = "each point is drawn as large as its own loss: the big points cost most";
+  text_wrapped("train: loss %s, accuracy %s", loss_text(snap->train.loss).c_str(), percent(snap->train.accuracy).c_str());
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", sizes);
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.84f, 0.37f, 0.0f, 1));  // the Training panel's colour for test
   text_wrapped("test: loss %s, accuracy %s", loss_text(snap->test.loss).c_str(), percent(snap->test.accuracy).c_str());
   ImGui::PopStyleColor();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", sizes);
   if (m_.playing()) {
     if (ImGui::Button("Pause: take the line back")) m_.pause();
   } else if (ImGui::Button("Hand over to gradient descent")) {

@@ -256,7 +256,7 @@ std::vector<KeptClear> StudioApp::kept_clear() const {
     // docked at the top (across the window, above the traced point) cover them by design. All
     // of them show, not scrolled out of view below a remedy banner.
     std::vector<std::string> may_cover{"Network diagram"};
-    if (manual_line()) may_cover.emplace_back("Manual classifier");  // showing them itself
+    if (may_cover_metrics()) may_cover.emplace_back("Manual classifier");
     if (inspector_at_top_) may_cover.emplace_back("Graph inspector");
     out.push_back({"Training", "the loss and accuracy", metrics_rect_.value_or(ImVec4(0, 0, 0, 0)), may_cover, metrics_whole_});
   }

@@ -202,6 +202,11 @@ class StudioApp {
   void draw_manual_separator(ImDrawList* dl, const std::function<ImVec2(float, float)>& to_screen);
   /// The separator the snapshot's weights draw, when the manual mode shows one.
   std::optional<Separator> manual_line() const;
+  /// Whether the graph inspector is shown docked below the canvas (drawn this frame).
+  bool inspector_docked_below() const { return show_inspector_ && !inspector_at_top_ && windows_.count("Graph inspector"); }
+  /// Whether the manual classifier may cover the Training panel's loss and accuracy: where there
+  /// is no room for both (the inspector docked below), while it shows them itself (a linear model).
+  bool may_cover_metrics() const { return inspector_docked_below() && manual_line().has_value(); }
   /// Each point's loss for the canvas (recomputed from new snapshots, at most five times a second).
   const std::vector<float>& current_point_losses();
   /// Opens the inspector on the training point with the highest loss.
