@@ -190,6 +190,41 @@ bool never_alive(const std::vector<DeadReLULayer>& dead) {
   return std::all_of(dead.begin(), dead.end(), [](const DeadReLULayer& d) { return d.zero_weights == d.dead; });
 }
 
+bool dead_relus_hurt(const std::vector<DeadReLULayer>& dead, float train_loss, float constant_loss) {
+  bool many = false;
+  for (const DeadReLULayer& d : dead) {
+    if (d.dead >= d.total) return true;
+    many |= static_cast<float>(d.dead) >= kDeadShare * static_cast<float>(d.total);
+  }
+  return many && !(train_loss <= kFarFromLearned * constant_loss);
+}
+
+bool dead_relus_hurt(const std::vector<DeadReLULayer>& dead, float train_loss, const TrainConfig& config, const Dataset& train) {
+  // The constant answer's loss only where a layer has many dead but not all.
+  bool all = false, many = false;
+  for (const DeadReLULayer& d : dead) {
+    all |= d.dead >= d.total;
+    many |= static_cast<float>(d.dead) >= kDeadShare * static_cast<float>(d.total);
+  }
+  if (all || !many) return all;
+  return dead_relus_hurt(dead, train_loss, std::isfinite(train_loss) ? constant_answer_loss(config, train) : NAN);
+}
+
+std::string dead_relu_note(const std::vector<DeadReLULayer>& dead) {
+  if (dead.empty()) return "";
+  std::string text;
+  int all = 0;
+  for (size_t i = 0; i < dead.size(); ++i) {
+    const DeadReLULayer& d = dead[i];
+    text += (i == 0 ? "" : i + 1 == dead.size() ? " and " : ", ") + std::to_string(d.dead) + " of " + std::to_string(d.total) +
+            " neurons in layer " + std::to_string(d.layer + 1);
+    all += d.dead;
+  }
+  const bool one = all == 1;
+  return text + (one ? " is dead (its ReLU outputs" : " are dead (their ReLUs output") +
+         " 0 for every training point); the network learned its points without " + (one ? "it." : "them.");
+}
+
 bool dead_from_start(const std::vector<DeadReLULayer>& dead) {
   return !dead.empty() && std::all_of(dead.begin(), dead.end(), [](const DeadReLULayer& d) { return d.from_start == d.dead; });
 }

@@ -79,6 +79,9 @@ struct Snapshot {
   /// neurons, and hidden layers whose neurons are all copies of one another (backprop/health.h).
   std::optional<Flattened> flattened;
   std::vector<DeadReLULayer> dead_relu;
+  /// Whether they keep it from learning (dead_relus_hurt): a remedy banner; else the network
+  /// diagram and the gradient-flow legend mark them.
+  bool dead_relu_hurt = false;
   RunStart start = RunStart::Initialized;  ///< where the run's first weights came from (for dead_relu)
   bool loss_jumped = false;                ///< whether the loss jumped since then (loss_jumped; with dead_relu)
   std::vector<CopiedLayer> copied;

@@ -1010,8 +1010,8 @@ TEST_F(Studio, APanelMovedStaysThereAtTheNextStart) {
 
 TEST_F(Studio, ARestoredLayoutGrowsTheTrainingPanelForABannerAndShrinksItBack) {
   // A second start restores the panels from the layout file, where the Training panel's height
-  // used to stay as it was, with a banner's loss and accuracy below its fold. The ReLU that
-  // gradient descent turns off at rate 0.03 brings a banner: the panel grows, Network below it
+  // used to stay as it was, with a banner's loss and accuracy below its fold. The half of layer 2
+  // that gradient descent turns off at rate 0.03 brings a banner: the panel grows, Network below it
   // gives way; at the next start without a banner it is back at its default height.
   if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
   const fs::path layout = dir / "state" / "backprop-studio" / "layout.ini";
@@ -1029,7 +1029,7 @@ TEST_F(Studio, ARestoredLayoutGrowsTheTrainingPanelForABannerAndShrinksItBack) {
   std::ofstream(dir / "relu.json") << R"({"format": "backprop-studio-session", "version": 1,
     "data": {"dataset": "pg-circle", "points": 300, "noise": 0.1, "seed": 3, "train_ratio": 0.7},
     "network": {"hidden": [6, 6], "activations": ["relu"], "features": ["x1", "x2"]},
-    "training": {"optimizer": "sgd", "lr": 0.03, "batch_size": 10, "seed": 1}})";
+    "training": {"optimizer": "sgd", "lr": 0.03, "batch_size": 10, "seed": 2}})";
   drive_and_quit(dir, "", "--session " + (dir / "relu.json").string() + " --train-steps 800");
   const int grown = height("Training");
   EXPECT_GT(grown, first + 100) << "the banner's nine lines and button";

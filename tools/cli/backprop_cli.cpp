@@ -539,18 +539,24 @@ std::string another_seed(const TrainConfig& config, const Dataset& train) {
 // (none for `backprop eval`), to tell ReLUs dead from the start from those that died as it
 // trained, and those (by the loss history: kLossJump) a rate too high killed from those that
 // gradient descent turned off.
-void warn_if_stuck(Trainer& trainer, const char* command, Remedy how, MLP* start = nullptr) {
+// Dead ReLUs that do not keep it from learning (dead_relus_hurt: a network that learned its
+// points with a few of them dead) are no warning: a note, unless `quiet`.
+void warn_if_stuck(Trainer& trainer, const char* command, Remedy how, bool quiet, MLP* start = nullptr) {
   const std::string again = how == Remedy::Retrain ? "Train again with" : "Try";
   const std::vector<LayerWeights> weights = host_weights(trainer.model());
-  std::string text, remedy;
+  std::string text, remedy, note;
   if (const std::optional<Flattened> flat = flattened(trainer.model(), weights, trainer.features(), trainer.train_data(), trainer.config())) {
     text = flattened_summary(*flat);
     remedy = again + " a lower --weight-decay or --reg-rate.";
   } else {
     std::vector<DeadReLULayer> dead = dead_relus(trainer.model(), weights, trainer.features(), trainer.train_data());
+    if (!dead.empty() && !dead_relus_hurt(dead, trainer.train_metrics().loss, trainer.config(), trainer.train_data())) {
+      note = dead_relu_note(dead);
+      dead.clear();  // and no copies are looked for: dead neurons are copies of one another too
+    }
     if (start) mark_dead_from_start(dead, *start, trainer.features(), trainer.train_data());
     const RunStart begun = !start ? RunStart::Unknown : how == Remedy::TrainFromFile ? RunStart::Loaded : RunStart::Initialized;
-    const std::vector<CopiedLayer> copied = dead.empty() ? copied_layers(weights) : std::vector<CopiedLayer>{};
+    const std::vector<CopiedLayer> copied = dead.empty() && note.empty() ? copied_layers(weights) : std::vector<CopiedLayer>{};
     const bool zeros_init = trainer.config().init == Init::Zeros;
     // Dead ReLUs with weights of 0 that the initializer did not give are no exception: they died
     // as it trained and weight decay then shrank their idle weights (where decay alone flattened
@@ -586,9 +592,9 @@ void warn_if_stuck(Trainer& trainer, const char* command, Remedy how, MLP* start
       text = saturated_summary(*s, trainer.config());
       remedy = again + " a lower --lr.";
     }
-  if (text.empty()) return;
   std::fflush(stdout);  // after the results it follows
-  std::fprintf(stderr, "backprop %s: warning: %s %s\n", command, text.c_str(), remedy.c_str());
+  if (!text.empty()) std::fprintf(stderr, "backprop %s: warning: %s %s\n", command, text.c_str(), remedy.c_str());
+  else if (!note.empty() && !quiet) std::fprintf(stderr, "backprop %s: note: %s\n", command, note.c_str());
 }
 
 struct TrainCommand {
@@ -751,7 +757,7 @@ struct TrainCommand {
     const Metrics tr = trainer.train_metrics(), te = trainer.test_metrics();
     std::printf("final  train loss %s  test loss %s  train accuracy %s  test accuracy %s\n", fmt(tr.loss, "%.6f").c_str(),
                 fmt(te.loss, "%.6f").c_str(), fmt(tr.accuracy, "%.4f").c_str(), fmt(te.accuracy, "%.4f").c_str());
-    warn_if_stuck(trainer, "train", init ? Remedy::TrainFromFile : Remedy::Train, start.get());
+    warn_if_stuck(trainer, "train", init ? Remedy::TrainFromFile : Remedy::Train, quiet, start.get());
     if (!save.empty()) {
       // How long the weights were trained: this run's steps, after those of the model it started from.
       TrainedFor trained = init && init->trained ? *init->trained : TrainedFor{};
@@ -841,7 +847,7 @@ struct EvalCommand {
       }
     }
     // On the data it was trained on: what keeps it from learning, as `backprop train` says it.
-    if (data.recorded) warn_if_stuck(t, "eval", Remedy::Retrain);
+    if (data.recorded) warn_if_stuck(t, "eval", Remedy::Retrain, false);
     return 0;
   }
 };
