@@ -354,9 +354,10 @@ std::optional<Overshoot> overshooting(const std::vector<HistoryPoint>& history, 
   const std::optional<Recent> r = recent_loss(history);
   if (!r) return std::nullopt;
   Overshoot o{r->median, history.front().train_loss, constant_loss, r->since, r->until};
-  const float bar = kOvershootRatio * std::max(o.start, o.constant);  // a NaN start: no bar, no finding; a NaN constant: the start alone
-  if (!(std::isfinite(o.recent) && o.recent > bar)) return std::nullopt;
-  return o;
+  const float level = std::max(o.start, o.constant);  // a NaN start: no level, no finding; a NaN constant: the start alone
+  if (!std::isfinite(o.recent)) return std::nullopt;
+  if (o.recent > kOvershootRatio * level || (o.recent > kJumpyOvershootRatio * level && loss_jumped(history))) return o;
+  return std::nullopt;
 }
 
 std::optional<Overshoot> overshooting(const std::vector<HistoryPoint>& history, const TrainConfig& config, const Dataset& train) {
@@ -394,16 +395,21 @@ std::optional<Saturated> saturated(MLP& model, const std::vector<LayerWeights>& 
   const bool lost = s.recent >= kLostRatio * s.best && s.recent >= kFarFromLearned * s.constant;
   if (!(s.nothing_learned() || lost)) return std::nullopt;  // it learned and kept it (a NaN constant: no points)
   int64_t at_limits = 0, outputs = 0;
-  visit_hidden_outputs(model, features, train, [&](int, Activation kind, const std::vector<float>& v, int64_t) {
+  visit_hidden_outputs(model, features, train, [&](int hidden, Activation kind, const std::vector<float>& v, int64_t) {
     if (kind != Activation::Tanh && kind != Activation::Sigmoid) return;
     const bool tanh = kind == Activation::Tanh;
     (tanh ? s.tanh : s.sigmoid) = true;
+    int64_t here = 0;
     for (float x : v)  // tanh: |x| near 1; sigmoid: x near 0 or 1
-      at_limits += (tanh ? 1.0f - std::fabs(x) : 0.5f - std::fabs(x - 0.5f)) <= kSaturatedOutput;
+      here += (tanh ? 1.0f - std::fabs(x) : 0.5f - std::fabs(x - 0.5f)) <= kSaturatedOutput;
+    at_limits += here;
     outputs += static_cast<int64_t>(v.size());
+    const float share = v.empty() ? 0.0f : static_cast<float>(static_cast<double>(here) / static_cast<double>(v.size()));
+    if (share > s.layer_share) s.layer = hidden, s.layer_share = share, s.layer_tanh = tanh;
   });
   s.share = outputs ? static_cast<float>(static_cast<double>(at_limits) / static_cast<double>(outputs)) : 0.0f;
-  if (!(s.share >= kSaturatedShare)) return std::nullopt;
+  if (s.share >= kSaturatedShare) s.layer = -1;  // all of them: no one layer named
+  else if (!(s.layer_share >= kSaturatedShare)) return std::nullopt;
   for (const LayerWeights& l : weights)
     for (float w : l.weight) s.largest_weight = std::max(s.largest_weight, std::fabs(w));
   return s;
@@ -418,13 +424,23 @@ std::string saturated_summary(const Saturated& s, const TrainConfig& config) {
   else
     std::snprintf(against, sizeof against, "is far above the %.3g it reached at step %lld", static_cast<double>(s.best),
                   static_cast<long long>(s.best_step));
+  // Where one layer, not all of them, is at its limits: that layer, its kind, its share.
+  char whose[80];
+  if (s.layer >= 0) {
+    units = s.layer_tanh ? "tanh" : "sigmoid";
+    limits = s.layer_tanh ? "-1 or 1, where tanh is flat" : "0 or 1, where the sigmoid is flat";
+    std::snprintf(whose, sizeof whose, "layer %d's", s.layer + 1);
+  } else {
+    std::snprintf(whose, sizeof whose, "its");
+  }
   char buf[600];
   std::snprintf(buf, sizeof buf,
-                "The network %s: its training loss, %.3g over steps %lld-%lld, %s. %.1f%% of its %s outputs are at %s (its "
+                "The network %s: its training loss, %.3g over steps %lld-%lld, %s. %.1f%% of %s %s outputs are at %s (its "
                 "largest weight is %.3g), so almost no gradient passes back: the learning rate %g is probably too high.",
                 s.nothing_learned() ? "is not learning" : "has stopped learning", static_cast<double>(s.recent),
-                static_cast<long long>(s.since + 1), static_cast<long long>(s.until), against, 100.0 * static_cast<double>(s.share),
-                units, limits, static_cast<double>(s.largest_weight), static_cast<double>(config.lr));
+                static_cast<long long>(s.since + 1), static_cast<long long>(s.until), against,
+                100.0 * static_cast<double>(s.layer >= 0 ? s.layer_share : s.share), whose, units, limits,
+                static_cast<double>(s.largest_weight), static_cast<double>(config.lr));
   return buf;
 }
 

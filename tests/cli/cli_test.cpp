@@ -219,6 +219,26 @@ TEST_F(Cli, SaturatedUnitsWithNothingLearnedGetAWarningWithItsFlag) {
   EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
 }
 
+TEST_F(Cli, ALossJumpingAroundAboveItsStartAndOneSaturatedLayerAreNamed) {
+  // Plain SGD at rate 10 on the spiral: the loss jumps between 0.53 and 3.3, 0.88 lately against
+  // 0.69 at the start, at 67.5% accuracy; Adam at rate 1 on the moons leaves a sigmoid network's
+  // layer 2 all at 0, the loss at one answer's. Nothing was said of either.
+  Outcome r = run("train -d pg-spiral --optimizer sgd --lr 10 --steps 2000 -q");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: The training loss stays above where it started: 0.878 over steps 1801-2000, against 0.691 at the "
+                       "start. Each step overshoots the minimum"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("the learning rate 10 is probably too high. Try a lower --lr.\n"), std::string::npos) << r.err;
+  r = run("train -d moons --activation sigmoid --optimizer adam --lr 1 --steps 2000 -q");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: The network is not learning: its training loss, 0.693 over steps 1801-2000, is no better than one "
+                       "answer for every point (0.693). 100.0% of layer 2's sigmoid outputs are at 0 or 1"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("Try a lower --lr.\n"), std::string::npos) << r.err;
+}
+
 TEST_F(Cli, ResumingWithNoDataNamedTrainsOnTheDataAndSplitTheModelWasTrainedOn) {
   ASSERT_EQ(run("train -d spiral -n 300 --train-ratio 0.7 --data-seed 3 --hidden 16,16 --steps 100 -q --save " + path("m.json")).status, 0);
   const Outcome resumed = run("train --init " + path("m.json") + " --steps 100");

@@ -558,9 +558,23 @@ TEST(Overshoot, ALossThatEndsWellAboveWhereItStartedOvershoots) {
   EXPECT_EQ(o->since, 891);  // the last tenth of 990 steps: 99 of them, here 10 points
   EXPECT_EQ(o->until, 990);
   EXPECT_FLOAT_EQ(o->recent, 6.0f);  // the median of five 6s and five 2s: the upper middle
-  // Below the bar (1.5 × 0.7) at the median: not.
+  // Below the bar (1.5 × 0.7) at the median, above the start, and the loss jumped (from its
+  // lowest 0.5 to 1 and 6): it jumps around above where it started.
   for (size_t i = 90; i < 100; ++i) l[i] = i % 3 ? 1.0f : 6.0f;
+  EXPECT_TRUE(overshooting(losses(l), 0.69f));
+  // Jumps, but settled barely above the start (a saturated network at one answer's loss): not.
+  for (size_t i = 90; i < 100; ++i) l[i] = 0.75f;
   EXPECT_FALSE(overshooting(losses(l), 0.69f));
+  // Above the start without a jump (to 0.9, under 1.3 × the lowest, 0.7): not.
+  std::vector<float> smooth(100, 0.8f);
+  smooth[0] = 0.7f;
+  for (size_t i = 90; i < 100; ++i) smooth[i] = 0.9f;
+  EXPECT_FALSE(overshooting(losses(smooth), 0.69f));
+  // Jumps that stay under the start: not (a run still learning, unsteadily).
+  std::vector<float> under(100, 0.3f);
+  under[0] = 0.7f;
+  for (size_t i = 90; i < 100; ++i) under[i] = i % 2 ? 0.6f : 0.3f;
+  EXPECT_FALSE(overshooting(losses(under), 0.69f));
   // A run that learns, even with a jump at its very end.
   std::vector<float> learns(100);
   for (size_t i = 0; i < 100; ++i) learns[i] = 0.7f * std::exp(-0.05f * i);
@@ -720,6 +734,55 @@ TEST(Saturated, AHighRateThatSaturatedTheUnitsAtTheConstantAnswersLossIsNamedAnd
                                        [](const HistoryPoint& x, const HistoryPoint& y) { return x.train_loss < y.train_loss; });
   EXPECT_GT(t.history().back().train_loss, 10 * lowest->train_loss);
   EXPECT_FALSE(saturated(t.model(), host_weights(t.model()), t.features(), b, c, t.history()));
+}
+
+// `backprop train -d NAME --activation ACT --optimizer OPT --lr LR --steps 2000 --seed 1`, as the
+// command line trains it (its default data: 400 points, the split 0.8 with seed 1).
+Trainer cli_run(const std::string& name, Activation act, OptimizerKind opt, float lr) {
+  const DatasetInfo* info = find_dataset(name);
+  const Split split = train_test_split(make_dataset(name, 400, info->default_noise, 1), 0.8f, 1);
+  TrainConfig c;
+  c.activations = {act};
+  c.optimizer = opt;
+  c.lr = lr;
+  c.seed = 1;
+  Trainer t(c, split.train, split.test);
+  t.record();
+  for (int s = 1; s <= 2000; ++s) {
+    t.step();
+    if (s % 20 == 0) t.record();
+  }
+  return t;
+}
+
+TEST(Saturated, OneLayerAtItsLimitsWithTheLossAtOneAnswersIsNamed) {
+  // Adam at rate 1 on the moons: the sigmoid network's training loss stays at one answer's
+  // (0.693) with layer 2's outputs all at 0 for every point, 85% of all its sigmoid outputs (under
+  // kSaturatedShare). Nothing was said.
+  Trainer t = cli_run("moons", Activation::Sigmoid, OptimizerKind::Adam, 1);
+  const auto found = saturated(t.model(), host_weights(t.model()), t.features(), t.train_data(), t.config(), t.history());
+  ASSERT_TRUE(found);
+  EXPECT_LT(found->share, kSaturatedShare);
+  EXPECT_EQ(found->layer, 1);
+  EXPECT_FLOAT_EQ(found->layer_share, 1.0f);
+  EXPECT_TRUE(found->nothing_learned());
+  const std::string text = saturated_summary(*found, t.config());
+  EXPECT_NE(text.find("100.0% of layer 2's sigmoid outputs are at 0 or 1, where the sigmoid is flat"), std::string::npos) << text;
+  // All of them saturated: not one layer named (the Adam 3 run above says "of its tanh outputs").
+}
+
+TEST(Overshoot, ALossThatJumpsAroundAboveWhereItStartedIsNamedBelowOneAndAHalfTimesIt) {
+  // Plain SGD at rate 10 on the spiral, tanh: the loss jumps between 0.53 and 3.3, its recent
+  // median 0.88 against 0.69 at the start; nothing was said. At rate 1 it learns.
+  Trainer t = cli_run("pg-spiral", Activation::Tanh, OptimizerKind::SGD, 10);
+  ASSERT_FALSE(t.diverged());
+  const std::optional<Overshoot> o = overshooting(t.history(), t.config(), t.train_data());
+  ASSERT_TRUE(o);
+  EXPECT_LT(o->recent, kOvershootRatio * std::max(o->start, o->constant));
+  EXPECT_TRUE(loss_jumped(t.history()));
+  EXPECT_NE(overshoot_summary(*o, t.config(), t.train_data()).find("the learning rate 10 is probably too high."), std::string::npos);
+  Trainer lower = cli_run("pg-spiral", Activation::Tanh, OptimizerKind::SGD, 1);
+  EXPECT_FALSE(overshooting(lower.history(), lower.config(), lower.train_data()));
 }
 
 }  // namespace

@@ -199,6 +199,11 @@ std::string copied_summary(const std::vector<CopiedLayer>& copied, bool zeros_in
 /// loss must stay to count as overshooting (a run that learns ends far below both; one stuck at a
 /// constant answer ends at about the second).
 constexpr float kOvershootRatio = 1.5f;
+/// The same for a run whose loss jumped (loss_jumped): above where it started by this much, it
+/// is jumping around rather than held near one answer's loss by saturated units (measured: plain
+/// SGD at rate 10 on the spiral, tanh and sigmoid, 1.27 x and 1.23 x; saturated tanh networks at
+/// Adam rate 3 on the circle, 1.00 x and, jumping between 0.55 and 2.7, 1.14 x: named as such).
+constexpr float kJumpyOvershootRatio = 1.2f;
 /// The fewest steps a run must span before it is judged (the first steps can rise on their way).
 constexpr int64_t kOvershootSteps = 50;
 
@@ -220,8 +225,11 @@ struct Overshoot {
 /// Trainer::record and the app record it, oldest first) overshoots: it spans kOvershootSteps or
 /// more, and the median of its recent points (the last tenth of its steps, 20 to 200 of them;
 /// at least its last point) is finite and above kOvershootRatio × the larger of its first point
-/// and `constant_loss`. The learning rate is then too high (or, for plain SGD, the weight decay
-/// times it): each step overshoots the minimum, so the loss jumps around instead of falling.
+/// and `constant_loss`, or above kJumpyOvershootRatio × it in a run whose loss jumped (loss_jumped:
+/// plain SGD at rate 10 on the spiral jumps between 0.53 and 3.3 with a recent median of 0.87,
+/// where one answer for every point scores 0.69, and was not named). The learning rate is then
+/// too high (or, for plain SGD, the weight decay times it): each step overshoots the minimum, so
+/// the loss jumps around instead of falling.
 std::optional<Overshoot> overshooting(const std::vector<HistoryPoint>& history, float constant_loss);
 /// The same with constant_answer_loss(config, train), which takes a pass over the training points:
 /// taken only for a run already above the bar its start alone sets (the constant answer can only
@@ -260,6 +268,11 @@ struct Saturated {
   int64_t best_step = 0;     ///< where
   int64_t since = 0, until = 0;
   bool tanh = false, sigmoid = false;  ///< which kinds of unit it has
+  /// Where under kSaturatedShare of them all are at their limits: the hidden layer (0 = the
+  /// first) that has at least that share of its own there, and the share; else -1.
+  int layer = -1;
+  float layer_share = 0;
+  bool layer_tanh = false;  ///< that layer's kind: tanh, else the sigmoid
   /// Whether the recent loss is no better than the constant answer's (else it lost what it learned).
   bool nothing_learned() const { return recent >= kNothingLearned * constant; }
 };
@@ -270,7 +283,10 @@ struct Saturated {
 /// the run and kFarFromLearned × constant_answer_loss (it lost what it learned; a trained run
 /// whose tiny loss wanders is not), the model has hidden tanh or sigmoid layers, and at
 /// least kSaturatedShare of their outputs over the training points (up to kDeadCheckPoints of
-/// them, evenly spread, through `features`) are within kSaturatedOutput of their limits.
+/// them, evenly spread, through `features`) are within kSaturatedOutput of their limits, or of
+/// one such layer's (no gradient passes back through it, and the layers after it see about the
+/// same values for every point: Adam at rate 1 on the moons left a sigmoid 8-8 network's layer 2
+/// all at 0, 85% of all its outputs, with the loss at one answer's, and it was not named).
 /// `weights`: the model's own, as host_weights gives them. The forward pass over the points is
 /// taken only for a run whose loss already qualifies.
 std::optional<Saturated> saturated(MLP& model, const std::vector<LayerWeights>& weights, const FeatureSet& features,
