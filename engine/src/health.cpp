@@ -243,7 +243,7 @@ bool loss_jumped(const std::vector<HistoryPoint>& history, int64_t since) {
 
 DeadReLURemedy dead_relu_remedy(const std::vector<DeadReLULayer>& dead, bool zeros_init, RunStart start, bool jumped) {
   if (zeros_init && never_alive(dead)) return DeadReLURemedy::DefaultInit;
-  if (start == RunStart::Unknown) return DeadReLURemedy::Unknown;
+  if (start == RunStart::Unknown) return jumped ? DeadReLURemedy::LowerRate : DeadReLURemedy::Unknown;
   if (dead_from_start(dead)) return start == RunStart::Initialized ? DeadReLURemedy::AnotherSeed : DeadReLURemedy::Reset;
   return jumped ? DeadReLURemedy::LowerRate : DeadReLURemedy::LeakyReLU;
 }

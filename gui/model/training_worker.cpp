@@ -169,9 +169,14 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
     history = adopted_history;
     grad_history = adopted ? std::move(adopted_grad_history) : std::vector<GradientNormPoint>{};
     step = adopted ? adopted_step : 0;  // a restored session goes on from the step it saved
-    start_model = copy_of(*model);
-    begun = adopted ? RunStart::Loaded : RunStart::Initialized;
+    // A restored session or model that was trained: the weights its run started from are not
+    // known (dead neurons are not told apart by them), its loss history is (a jump in it is the
+    // learning rate's). Untrained given weights are the start.
+    const bool trained = adopted && adopted_step > 0;
+    start_model = trained ? nullptr : copy_of(*model);
+    begun = trained ? RunStart::Unknown : adopted ? RunStart::Loaded : RunStart::Initialized;
     jump_watch = {};
+    for (const HistoryPoint& h : history) jump_watch.add(h.train_loss);
     epoch = adopted ? adopted_epoch : 0;
     diverged = false;
     carry = adopted ? std::move(adopted_run) : std::nullopt;

@@ -137,8 +137,11 @@ TEST(DeadReLUs, NeuronsDeadWithTheFirstWeightsAreNotBlamedOnTheLearningRate) {
   for (const bool jumped : {false, true}) {
     EXPECT_EQ(dead_relu_remedy(same, false, RunStart::Initialized, jumped), DeadReLURemedy::AnotherSeed);
     EXPECT_EQ(dead_relu_remedy(same, false, RunStart::Loaded, jumped), DeadReLURemedy::Reset);
-    EXPECT_EQ(dead_relu_remedy(same, false, RunStart::Unknown, jumped), DeadReLURemedy::Unknown);
   }
+  // Where the weights began is not known (a trained model file or session): each cause named,
+  // but a loss history that jumped (a restored session's) names the rate.
+  EXPECT_EQ(dead_relu_remedy(same, false, RunStart::Unknown, false), DeadReLURemedy::Unknown);
+  EXPECT_EQ(dead_relu_remedy(same, false, RunStart::Unknown, true), DeadReLURemedy::LowerRate);
   const std::string initialized = dead_relu_summary(same, false, RunStart::Initialized, true);
   EXPECT_EQ(initialized,
             "2 of 3 neurons in layer 1 are dead. 1 of 2 neurons in layer 2 is dead. They have been from the start: the initial "

@@ -592,6 +592,47 @@ TEST(AppTruth, DeadReluNeuronsAreBlamedOnTheLearningRateOnlyWhereTheLossJumpedAn
   EXPECT_TRUE(m.snapshot()->dead_relu.empty());
 }
 
+TEST(AppTruth, DeadReluNeuronsOfARestoredSessionAreBlamedOnTheRateWhereItsLossHistoryJumped) {
+  // The autosave after the "learning rate too high" preset's 400 steps at rate 10, opened at the
+  // next start: the banner said the neurons "were already dead in the weights training started
+  // from" and offered a reset, at the same rate, where they die again.
+  const std::string file = (std::filesystem::temp_directory_path() / ("bp_truth_restored_" + std::to_string(::getpid()) + ".json")).string();
+  {
+    AppModel a(false);
+    a.load_session(BACKPROP_ASSETS_DIR "/presets/learning_rate_too_high.json");
+    a.run_steps(400);
+    ASSERT_TRUE(a.snapshot()->dead_relu_hurt);
+    ASSERT_TRUE(a.snapshot()->loss_jumped);
+    a.save_session(file);
+  }
+  AppModel m(false);
+  m.load_session(file);
+  m.pump();
+  auto s = m.snapshot();
+  std::filesystem::remove(file);
+  ASSERT_TRUE(s->dead_relu_hurt);
+  EXPECT_EQ(s->start, RunStart::Unknown);  // the weights it started from were not saved
+  EXPECT_TRUE(s->loss_jumped);             // its loss history was
+  EXPECT_EQ(dead_relu_remedy(s->dead_relu, false, s->start, s->loss_jumped), DeadReLURemedy::LowerRate);
+  const std::string text = dead_relu_summary(s->dead_relu, false, s->start, s->loss_jumped);
+  EXPECT_NE(text.find("the learning rate was too high."), std::string::npos) << text;
+  EXPECT_EQ(text.find("already dead"), std::string::npos) << text;
+  EXPECT_EQ(text.find("from the start"), std::string::npos) << text;
+  m.reset_with_lower_lr();
+  EXPECT_FLOAT_EQ(m.config().lr, 1.0f);
+  // A session of weights never trained (its step 0): they are where its run starts.
+  AppModel fresh(false);
+  fresh.load_session(BACKPROP_ASSETS_DIR "/presets/learning_rate_too_high.json");
+  fresh.pump();
+  const std::string untrained = (std::filesystem::temp_directory_path() / ("bp_truth_untrained_" + std::to_string(::getpid()) + ".json")).string();
+  fresh.save_session(untrained);
+  AppModel again(false);
+  again.load_session(untrained);
+  again.pump();
+  std::filesystem::remove(untrained);
+  EXPECT_EQ(again.snapshot()->start, RunStart::Loaded);
+}
+
 TEST(AppTruth, ReluNeuronsTheZerosInitializerLeftDeadAreNotBlamedOnTheLearningRate) {
   // Zero weights: every ReLU outputs 0 for every point from step 0 and passes back no gradient.
   // The Training panel said "the learning rate was too high" and offered a lower one (which

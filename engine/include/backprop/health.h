@@ -88,7 +88,8 @@ struct DeadReLULayer {
 /// Where the weights a run started from came from, for what dead_relu_summary says of neurons
 /// that were dead with them.
 enum class RunStart {
-  Unknown,      ///< not known (a trained model file): the dead are not told apart
+  Unknown,      ///< not known (a trained model file or session): the dead are not told apart,
+                ///< but by the loss history where there is one (a jump: the learning rate)
   Initialized,  ///< the initializer, from the seed
   Loaded,       ///< given: a file's weights (a saved session, `--init`) or weights set by hand
 };
