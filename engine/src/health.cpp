@@ -365,17 +365,27 @@ std::optional<Overshoot> overshooting(const std::vector<HistoryPoint>& history, 
   return overshooting(history, constant_answer_loss(config, train));
 }
 
-std::string overshoot_summary(const Overshoot& o, const TrainConfig& config, const Dataset& train) {
+namespace {
+// Which steps a recent median was taken over: "steps 1801-2000", or for a run still training
+// "the last 200 steps".
+std::string recent_steps(int64_t since, int64_t until, bool live) {
+  char buf[80];
+  if (live) std::snprintf(buf, sizeof buf, "the last %lld steps", static_cast<long long>(until - since));
+  else std::snprintf(buf, sizeof buf, "steps %lld-%lld", static_cast<long long>(since + 1), static_cast<long long>(until));
+  return buf;
+}
+}  // namespace
+
+std::string overshoot_summary(const Overshoot& o, const TrainConfig& config, const Dataset& train, bool live) {
   char buf[400], constant[120] = "";
   // One answer for every point is named where it, not the start, sets the bar (a run resumed
   // from a trained model starts far below it).
   if (o.constant > 1.2f * o.start)
     std::snprintf(constant, sizeof constant, ", and one answer for every point scores %.3g", static_cast<double>(o.constant));
   std::snprintf(buf, sizeof buf,
-                "The training loss stays above where it started: %.3g over steps %lld-%lld, against %.3g at the start%s. Each step "
+                "The training loss stays above where it started: %.3g over %s, against %.3g at the start%s. Each step "
                 "overshoots the minimum, so the loss jumps around instead of falling: ",
-                static_cast<double>(o.recent), static_cast<long long>(o.since + 1), static_cast<long long>(o.until),
-                static_cast<double>(o.start), constant);
+                static_cast<double>(o.recent), recent_steps(o.since, o.until, live).c_str(), static_cast<double>(o.start), constant);
   return buf + divergence_advice(config, train, false) + ".";
 }
 
@@ -415,7 +425,7 @@ std::optional<Saturated> saturated(MLP& model, const std::vector<LayerWeights>& 
   return s;
 }
 
-std::string saturated_summary(const Saturated& s, const TrainConfig& config) {
+std::string saturated_summary(const Saturated& s, const TrainConfig& config, bool live) {
   const char* units = s.tanh && s.sigmoid ? "tanh and sigmoid" : s.tanh ? "tanh" : "sigmoid";
   const char* limits = s.tanh && s.sigmoid ? "their limits, where both are flat" : s.tanh ? "-1 or 1, where tanh is flat" : "0 or 1, where the sigmoid is flat";
   char against[160];
@@ -435,10 +445,10 @@ std::string saturated_summary(const Saturated& s, const TrainConfig& config) {
   }
   char buf[600];
   std::snprintf(buf, sizeof buf,
-                "The network %s: its training loss, %.3g over steps %lld-%lld, %s. %.1f%% of %s %s outputs are at %s (its "
+                "The network %s: its training loss, %.3g over %s, %s. %.1f%% of %s %s outputs are at %s (its "
                 "largest weight is %.3g), so almost no gradient passes back: the learning rate %g is probably too high.",
                 s.nothing_learned() ? "is not learning" : "has stopped learning", static_cast<double>(s.recent),
-                static_cast<long long>(s.since + 1), static_cast<long long>(s.until), against,
+                recent_steps(s.since, s.until, live).c_str(), against,
                 100.0 * static_cast<double>(s.layer >= 0 ? s.layer_share : s.share), whose, units, limits,
                 static_cast<double>(s.largest_weight), static_cast<double>(config.lr));
   return buf;

@@ -352,11 +352,11 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
     if (h.step > unchanged_since) run_so_far.push_back(h);
   if (trainer) s->overshoot = overshooting(run_so_far, config, train);
   if (s->overshoot) {
-    s->overshoot_text = overshoot_summary(*s->overshoot, config, train);
+    s->overshoot_text = overshoot_summary(*s->overshoot, config, train, true);
     s->overshoot_decay = divergence_cause(config, train) == DivergenceCause::Decay;
   }
   if (trainer && !s->overshoot) s->saturated = saturated(*model, s->weights, features, train, config, run_so_far);
-  if (s->saturated) s->saturated_text = saturated_summary(*s->saturated, config);
+  if (s->saturated) s->saturated_text = saturated_summary(*s->saturated, config, true);
   {
     std::lock_guard lock(snap_mu);
     s->version = ++version;

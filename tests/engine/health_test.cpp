@@ -655,6 +655,9 @@ TEST(Overshoot, ATrainedRunWithTooHighALearningRateOvershootsAndALowerOneDoesNot
   const std::string text = overshoot_summary(*high, high_config, d);
   EXPECT_EQ(text.rfind("The training loss stays above where it started: ", 0), 0u) << text;
   EXPECT_NE(text.find("over steps 901-1000"), std::string::npos) << text;
+  // For a run still training (the app's banner): a window that does not change as it is read.
+  const std::string live = overshoot_summary(*high, high_config, d, true);
+  EXPECT_NE(live.find(" over the last 100 steps, against "), std::string::npos) << live;
   EXPECT_NE(text.find("the learning rate 20 is probably too high."), std::string::npos) << text;
   EXPECT_EQ(text.find("one answer"), std::string::npos) << text;  // the start (0.69) set the bar
   Overshoot resumed = *high;

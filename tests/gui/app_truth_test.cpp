@@ -735,6 +735,7 @@ TEST(AppTruth, UnitsARateSaturatedWhileNothingIsLearnedAreNamedAndALowerRateOffe
   EXPECT_GE(s->saturated->share, kSaturatedShare);
   EXPECT_GE(s->train.loss, kNothingLearned * s->saturated->constant);
   EXPECT_EQ(s->saturated_text.rfind("The network is not learning: ", 0), 0u) << s->saturated_text;
+  EXPECT_NE(s->saturated_text.find(" over the last 100 steps, "), std::string::npos) << s->saturated_text;  // not "steps 901-1000"
   EXPECT_NE(s->saturated_text.find("the learning rate 3 is probably too high."), std::string::npos) << s->saturated_text;
   // The reset offered: a tenth of the rate, and it learns (to well below one answer's loss).
   const float constant = s->saturated->constant;

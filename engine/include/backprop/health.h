@@ -238,7 +238,9 @@ std::optional<Overshoot> overshooting(const std::vector<HistoryPoint>& history, 
 std::optional<Overshoot> overshooting(const std::vector<HistoryPoint>& history, const TrainConfig& config, const Dataset& train);
 /// What it means, in sentences for a user ("The training loss stays above where it started ..."),
 /// with the likely cause (divergence_advice of `config` and `train`, without its suggestion).
-std::string overshoot_summary(const Overshoot& o, const TrainConfig& config, const Dataset& train);
+/// `live`: for a run still training (the app's banner, rewritten with every new snapshot), "over
+/// the last 200 steps" rather than "over steps 1801-2000", which changed as it was read.
+std::string overshoot_summary(const Overshoot& o, const TrainConfig& config, const Dataset& train, bool live = false);
 
 /// Within this of its limits (±1 for tanh, 0 or 1 for the sigmoid) a unit's output counts as
 /// saturated: tanh's slope there is under 0.02 (the sigmoid's under 0.01), so almost no gradient
@@ -294,6 +296,6 @@ std::optional<Saturated> saturated(MLP& model, const std::vector<LayerWeights>& 
                                    const Dataset& train, const TrainConfig& config, const std::vector<HistoryPoint>& history);
 /// What it means, in sentences for a user ("The network is not learning: ...", or "... has
 /// stopped learning: ..." for one that lost what it learned), and why.
-std::string saturated_summary(const Saturated& s, const TrainConfig& config);
+std::string saturated_summary(const Saturated& s, const TrainConfig& config, bool live = false);
 
 }  // namespace bp
