@@ -45,8 +45,11 @@ void StudioApp::place_inspector() {
     if (display.y - h < clear && display.y - clear >= least) h = display.y - clear;
   }
   inspector_at_top_ = below < above;
-  ImGui::SetNextWindowPos(ImVec2(x0, inspector_at_top_ ? top : display.y - h), ImGuiCond_Always);
+  const float y0 = inspector_at_top_ ? top : display.y - h;
+  ImGui::SetNextWindowPos(ImVec2(x0, y0), ImGuiCond_Always);
   ImGui::SetNextWindowSize(ImVec2(display.x - x0, h), ImGuiCond_Always);
+  placed_inspector_ = ImVec4(x0, y0, display.x, y0 + h);
+  placed_for_metrics_ = metrics_rect_ ? metrics_rect_->w : -1;
   ImGui::SetNextWindowCollapsed(false, ImGuiCond_Always);
 }
 
@@ -71,7 +74,18 @@ void StudioApp::inspector_panel() {
     const auto pts = m_.points();
     if (!pts.empty()) trace_point(pts.front());
   }
-  const bool placing = std::exchange(place_inspector_, false);
+  bool placing = std::exchange(place_inspector_, false);
+  // Docked below where it was placed (not moved or resized since), it is placed again when the
+  // Training panel's loss and accuracy move (a remedy banner grew the panel, or went): it stops
+  // short of them where there is room, as when it opened (the "learning rate too high" preset
+  // played with the inspector open hid them at 1024x768 and 1366x768).
+  if (!placing && placed_inspector_ && !inspector_at_top_ && std::abs((metrics_rect_ ? metrics_rect_->w : -1) - placed_for_metrics_) >= 1) {
+    const auto last = last_windows_.find("Graph inspector");
+    const auto near = [](const ImVec4& a, const ImVec4& b) {
+      return std::abs(a.x - b.x) < 1 && std::abs(a.y - b.y) < 1 && std::abs(a.z - b.z) < 1 && std::abs(a.w - b.w) < 1;
+    };
+    placing = last != last_windows_.end() && near(last->second.rect, *placed_inspector_);
+  }
   if (placing) place_inspector();
   const bool inspector_open = ImGui::Begin("Graph inspector", &show_inspector_);
   note_window("Graph inspector");
