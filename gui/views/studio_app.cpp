@@ -137,6 +137,10 @@ void StudioApp::frame() {
   if (!capturing) quit_dialog();
   if (!capturing) file_dialog();
   if (s_.show_help && !capturing) help_overlay();
+  // The graph inspector in front of a view that had to go behind it (place_view_window).
+  if (std::exchange(raise_inspector_, false))
+    if (ImGuiWindow* inspector = ImGui::FindWindowByName("Graph inspector"); inspector && inspector->Active)
+      ImGui::BringWindowToDisplayFront(inspector);
   // A message is shown in front of the views (they may have been placed over the banner, or
   // come to the front since), while no menu, list or dialog is open and the shortcuts are not
   // shown (they stay in front).
@@ -319,8 +323,22 @@ void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, boo
       const ImVec4& r = b->second.rect;
       spot = below_note(spot, Box{r.x, r.y, r.z, r.w}, others, top, ImGui::GetFontSize() * 0.3f, display.y, shortest);
     }
+    // Where even that covers the graph inspector's controls (a tall view opened with it at a
+    // size with no room above it: the tangent lesson restored with the inspector open at
+    // 1920x1080 in presenter mode hid its Step and Play), it goes behind the inspector, its title
+    // bar showing, as views do when the inspector opens over them.
+    bool behind = false;
+    for (size_t i = 0; i < others.size() && !behind; ++i) {
+      const Box& o = others[i];
+      if (o.keep <= 0 || o.order < 0) continue;  // the inspector's controls (not the loss and accuracy)
+      const Box strip{o.x0, o.y0, o.x1, o.y0 + std::min(o.keep, o.y1 - o.y0)};
+      if (spot.x0 < strip.x1 && strip.x0 < spot.x1 && spot.y0 < strip.y1 && strip.y0 < spot.y1) {
+        spot = out_from_under({spot}, o, top, top, display.y).front();
+        behind = raise_inspector_ = true;
+      }
+    }
     pos = ImVec2(spot.x0, spot.y0), size = ImVec2(spot.x1 - spot.x0, spot.y1 - spot.y0);
-    ImGui::SetNextWindowFocus();  // in front, as clear_spot assumed (views placed again after a resize too)
+    if (!behind) ImGui::SetNextWindowFocus();  // in front, as clear_spot assumed (views placed again after a resize too)
   }
   ImGuiCond cond = afresh ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   if (auto out = move_out_.find(name); out != move_out_.end()) {

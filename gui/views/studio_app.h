@@ -361,6 +361,7 @@ class StudioApp {
   /// this frame's, and last frame's, which the canvas shows enlarged (it is drawn first).
   std::pair<int, int> hover_neuron_{-1, -1}, canvas_neuron_{-1, -1};
   bool place_inspector_ = true;  ///< place the inspector away from the traced point next frame
+  bool raise_inspector_ = false;  ///< bring the inspector in front of the views at the end of this frame
   /// Where place_inspector last put it, and the foot of the Training panel's loss and accuracy
   /// then (-1: not shown): docked below and still there, it is placed again when they move.
   std::optional<ImVec4> placed_inspector_;
