@@ -115,6 +115,18 @@ Image screenshot_of(const fs::path& dir, const std::string& args, const std::str
   return Image(shot);
 }
 
+// What --check-layout finds in the window at `size` after `args` (a preset, flags, frames): its
+// findings, "" for none; the app exits 0 when there are none and 3 when there are.
+std::string layout_findings(const fs::path& dir, const std::string& args, const std::string& size) {
+  const Outcome r = run(XVFB_RUN " -s '-screen 0 " + size + "x24' " + std::string(BACKPROP_STUDIO) + " " + args + " --size " + size +
+                            " --no-restore --no-autosave --check-layout",
+                        dir);
+  std::ifstream in(dir / "out");
+  const std::string found((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(r.status, found.empty() ? 0 : 3) << r.err;
+  return found;
+}
+
 TEST_F(Studio, TrainsAndItsScreenshotShowsTheBoundaryAndThePoints) {
   if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
   // MiniTorch's "simple": class 1 left of x = 0.5, class 0 right of it.
@@ -1228,14 +1240,8 @@ TEST_F(Studio, TheInspectorDockedBelowStopsShortOfTheLossAndAccuracyWhenABannerM
   // the inspector open) moved them down under it at 1024x768 and 1366x768. It is placed again when
   // they move, while it is where it was placed.
   if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
-  for (const std::string size : {"1024x768", "1366x768"}) {
-    const Outcome r = run(XVFB_RUN " -s '-screen 0 " + size + "x24' " + std::string(BACKPROP_STUDIO) + " --preset learning_rate_too_high --size " +
-                              size + " --inspector --no-autosave --no-restore --train-steps 400 --frames 8 --check-layout",
-                          dir);
-    std::ifstream in(dir / "out");
-    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), "") << size;
-    EXPECT_EQ(r.status, 0) << size << ": " << r.err;
-  }
+  for (const std::string size : {"1024x768", "1366x768"})
+    EXPECT_EQ(layout_findings(dir, "--preset learning_rate_too_high --inspector --train-steps 400 --frames 8", size), "") << size;
 }
 
 TEST_F(Studio, ALessonsTallViewOpenedWithTheInspectorGoesBehindItRatherThanOverItsControls) {
@@ -1244,14 +1250,8 @@ TEST_F(Studio, ALessonsTallViewOpenedWithTheInspectorGoesBehindItRatherThanOverI
   // the view, which was put in front of its Step and Play buttons. It goes behind the inspector,
   // its title bar showing, as when the inspector opens over it.
   if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
-  for (const std::string preset : {"derivative_as_a_tangent", "how_layers_untangle_the_spiral"}) {
-    const Outcome r = run(XVFB_RUN " -s '-screen 0 1920x1080x24' " + std::string(BACKPROP_STUDIO) + " --preset " + preset +
-                              " --size 1920x1080 --presenter --inspector --no-autosave --no-restore --frames 4 --check-layout",
-                          dir);
-    std::ifstream in(dir / "out");
-    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), "") << preset;
-    EXPECT_EQ(r.status, 0) << preset << ": " << r.err;
-  }
+  for (const std::string preset : {"derivative_as_a_tangent", "how_layers_untangle_the_spiral"})
+    EXPECT_EQ(layout_findings(dir, "--preset " + preset + " --presenter --inspector --frames 4", "1920x1080"), "") << preset;
 }
 
 TEST_F(Studio, WithTheInspectorDockedOverTheCanvasAMessageShowsBelowIt) {
