@@ -17,4 +17,11 @@ std::string loss_text(double v) {
   return b;
 }
 
+std::string accuracy_text(double fraction) {
+  if (std::isnan(fraction)) return "-";
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f %%", 100.0 * fraction);
+  return b;
+}
+
 }  // namespace bp::studio

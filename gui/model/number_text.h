@@ -10,5 +10,8 @@ namespace bp::studio {
 /// three significant digits, "3.21e-05" or "1.20e+05"; NaN as "-" (nothing measured, as with
 /// no test points) and infinities as "infinite" / "-infinite".
 std::string loss_text(double v);
+/// An accuracy (a fraction) as a percentage with one decimal, "93.1 %"; NaN (none measured: a
+/// regression, no test points) as "-".
+std::string accuracy_text(double fraction);
 
 }  // namespace bp::studio

@@ -81,15 +81,9 @@ void StudioApp::loss_chart(const Snapshot& snap, ImVec2 size) {
       const HistoryPoint& p = h[static_cast<size_t>(i)];
       const float x = px(static_cast<double>(p.step));
       dl->AddLine(ImVec2(x, a0.y), ImVec2(x, a1.y), im_color(0.3f, 0.3f, 0.3f, 0.7f), 1.5f);
-      auto value = [](float v, const char* f, float scale) {
-        char b[32];
-        if (std::isfinite(v)) std::snprintf(b, sizeof b, f, static_cast<double>(v * scale));
-        else std::snprintf(b, sizeof b, "%s", std::isnan(v) ? "-" : "infinite");
-        return std::string(b);
-      };
       ImGui::SetTooltip("step %lld (epoch %.1f)\ntrain loss %s, accuracy %s\ntest loss %s, accuracy %s", static_cast<long long>(p.step),
-                        p.epoch, loss_text(p.train_loss).c_str(), value(p.train_accuracy, "%.1f %%", 100).c_str(),
-                        loss_text(p.test_loss).c_str(), value(p.test_accuracy, "%.1f %%", 100).c_str());
+                        p.epoch, loss_text(p.train_loss).c_str(), accuracy_text(p.train_accuracy).c_str(),
+                        loss_text(p.test_loss).c_str(), accuracy_text(p.test_accuracy).c_str());
     }
   }
 }

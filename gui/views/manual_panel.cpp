@@ -206,16 +206,11 @@ void StudioApp::manual_panel() {
   row("w2", w2, 5, 1);
   row("b", b, 10, -1);
   // The loss and accuracy on both sets, as the Training panel shows them (which this may cover).
-  auto percent = [](float a) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.1f %%", 100.0 * static_cast<double>(a));
-    return std::isnan(a) ? std::string("-") : std::string(b);
-  };
   const char* sizes = "each point is drawn as large as its own loss: the big points cost most";
-  text_wrapped("train: loss %s, accuracy %s", loss_text(snap->train.loss).c_str(), percent(snap->train.accuracy).c_str());
+  text_wrapped("train: loss %s, accuracy %s", loss_text(snap->train.loss).c_str(), accuracy_text(snap->train.accuracy).c_str());
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", sizes);
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.84f, 0.37f, 0.0f, 1));  // the Training panel's colour for test
-  text_wrapped("test: loss %s, accuracy %s", loss_text(snap->test.loss).c_str(), percent(snap->test.accuracy).c_str());
+  text_wrapped("test: loss %s, accuracy %s", loss_text(snap->test.loss).c_str(), accuracy_text(snap->test.accuracy).c_str());
   ImGui::PopStyleColor();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", sizes);
   if (m_.playing()) {

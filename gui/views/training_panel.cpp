@@ -144,14 +144,6 @@ void StudioApp::training_panel() {
       ImGui::EndTooltip();
     }
   };
-  auto fmt = [](float v, const char* f) {
-    static char buf[4][32];
-    static int slot = 0;
-    slot = (slot + 1) % 4;
-    if (std::isnan(v)) return "-";
-    std::snprintf(buf[slot], sizeof buf[slot], f, static_cast<double>(v));
-    return static_cast<const char*>(buf[slot]);
-  };
   char counter[64];
   std::snprintf(counter, sizeof counter, "epoch %.1f", snap->epoch);
   ImGui::TextUnformatted(counter);
@@ -180,14 +172,14 @@ void StudioApp::training_panel() {
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(loss_text(snap->train.loss).c_str());
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(fmt(snap->train.accuracy * 100, "%.1f %%"));
+    ImGui::TextUnformatted(accuracy_text(snap->train.accuracy).c_str());
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1), "test");
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(loss_text(snap->test.loss).c_str());
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(fmt(snap->test.accuracy * 100, "%.1f %%"));
+    ImGui::TextUnformatted(accuracy_text(snap->test.accuracy).c_str());
     ImGui::EndTable();
     // Where the loss and accuracy show (scrolled into view): views keep clear of them.
     const ImRect clip = ImGui::GetCurrentWindow()->InnerClipRect;

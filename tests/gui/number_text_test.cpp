@@ -8,6 +8,13 @@
 namespace bp::studio {
 namespace {
 
+TEST(AccuracyText, OneDecimalPercentAndADashForNone) {
+  EXPECT_EQ(accuracy_text(0.93125), "93.1 %");
+  EXPECT_EQ(accuracy_text(1.0), "100.0 %");
+  EXPECT_EQ(accuracy_text(0.0), "0.0 %");
+  EXPECT_EQ(accuracy_text(std::nan("")), "-");
+}
+
 TEST(LossText, FourDecimalsInTheUsualRange) {
   EXPECT_EQ(loss_text(0.693147), "0.6931");
   EXPECT_EQ(loss_text(3.10573), "3.1057");
