@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <functional>
+#include <utility>
 
 #include "backprop/autograd.h"
 
@@ -190,24 +191,28 @@ bool never_alive(const std::vector<DeadReLULayer>& dead) {
   return std::all_of(dead.begin(), dead.end(), [](const DeadReLULayer& d) { return d.zero_weights == d.dead; });
 }
 
-bool dead_relus_hurt(const std::vector<DeadReLULayer>& dead, float train_loss, float constant_loss) {
-  bool many = false;
-  for (const DeadReLULayer& d : dead) {
-    if (d.dead >= d.total) return true;
-    many |= static_cast<float>(d.dead) >= kDeadShare * static_cast<float>(d.total);
-  }
-  return many && !(train_loss <= kFarFromLearned * constant_loss);
-}
-
-bool dead_relus_hurt(const std::vector<DeadReLULayer>& dead, float train_loss, const TrainConfig& config, const Dataset& train) {
-  // The constant answer's loss only where a layer has many dead but not all.
+namespace {
+// Whether some layer has all its ReLUs dead, and whether some has kDeadShare of them or more.
+std::pair<bool, bool> dead_shares(const std::vector<DeadReLULayer>& dead) {
   bool all = false, many = false;
   for (const DeadReLULayer& d : dead) {
     all |= d.dead >= d.total;
     many |= static_cast<float>(d.dead) >= kDeadShare * static_cast<float>(d.total);
   }
+  return {all, many};
+}
+}  // namespace
+
+bool dead_relus_hurt(const std::vector<DeadReLULayer>& dead, float train_loss, float constant_loss) {
+  const auto [all, many] = dead_shares(dead);
+  return all || (many && !(train_loss <= kFarFromLearned * constant_loss));
+}
+
+bool dead_relus_hurt(const std::vector<DeadReLULayer>& dead, float train_loss, const TrainConfig& config, const Dataset& train) {
+  // The constant answer's loss only where a layer has many dead but not all, and the loss is finite.
+  const auto [all, many] = dead_shares(dead);
   if (all || !many) return all;
-  return dead_relus_hurt(dead, train_loss, std::isfinite(train_loss) ? constant_answer_loss(config, train) : NAN);
+  return !std::isfinite(train_loss) || !(train_loss <= kFarFromLearned * constant_answer_loss(config, train));
 }
 
 std::string dead_relu_note(const std::vector<DeadReLULayer>& dead) {
