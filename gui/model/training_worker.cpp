@@ -336,7 +336,7 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
   s->gradient_history = grad_history;
   s->flattened = flattened(*model, s->weights, features, train, config);
   s->dead_relu = dead_relus(*model, s->weights, features, train);
-  s->dead_relu_hurt = !s->dead_relu.empty() && dead_relus_hurt(s->dead_relu, s->train.loss, config, train);
+  s->dead_relu_hurt = dead_relus_hurt(s->dead_relu, s->train.loss, config, train);  // none dead: false
   if (start_model && s->dead_relu_hurt) {  // the first weights' dead ReLUs: one pass per start and set of points
     if (!start_dead) start_dead = dead_relus(*start_model, host_weights(*start_model), features, train);
     mark_dead_from_start(s->dead_relu, *start_dead);

@@ -328,15 +328,11 @@ void StudioApp::place_view_window(const char* name, ImVec2 pos, ImVec2 size, boo
     // 1920x1080 in presenter mode hid its Step and Play), it goes behind the inspector, its title
     // bar showing, as views do when the inspector opens over them.
     bool behind = false;
-    for (size_t i = 0; i < others.size() && !behind; ++i) {
-      const Box& o = others[i];
-      if (o.keep <= 0 || o.order < 0) continue;  // the inspector's controls (not the loss and accuracy)
-      const Box strip{o.x0, o.y0, o.x1, o.y0 + std::min(o.keep, o.y1 - o.y0)};
-      if (spot.x0 < strip.x1 && strip.x0 < spot.x1 && spot.y0 < strip.y1 && strip.y0 < spot.y1) {
+    for (const Box& o : others)  // the inspector's controls (order 0 and up: not the loss and accuracy)
+      if (!behind && o.order >= 0 && kept_strips_covered(spot, {o}) > 0) {
         spot = out_from_under({spot}, o, top, top, display.y).front();
         behind = raise_inspector_ = true;
       }
-    }
     pos = ImVec2(spot.x0, spot.y0), size = ImVec2(spot.x1 - spot.x0, spot.y1 - spot.y0);
     if (!behind) ImGui::SetNextWindowFocus();  // in front, as clear_spot assumed (views placed again after a resize too)
   }
