@@ -88,7 +88,7 @@ void StudioApp::data_panel() {
     }
   }
   const DatasetInfo* info = find_dataset(d.dataset);
-  ImGui::TextWrapped("%s: %s", d.dataset.c_str(), info ? info->description.c_str() : "hand-placed points");
+  text_paragraph("%s: %s", d.dataset.c_str(), info ? info->description.c_str() : "hand-placed points");
   ImGui::Separator();
 
   int pts = static_cast<int>(d.points);
@@ -174,7 +174,7 @@ void StudioApp::data_panel() {
   }
   ImGui::Checkbox("clicks add test points", &s_.add_test_points);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped(regression ? "shift/right-click: the negative value; ctrl+click: delete" : "shift/right-click: other class; ctrl+click: delete");
+  text_wrapped_at_spaces(regression ? "shift/right-click: the negative value; ctrl+click: delete" : "shift/right-click: other class; ctrl+click: delete", false);
   ImGui::PopStyleColor();
   if (ImGui::Button("Undo")) m_.undo();
   same_line_if_fits(button_width("Redo"));
@@ -183,7 +183,7 @@ void StudioApp::data_panel() {
   if (ImGui::Button("Clear all")) m_.clear_points();
   const auto points = m_.points();
   const auto tests = std::count_if(points.begin(), points.end(), [](const StudioPoint& p) { return p.test; });
-  ImGui::TextWrapped("%zu points: %zu train, %zu test", points.size(), points.size() - static_cast<size_t>(tests), static_cast<size_t>(tests));
+  text_paragraph("%zu points: %zu train, %zu test", points.size(), points.size() - static_cast<size_t>(tests), static_cast<size_t>(tests));
   ImGui::Separator();
   if (ImGui::Button("Import CSV...")) {
     ask_path(PathAction::ImportCsv, "points.csv");

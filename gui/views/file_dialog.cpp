@@ -104,12 +104,12 @@ void StudioApp::file_dialog() {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("the parent folder");
   ImGui::SameLine();
   ImGui::AlignTextToFramePadding();
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextDisabled("%s", browser_.folder().c_str());
-  ImGui::PopTextWrapPos();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+  text_wrapped_at_spaces(browser_.folder(), false);
+  ImGui::PopStyleColor();
   const float list_h = std::min(em * 12, display.y * 0.4f);
   if (ImGui::BeginChild("files", ImVec2(0, list_h), true)) {
-    if (!browser_.error().empty()) ImGui::TextWrapped("%s", browser_.error().c_str());
+    if (!browser_.error().empty()) text_paragraph("%s", browser_.error().c_str());
     if (browser_.entries().empty() && browser_.error().empty()) ImGui::TextDisabled("no folders or %s here", kind.files);
     std::string open_folder;
     for (const FileBrowser::Entry& e : browser_.entries()) {
@@ -150,7 +150,7 @@ void StudioApp::file_dialog() {
   if (ImGui::IsItemEdited()) confirm_replace_.clear();
   if (!path_error_.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.75f, 0.1f, 0.1f, 1));
-    ImGui::TextWrapped("%s", path_error_.c_str());
+    text_paragraph("%s", path_error_.c_str());
     ImGui::PopStyleColor();
   }
   if (ImGui::Button(kind.verb, ImVec2(em * 5, 0))) accept = true;

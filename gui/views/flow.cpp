@@ -20,16 +20,34 @@ std::string wrap_at_spaces(const std::string& text, float width, const std::func
     std::string line = indent;
     bool first_word = true;
     size_t w = lead;
+    const std::string follow = indent + (hang ? "  " : "");
     while (w < para.size()) {
       size_t e = para.find(' ', w);
       if (e == std::string::npos) e = para.size();
-      const std::string word = para.substr(w, e - w);
+      std::string word = para.substr(w, e - w);
       const std::string candidate = first_word ? line + word : line + " " + word;
       if (!first_word && measure(candidate) > width) {
         out += line + "\n";
-        line = indent + (hang ? "  " : "") + word;
+        line = follow + word;
       } else {
         line = candidate;
+      }
+      // A word wider than a line of its own (a path): cut after its last '/' that fits, else
+      // after its last character that fits (never inside a UTF-8 sequence).
+      while (measure(line) > width) {
+        const size_t start = line.size() - word.size();
+        size_t cut = 0, slash = 0;
+        for (size_t i = start + 1; i < line.size(); ++i) {
+          if ((static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) continue;  // inside a character
+          if (measure(line.substr(0, i)) > width) break;
+          cut = i;
+          if (line[i - 1] == '/') slash = i;
+        }
+        if (slash > start) cut = slash;
+        if (cut <= start) break;  // not even one character fits: it keeps the line
+        out += line.substr(0, cut) + "\n";
+        word = line.substr(cut);
+        line = follow + word;
       }
       first_word = false;
       w = e + 1;
@@ -43,23 +61,41 @@ std::string wrap_at_spaces(const std::string& text, float width, const std::func
   return out;
 }
 
-std::string wrap_to_window(const std::string& text) {
+std::string wrap_to_window(const std::string& text, bool hang) {
   const float width = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 4);
-  return wrap_at_spaces(text, width, [](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; });
+  return wrap_at_spaces(text, width, [](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; }, hang);
 }
 
-void text_wrapped_at_spaces(const std::string& text) { ImGui::TextUnformatted(wrap_to_window(text).c_str()); }
+void text_wrapped_at_spaces(const std::string& text, bool hang) { ImGui::TextUnformatted(wrap_to_window(text, hang).c_str()); }
 
-void text_wrapped(const char* fmt, ...) {
-  va_list args, again;
-  va_start(args, fmt);
+namespace {
+
+std::string formatted(const char* fmt, va_list args) {
+  va_list again;
   va_copy(again, args);
   const int n = std::vsnprintf(nullptr, 0, fmt, args);
-  va_end(args);
   std::vector<char> text(static_cast<size_t>(std::max(n, 0)) + 1, '\0');
   std::vsnprintf(text.data(), text.size(), fmt, again);
   va_end(again);
-  text_wrapped_at_spaces(text.data());
+  return text.data();
+}
+
+}  // namespace
+
+void text_wrapped(const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  const std::string text = formatted(fmt, args);
+  va_end(args);
+  text_wrapped_at_spaces(text);
+}
+
+void text_paragraph(const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  const std::string text = formatted(fmt, args);
+  va_end(args);
+  text_wrapped_at_spaces(text, false);
 }
 
 void same_line_if_fits(float width) {

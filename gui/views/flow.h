@@ -14,17 +14,22 @@ namespace bp::studio {
 /// `text` with a line break wherever a line would be wider than `width` (by `measure`), at
 /// spaces only; each line ('\n') is a paragraph whose continuation lines keep its indentation
 /// and, when `hang`, two spaces more; runs of spaces between words become one. A word wider
-/// than `width` keeps a line of its own.
+/// than a line (a file's path) is cut after its last '/' that fits, else after its last
+/// character that fits.
 std::string wrap_at_spaces(const std::string& text, float width, const std::function<float(const std::string&)>& measure,
                            bool hang = true);
 /// `text` wrapped by wrap_at_spaces to the window's content width (at least 4 em), in its font.
-std::string wrap_to_window(const std::string& text);
+std::string wrap_to_window(const std::string& text, bool hang = true);
 /// Text wrapped at the window's edge by wrap_at_spaces: ImGui 1.86's TextWrapped also breaks
-/// after '.', ',' and ';', which splits numbers across lines ("0.\n001293").
-void text_wrapped_at_spaces(const std::string& text);
-/// ImGui::TextWrapped, formatted as it is, but wrapped by text_wrapped_at_spaces: for lines
-/// with numbers ("loss 0.6663", "w[1,2]").
+/// after '.', ',' and ';', which splits numbers across lines ("0.\n001293") and file names
+/// ("lecture.\njson"), and a word wider than the line anywhere.
+void text_wrapped_at_spaces(const std::string& text, bool hang = true);
+/// ImGui::TextWrapped, formatted as it is, but wrapped by text_wrapped_at_spaces, continuation
+/// lines indented: for a line that reads as a label and its values ("loss 0.6663", "w[1,2]").
 void text_wrapped(const char* fmt, ...) IM_FMTARGS(1);
+/// The same for sentences (a message, an error naming a file): continuation lines not indented,
+/// as ImGui::TextWrapped draws them.
+void text_paragraph(const char* fmt, ...) IM_FMTARGS(1);
 /// A size for an item that fills the room left (GetContentRegionAvail): at least a pixel each
 /// way. ImGui asserts on an empty item, and a window shrunk below its contents leaves none (the
 /// graph inspector after a random user's resizes to 731x442 in presenter mode).

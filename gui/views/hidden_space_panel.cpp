@@ -23,7 +23,7 @@ void StudioApp::hidden_space_panel() {
   const auto snap = m_.snapshot();
   const int hidden = static_cast<int>(snap->weights.size()) - 1;
   if (hidden < 1) {
-    ImGui::TextWrapped("This network has no hidden layer: add one (Network, + layer) to see how it maps the plane.");
+    text_paragraph("This network has no hidden layer: add one (Network, + layer) to see how it maps the plane.");
     ImGui::End();
     return;
   }
@@ -58,7 +58,7 @@ void StudioApp::hidden_space_panel() {
   hidden_.update(new_choice, snap->version, ImGui::GetTime(), 0.1,
                  [&] { return hidden_space(m_.config(), snap->weights, m_.points(), m_.data_region(), req); });
   if (!hidden_.value) {
-    ImGui::TextWrapped("%s", hidden_.error.c_str());
+    text_paragraph("%s", hidden_.error.c_str());
     ImGui::End();
     return;
   }

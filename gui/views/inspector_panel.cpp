@@ -118,17 +118,17 @@ void StudioApp::inspector_panel() {
     const auto live = m_.snapshot();
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.75f, 0.25f, 0.0f, 1));
     if (live->step != inspector_.traced_step())
-      ImGui::TextWrapped("Traced at step %lld; training has gone on to step %lld. The graph shows the traced weights.",
+      text_paragraph("Traced at step %lld; training has gone on to step %lld. The graph shows the traced weights.",
                          static_cast<long long>(inspector_.traced_step()), static_cast<long long>(live->step));
     else
-      ImGui::TextWrapped("The network has changed since this trace. The graph shows the traced weights.");
+      text_paragraph("The network has changed since this trace. The graph shows the traced weights.");
     ImGui::PopStyleColor();
     if (ImGui::SmallButton("Refresh to the live weights")) inspector_.refresh(*live, m_.config());
   }
   inspector_controls_h_ = ImGui::GetItemRectMax().y - ImGui::GetWindowPos().y;
   if (!inspector_.ready()) {
     if (!inspector_.error().empty()) {
-      ImGui::TextWrapped("%s. Pick another point.",
+      text_paragraph("%s. Pick another point.",
                          inspector_.error().c_str());
     } else {
       ImGui::TextUnformatted("Add a point to the canvas, then trace it here.");

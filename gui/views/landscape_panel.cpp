@@ -57,7 +57,7 @@ void StudioApp::landscape_panel() {
   if (!begin_view("Loss landscape", &show_landscape_)) return;
   const auto snap = m_.snapshot();
   if (snap->weights.empty()) {
-    ImGui::TextWrapped("No network yet.");
+    text_paragraph("No network yet.");
     ImGui::End();
     return;
   }
@@ -147,7 +147,7 @@ void StudioApp::landscape_panel() {
     if (landscape_trail_.size() > 4000) landscape_trail_.erase(landscape_trail_.begin(), landscape_trail_.begin() + 2000);
   }
 
-  if (!landscape_error_.empty()) ImGui::TextWrapped("%s", landscape_error_.c_str());
+  if (!landscape_error_.empty()) text_paragraph("%s", landscape_error_.c_str());
   if (landscape_task_.running()) ImGui::TextDisabled("computing the slice...");
   if (race_task_.running()) ImGui::TextDisabled("racing...");
   if (!landscape_) {

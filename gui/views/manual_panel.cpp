@@ -188,7 +188,7 @@ void StudioApp::manual_panel() {
     ImGui::End();
     return;
   }
-  ImGui::TextWrapped("%s", kManualIntro);
+  text_paragraph("%s", kManualIntro);
   float w1 = static_cast<float>(line->w1), w2 = static_cast<float>(line->w2), b = static_cast<float>(line->b);
   // Each number with its slider, and a button that opens the loss as a function of it.
   auto row = [&](const char* name, float& value, float range, int in) {

@@ -2,6 +2,7 @@
 // the app stays open until the user saves it elsewhere or chooses to quit without saving.
 #include <imgui.h>
 
+#include "views/flow.h"
 #include "views/studio_app.h"
 
 namespace bp::studio {
@@ -29,11 +30,9 @@ void StudioApp::quit_dialog() {
   quit_dialog_open_ = ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_NoSavedSettings);
   if (!quit_dialog_open_) return;
   note_window(title);
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextUnformatted(("The session could not be saved on exit: " + quit_problem_).c_str());
-  ImGui::TextUnformatted("Save it to a file of your choice, or quit without saving it (Ctrl+Q, or close the window, again).");
+  text_wrapped_at_spaces("The session could not be saved on exit: " + quit_problem_, false);
+  text_wrapped_at_spaces("Save it to a file of your choice, or quit without saving it (Ctrl+Q, or close the window, again).", false);
   ImGui::Spacing();
-  ImGui::PopTextWrapPos();
   bool close = false;
   const bool enter = !ImGui::IsWindowAppearing() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false);
   if (ImGui::Button("Save as... (Enter)") || enter) {

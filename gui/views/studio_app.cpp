@@ -9,6 +9,7 @@
 
 #include "backprop/errors.h"
 #include "common/palette.h"
+#include "flow.h"
 #include "model/view_spot.h"
 
 namespace bp::studio {
@@ -549,10 +550,13 @@ void StudioApp::message_banner() {
   // Its height from the wrapped text, not fitted to last frame's contents (as an auto-resized
   // window is): views that appear in the same frame are placed below it (place_view_window).
   const ImGuiStyle& style = ImGui::GetStyle();
+  // Wrapped between words (a number or a file's name stays whole), a path too wide for a line after a '/'.
   const float wrap = w - 2 * style.WindowPadding.x - ImGui::GetFrameHeight() - em * 0.5f;
+  const auto measure = [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; };
+  const std::string title_lines = wrap_at_spaces(title, wrap, measure, false), msg_lines = wrap_at_spaces(msg, wrap, measure, false);
   float text_h = 0;
-  if (!title.empty()) text_h += ImGui::CalcTextSize(title.c_str(), nullptr, false, wrap).y;
-  if (!msg.empty()) text_h += (title.empty() ? 0 : style.ItemSpacing.y) + ImGui::CalcTextSize(msg.c_str(), nullptr, false, wrap).y;
+  if (!title.empty()) text_h += ImGui::CalcTextSize(title_lines.c_str()).y;
+  if (!msg.empty()) text_h += (title.empty() ? 0 : style.ItemSpacing.y) + ImGui::CalcTextSize(msg_lines.c_str()).y;
   const float h = 2 * style.WindowPadding.y + std::max(text_h, ImGui::GetFrameHeight());
   // At the top of the canvas. Where the graph inspector is docked over the top, a message goes
   // to the bottom (in front of the inspector it would hide its controls, and just below the
@@ -573,14 +577,12 @@ void StudioApp::message_banner() {
                                  ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoMove;
   if (ImGui::Begin(kBanner, nullptr, flags)) {
     note_window(kBanner);
-    ImGui::PushTextWrapPos(ImGui::GetContentRegionMax().x - ImGui::GetFrameHeight() - em * 0.5f);
-    if (!title.empty()) ImGui::TextUnformatted(title.c_str());
+    if (!title.empty()) ImGui::TextUnformatted(title_lines.c_str());
     if (!msg.empty()) {
       ImGui::PushStyleColor(ImGuiCol_Text, s_.presenter ? ImVec4(0.55f, 0.1f, 0.0f, 1) : ImVec4(0.7f, 0.2f, 0.0f, 1));
-      ImGui::TextUnformatted(msg.c_str());
+      ImGui::TextUnformatted(msg_lines.c_str());
       ImGui::PopStyleColor();
     }
-    ImGui::PopTextWrapPos();
     ImGui::SetCursorPos(ImVec2(ImGui::GetContentRegionMax().x - ImGui::GetFrameHeight(), ImGui::GetStyle().WindowPadding.y));
     if (ImGui::Button("\xC3\x97", ImVec2(ImGui::GetFrameHeight(), 0))) {  // ×
       m_.set_message("");

@@ -41,7 +41,7 @@ void StudioApp::tangent_panel() {
   const auto snap = m_.snapshot();
   const auto& w = snap->weights;
   if (w.empty()) {
-    ImGui::TextWrapped("No network yet.");
+    text_paragraph("No network yet.");
     ImGui::End();
     return;
   }
@@ -83,7 +83,7 @@ void StudioApp::tangent_panel() {
     return tangent_plot(c, w, datasets_of(m_.points(), c).train, p, tangent_eps_);
   });
   if (!tangent_.value) {
-    ImGui::TextWrapped("%s", tangent_.error.c_str());
+    text_paragraph("%s", tangent_.error.c_str());
     ImGui::End();
     return;
   }
@@ -104,7 +104,7 @@ void StudioApp::tangent_panel() {
   if (overshoots) text_wrapped("too far: the loss rises");
   ImGui::PopStyleColor();
 
-  if (t.gradient == 0 && t.secant_slope == 0) ImGui::TextWrapped("Flat: changing this weight alone does not change the loss here.");
+  if (t.gradient == 0 && t.secant_slope == 0) text_paragraph("Flat: changing this weight alone does not change the loss here.");
 
   // The plot.
   const ImVec2 avail = ImGui::GetContentRegionAvail();

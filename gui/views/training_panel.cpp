@@ -133,7 +133,7 @@ void StudioApp::training_panel() {
   const auto device_line = [&] {
     const std::string note = m_.device_note();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-    ImGui::TextWrapped("device: %s", device_summary(note).c_str());
+    text_paragraph("device: %s", device_summary(note).c_str());
     ImGui::PopStyleColor();
     if (ImGui::IsItemHovered()) {
       ImGui::BeginTooltip();

@@ -66,11 +66,25 @@ TEST(WrapAtSpaces, BreaksOnlyBetweenWordsSoNumbersStayWhole) {
   EXPECT_EQ(wrap_at_spaces("right: w[1,2] + 0.514", 12, chars), "right:\n  w[1,2] +\n  0.514");
   // Fits: unchanged but for runs of spaces, which become one.
   EXPECT_EQ(wrap_at_spaces("a  b", 12, chars), "a b");
-  // Paragraphs keep their indentation; a word wider than the line keeps a line of its own.
+  // Paragraphs keep their indentation; a word wider than a line is cut where the line ends.
   EXPECT_EQ(wrap_at_spaces("x\n  aa bb cc", 7, chars), "x\n  aa bb\n    cc");
-  EXPECT_EQ(wrap_at_spaces("abcdefghij k", 4, chars), "abcdefghij\n  k");
+  EXPECT_EQ(wrap_at_spaces("abcdefghij k", 4, chars), "abcd\n  ef\n  gh\n  ij\n  k");
   EXPECT_EQ(wrap_at_spaces("x\n  aa bb cc", 7, chars, false), "x\n  aa bb\n  cc");  // no hanging indent: a paragraph
   EXPECT_EQ(wrap_at_spaces("", 4, chars), "");
+}
+
+TEST(WrapAtSpaces, APathWiderThanALineIsCutAfterASlashNotAtItsDots) {
+  auto chars = [](const std::string& s) { return static_cast<float>(s.size()); };
+  // ImGui's TextWrapped cut this after "lecture." (or, with no room for it, anywhere); the
+  // path's words stay whole where a slash allows.
+  EXPECT_EQ(wrap_at_spaces("'/home/me/course/lecture.3.json' is a FIFO", 20, chars),
+            "'/home/me/course/\n  lecture.3.json' is\n  a FIFO");
+  // A name with no slash that fits: cut after its last character that fits.
+  EXPECT_EQ(wrap_at_spaces("/a/bbbbbbbbbbbbbbbbbbbbbbbb", 10, chars), "/a/\n  bbbbbbbb\n  bbbbbbbb\n  bbbbbbbb");
+  // Never inside a character: "é" is two bytes, each line within the width.
+  EXPECT_EQ(wrap_at_spaces("ééééé", 4, chars), "éé\n  é\n  é\n  é");
+  // Not one character fits beside the indentation: it keeps the line rather than looping.
+  EXPECT_EQ(wrap_at_spaces("a bcdef", 2, chars), "a\n  bcdef");
 }
 
 TEST_F(LayoutCheck, WrappedNumbersAreNotCutAtTheirDecimalPoint) {
