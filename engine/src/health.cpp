@@ -459,4 +459,70 @@ std::string saturated_summary(const Saturated& s, const TrainConfig& config, boo
   return buf;
 }
 
+float scale_target(float y, float low, float high) {
+  const double mid = (static_cast<double>(low) + high) / 2, half = (static_cast<double>(high) - low) / 2;
+  return half > 0 ? static_cast<float>((y - mid) / half) : y - low;
+}
+
+namespace {
+// The trial of large_targets: `steps` steps of `config`'s network from new weights on `train`'s
+// points (sample_points) with their targets scaled from [low, high] to -1..1; its training loss
+// as a share of one answer's for those targets, or NaN where it diverged.
+float scaled_trial(const TrainConfig& config, const Dataset& train, float low, float high, int64_t steps) {
+  std::vector<float> xy, labels;
+  sample_points(train, xy, labels);
+  Dataset scaled = train;
+  scaled.points.clear();
+  for (size_t i = 0; i < labels.size(); ++i) scaled.points.push_back({xy[2 * i], xy[2 * i + 1], scale_target(labels[i], low, high)});
+  Dataset none = scaled;
+  none.points.clear();
+  Trainer trial(config, scaled, none);
+  for (int64_t i = 0; i < steps && !trial.diverged(); ++i) trial.step();
+  return trial.diverged() ? NAN : trial.train_metrics().loss / constant_answer_loss(config, scaled);
+}
+}  // namespace
+
+std::optional<LargeTargets> large_targets(const std::vector<HistoryPoint>& history, const TrainConfig& config, const Dataset& train,
+                                          ScaledTrial* memo) {
+  if (config.problem != Problem::Regression || train.size() == 0) return std::nullopt;
+  LargeTargets t;
+  t.low = t.high = train.points.front().label;
+  for (const Point& p : train.points) t.low = std::min(t.low, p.label), t.high = std::max(t.high, p.label);
+  if (!(std::max(std::fabs(t.low), std::fabs(t.high)) > kLargeTarget) || !(t.high > t.low)) return std::nullopt;
+  const std::optional<Recent> r = recent_loss(history);
+  if (!r || !std::isfinite(r->median)) return std::nullopt;
+  t.recent = r->median, t.since = r->since, t.until = r->until;
+  t.constant = constant_answer_loss(config, train);
+  if (!(t.constant > 0) || !(t.share() >= kFarFromLearned)) return std::nullopt;
+  t.trial_steps = std::min<int64_t>(history.back().step - history.front().step, kScaledTrialSteps);
+  if (memo && memo->steps == t.trial_steps) {
+    t.trial_share = memo->share;
+  } else {
+    t.trial_share = scaled_trial(config, train, t.low, t.high, t.trial_steps);
+    if (memo) *memo = {t.trial_steps, t.trial_share};
+  }
+  if (!(t.trial_share < kNothingLearned && t.trial_share < 0.5f * t.share())) return std::nullopt;  // NaN (diverged): not
+  return t;
+}
+
+std::string large_targets_summary(const LargeTargets& t, bool live) {
+  char against[120];
+  if (t.share() >= kNothingLearned)
+    std::snprintf(against, sizeof against, "is not learning: its training loss, %.3g over %s, is no better than",
+                  static_cast<double>(t.recent), recent_steps(t.since, t.until, live).c_str());
+  else
+    std::snprintf(against, sizeof against, "learns little: its training loss, %.3g over %s, is %.0f%% of the loss of",
+                  static_cast<double>(t.recent), recent_steps(t.since, t.until, live).c_str(), 100.0 * static_cast<double>(t.share()));
+  char buf[700];
+  std::snprintf(buf, sizeof buf,
+                "The network %s one answer for every point (%.3g). "
+                "The targets run from %.4g to %.4g, far from the -1..1 near which a network's outputs start: the output must "
+                "grow that far while errors as large push every weight hard, and a lower learning rate only learns slower. "
+                "With the targets scaled to -1..1, the same network and settings got to %.0f%% of one answer's loss in %lld "
+                "steps.",
+                against, static_cast<double>(t.constant), static_cast<double>(t.low), static_cast<double>(t.high),
+                100.0 * static_cast<double>(t.trial_share), static_cast<long long>(t.trial_steps));
+  return buf;
+}
+
 }  // namespace bp

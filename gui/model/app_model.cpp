@@ -612,6 +612,21 @@ void AppModel::reset_with_less_decay() {
   restart_locked(std::string("Reset with ") + decay + (*decay && *rate ? " and " : "") + rate + ".");
 }
 
+void AppModel::scale_values() {
+  std::lock_guard lock(mu_);
+  if (config_.problem != Problem::Regression) return;
+  float low = INFINITY, high = -INFINITY;
+  for (const StudioPoint& p : points_)
+    if (!p.test) low = std::min(low, p.label), high = std::max(high, p.label);
+  if (!(low <= high)) return;  // no training points
+  for (StudioPoint& p : points_) p.label = scale_target(p.label, low, high);
+  push_undo();
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "Scaled the values from %.4g..%.4g to -1..1 (Ctrl+Z brings them back), and reset the weights.",
+                static_cast<double>(low), static_cast<double>(high));
+  restart_locked(buf);
+}
+
 void AppModel::set_view(const Region& r, int grid_res) {
   if (!(r.x_max > r.x_min && r.y_max > r.y_min) || !std::isfinite(r.x_min + r.x_max + r.y_min + r.y_max)) return;
   std::lock_guard lock(mu_);

@@ -226,6 +226,7 @@ bool AppModel::Worker::tick(int64_t max_steps, bool timed) {
   if (!edits.empty()) start_model = copy_of(*model), begun = RunStart::Loaded, jump_watch = {};  // weights set by hand
   if (changed_run) unchanged_since = step, loss_at_change = trainer ? trainer->train_metrics().loss : NAN;
   if (changed_run) start_dead.reset();  // new first weights or new points: found again when needed
+  if (changed_run) scaled_trial = {};
 
   // Train: requested single steps, plus a time slice while playing.
   const auto now = Clock::now();
@@ -350,6 +351,10 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
   std::vector<HistoryPoint> run_so_far{{unchanged_since, 0.0, loss_at_change, NAN, NAN, NAN}};
   for (const HistoryPoint& h : history)
     if (h.step > unchanged_since) run_so_far.push_back(h);
+  // Large targets: judged once the run spans the trial's steps, so that it is taken once a run.
+  if (trainer && run_so_far.back().step - run_so_far.front().step >= kScaledTrialSteps)
+    s->large_targets = large_targets(run_so_far, config, train, &scaled_trial);
+  if (s->large_targets) s->large_targets_text = large_targets_summary(*s->large_targets, true);
   if (trainer) s->overshoot = overshooting(run_so_far, config, train);
   if (s->overshoot) {
     s->overshoot_text = overshoot_summary(*s->overshoot, config, train, true);

@@ -52,6 +52,7 @@ struct AppModel::Worker {
   // overshooting is judged from there.
   int64_t unchanged_since = 0;
   float loss_at_change = NAN;
+  ScaledTrial scaled_trial;  // large_targets' trial for the run since then, once taken
   // The network with the weights this run started from (the initializer's, a session's, or set by
   // hand), and which: ReLUs dead with them too were not killed by the learning rate.
   std::shared_ptr<MLP> start_model;

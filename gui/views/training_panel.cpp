@@ -84,14 +84,20 @@ void StudioApp::training_panel() {
   }
 
   // One remedy banner at most, the first that applies: a diverged run, then what flattened the
-  // network, dead ReLUs that keep it from learning (a few in a network that learned its points
-  // are marked in the network diagram only), a loss that overshoots, saturated units, and copies.
+  // network, a regression's large targets, dead ReLUs that keep it from learning (a few in a
+  // network that learned its points are marked in the network diagram only), a loss that
+  // overshoots, saturated units, and copies.
   const ImVec4 remedy_color(1.0f, 0.93f, 0.80f, 1);
-  const bool banner = snap->diverged || snap->flattened || snap->dead_relu_hurt || snap->overshoot || snap->saturated || !snap->copied.empty();
+  const bool banner = snap->diverged || snap->flattened || snap->large_targets || snap->dead_relu_hurt || snap->overshoot || snap->saturated ||
+                      !snap->copied.empty();
   if (snap->diverged) {
     if (remedy_banner("diverged", ImVec4(1.0f, 0.88f, 0.82f, 1), snap->divergence, "Reset with lower learning rate")) m_.reset_with_lower_lr();
   } else if (snap->flattened) {
     if (remedy_banner("flattened", remedy_color, flattened_summary(*snap->flattened), less_decay_label(m_.config()))) m_.reset_with_less_decay();
+  } else if (snap->large_targets) {
+    // Targets far from -1..1 (an imported CSV): why the units saturate or the ReLUs die, which a
+    // lower rate does not mend.
+    if (remedy_banner("targets", remedy_color, snap->large_targets_text, "Scale the values to -1..1##targets")) m_.scale_values();
   } else if (snap->dead_relu_hurt) {
     // Dead ReLUs: the quiet failure of a high learning rate (the loss jumped); of gradient
     // descent at any rate (it did not); of the zeros initializer (their weights all 0); or of

@@ -239,6 +239,33 @@ TEST_F(Cli, ALossJumpingAroundAboveItsStartAndOneSaturatedLayerAreNamed) {
   EXPECT_NE(r.err.find("Try a lower --lr.\n"), std::string::npos) << r.err;
 }
 
+TEST_F(Cli, TargetsInTheThousandsAreNamedAsWhyARegressionDoesNotLearnNotTheRate) {
+  // Playground's bumps with each target y written as 1000 · y + 5000: Adam's loss stays at 2e7,
+  // far above one answer's for every point, with every tanh at its limits, and the warning said
+  // "the learning rate 0.03 is probably too high. Try a lower --lr." (at 0.003 it is no better).
+  ASSERT_EQ(run("datasets --export pg-multigauss --out " + path("b.csv")).status, 0);
+  std::istringstream in(slurp(path("b.csv")));
+  std::string line, big = "x,y,label\n";
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    const size_t comma = line.rfind(',');
+    big += line.substr(0, comma + 1) + std::to_string(1000 * std::stod(line.substr(comma + 1)) + 5000) + "\n";
+  }
+  write("big.csv", big);
+  for (const char* lr : {"0.03", "0.003"}) {
+    const Outcome r = run("train --data " + path("big.csv") + " --problem regression --steps 2000 -q --lr " + lr);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find("warning: The network is not learning: its training loss, "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("The targets run from 4084 to 5926, far from the -1..1"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("Scale the targets in --data to -1..1: subtract 5005, then divide by 920.7.\n"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("--lr"), std::string::npos) << r.err;
+  }
+  // The bumps as they are: nothing to say.
+  const Outcome fine = run("train --data " + path("b.csv") + " --problem regression --steps 2000 -q");
+  ASSERT_EQ(fine.status, 0) << fine.err;
+  EXPECT_EQ(fine.err.find("warning"), std::string::npos) << fine.err;
+}
+
 TEST_F(Cli, ResumingWithNoDataNamedTrainsOnTheDataAndSplitTheModelWasTrainedOn) {
   ASSERT_EQ(run("train -d spiral -n 300 --train-ratio 0.7 --data-seed 3 --hidden 16,16 --steps 100 -q --save " + path("m.json")).status, 0);
   const Outcome resumed = run("train --init " + path("m.json") + " --steps 100");

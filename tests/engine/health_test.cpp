@@ -791,5 +791,114 @@ TEST(Overshoot, ALossThatJumpsAroundAboveWhereItStartedIsNamedBelowOneAndAHalfTi
   EXPECT_FALSE(overshooting(lower.history(), lower.config(), lower.train_data()));
 }
 
+// Playground's six bumps (targets -1..1) with each target y made `scale` · y + `offset`, split as
+// `backprop train --data FILE --problem regression` splits them, and trained with the default
+// network (tanh), full batch, `opt` at `lr`, for `steps` steps.
+Trainer bumps_run(float scale, float offset, OptimizerKind opt, float lr = 0.03f, int steps = 2000) {
+  Dataset d = make_dataset("pg-multigauss", 400, find_dataset("pg-multigauss")->default_noise, 1);
+  for (Point& p : d.points) p.label = scale * p.label + offset;
+  const Split split = train_test_split(d, 0.8f, 1);
+  TrainConfig c;
+  c.problem = Problem::Regression;
+  c.num_classes = 0;
+  c.loss = LossKind::MSE;
+  c.optimizer = opt;
+  c.lr = lr;
+  Trainer t(c, split.train, split.test);
+  t.record();
+  for (int s = 1; s <= steps; ++s) {
+    t.step();
+    if (s % 20 == 0) t.record();
+  }
+  return t;
+}
+
+float share_of_one_answer(Trainer& t) { return t.history().back().train_loss / constant_answer_loss(t.config(), t.train_data()); }
+
+TEST(LargeTargets, TargetsOfThousandsKeepARegressionFromLearningAtAnyRateAndScaledItLearns) {
+  // The six bumps at 1000 · y + 5000 (4084 to 5926), plain SGD at 0.03 (as the app starts):
+  // after 2000 steps the training loss is no better than one answer's for every point (8.6e4
+  // against 8.9e4) with 99% of the tanh outputs at ±1, which the saturated-units warning blamed
+  // on the rate: "Try a lower --lr". At a tenth of the rate it learns no better; with Adam (as
+  // `backprop train` starts) the loss is 2e7.
+  Trainer t = bumps_run(1000, 5000, OptimizerKind::SGD);
+  ASSERT_FALSE(t.diverged());
+  const std::optional<LargeTargets> big = large_targets(t.history(), t.config(), t.train_data());
+  ASSERT_TRUE(big);
+  EXPECT_NEAR(big->low, 4084, 1);
+  EXPECT_NEAR(big->high, 5926, 1);
+  EXPECT_GE(big->share(), kNothingLearned);
+  EXPECT_EQ(big->trial_steps, 2000);
+  EXPECT_LT(big->trial_share, 0.5f * big->share());
+  Trainer slower = bumps_run(1000, 5000, OptimizerKind::SGD, 0.003f);
+  EXPECT_GE(share_of_one_answer(slower), kNothingLearned);
+  // The trial is the same network and settings trained on these points with their targets
+  // scaled (all 320 of them: under kDeadCheckPoints), as long as the run.
+  Dataset scaled = t.train_data();
+  for (Point& p : scaled.points) p.label = scale_target(p.label, big->low, big->high);
+  const auto [lowest, highest] =
+      std::minmax_element(scaled.points.begin(), scaled.points.end(), [](const Point& a, const Point& b) { return a.label < b.label; });
+  EXPECT_FLOAT_EQ(lowest->label, -1.0f);
+  EXPECT_FLOAT_EQ(highest->label, 1.0f);
+  Trainer again(t.config(), scaled, Dataset{scaled.name, {}, scaled.problem, scaled.num_classes, scaled.region});
+  for (int s = 0; s < 2000; ++s) again.step();
+  EXPECT_NEAR(big->trial_share, again.train_metrics().loss / constant_answer_loss(again.config(), scaled), 1e-5);
+  const std::string text = large_targets_summary(*big);
+  EXPECT_EQ(text.rfind("The network is not learning: its training loss, ", 0), 0u) << text;
+  EXPECT_NE(text.find("over steps 1801-2000, is no better than one answer for every point (8.89e+04)."), std::string::npos) << text;
+  EXPECT_NE(text.find("The targets run from 4084 to 5926,"), std::string::npos) << text;
+  EXPECT_NE(text.find("a lower learning rate only learns slower."), std::string::npos) << text;
+  EXPECT_NE(text.find("the same network and settings got to 35% of one answer's loss in 2000 steps."), std::string::npos) << text;
+  EXPECT_NE(large_targets_summary(*big, true).find("over the last 200 steps"), std::string::npos);
+  // A trial kept for the run (the app asks at each snapshot) is used again, not retaken.
+  ScaledTrial memo;
+  ASSERT_TRUE(large_targets(t.history(), t.config(), t.train_data(), &memo));
+  EXPECT_EQ(memo.steps, 2000);
+  EXPECT_FLOAT_EQ(memo.share, big->trial_share);
+  memo.share = 0.95f;  // as if the trial had learned nothing
+  EXPECT_FALSE(large_targets(t.history(), t.config(), t.train_data(), &memo));
+  Trainer adam = bumps_run(1000, 5000, OptimizerKind::Adam);
+  EXPECT_GT(share_of_one_answer(adam), 100.0f);
+  EXPECT_TRUE(large_targets(adam.history(), adam.config(), adam.train_data()));
+  Trainer adam_slower = bumps_run(1000, 5000, OptimizerKind::Adam, 0.003f);
+  EXPECT_GE(share_of_one_answer(adam_slower), kNothingLearned);
+}
+
+TEST(LargeTargets, TargetsOfTensLearnLittleAndSmallOnesOrARunThatLearnedAreNotNamed) {
+  // 10 · y + 50 with Adam: 39% of one answer's loss after 2000 steps; scaled, 2%. Named as
+  // learning little.
+  Trainer tens = bumps_run(10, 50, OptimizerKind::Adam);
+  const std::optional<LargeTargets> big = large_targets(tens.history(), tens.config(), tens.train_data());
+  ASSERT_TRUE(big);
+  EXPECT_LT(big->share(), kNothingLearned);
+  EXPECT_LT(big->trial_share, 0.05f);
+  const std::string text = large_targets_summary(*big);
+  EXPECT_EQ(text.rfind("The network learns little: its training loss, 3.48 over steps 1801-2000, is 39% of the loss of one answer", 0), 0u) << text;
+  EXPECT_NE(text.find("got to 2% of one answer's loss in 2000 steps."), std::string::npos) << text;
+  // With plain SGD at 0.03 the bumps learn slowly at any scale (35% of one answer's loss after
+  // 2000 steps, scaled too): the targets are not why, and nothing is said of them.
+  Trainer sgd_tens = bumps_run(10, 50, OptimizerKind::SGD);
+  EXPECT_GE(share_of_one_answer(sgd_tens), kFarFromLearned);
+  EXPECT_FALSE(large_targets(sgd_tens.history(), sgd_tens.config(), sgd_tens.train_data()));
+  // The bumps as they are (-1..1), and 30 · y (learned): not named.
+  Trainer small = bumps_run(1, 0, OptimizerKind::Adam);
+  EXPECT_FALSE(large_targets(small.history(), small.config(), small.train_data()));
+  Trainer thirty = bumps_run(30, 0, OptimizerKind::Adam);
+  EXPECT_LT(share_of_one_answer(thirty), kFarFromLearned);
+  EXPECT_FALSE(large_targets(thirty.history(), thirty.config(), thirty.train_data()));
+  // A run too short to judge, or not a regression: not named.
+  Trainer short_run = bumps_run(1000, 5000, OptimizerKind::Adam, 0.03f, 40);
+  EXPECT_FALSE(large_targets(short_run.history(), short_run.config(), short_run.train_data()));
+  Trainer classes = cli_run("pg-circle", Activation::Tanh, OptimizerKind::SGD, 0.03f);
+  EXPECT_FALSE(large_targets(classes.history(), classes.config(), classes.train_data()));
+}
+
+TEST(LargeTargets, ScaleTargetMapsTheRangeOntoMinusOneToOne) {
+  EXPECT_FLOAT_EQ(scale_target(4000, 4000, 6000), -1);
+  EXPECT_FLOAT_EQ(scale_target(6000, 4000, 6000), 1);
+  EXPECT_FLOAT_EQ(scale_target(5500, 4000, 6000), 0.5f);
+  EXPECT_FLOAT_EQ(scale_target(7, 7, 7), 0);  // all equal: moved to 0
+}
+
 }  // namespace
 }  // namespace bp

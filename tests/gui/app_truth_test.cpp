@@ -764,6 +764,59 @@ TEST(AppTruth, UnitsARateSaturatedWhileNothingIsLearnedAreNamedAndALowerRateOffe
   EXPECT_EQ(s->saturated_text.rfind("The network has stopped learning: ", 0), 0u) << s->saturated_text;
 }
 
+TEST(AppTruth, ARegressionsTargetsInTheThousandsAreNamedNotTheRateAndScalingThemLetsItLearn) {
+  // The regression preset's six bumps with each value y written as 1000 · y + 5000 and imported:
+  // with the preset's settings (Adam at 0.01) the loss stays at one answer's for every point,
+  // every tanh at its limits, and the Training panel said "the learning rate 0.01 is probably too
+  // high" and offered a lower one, with which it learns no better.
+  AppModel m(false);
+  m.load_session(BACKPROP_ASSETS_DIR "/presets/regression_bumps.json");
+  ASSERT_EQ(m.config().problem, Problem::Regression);
+  Dataset big;
+  for (const StudioPoint& p : m.points()) big.points.push_back({p.x, p.y, 1000 * p.label + 5000});
+  const std::string path = temp_file("big-targets.csv");
+  write_points_csv(path, big);
+  m.import_csv(path);
+  std::filesystem::remove(path);
+  ASSERT_EQ(m.config().problem, Problem::Regression);
+  m.run_steps(kScaledTrialSteps - 100);
+  EXPECT_FALSE(m.snapshot()->large_targets) << "judged once the run spans the trial's steps";
+  m.run_steps(100);
+  auto s = m.snapshot();
+  ASSERT_FALSE(s->diverged);
+  ASSERT_TRUE(s->large_targets);
+  EXPECT_GE(s->large_targets->share(), kNothingLearned);
+  EXPECT_LT(s->large_targets->trial_share, 0.5f * s->large_targets->share());
+  EXPECT_EQ(s->large_targets_text.rfind("The network is not learning: ", 0), 0u) << s->large_targets_text;
+  EXPECT_NE(s->large_targets_text.find(" over the last 200 steps, "), std::string::npos) << s->large_targets_text;
+  EXPECT_EQ(s->large_targets_text.find("is probably too high"), std::string::npos) << s->large_targets_text;
+  // The saturated units, which the panel showed with a lower rate for remedy, are still found
+  // (the gradient-flow view shows them); the large targets' banner comes first.
+  ASSERT_TRUE(s->saturated);
+  EXPECT_NE(s->saturated_text.find("the learning rate 0.01 is probably too high."), std::string::npos) << s->saturated_text;
+  // The remedy: the values scaled to -1..1 (the training points' range exactly), one undo step,
+  // new weights; then it learns, and the banner goes.
+  const float low = s->large_targets->low, high = s->large_targets->high;
+  m.scale_values();
+  float lo = INFINITY, hi = -INFINITY;
+  for (const StudioPoint& p : m.points())
+    if (!p.test) lo = std::min(lo, p.label), hi = std::max(hi, p.label);
+  EXPECT_FLOAT_EQ(lo, -1.0f);
+  EXPECT_FLOAT_EQ(hi, 1.0f);
+  EXPECT_NE(m.message().find("Scaled the values from"), std::string::npos) << m.message();
+  m.run_steps(kScaledTrialSteps);
+  s = m.snapshot();
+  EXPECT_EQ(s->step, kScaledTrialSteps) << "a new run";
+  EXPECT_FALSE(s->large_targets);
+  EXPECT_LT(s->train.loss, kFarFromLearned * constant_answer_loss(m.config(), datasets_of(m.points(), m.config()).train));
+  ASSERT_TRUE(m.undo());
+  lo = INFINITY, hi = -INFINITY;
+  for (const StudioPoint& p : m.points())
+    if (!p.test) lo = std::min(lo, p.label), hi = std::max(hi, p.label);
+  EXPECT_FLOAT_EQ(lo, low);
+  EXPECT_FLOAT_EQ(hi, high);
+}
+
 TEST(AppTruth, OvershootingIsJudgedFromTheLastChangeOfPointsOrSettings) {
   // The chart goes on across new points and settings. A trained network given points that
   // contradict it has its loss jump for reasons other than the rate: judged against the chart's

@@ -298,4 +298,49 @@ std::optional<Saturated> saturated(MLP& model, const std::vector<LayerWeights>& 
 /// stopped learning: ..." for one that lost what it learned), and why.
 std::string saturated_summary(const Saturated& s, const TrainConfig& config, bool live = false);
 
+/// Beyond this size, a regression's targets are large: a network's outputs start within about 1
+/// of 0, so the output must grow far while errors as large push every weight hard (targets of
+/// 30 learn well with the default settings; of 60, or 1,000, barely or not at all, at any rate).
+constexpr float kLargeTarget = 10.0f;
+/// The most steps of the trial run that large_targets trains on the scaled targets.
+constexpr int64_t kScaledTrialSteps = 2000;
+
+/// A regression that learns little because its targets are large, as a trial on the same points
+/// with the targets scaled to -1..1 showed.
+struct LargeTargets {
+  float low = 0, high = 0;    ///< the training targets' range
+  float recent = 0;           ///< the median training loss over the run's recent points (as Overshoot)
+  float constant = 0;         ///< the loss of one answer for every point (constant_answer_loss)
+  int64_t since = 0, until = 0;
+  int64_t trial_steps = 0;    ///< the trial's steps
+  float trial_share = 0;      ///< its training loss as a share of one answer's for its targets
+  /// The run's recent loss as a share of one answer's.
+  float share() const { return recent / constant; }
+};
+
+/// Whether a regression's large targets keep `config`'s network from learning, measured: the
+/// training targets reach beyond ±kLargeTarget; the run recorded in `history` (as for
+/// overshooting) spans kOvershootSteps or more with a recent training loss of at least
+/// kFarFromLearned × one answer's for every point; and a trial that trains the same network and
+/// settings from new weights (`config`'s seed) on the same points (up to kDeadCheckPoints of
+/// them, evenly spread) with the targets scaled to -1..1 (scale_targets), for as many steps as the
+/// run took up to kScaledTrialSteps, learns something (below kNothingLearned × one answer's loss
+/// for its targets) and gets below half the run's share of one answer's loss. A lower learning rate does not help such a run (it learns slower
+/// still); the warnings that would blame the rate (saturated units, overshoot, dead ReLUs) come
+/// after this one. The trial is taken only where the rest holds.
+/// `memo`: a trial of as many steps kept from an earlier call about the same run is used again,
+/// and a new one kept there (the app asks at every snapshot; it clears the memo when the points,
+/// settings or weights change).
+struct ScaledTrial {
+  int64_t steps = -1;
+  float share = 0;
+};
+std::optional<LargeTargets> large_targets(const std::vector<HistoryPoint>& history, const TrainConfig& config, const Dataset& train,
+                                          ScaledTrial* memo = nullptr);
+/// What it means, in sentences for a user, with the trial's result.
+std::string large_targets_summary(const LargeTargets& t, bool live = false);
+/// `y` of targets in [low, high] moved to -1..1: (y - (low + high) / 2) / ((high - low) / 2);
+/// where all are equal (low == high), y - low.
+float scale_target(float y, float low, float high);
+
 }  // namespace bp
