@@ -494,7 +494,12 @@ std::optional<LargeTargets> large_targets(const std::vector<HistoryPoint>& histo
   t.recent = r->median, t.since = r->since, t.until = r->until;
   t.constant = constant_answer_loss(config, train);
   if (!(t.constant > 0) || !(t.share() >= kFarFromLearned)) return std::nullopt;
-  t.trial_steps = std::min<int64_t>(history.back().step - history.front().step, kScaledTrialSteps);
+  // As many steps as the run took, up to kScaledTrialSteps; below that, the largest power of two
+  // within them, so that a caller asking as the run goes on takes a few trials, not one a call.
+  const int64_t span = history.back().step - history.front().step;
+  t.trial_steps = kScaledTrialSteps;
+  if (span < kScaledTrialSteps)
+    for (t.trial_steps = 1; 2 * t.trial_steps <= span;) t.trial_steps *= 2;
   if (memo && memo->steps == t.trial_steps) {
     t.trial_share = memo->share;
   } else {
@@ -515,11 +520,9 @@ std::string large_targets_summary(const LargeTargets& t, bool live) {
                   static_cast<double>(t.recent), recent_steps(t.since, t.until, live).c_str(), 100.0 * static_cast<double>(t.share()));
   char buf[700];
   std::snprintf(buf, sizeof buf,
-                "The network %s one answer for every point (%.3g). "
-                "The targets run from %.4g to %.4g, far from the -1..1 near which a network's outputs start: the output must "
-                "grow that far while errors as large push every weight hard, and a lower learning rate only learns slower. "
-                "With the targets scaled to -1..1, the same network and settings got to %.0f%% of one answer's loss in %lld "
-                "steps.",
+                "The network %s one answer for every point (%.3g). Its targets (%.4g to %.4g) are far from the -1..1 its "
+                "outputs start near, which a lower rate does not mend. Scaled to -1..1, they got the same network to %.0f%% "
+                "of one answer's loss in %lld steps.",
                 against, static_cast<double>(t.constant), static_cast<double>(t.low), static_cast<double>(t.high),
                 100.0 * static_cast<double>(t.trial_share), static_cast<long long>(t.trial_steps));
   return buf;

@@ -616,9 +616,8 @@ void AppModel::scale_values() {
   std::lock_guard lock(mu_);
   if (config_.problem != Problem::Regression) return;
   float low = INFINITY, high = -INFINITY;
-  for (const StudioPoint& p : points_)
-    if (!p.test) low = std::min(low, p.label), high = std::max(high, p.label);
-  if (!(low <= high)) return;  // no training points
+  for (const StudioPoint& p : points_) low = std::min(low, p.label), high = std::max(high, p.label);
+  if (!(low <= high)) return;  // no points
   for (StudioPoint& p : points_) p.label = scale_target(p.label, low, high);
   push_undo();
   char buf[160];

@@ -97,8 +97,8 @@ struct Snapshot {
   std::optional<Saturated> saturated;
   std::string saturated_text;
   /// Whether a regression's large targets keep it from learning (large_targets: a trial on them
-  /// scaled to -1..1 learned), and what that means; judged once the run since that change spans
-  /// kScaledTrialSteps, its trial taken once for it. It comes before the dead-ReLU, overshoot and
+  /// scaled to -1..1 learned), and what that means; its trials kept for the run since that change
+  /// (a few a run: ScaledTrial). It comes before the dead-ReLU, overshoot and
   /// saturated-unit banners, which would blame the rate.
   std::optional<LargeTargets> large_targets;
   std::string large_targets_text;
@@ -202,9 +202,9 @@ class AppModel {
   void reset_with_leaky_relu();
   /// Restarts with a tenth of the weight decay and of the regularization rate.
   void reset_with_less_decay();
-  /// A regression's values (its targets) moved from the training points' range to -1..1
-  /// (scale_target), test points' alike, as one undoable edit, then new weights (offered where
-  /// large targets keep the network from learning: large_targets).
+  /// A regression's values (its targets) moved from the points' range (test points' too) to
+  /// -1..1 (scale_target), as one undoable edit, then new weights (offered where large targets
+  /// keep the network from learning: large_targets).
   void scale_values();
   /// Steps per second while playing (0: as fast as possible), clamped to 0..kAppMaxSpeed.
   void set_speed(double steps_per_second);

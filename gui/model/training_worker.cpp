@@ -351,9 +351,9 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
   std::vector<HistoryPoint> run_so_far{{unchanged_since, 0.0, loss_at_change, NAN, NAN, NAN}};
   for (const HistoryPoint& h : history)
     if (h.step > unchanged_since) run_so_far.push_back(h);
-  // Large targets: judged once the run spans the trial's steps, so that it is taken once a run.
-  if (trainer && run_so_far.back().step - run_so_far.front().step >= kScaledTrialSteps)
-    s->large_targets = large_targets(run_so_far, config, train, &scaled_trial);
+  // Large targets: the trial kept for the run until it has as many steps as the next (64, 128,
+  // ..., 1024, then 2000: a few a run).
+  if (trainer) s->large_targets = large_targets(run_so_far, config, train, &scaled_trial);
   if (s->large_targets) s->large_targets_text = large_targets_summary(*s->large_targets, true);
   if (trainer) s->overshoot = overshooting(run_so_far, config, train);
   if (s->overshoot) {

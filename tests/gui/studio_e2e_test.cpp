@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -1212,6 +1213,35 @@ TEST_F(Studio, EachRemedyBannerShowsWholeInTheNarrowestPresenterPanel) {
     r = run(app + " --screenshot " + (dir / "shot.png").string(), dir);
     ASSERT_EQ(r.status, 0) << training << ": " << r.err;
     EXPECT_GT(remedy_banner_pixels(Image(dir / "shot.png")), 40000) << training;
+  }
+}
+
+TEST_F(Studio, TheLargeTargetsBannerShowsWholeWithTheLossAndAccuracyAt1024x768) {
+  // A regression with values from about 4000 to 6000 (1000 · sin x · cos y + 5000 on a grid):
+  // its banner (the targets, a trial's figure, "Scale the values to -1..1") at 1024x768 in both
+  // modes; at first it was so long that it pushed the loss and accuracy out of the panel.
+  if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
+  std::ofstream session(dir / "big.json");
+  session << R"({"format": "backprop-studio-session", "version": 1,
+    "data": {"dataset": "custom", "problem": "regression", "num_classes": 0, "train_ratio": 0.75},
+    "network": {"hidden": [8, 8], "activations": ["tanh"], "features": ["x1", "x2"]},
+    "training": {"optimizer": "adam", "lr": 0.01, "batch_size": 0, "loss": "mse"}, "points": [)";
+  for (int k = 0; k < 400; ++k) {
+    const double x = -5 + 10.0 * (k / 20) / 19, y = -5 + 10.0 * (k % 20) / 19;
+    session << (k ? ", " : "") << "[" << x << ", " << y << ", " << 1000 * std::sin(x) * std::cos(y) + 5000 << ", " << (k % 4 == 0) << "]";
+  }
+  session << "]}";
+  session.close();
+  for (const std::string mode : {"", " --presenter"}) {
+    const std::string app = XVFB_RUN " -s '-screen 0 1024x768x24' " + std::string(BACKPROP_STUDIO) + " --session " + (dir / "big.json").string() +
+                            mode + " --size 1024x768 --no-autosave --no-restore --train-steps 2000 --frames 3";
+    Outcome r = run(app + " --check-layout", dir);
+    std::ifstream in(dir / "out");
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), "") << mode;
+    EXPECT_EQ(r.status, 0) << mode << ": " << r.err;
+    r = run(app + " --screenshot " + (dir / "shot.png").string(), dir);
+    ASSERT_EQ(r.status, 0) << mode << ": " << r.err;
+    EXPECT_GT(remedy_banner_pixels(Image(dir / "shot.png")), 30000) << mode;
   }
 }
 

@@ -323,8 +323,8 @@ struct LargeTargets {
 /// overshooting) spans kOvershootSteps or more with a recent training loss of at least
 /// kFarFromLearned × one answer's for every point; and a trial that trains the same network and
 /// settings from new weights (`config`'s seed) on the same points (up to kDeadCheckPoints of
-/// them, evenly spread) with the targets scaled to -1..1 (scale_targets), for as many steps as the
-/// run took up to kScaledTrialSteps, learns something (below kNothingLearned × one answer's loss
+/// them, evenly spread) with the targets scaled to -1..1 (scale_target), for as many steps as the
+/// run took, up to kScaledTrialSteps (below that, the largest power of two within them), learns something (below kNothingLearned × one answer's loss
 /// for its targets) and gets below half the run's share of one answer's loss. A lower learning rate does not help such a run (it learns slower
 /// still); the warnings that would blame the rate (saturated units, overshoot, dead ReLUs) come
 /// after this one. The trial is taken only where the rest holds.
