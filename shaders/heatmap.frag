@@ -11,7 +11,7 @@ uniform vec4 grid_region;        // the same for the area the grid textures cove
 // MODE (defined by the app when it compiles this): 0 binary logit, 1 multiclass logits,
 // 2 regression value. One program per mode: software GL would run untaken branches per pixel.
 uniform int classes;             // multiclass: number of classes (<= 8)
-uniform float logit_scale;       // binary: s = tanh(logit_scale * z), 0.5 for sigmoid outputs
+uniform float logit_scale;       // binary: s = tanh(logit_scale * z), 0.5 for sigmoid outputs; regression: 1 / the colour scale's end
 uniform bool discretize;         // solid class regions instead of shaded confidence
 uniform sampler2D values;        // binary/regression: r; multiclass: classes 0-3 in rgba
 uniform sampler2D values_more;   // multiclass: classes 4-7 in rgba
@@ -36,7 +36,7 @@ void main() {
   float line = dz > 1e-6 ? 1.0 - smoothstep(0.5, 1.5, abs(z) / dz) : 0.0;
   color = vec4(mix(c, ink, 0.8 * line), 1.0);
 #elif MODE == 2
-  float v = texture(values, uv).r;
+  float v = texture(values, uv).r * logit_scale;  // the value on the legend's scale, -1..1
   color = vec4(diverging(discretize ? sign(v) : v), 1.0);
 #else
   vec4 a = texture(values, uv), b = texture(values_more, uv);

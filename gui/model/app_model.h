@@ -65,6 +65,7 @@ struct Snapshot {
   int grid_res = 0;
   std::vector<float> grid;       ///< grid_res² × outputs: raw outputs (logits, or regression values)
   float logit_scale = 0.5f;      ///< binary: tanh(logit_scale · z) is 2·p − 1 (0.5 for sigmoid outputs)
+  float value_scale = 1.0f;      ///< regression: the colour scale's ends, ±value_scale, for the points' values (value_scale.h)
   int neuron_res = 0;
   std::vector<std::vector<std::vector<float>>> neuron_maps;  ///< [layer][neuron] → neuron_res² values
   std::vector<LayerWeights> weights;

@@ -13,6 +13,7 @@
 #include "backprop/grid.h"
 #include "backprop/health.h"
 #include "backprop/ops.h"
+#include "model/value_scale.h"
 
 namespace bp::studio {
 namespace {
@@ -325,6 +326,12 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
   s->grid_res = res;
   s->grid = evaluate_grid(*model, features, region, res, res);
   s->logit_scale = config.loss == LossKind::Hinge ? 1.0f : 0.5f;
+  if (config.problem == Problem::Regression) {
+    float largest = 0;
+    for (const Dataset* d : {&train, &test})
+      for (const Point& p : d->points) largest = std::max(largest, std::fabs(p.label));
+    s->value_scale = value_scale(largest);
+  }
   s->neuron_res = kNeuronRes;
   s->neuron_maps = neuron_maps(features, region);
   s->weights = host_weights(*model);

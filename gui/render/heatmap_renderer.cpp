@@ -123,7 +123,7 @@ void HeatmapRenderer::render(const Snapshot& snap, const Region& view, int full_
   glUseProgram(program);
   glUniform1i(glGetUniformLocation(program, "classes"), snap.outputs);
   glUniform1i(glGetUniformLocation(program, "discretize"), discretize ? 1 : 0);
-  glUniform1f(glGetUniformLocation(program, "logit_scale"), snap.logit_scale);
+  glUniform1f(glGetUniformLocation(program, "logit_scale"), mode == 2 ? 1.0f / snap.value_scale : snap.logit_scale);
   glUniform1f(glGetUniformLocation(program, "strength"), 0.75f);
   glUniform4f(glGetUniformLocation(program, "canvas_region"), view.x_min, view.y_min, view.x_max - view.x_min, view.y_max - view.y_min);
   const Region& g = snap.region;

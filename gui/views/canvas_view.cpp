@@ -8,6 +8,7 @@
 #include "common/palette.h"
 #include "model/canvas_hint.h"
 #include "model/chart_axes.h"
+#include "model/value_scale.h"
 #include "render/cached_view.h"
 #include "studio_app.h"
 
@@ -133,9 +134,10 @@ void StudioApp::canvas_panel() {
   }
   const float r = std::max(3.5f, ImGui::GetFontSize() * 0.3f);
   const bool regression = m_.problem() == Problem::Regression;
+  const float value_scale = snap->value_scale;  // the legend's and the boundary's
   auto colour = [&](const StudioPoint& p) {
     if (regression) {
-      const tools::Rgb c = tools::diverging(p.label, 1.0f);
+      const tools::Rgb c = tools::diverging(p.label / value_scale, 1.0f);
       return im_color(c.r, c.g, c.b);
     }
     return class_im_color(static_cast<int>(p.label));
@@ -155,7 +157,7 @@ void StudioApp::canvas_panel() {
   const std::vector<float>* losses = by_loss ? &current_point_losses() : nullptr;
   if (losses && losses->size() != pts.size()) losses = nullptr;
   uint64_t key = digest(digest(digest(kDigestSeed, m_.points_version()), v), ImVec2(size_w, size_h));
-  key = digest(digest(digest(digest(key, r), s_.show_test), regression), canvas_pos_);
+  key = digest(digest(digest(digest(digest(key, r), s_.show_test), regression), canvas_pos_), value_scale);
   key = digest(key, losses ? point_loss_.computed : ~uint64_t{0});
   if (ImDrawList* pl = points_view_.begin(key, canvas_pos_, canvas_size_)) {
     float lmax = 0;  // the largest loss, when the layer is drawn again
@@ -222,7 +224,7 @@ void StudioApp::canvas_panel() {
     // Above its tick, which underlines it: a tick just left of "5" would read as "-5".
     dl->AddText(ImVec2(p.x + 3, p.y - ImGui::GetFontSize() - 1), axis, label);
   }
-  if (regression) regression_legend(dl);
+  if (regression) regression_legend(dl, value_scale);
   // Nothing to train on: how to get training points, in the middle.
   const float em = ImGui::GetFontSize();
   if (!capturing && size_w > 6 * em)
@@ -243,24 +245,26 @@ void StudioApp::canvas_panel() {
   ImGui::End();
 }
 
-void StudioApp::regression_legend(ImDrawList* dl) {
-  // The colour scale of values, bottom left above the x labels: -1 (class 0's colour), 0
-  // (white), +1 (class 1's), as the boundary and the points use it.
+void StudioApp::regression_legend(ImDrawList* dl, float scale) {
+  // The colour scale of values, bottom left above the x labels: -scale (class 0's colour), 0
+  // (white), +scale (class 1's), as the boundary and the points use it.
   const float em = ImGui::GetFontSize();
   const float w = em * 9, h = em * 0.7f;
   const ImVec2 p0(canvas_pos_.x + em * 2.5f, canvas_pos_.y + canvas_size_.y - em * 4.2f);
   const float mid = p0.x + w / 2;
   const auto c0 = tools::diverging(-1, 0.75f), c1 = tools::diverging(1, 0.75f);
   const ImU32 lo = im_color(c0.r, c0.g, c0.b), hi = im_color(c1.r, c1.g, c1.b), white = im_color(1, 1, 1);
-  dl->AddRectFilled(ImVec2(p0.x - em * 0.4f, p0.y - em * 1.5f), ImVec2(p0.x + w + em * 0.4f, p0.y + h + em * 1.3f), im_color(1, 1, 1, 0.85f), 3);
+  // The end labels are centred under the ends: the white backing reaches past a wide one ("-6000").
+  const float side = std::max(em * 0.4f, ImGui::CalcTextSize(value_label(-scale).c_str()).x / 2 + em * 0.2f);
+  dl->AddRectFilled(ImVec2(p0.x - side, p0.y - em * 1.5f), ImVec2(p0.x + w + side, p0.y + h + em * 1.3f), im_color(1, 1, 1, 0.85f), 3);
   dl->AddRectFilledMultiColor(p0, ImVec2(mid, p0.y + h), lo, white, white, lo);
   dl->AddRectFilledMultiColor(ImVec2(mid, p0.y), ImVec2(p0.x + w, p0.y + h), white, hi, hi, white);
   const ImU32 ink = im_color(0.1f, 0.1f, 0.1f);
   dl->AddRect(p0, ImVec2(p0.x + w, p0.y + h), ink);
   dl->AddText(ImVec2(p0.x, p0.y - em * 1.25f), ink, "value");
-  for (const auto& [x, text] : {std::pair{p0.x, "-1"}, std::pair{mid, "0"}, std::pair{p0.x + w, "1"}}) {
-    const float tw = ImGui::CalcTextSize(text).x;
-    dl->AddText(ImVec2(x - tw / 2, p0.y + h + 1), ink, text);
+  for (const auto& [x, text] : {std::pair{p0.x, value_label(-scale)}, std::pair{mid, std::string("0")}, std::pair{p0.x + w, value_label(scale)}}) {
+    const float tw = ImGui::CalcTextSize(text.c_str()).x;
+    dl->AddText(ImVec2(x - tw / 2, p0.y + h + 1), ink, text.c_str());
   }
 }
 

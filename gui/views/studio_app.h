@@ -147,7 +147,7 @@ class StudioApp {
   /// A click on the canvas: a point of the selected class or value (`other`: shift or right
   /// button: the other class, or the negative value).
   void add_clicked_point(float x, float y, bool other, int classes);
-  void regression_legend(ImDrawList* dl);
+  void regression_legend(ImDrawList* dl, float scale);
   void data_panel();
   void network_panel();
   /// The Network panel's device choice; `next` places a labelled control of a width in ems.

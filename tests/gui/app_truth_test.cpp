@@ -779,6 +779,10 @@ TEST(AppTruth, ARegressionsTargetsInTheThousandsAreNamedNotTheRateAndScalingThem
   m.import_csv(path);
   std::filesystem::remove(path);
   ASSERT_EQ(m.config().problem, Problem::Regression);
+  m.pump();
+  // The canvas's colour scale follows the values (it was -1..1: every point and the whole
+  // boundary were the one colour of 1).
+  EXPECT_EQ(m.snapshot()->value_scale, 6000.0f);
   // Named early (the saturated units' banner, which comes after it, shows from step 50): a
   // trial of 512 steps at step 600.
   m.run_steps(600);
@@ -818,6 +822,7 @@ TEST(AppTruth, ARegressionsTargetsInTheThousandsAreNamedNotTheRateAndScalingThem
   s = m.snapshot();
   EXPECT_EQ(s->step, kScaledTrialSteps) << "a new run";
   EXPECT_FALSE(s->large_targets);
+  EXPECT_EQ(s->value_scale, 1.0f);
   EXPECT_LT(s->train.loss, kFarFromLearned * constant_answer_loss(m.config(), datasets_of(m.points(), m.config()).train));
   ASSERT_TRUE(m.undo());
   EXPECT_FLOAT_EQ(range().first, low);
