@@ -146,12 +146,18 @@ void StudioApp::data_panel() {
   ImGui::Separator();
   const bool regression = m_.problem() == Problem::Regression;
   if (regression) {
-    // A value from the colour scale, shown in its colour (the legend on the canvas reads it).
+    // A value from the colour scale (±1, or the legend's round number for larger values), shown
+    // in its colour (the legend on the canvas reads it).
     ImGui::TextUnformatted("Click adds value:");
-    const tools::Rgb col = tools::diverging(s_.place_value, 0.75f);
+    // On a new scale (values imported or scaled), the same place on the slider: 1 of ±1 is 6000
+    // of ±6000, not a value that shows white among them.
+    const float scale = m_.snapshot()->value_scale;
+    if (scale != place_scale_) s_.place_value *= scale / place_scale_, place_scale_ = scale;
+    s_.place_value = std::clamp(s_.place_value, -scale, scale);
+    const tools::Rgb col = tools::diverging(s_.place_value / scale, 0.75f);
     ImGui::PushStyleColor(ImGuiCol_FrameBg, ImVec4(col.r, col.g, col.b, 1));
     ImGui::SetNextItemWidth(-1);
-    ImGui::SliderFloat("##value", &s_.place_value, -1.0f, 1.0f, "%.2f", ImGuiSliderFlags_AlwaysClamp);
+    ImGui::SliderFloat("##value", &s_.place_value, -scale, scale, scale > 10 ? "%.0f" : "%.2f", ImGuiSliderFlags_AlwaysClamp);
     ImGui::PopStyleColor();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("shift-click or right-click adds the negative value");
   } else {

@@ -254,6 +254,7 @@ class StudioApp {
   std::string assets_dir_;
   ViewSettings s_;
   bool quit_ = false;
+  float place_scale_ = 1.0f;  ///< the colour scale the value a click adds was chosen on (it follows a new one)
   // The question when the session could not be saved on quitting (quit_dialog.cpp).
   std::string quit_problem_;
   bool open_quit_popup_ = false, quit_dialog_open_ = false, quit_anyway_ = false;

@@ -1216,12 +1216,10 @@ TEST_F(Studio, EachRemedyBannerShowsWholeInTheNarrowestPresenterPanel) {
   }
 }
 
-TEST_F(Studio, TheLargeTargetsBannerShowsWholeWithTheLossAndAccuracyAt1024x768) {
-  // A regression with values from about 4000 to 6000 (1000 · sin x · cos y + 5000 on a grid):
-  // its banner (the targets, a trial's figure, "Scale the values to -1..1") at 1024x768 in both
-  // modes; at first it was so long that it pushed the loss and accuracy out of the panel.
-  if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
-  std::ofstream session(dir / "big.json");
+// A regression session of 400 points on a grid over [-5, 5]², each value 1000 · sin x · cos y +
+// 5000 (about 4000 to 6000), every fourth a test point.
+void write_values_in_thousands(const fs::path& path) {
+  std::ofstream session(path);
   session << R"({"format": "backprop-studio-session", "version": 1,
     "data": {"dataset": "custom", "problem": "regression", "num_classes": 0, "train_ratio": 0.75},
     "network": {"hidden": [8, 8], "activations": ["tanh"], "features": ["x1", "x2"]},
@@ -1231,7 +1229,38 @@ TEST_F(Studio, TheLargeTargetsBannerShowsWholeWithTheLossAndAccuracyAt1024x768) 
     session << (k ? ", " : "") << "[" << x << ", " << y << ", " << 1000 * std::sin(x) * std::cos(y) + 5000 << ", " << (k % 4 == 0) << "]";
   }
   session << "]}";
-  session.close();
+}
+
+TEST_F(Studio, AClickAmongValuesInTheThousandsAddsAValueOnTheirScale) {
+  // Values of about 4000 to 6000: the canvas's colour scale is ±6000 and the value a click adds
+  // follows it (the slider's end, 6000; shift-click its negative). It stayed within -1..1, so a
+  // click added a 1 that showed white among them.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  write_values_in_thousands(dir / "big.json");
+  std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
+                                     "XDG_STATE_HOME=\"$2/state\" \"$1\" --size 1024x768 --session \"$2/big.json\" &\n"
+                                     "pid=$!\n"
+                                     "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
+                                     "sleep 1.5\n"
+                                     "xdotool mousemove 250 70 sleep 0.3 click 1 sleep 0.5\n"
+                                     "xdotool mousemove 250 100 sleep 0.3 keydown shift click 1 keyup shift sleep 0.5\n"
+                                     "kill -TERM $pid\n"
+                                     "wait $pid\n";
+  const Outcome r = run(XVFB_RUN " -s '-screen 0 1024x768x24' sh " + (dir / "drive.sh").string() + " " + BACKPROP_STUDIO + " " + dir.string(), dir);
+  std::ifstream in(dir / "state" / "backprop-studio" / "autosave.json");
+  ASSERT_TRUE(in) << r.err;
+  const nlohmann::json points = nlohmann::json::parse(in).at("points");
+  ASSERT_EQ(points.size(), 402u) << r.err;
+  EXPECT_FLOAT_EQ(points[400][2].get<float>(), 6000.0f);
+  EXPECT_FLOAT_EQ(points[401][2].get<float>(), -6000.0f);
+}
+
+TEST_F(Studio, TheLargeTargetsBannerShowsWholeWithTheLossAndAccuracyAt1024x768) {
+  // A regression with values from about 4000 to 6000 (1000 · sin x · cos y + 5000 on a grid):
+  // its banner (the targets, a trial's figure, "Scale the values to -1..1") at 1024x768 in both
+  // modes; at first it was so long that it pushed the loss and accuracy out of the panel.
+  if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
+  write_values_in_thousands(dir / "big.json");
   for (const std::string mode : {"", " --presenter"}) {
     const std::string app = XVFB_RUN " -s '-screen 0 1024x768x24' " + std::string(BACKPROP_STUDIO) + " --session " + (dir / "big.json").string() +
                             mode + " --size 1024x768 --no-autosave --no-restore --train-steps 2000 --frames 3";
