@@ -8,7 +8,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/palette.h"
 #include "flow.h"
+#include "model/value_scale.h"
 #include "render/cached_view.h"
 #include "studio_app.h"
 
@@ -146,22 +148,33 @@ void StudioApp::draw_hidden_space(ImDrawList* dl, ImVec2 p0, ImVec2 size, const 
     dl->AddLine(at(e0), at(e1), im_color(0.1f, 0.1f, 0.1f), std::max(2.0f, em * 0.15f));
   }
   const float r = std::max(3.0f, em * 0.22f);
+  // A regression's points in the canvas's colours for their values (value_scale: white near 0,
+  // so with a dark edge); classes in theirs.
   const bool regression = m_.problem() == Problem::Regression;
+  float largest = 0;
+  for (float v : hs.labels) largest = std::max(largest, std::fabs(v));
+  const float values = value_scale(largest);
+  const ImU32 ink = im_color(0.1f, 0.1f, 0.1f);
   for (size_t i = 0; i < hs.points.size(); ++i) {
     if (hs.test[i] && !s_.show_test) continue;
-    const int cls = regression ? (hs.labels[i] > 0 ? 1 : 0) : static_cast<int>(hs.labels[i]);
+    ImU32 fill = class_im_color(static_cast<int>(hs.labels[i]));
+    if (regression) {
+      const tools::Rgb v = tools::diverging(hs.labels[i] / values, 1.0f);
+      fill = im_color(v.r, v.g, v.b);
+    }
     const ImVec2 c = at(hs.points[i]);
     if (hs.test[i]) {
-      dl->AddCircle(c, r, class_im_color(cls), 0, std::max(1.5f, r * 0.4f));
+      if (regression) dl->AddCircle(c, r + 0.5f, ink, 0, 1.0f);
+      dl->AddCircle(c, r, fill, 0, std::max(1.5f, r * 0.4f));
     } else {
-      dl->AddCircleFilled(c, r, class_im_color(cls));
-      dl->AddCircle(c, r, im_color(1, 1, 1, 0.8f), 0, 1.0f);
+      dl->AddCircleFilled(c, r, fill);
+      dl->AddCircle(c, r, regression ? ink : im_color(1, 1, 1, 0.8f), 0, 1.0f);
     }
   }
   dl->PopClipRect();
-  const ImU32 ink = im_color(0.3f, 0.3f, 0.3f);
-  dl->AddText(ImVec2(b.x - ImGui::CalcTextSize(xname).x, b.y + em * 0.15f), ink, xname);
-  dl->AddText(ImVec2(a.x, b.y + em * 0.15f), ink, (std::string("up: ") + yname).c_str());
+  const ImU32 grey = im_color(0.3f, 0.3f, 0.3f);
+  dl->AddText(ImVec2(b.x - ImGui::CalcTextSize(xname).x, b.y + em * 0.15f), grey, xname);
+  dl->AddText(ImVec2(a.x, b.y + em * 0.15f), grey, (std::string("up: ") + yname).c_str());
 }
 
 }  // namespace bp::studio
