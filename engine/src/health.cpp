@@ -12,9 +12,9 @@
 namespace bp {
 
 namespace {
-// Up to kDeadCheckPoints of `train`'s points, evenly spread: their inputs (m × 2) and labels.
-void sample_points(const Dataset& train, std::vector<float>& xy, std::vector<float>& labels) {
-  const int64_t n = train.size(), m = std::min(n, kDeadCheckPoints);
+// Up to `most` of `train`'s points, evenly spread: their inputs (m × 2) and labels.
+void sample_points(const Dataset& train, std::vector<float>& xy, std::vector<float>& labels, int64_t most = kDeadCheckPoints) {
+  const int64_t n = train.size(), m = std::min(n, most);
   xy.reserve(static_cast<size_t>(m) * 2);
   labels.reserve(static_cast<size_t>(m));
   for (int64_t i = 0; i < m; ++i) {
@@ -470,7 +470,7 @@ namespace {
 // as a share of one answer's for those targets, or NaN where it diverged.
 float scaled_trial(const TrainConfig& config, const Dataset& train, float low, float high, int64_t steps) {
   std::vector<float> xy, labels;
-  sample_points(train, xy, labels);
+  sample_points(train, xy, labels, kScaledTrialPoints);
   Dataset scaled = train;
   scaled.points.clear();
   for (size_t i = 0; i < labels.size(); ++i) scaled.points.push_back({xy[2 * i], xy[2 * i + 1], scale_target(labels[i], low, high)});

@@ -833,7 +833,7 @@ TEST(LargeTargets, TargetsOfThousandsKeepARegressionFromLearningAtAnyRateAndScal
   Trainer slower = bumps_run(1000, 5000, OptimizerKind::SGD, 0.003f);
   EXPECT_GE(share_of_one_answer(slower), kNothingLearned);
   // The trial is the same network and settings trained on these points with their targets
-  // scaled (all 320 of them: under kDeadCheckPoints), as long as the run.
+  // scaled (all 320 of them: under kScaledTrialPoints), as long as the run.
   Dataset scaled = t.train_data();
   for (Point& p : scaled.points) p.label = scale_target(p.label, big->low, big->high);
   const auto [lowest, highest] =
@@ -897,6 +897,31 @@ TEST(LargeTargets, TargetsOfTensLearnLittleAndSmallOnesOrARunThatLearnedAreNotNa
   EXPECT_FALSE(large_targets(short_run.history(), short_run.config(), short_run.train_data()));
   Trainer classes = cli_run("pg-circle", Activation::Tanh, OptimizerKind::SGD, 0.03f);
   EXPECT_FALSE(large_targets(classes.history(), classes.config(), classes.train_data()));
+}
+
+TEST(LargeTargets, TheTrialTrainsOnAtMostKScaledTrialPointsEvenlySpread) {
+  // 1000 training points: the trial takes every second one (500), so that it costs at most
+  // about 0.5 s with the app's largest network. Its figure is that of the same training on them.
+  Dataset d = make_dataset("pg-multigauss", 1000, 0.0f, 2);
+  for (Point& p : d.points) p.label = 1000 * p.label + 5000;
+  TrainConfig c;
+  c.problem = Problem::Regression;
+  c.num_classes = 0;
+  c.loss = LossKind::MSE;
+  c.optimizer = OptimizerKind::Adam;
+  Trainer t(c, d, Dataset{d.name, {}, d.problem, d.num_classes, d.region});
+  train_recording(t, 300);
+  const std::optional<LargeTargets> big = large_targets(t.history(), c, d);
+  ASSERT_TRUE(big);
+  ASSERT_EQ(big->trial_steps, 256);
+  Dataset half = d;
+  half.points.clear();
+  for (size_t i = 0; i < d.points.size(); i += 2)
+    half.points.push_back({d.points[i].x, d.points[i].y, scale_target(d.points[i].label, big->low, big->high)});
+  ASSERT_EQ(half.size(), kScaledTrialPoints);
+  Trainer manual(c, half, Dataset{d.name, {}, d.problem, d.num_classes, d.region});
+  for (int s = 0; s < 256; ++s) manual.step();
+  EXPECT_NEAR(big->trial_share, manual.train_metrics().loss / constant_answer_loss(c, half), 1e-5);
 }
 
 TEST(LargeTargets, ScaleTargetMapsTheRangeOntoMinusOneToOne) {

@@ -302,8 +302,11 @@ std::string saturated_summary(const Saturated& s, const TrainConfig& config, boo
 /// of 0, so the output must grow far while errors as large push every weight hard (targets of
 /// 30 learn well with the default settings; of 60, or 1,000, barely or not at all, at any rate).
 constexpr float kLargeTarget = 10.0f;
-/// The most steps of the trial run that large_targets trains on the scaled targets.
+/// The most steps of the trial run that large_targets trains on the scaled targets, and the most
+/// points (evenly spread over more): with the app's largest network (8 layers of 32) a trial
+/// takes about 0.5 s on one core here, with the default one about 20 ms.
 constexpr int64_t kScaledTrialSteps = 2000;
+constexpr int64_t kScaledTrialPoints = 500;
 
 /// A regression that learns little because its targets are large, as a trial on the same points
 /// with the targets scaled to -1..1 showed.
@@ -322,7 +325,7 @@ struct LargeTargets {
 /// training targets reach beyond ±kLargeTarget; the run recorded in `history` (as for
 /// overshooting) spans kOvershootSteps or more with a recent training loss of at least
 /// kFarFromLearned × one answer's for every point; and a trial that trains the same network and
-/// settings from new weights (`config`'s seed) on the same points (up to kDeadCheckPoints of
+/// settings from new weights (`config`'s seed) on the same points (up to kScaledTrialPoints of
 /// them, evenly spread) with the targets scaled to -1..1 (scale_target), for as many steps as the
 /// run took, up to kScaledTrialSteps (below that, the largest power of two within them), learns something (below kNothingLearned × one answer's loss
 /// for its targets) and gets below half the run's share of one answer's loss. A lower learning rate does not help such a run (it learns slower
