@@ -142,6 +142,18 @@ Landscape loss_landscape(const TrainConfig& config, const std::vector<LayerWeigh
   return ls;
 }
 
+std::string race_note(const std::vector<RacePath>& race) {
+  if (race.empty()) return "";
+  for (const RacePath& p : race) {
+    if (p.losses.size() < 2) return "";
+    const double from = p.losses.front(), to = p.losses.back();
+    if (!(std::abs(to - from) < kRaceStill * std::abs(from))) return "";
+  }
+  return "None of them changed the loss by 0.1% in " + std::to_string(race.front().losses.size() - 1) +
+         " steps: at these weights the gradient is about 0 (a minimum, or a flat region). To race from elsewhere, "
+         "Reset, then Recompute here.";
+}
+
 std::vector<RacePath> optimizer_race(const TrainConfig& config, const Landscape& on, const Dataset& train, int steps,
                                      const std::atomic<bool>* cancel) {
   if (train.size() == 0) throw ValueError("no training points to race on");

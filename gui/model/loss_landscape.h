@@ -75,5 +75,10 @@ struct RacePath {
 /// size, projected onto `on`. Stops early, with shorter paths, when `cancel` turns true.
 std::vector<RacePath> optimizer_race(const TrainConfig& config, const Landscape& on, const Dataset& train, int steps,
                                      const std::atomic<bool>* cancel = nullptr);
+/// Where no optimizer of a finished race changed the loss by kRaceStill of it or more (a race
+/// from weights trained to a minimum: three dots on the cross and one figure three times), why,
+/// in a sentence for the view; else "".
+constexpr double kRaceStill = 1e-3;
+std::string race_note(const std::vector<RacePath>& race);
 
 }  // namespace bp::studio

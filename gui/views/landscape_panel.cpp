@@ -171,6 +171,13 @@ void StudioApp::landscape_panel() {
     const auto width = [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; };
     ImGui::TextUnformatted(wrap_at_spaces(label, ImGui::GetContentRegionAvail().x, width).c_str());
   }
+  // A race from weights where the gradient is about 0: why there are three dots on the cross.
+  if (!race_task_.running())
+    if (const std::string note = race_note(race_); !note.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+      text_paragraph("%s", note.c_str());
+      ImGui::PopStyleColor();
+    }
 
   // The plot: a square, α to the right and β up.
   const ImVec2 avail = ImGui::GetContentRegionAvail();

@@ -130,6 +130,37 @@ TEST(LossLandscape, PlainSgdsRaceIsDoublePrecisionGradientDescent) {
   EXPECT_GT(std::abs(race[1].points.back()[0] - race[0].points.back()[0]) + std::abs(race[2].points.back()[0] - race[0].points.back()[0]), 1e-3);
 }
 
+TEST(LossLandscape, ARaceFromWeightsAtAMinimumSaysWhyNoneOfThemMoves) {
+  // The optimizer-race lesson (a linear model on two Gaussian clusters, plain SGD at 0.01) played
+  // for 3000 steps, then raced from there: all three stay on the cross at 0.2530, which the view
+  // showed three times with no path and no word. From the lesson's first weights they move.
+  TrainConfig c;
+  c.hidden = {};
+  c.activations = {Activation::Tanh};
+  c.lr = 0.01f;
+  c.batch_size = 0;
+  c.init = Init::Zeros;
+  const Dataset train = train_test_split(make_dataset("pg-gauss", 200, 0.5f, 2), 0.8f, 2).train;
+  Trainer t(c, train, Dataset{train.name, {}, train.problem, train.num_classes, train.region});
+  const auto race_from_here = [&] {
+    const Landscape ls = loss_landscape(c, host_weights(t.model()), train, parameter_slice({0, 0, 0, false}, {0, 0, 1, false}, 3));
+    return optimizer_race(c, ls, train, 100);
+  };
+  EXPECT_EQ(race_note(race_from_here()), "");  // 0.69 to 0.32, 0.25 and 0.27
+  for (int s = 0; s < 3000; ++s) t.step();
+  const std::vector<RacePath> still = race_from_here();
+  for (const RacePath& p : still) EXPECT_LT(std::abs(p.losses.back() - p.losses.front()), kRaceStill * p.losses.front());
+  EXPECT_EQ(race_note(still),
+            "None of them changed the loss by 0.1% in 100 steps: at these weights the gradient is about 0 (a minimum, or a flat "
+            "region). To race from elsewhere, Reset, then Recompute here.");
+  // One that moved by 0.1% is enough for no note; nor is there one for no race or a path of one point.
+  std::vector<RacePath> one_moved = still;
+  one_moved[2].losses.back() = one_moved[2].losses.front() * (1 - 1.01 * kRaceStill);
+  EXPECT_EQ(race_note(one_moved), "");
+  EXPECT_EQ(race_note({}), "");
+  EXPECT_EQ(race_note({RacePath{OptimizerKind::SGD, {{0, 0}}, {0.5}}}), "");
+}
+
 TEST(LossLandscape, ACancelledSliceOrRaceStopsEarly) {
   const Fixture f;
   std::atomic<bool> cancel{true};
