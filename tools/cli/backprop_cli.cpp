@@ -549,13 +549,12 @@ void warn_if_stuck(Trainer& trainer, const char* command, Remedy how, bool quiet
   // the cause of the saturated units, overshoot or dead ReLUs it may also have, which the rate
   // is not.
   if (const std::optional<LargeTargets> big = large_targets(trainer.history(), trainer.config(), trainer.train_data())) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "backprop %s: warning: %s Scale the targets in --data to -1..1: subtract %.4g, then divide by %.4g.\n", command,
-                 large_targets_summary(*big).c_str(), (static_cast<double>(big->low) + big->high) / 2,
-                 (static_cast<double>(big->high) - big->low) / 2);
-    return;
-  }
-  if (const std::optional<Flattened> flat = flattened(trainer.model(), weights, trainer.features(), trainer.train_data(), trainer.config())) {
+    text = large_targets_summary(*big);
+    char how_to[120];
+    std::snprintf(how_to, sizeof how_to, "Scale the targets in --data to -1..1: subtract %.4g, then divide by %.4g.",
+                  (static_cast<double>(big->low) + big->high) / 2, (static_cast<double>(big->high) - big->low) / 2);
+    remedy = how_to;
+  } else if (const std::optional<Flattened> flat = flattened(trainer.model(), weights, trainer.features(), trainer.train_data(), trainer.config())) {
     text = flattened_summary(*flat);
     remedy = again + " a lower --weight-decay or --reg-rate.";
   } else {
