@@ -157,6 +157,8 @@ std::string race_note(const std::vector<RacePath>& race) {
 std::vector<RacePath> optimizer_race(const TrainConfig& config, const Landscape& on, const Dataset& train, int steps,
                                      const std::atomic<bool>* cancel) {
   if (train.size() == 0) throw ValueError("no training points to race on");
+  if (!std::isfinite(on.centre_loss))
+    throw ValueError("the loss at the slice's centre is not a finite number (the run diverged): Reset, then Recompute here");
   std::vector<RacePath> paths;
   for (OptimizerKind k : {OptimizerKind::SGD, OptimizerKind::Momentum, OptimizerKind::Adam}) {
     TrainConfig c = config;

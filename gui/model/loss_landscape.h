@@ -43,6 +43,9 @@ struct Landscape {
   std::vector<double> centre, d1, d2;  ///< θ₀ and the two directions, flattened
   std::vector<double> loss;         ///< res × res: row j is β(j), column i is α(i)
   double lo = 0, hi = 0;            ///< the finite losses' range
+  /// Some loss on the slice is a finite number: none where the weights it was computed at are
+  /// not (a diverged run), and lo > hi then.
+  bool any_finite() const { return lo <= hi; }
   double centre_loss = 0;
   double seconds = 0;               ///< the time the slice took
   double coordinate(int i) const { return -request.span + 2 * request.span * i / (request.res - 1); }

@@ -21,7 +21,7 @@ namespace {
 ImU32 ramp(double t) {
   static constexpr float kStops[][3] = {{0.267f, 0.005f, 0.329f}, {0.229f, 0.322f, 0.546f}, {0.128f, 0.567f, 0.551f},
                                         {0.369f, 0.789f, 0.383f}, {0.993f, 0.906f, 0.144f}};
-  t = std::clamp(t, 0.0, 1.0) * 4;
+  t = (std::isnan(t) ? 1.0 : std::clamp(t, 0.0, 1.0)) * 4;  // NaN: the top (an index from it was out of bounds)
   const int i = std::min(3, static_cast<int>(t));
   const float f = static_cast<float>(t - i);
   const float* a = kStops[i];
@@ -157,6 +157,14 @@ void StudioApp::landscape_panel() {
   const Landscape& ls = *landscape_;
   text_wrapped("%d×%d = %d losses in %.0f ms on %s; centre loss %s", ls.request.res, ls.request.res, ls.request.res * ls.request.res,
                ls.seconds * 1000, m_.config().device.str().c_str(), loss_text(ls.centre_loss).c_str());
+  if (!ls.any_finite()) {
+    // A diverged run's weights: every loss around them is infinite or NaN (the heatmap's colours came from
+    // an index out of bounds and crashed the app).
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.2f, 0.0f, 1));  // the other views' verdicts' colour
+    text_wrapped("No loss on this slice is a finite number: the run diverged, and at its weights the loss overflows. Reset, "
+                 "then Recompute here.");
+    ImGui::PopStyleColor();
+  }
   for (size_t k = 0; k < race_.size(); ++k) {
     char label[80];
     std::snprintf(label, sizeof label, "%s: %s after %zu steps", optimizer_name(race_[k].optimizer), loss_text(race_[k].losses.back()).c_str(),
@@ -209,7 +217,9 @@ void StudioApp::landscape_panel() {
   std::vector<ImVec2> line;
   for (size_t k = 0; k < race_.size(); ++k) {
     line.clear();
-    for (const auto& q : race_[k].points) line.push_back(at(q));
+    for (const auto& q : race_[k].points)  // a path that diverged ends in NaN: drawn up to there
+      if (std::isfinite(q[0]) && std::isfinite(q[1])) line.push_back(at(q));
+    if (line.empty()) continue;
     dl->AddPolyline(line.data(), static_cast<int>(line.size()), im_color(0, 0, 0, 0.6f), 0, thick + 2);
     dl->AddPolyline(line.data(), static_cast<int>(line.size()), kRaceInks[k % 3], 0, thick);
     dl->AddCircleFilled(line.back(), thick * 2, kRaceInks[k % 3]);
@@ -239,6 +249,11 @@ void StudioApp::landscape_panel() {
 void StudioApp::draw_landscape(ImDrawList* dl, ImVec2 a, float plot) {
   const Landscape& ls = *landscape_;
   const int n = ls.request.res;
+  if (!ls.any_finite()) {  // no loss to colour by: a grey square (the panel says why)
+    dl->AddRectFilled(a, ImVec2(a.x + plot, a.y + plot), im_color(0.45f, 0.45f, 0.45f));
+    dl->AddRect(a, ImVec2(a.x + plot, a.y + plot), im_color(0.5f, 0.5f, 0.5f));
+    return;
+  }
   // Colours on a log scale of the loss (landscapes span decades), contours at nice levels.
   const double lo = std::log10(std::max(ls.lo, 1e-12)), hi = std::max(std::log10(std::max(ls.hi, 1e-12)), lo + 1e-9);
   auto level = [&](int i, int j) {

@@ -174,5 +174,24 @@ TEST(LossLandscape, ACancelledSliceOrRaceStopsEarly) {
   EXPECT_THROW(loss_landscape(f.config, f.weights, Dataset{}, req), ValueError);
 }
 
+TEST(LossLandscape, ASliceThroughDivergedWeightsHasNoFiniteLossAndIsNotRacedFrom) {
+  // A diverged run's weights (NaN, or overflowed to infinity): every loss around them is NaN. The
+  // view coloured the cells by the finite losses' range, which was then +inf to -inf, and indexed
+  // its colour ramp out of bounds (a crash); it needs to know there is none.
+  const Fixture f;
+  LandscapeRequest req;
+  req.res = 5;
+  EXPECT_TRUE(loss_landscape(f.config, f.weights, f.train, req).any_finite());
+  for (const float bad : {NAN, INFINITY}) {
+    std::vector<LayerWeights> w = f.weights;
+    w[0].weight[1] = bad;
+    const Landscape ls = loss_landscape(f.config, w, f.train, req);
+    ASSERT_EQ(ls.loss.size(), 25u);
+    EXPECT_FALSE(ls.any_finite()) << bad;
+    for (double v : ls.loss) EXPECT_FALSE(std::isfinite(v)) << bad;
+    EXPECT_THROW(optimizer_race(f.config, ls, f.train, 10), ValueError) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace bp::studio

@@ -323,6 +323,20 @@ TEST_F(Studio, TheOptimizerRaceLessonDrawsThreePathsOnTheLandscape) {
   EXPECT_LT(plain.first + plain.second, 30);
 }
 
+TEST_F(Studio, TheLossLandscapeOfADivergedRunSaysSoInsteadOfCrashing) {
+  // Learning rate 100 on a regression: the run diverges within ten steps and its weights make
+  // every loss on the slice infinite. The landscape view coloured its cells by the finite losses'
+  // range, which was then +inf to -inf, and crashed (SIGSEGV: its colour ramp indexed with NaN).
+  // It draws a grey square and says why.
+  if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
+  std::ofstream(dir / "diverge.json") << R"({"format": "backprop-studio-session", "version": 1,
+    "data": {"dataset": "pg-multigauss", "points": 200, "seed": 3, "train_ratio": 0.8},
+    "network": {"hidden": [8], "activations": ["tanh"], "features": ["x1", "x2"]},
+    "training": {"optimizer": "sgd", "lr": 100, "batch_size": 0, "seed": 1}})";
+  const Image img = screenshot_of(dir, "--session " + (dir / "diverge.json").string() + " --train-steps 300 --view landscape --frames 60");
+  EXPECT_GT(count_near(img, 115, 115, 115, 2), 40000) << "the grey square";
+}
+
 TEST_F(Studio, TheRacesLegendWrapsInANarrowView) {
   // At 1024x768 in presenter mode with the graph inspector open, the landscape view is about 430
   // pixels wide: "momentum: 0.2531 after 100 steps" reached 31 pixels past its right edge (cut
