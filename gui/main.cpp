@@ -176,7 +176,7 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   cli.add_flag("--check-layout", check_layout_flag,
                "after the last frame (with --frames; else when the app quits), list text that is cut off, windows off the "
-               "display, hidden title bars or messages, the loss and accuracy or the graph inspector's controls under a view; exit 3 if any (with --frames)");
+               "display, hidden title bars or messages, the loss and accuracy, a remedy banner or the graph inspector's controls under a view; exit 3 if any (with --frames)");
   cli.add_flag("--report-fps", report, "print frame rate and boundary updates per second on exit");
   cli.add_option("--threads", threads, "CPU threads for the boundary grid")->capture_default_str();
   cli.add_option("--device", device, "where training runs: cpu, cuda, cuda:N, or auto (CUDA when a GPU is usable, else the CPU; "

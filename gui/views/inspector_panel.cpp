@@ -40,15 +40,26 @@ void StudioApp::place_inspector() {
   float h = std::round(std::clamp(std::max(above, below), least, (display.y - top) * 0.56f));
   // Below the point, it stops short of the Training panel's loss and accuracy where they are
   // low enough to be covered (presenter mode) and it stays 12 lines tall.
+  // Where that leaves it under 12 lines (a remedy banner above the loss and accuracy in presenter
+  // mode at 1024x768 or 1366x768 hid them and the banner's end), it stops at the right-hand column
+  // instead, while that leaves it 20 characters' height wide, and takes all the room below the
+  // point.
+  float x1 = display.x;
   if (below >= above && metrics_rect_ && x0 < metrics_rect_->z) {
     const float clear = std::ceil(metrics_rect_->w + ImGui::GetStyle().ItemSpacing.y);
-    if (display.y - h < clear && display.y - clear >= least) h = display.y - clear;
+    const float column = std::floor(metrics_rect_->x - 2 * ImGui::GetStyle().WindowPadding.x);
+    if (display.y - h < clear && display.y - clear >= least) {
+      h = display.y - clear;
+    } else if (display.y - h < clear && column - x0 >= ImGui::GetFontSize() * 20) {
+      x1 = column;
+      h = std::max(h, std::round(below));
+    }
   }
   inspector_at_top_ = below < above;
   const float y0 = inspector_at_top_ ? top : display.y - h;
   ImGui::SetNextWindowPos(ImVec2(x0, y0), ImGuiCond_Always);
-  ImGui::SetNextWindowSize(ImVec2(display.x - x0, h), ImGuiCond_Always);
-  placed_inspector_ = ImVec4(x0, y0, display.x, y0 + h);
+  ImGui::SetNextWindowSize(ImVec2(x1 - x0, h), ImGuiCond_Always);
+  placed_inspector_ = ImVec4(x0, y0, x1, y0 + h);
   placed_for_metrics_ = metrics_rect_ ? metrics_rect_->w : -1;
   ImGui::SetNextWindowCollapsed(false, ImGuiCond_Always);
 }

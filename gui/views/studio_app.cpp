@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include "backprop/errors.h"
 #include "common/palette.h"
@@ -82,7 +83,15 @@ bool StudioApp::begin_panel(const char* name, ImGuiWindowFlags flags) {
       const ImVec4 &a = self->second.rect, &r = w.rect;
       if (other != name && w.order < self->second.order && a.x < r.z - 1 && r.x < a.z - 1 && a.y < r.w - 1 && r.y < a.w - 1) alone = false;
     }
-  const bool open = ImGui::Begin(name, nullptr, flags | (alone ? ImGuiWindowFlags_NoBackground : 0));
+  // A click in a panel leaves it behind the floating views (it came in front of the graph
+  // inspector and the views, which are placed clear of the loss and accuracy and expect to be in
+  // front; ImGui also refocused the Training panel when a remedy button's banner went, putting
+  // the inspector it had just placed behind it). A panel comes to the front as a click unfolds
+  // it: Data and Network over Training in presenter mode (not when the layout check or a session
+  // unfolds it: the views stay in front).
+  const bool open = ImGui::Begin(name, nullptr, flags | ImGuiWindowFlags_NoBringToFrontOnFocus | (alone ? ImGuiWindowFlags_NoBackground : 0));
+  if (bool& was_open = panel_open_[name]; open != std::exchange(was_open, open) && open && ImGui::IsWindowFocused())
+    ImGui::BringWindowToDisplayFront(ImGui::GetCurrentWindow());
   note_window(name);
   if (!open) ImGui::End();  // folded: nothing to draw
   return open;
@@ -264,6 +273,8 @@ std::vector<KeptClear> StudioApp::kept_clear() const {
     if (may_cover_metrics()) may_cover.emplace_back("Manual classifier");
     if (inspector_at_top_) may_cover.emplace_back("Graph inspector");
     out.push_back({"Training", "the loss and accuracy", metrics_rect_.value_or(ImVec4(0, 0, 0, 0)), may_cover, metrics_whole_});
+    // The remedy banner above them too: what went wrong and its one-click remedy.
+    if (banner_whole_.w > banner_whole_.y) out.push_back({"Training", "the remedy banner", banner_rect_, may_cover, banner_whole_});
   }
   if (auto w = windows_.find("Graph inspector"); w != windows_.end() && show_inspector_ && inspector_controls_h_ > 0) {
     const ImVec4& r = w->second.rect;

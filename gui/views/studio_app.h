@@ -273,6 +273,8 @@ class StudioApp {
   std::map<std::string, Placed> windows_, last_windows_;  // this and the last frame
   std::optional<ImVec4> metrics_rect_;                     // the Training panel's loss and accuracy this frame, in view
   ImVec4 metrics_whole_{};                                 // ... and all of it, scrolled into view or not
+  std::map<std::string, bool> panel_open_;                 // each panel unfolded last frame (begin_panel)
+  ImVec4 banner_rect_{}, banner_whole_{};                   // the Training panel's remedy banner likewise (0 wide: none)
   float training_needs_h_ = 0;                             // the Training panel's height for all its contents
   float right_column_h_ = 0;                               // Training's height as normal_layout last placed it
   bool inspector_at_top_ = false;                          // the graph inspector was docked at the top

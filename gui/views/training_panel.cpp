@@ -52,6 +52,7 @@ const char* less_decay_label(const TrainConfig& c) {
 void StudioApp::training_panel() {
   metrics_rect_.reset();
   metrics_whole_ = {};
+  banner_rect_ = banner_whole_ = {};
   if (!begin_panel("Training")) return;  // folded
   {  // the height that shows all it drew last frame (normal_layout fits the panel to it)
     const ImGuiWindow* w = ImGui::GetCurrentWindow();
@@ -131,6 +132,12 @@ void StudioApp::training_panel() {
     // neuron (the diagram shows the same map over and over); the reason is symmetry.
     const std::string text = copied_summary(snap->copied, m_.config().init == Init::Zeros);
     if (remedy_banner("copies", remedy_color, text, "Reset with the default initializer##copies")) m_.reset_with_default_init();
+  }
+  if (banner) {  // the banner's box (the last item drawn), kept clear as the loss and accuracy are
+    const ImRect clip = ImGui::GetCurrentWindow()->InnerClipRect;
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    banner_whole_ = ImVec4(clip.Min.x, a.y, clip.Max.x, b.y);
+    banner_rect_ = ImVec4(clip.Min.x, std::max(a.y, clip.Min.y), clip.Max.x, std::min(b.y, clip.Max.y));
   }
 
   // Where training runs, and why there (auto's choice): the first clause; all of it on hover.
