@@ -56,7 +56,7 @@ TangentPlot tangent_plot(const TrainConfig& config, const std::vector<LayerWeigh
   t.loss_minus = loss_at(v0 - eps);
   t.secant_slope = (t.loss_plus - t.loss_minus) / (2 * eps);
   const double scale = std::max(std::abs(t.secant_slope), std::abs(t.gradient));
-  t.relative_error = scale > 0 ? std::abs(t.secant_slope - t.gradient) / scale : 0.0;
+  t.relative_error = !t.finite() ? NAN : scale > 0 ? std::abs(t.secant_slope - t.gradient) / scale : 0.0;
   t.step_to = v0 - t.lr * t.gradient;
   t.loss_after = loss_at(t.step_to);
   // The curve: wide enough for the step and the secant, and at least ±1.
@@ -71,5 +71,7 @@ TangentPlot tangent_plot(const TrainConfig& config, const std::vector<LayerWeigh
   assign_(param, values);
   return t;
 }
+
+bool TangentPlot::finite() const { return std::isfinite(loss) && std::isfinite(gradient) && std::isfinite(secant_slope); }
 
 }  // namespace bp::studio

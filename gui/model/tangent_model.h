@@ -34,11 +34,14 @@ struct TangentPlot {
   double eps = 0;             ///< the secant's half-width
   double loss_minus = 0, loss_plus = 0;  ///< loss(v − ε) and loss(v + ε): the secant's ends
   double secant_slope = 0;    ///< (loss(v + ε) − loss(v − ε)) / 2ε, in the engine's float32
-  double relative_error = 0;  ///< |secant − gradient| / max(|secant|, |gradient|) (0 when both are 0)
+  double relative_error = 0;  ///< |secant − gradient| / max(|secant|, |gradient|) (0 when both are 0; NaN when not finite())
   double lr = 0;
   double step_to = 0;         ///< value − lr·gradient: where plain gradient descent moves it
   double loss_after = 0;      ///< the loss there
   std::vector<double> xs, ys; ///< the loss curve: samples over [value − span, value + span]
+  /// The loss, backprop's slope and the secant's are finite numbers: not so at a diverged run's
+  /// weights, where there are no slopes to compare (the error read 0, "they agree").
+  bool finite() const;
 };
 
 /// Computes the plot for `p` of the network `weights` (a Snapshot's) on the training set, on

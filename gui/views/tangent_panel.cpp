@@ -18,6 +18,8 @@ const ImU32 kCurveInk = 0xFF1A1A1A, kTangentInk = 0xFFC06A1F /* blue */, kSecant
             kStepInk = 0xFF2E9B2E /* green */, kOvershootInk = 0xFF2828D6 /* red */;
 
 std::string num(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "infinite" : "-infinite";
   char b[32];
   // At most 10 characters (the window is as wide as a line of them): 4 decimals, else 4 digits.
   std::snprintf(b, sizeof b, (std::abs(v) >= 1e-3 && std::abs(v) < 1e4) || v == 0 ? "%.4f" : "%.3e", v);
@@ -98,6 +100,15 @@ void StudioApp::tangent_panel() {
   inked(kSecantInk);
   text_wrapped("secant: (L(w+ε) − L(w−ε)) / 2ε = %s (ε = %g)", num(t.secant_slope).c_str(), t.eps);
   ImGui::PopStyleColor();
+  if (!t.finite()) {
+    // A diverged run's weights: the error read 0 ("they agree") and the plot was empty.
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.2f, 0.0f, 1));  // the other views' verdicts' colour
+    text_wrapped("At these weights the loss or its slope is not a finite number (the run diverged): there are no slopes to "
+                 "compare and no curve to draw. Reset, then train with a lower learning rate.");
+    ImGui::PopStyleColor();
+    ImGui::End();
+    return;
+  }
   text_wrapped("relative error between the two slopes: %.1e", t.relative_error);
   inked(overshoots ? kOvershootInk : kStepInk);
   text_wrapped("step w − lr·∂L/∂w (lr %g): w → %s, L → %s", t.lr, num(t.step_to).c_str(), num(t.loss_after).c_str());

@@ -64,5 +64,22 @@ TEST(TangentModel, BadParametersAndNoDataAreRefused) {
   EXPECT_EQ(parameter_label({0, 2, 0, true}), "layer 1: b[3]");
 }
 
+TEST(TangentModel, AtNonFiniteWeightsThereIsNoErrorToReport) {
+  // A diverged run's weights: the loss and both slopes are NaN, and the relative error, which
+  // read 0 (max(|NaN|, 0) is not > 0), is NaN too, so that the view says there is nothing to
+  // compare instead of "they agree".
+  const Fixture f;
+  const ParameterRef p{0, 1, 0, false};
+  const TangentPlot fine = tangent_plot(f.config, f.weights, f.train, p, 0.1);
+  EXPECT_TRUE(fine.finite());
+  EXPECT_TRUE(std::isfinite(fine.relative_error));
+  std::vector<LayerWeights> w = f.weights;
+  w[1].weight[0] = NAN;
+  const TangentPlot t = tangent_plot(f.config, w, f.train, p, 0.1);
+  EXPECT_FALSE(t.finite());
+  EXPECT_TRUE(std::isnan(t.loss));
+  EXPECT_TRUE(std::isnan(t.relative_error));
+}
+
 }  // namespace
 }  // namespace bp::studio
