@@ -181,6 +181,11 @@ Box below_note(const Box& spot, const Box& note, const std::vector<Box>& others,
     const std::pair<int, int> now = hidden_by(moved, others, bar);
     if (now.first <= covered.first && now.second <= covered.second) return moved;
   }
+  // No height fits above the graph inspector's controls: below the note at its height all the
+  // same, where four bars of it show above them, to go behind the inspector.
+  for (const Box& o : others)
+    if (o.order >= 0 && o.keep > 0 && o.x0 < spot.x1 && spot.x0 < o.x1 && o.y0 >= y0 + 4 * bar && o.y0 < y0 + h)
+      return Box{spot.x0, y0, spot.x1, std::min(y0 + h, display_h), spot.order};
   return spot;
 }
 

@@ -53,8 +53,12 @@ Box clear_spot(Box home, const std::vector<Box>& others, float bar, float top, f
 /// `spot` moved straight down to start `gap` below `note` (the banner over the canvas with the
 /// lesson's text and the app's messages, which a view should leave readable) when it covers the
 /// note; made shorter where the display ends, or to end `gap` above a window below whose title
-/// bar it would hide, to no less than `shortest` of its height. `spot` itself when it does not
-/// cover the note, or when no such spot hides no more of `others`' title bars than it does.
+/// bar it would hide, to no less than `shortest` of its height. Where none fits because a window
+/// in front of the views with a kept strip (order 0 and up: the graph inspector docked below the
+/// canvas) is in the way, below the note at its height all the same, to go behind that window
+/// (the caller's part), where four bars of it show above the window's top. `spot` itself when it
+/// does not cover the note, or when no such spot hides no more of `others`' title bars than it
+/// does.
 Box below_note(const Box& spot, const Box& note, const std::vector<Box>& others, float bar, float gap, float display_h,
                float shortest = 0.6f);
 

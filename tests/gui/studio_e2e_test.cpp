@@ -1338,6 +1338,16 @@ TEST_F(Studio, ALessonsTallViewOpenedWithTheInspectorGoesBehindItRatherThanOverI
     EXPECT_EQ(layout_findings(dir, "--preset " + preset + " --presenter --inspector --frames 4", "1920x1080"), "") << preset;
 }
 
+TEST_F(Studio, ALessonsViewWithNoRoomBetweenItsTextAndTheInspectorGoesBelowTheTextBehindTheInspector) {
+  // At 1024x768 in presenter mode the lesson's text ends a third of the way down the canvas and
+  // the inspector docked below starts at its bottom: the tangent and gradient-flow views fitted
+  // between them at no height they may take and stayed over the text, hiding the lesson. They
+  // go below it, their names, controls and numbers showing, behind the inspector.
+  if (!have("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup.sh --all installs it)";
+  for (const std::string preset : {"derivative_as_a_tangent", "vanishing_gradients"})
+    EXPECT_EQ(layout_findings(dir, "--preset " + preset + " --presenter --inspector --frames 6", "1024x768"), "") << preset;
+}
+
 TEST_F(Studio, WithTheInspectorDockedOverTheCanvasAMessageShowsBelowIt) {
   // The first point lies low, so the graph inspector docks along the top, over the canvas's top,
   // where the message banner goes: in front of the inspector it hid its controls for as long as

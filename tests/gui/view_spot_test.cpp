@@ -266,6 +266,29 @@ TEST(BelowNote, AViewOverTheBannerMovesBelowIt) {
   EXPECT_FLOAT_EQ(w.y1, 290);
 }
 
+TEST(BelowNote, WhereTheInspectorsControlsLeaveNoRoomItGoesBelowTheNoteToGoBehindIt) {
+  // The tangent lesson restored with the graph inspector open at 1024x768 in presenter mode: the
+  // banner with the lesson's text ends at 205 and the inspector, docked below the canvas, starts
+  // at 452; the view, 410 tall, fits there at no height it may take (60%: 246). It stayed over
+  // the banner, hiding the lesson's text; it goes below it at its height, behind the inspector.
+  const Box note = box(15, 70, 575, 135);
+  Box inspector = box(0, 452, 1024, 316, 5);
+  inspector.keep = 140;
+  const Box s = below_note(box(0, 40, 608, 410), note, {inspector}, kBar, 5, 768);
+  EXPECT_FLOAT_EQ(s.y0, 210);
+  EXPECT_FLOAT_EQ(s.y1, 620);
+  EXPECT_FLOAT_EQ(s.x1, 608);
+  // Not where under four bars of it would show above the inspector's top...
+  const Box low = box(15, 70, 575, 310);
+  EXPECT_FLOAT_EQ(below_note(box(0, 40, 608, 410), low, {inspector}, kBar, 5, 768).y0, 40);
+  // ...nor for an ordinary window in the way (no kept strip), nor for the loss and accuracy
+  // (order -1: behind every window, not for a view to go behind).
+  EXPECT_FLOAT_EQ(below_note(box(0, 40, 608, 410), note, {box(0, 452, 1024, 316, 5)}, kBar, 5, 768).y0, 40);
+  Box metrics = box(0, 452, 1024, 316, -1);
+  metrics.keep = 316;
+  EXPECT_FLOAT_EQ(below_note(box(0, 40, 608, 410), note, {metrics}, kBar, 5, 768).y0, 40);
+}
+
 TEST(OutFromUnder, UnderAnInspectorAtTheTopAViewMovesJustBelowIt) {
   const Box dock = box(250, kTop, 750, 440, 9);
   // As tall as the display allows...
