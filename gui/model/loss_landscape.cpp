@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <random>
 
 #include "backprop/autograd.h"
@@ -149,7 +150,9 @@ std::string race_note(const std::vector<RacePath>& race) {
     const double from = p.losses.front(), to = p.losses.back();
     if (!(std::abs(to - from) < kRaceStill * std::abs(from))) return "";
   }
-  return "None of them changed the loss by 0.1% in " + std::to_string(race.front().losses.size() - 1) +
+  char share[16];
+  std::snprintf(share, sizeof share, "%g%%", 100 * kRaceStill);  // "0.1%"
+  return "None of them changed the loss by " + std::string(share) + " in " + std::to_string(race.front().losses.size() - 1) +
          " steps: at these weights the gradient is about 0 (a minimum, or a flat region). To race from elsewhere, "
          "Reset, then Recompute here.";
 }
