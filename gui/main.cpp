@@ -519,10 +519,12 @@ int run(int argc, char** argv) {
       // --screenshot, show everything again. Counted once: --check-layout adds frames after it.
       const int canvas_frame = scripted && !canvas_shot.empty() ? frames - 2 : -1;
       // --check-layout in a run without --frames (driven by a person or a script): the last
-      // frame drawn, checked when the app quits.
+      // frame drawn, checked when the app quits, with what must stay clear (the loss and
+      // accuracy, a remedy banner, the inspector's controls: a panel clicked came in front of
+      // the inspector's).
       auto check_last_frame = [&] {
         if (check_layout_flag && !scripted && frame > 0)
-          std::printf("%s", describe(check_layout(*ImGui::GetDrawData(), StudioApp::floating_windows(), unhidden_windows())).c_str());
+          std::printf("%s", describe(check_layout(*ImGui::GetDrawData(), StudioApp::floating_windows(), unhidden_windows(), app.kept_clear())).c_str());
       };
       while (true) {
         if (const int sig = bp::stop_signal()) {

@@ -272,6 +272,8 @@ std::vector<KeptClear> StudioApp::kept_clear() const {
     std::vector<std::string> may_cover{"Network diagram"};
     if (may_cover_metrics()) may_cover.emplace_back("Manual classifier");
     if (inspector_at_top_) may_cover.emplace_back("Graph inspector");
+    // In presenter mode Data and Network unfold over Training, when asked.
+    if (s_.presenter) may_cover.insert(may_cover.end(), {"Data", "Network"});
     out.push_back({"Training", "the loss and accuracy", metrics_rect_.value_or(ImVec4(0, 0, 0, 0)), may_cover, metrics_whole_});
     // The remedy banner above them too: what went wrong and its one-click remedy.
     if (banner_whole_.w > banner_whole_.y) out.push_back({"Training", "the remedy banner", banner_rect_, may_cover, banner_whole_});

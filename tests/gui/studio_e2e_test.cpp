@@ -435,17 +435,17 @@ std::string file_menu(int item_y, const std::string& name) {
          "xdotool type --delay 30 " + name + "\nsleep 0.3\nxdotool keydown Return sleep 0.3 keyup Return\nsleep 1\n";
 }
 
-// The app started in `dir` (its working folder) in a 1280x800 window with `app_args`, no autosave
-// and no restore; `actions` played with xdotool once the window is up; then stopped.
-Outcome drive_in(const fs::path& dir, const std::string& app_args, const std::string& actions) {
+// The app started in `dir` (its working folder) in a window of `size` (1280x800) with `app_args`,
+// no autosave and no restore; `actions` played with xdotool once the window is up; then stopped.
+Outcome drive_in(const fs::path& dir, const std::string& app_args, const std::string& actions, const std::string& size = "1280x800") {
   std::ofstream(dir / "drive.sh") << "#!/bin/sh\n"
                                      "cd \"$2\"\n"
-                                     "\"$1\" " << app_args << " --size 1280x800 --no-autosave --no-restore &\n"
+                                     "\"$1\" " << app_args << " --size " << size << " --no-autosave --no-restore &\n"
                                      "pid=$!\n"
                                      "timeout 30 xdotool search --sync --onlyvisible --name 'Backprop Studio' >/dev/null\n"
                                      "sleep 1.5\n"
                                   << actions << kStopApp;
-  return run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 1280x800x24' sh " + (dir / "drive.sh").string() +
+  return run("env XDG_STATE_HOME=" + (dir / "state").string() + " " XVFB_RUN " -s '-screen 0 " + size + "x24' sh " + (dir / "drive.sh").string() +
                  " " + BACKPROP_STUDIO + " " + dir.string(),
              dir);
 }
@@ -1125,6 +1125,22 @@ TEST_F(Studio, AMessageShowsInFrontOfTheViews) {
                                  file_menu(291, "second.json") +
                                  "xdotool mousemove 24 12 click 1\nsleep 0.7\n");  // the File menu, open at the quit
   ASSERT_TRUE(fs::exists(dir / "second.json")) << "the model was not exported: " << r.err;
+  std::ifstream in(dir / "out");
+  const std::string findings((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(findings, "");
+}
+
+TEST_F(Studio, AfterTheRemedyButtonTheInspectorStaysInFrontOfTheTrainingPanel) {
+  // At 1024x768 in presenter mode with the "learning rate too high" banner, the inspector docked below stops
+  // at the panels' column; "Reset with lower learning rate" clears the banner and the inspector is
+  // placed again, full width. ImGui then brought the Training panel (whose focused banner had just
+  // gone) in front of it, over its controls. Panels no longer come to the front on a click.
+  // Then Data, unfolded with a click on its arrow, does come in front, and folds back.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  drive_in(dir, "--presenter --inspector --preset learning_rate_too_high --train-steps 400 --check-layout",
+           "xdotool mousemove 798 477 click 1\nsleep 2\nxdotool mousemove 627 51 click 1\nsleep 1\n"
+           "xdotool mousemove 627 51 click 1\nsleep 1\nxdotool mousemove 500 760\nsleep 0.5\n",
+           "1024x768");
   std::ifstream in(dir / "out");
   const std::string findings((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(findings, "");
