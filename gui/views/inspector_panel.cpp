@@ -128,9 +128,13 @@ void StudioApp::inspector_panel() {
     // Never silently old: the traced weights are not the live ones any more.
     const auto live = m_.snapshot();
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.75f, 0.25f, 0.0f, 1));
-    if (live->step != inspector_.traced_step())
+    if (live->step > inspector_.traced_step())
       text_paragraph("Traced at step %lld; training has gone on to step %lld. The graph shows the traced weights.",
                          static_cast<long long>(inspector_.traced_step()), static_cast<long long>(live->step));
+    else if (live->step < inspector_.traced_step())  // "gone on to step 0" after a Reset
+      text_paragraph("Traced at step %lld; the network has been reset or replaced since (it is at step %lld). The graph shows the "
+                     "traced weights.",
+                     static_cast<long long>(inspector_.traced_step()), static_cast<long long>(live->step));
     else
       text_paragraph("The network has changed since this trace. The graph shows the traced weights.");
     ImGui::PopStyleColor();
