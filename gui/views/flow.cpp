@@ -98,6 +98,16 @@ void text_paragraph(const char* fmt, ...) {
   text_wrapped_at_spaces(text, false);
 }
 
+void text_verdict(const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  const std::string text = formatted(fmt, args);
+  va_end(args);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.2f, 0.0f, 1));
+  text_wrapped_at_spaces(text);
+  ImGui::PopStyleColor();
+}
+
 void same_line_if_fits(float width) {
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;

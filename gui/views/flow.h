@@ -30,6 +30,9 @@ void text_wrapped(const char* fmt, ...) IM_FMTARGS(1);
 /// The same for sentences (a message, an error naming a file): continuation lines not indented,
 /// as ImGui::TextWrapped draws them.
 void text_paragraph(const char* fmt, ...) IM_FMTARGS(1);
+/// A view's verdict (what is wrong at these weights, and what to do), as text_wrapped draws it,
+/// in the teaching views' one colour for verdicts: dark orange.
+void text_verdict(const char* fmt, ...) IM_FMTARGS(1);
 /// A size for an item that fills the room left (GetContentRegionAvail): at least a pixel each
 /// way. ImGui asserts on an empty item, and a window shrunk below its contents leaves none (the
 /// graph inspector after a random user's resizes to 731x442 in presenter mode).

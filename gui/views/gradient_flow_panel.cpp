@@ -50,11 +50,8 @@ void StudioApp::gradient_flow_panel() {
   const bool zeros_init = m_.config().init == Init::Zeros;
   const DeadReLURemedy remedy = dead_relu_remedy(snap->dead_relu, zeros_init, snap->start, snap->loss_jumped);
   if (const std::string verdict = gradient_flow_verdict(latest, m_.config().activations, dead, widths, snap->weights, zeros_init, remedy);
-      !verdict.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.2f, 0.0f, 1));
-    text_wrapped_at_spaces(verdict);
-    ImGui::PopStyleColor();
-  }
+      !verdict.empty())
+    text_verdict("%s", verdict.c_str());
 
   // The chart: ‖∂L/∂W‖ per layer on a log axis.
   const ImVec2 avail = ImGui::GetContentRegionAvail();

@@ -79,17 +79,12 @@ void StudioApp::hidden_space_panel() {
   text_wrapped("Layer %d (%d neurons): the plane's grid and the points as this layer sees them.%s", hs.layer + 1, hs.width,
                hs.has_boundary ? " The black line is where the output changes class." : "");
   if (hs.one_spot) {
-    // The same colour as the gradient-flow view's verdicts.
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.2f, 0.0f, 1));
-    text_wrapped("Every point lands on one spot: %s the same values for all of them (zero weights, or dead neurons), so "
+    text_verdict("Every point lands on one spot: %s the same values for all of them (zero weights, or dead neurons), so "
                  "nothing after %s can tell them apart.",
                  hs.pca ? "this layer gives" : "these two neurons give", hs.pca ? "it" : "them");
-    ImGui::PopStyleColor();
   } else if (hs.one_line) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.2f, 0.0f, 1));
-    text_wrapped("Every point lands on one line: this layer passes on a single number per point (its neurons are copies of "
+    text_verdict("Every point lands on one line: this layer passes on a single number per point (its neurons are copies of "
                  "one another, or all but one are constant), so nothing after it can separate what that number does not.");
-    ImGui::PopStyleColor();
   }
 
   // The plot: the data's bounds with a margin, the same scale on both axes.

@@ -157,14 +157,11 @@ void StudioApp::landscape_panel() {
   const Landscape& ls = *landscape_;
   text_wrapped("%d×%d = %d losses in %.0f ms on %s; centre loss %s", ls.request.res, ls.request.res, ls.request.res * ls.request.res,
                ls.seconds * 1000, m_.config().device.str().c_str(), loss_text(ls.centre_loss).c_str());
-  if (!ls.any_finite()) {
-    // A diverged run's weights: every loss around them is infinite or NaN (the heatmap's colours came from
-    // an index out of bounds and crashed the app).
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.2f, 0.0f, 1));  // the other views' verdicts' colour
-    text_wrapped("No loss on this slice is a finite number: the run diverged, and at its weights the loss overflows. Reset, "
+  // A diverged run's weights: every loss around them is infinite or NaN (the heatmap's colours
+  // came from an index out of bounds and crashed the app).
+  if (!ls.any_finite())
+    text_verdict("No loss on this slice is a finite number: the run diverged, and at its weights the loss overflows. Reset, "
                  "then Recompute here.");
-    ImGui::PopStyleColor();
-  }
   for (size_t k = 0; k < race_.size(); ++k) {
     char label[80];
     std::snprintf(label, sizeof label, "%s: %s after %zu steps", optimizer_name(race_[k].optimizer), loss_text(race_[k].losses.back()).c_str(),

@@ -102,10 +102,8 @@ void StudioApp::tangent_panel() {
   ImGui::PopStyleColor();
   if (!t.finite()) {
     // A diverged run's weights: the error read 0 ("they agree") and the plot was empty.
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.2f, 0.0f, 1));  // the other views' verdicts' colour
-    text_wrapped("At these weights the loss or its slope is not a finite number (the run diverged): there are no slopes to "
+    text_verdict("At these weights the loss or its slope is not a finite number (the run diverged): there are no slopes to "
                  "compare and no curve to draw. Reset, then train with a lower learning rate.");
-    ImGui::PopStyleColor();
     ImGui::End();
     return;
   }
