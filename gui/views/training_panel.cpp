@@ -40,6 +40,16 @@ bool remedy_banner(const char* id, ImVec4 color, const std::string& text, const 
   return clicked;
 }
 
+// The panel's rows from y0 to y1 across its width, kept clear of the views: all of them, and the
+// part scrolled into view (clipped to the panel; empty, y1 <= y0, where none is).
+struct Rows {
+  ImVec4 whole, shown;
+};
+Rows rows_between(float y0, float y1) {
+  const ImRect clip = ImGui::GetCurrentWindow()->InnerClipRect;
+  return {ImVec4(clip.Min.x, y0, clip.Max.x, y1), ImVec4(clip.Min.x, std::max(y0, clip.Min.y), clip.Max.x, std::min(y1, clip.Max.y))};
+}
+
 // The button of AppModel::reset_with_less_decay: a tenth of whichever of the two `c` has.
 const char* less_decay_label(const TrainConfig& c) {
   return c.weight_decay == 0 ? "Reset with a lower regularization rate"
@@ -134,10 +144,8 @@ void StudioApp::training_panel() {
     if (remedy_banner("copies", remedy_color, text, "Reset with the default initializer##copies")) m_.reset_with_default_init();
   }
   if (banner) {  // the banner's box (the last item drawn), kept clear as the loss and accuracy are
-    const ImRect clip = ImGui::GetCurrentWindow()->InnerClipRect;
-    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    banner_whole_ = ImVec4(clip.Min.x, a.y, clip.Max.x, b.y);
-    banner_rect_ = ImVec4(clip.Min.x, std::max(a.y, clip.Min.y), clip.Max.x, std::min(b.y, clip.Max.y));
+    const Rows r = rows_between(ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().y);
+    banner_whole_ = r.whole, banner_rect_ = r.shown;
   }
 
   // Where training runs, and why there (auto's choice): the first clause; all of it on hover.
@@ -194,10 +202,9 @@ void StudioApp::training_panel() {
     ImGui::TextUnformatted(accuracy_text(snap->test.accuracy).c_str());
     ImGui::EndTable();
     // Where the loss and accuracy show (scrolled into view): views keep clear of them.
-    const ImRect clip = ImGui::GetCurrentWindow()->InnerClipRect;
-    metrics_whole_ = ImVec4(clip.Min.x, metrics_top, clip.Max.x, ImGui::GetCursorScreenPos().y - ImGui::GetStyle().ItemSpacing.y);
-    const ImVec4 r(clip.Min.x, std::max(metrics_top, clip.Min.y), clip.Max.x, std::min(metrics_whole_.w, clip.Max.y));
-    if (r.w > r.y) metrics_rect_ = r;
+    const Rows r = rows_between(metrics_top, ImGui::GetCursorScreenPos().y - ImGui::GetStyle().ItemSpacing.y);
+    metrics_whole_ = r.whole;
+    if (r.shown.w > r.shown.y) metrics_rect_ = r.shown;
   }
   if (banner) device_line();
   if (s_.presenter) {
