@@ -48,11 +48,13 @@ void StudioApp::place_inspector() {
   if (below >= above && metrics_rect_ && x0 < metrics_rect_->z) {
     const float clear = std::ceil(metrics_rect_->w + ImGui::GetStyle().ItemSpacing.y);
     const float column = std::floor(metrics_rect_->x - 2 * ImGui::GetStyle().WindowPadding.x);
-    if (display.y - h < clear && display.y - clear >= least) {
-      h = display.y - clear;
-    } else if (display.y - h < clear && column - x0 >= ImGui::GetFontSize() * 20) {
-      x1 = column;
-      h = std::max(h, std::round(below));
+    if (display.y - h < clear) {
+      if (display.y - clear >= least) {
+        h = display.y - clear;
+      } else if (column - x0 >= ImGui::GetFontSize() * 20) {
+        x1 = column;
+        h = std::max(h, std::round(below));
+      }
     }
   }
   inspector_at_top_ = below < above;
