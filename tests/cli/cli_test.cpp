@@ -587,6 +587,9 @@ TEST_F(Cli, HostileFlagsAndFilesGetOneSentenceNamingTheFlagOrFile) {
       {"graph --init " + path("m.json") + " -d blobs4", 2, "--init"},
       {"graph --level neuron --hidden 512,512", 2, "--level: the neuron level draws networks of at most"},
       {"graph --level scalar --hidden 100,100", 2, "--level: the scalar level"},
+      {"datasets --export xor", 2, "--export needs --out FILE (\"-\": standard output)"},
+      {"datasets --export xor -o " + path("fifo"), 1, "not a regular file; choose a file name (--out - writes to standard output)"},
+      {"graph -o /dev/null", 1, "character device, not a regular file; choose a file name (--out - writes to standard output)"},
   };
   for (const Case& c : cases) {
     const Outcome r = run(c.args);

@@ -4,6 +4,7 @@
 #include "cli/backprop_cli.h"
 #include "backprop/errors.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -139,6 +140,19 @@ void check_file_flags(const CLI::App& app) {
       throw UsageError(a.flag + " and " + b.flag + " name the same file " + quote_text(b.path) + ": " +
                        (a.written && b.written ? "each output needs a file of its own" : "the output would replace the input"));
     }
+}
+
+// --out's own check: "-" is standard output there, so a device or FIFO it names (/dev/stdout
+// behind a pipe, /dev/tty) is refused with that said.
+void check_out_target(const std::string& out) {
+  try {
+    check_save_target(out);
+  } catch (const IoError& e) {
+    struct stat st {};
+    if (::stat(out.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+      throw IoError(std::string(e.what()) + " (--out - writes to standard output)");
+    throw;
+  }
 }
 
 // A model from a file must fit the data it is used with: same problem, and every label one of
@@ -878,7 +892,7 @@ struct DatasetsCommand {
   int run(bool check_only) {
     if (check_only) {
       parse_seed("--seed", seed);
-      if (!export_name.empty() && out.empty()) throw UsageError("--export needs --out FILE");
+      if (!export_name.empty() && out.empty()) throw UsageError("--export needs --out FILE (\"-\": standard output)");
       if (!export_name.empty() && !find_dataset(export_name)) throw UsageError("--export: " + unknown_dataset(export_name));
       check_points_and_noise(points, noise);
       return 0;
@@ -888,7 +902,7 @@ struct DatasetsCommand {
         std::printf("%-14s %-10s %s\n", d.name.c_str(), problem_name(d.problem), d.description.c_str());
       return 0;
     }
-    if (out.empty()) throw UsageError("--export needs --out FILE");
+    if (out != "-") check_out_target(out);
     const Dataset d = generate(export_name, "--export", points, noise, parse_seed("--seed", seed));
     if (out == "-") {
       std::fputs(points_csv_text(d).c_str(), stdout);  // the CSV alone: `| head`, `> file`
@@ -973,7 +987,7 @@ struct GraphCommand {
       net.apply(c, data.stub(), init_model.empty());
       return 0;
     }
-    if (out != "-") check_save_target(out);
+    if (out != "-") check_out_target(out);
     // With --init and no data named: the data the model was trained on (its first point, its
     // first --batch-points points), as eval does; a k-class model once failed against pg-circle.
     const std::optional<ModelFile> init = load_init(init_model);
