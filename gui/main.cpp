@@ -8,12 +8,14 @@
 #include <imgui_internal.h>  // the open dialog, for --check-layout
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -29,6 +31,7 @@
 #include "key_taps.h"
 #include "model/app_model.h"
 #include "model/autosaver.h"
+#include "model/layout_text.h"
 #include "render/gl.h"
 #include "render/heatmap_renderer.h"
 #include "state_files.h"
@@ -415,18 +418,35 @@ int run(int argc, char** argv) {
   // The panel layout: read and written here (state_files.h), not by ImGui, and not in scripted use.
   io.IniFilename = nullptr;
   std::string layout_file;
-  bool layout_loaded = false;
+  std::optional<std::set<std::string>> restored;  // the windows placed where the layout file says
   if (!scripted) {
     std::error_code ec;
     fs::create_directories(state_dir(), ec);
     layout_file = state_dir() + "/layout.ini";
     std::string problem;
-    layout_loaded = load_layout(layout_file, problem);
+    std::optional<std::string> layout = load_layout(layout_file, problem);
     if (!problem.empty()) {
       std::fprintf(stderr, "backprop-studio: %s\n", problem.c_str());
       model.set_message(problem);
     }
+    if (layout) {
+      // The panels where they were left, when the window opens at the size and in the mode they
+      // were laid out for (otherwise, and after any resize, they are placed afresh) and each of
+      // them lies within it: one outside it (an edited file) could be out of reach, and all are
+      // placed afresh. A view outside it is left out alone, to be placed afresh when it shows.
+      const auto [ww, wh] = unscaled_window_size(window);
+      if (ww == last_w && wh == last_h && last_mode == (presenter ? "presenter" : "normal")) {
+        const std::set<std::string> outside = windows_outside(*layout, ww, wh);
+        const std::vector<std::string>& views = StudioApp::floating_windows();
+        if (std::all_of(outside.begin(), outside.end(), [&](const std::string& n) { return std::count(views.begin(), views.end(), n) > 0; })) {
+          *layout = filter_windows(*layout, [&](const std::string& n) { return outside.count(n) == 0; });
+          restored = window_names(*layout);
+        }
+      }
+      ImGui::LoadIniSettingsFromMemory(layout->data(), layout->size());
+    }
   }
+  std::optional<std::set<std::string>> laid_out_at_exit;  // the windows the layout file keeps
   bool presenter_at_exit = presenter;
   bool autosave_tried = false;
   // Saves while the app runs too: a crash or a SIGKILL loses at most autosave_every seconds.
@@ -484,12 +504,11 @@ int run(int argc, char** argv) {
       StudioApp app(model, *heatmap, fonts, assets);
       app.settings().presenter = presenter;
       if (!scripted) app.settings().autosave_folder = state_dir();
-      // The panels where they were left, when the window opens at the size and in the mode they
-      // were laid out for; otherwise (and after any resize) they are placed afresh.
-      const auto [ww, wh] = unscaled_window_size(window);
-      if (layout_loaded && ww == last_w && wh == last_h && last_mode == (presenter ? "presenter" : "normal")) {
+      if (restored) {  // the panels where they were left (above)
+        const auto [ww, wh] = unscaled_window_size(window);
         app.settings().laid_out_for = ImVec2(static_cast<float>(ww), static_cast<float>(wh));
         app.settings().reset_layout = false;
+        app.restored_windows(*restored);
       }
       app.apply_lesson();  // a lesson preset's views; the options below come after them
       if (inspector || inspector_steps > 0) {
@@ -606,7 +625,7 @@ int run(int argc, char** argv) {
         }
         glfwSwapBuffers(window);
         if (io.WantSaveIniSettings) {  // ImGui asks a few seconds after a panel moved
-          save_layout(layout_file);
+          save_layout(layout_file, &app.laid_out_windows());
           io.WantSaveIniSettings = false;
         }
         const auto now = Clock::now();
@@ -615,6 +634,7 @@ int run(int argc, char** argv) {
         if (last_frame) break;
       }
       presenter_at_exit = app.settings().presenter;
+      laid_out_at_exit = app.laid_out_windows();
       if (report) {
         const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
         std::vector<double> sorted = frame_ms;
@@ -637,7 +657,7 @@ int run(int argc, char** argv) {
       // Not worth bothering the user at exit: the next start uses the default size.
     }
   }
-  save_layout(layout_file);  // ImGui's own save at shutdown needs IniFilename
+  save_layout(layout_file, laid_out_at_exit ? &*laid_out_at_exit : nullptr);  // ImGui's own save at shutdown needs IniFilename
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();

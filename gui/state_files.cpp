@@ -13,6 +13,7 @@
 
 #include "backprop/data.h"
 #include "backprop/errors.h"
+#include "model/layout_text.h"
 
 namespace fs = std::filesystem;
 
@@ -71,15 +72,14 @@ std::string keep_bad_file(const std::string& path) {
   return ec ? std::string() : kept;
 }
 
-bool load_layout(std::string& path, std::string& problem) {
+std::optional<std::string> load_layout(std::string& path, std::string& problem) {
   problem.clear();
   std::error_code ec;
-  if (!fs::exists(fs::symlink_status(path, ec))) return false;
+  if (!fs::exists(fs::symlink_status(path, ec))) return std::nullopt;
   try {
-    // Not ImGui's own reader: it loads any file whole, and a large sparse one crashed the app.
-    const std::string text = read_file(path, kMaxLayoutBytes);
-    ImGui::LoadIniSettingsFromMemory(text.data(), text.size());
-    return true;
+    // Not ImGui's own reader: it loads any file whole (a large sparse one crashed the app), and
+    // trusts what it reads (a [Table] section of two billion columns crashed it too).
+    return checked_layout(read_file(path, kMaxLayoutBytes));
   } catch (const std::exception& e) {
     const std::string why = e.what();
     const std::string kept = keep_bad_file(path);
@@ -87,16 +87,18 @@ bool load_layout(std::string& path, std::string& problem) {
     problem = "The panel layout could not be read (" + why + "); " +
               (kept.empty() ? "the default layout is used, and the file is left as it is."
                             : "it was kept as " + fs::path(kept).filename().string() + " and the default layout is used.");
-    return false;
+    return std::nullopt;
   }
 }
 
-void save_layout(const std::string& path) {
+void save_layout(const std::string& path, const std::set<std::string>* keep) {
   if (path.empty()) return;
   size_t size = 0;
   const char* text = ImGui::SaveIniSettingsToMemory(&size);
   try {
-    write_file_atomic(path, std::string(text, size));
+    std::string layout(text, size);
+    if (keep) layout = filter_windows(layout, [&](const std::string& name) { return keep->count(name) > 0; });
+    write_file_atomic(path, layout);
   } catch (const std::exception&) {
     // Not worth bothering the user (see the header).
   }

@@ -3,6 +3,8 @@
 // left in its place is refused, never waited on or loaded whole) and written atomically; a file
 // that cannot be read is kept aside under a new name, so that nothing is lost or overwritten.
 #pragma once
+#include <optional>
+#include <set>
 #include <string>
 
 namespace bp::studio {
@@ -35,14 +37,16 @@ std::string keep_bad_file(const std::string& path);
 /// The largest panel layout read: ImGui writes a few KB for the app's windows.
 constexpr size_t kMaxLayoutBytes = 1u << 20;
 
-/// Gives ImGui the panel layout in `path` (call after ImGui::CreateContext, before the first
-/// frame); true if there was one and it was read. A file that is refused is kept aside (or, if
-/// it could not be moved, left alone and `path` cleared, so that save_layout does not replace
-/// it), and `problem` says so in a sentence for the user.
-bool load_layout(std::string& path, std::string& problem);
+/// The panel layout in `path`, checked (checked_layout, model/layout_text.h) for the caller to
+/// give ImGui (ImGui::LoadIniSettingsFromMemory, before the first frame); none if there is no
+/// file or it was refused. A file that cannot be read or is not a layout this app writes is
+/// kept aside (or, if it could not be moved, left alone and `path` cleared, so that save_layout
+/// does not replace it), and `problem` says so in a sentence for the user.
+std::optional<std::string> load_layout(std::string& path, std::string& problem);
 
-/// Writes ImGui's panel layout to `path` atomically (nothing when `path` is empty). A layout
+/// Writes ImGui's panel layout to `path` atomically (nothing when `path` is empty): with `keep`,
+/// only the windows it names (those laid out for the window size saved beside it). A layout
 /// that cannot be written is not worth bothering the user: the next start lays the panels out.
-void save_layout(const std::string& path);
+void save_layout(const std::string& path, const std::set<std::string>* keep = nullptr);
 
 }  // namespace bp::studio

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A bounded fuzzing campaign with clang's libFuzzer, ASan and UBSan, over the four targets in
+# A bounded fuzzing campaign with clang's libFuzzer, ASan and UBSan, over the five targets in
 # tests/fuzz/. Usage: scripts/fuzz.sh [seconds per target, default 60] [target ...]
 # Builds into build-fuzz/, starts from the checked-in corpus (read-only) plus a work corpus in
 # build-fuzz/corpus/, and prints executions and findings per target. Crashing inputs are saved
@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(csv model session cli)
+((${#targets[@]})) || targets=(csv model session cli layout)
 if ! command -v clang++ >/dev/null; then
   echo "fuzz: clang++ is not installed (scripts/setup.sh --fuzz installs it)" >&2
   exit 1

@@ -26,7 +26,7 @@ void StudioApp::neuron_table(const InspectorModel::NeuronDetail& d, const std::s
     text_wrapped_at_spaces("d loss / d z = " + num(d.grad_a) + " × f'(z) " + num(d.fprime) + " = " + num(d.grad_z));
   }
   const int cols = grads ? 4 : 3;
-  if (ImGui::BeginTable("neuron", cols, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+  if (ImGui::BeginTable("neuron", cols, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_NoSavedSettings)) {
     ImGui::TableSetupColumn("input x");
     ImGui::TableSetupColumn("weight w");
     ImGui::TableSetupColumn("w·x");

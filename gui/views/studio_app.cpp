@@ -105,6 +105,7 @@ bool StudioApp::begin_view(const char* name, bool* open, ImGuiWindowFlags flags)
 }
 
 void StudioApp::note_window(const char* name) {
+  laid_out_.insert(name);
   const ImVec2 p = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
   windows_[name] = {ImVec4(p.x, p.y, p.x + size.x, p.y + size.y), ImGui::FindWindowDisplayIndex(ImGui::GetCurrentWindow())};
 }
@@ -123,6 +124,7 @@ void StudioApp::frame() {
   // The panels follow the window: a resize (a maximised window, a projector) places them again.
   if (display.x != s_.laid_out_for.x || display.y != s_.laid_out_for.y) s_.reset_layout = true;
   s_.laid_out_for = display;
+  if (s_.reset_layout) laid_out_.clear();  // the windows of the last layout are placed anew as they show
   s_.presenter ? presenter_layout(display) : normal_layout(display);
   if (s_.reset_layout) {  // the inspector and the teaching views are placed again too
     place_inspector_ = true;
@@ -623,7 +625,7 @@ void StudioApp::help_overlay() {
       {"I", "graph inspector"}, {"K", "derivative as a tangent"}, {"L", "gradient flow per layer"}, {"H", "hidden space"}, {"O", "loss landscape, optimizer race"}, {"M", "manual classifier"}, {"Right / Left", "inspector: step forward / back"},
       {"Home / End / Enter", "inspector: restart / finish / play"},
   };
-  if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
+  if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_NoSavedSettings)) {
     for (auto& r : rows) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,13 @@ class StudioApp {
   /// The windows that float over the panels: the teaching views, the graph inspector and the
   /// enlarged network diagram (--check-layout checks that each one's title bar shows).
   static const std::vector<std::string>& floating_windows();
+  /// The windows laid out for the present window size and mode: drawn since the panels were
+  /// last placed afresh, or restored from the layout file at the start and not placed afresh
+  /// since. The layout file keeps these alone (a view last shown at another size would come
+  /// back there: off the right edge, over the Training panel).
+  const std::set<std::string>& laid_out_windows() const { return laid_out_; }
+  /// The windows the layout file placed, when the panels are restored from it at the start.
+  void restored_windows(const std::set<std::string>& names) { laid_out_.insert(names.begin(), names.end()); }
   /// The message banner's window name (--check-layout checks that no window hides it).
   static const char* const kBanner;
   /// What no view may cover in the frame just drawn (--check-layout checks it): the Training
@@ -261,6 +269,7 @@ class StudioApp {
   bool quit_after_save_ = false;  ///< the open Save dialog came from that question: quit once saved
   bool open_panels_ = false;
   int layout_generation_ = 0;             ///< how many times the panels were placed afresh
+  std::set<std::string> laid_out_;         ///< laid_out_windows()
   std::map<std::string, int> view_layout_;  ///< a view's layout_generation_ when last placed
   std::map<std::string, Box> move_out_;     ///< views to move this frame (move_views_out_from_under_inspector)
   bool title_in_menu_ = false;  ///< the menu bar had room for the title this frame

@@ -181,7 +181,7 @@ void StudioApp::training_panel() {
   const float col = ImGui::GetContentRegionAvail().x / 3 - 2 * ImGui::GetStyle().CellPadding.x;
   const char* acc_header = ImGui::CalcTextSize("accuracy").x <= col ? "accuracy" : "acc.";
   const float metrics_top = ImGui::GetCursorScreenPos().y;
-  if (ImGui::BeginTable("metrics", 3, ImGuiTableFlags_BordersInnerH)) {
+  if (ImGui::BeginTable("metrics", 3, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_NoSavedSettings)) {
     ImGui::TableSetupColumn("");
     ImGui::TableSetupColumn("loss");
     ImGui::TableSetupColumn(acc_header);

@@ -13,6 +13,7 @@ void bp_fuzz_csv(const uint8_t*, size_t);
 void bp_fuzz_model(const uint8_t*, size_t);
 void bp_fuzz_session(const uint8_t*, size_t);
 void bp_fuzz_cli(const uint8_t*, size_t);
+void bp_fuzz_layout(const uint8_t*, size_t);
 
 namespace bp::fuzz {
 
@@ -40,6 +41,7 @@ TEST(FuzzCorpus, PointsCsv) { replay("csv", bp_fuzz_csv, 10); }
 TEST(FuzzCorpus, ModelFile) { replay("model", bp_fuzz_model, 10); }
 TEST(FuzzCorpus, SessionFile) { replay("session", bp_fuzz_session, 10); }
 TEST(FuzzCorpus, CommandLine) { replay("cli", bp_fuzz_cli, 10); }
+TEST(FuzzCorpus, PanelLayout) { replay("layout", bp_fuzz_layout, 10); }
 
 }  // namespace
 }  // namespace bp::fuzz
