@@ -15,12 +15,14 @@ namespace {
 struct GlyphUv {
   ImVec2 uv0, uv1;  // its rectangle in the font atlas
   unsigned cp;
+  float y0, y1, x0, advance, font_size;  // its quad and advance from the pen, in its font's pixels
 };
 
 struct Drawn {
   ImVec2 p0, p1;  // on screen
   ImVec4 clip;
   unsigned cp;
+  float pen0, pen1, font_size;  // the pen before and after it, and the font's size, as drawn
   bool cut_left = false, cut_right = false, cut_top = false, cut_bottom = false;
 };
 
@@ -42,7 +44,7 @@ std::vector<GlyphUv> atlas_glyphs() {
   std::vector<GlyphUv> out;
   for (const ImFont* f : ImGui::GetIO().Fonts->Fonts)
     for (const ImFontGlyph& g : f->Glyphs)
-      if (g.Visible) out.push_back({ImVec2(g.U0, g.V0), ImVec2(g.U1, g.V1), g.Codepoint});
+      if (g.Visible) out.push_back({ImVec2(g.U0, g.V0), ImVec2(g.U1, g.V1), g.Codepoint, g.Y0, g.Y1, g.X0, g.AdvanceX, f->FontSize});
   return out;
 }
 
@@ -64,7 +66,9 @@ std::vector<Drawn> glyph_quads(const ImDrawList& dl, const std::vector<GlyphUv>&
       if (tl.uv.x >= br.uv.x || tl.uv.y >= br.uv.y) continue;  // a filled shape (one white texel)
       for (const GlyphUv& g : glyphs) {
         if (tl.uv.x < g.uv0.x - eps || tl.uv.y < g.uv0.y - eps || br.uv.x > g.uv1.x + eps || br.uv.y > g.uv1.y + eps) continue;
-        Drawn d{tl.pos, br.pos, cmd.ClipRect, g.cp};
+        const float scale = g.y1 > g.y0 ? (br.pos.y - tl.pos.y) / (g.y1 - g.y0) : 1.0f;
+        const float pen = tl.pos.x - g.x0 * scale;
+        Drawn d{tl.pos, br.pos, cmd.ClipRect, g.cp, pen, pen + g.advance * scale, g.font_size * scale};
         d.cut_left = tl.uv.x > g.uv0.x + eps || tl.pos.x < cmd.ClipRect.x - 0.5f;
         d.cut_right = br.uv.x < g.uv1.x - eps || br.pos.x > cmd.ClipRect.z + 0.5f;
         d.cut_top = tl.uv.y > g.uv0.y + eps || tl.pos.y < cmd.ClipRect.y - 0.5f;
@@ -78,18 +82,22 @@ std::vector<Drawn> glyph_quads(const ImDrawList& dl, const std::vector<GlyphUv>&
   return out;
 }
 
-// The run of glyphs around glyph k drawn on one line (spaces are not drawn: gaps become spaces).
+// The run of glyphs around glyph k drawn on one line (spaces are not drawn: a gap between one
+// glyph's advance and the next glyph's pen becomes a space).
+// Whether glyph b follows glyph a on one line of text.
+bool follows(const std::vector<Drawn>& q, size_t a, size_t b) {
+  const float h = std::max(q[a].p1.y - q[a].p0.y, 4.0f);
+  return std::fabs(q[a].p1.y - q[b].p1.y) < h && q[b].p0.x > q[a].p0.x && q[b].p0.x - q[a].p1.x < 2.5f * h;
+}
+
 std::string text_run(const std::vector<Drawn>& q, size_t k) {
-  auto same_line = [&](size_t a, size_t b) {  // b follows a on a line
-    const float h = std::max(q[a].p1.y - q[a].p0.y, 4.0f);
-    return std::fabs(q[a].p1.y - q[b].p1.y) < h && q[b].p0.x > q[a].p0.x && q[b].p0.x - q[a].p1.x < 2.5f * h;
-  };
+  auto same_line = [&](size_t a, size_t b) { return follows(q, a, b); };
   size_t first = k, last = k;
   while (first > 0 && same_line(first - 1, first)) --first;
   while (last + 1 < q.size() && same_line(last, last + 1)) ++last;
   std::string s;
   for (size_t i = first; i <= last; ++i) {
-    if (i > first && q[i].p0.x - q[i - 1].p1.x > 0.25f * (q[i].p1.y - q[i].p0.y)) s += ' ';
+    if (i > first && q[i].pen0 - q[i - 1].pen1 > 0.15f * q[i].font_size) s += ' ';
     append_utf8(s, q[i].cp);
   }
   return s;
@@ -223,6 +231,20 @@ std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::
   for (const ImGuiWindow* w : g.Windows)
     if (w->Active && !w->Hidden && (w->Flags & (ImGuiWindowFlags_Popup | ImGuiWindowFlags_ChildMenu)) && !(w->Flags & ImGuiWindowFlags_Tooltip))
       if (const std::string over = overlapped_by(w->Name); !over.empty()) out.push_back({w->Name, "", "is hidden under " + over});
+  return out;
+}
+
+std::vector<std::string> drawn_lines(const ImDrawData& draw_data, const std::string& window) {
+  std::vector<std::string> out;
+  const std::vector<GlyphUv> glyphs = atlas_glyphs();
+  for (int l = 0; l < draw_data.CmdListsCount; ++l) {
+    const ImDrawList& dl = *draw_data.CmdLists[l];
+    const std::string owner = dl._OwnerName ? dl._OwnerName : "";
+    if (owner != window && owner.rfind(window + "/", 0) != 0) continue;
+    const std::vector<Drawn> q = glyph_quads(dl, glyphs, ImGui::GetIO().Fonts->TexID);
+    for (size_t k = 0; k < q.size(); ++k)
+      if (k == 0 || !follows(q, k - 1, k)) out.push_back(text_run(q, k));
+  }
   return out;
 }
 

@@ -46,6 +46,10 @@ std::vector<LayoutProblem> check_layout(const ImDrawData& draw_data, const std::
                                         const std::vector<std::string>& unhidden = {},
                                         const std::vector<KeptClear>& kept_clear = {});
 
+/// The lines of text that `window` and its child windows drew in the frame just rendered, as
+/// check_layout reads them from the glyphs (spaces from the gaps between them), in draw order.
+std::vector<std::string> drawn_lines(const ImDrawData& draw_data, const std::string& window);
+
 /// One line per problem, for the console and test failures.
 std::string describe(const std::vector<LayoutProblem>& problems);
 

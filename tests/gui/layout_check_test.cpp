@@ -3,6 +3,7 @@
 // where everything fits. Runs ImGui headless: no window, no GL.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -247,6 +248,19 @@ TEST_F(LayoutCheck, AComboBoxAsWideAsComboWidthShowsEveryOption) {
   for (const std::string& n : names) EXPECT_TRUE(combo(n, 0).empty()) << n << ": " << describe(combo(n, 0));
   const auto cut = combo("kaiming_uniform", 8);
   EXPECT_TRUE(found(cut, "Combo", "kaiming", "cut at the right")) << describe(cut);
+}
+
+TEST_F(LayoutCheck, ReadsBackTheLinesAWindowDrewWithTheirSpaces) {
+  // Spaces come from the pen's advances, not from the gaps between glyph boxes: "." and "j"
+  // are drawn far apart but with no space between them.
+  check([] {
+    panel("Lines", ImVec2(10, 10), ImVec2(400, 200));
+    ImGui::TextUnformatted("loss 0.6663 (step 12) in lecture.json");
+    ImGui::TextUnformatted("two  spaces");
+    ImGui::End();
+  });
+  const std::vector<std::string> lines = drawn_lines(*ImGui::GetDrawData(), "Lines");
+  EXPECT_EQ(lines, (std::vector<std::string>{"Lines", "loss 0.6663 (step 12) in lecture.json", "two spaces"}));
 }
 
 class SeedField : public LayoutCheck {
