@@ -112,9 +112,10 @@ void StudioApp::file_dialog() {
     if (!browser_.error().empty()) text_paragraph("%s", browser_.error().c_str());
     if (browser_.entries().empty() && browser_.error().empty()) ImGui::TextDisabled("no folders or %s here", kind.files);
     std::string open_folder;
+    int row = 0;
     for (const FileBrowser::Entry& e : browser_.entries()) {
       const std::string label = e.folder ? e.name + "/" : e.name;
-      if (ImGui::Selectable(label.c_str(), !e.folder && e.name == path_buf_, ImGuiSelectableFlags_AllowDoubleClick)) {
+      if (list_row(row++, label, !e.folder && e.name == path_buf_, ImGuiSelectableFlags_AllowDoubleClick)) {
         if (e.folder) {
           open_folder = e.name;
         } else {

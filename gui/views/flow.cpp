@@ -114,6 +114,17 @@ void same_line_if_fits(float width) {
   if (ImGui::GetItemRectMax().x + spacing + width <= right) ImGui::SameLine();
 }
 
+bool list_row(int id, const std::string& text, bool selected, ImGuiSelectableFlags flags) {
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  ImGui::PushID(id);
+  const bool clicked = ImGui::Selectable("##row", selected, flags, ImVec2(0, ImGui::GetTextLineHeight()));
+  ImGui::PopID();
+  // Where Selectable draws its label, but all of it (ImGui::TextUnformatted does not hide "##"
+  // either); the list's window clips it.
+  ImGui::GetWindowDrawList()->AddText(at, ImGui::GetColorU32(ImGuiCol_Text), text.c_str(), text.c_str() + text.size());
+  return clicked;
+}
+
 float button_width(const char* label) {
   return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
 }

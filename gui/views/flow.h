@@ -37,6 +37,10 @@ void text_verdict(const char* fmt, ...) IM_FMTARGS(1);
 /// way. ImGui asserts on an empty item, and a window shrunk below its contents leaves none (the
 /// graph inspector after a random user's resizes to 731x442 in presenter mode).
 inline ImVec2 nonempty(ImVec2 size) { return ImVec2(size.x < 1 ? 1 : size.x, size.y < 1 ? 1 : size.y); }
+/// A row of a list that shows `text` whole and reports a click like ImGui::Selectable, under the
+/// ID `id` (unique in the list). A label would lose what follows "##" (a file named a##b.json
+/// showed as "a"), and rows whose names end alike after "###" would share one ID.
+bool list_row(int id, const std::string& text, bool selected, ImGuiSelectableFlags flags = 0);
 /// Before an item `width` pixels wide that follows another: the same row when it fits.
 void same_line_if_fits(float width);
 /// A button's width for its label (the text before any "##").

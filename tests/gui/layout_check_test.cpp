@@ -263,6 +263,40 @@ TEST_F(LayoutCheck, ReadsBackTheLinesAWindowDrewWithTheirSpaces) {
   EXPECT_EQ(lines, (std::vector<std::string>{"Lines", "loss 0.6663 (step 12) in lecture.json", "two spaces"}));
 }
 
+TEST_F(LayoutCheck, ListRowsShowNamesWithHashesWholeAndAClickSelectsOnlyTheRowClicked) {
+  // File names a user may have: ImGui would show "a##b.json" as "a", and give the last two rows
+  // one ID (what follows "###"), so that they light up together.
+  const std::vector<std::string> names{"a##b.json", "x###same.json", "y###same.json", "plain.json"};
+  std::vector<float> row_y;
+  auto frame = [&](ImVec2 mouse, bool down) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = mouse;
+    io.MouseDown[0] = down;
+    std::vector<int> clicked;
+    row_y.clear();
+    ImGui::NewFrame();
+    panel("Files", ImVec2(10, 10), ImVec2(300, 200));
+    for (size_t i = 0; i < names.size(); ++i) {
+      row_y.push_back(ImGui::GetCursorScreenPos().y + ImGui::GetTextLineHeight() / 2);
+      if (list_row(static_cast<int>(i), names[i], false)) clicked.push_back(static_cast<int>(i));
+    }
+    ImGui::End();
+    ImGui::Render();
+    return clicked;
+  };
+  for (int f = 0; f < 2; ++f) frame(ImVec2(-1, -1), false);
+  const std::vector<std::string> lines = drawn_lines(*ImGui::GetDrawData(), "Files");
+  for (const std::string& n : names)
+    EXPECT_NE(std::find(lines.begin(), lines.end(), n), lines.end()) << n << " is not drawn whole: " << ::testing::PrintToString(lines);
+  const std::vector<std::string> none = drawn_lines(*ImGui::GetDrawData(), "Other");
+  EXPECT_TRUE(none.empty());
+  // Press and release over the third row: it alone is clicked.
+  const ImVec2 at(100, row_y[2]);
+  frame(at, false);
+  frame(at, true);
+  EXPECT_EQ(frame(at, false), std::vector<int>{2});
+}
+
 class SeedField : public LayoutCheck {
  protected:
   // Draws the field `width` wide (0: stepper_width of the seed's digits) with the mouse at
