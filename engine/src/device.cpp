@@ -53,20 +53,33 @@ ResolvedDevice resolve_device(const DeviceChoice& choice) {
 
 namespace {
 std::mutex options_mu;
-CudaOptions options_from_environment() {
-  CudaOptions o;
-  if (const char* g = std::getenv("BACKPROP_CUDA_GEMM"); g && *g) {
-    try {
-      o.gemm = parse_cuda_gemm(g);
-    } catch (const ValueError&) {  // a bad value must not stop the program: keep auto
+// The options the environment asks for, and a sentence on each value refused there.
+struct FromEnvironment {
+  CudaOptions options;
+  std::string problem;
+};
+const FromEnvironment& from_environment() {
+  static const FromEnvironment env = [] {
+    FromEnvironment e;
+    if (const char* g = std::getenv("BACKPROP_CUDA_GEMM"); g && *g) {
+      try {
+        e.options.gemm = parse_cuda_gemm(g);
+      } catch (const ValueError&) {  // a bad value must not stop the program: keep auto, and say so
+        e.problem = "BACKPROP_CUDA_GEMM=" + quote_text(g) + " is ignored (expected auto, cublas, register or tiled)";
+      }
     }
-  }
-  const char* t = std::getenv("BACKPROP_CUDA_TF32");
-  o.tf32 = t && std::strcmp(t, "1") == 0;
-  return o;
+    if (const char* t = std::getenv("BACKPROP_CUDA_TF32"); t && *t) {
+      if (std::strcmp(t, "1") == 0) e.options.tf32 = true;
+      else if (std::strcmp(t, "0") != 0)
+        e.problem += (e.problem.empty() ? "" : "; ") + std::string("BACKPROP_CUDA_TF32=") + quote_text(t) +
+                     " is ignored (expected 1 for TF32, or 0)";
+    }
+    return e;
+  }();
+  return env;
 }
 CudaOptions& options_storage() {
-  static CudaOptions options = options_from_environment();
+  static CudaOptions options = from_environment().options;
   return options;
 }
 }  // namespace
@@ -80,6 +93,8 @@ CudaOptions cuda_options() {
   std::lock_guard<std::mutex> lock(options_mu);
   return options_storage();
 }
+
+std::string cuda_environment_problem() { return from_environment().problem; }
 
 CudaGemm parse_cuda_gemm(const std::string& text) {
   for (CudaGemm g : {CudaGemm::Auto, CudaGemm::Cublas, CudaGemm::RegisterTiled, CudaGemm::SharedTiled})

@@ -21,6 +21,14 @@ namespace bp::studio {
 
 namespace {
 constexpr size_t kMaxUndo = 200;
+
+// Where training runs and why, and where CUDA may be used, a CUDA option in the environment
+// that was not understood.
+std::string device_note_for(const DeviceChoice& choice, const ResolvedDevice& r) {
+  const std::string env = cuda_environment_problem();
+  if (env.empty() || (!choice.automatic && choice.device.type != DeviceType::CUDA)) return r.why;
+  return r.why + "; " + env;
+}
 }  // namespace
 
 std::shared_ptr<MLP> network_with_weights(const TrainConfig& config, const std::vector<LayerWeights>& weights) {
@@ -54,7 +62,7 @@ AppModel::AppModel(bool threaded) : worker_(std::make_unique<Worker>(*this)) {
   config_.optimizer = OptimizerKind::SGD;
   config_.lr = 0.03f;
   config_.batch_size = 10;
-  device_note_ = resolve_device(device_choice_).why;
+  device_note_ = device_note_for(device_choice_, resolve_device(device_choice_));
   generate_points();
   undo_ = {{points_, data_, region_}};
   undo_pos_ = 0;
@@ -512,7 +520,7 @@ void AppModel::set_device_choice(const DeviceChoice& choice, bool announce) {
   const ResolvedDevice r = resolve_device(choice);  // throws DeviceError before anything changes
   std::lock_guard lock(mu_);
   device_choice_ = choice;
-  device_note_ = r.why;
+  device_note_ = device_note_for(choice, r);
   if (config_.device == r.device) return;
   config_.device = r.device;
   worker_->train_gen++;  // the weights move with the model; the optimizer starts afresh there

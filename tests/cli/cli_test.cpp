@@ -890,6 +890,26 @@ TEST_F(Cli, WithoutAGpuCudaIsRefusedWithTheReasonAndAutoFallsBack) {
   }
 }
 
+TEST_F(Cli, ACudaOptionInTheEnvironmentThatIsNotUnderstoodIsSaidWhereCudaMayBeUsed) {
+  // A typo in BACKPROP_CUDA_GEMM or BACKPROP_CUDA_TF32 must not pass for the kernel asked for.
+  const std::string env = "BACKPROP_CUDA_GEMM=fast BACKPROP_CUDA_TF32=yes";
+  for (const char* device : {"auto", "cuda"}) {
+    const Outcome r = run(std::string("train -d xor -n 40 --steps 2 --device ") + device, env);
+    EXPECT_NE(r.err.find("backprop: warning: BACKPROP_CUDA_GEMM='fast' is ignored (expected auto, cublas, register or tiled); "
+                         "BACKPROP_CUDA_TF32='yes' is ignored (expected 1 for TF32, or 0)\n"),
+              std::string::npos)
+        << device << ": " << r.err;
+  }
+  EXPECT_EQ(run("train -d xor -n 40 --steps 2 --device auto", "BACKPROP_CUDA_GEMM=fast").status, 0) << "a warning, not an error";
+  for (const std::string& fine : {"BACKPROP_CUDA_GEMM=tiled BACKPROP_CUDA_TF32=0", "BACKPROP_CUDA_GEMM= BACKPROP_CUDA_TF32=1"}) {
+    const Outcome r = run("train -d xor -n 40 --steps 2 --device auto", fine);
+    EXPECT_EQ(r.err.find("warning"), std::string::npos) << fine << ": " << r.err;
+  }
+  const Outcome cpu = run("train -d xor -n 40 --steps 2 --device cpu", env);
+  EXPECT_EQ(cpu.status, 0) << cpu.err;
+  EXPECT_EQ(cpu.err.find("BACKPROP_CUDA"), std::string::npos) << "the CPU does not use them: " << cpu.err;
+}
+
 TEST_F(Cli, BenchPrintsEveryWorkload) {
   Outcome r = run("bench --seconds 0.01 --repeats 1");
   ASSERT_EQ(r.status, 0) << r.err;
