@@ -18,9 +18,17 @@ class StopSignals : public ::testing::Test {
   void SetUp() override { GTEST_FLAG_SET(death_test_style, "threadsafe"); }
 };
 
+// As a program started from a terminal: the stop signals at their default actions. A child
+// inherits ignored ones (a shell's background job ignores SIGINT, nohup SIGHUP), which the
+// handlers rightly leave ignored.
+void start_with_default_actions() {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, SIG_DFL);
+}
+
 TEST_F(StopSignals, TheFirstIsRecordedAndASecondASecondLaterEndsTheProgram) {
   EXPECT_EXIT(
       {
+        start_with_default_actions();
         catch_stop_signals();
         if (stop_signal() != 0) std::_Exit(10);
         std::raise(SIGTERM);
@@ -40,6 +48,7 @@ TEST_F(StopSignals, ARepeatWithinASecondIsTheSameRequest) {
   // second used to end `timeout 60 backprop train` before it wrote what it had trained.
   EXPECT_EXIT(
       {
+        start_with_default_actions();
         catch_stop_signals();
         std::raise(SIGTERM);
         std::raise(SIGTERM);
@@ -53,7 +62,8 @@ TEST_F(StopSignals, InterruptAndHangupAreRecordedToo) {
   for (int sig : {SIGINT, SIGHUP})
     EXPECT_EXIT(
         {
-          catch_stop_signals();
+          start_with_default_actions();
+        catch_stop_signals();
           std::raise(sig);
           std::_Exit(stop_signal() == sig ? 0 : 1);
         },
@@ -64,6 +74,7 @@ TEST_F(StopSignals, InterruptAndHangupAreRecordedToo) {
 TEST_F(StopSignals, ASignalStartedIgnoredStaysIgnored) {
   EXPECT_EXIT(
       {
+        start_with_default_actions();
         std::signal(SIGHUP, SIG_IGN);  // as nohup starts a program
         catch_stop_signals();
         std::raise(SIGHUP);
