@@ -94,7 +94,9 @@ CudaOptions cuda_options() {
   return options_storage();
 }
 
-std::string cuda_environment_problem() { return from_environment().problem; }
+std::string cuda_environment_problem(const DeviceChoice& choice) {
+  return choice.automatic || choice.device.type == DeviceType::CUDA ? from_environment().problem : std::string();
+}
 
 CudaGemm parse_cuda_gemm(const std::string& text) {
   for (CudaGemm g : {CudaGemm::Auto, CudaGemm::Cublas, CudaGemm::RegisterTiled, CudaGemm::SharedTiled})

@@ -22,12 +22,10 @@ namespace bp::studio {
 namespace {
 constexpr size_t kMaxUndo = 200;
 
-// Where training runs and why, and where CUDA may be used, a CUDA option in the environment
-// that was not understood.
+// Where training runs and why, and a CUDA option in the environment that was not understood.
 std::string device_note_for(const DeviceChoice& choice, const ResolvedDevice& r) {
-  const std::string env = cuda_environment_problem();
-  if (env.empty() || (!choice.automatic && choice.device.type != DeviceType::CUDA)) return r.why;
-  return r.why + "; " + env;
+  const std::string env = cuda_environment_problem(choice);
+  return env.empty() ? r.why : r.why + "; " + env;
 }
 }  // namespace
 

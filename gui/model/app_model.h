@@ -284,7 +284,7 @@ class AppModel {
   Region region_;
   TrainConfig config_;
   DeviceChoice device_choice_{false, Device::cpu()};  // until set_device_choice: the CPU, as the engine defaults
-  std::string device_note_;  // resolve_device(device_choice_).why, and cuda_environment_problem() where CUDA may be used
+  std::string device_note_;  // resolve_device(device_choice_).why, and cuda_environment_problem(device_choice_)
   std::vector<UndoEntry> undo_;
   size_t undo_pos_ = 0;
   int dragging_ = -1;  // index of the point being dragged since the last undo entry

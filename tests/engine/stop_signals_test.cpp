@@ -63,7 +63,7 @@ TEST_F(StopSignals, InterruptAndHangupAreRecordedToo) {
     EXPECT_EXIT(
         {
           start_with_default_actions();
-        catch_stop_signals();
+          catch_stop_signals();
           std::raise(sig);
           std::_Exit(stop_signal() == sig ? 0 : 1);
         },

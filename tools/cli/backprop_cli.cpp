@@ -513,8 +513,7 @@ struct DeviceOption {
   Device resolve(bool check_only, bool quiet) const {
     const DeviceChoice choice = for_flag("--device", [&] { return parse_device_choice(text); });
     if (check_only) return Device::cpu();
-    // A CUDA option in the environment that was not understood is said where CUDA may be used.
-    if (const std::string env = cuda_environment_problem(); !env.empty() && (choice.automatic || choice.device.type == DeviceType::CUDA))
+    if (const std::string env = cuda_environment_problem(choice); !env.empty())
       std::fprintf(stderr, "backprop: warning: %s\n", env.c_str());
     const ResolvedDevice r = resolve_device(choice);
     if (choice.automatic && !quiet) std::fprintf(stderr, "backprop: device %s\n", r.why.c_str());

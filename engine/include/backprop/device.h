@@ -70,10 +70,11 @@ struct CudaOptions {
 /// environment: BACKPROP_CUDA_GEMM=auto|cublas|register|tiled and BACKPROP_CUDA_TF32=1.
 void set_cuda_options(const CudaOptions& options);
 CudaOptions cuda_options();
-/// A sentence naming each of those variables whose value was not understood (and is therefore
-/// ignored), e.g. "BACKPROP_CUDA_GEMM='fast' is ignored (expected auto, cublas, register or
-/// tiled)"; empty when all were. Decided once per process.
-std::string cuda_environment_problem();
+/// Where `choice` may use CUDA (auto or a CUDA device), a sentence naming each of those
+/// variables whose value was not understood (and is therefore ignored), e.g.
+/// "BACKPROP_CUDA_GEMM='fast' is ignored (expected auto, cublas, register or tiled)"; else, or
+/// when all were, empty. The environment is read once per process.
+std::string cuda_environment_problem(const DeviceChoice& choice);
 /// Parses "auto", "cublas", "register" or "tiled"; throws ValueError otherwise.
 CudaGemm parse_cuda_gemm(const std::string& text);
 std::string cuda_gemm_name(CudaGemm gemm);
