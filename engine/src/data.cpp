@@ -433,17 +433,33 @@ bool ends_in_extension(const std::string& path, const std::string& extension) {
          });
 }
 
+namespace {
+// The folder that holds `path`: "." for a bare file name.
+std::string folder_of(const std::string& path) {
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  return dir.empty() ? "." : dir;
+}
+}  // namespace
+
 void check_save_target(const std::string& path) {
   if (path.empty()) return;
+  std::string dir = folder_of(path);
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     if (!S_ISREG(st.st_mode))
       throw IoError("cannot write '" + path + "': it is " + file_kind(st.st_mode) + ", not a regular file; choose a file name");
+    // An existing file is replaced through a new one made beside it (through a link: beside
+    // its target), so its folder must take new files, or the work would be lost at the save.
+    if (char* real = ::realpath(path.c_str(), nullptr)) {
+      dir = folder_of(real);
+      std::free(real);
+    }
+    if (::access(dir.c_str(), W_OK | X_OK) != 0)
+      throw IoError("cannot write '" + path + "': its folder '" + dir + "' cannot be written to (" + std::strerror(errno) +
+                    "), and a save replaces the file through a new one beside it; choose another folder");
     return;
   }
   // A new file: its folder must be there to hold it, said before the work it is to keep.
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (dir.empty()) dir = ".";
   struct stat ds {};
   if (::stat(dir.c_str(), &ds) != 0)
     throw IoError("cannot write '" + path + "': its folder '" + dir + "' " + (errno == ENOENT ? std::string("does not exist") : "cannot be used (" + std::string(std::strerror(errno)) + ")"));
@@ -479,7 +495,9 @@ void write_file_atomic(const std::string& path, const std::string& content) {
                   static_cast<unsigned long long>(std::random_device{}()) ^ static_cast<unsigned long long>(attempt));
     tmpl = target + suffix;
     fd = ::open(tmpl.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0 && (errno != EEXIST || attempt > 100)) throw IoError("cannot write '" + path + "': " + std::strerror(errno));
+    if (fd < 0 && (errno != EEXIST || attempt > 100))
+      throw IoError("cannot write '" + path + "': no new file can be made in its folder '" + folder_of(target) + "' (" +
+                    std::strerror(errno) + ")");
   }
   auto fail = [&](const std::string& why) {
     ::close(fd);

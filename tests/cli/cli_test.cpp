@@ -550,6 +550,32 @@ TEST_F(Cli, FileAndDeviceFailuresExitWith1AndNameTheFile) {
   }
 }
 
+TEST_F(Cli, ASaveOverAFileInAFolderThatTakesNoNewFilesIsRefusedBeforeTraining) {
+  // A save replaces the file through a new one beside it: an existing model in a read-only folder
+  // (a course's shared presets) was trained to the end and then not saved. As root (whom no
+  // permission stops) the run is made as the user nobody, as a student would be.
+  fs::create_directories(dir / "ro");
+  write("ro/m.json", "{}");
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                           fs::perms::others_exec);
+  fs::permissions(dir / "ro", fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                                  fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
+  const std::string as_user = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  if (!as_user.empty() && std::system((as_user + "test -x " + cli_binary()).c_str()) != 0)
+    GTEST_SKIP() << "the user nobody cannot run " << cli_binary();
+  const std::string cmd = as_user + cli_binary() + " train --steps 100000000 --device cpu --save " + path("ro/m.json") + " > " +
+                          path("stdout") + " 2> " + path("stderr") + " < /dev/null";
+  const int raw = std::system(cmd.c_str());
+  fs::permissions(dir / "ro", fs::perms::owner_all);
+  const std::string out = slurp(path("stdout")), err = slurp(path("stderr"));
+  EXPECT_EQ(WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, 1) << err;
+  EXPECT_NE(err.find("cannot write '" + path("ro/m.json") + "': its folder '" + path("ro") + "' cannot be written to"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(out.find("training MLP"), std::string::npos) << "it trained first";
+  EXPECT_EQ(slurp(path("ro/m.json")), "{}");
+}
+
 TEST_F(Cli, HostileFlagsAndFilesGetOneSentenceNamingTheFlagOrFile) {
   // The cases of issue 12, each with its exit status: 2 for a bad flag, 1 for a bad file.
   ASSERT_EQ(::mkfifo(path("fifo").c_str(), 0600), 0);

@@ -85,8 +85,9 @@ void write_points_csv(const std::string& path, const Dataset& data);
 /// Whether `path` ends in `extension` (".png"), in any case: the file kind a name asks for.
 bool ends_in_extension(const std::string& path, const std::string& extension);
 /// Throws IoError if `path` exists and is not a regular file (or a link to one): a save never
-/// replaces a device, FIFO or folder; or if it does not exist and its folder is missing, not a
-/// folder or not writable. write_file_atomic checks it; callers may check before doing the work
+/// replaces a device, FIFO or folder; if it exists and its folder (its target's, through a link)
+/// cannot take the new file that replaces it; or if it does not exist and its folder is missing,
+/// not a folder or not writable. write_file_atomic checks it; callers may check before doing the work
 /// whose result they will save.
 void check_save_target(const std::string& path);
 /// Writes `content` to `path` through a temporary file in the same folder and a rename, so a
