@@ -200,10 +200,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::Success& e) {  // --help, --version
     return cli.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::string what = bp::quote_text(e.what(), 300);  // CLI11 echoes what it could not parse
-    what = what.substr(1, what.size() - 2);
-    if (dynamic_cast<const CLI::ExtrasError*>(&e))  // name a mistyped flag, and the one meant
-      if (const std::string flag = bp::tools::unknown_flag(cli, 1, argc, argv); !flag.empty()) what = flag;
+    const std::string what = bp::tools::parse_error_sentence(e, &cli, 1, argc, argv);
     std::fprintf(stderr, "backprop-studio: error: %s\nRun 'backprop-studio --help' for the options.\n", what.c_str());
     return 2;
   }

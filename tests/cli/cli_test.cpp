@@ -418,6 +418,12 @@ TEST_F(Cli, UsageErrorsExitWith2AndNameTheFlag) {
       {"train --stepz 10", "backprop train: error: unknown flag '--stepz' (did you mean '--steps'?)"},
       {"train --steps 5 --hiden=4", "unknown flag '--hiden' (did you mean '--hidden'?)"},
       {"eval -m m.json --lr 0.1", "backprop eval: error: unknown flag '--lr'\n"},
+      // CLI11's "At Most 1 required but received 2" and "1 required INT missing", in words.
+      {"train --steps 3 --steps 4", "backprop train: error: --steps is given 2 times; give it once\n"},
+      {"train -n 3 --points 4", "--points is given 2 times (-n is the same flag); give it once\n"},
+      {"train --steps", "backprop train: error: --steps needs a value: a whole number\n"},
+      {"train --lr", "--lr needs a value: a number\n"},
+      {"eval -m", "--model needs a value: a file name\n"},
       {"train --dataset nope", "--dataset: unknown dataset 'nope'; 'backprop datasets' lists them"},
       {"train --dataset spirl", "--dataset: unknown dataset 'spirl' (did you mean 'spiral'?)"},
       {"datasets --export Spiral -o x.csv", "--export: unknown dataset 'Spiral' (did you mean 'spiral'?)"},

@@ -369,6 +369,11 @@ TEST_F(Studio, BadArgumentsAndFilesAreReported) {
       {"--preset no_such_preset", 1, "no_such_preset"},
       {"--preset lineer_vs_xor", 1, "--preset: no preset 'lineer_vs_xor' (did you mean 'linear_vs_xor'?)"},  // a slip: the one meant
       {"--presnter", 2, "backprop-studio: error: unknown flag '--presnter' (did you mean '--presenter'?)"},
+      {"--size 800x600 --size 900x700", 2, "backprop-studio: error: --size is given 2 times; give it once\n"},
+      {"--tangent 1 2", 2, "backprop-studio: error: --tangent needs 3 values, got 2\n"},
+      {"--view", 2,
+       "backprop-studio: error: --view needs a value: one of manual, tangent, gradient-flow, hidden-space, landscape, diagram, "
+       "inspector\n"},
       {"--session " + bad, 1, "bad.json"},
       {"--model " + bad, 1, "bad.json"},
       {"--model /dev/zero", 1, "character device"},

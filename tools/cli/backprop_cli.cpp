@@ -1072,11 +1072,7 @@ int run_backprop(int argc, char** argv, bool check_only) {
     return check_only ? 0 : app.exit(e);
   } catch (const CLI::ParseError& e) {
     const std::string hint = prefix == "backprop" ? "'backprop --help'" : "'" + prefix + " --help'";
-    // CLI11 echoes what it could not parse: quote_text keeps control characters off the terminal.
-    std::string what = quote_text(e.what(), 300);
-    what = what.substr(1, what.size() - 2);
-    if (dynamic_cast<const CLI::ExtrasError*>(&e) && known)  // name a mistyped flag, and the one meant
-      if (const std::string flag = tools::unknown_flag(*app.get_subcommand(cmd), 2, argc, argv); !flag.empty()) what = flag;
+    const std::string what = tools::parse_error_sentence(e, known ? app.get_subcommand(cmd) : nullptr, 2, argc, argv);
     std::fprintf(stderr, "%s: error: %s\nRun %s for the options.\n", prefix.c_str(), what.c_str(), hint.c_str());
     return 2;
   } catch (const std::exception& e) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <regex>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -26,6 +27,68 @@ std::string unknown_flag(const CLI::App& app, int first, int argc, char** argv) 
     return "unknown flag " + quote_text(a) + did_you_mean(a, longs);
   }
   return "";
+}
+
+namespace {
+
+// What a value of CLI11's type name is, in words: INT, FLOAT, TEXT:{a,b} ...
+std::string kind_of_value(const std::string& type) {
+  if (type == "INT" || type == "UINT") return ": a whole number";
+  if (type == "FLOAT") return ": a number";
+  if (type == "FILE") return ": a file name";
+  const size_t brace = type.find(":{");
+  if (brace != std::string::npos && type.back() == '}') {
+    std::string names = type.substr(brace + 2, type.size() - brace - 3);
+    std::replace(names.begin(), names.end(), ',', ' ');
+    std::string listed;
+    size_t at = 0;
+    while (at < names.size()) {
+      const size_t end = std::min(names.find(' ', at), names.size());
+      listed += (listed.empty() ? "" : ", ") + names.substr(at, end - at);
+      at = end + 1;
+    }
+    return ": one of " + listed;
+  }
+  return "";
+}
+
+// " (-n is the same flag)" for an option that also has short names.
+std::string other_names(const CLI::App* app, const std::string& name) {
+  if (!app) return "";
+  const CLI::Option* o = app->get_option_no_throw(name);
+  if (!o || o->get_snames().empty()) return "";
+  std::string names;
+  for (const std::string& s : o->get_snames()) names += (names.empty() ? "-" : " and -") + s;
+  return " (" + names + (o->get_snames().size() > 1 ? " are" : " is") + " the same flag)";
+}
+
+// CLI11 2.1's ArgumentMismatch messages in words; "" for others.
+std::string mismatch_in_words(const std::string& what, const CLI::App* app) {
+  std::smatch m;
+  static const std::regex at_most(R"(^(\S+): At Most 1 required but received (\d+)$)");
+  static const std::regex at_least(R"(^(\S+): At least (\d+) required but received (\d+)$)");
+  static const std::regex missing(R"(^(\S+): (\d+) required (\S+) missing$)");
+  if (std::regex_match(what, m, at_most))
+    return m[1].str() + " is given " + m[2].str() + " times" + other_names(app, m[1].str()) + "; give it once";
+  if (std::regex_match(what, m, at_least))
+    return m[1].str() + " needs " + m[2].str() + " values, got " + m[3].str();
+  if (std::regex_match(what, m, missing))
+    return m[1].str() + " needs " + (m[2].str() == "1" ? "a value" : m[2].str() + " values") + kind_of_value(m[3].str());
+  return "";
+}
+
+}  // namespace
+
+std::string parse_error_sentence(const CLI::ParseError& e, const CLI::App* app, int first, int argc, char** argv) {
+  // CLI11 echoes what it could not parse: quote_text keeps control characters off the terminal.
+  std::string what = quote_text(e.what(), 300);
+  what = what.substr(1, what.size() - 2);
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) && app) {  // name a mistyped flag, and the one meant
+    if (std::string flag = unknown_flag(*app, first, argc, argv); !flag.empty()) return flag;
+  } else if (dynamic_cast<const CLI::ArgumentMismatch*>(&e)) {
+    if (std::string words = mismatch_in_words(what, app); !words.empty()) return words;
+  }
+  return what;
 }
 
 }  // namespace bp::tools

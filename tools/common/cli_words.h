@@ -6,7 +6,8 @@
 
 namespace CLI {
 class App;
-}
+class ParseError;
+}  // namespace CLI
 
 namespace bp::tools {
 
@@ -14,5 +15,12 @@ namespace bp::tools {
 /// after "--") but is none of `app`'s, as a sentence that names the long flag nearest to it
 /// (did_you_mean); "" when every flag is one of `app`'s.
 std::string unknown_flag(const CLI::App& app, int first, int argc, char** argv);
+
+/// CLI11's parse error as one plain sentence for "<program>: error: ...": a mistyped flag of
+/// `app` named with the one meant (unknown_flag; `app` may be null where the command is not
+/// known), a flag given twice ("--steps is given 2 times; give it once") or without its value
+/// ("--steps needs a value: a whole number") in words, not CLI11's "At Most 1 required but
+/// received 2" or "1 required INT missing"; control characters quoted.
+std::string parse_error_sentence(const CLI::ParseError& e, const CLI::App* app, int first, int argc, char** argv);
 
 }  // namespace bp::tools
