@@ -255,6 +255,13 @@ int run(int argc, char** argv) {
       std::fprintf(stderr, "backprop-studio: error: %s: the file name is empty\n", flag);
       return 2;
     }
+  // As `backprop train --plot`: a PNG written under another kind's name would not open as one.
+  for (const std::string* shot : {&screenshot, &canvas_shot})
+    if (const std::string ext = std::filesystem::path(*shot).extension().string(); !ext.empty() && !bp::ends_in_extension(*shot, ".png")) {
+      std::fprintf(stderr, "backprop-studio: error: %s: the screenshot is a PNG image; name it .png, not %s\n",
+                   shot == &screenshot ? "--screenshot" : "--canvas-screenshot", bp::quote_text(ext).c_str());
+      return 2;
+    }
   const bool scripted = frames > 0;
   // --canvas-screenshot is taken on the frame before the last (below): there must be two.
   if (scripted && !canvas_shot.empty()) frames = std::max(frames, 2);

@@ -378,6 +378,8 @@ TEST_F(Studio, BadArgumentsAndFilesAreReported) {
       {"--model " + bad, 1, "bad.json"},
       {"--model /dev/zero", 1, "character device"},
       {"--model ''", 2, "--model: the file name is empty"},
+      {"--screenshot shot.jpg", 2, "backprop-studio: error: --screenshot: the screenshot is a PNG image; name it .png, not '.jpg'\n"},
+      {"--canvas-screenshot canvas.PNG.txt", 2, "--canvas-screenshot: the screenshot is a PNG image; name it .png, not '.txt'\n"},
       // Flags naming a part of the network, against the network loaded (linear_vs_xor: 2 inputs,
       // one layer of one neuron, no hidden layer): they were clamped or ignored without a word.
       {"--preset linear_vs_xor --tangent 9,1,1", 2, "--tangent: there is no layer 9: the network has 1 layer"},
