@@ -409,6 +409,11 @@ TEST_F(Cli, ResumingKeepsTheModelsTrainingSettingsButForTheFlagsGiven) {
   EXPECT_EQ(run("eval -m " + path("bare.json") + " -d pg-circle").out.find("default"), std::string::npos);
 }
 
+TEST_F(Cli, TheRunsHeaderCountsItsSteps) {
+  EXPECT_NE(run("train --device cpu --steps 1").out.find("full batch, 1 step\n"), std::string::npos) << "not '1 steps'";
+  EXPECT_NE(run("train --device cpu --steps 2").out.find("full batch, 2 steps\n"), std::string::npos);
+}
+
 TEST_F(Cli, UsageErrorsExitWith2AndNameTheFlag) {
   const std::vector<Refusal> cases = {
       {"", "backprop: error: a command is required: train, eval, datasets, bench or graph"},

@@ -705,12 +705,12 @@ struct TrainCommand {
     const int64_t every = log_every > 0 ? log_every : std::max<int64_t>(1, steps / 100);
     const bool tty = isatty(STDERR_FILENO) && !quiet;
     if (!quiet)
-      std::printf("training %s on %s (%s%s): %lld train / %lld test points, %s lr %g, %s, %lld steps\n",
+      std::printf("training %s on %s (%s%s): %lld train / %lld test points, %s lr %g, %s, %s\n",
                   trainer.model().describe().c_str(), all.name.c_str(), on.str().c_str(), data.recorded ? "; the data it was trained on" : init && !data.named() ? "; the default data: the model records none" : "",
                   static_cast<long long>(split.train.size()),
                   static_cast<long long>(split.test.size()), optimizer_name(config.optimizer), static_cast<double>(config.lr),
                   config.batch_size ? ("batch " + std::to_string(config.batch_size)).c_str() : "full batch",
-                  static_cast<long long>(steps));
+                  counted(steps, "step").c_str());
     if (!quiet && init)
       std::printf("starting from %s%s%s\n", init_model.c_str(),
                   init->trained ? (", trained " + counted(init->trained->steps, "step") + " before").c_str() : " (it records no step count)",
