@@ -243,13 +243,15 @@ RunState Trainer::run_state() const {
 
 bool Trainer::fits(const RunState& s) const { return optimizer_->state_names() == s.optimizer.names; }
 
+bool takes_full_batch(int64_t batch_size, int64_t train_points) { return batch_size == 0 || batch_size >= train_points; }
+
 void Trainer::resume(const RunState& s) {
   if (s.schedule_step < 0) throw ValueError("run state: the schedule's step must be >= 0");
   optimizer_->load_state(s.optimizer);  // checks it fits first
   schedule_base_ = s.schedule_step - steps_;
   shuffle_count_ = s.shuffles;
   const int64_t n = train_.size();
-  const bool minibatches = config_.batch_size > 0 && config_.batch_size < n;
+  const bool minibatches = !takes_full_batch(config_.batch_size, n);
   cursor_ = -1;
   epoch_order_.clear();
   if (minibatches && s.shuffles > 0 && s.cursor >= 0 && s.cursor < n) {  // part way through an epoch
@@ -261,7 +263,7 @@ void Trainer::resume(const RunState& s) {
 
 void Trainer::next_batch(Tensor& x, Tensor& y) {
   const int64_t n = train_.size();
-  if (config_.batch_size == 0 || config_.batch_size >= n) {
+  if (takes_full_batch(config_.batch_size, n)) {
     x = train_x_;
     y = train_y_;
     examples_seen_ += n;

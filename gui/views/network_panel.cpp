@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "common/palette.h"
+#include "model/batch_note.h"
 #include "render/cached_view.h"
 #include "flow.h"
 #include "studio_app.h"
@@ -199,6 +200,13 @@ void StudioApp::network_panel() {
       next("batch size", 8 * em);
       ImGui::SliderInt("batch size", &batch, 1, 100, "%d", ImGuiSliderFlags_AlwaysClamp);
       if (ImGui::IsItemDeactivatedAfterEdit()) c.batch_size = batch, edited = true;
+      // A batch that takes every training point is the full batch, whatever the slider says.
+      if (const std::string note = full_batch_note(batch, m_.points()); !note.empty()) {
+        same_line_if_fits(ImGui::CalcTextSize(note.c_str()).x);
+        ImGui::TextDisabled("%s", note.c_str());
+        if (ImGui::IsItemHovered())
+          ImGui::SetTooltip("a batch as large as the training set takes every training point each step, in the same order");
+      }
     }
     const std::vector<Regularization::Kind> regularizations{Regularization::None, Regularization::L1, Regularization::L2};
     next("regularization", options_width(regularizations, regularization_name));

@@ -409,9 +409,13 @@ TEST_F(Cli, ResumingKeepsTheModelsTrainingSettingsButForTheFlagsGiven) {
   EXPECT_EQ(run("eval -m " + path("bare.json") + " -d pg-circle").out.find("default"), std::string::npos);
 }
 
-TEST_F(Cli, TheRunsHeaderCountsItsSteps) {
+TEST_F(Cli, TheRunsHeaderCountsItsStepsAndSaysTheBatchItTrainsOn) {
   EXPECT_NE(run("train --device cpu --steps 1").out.find("full batch, 1 step\n"), std::string::npos) << "not '1 steps'";
   EXPECT_NE(run("train --device cpu --steps 2").out.find("full batch, 2 steps\n"), std::string::npos);
+  // A batch as large as the training set is the full batch: the trainer takes every point each step.
+  EXPECT_NE(run("train --device cpu --steps 2 --batch 1000").out.find("full batch (--batch 1000 holds all 320 training points), 2 steps\n"),
+            std::string::npos);
+  EXPECT_NE(run("train --device cpu --steps 2 --batch 10").out.find(", batch 10, 2 steps\n"), std::string::npos);
 }
 
 TEST_F(Cli, UsageErrorsExitWith2AndNameTheFlag) {

@@ -33,6 +33,15 @@ namespace {
 
 using namespace bp;
 
+// The batch a run trains on, as its header says it: a batch as large as the training set is the
+// full batch (the trainer takes it so: every point, in order, each step).
+std::string batch_words(int64_t batch_size, int64_t train_points) {
+  if (batch_size == 0) return "full batch";
+  if (takes_full_batch(batch_size, train_points))
+    return "full batch (--batch " + std::to_string(batch_size) + " holds all " + counted(train_points, "training point") + ")";
+  return "batch " + std::to_string(batch_size);
+}
+
 // "unknown dataset 'spirl' (did you mean 'spiral'?); 'backprop datasets' lists them".
 std::string unknown_dataset(const std::string& name) {
   std::vector<std::string> names;
@@ -709,7 +718,7 @@ struct TrainCommand {
                   trainer.model().describe().c_str(), all.name.c_str(), on.str().c_str(), data.recorded ? "; the data it was trained on" : init && !data.named() ? "; the default data: the model records none" : "",
                   static_cast<long long>(split.train.size()),
                   static_cast<long long>(split.test.size()), optimizer_name(config.optimizer), static_cast<double>(config.lr),
-                  config.batch_size ? ("batch " + std::to_string(config.batch_size)).c_str() : "full batch",
+                  batch_words(config.batch_size, static_cast<int64_t>(split.train.size())).c_str(),
                   counted(steps, "step").c_str());
     if (!quiet && init)
       std::printf("starting from %s%s%s\n", init_model.c_str(),

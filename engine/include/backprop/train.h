@@ -45,7 +45,7 @@ struct TrainConfig {
   float weight_decay = 0.0f;
   Regularization regularization;
   LrSchedule schedule;
-  int64_t batch_size = 0;  ///< 0: the full training set, in a fixed order
+  int64_t batch_size = 0;  ///< 0: the full training set, in a fixed order (so is any size >= it)
   /// Where the model, the data and every training step live. Not saved in files: a session or
   /// model trains wherever it is opened.
   Device device;
@@ -59,6 +59,10 @@ struct TrainConfig {
   int64_t num_parameters() const;
   friend bool operator==(const TrainConfig&, const TrainConfig&) = default;
 };
+
+/// Whether each step with this batch size takes every one of `train_points` in a fixed order,
+/// the full batch: a size of 0, or one at least the training set's.
+bool takes_full_batch(int64_t batch_size, int64_t train_points);
 
 /// The likely reason a run with these settings diverged (or overshoots) on `train`, and a
 /// sentence saying it, with what to do ("; try a lower one") unless `suggest` is false.
