@@ -371,6 +371,9 @@ TEST_F(Studio, BadArgumentsAndFilesAreReported) {
       {"--presnter", 2, "backprop-studio: error: unknown flag '--presnter' (did you mean '--presenter'?)"},
       {"--size 800x600 --size 900x700", 2, "backprop-studio: error: --size is given 2 times; give it once\n"},
       {"--tangent 1 2", 2, "backprop-studio: error: --tangent needs 3 values, got 2\n"},
+      {"--view hiden-space", 2,
+       "backprop-studio: error: --view: 'hiden-space' is not one of manual, tangent, gradient-flow, hidden-space, landscape, "
+       "diagram, inspector (did you mean 'hidden-space'?)\n"},
       {"--view", 2,
        "backprop-studio: error: --view needs a value: one of manual, tangent, gradient-flow, hidden-space, landscape, diagram, "
        "inspector\n"},

@@ -31,24 +31,31 @@ std::string unknown_flag(const CLI::App& app, int first, int argc, char** argv) 
 
 namespace {
 
+// CLI11's list of choices, "a,b,c", as its names.
+std::vector<std::string> choices_of(const std::string& list) {
+  std::vector<std::string> names;
+  for (size_t at = 0; at <= list.size();) {
+    const size_t end = std::min(list.find(',', at), list.size());
+    names.push_back(list.substr(at, end - at));
+    at = end + 1;
+  }
+  return names;
+}
+
+// "a, b, c".
+std::string listed(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& n : names) text += (text.empty() ? "" : ", ") + n;
+  return text;
+}
+
 // What a value of CLI11's type name is, in words: INT, FLOAT, TEXT:{a,b} ...
 std::string kind_of_value(const std::string& type) {
   if (type == "INT" || type == "UINT") return ": a whole number";
   if (type == "FLOAT") return ": a number";
   if (type == "FILE") return ": a file name";
   const size_t brace = type.find(":{");
-  if (brace != std::string::npos && type.back() == '}') {
-    std::string names = type.substr(brace + 2, type.size() - brace - 3);
-    std::replace(names.begin(), names.end(), ',', ' ');
-    std::string listed;
-    size_t at = 0;
-    while (at < names.size()) {
-      const size_t end = std::min(names.find(' ', at), names.size());
-      listed += (listed.empty() ? "" : ", ") + names.substr(at, end - at);
-      at = end + 1;
-    }
-    return ": one of " + listed;
-  }
+  if (brace != std::string::npos && type.back() == '}') return ": one of " + listed(choices_of(type.substr(brace + 2, type.size() - brace - 3)));
   return "";
 }
 
@@ -77,6 +84,16 @@ std::string mismatch_in_words(const std::string& what, const CLI::App* app) {
   return "";
 }
 
+// CLI11's IsMember message ("--view: foo not in {manual,tangent}") in words, with the name
+// meant; "" for others.
+std::string not_a_member_in_words(const std::string& what) {
+  std::smatch m;
+  static const std::regex not_in(R"(^(\S+): (.+) not in \{(.*)\}$)");
+  if (!std::regex_match(what, m, not_in)) return "";
+  const std::vector<std::string> names = choices_of(m[3].str());
+  return m[1].str() + ": " + quote_text(m[2].str()) + " is not one of " + listed(names) + did_you_mean(m[2].str(), names);
+}
+
 }  // namespace
 
 std::string parse_error_sentence(const CLI::ParseError& e, const CLI::App* app, int first, int argc, char** argv) {
@@ -87,6 +104,8 @@ std::string parse_error_sentence(const CLI::ParseError& e, const CLI::App* app, 
     if (std::string flag = unknown_flag(*app, first, argc, argv); !flag.empty()) return flag;
   } else if (dynamic_cast<const CLI::ArgumentMismatch*>(&e)) {
     if (std::string words = mismatch_in_words(what, app); !words.empty()) return words;
+  } else if (dynamic_cast<const CLI::ValidationError*>(&e)) {
+    if (std::string words = not_a_member_in_words(e.what()); !words.empty()) return words;  // quotes the value itself
   }
   return what;
 }
