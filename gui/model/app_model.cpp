@@ -79,6 +79,13 @@ std::vector<StudioPoint> AppModel::points() const {
   return points_;
 }
 
+PointCounts AppModel::point_counts() const {
+  std::lock_guard lock(mu_);
+  PointCounts n;
+  for (const StudioPoint& p : points_) ++(p.test ? n.test : n.train);
+  return n;
+}
+
 Problem AppModel::problem() const {
   std::lock_guard lock(mu_);
   return config_.problem;

@@ -119,6 +119,8 @@ class AppModel {
 
   // ---- points (undoable) ---------------------------------------------------------------------
   std::vector<StudioPoint> points() const;
+  /// The points counted, training and test, without copying them (for views that only count).
+  PointCounts point_counts() const;
   const DataSettings& data_settings() const { return data_; }
   /// Changes whenever the points do (and on other changes of the data), for view caches.
   uint64_t points_version() const;

@@ -4,14 +4,12 @@
 #pragma once
 #include <cstdint>
 #include <string>
-#include <vector>
-
-#include "model/settings.h"
 
 namespace bp::studio {
 
-/// "= full batch: all 20 training points" when a minibatch of `batch_size` (> 0) takes every
-/// training point (a point not held out for testing); "" otherwise, and with no training point.
-std::string full_batch_note(int64_t batch_size, const std::vector<StudioPoint>& points);
+/// "= full batch: all 20 training points" when a minibatch of `batch_size` (> 0) takes every one
+/// of the `train_points` training points (those not held out for testing); "" otherwise, and with
+/// no training point.
+std::string full_batch_note(int64_t batch_size, int64_t train_points);
 
 }  // namespace bp::studio

@@ -39,6 +39,12 @@ struct StudioPoint {
   friend bool operator==(const StudioPoint&, const StudioPoint&) = default;
 };
 
+/// How many points there are: trained on, and held out for testing.
+struct PointCounts {
+  int64_t train = 0, test = 0;
+  int64_t total() const { return train + test; }
+};
+
 struct DataSettings {
   std::string dataset = "pg-circle";  ///< a catalog name, or "custom" for hand-placed points only
   int64_t points = 300;

@@ -187,9 +187,9 @@ void StudioApp::data_panel() {
   if (ImGui::Button("Redo")) m_.redo();
   same_line_if_fits(button_width("Clear all"));
   if (ImGui::Button("Clear all")) m_.clear_points();
-  const auto points = m_.points();
-  const auto tests = std::count_if(points.begin(), points.end(), [](const StudioPoint& p) { return p.test; });
-  text_paragraph("%zu points: %zu train, %zu test", points.size(), points.size() - static_cast<size_t>(tests), static_cast<size_t>(tests));
+  const PointCounts counts = m_.point_counts();
+  text_paragraph("%lld points: %lld train, %lld test", static_cast<long long>(counts.total()), static_cast<long long>(counts.train),
+                 static_cast<long long>(counts.test));
   ImGui::Separator();
   if (ImGui::Button("Import CSV...")) {
     ask_path(PathAction::ImportCsv, "points.csv");

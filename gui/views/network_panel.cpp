@@ -201,7 +201,7 @@ void StudioApp::network_panel() {
       ImGui::SliderInt("batch size", &batch, 1, 100, "%d", ImGuiSliderFlags_AlwaysClamp);
       if (ImGui::IsItemDeactivatedAfterEdit()) c.batch_size = batch, edited = true;
       // A batch that takes every training point is the full batch, whatever the slider says.
-      if (const std::string note = full_batch_note(batch, m_.points()); !note.empty()) {
+      if (const std::string note = full_batch_note(batch, m_.point_counts().train); !note.empty()) {
         same_line_if_fits(ImGui::CalcTextSize(note.c_str()).x);
         ImGui::TextDisabled("%s", note.c_str());
         if (ImGui::IsItemHovered())

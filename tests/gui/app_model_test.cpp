@@ -4,11 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <thread>
+#include <utility>
 
 #include "backprop/errors.h"
 #include "backprop/model_io.h"
@@ -71,6 +73,27 @@ TEST(AppModel, AddMoveDeleteWithUndoRedo) {
   EXPECT_EQ(m.points().size(), n + 1);
   m.add_point(NAN, 0.0f, 0);  // ignored
   EXPECT_EQ(m.points().size(), n + 1);
+}
+
+TEST(AppModel, PointCountsCountTrainingAndTestPointsAsThePointsAre) {
+  AppModel m(false);
+  m.set_data_settings(simple_data());
+  const auto counted = [&] {
+    const auto pts = m.points();
+    const auto test = std::count_if(pts.begin(), pts.end(), [](const StudioPoint& p) { return p.test; });
+    return std::pair<int64_t, int64_t>(static_cast<int64_t>(pts.size()) - test, test);
+  };
+  PointCounts n = m.point_counts();
+  EXPECT_EQ(n.total(), 100);
+  EXPECT_EQ(std::pair(n.train, n.test), counted());
+  EXPECT_GT(n.test, 0) << "a train ratio of 0.8 holds some out";
+  m.add_point(0.1f, 0.1f, 1, /*test=*/true);
+  m.add_point(0.2f, 0.1f, 0);
+  const PointCounts after = m.point_counts();
+  EXPECT_EQ(after.test, n.test + 1);
+  EXPECT_EQ(after.train, n.train + 1);
+  m.clear_points();
+  EXPECT_EQ(m.point_counts().total(), 0);
 }
 
 TEST(AppModel, TrainingStepsLearnAndLearningRateDoesNotReset) {
