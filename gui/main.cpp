@@ -257,9 +257,8 @@ int run(int argc, char** argv) {
     }
   // As `backprop train --plot`: a PNG written under another kind's name would not open as one.
   for (const std::string* shot : {&screenshot, &canvas_shot})
-    if (const std::string ext = std::filesystem::path(*shot).extension().string(); !ext.empty() && !bp::ends_in_extension(*shot, ".png")) {
-      std::fprintf(stderr, "backprop-studio: error: %s: the screenshot is a PNG image; name it .png, not %s\n",
-                   shot == &screenshot ? "--screenshot" : "--canvas-screenshot", bp::quote_text(ext).c_str());
+    if (const std::string problem = bp::tools::png_name_problem("the screenshot", *shot); !problem.empty()) {
+      std::fprintf(stderr, "backprop-studio: error: %s: %s\n", shot == &screenshot ? "--screenshot" : "--canvas-screenshot", problem.c_str());
       return 2;
     }
   const bool scripted = frames > 0;

@@ -433,6 +433,13 @@ bool ends_in_extension(const std::string& path, const std::string& extension) {
          });
 }
 
+std::string other_extension(const std::string& path, const std::vector<std::string>& extensions) {
+  const std::string ext = std::filesystem::path(path).extension().string();
+  if (ext.empty() || std::any_of(extensions.begin(), extensions.end(), [&](const std::string& e) { return ends_in_extension(path, e); }))
+    return "";
+  return ext;
+}
+
 namespace {
 // The folder that holds `path`: "." for a bare file name.
 std::string folder_of(const std::string& path) {

@@ -78,12 +78,11 @@ std::string FileBrowser::resolve(const std::string& name) const {
 
 std::string save_path_for(const std::string& path, const std::vector<std::string>& extensions) {
   if (extensions.empty() || path.empty() || has_extension(path, extensions)) return path;
-  const fs::path p(path);
-  if (p.extension().empty()) return path + extensions.front();
+  const std::string ext = other_extension(path, extensions);
+  if (ext.empty()) return path + extensions.front();  // no extension (or a bare ".json": a hidden name)
   std::string list;
   for (size_t i = 0; i < extensions.size(); ++i) list += (i == 0 ? "" : i + 1 == extensions.size() ? " or " : ", ") + extensions[i];
-  throw ValueError("name the file with " + list + ", not " + p.extension().string() + " (or with no extension: " + extensions.front() +
-                   " is added)");
+  throw ValueError("name the file with " + list + ", not " + ext + " (or with no extension: " + extensions.front() + " is added)");
 }
 
 }  // namespace bp::studio

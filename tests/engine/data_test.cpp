@@ -123,6 +123,18 @@ TEST(FileNames, AnExtensionMatchesInAnyCase) {
   EXPECT_FALSE(ends_in_extension("", ".png"));
 }
 
+TEST(FileNames, AnotherExtensionIsNamedAndNoneOrAnAllowedOneIsNot) {
+  EXPECT_EQ(other_extension("shot.jpg", {".png"}), ".jpg");
+  EXPECT_EQ(other_extension("runs/a.b/shot.Jpeg", {".png"}), ".Jpeg") << "as typed";
+  EXPECT_EQ(other_extension("shot.png.txt", {".png"}), ".txt");
+  EXPECT_EQ(other_extension("SHOT.PNG", {".png"}), "");
+  EXPECT_EQ(other_extension("runs/a.b/shot", {".png"}), "") << "a dot in a folder name is not the file's";
+  EXPECT_EQ(other_extension("shot", {".png"}), "");
+  EXPECT_EQ(other_extension(".png", {".png"}), "");
+  EXPECT_EQ(other_extension("graph.gv", {".dot", ".gv"}), "");
+  EXPECT_EQ(other_extension("graph.svg", {".dot", ".gv"}), ".svg");
+}
+
 TEST(Datasets, PlaygroundNoiseFlipsLabelsNearTheBoundary) {
   Dataset clean = make_dataset("pg-xor", 1000, 0.0f, 1), noisy = make_dataset("pg-xor", 1000, 0.5f, 1);
   int wrong_clean = 0, wrong_noisy = 0;

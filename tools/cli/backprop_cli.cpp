@@ -671,8 +671,7 @@ struct TrainCommand {
     if (epochs && (!(*epochs > 0) || *epochs > 1e6)) throw UsageError("--epochs must be in (0, 1e6]");
     int pw = 0, ph = 0;
     parse_size("--plot-size", plot_size, pw, ph);
-    if (const std::string ext = std::filesystem::path(plot).extension().string(); !ext.empty() && !ends_in_extension(plot, ".png"))
-      throw UsageError("--plot: the plot is a PNG image; name it .png, not " + quote_text(ext));
+    if (const std::string problem = tools::png_name_problem("the plot", plot); !problem.empty()) throw UsageError("--plot: " + problem);
     if (!init_model.empty() && net.shape_given())
       throw UsageError("--init: the model file fixes the network; drop --hidden, --activation, --features and --weight-init");
     if (check_only) {

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "backprop/data.h"
 #include "backprop/errors.h"
 
 namespace bp::tools {
@@ -108,6 +109,11 @@ std::string parse_error_sentence(const CLI::ParseError& e, const CLI::App* app, 
     if (std::string words = not_a_member_in_words(e.what()); !words.empty()) return words;  // quotes the value itself
   }
   return what;
+}
+
+std::string png_name_problem(const std::string& what, const std::string& path) {
+  const std::string ext = other_extension(path, {".png"});
+  return ext.empty() ? "" : what + " is a PNG image; name it .png, not " + quote_text(ext);
 }
 
 }  // namespace bp::tools

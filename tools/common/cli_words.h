@@ -23,4 +23,8 @@ std::string unknown_flag(const CLI::App& app, int first, int argc, char** argv);
 /// received 2" or "1 required INT missing"; control characters quoted.
 std::string parse_error_sentence(const CLI::ParseError& e, const CLI::App* app, int first, int argc, char** argv);
 
+/// For a flag that writes a PNG image (`what`: "the plot"): "" when `path` is named .png or has
+/// no extension, else "the plot is a PNG image; name it .png, not '.jpg'".
+std::string png_name_problem(const std::string& what, const std::string& path);
+
 }  // namespace bp::tools

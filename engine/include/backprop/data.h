@@ -84,6 +84,10 @@ void write_points_csv(const std::string& path, const Dataset& data);
 
 /// Whether `path` ends in `extension` (".png"), in any case: the file kind a name asks for.
 bool ends_in_extension(const std::string& path, const std::string& extension);
+/// The extension of `path`'s name (".jpg") when it has one and it is none of `extensions` (in any
+/// case); "" when it has none or one of them. A name that asks for another kind of file than the
+/// one written: a PNG saved as "plot.jpg" would not open as a JPEG.
+std::string other_extension(const std::string& path, const std::vector<std::string>& extensions);
 /// Throws IoError if `path` exists and is not a regular file (or a link to one): a save never
 /// replaces a device, FIFO or folder; if it exists and its folder (its target's, through a link)
 /// cannot take the new file that replaces it; or if it does not exist and its folder is missing,
