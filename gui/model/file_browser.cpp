@@ -35,7 +35,8 @@ void FileBrowser::list(const std::string& folder, const std::vector<std::string>
   entries_.clear();
   error_.clear();
   truncated_ = false;
-  fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  // Not skip_permission_denied: with it, a folder that cannot be read lists as empty, no reason given.
+  fs::directory_iterator it(dir, ec);
   if (ec) {
     error_ = "cannot list " + folder_ + ": " + ec.message();
     return;

@@ -2,11 +2,15 @@
 // hidden files, FIFOs and other files left out without opening them (a FIFO would block); an
 // unreadable or missing folder gives a reason; names resolve inside the listed folder.
 #include <gtest/gtest.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <utility>
 
 #include "backprop/errors.h"
 #include "model/file_browser.h"
@@ -29,6 +33,38 @@ class Browser : public ::testing::Test {
   void TearDown() override {
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::add);
     fs::remove_all(dir);
+  }
+  // How many entries and which error a listing of `folder` gives to a user who is not root: this
+  // process's user, or (as root) the user nobody, in a child process that sends them back.
+  static std::pair<size_t, std::string> listed_as_a_user(const std::string& folder) {
+    FileBrowser b;
+    if (::geteuid() != 0) {
+      b.list(folder, {".csv"});
+      return {b.entries().size(), b.error()};
+    }
+    int fds[2];
+    if (::pipe(fds) != 0) return {0, "no pipe"};
+    const pid_t child = ::fork();
+    if (child == 0) {
+      ::close(fds[0]);
+      std::string out = "cannot become nobody";
+      if (::setgroups(0, nullptr) == 0 && ::setresgid(65534, 65534, 65534) == 0 && ::setresuid(65534, 65534, 65534) == 0) {
+        b.list(folder, {".csv"});
+        out = std::to_string(b.entries().size()) + "\n" + b.error();
+      }
+      const ssize_t w = ::write(fds[1], out.data(), out.size());
+      ::_exit(w == static_cast<ssize_t>(out.size()) ? 0 : 1);
+    }
+    ::close(fds[1]);
+    std::string got;
+    char buf[512];
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+    ::close(fds[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    const size_t nl = got.find('\n');
+    if (nl == std::string::npos) return {0, got};
+    return {std::stoul(got.substr(0, nl)), got.substr(nl + 1)};
   }
   static std::vector<std::string> names(const FileBrowser& b) {
     std::vector<std::string> out;
@@ -66,11 +102,14 @@ TEST_F(Browser, AMissingOrUnreadableFolderGivesAReason) {
   EXPECT_TRUE(b.entries().empty());
   EXPECT_NE(b.error().find("cannot list"), std::string::npos) << b.error();
   EXPECT_EQ(b.folder(), (dir / "nope").string());
-  if (::geteuid() == 0) GTEST_SKIP() << "root reads any folder";
-  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::remove);
-  b.list(dir.string(), {".csv"});
-  EXPECT_TRUE(b.entries().empty());
-  EXPECT_FALSE(b.error().empty());
+  // A folder that cannot be read: it used to list as empty, with no reason, as if it had no files.
+  // Root reads any folder, so there the listing is made as the user nobody, in a child process.
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::others_exec);
+  fs::permissions(dir / "runs", fs::perms::none);
+  const auto [entries, error] = listed_as_a_user((dir / "runs").string());
+  EXPECT_EQ(entries, 0u);
+  EXPECT_EQ(error, "cannot list " + (dir / "runs").string() + ": Permission denied");
+  fs::permissions(dir / "runs", fs::perms::owner_all);
 }
 
 TEST(SavePath, ANameWithNoExtensionGetsItsKindsAndAnotherIsRefused) {
