@@ -464,6 +464,16 @@ void check_save_target(const std::string& path) {
     if (::access(dir.c_str(), W_OK | X_OK) != 0)
       throw IoError("cannot write '" + path + "': its folder '" + dir + "' cannot be written to (" + std::strerror(errno) +
                     "), and a save replaces the file through a new one beside it; choose another folder");
+    // Replacing it would not ask: a file its user may not write is not saved over, as cp would not.
+    if (::access(path.c_str(), W_OK) != 0)
+      throw IoError("cannot write '" + path + "': the file is read-only (" + std::strerror(errno) + "); choose another name");
+    // In a sticky folder (as /tmp, a course's shared folder) only a file's owner, or the folder's,
+    // may replace it: the rename at the end of the save would fail.
+    struct stat ds {};
+    const uid_t me = ::geteuid();
+    if (::stat(dir.c_str(), &ds) == 0 && (ds.st_mode & S_ISVTX) != 0 && me != 0 && st.st_uid != me && ds.st_uid != me)
+      throw IoError("cannot write '" + path + "': it belongs to another user, and its folder '" + dir +
+                    "' lets only a file's owner replace it (it is sticky, as /tmp is); choose another name");
     return;
   }
   // A new file: its folder must be there to hold it, said before the work it is to keep.

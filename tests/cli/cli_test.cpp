@@ -591,6 +591,43 @@ TEST_F(Cli, ASaveOverAFileInAFolderThatTakesNoNewFilesIsRefusedBeforeTraining) {
   EXPECT_EQ(slurp(path("ro/m.json")), "{}");
 }
 
+TEST_F(Cli, ASaveOverAReadOnlyFileOrAnotherUsersFileInAStickyFolderIsRefusedBeforeTraining) {
+  // Both were trained to the end and then not saved: the rename that ends an atomic save is
+  // refused in a sticky folder (as /tmp) over another user's file ("Operation not permitted"),
+  // and a read-only file was replaced without asking. As root the runs are made as nobody.
+  const bool root = ::geteuid() == 0;
+  const std::string as_user = root ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  if (root && std::system((as_user + "test -x " + cli_binary()).c_str()) != 0)
+    GTEST_SKIP() << "the user nobody cannot run " << cli_binary();
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                           fs::perms::others_exec);
+  fs::create_directories(dir / "shared");
+  fs::permissions(dir / "shared", fs::perms::all | fs::perms::sticky_bit);
+  write("shared/ro.json", "{}");
+  fs::permissions(dir / "shared/ro.json", fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  struct Case {
+    std::string file, said;
+  };
+  std::vector<Case> cases = {{"shared/ro.json", "': the file is read-only (Permission denied); choose another name"}};
+  if (root) {  // a file of root's that nobody may write, but not replace in the sticky folder
+    write("shared/theirs.json", "{}");
+    fs::permissions(dir / "shared/theirs.json", fs::perms::all);
+    cases.push_back({"shared/theirs.json", "': it belongs to another user, and its folder '" + path("shared") +
+                                               "' lets only a file's owner replace it (it is sticky, as /tmp is); choose another name"});
+  }
+  for (const Case& c : cases) {
+    const std::string cmd = as_user + cli_binary() + " train --steps 100000000 --device cpu --save " + path(c.file) + " > " +
+                            path("stdout") + " 2> " + path("stderr") + " < /dev/null";
+    const int raw = std::system(cmd.c_str());
+    const std::string out = slurp(path("stdout")), err = slurp(path("stderr"));
+    EXPECT_EQ(WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, 1) << c.file << ": " << err;
+    EXPECT_NE(err.find("cannot write '" + path(c.file) + c.said), std::string::npos) << err;
+    EXPECT_EQ(out.find("training MLP"), std::string::npos) << c.file << ": it trained first";
+    EXPECT_EQ(slurp(path(c.file)), "{}");
+  }
+  fs::permissions(dir / "shared", fs::perms::owner_all);
+}
+
 TEST_F(Cli, HostileFlagsAndFilesGetOneSentenceNamingTheFlagOrFile) {
   // The cases of issue 12, each with its exit status: 2 for a bad flag, 1 for a bad file.
   ASSERT_EQ(::mkfifo(path("fifo").c_str(), 0600), 0);
