@@ -3,6 +3,7 @@
 // the name box, and why a file was refused. Saving over an existing file asks first.
 #include <filesystem>
 
+#include "backprop/data.h"
 #include "backprop/errors.h"
 #include "common/graph_image.h"
 #include "flow.h"
@@ -164,12 +165,21 @@ void StudioApp::file_dialog() {
     std::string p = browser_.resolve(path_buf_);
     std::error_code ec;
     const bool folder = !p.empty() && std::filesystem::is_directory(p, ec);
-    std::string misnamed;  // why a save's name has the wrong extension (else p has its kind's)
+    std::string misnamed;  // why a save cannot be made under this name (else p has its kind's extension)
     if (kind.writes && !folder) {
       try {
         p = save_path_for(p, kind.extensions);
       } catch (const ValueError& e) {
         misnamed = e.what();
+      }
+      // A file that cannot be saved over (read-only, a device, a folder that takes no new file)
+      // is said before "replace it?" is asked, not after the answer.
+      if (misnamed.empty()) {
+        try {
+          check_save_target(p);
+        } catch (const IoError& e) {
+          misnamed = e.what();
+        }
       }
     }
     if (folder) {
