@@ -91,9 +91,9 @@ std::string other_extension(const std::string& path, const std::vector<std::stri
 /// Throws IoError if `path` exists and is not a regular file (or a link to one): a save never
 /// replaces a device, FIFO or folder; if it exists and its folder (its target's, through a link)
 /// cannot take the new file that replaces it, or its user may not write it (read-only, or another
-/// user's in a sticky folder such as /tmp, where only its owner may replace it); or if it does not exist and its folder is missing,
-/// not a folder or not writable. write_file_atomic checks it; callers may check before doing the work
-/// whose result they will save.
+/// user's in a sticky folder such as /tmp, where only its owner may replace it); or if it does
+/// not exist and its folder is missing, not a folder or not writable. write_file_atomic checks it;
+/// callers may check before doing the work whose result they will save.
 void check_save_target(const std::string& path);
 /// Writes `content` to `path` through a temporary file in the same folder and a rename, so a
 /// crash never leaves a half-written file. Throws IoError.
