@@ -23,6 +23,7 @@
 #include <CLI/CLI.hpp>
 
 #include "backprop/data.h"
+#include "backprop/device.h"
 #include "backprop/errors.h"
 #include "backprop/explain.h"
 #include "backprop/stop_signals.h"
@@ -250,6 +251,10 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "backprop-studio: error: --device: %s\n", e.what());
     return 2;
   }
+  // As `backprop`: a CUDA setting in the environment that was not understood (the Training panel's
+  // device line says it too).
+  if (const std::string env = bp::cuda_environment_problem(device_choice); !env.empty())
+    std::fprintf(stderr, "backprop-studio: warning: %s\n", env.c_str());
   for (const char* flag : {"--preset", "--session", "--model", "--screenshot", "--canvas-screenshot"})
     if (cli.count(flag) > 0 && cli[flag]->as<std::string>().empty()) {
       std::fprintf(stderr, "backprop-studio: error: %s: the file name is empty\n", flag);

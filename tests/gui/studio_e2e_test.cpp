@@ -430,6 +430,18 @@ TEST_F(Studio, DeviceFlagTrainsThereOrSaysWhyNot) {
             dir);
     ASSERT_EQ(r.status, 0) << device << ": " << r.err;
   }
+  // A CUDA setting in the environment that is not understood is said, as backprop says it, where
+  // the device may be a GPU (auto, cuda), not where the CPU is chosen.
+  for (const char* device : {"auto", "cpu"}) {
+    r = run("env BACKPROP_CUDA_GEMM=fast " XVFB_RUN " -s '-screen 0 1024x768x24' " + std::string(BACKPROP_STUDIO) + " --device " + device +
+                " --frames 1 --no-restore --no-autosave",
+            dir);
+    EXPECT_EQ(r.status, 0) << device << ": " << r.err;
+    const bool warned =
+        r.err.find("backprop-studio: warning: BACKPROP_CUDA_GEMM='fast' is ignored (expected auto, cublas, register or tiled)") !=
+        std::string::npos;
+    EXPECT_EQ(warned, std::string(device) == "auto") << device << ": " << r.err;
+  }
   const Image a(dir / "cpu.png"), b(dir / "reference.png");
   ASSERT_GT(a.w, 0);
   ASSERT_EQ(a.w, b.w);
