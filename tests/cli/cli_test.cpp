@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -55,14 +56,27 @@ class Cli : public ::testing::Test {
   }
 
   /// Runs the CLI with `args`, with `env` ("NAME=value ...") set for it.
-  Outcome run(const std::string& args, const std::string& env = "") const {
-    const std::string cmd = (env.empty() ? "" : "env " + env + " ") + cli_binary() + " " + args + " > " + path("stdout") +
+  /// `as`: a prefix that runs it as another user (as_a_user).
+  Outcome run(const std::string& args, const std::string& env = "", const std::string& as = "") const {
+    const std::string cmd = as + (env.empty() ? "" : "env " + env + " ") + cli_binary() + " " + args + " > " + path("stdout") +
                             " 2> " + path("stderr") + " < /dev/null";
     const int raw = std::system(cmd.c_str());
     return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(path("stdout")), slurp(path("stderr"))};
   }
 
   void write(const std::string& name, const std::string& text) const { std::ofstream(path(name)) << text; }
+
+  /// The prefix for run() that makes a command as a user whom file permissions stop: "" for this
+  /// process's user; as root (whom none stop), setpriv as the user nobody, with the test folder
+  /// opened to them. None where nobody cannot run the binary.
+  std::optional<std::string> as_a_user() const {
+    if (::geteuid() != 0) return "";
+    const std::string as = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+    if (std::system((as + "test -x " + cli_binary()).c_str()) != 0) return std::nullopt;
+    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                             fs::perms::others_exec);
+    return as;
+  }
 
   /// A command line and what its error must say.
   struct Refusal {
@@ -569,25 +583,19 @@ TEST_F(Cli, ASaveOverAFileInAFolderThatTakesNoNewFilesIsRefusedBeforeTraining) {
   // A save replaces the file through a new one beside it: an existing model in a read-only folder
   // (a course's shared presets) was trained to the end and then not saved. As root (whom no
   // permission stops) the run is made as the user nobody, as a student would be.
+  const std::optional<std::string> as = as_a_user();
+  if (!as) GTEST_SKIP() << "the user nobody cannot run " << cli_binary();
   fs::create_directories(dir / "ro");
   write("ro/m.json", "{}");
-  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
-                           fs::perms::others_exec);
   fs::permissions(dir / "ro", fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
                                   fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
-  const std::string as_user = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
-  if (!as_user.empty() && std::system((as_user + "test -x " + cli_binary()).c_str()) != 0)
-    GTEST_SKIP() << "the user nobody cannot run " << cli_binary();
-  const std::string cmd = as_user + cli_binary() + " train --steps 100000000 --device cpu --save " + path("ro/m.json") + " > " +
-                          path("stdout") + " 2> " + path("stderr") + " < /dev/null";
-  const int raw = std::system(cmd.c_str());
+  const Outcome r = run("train --steps 100000000 --device cpu --save " + path("ro/m.json"), "", *as);
   fs::permissions(dir / "ro", fs::perms::owner_all);
-  const std::string out = slurp(path("stdout")), err = slurp(path("stderr"));
-  EXPECT_EQ(WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, 1) << err;
-  EXPECT_NE(err.find("cannot write '" + path("ro/m.json") + "': its folder '" + path("ro") + "' cannot be written to"),
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find("cannot write '" + path("ro/m.json") + "': its folder '" + path("ro") + "' cannot be written to"),
             std::string::npos)
-      << err;
-  EXPECT_EQ(out.find("training MLP"), std::string::npos) << "it trained first";
+      << r.err;
+  EXPECT_EQ(r.out.find("training MLP"), std::string::npos) << "it trained first";
   EXPECT_EQ(slurp(path("ro/m.json")), "{}");
 }
 
@@ -595,12 +603,8 @@ TEST_F(Cli, ASaveOverAReadOnlyFileOrAnotherUsersFileInAStickyFolderIsRefusedBefo
   // Both were trained to the end and then not saved: the rename that ends an atomic save is
   // refused in a sticky folder (as /tmp) over another user's file ("Operation not permitted"),
   // and a read-only file was replaced without asking. As root the runs are made as nobody.
-  const bool root = ::geteuid() == 0;
-  const std::string as_user = root ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
-  if (root && std::system((as_user + "test -x " + cli_binary()).c_str()) != 0)
-    GTEST_SKIP() << "the user nobody cannot run " << cli_binary();
-  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
-                           fs::perms::others_exec);
+  const std::optional<std::string> as = as_a_user();
+  if (!as) GTEST_SKIP() << "the user nobody cannot run " << cli_binary();
   fs::create_directories(dir / "shared");
   fs::permissions(dir / "shared", fs::perms::all | fs::perms::sticky_bit);
   write("shared/ro.json", "{}");
@@ -609,20 +613,17 @@ TEST_F(Cli, ASaveOverAReadOnlyFileOrAnotherUsersFileInAStickyFolderIsRefusedBefo
     std::string file, said;
   };
   std::vector<Case> cases = {{"shared/ro.json", "': the file is read-only (Permission denied); choose another name"}};
-  if (root) {  // a file of root's that nobody may write, but not replace in the sticky folder
+  if (!as->empty()) {  // as root: a file of root's that nobody may write, but not replace in the sticky folder
     write("shared/theirs.json", "{}");
     fs::permissions(dir / "shared/theirs.json", fs::perms::all);
     cases.push_back({"shared/theirs.json", "': it belongs to another user, and its folder '" + path("shared") +
                                                "' lets only a file's owner replace it (it is sticky, as /tmp is); choose another name"});
   }
   for (const Case& c : cases) {
-    const std::string cmd = as_user + cli_binary() + " train --steps 100000000 --device cpu --save " + path(c.file) + " > " +
-                            path("stdout") + " 2> " + path("stderr") + " < /dev/null";
-    const int raw = std::system(cmd.c_str());
-    const std::string out = slurp(path("stdout")), err = slurp(path("stderr"));
-    EXPECT_EQ(WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, 1) << c.file << ": " << err;
-    EXPECT_NE(err.find("cannot write '" + path(c.file) + c.said), std::string::npos) << err;
-    EXPECT_EQ(out.find("training MLP"), std::string::npos) << c.file << ": it trained first";
+    const Outcome r = run("train --steps 100000000 --device cpu --save " + path(c.file), "", *as);
+    EXPECT_EQ(r.status, 1) << c.file << ": " << r.err;
+    EXPECT_NE(r.err.find("cannot write '" + path(c.file) + c.said), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find("training MLP"), std::string::npos) << c.file << ": it trained first";
     EXPECT_EQ(slurp(path(c.file)), "{}");
   }
   fs::permissions(dir / "shared", fs::perms::owner_all);
