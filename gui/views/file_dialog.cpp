@@ -60,9 +60,9 @@ void StudioApp::run_path_action(const std::string& p) {
     case PathAction::ImportCsv: m_.import_csv(p); fit_view(); break;
     case PathAction::ExportCsv: m_.export_csv(p); m_.set_message("Exported the points to " + p); break;
     case PathAction::CanvasPng:
-      check_save_target(p);
-      // Taken two frames later, once the dialog has closed, on a frame that draws no window
-      // over the canvas (the canvas image is the canvas alone).
+      // The name was checked as every save's is (file_dialog, before this). Taken two frames
+      // later, once the dialog has closed, on a frame that draws no window over the canvas (the
+      // canvas image is the canvas alone).
       screenshot_request_ = p;
       screenshot_countdown_ = 2;
       break;
