@@ -211,7 +211,9 @@ bool dead_relus_hurt(const std::vector<DeadReLULayer>& dead, float train_loss, f
 bool dead_relus_hurt(const std::vector<DeadReLULayer>& dead, float train_loss, const TrainConfig& config, const Dataset& train) {
   // The constant answer's loss only where a layer has many dead but not all, and the loss is finite.
   const auto [all, many] = dead_shares(dead);
-  if (all || !many) return all;
+  if (!all && !many) return false;
+  if (one_target(train)) return false;
+  if (all) return true;
   return !std::isfinite(train_loss) || !(train_loss <= kFarFromLearned * constant_answer_loss(config, train));
 }
 
@@ -336,6 +338,29 @@ float constant_answer_loss(const TrainConfig& config, const Dataset& train) {
   return loss_of(config, Tensor::from_vector(rows, {n, outputs}), train.targets()).item();
 }
 
+std::optional<float> one_target(const Dataset& train) {
+  if (train.points.empty()) return std::nullopt;
+  const float first = train.points.front().label;
+  for (const Point& p : train.points)
+    if (!(p.label == first)) return std::nullopt;  // NaN too
+  return first;
+}
+
+std::string one_target_summary(float target, const Dataset& train, Problem problem) {
+  const size_t n = train.points.size();
+  std::string who = n == 1 ? "The one training point is" : "All " + std::to_string(n) + " training points are";
+  char what[96];
+  if (problem == Problem::Regression) {
+    if (n != 1) who.replace(who.size() - 3, 3, "have");
+    else who.replace(who.size() - 2, 2, "has");
+    std::snprintf(what, sizeof what, " the value %.4g", static_cast<double>(target));
+  } else {
+    std::snprintf(what, sizeof what, " class %.0f", static_cast<double>(target));
+  }
+  return who + what + ", so one answer for every point fits " + (n == 1 ? "it" : "them all") + ": " +
+         (problem == Problem::Regression ? "there is nothing else to learn." : "there is no boundary to learn.");
+}
+
 namespace {
 // A run's recent training loss: the median of the last tenth of its steps (20 to 200 of them;
 // at least its last point), after step `since`; none for a run spanning under kOvershootSteps.
@@ -399,7 +424,7 @@ std::optional<Saturated> saturated(MLP& model, const std::vector<LayerWeights>& 
   bool any = false;
   for (Activation a : model.layer_activations()) any |= a == Activation::Tanh || a == Activation::Sigmoid;
   const std::optional<Recent> r = any ? recent_loss(history) : std::nullopt;
-  if (!r || !std::isfinite(r->median)) return std::nullopt;
+  if (!r || !std::isfinite(r->median) || one_target(train)) return std::nullopt;
   Saturated s;
   s.recent = r->median, s.since = r->since, s.until = r->until;
   s.constant = constant_answer_loss(config, train);

@@ -76,6 +76,10 @@ struct Snapshot {
   /// The last step's minibatch, as indices into the points the worker trains on (the model's
   /// points() of the same data); all training points with full batches.
   std::vector<int> minibatch;
+  /// The one target every training point has (one_target: then there is nothing to learn, and no
+  /// other banner applies), and what that means.
+  std::optional<float> one_target;
+  std::string one_target_text;
   /// Whether weight decay or regularization flattened the network, hidden ReLU layers with dead
   /// neurons, and hidden layers whose neurons are all copies of one another (backprop/health.h).
   std::optional<Flattened> flattened;

@@ -342,6 +342,8 @@ void AppModel::Worker::publish(uint64_t applied, const Region& region, int res) 
     for (int64_t r : trainer->last_batch())
       if (static_cast<size_t>(r) < train_rows.size()) s->minibatch.push_back(train_rows[static_cast<size_t>(r)]);
   s->gradient_history = grad_history;
+  s->one_target = one_target(train);
+  if (s->one_target) s->one_target_text = one_target_summary(*s->one_target, train, config.problem);
   s->flattened = flattened(*model, s->weights, features, train, config);
   s->dead_relu = dead_relus(*model, s->weights, features, train);
   s->dead_relu_hurt = dead_relus_hurt(s->dead_relu, s->train.loss, config, train);  // none dead: false

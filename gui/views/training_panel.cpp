@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "flow.h"
@@ -15,8 +16,8 @@ namespace bp::studio {
 
 namespace {
 
-// A coloured box with `text` wrapped and a button below it that offers the remedy; true when
-// the button was clicked. As tall as its text and button (ImGui 1.86 children do not auto-size).
+// A coloured box with `text` wrapped and a button below it that offers the remedy (none where
+// `button` is null); true when the button was clicked. As tall as its text and button (ImGui 1.86 children do not auto-size).
 // The text is wrapped at spaces only (ImGui's TextWrapped also breaks after '.', splitting a
 // number: "(0.\n693)"); the button's label (before any "##id") too, where the panel is too
 // narrow for it (presenter mode at 1024x768).
@@ -24,17 +25,17 @@ bool remedy_banner(const char* id, ImVec4 color, const std::string& text, const 
   const ImGuiStyle& st = ImGui::GetStyle();
   const float wrap = ImGui::GetContentRegionAvail().x - 2 * st.WindowPadding.x;
   const auto measure = [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; };
-  const std::string full = button;
+  const std::string full = button ? button : "";
   const size_t hash = full.find("##");
   const std::string label =
       wrap_at_spaces(full.substr(0, hash), wrap - 2 * st.FramePadding.x, measure) + (hash == std::string::npos ? "" : full.substr(hash));
   const std::string lines = wrap_at_spaces(text, wrap, measure, false);
-  const float h = ImGui::CalcTextSize(lines.c_str()).y + ImGui::CalcTextSize(label.c_str(), nullptr, true).y + 2 * st.FramePadding.y +
-                  st.ItemSpacing.y + 2 * st.WindowPadding.y + st.ItemSpacing.y;
+  const float button_h = button ? ImGui::CalcTextSize(label.c_str(), nullptr, true).y + 2 * st.FramePadding.y + st.ItemSpacing.y : 0;
+  const float h = ImGui::CalcTextSize(lines.c_str()).y + button_h + 2 * st.WindowPadding.y + st.ItemSpacing.y;
   ImGui::PushStyleColor(ImGuiCol_ChildBg, color);
   ImGui::BeginChild(id, ImVec2(0, h), true);
   ImGui::TextUnformatted(lines.c_str());
-  const bool clicked = ImGui::Button(label.c_str());
+  const bool clicked = button && ImGui::Button(label.c_str());
   ImGui::EndChild();
   ImGui::PopStyleColor();
   return clicked;
@@ -94,15 +95,27 @@ void StudioApp::training_panel() {
     if (ImGui::SliderFloat("##speed", &sps, 1.0f, 20000.0f, "%.0f steps/s", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) m_.set_speed(sps);
   }
 
-  // One remedy banner at most, the first that applies: a diverged run, then what flattened the
+  // One remedy banner at most, the first that applies: a diverged run, training points that all
+  // have one target, then what flattened the
   // network, a regression's large targets, dead ReLUs that keep it from learning (a few in a
   // network that learned its points are marked in the network diagram only), a loss that
   // overshoots, saturated units, and copies.
   const ImVec4 remedy_color(1.0f, 0.93f, 0.80f, 1);
-  const bool banner = snap->diverged || snap->flattened || snap->large_targets || snap->dead_relu_hurt || snap->overshoot || snap->saturated ||
+  const bool banner = snap->diverged || snap->one_target || snap->flattened || snap->large_targets || snap->dead_relu_hurt || snap->overshoot || snap->saturated ||
                       !snap->copied.empty();
   if (snap->diverged) {
     if (remedy_banner("diverged", ImVec4(1.0f, 0.88f, 0.82f, 1), snap->divergence, "Reset with lower learning rate")) m_.reset_with_lower_lr();
+  } else if (snap->one_target) {
+    // Training points of one class (a lecturer's first clicks): nothing to learn, not a rate too
+    // high. The remedy, while clicks add that class: clicks add another (of a regression, the
+    // slider picks the value).
+    const bool regression = m_.config().problem == Problem::Regression;
+    const int other = *snap->one_target == 0 ? 1 : 0;
+    char label[48];
+    std::snprintf(label, sizeof label, "Click adds class %d##one", other);
+    const bool offer = !regression && static_cast<float>(s_.selected_class) == *snap->one_target;
+    const std::string text = snap->one_target_text + (regression ? " Place points with other values." : " Place points of another class.");
+    if (remedy_banner("one", remedy_color, text, offer ? label : nullptr)) s_.selected_class = other;
   } else if (snap->flattened) {
     if (remedy_banner("flattened", remedy_color, flattened_summary(*snap->flattened), less_decay_label(m_.config()))) m_.reset_with_less_decay();
   } else if (snap->large_targets) {

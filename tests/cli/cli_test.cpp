@@ -233,6 +233,31 @@ TEST_F(Cli, SaturatedUnitsWithNothingLearnedGetAWarningWithItsFlag) {
   EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
 }
 
+TEST_F(Cli, TrainingPointsOfOneClassAreSaidAsSuchNotBlamedOnTheRate) {
+  // 50 points of class 1: the network fits them (loss 3e-5) and was told "The network is not
+  // learning ... the learning rate 0.03 is probably too high" (tanh), or of dead ReLUs that keep
+  // it from learning (relu).
+  std::string csv = "x,y,label\n";
+  for (int i = 1; i <= 50; ++i) csv += std::to_string(0.01 * i) + "," + std::to_string(-0.01 * i) + ",1\n";
+  write("one.csv", csv);
+  for (const char* activation : {"tanh", "relu"}) {
+    const Outcome r = run("train --data " + path("one.csv") + " --activation " + activation + " --steps 1000 --device cpu -q");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err,
+              "backprop train: warning: All 40 training points are class 1, so one answer for every point fits them all: there is no "
+              "boundary to learn. Give it points of another class too.\n")
+        << activation;
+  }
+  Outcome r = run("train --data " + path("one.csv") + " --problem regression --steps 300 --device cpu -q");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: All 40 training points have the value 1, so one answer for every point fits them all: there is nothing "
+                       "else to learn. Give it points with other values too."),
+            std::string::npos)
+      << r.err;
+  r = run("train -n 1 --steps 300 --device cpu -q");
+  EXPECT_NE(r.err.find("warning: The one training point is class "), std::string::npos) << r.err;
+}
+
 TEST_F(Cli, ALossJumpingAroundAboveItsStartAndOneSaturatedLayerAreNamed) {
   // Plain SGD at rate 10 on the spiral: the loss jumps between 0.53 and 3.3, 0.88 lately against
   // 0.69 at the start, at 67.5% accuracy; Adam at rate 1 on the moons leaves a sigmoid network's

@@ -777,6 +777,47 @@ TEST(Saturated, OneLayerAtItsLimitsWithTheLossAtOneAnswersIsNamed) {
   // All of them saturated: not one layer named (the Adam 3 run above says "of its tanh outputs").
 }
 
+TEST(OneTarget, PointsThatAllHaveOneTargetHaveItAndOthersHaveNone) {
+  EXPECT_FALSE(one_target(points({})));
+  EXPECT_EQ(one_target(points({{0.1f, 0.2f, 1}})), 1.0f);
+  EXPECT_EQ(one_target(points({{0.1f, 0.2f, 2}, {-3, 4, 2}, {0, 0, 2}})), 2.0f);
+  EXPECT_FALSE(one_target(points({{0.1f, 0.2f, 1}, {-3, 4, 0}})));
+  EXPECT_FALSE(one_target(points({{0.1f, 0.2f, 0.5f}, {-3, 4, 0.5f + 1e-6f}})));  // a regression's values: exactly one
+  EXPECT_FALSE(one_target(points({{0.1f, 0.2f, NAN}, {-3, 4, NAN}})));
+  EXPECT_EQ(one_target_summary(1, points({{0.1f, 0.2f, 1}}), Problem::Binary),
+            "The one training point is class 1, so one answer for every point fits it: there is no boundary to learn.");
+  EXPECT_EQ(one_target_summary(2, points({{0, 0, 2}, {1, 1, 2}, {2, 2, 2}}), Problem::MultiClass),
+            "All 3 training points are class 2, so one answer for every point fits them all: there is no boundary to learn.");
+  EXPECT_EQ(one_target_summary(0.5f, points({{0, 0, 0.5f}, {1, 1, 0.5f}}), Problem::Regression),
+            "All 2 training points have the value 0.5, so one answer for every point fits them all: there is nothing else to learn.");
+  EXPECT_EQ(one_target_summary(-2, points({{0, 0, -2}}), Problem::Regression),
+            "The one training point has the value -2, so one answer for every point fits it: there is nothing else to learn.");
+}
+
+TEST(OneTarget, ANetworkThatFitsPointsOfOneClassIsNeitherSaturatedNorHurtByDeadReLUs) {
+  // 40 points of class 1 (a lecturer's first clicks): the default tanh 8-8 network at Adam 0.03
+  // fits them (loss ~1e-5) by driving its layer 2 to ±1, and was told it "is not learning ... the
+  // learning rate 0.03 is probably too high", against one answer's loss of ~1e-7.
+  Dataset one;
+  for (int i = 0; i < 40; ++i) one.points.push_back({0.02f * static_cast<float>(i), -0.02f * static_cast<float>(i), 1});
+  TrainConfig c;
+  c.optimizer = OptimizerKind::Adam;
+  Trainer t(c, one, Dataset{});
+  train_recording(t, 1000);
+  ASSERT_FALSE(t.diverged());
+  EXPECT_LT(t.train_metrics().loss, 1e-3f);
+  EXPECT_LT(constant_answer_loss(c, one), 1e-6f);  // the bar the findings measured against
+  EXPECT_FALSE(saturated(t.model(), host_weights(t.model()), t.features(), one, c, t.history()));
+  // Dead ReLUs: a whole layer dead gives every point one answer, which is right here.
+  const std::vector<DeadReLULayer> whole{{1, 6, 6, {0, 1, 2, 3, 4, 5}, 0}}, half{{0, 4, 8, {0, 2, 4, 6}, 0}};
+  EXPECT_FALSE(dead_relus_hurt(whole, 0.0f, c, one));
+  EXPECT_FALSE(dead_relus_hurt(half, 0.5f, c, one));
+  Dataset two = one;
+  two.points.push_back({1, 1, 0});
+  EXPECT_TRUE(dead_relus_hurt(whole, 0.0f, c, two));
+  EXPECT_TRUE(dead_relus_hurt(half, 0.5f, c, two));
+}
+
 TEST(Overshoot, ALossThatJumpsAroundAboveWhereItStartedIsNamedBelowOneAndAHalfTimesIt) {
   // Plain SGD at rate 10 on the spiral, tanh: the loss jumps between 0.53 and 3.3, its recent
   // median 0.88 against 0.69 at the start; nothing was said. At rate 1 it learns.

@@ -717,6 +717,35 @@ TEST(AppTruth, ALossThatJumpsAboveWhereItStartedIsNamedWithItsCauseAndRemedy) {
   EXPECT_FALSE(m.snapshot()->overshoot);
 }
 
+TEST(AppTruth, TrainingPointsOfOneClassAreSaidAsSuchNotBlamedOnTheRate) {
+  // A lecturer's first clicks, all class 1: the opening network at Adam 0.03 fits them (a loss of
+  // 1e-5), its layer 2 at ±1, and the Training panel said "The network is not learning ... the
+  // learning rate 0.03 is probably too high", offering a lower rate.
+  AppModel m(false);
+  use_custom_points(m);
+  TrainConfig c = m.config();
+  c.optimizer = OptimizerKind::Adam;
+  c.lr = 0.03f;
+  m.set_config(c);
+  m.clear_points();
+  for (int i = 0; i < 20; ++i) m.add_point(0.05f * static_cast<float>(i), -0.05f * static_cast<float>(i), 1);
+  m.run_steps(1500);
+  auto s = m.snapshot();
+  ASSERT_FALSE(s->diverged);
+  EXPECT_LT(s->train.loss, 1e-3f);
+  ASSERT_EQ(s->one_target, 1.0f);
+  EXPECT_EQ(s->one_target_text,
+            "All 20 training points are class 1, so one answer for every point fits them all: there is no boundary to learn.");
+  EXPECT_FALSE(s->saturated);
+  EXPECT_FALSE(s->dead_relu_hurt);
+  // A point of the other class: there is a boundary to learn, and the note goes.
+  m.add_point(0.5f, 0.5f, 0);
+  m.run_steps(10);
+  s = m.snapshot();
+  EXPECT_FALSE(s->one_target);
+  EXPECT_EQ(s->one_target_text, "");
+}
+
 TEST(AppTruth, UnitsARateSaturatedWhileNothingIsLearnedAreNamedAndALowerRateOffered) {
   // Adam at rate 3 on the opening network (tanh): the loss sits at about one answer's for every
   // point (0.69), 98% of the tanh outputs at -1 or 1, and the Training panel said nothing.

@@ -1261,6 +1261,31 @@ TEST_F(Studio, ReluNeuronsLeftDeadByTheZerosInitializerOfferAnotherInitializer) 
   EXPECT_FLOAT_EQ(session.at("training").at("lr").get<float>(), 0.03f) << "the rate stays as it was";
 }
 
+TEST_F(Studio, TrainingPointsOfOneClassOfferClicksOfTheOtherClass) {
+  // Eight points of class 1, as a lecturer's first clicks: the Training panel said the network
+  // "is not learning" and offered a lower learning rate. It says there is no boundary to learn,
+  // and its button (the panel's first below the speed slider at 1280x800) makes clicks add class
+  // 0: two clicks on the canvas then add two points of class 0.
+  if (!have("xvfb-run") || !have("xdotool")) GTEST_SKIP() << "xvfb-run or xdotool is not installed (scripts/setup.sh --all)";
+  std::ofstream(dir / "one.json") << R"({"format": "backprop-studio-session", "version": 1,
+    "data": {"dataset": "custom", "problem": "binary"},
+    "points": [[0.5, 0.5, 1, 0], [1, 0.5, 1, 0], [1.5, 1, 1, 0], [0.5, 1.5, 1, 0], [-0.5, 0.5, 1, 0], [0, -1, 1, 0],
+               [1, -1, 1, 0], [-1, -0.5, 1, 0]],
+    "network": {"hidden": [8, 8], "activations": ["tanh"], "features": ["x1", "x2"]},
+    "training": {"optimizer": "adam", "lr": 0.03, "batch_size": 0}})";
+  const nlohmann::json session =
+      drive_and_quit(dir,
+                     "xdotool mousemove 1016 236 sleep 0.3 click 1 sleep 0.5\n"
+                     "xdotool mousemove 400 450 sleep 0.3 click 1 sleep 0.3 mousemove 800 450 sleep 0.3 click 1 sleep 0.5\n",
+                     "--train-steps 300 --session " + (dir / "one.json").string());
+  ASSERT_TRUE(session.contains("points")) << session.dump();
+  int zeros = 0, ones = 0;
+  for (const auto& p : session.at("points")) (p.at(2).get<int>() == 0 ? zeros : ones) += 1;
+  EXPECT_EQ(ones, 8);
+  EXPECT_EQ(zeros, 2) << "the button did not make clicks add class 0: " << session.at("points").dump();
+  EXPECT_FLOAT_EQ(session.at("training").at("lr").get<float>(), 0.03f) << "the rate stays as it was";
+}
+
 TEST_F(Studio, SigmoidNeuronsThatAreCopiesOfOneAnotherOfferAnotherInitializer) {
   // Zero weights in a sigmoid network: the neurons of each layer stay copies (symmetry). The
   // Training panel says so, and its button, clicked in the real window at 1280x800 (the panel's

@@ -556,7 +556,8 @@ std::string another_seed(const TrainConfig& config, const Dataset& train) {
 }
 
 // What keeps the trained network from learning (backprop/health.h), on stderr after the final
-// results: weight decay or regularization that flattened it (which leaves neurons dead or copies
+// results: training points that all have one target (there is nothing to learn: no other
+// finding applies), else weight decay or regularization that flattened it (which leaves neurons dead or copies
 // too), else dead ReLUs, then (only without them: dead neurons are copies too) hidden layers
 // whose neurons are copies of one another, then a run that overshoots, then tanh or sigmoid units
 // saturated with nothing learned; each with the flag that remedies it. The trainer's
@@ -570,6 +571,14 @@ void warn_if_stuck(Trainer& trainer, const char* command, Remedy how, bool quiet
   const std::string again = how == Remedy::Retrain ? "Train again with" : "Try";
   const std::vector<LayerWeights> weights = host_weights(trainer.model());
   std::string text, remedy, note;
+  // Training points that all have one target: one answer fits them, and nothing else applies.
+  if (const std::optional<float> one = one_target(trainer.train_data())) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "backprop %s: warning: %s Give it points %s too.\n", command,
+                 one_target_summary(*one, trainer.train_data(), trainer.config().problem).c_str(),
+                 trainer.config().problem == Problem::Regression ? "with other values" : "of another class");
+    return;
+  }
   // A regression whose large targets keep it from learning (a trial on them scaled showed it):
   // the cause of the saturated units, overshoot or dead ReLUs it may also have, which the rate
   // is not.

@@ -135,7 +135,8 @@ constexpr float kDeadShare = 0.5f;
 /// accuracy of 100% and one at 96.9%; none is now).
 bool dead_relus_hurt(const std::vector<DeadReLULayer>& dead, float train_loss, float constant_loss);
 /// The same, taking constant_answer_loss(config, train) (a pass over the training points) only
-/// where the loss decides.
+/// where the loss decides; false where the training points have one_target (a network that
+/// gives every point the same answer is right, dead or not).
 bool dead_relus_hurt(const std::vector<DeadReLULayer>& dead, float train_loss, const TrainConfig& config, const Dataset& train);
 /// The dead ReLUs that do not hurt (dead_relus_hurt), in a sentence for a user: "1 of 8 neurons
 /// in layer 2 is dead (its ReLU outputs 0 for every training point); the network learned its
@@ -212,6 +213,18 @@ constexpr int64_t kOvershootSteps = 50;
 /// (the label shares' logits, the majority's sign for the hinge loss, the mean target), by the
 /// loss `config` trains with. A network that has learned nothing scores about this.
 float constant_answer_loss(const TrainConfig& config, const Dataset& train);
+
+/// The one target every point of `train` has (one class, or one value of a regression), or none
+/// where they differ or there are none. Then one answer for every point fits them all and there
+/// is nothing else to learn, so the findings that measure a run against that answer's loss
+/// (saturated, dead_relus_hurt, flattened, large_targets) do not apply: a tanh network on 40
+/// points of class 1 reached a loss of 1.3e-5 and was told it "is not learning ... the learning
+/// rate is probably too high", its layer 2 at ±1 (as it must be, to give every point class 1).
+std::optional<float> one_target(const Dataset& train);
+/// What it means, in a sentence for a user: "All 40 training points are class 1, so one answer for
+/// every point fits them all: there is no boundary to learn." (of a regression: "have the value
+/// 0.5 ... there is nothing else to learn").
+std::string one_target_summary(float target, const Dataset& train, Problem problem);
 
 /// A run whose steps overshoot: lately its training loss stays well above where it started.
 struct Overshoot {
@@ -291,7 +304,8 @@ struct Saturated {
 /// same values for every point: Adam at rate 1 on the moons left a sigmoid 8-8 network's layer 2
 /// all at 0, 85% of all its outputs, with the loss at one answer's, and it was not named).
 /// `weights`: the model's own, as host_weights gives them. The forward pass over the points is
-/// taken only for a run whose loss already qualifies.
+/// taken only for a run whose loss already qualifies. None where the training points have
+/// one_target.
 std::optional<Saturated> saturated(MLP& model, const std::vector<LayerWeights>& weights, const FeatureSet& features,
                                    const Dataset& train, const TrainConfig& config, const std::vector<HistoryPoint>& history);
 /// What it means, in sentences for a user ("The network is not learning: ...", or "... has
