@@ -143,8 +143,20 @@ TEST_F(Cli, EvalWithNoDataNamedUsesTheDataTheModelWasTrainedOn) {
   EXPECT_EQ(field_after(own.out, "accuracy "), field_after(named.out, "accuracy "));
   EXPECT_EQ(field_after(own.out, "loss "), field_after(named.out, "loss "));
   EXPECT_EQ(named.out.find("the data it was trained on"), std::string::npos);
-  // A flag changes only what it names; -d names other data outright.
-  EXPECT_NE(run("eval -m " + path("m.json") + " -n 50").out.find("on spiral (50 points, the data it was trained on)"), std::string::npos);
+  // A flag changes only what it names, and says so: 50 points are not 50 of its 300 (and what
+  // keeps the network from learning is not judged on them); the same value as the model's changes
+  // nothing. -d names other data outright.
+  EXPECT_NE(run("eval -m " + path("m.json") + " -n 50").out.find("on spiral (50 points, the data it was trained on, but with -n 50)"),
+            std::string::npos);
+  EXPECT_NE(run("eval -m " + path("m.json") + " -n 300 --noise 0.1 --data-seed 7").out.find("on spiral (300 points, the data it was trained on)\n"),
+            std::string::npos);
+  const Outcome other = run("eval -m " + path("m.json") + " --noise 0.3 --data-seed 8 --split test --train-ratio 0.5");
+  EXPECT_NE(other.out.find("(150 points, the test split of the data it was trained on, but with --noise 0.3 and --data-seed 8 and "
+                           "--train-ratio 0.5)"),
+            std::string::npos)
+      << other.out;
+  EXPECT_NE(run("train --init " + path("m.json") + " -n 40 --steps 1").out.find("(cpu; the data it was trained on, but with -n 40)"),
+            std::string::npos);
   EXPECT_NE(run("eval -m " + path("m.json") + " -d pg-xor").out.find("on pg-xor (400 points)"), std::string::npos);
 
   // A CSV file is recorded by its absolute path; gone, eval says which file and what to do.
@@ -159,6 +171,20 @@ TEST_F(Cli, EvalWithNoDataNamedUsesTheDataTheModelWasTrainedOn) {
   EXPECT_NE(gone.err.find("x.csv"), std::string::npos) << gone.err;
   EXPECT_NE(gone.err.find("name other data with -d or --data"), std::string::npos) << gone.err;
   EXPECT_EQ(run("eval -m " + path("c.json") + " --data " + path("y.csv")).status, 0);
+  // -n and --noise make generated points: with points from a file they did nothing, unsaid.
+  const Outcome n = run("eval -m " + path("c.json") + " --data " + path("y.csv") + " -n 5");
+  EXPECT_EQ(n.status, 2);
+  EXPECT_NE(n.err.find("backprop eval: error: -n: --data reads its points from "), std::string::npos) << n.err;
+  EXPECT_NE(n.err.find("; -n and --noise make generated points (-d) only"), std::string::npos) << n.err;
+  fs::rename(path("y.csv"), path("x.csv"));
+  const Outcome noise = run("eval -m " + path("c.json") + " --noise 0.2");
+  EXPECT_EQ(noise.status, 2);
+  EXPECT_NE(noise.err.find("error: --noise: the model's points were read from " + path("x.csv")), std::string::npos) << noise.err;
+  // -d and --data: the file won, unsaid.
+  const Outcome both = run("train -d xor --data " + path("x.csv") + " --steps 1 -q");
+  EXPECT_EQ(both.status, 2);
+  EXPECT_NE(both.err.find("error: --data: give -d (a generated dataset) or --data (points from a file), not both"), std::string::npos)
+      << both.err;
   // A k-class CSV file's labels are read as the model's problem.
   ASSERT_EQ(run("datasets --export blobs4 -n 120 --out " + path("b.csv")).status, 0);
   ASSERT_EQ(run("train --data " + path("b.csv") + " --problem multiclass --steps 50 -q --save " + path("k.json")).status, 0);

@@ -276,6 +276,21 @@ struct DataOptions {
   /// No data named: the data a model of problem `p` was trained on, except what -n, --noise or
   /// --data-seed say (and, with `split`, its train/test split unless --train-ratio says).
   void use_record(const DataRecord& r, Problem p, bool split) {
+    // The flags that make the data (or its split) other than the model's: said wherever it is
+    // called "the data it was trained on" (-n 5 makes 5 other points, not 5 of its 400).
+    overrides.clear();
+    char given[64];
+    auto differs = [&](const char* text) { overrides += (overrides.empty() ? "" : " and ") + std::string(text); };
+    if (r.csv.empty() && points_opt->count() > 0 && points != r.points) differs(("-n " + std::to_string(points)).c_str());
+    if (r.csv.empty() && noise_opt->count() > 0 && noise && *noise != r.noise) {
+      std::snprintf(given, sizeof given, "--noise %g", static_cast<double>(*noise));
+      differs(given);
+    }
+    if (seed_opt->count() > 0 && parse_seed("--data-seed", data_seed_text) != r.seed) differs(("--data-seed " + data_seed_text).c_str());
+    if (split && ratio_opt->count() > 0 && train_ratio != r.train_ratio) {
+      std::snprintf(given, sizeof given, "--train-ratio %g", static_cast<double>(train_ratio));
+      differs(given);
+    }
     csv = r.csv;
     if (!csv.empty() && problem.empty()) problem = problem_name(p);  // a CSV file's labels are read as the model's
     if (!r.dataset.empty()) dataset = r.dataset;
@@ -289,6 +304,11 @@ struct DataOptions {
   /// the data the model was trained on (and, with `split`, its split) when its file records it,
   /// which `recorded` then says; an error loading it says whose data it is.
   bool recorded = false;
+  /// With `recorded`: the flags given that make other data than the model's ("-n 5 and
+  /// --data-seed 7"), or "".
+  std::string overrides;
+  /// "the data it was trained on", or "the data it was trained on, but with -n 5" (`recorded` only).
+  std::string whose() const { return "the data it was trained on" + (overrides.empty() ? "" : ", but with " + overrides); }
   Dataset load_for(const ModelFile* mf, const std::string& model_path, bool split) {
     recorded = mf && !named() && mf->data;
     if (recorded) use_record(*mf->data, mf->config.problem, split);
@@ -305,6 +325,13 @@ struct DataOptions {
 
   // The seed and the problem named by the flags (shared by load and stub).
   std::optional<Problem> parse_flags() {
+    if (dataset_opt->count() > 0 && csv_opt->count() > 0)
+      throw UsageError("--data: give -d (a generated dataset) or --data (points from a file), not both");
+    // -n and --noise make generated points: with points from a file they would do nothing.
+    if (!csv.empty() && (points_opt->count() > 0 || noise_opt->count() > 0))
+      throw UsageError(std::string(points_opt->count() > 0 ? "-n" : "--noise") + ": " +
+                       (csv_opt->count() > 0 ? "--data reads its points from " + csv : "the model's points were read from " + csv) +
+                       "; -n and --noise make generated points (-d) only");
     data_seed = parse_seed("--data-seed", data_seed_text);
     if (problem.empty()) return std::nullopt;
     return for_flag("--problem", [&] { return parse_problem(problem); });
@@ -723,7 +750,7 @@ struct TrainCommand {
     const bool tty = isatty(STDERR_FILENO) && !quiet;
     if (!quiet)
       std::printf("training %s on %s (%s%s): %lld train / %lld test points, %s lr %g, %s, %s\n",
-                  trainer.model().describe().c_str(), all.name.c_str(), on.str().c_str(), data.recorded ? "; the data it was trained on" : init && !data.named() ? "; the default data: the model records none" : "",
+                  trainer.model().describe().c_str(), all.name.c_str(), on.str().c_str(), data.recorded ? ("; " + data.whose()).c_str() : init && !data.named() ? "; the default data: the model records none" : "",
                   static_cast<long long>(split.train.size()),
                   static_cast<long long>(split.test.size()), optimizer_name(config.optimizer), static_cast<double>(config.lr),
                   batch_words(config.batch_size, static_cast<int64_t>(split.train.size())).c_str(),
@@ -871,7 +898,7 @@ struct EvalCommand {
     Trainer t(mf.config, parts.train, Dataset{}, mf.model);
     const Metrics m = t.evaluate(scored);
     std::string about = test ? ", the " + split + " split" : "";  // e.g. "the test split of the data it was trained on"
-    if (data.recorded) about += std::string(test ? " of" : ",") + " the data it was trained on";
+    if (data.recorded) about += std::string(test ? " of " : ", ") + data.whose();
     else if (!data.named()) about += ", the default data: the model records none; name some with -d or --data";
     std::printf("model %s on %s (%s%s)\n", mf.model->describe().c_str(), all.name.c_str(), counted(scored.size(), "point").c_str(), about.c_str());
     if (mf.trained) std::printf("trained %s (%s epochs)\n", counted(mf.trained->steps, "step").c_str(), fmt(static_cast<float>(mf.trained->epochs), "%.1f").c_str());
@@ -889,7 +916,7 @@ struct EvalCommand {
       }
     }
     // On the data it was trained on: what keeps it from learning, as `backprop train` says it.
-    if (data.recorded) warn_if_stuck(t, "eval", Remedy::Retrain, false);
+    if (data.recorded && data.overrides.empty()) warn_if_stuck(t, "eval", Remedy::Retrain, false);
     return 0;
   }
 };
