@@ -348,7 +348,7 @@ std::optional<float> one_target(const Dataset& train) {
 
 std::string one_target_summary(float target, const Dataset& train, Problem problem) {
   const size_t n = train.points.size();
-  std::string who = n == 1 ? "The one training point is" : "All " + std::to_string(n) + " training points are";
+  std::string who = n == 1 ? "The one training point is" : n == 2 ? "Both training points are" : "All " + std::to_string(n) + " training points are";
   char what[96];
   if (problem == Problem::Regression) {
     if (n != 1) who.replace(who.size() - 3, 3, "have");

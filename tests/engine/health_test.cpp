@@ -789,7 +789,9 @@ TEST(OneTarget, PointsThatAllHaveOneTargetHaveItAndOthersHaveNone) {
   EXPECT_EQ(one_target_summary(2, points({{0, 0, 2}, {1, 1, 2}, {2, 2, 2}}), Problem::MultiClass),
             "All 3 training points are class 2, so one answer for every point fits them all: there is no boundary to learn.");
   EXPECT_EQ(one_target_summary(0.5f, points({{0, 0, 0.5f}, {1, 1, 0.5f}}), Problem::Regression),
-            "All 2 training points have the value 0.5, so one answer for every point fits them all: there is nothing else to learn.");
+            "Both training points have the value 0.5, so one answer for every point fits them all: there is nothing else to learn.");
+  EXPECT_EQ(one_target_summary(0, points({{0, 0, 0}, {1, 1, 0}}), Problem::Binary),
+            "Both training points are class 0, so one answer for every point fits them all: there is no boundary to learn.");
   EXPECT_EQ(one_target_summary(-2, points({{0, 0, -2}}), Problem::Regression),
             "The one training point has the value -2, so one answer for every point fits it: there is nothing else to learn.");
 }
