@@ -17,7 +17,8 @@ namespace bp::studio {
 namespace {
 
 // A coloured box with `text` wrapped and a button below it that offers the remedy (none where
-// `button` is null); true when the button was clicked. As tall as its text and button (ImGui 1.86 children do not auto-size).
+// `button` is null); true when the button was clicked. As tall as its text and button (ImGui
+// 1.86 children do not auto-size).
 // The text is wrapped at spaces only (ImGui's TextWrapped also breaks after '.', splitting a
 // number: "(0.\n693)"); the button's label (before any "##id") too, where the panel is too
 // narrow for it (presenter mode at 1024x768).
@@ -96,10 +97,9 @@ void StudioApp::training_panel() {
   }
 
   // One remedy banner at most, the first that applies: a diverged run, training points that all
-  // have one target, then what flattened the
-  // network, a regression's large targets, dead ReLUs that keep it from learning (a few in a
-  // network that learned its points are marked in the network diagram only), a loss that
-  // overshoots, saturated units, and copies.
+  // have one target, then what flattened the network, a regression's large targets, dead ReLUs
+  // that keep it from learning (a few in a network that learned its points are marked in the
+  // network diagram only), a loss that overshoots, saturated units, and copies.
   const ImVec4 remedy_color(1.0f, 0.93f, 0.80f, 1);
   const bool banner = snap->diverged || snap->one_target || snap->flattened || snap->large_targets || snap->dead_relu_hurt || snap->overshoot || snap->saturated ||
                       !snap->copied.empty();

@@ -151,7 +151,7 @@ TEST_F(Cli, EvalWithNoDataNamedUsesTheDataTheModelWasTrainedOn) {
   EXPECT_NE(run("eval -m " + path("m.json") + " -n 300 --noise 0.1 --data-seed 7").out.find("on spiral (300 points, the data it was trained on)\n"),
             std::string::npos);
   const Outcome other = run("eval -m " + path("m.json") + " --noise 0.3 --data-seed 8 --split test --train-ratio 0.5");
-  EXPECT_NE(other.out.find("(150 points, the test split of the data it was trained on, but with --noise 0.3 and --data-seed 8 and "
+  EXPECT_NE(other.out.find("(150 points, the test split of the data it was trained on, but with --noise 0.3, --data-seed 8 and "
                            "--train-ratio 0.5)"),
             std::string::npos)
       << other.out;

@@ -19,6 +19,8 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -278,9 +280,9 @@ struct DataOptions {
   void use_record(const DataRecord& r, Problem p, bool split) {
     // The flags that make the data (or its split) other than the model's: said wherever it is
     // called "the data it was trained on" (-n 5 makes 5 other points, not 5 of its 400).
-    overrides.clear();
+    std::vector<std::string> flags;
     char given[64];
-    auto differs = [&](const char* text) { overrides += (overrides.empty() ? "" : " and ") + std::string(text); };
+    auto differs = [&](const char* text) { flags.emplace_back(text); };
     if (r.csv.empty() && points_opt->count() > 0 && points != r.points) differs(("-n " + std::to_string(points)).c_str());
     if (r.csv.empty() && noise_opt->count() > 0 && noise && *noise != r.noise) {
       std::snprintf(given, sizeof given, "--noise %g", static_cast<double>(*noise));
@@ -291,6 +293,8 @@ struct DataOptions {
       std::snprintf(given, sizeof given, "--train-ratio %g", static_cast<double>(train_ratio));
       differs(given);
     }
+    overrides.clear();
+    for (size_t i = 0; i < flags.size(); ++i) overrides += (i == 0 ? "" : i + 1 == flags.size() ? " and " : ", ") + flags[i];
     csv = r.csv;
     if (!csv.empty() && problem.empty()) problem = problem_name(p);  // a CSV file's labels are read as the model's
     if (!r.dataset.empty()) dataset = r.dataset;
@@ -304,8 +308,8 @@ struct DataOptions {
   /// the data the model was trained on (and, with `split`, its split) when its file records it,
   /// which `recorded` then says; an error loading it says whose data it is.
   bool recorded = false;
-  /// With `recorded`: the flags given that make other data than the model's ("-n 5 and
-  /// --data-seed 7"), or "".
+  /// With `recorded`: the flags given that make other data than the model's ("-n 5, --noise 0.3
+  /// and --data-seed 7"), or "".
   std::string overrides;
   /// "the data it was trained on", or "the data it was trained on, but with -n 5" (`recorded` only).
   std::string whose() const { return "the data it was trained on" + (overrides.empty() ? "" : ", but with " + overrides); }
