@@ -336,8 +336,12 @@ std::string broadcast_summary(const std::vector<int64_t>& out, const std::vector
     names.push_back(out.size() == 2 ? (d == 0 ? "rows" : "columns") : "dimension " + std::to_string(d));
   }
   if (names.empty()) return "";
-  std::string s = "summed over ";
-  for (size_t i = 0; i < names.size(); ++i) s += (i ? (i + 1 == names.size() ? " and " : ", ") : "") + names[i];
+  return "summed over " + and_list(names);
+}
+
+std::string and_list(const std::vector<std::string>& items) {
+  std::string s;
+  for (size_t i = 0; i < items.size(); ++i) s += (i ? (i + 1 == items.size() ? " and " : ", ") : "") + items[i];
   return s;
 }
 

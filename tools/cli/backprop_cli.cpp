@@ -282,19 +282,17 @@ struct DataOptions {
     // called "the data it was trained on" (-n 5 makes 5 other points, not 5 of its 400).
     std::vector<std::string> flags;
     char given[64];
-    auto differs = [&](const char* text) { flags.emplace_back(text); };
-    if (r.csv.empty() && points_opt->count() > 0 && points != r.points) differs(("-n " + std::to_string(points)).c_str());
+    if (r.csv.empty() && points_opt->count() > 0 && points != r.points) flags.push_back("-n " + std::to_string(points));
     if (r.csv.empty() && noise_opt->count() > 0 && noise && *noise != r.noise) {
       std::snprintf(given, sizeof given, "--noise %g", static_cast<double>(*noise));
-      differs(given);
+      flags.emplace_back(given);
     }
-    if (seed_opt->count() > 0 && parse_seed("--data-seed", data_seed_text) != r.seed) differs(("--data-seed " + data_seed_text).c_str());
+    if (seed_opt->count() > 0 && parse_seed("--data-seed", data_seed_text) != r.seed) flags.push_back("--data-seed " + data_seed_text);
     if (split && ratio_opt->count() > 0 && train_ratio != r.train_ratio) {
       std::snprintf(given, sizeof given, "--train-ratio %g", static_cast<double>(train_ratio));
-      differs(given);
+      flags.emplace_back(given);
     }
-    overrides.clear();
-    for (size_t i = 0; i < flags.size(); ++i) overrides += (i == 0 ? "" : i + 1 == flags.size() ? " and " : ", ") + flags[i];
+    overrides = explain::and_list(flags);
     csv = r.csv;
     if (!csv.empty() && problem.empty()) problem = problem_name(p);  // a CSV file's labels are read as the model's
     if (!r.dataset.empty()) dataset = r.dataset;

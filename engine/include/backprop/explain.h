@@ -17,6 +17,8 @@ std::string format_number(double v);
 /// The same as an operand after an operator or under a power: "(-0.9963)" for negatives, so that
 /// formulas read "1 − (-0.9963)²" and never "1 − -0.9963²".
 std::string format_operand(double v);
+/// Items as a sentence lists them: "a", "a and b", "a, b and c" ("" for none).
+std::string and_list(const std::vector<std::string>& items);
 
 enum class Level { Scalar, Neuron, Tensor };
 const char* level_name(Level l);
